@@ -1,0 +1,48 @@
+# The two commands of the README: `make demo` and `make test`. Both install what is missing first.
+SHELL := /bin/bash
+PY := .venv/bin/python
+export QT_QPA_PLATFORM := offscreen
+export PYTHONPATH := $(CURDIR)
+
+.PHONY: setup demo test lint unit qgis cli bench package sample clean
+
+setup:
+	@bash scripts/setup.sh
+
+demo: setup
+	@bash scripts/demo.sh
+
+lint: setup
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	.venv/bin/mypy
+
+# Unit tests run with QGIS and Qt made unimportable (tests/unit/conftest.py), which proves the
+# core is pure; QGIS and command-line tests run in their own processes.
+unit: setup
+	$(PY) -m pytest tests/unit -q -p no:cacheprovider -p no:pytest_qgis
+
+qgis: setup
+	$(PY) -m pytest tests/qgis -q -p no:cacheprovider
+
+cli: setup
+	$(PY) -m pytest tests/cli -q -p no:cacheprovider
+
+test: setup
+	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory unit
+	$(MAKE) --no-print-directory qgis
+	$(MAKE) --no-print-directory cli
+
+bench: setup
+	$(PY) benchmarks/run_all.py
+
+package: setup
+	bash scripts/package.sh
+
+# Regenerate the committed sample ward (same seed, same bytes).
+sample: setup
+	$(PY) -m suginami_gis.core.sample_ward
+
+clean:
+	rm -rf out build dist .pytest_cache .mypy_cache .ruff_cache

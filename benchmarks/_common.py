@@ -1,0 +1,61 @@
+"""Shared helpers of the benchmark scripts: timing, peak memory, one result row format.
+
+Each script prints its figures for people and one line per task starting with ``BENCH_ROW``
+(JSON) that benchmarks/run_all.py gathers into one table and out/bench.json.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = REPO.parent / "shared" / "data" / "real"
+OUT = REPO / "out" / "bench"
+
+
+def measure(fn: Callable[[], Any], repeat: int = 3) -> tuple[float, float, Any]:
+    """Median wall time [s] over ``repeat`` runs and peak Python-heap memory [MB] (numpy included)."""
+    times = []
+    peak = 0.0
+    result = None
+    for _ in range(repeat):
+        tracemalloc.start()
+        started = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - started)
+        peak = max(peak, tracemalloc.get_traced_memory()[1] / 1e6)
+        tracemalloc.stop()
+    return statistics.median(times), peak, result
+
+
+def row(
+    task: str,
+    size: str,
+    seconds: float,
+    peak_mb: float,
+    target_s: float | None = None,
+    peer: str | None = None,
+    peer_seconds: float | None = None,
+    peer_peak_mb: float | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    data = {
+        "task": task,
+        "size": size,
+        "seconds": round(seconds, 3),
+        "peak_mb": round(peak_mb, 1),
+        "target_s": target_s,
+        "peer": peer,
+        "peer_seconds": None if peer_seconds is None else round(peer_seconds, 3),
+        "peer_peak_mb": None if peer_peak_mb is None else round(peer_peak_mb, 1),
+        "ratio": None if not peer_seconds else round(peer_seconds / seconds, 2),
+        **extra,
+    }
+    print("BENCH_ROW " + json.dumps(data, ensure_ascii=False))
+    return data

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Install what is missing on a Debian 12 machine: QGIS 3.22 LTR and friends from Debian's
+# packages, a venv made from Debian's Python with --system-site-packages (so it sees PyQGIS),
+# and the pinned PyPI packages. Every step is skipped when it is already done, so a second run
+# takes a second.
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
+
+APT_PACKAGES=(qgis python3-qgis qgis-providers python3-venv python3-pip chromium chromium-driver
+  poppler-utils qttools5-dev-tools pyqt5-dev-tools)
+
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating .venv from /usr/bin/python3 (--system-site-packages, sees QGIS)"
+  /usr/bin/python3 -m venv --system-site-packages .venv
+fi
+
+stamp=".venv/.requirements.sha256"
+want="$(cat requirements.txt requirements-dev.txt | sha256sum | cut -d' ' -f1)"
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  echo "setup: installing pinned PyPI packages"
+  .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+  echo "$want" > "$stamp"
+fi
+
+# Compiled translations (.qm) are build products, made from the .ts sources.
+for ts in suginami_gis/i18n/*.ts; do
+  [ -e "$ts" ] || continue
+  qm="${ts%.ts}.qm"
+  if [ ! -e "$qm" ] || [ "$ts" -nt "$qm" ]; then
+    lrelease -silent "$ts" -qm "$qm" || /usr/lib/qt5/bin/lrelease -silent "$ts" -qm "$qm"
+  fi
+done

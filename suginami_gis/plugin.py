@@ -1,0 +1,59 @@
+"""QGIS plugin class: registers the Processing provider (for qgis_process and the desktop)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qgis.core import QgsApplication
+from qgis.PyQt.QtCore import QCoreApplication, QLocale, QSettings, QTranslator
+
+PLUGIN_DIR = Path(__file__).resolve().parent
+
+
+def plugin_locale() -> str:
+    """Two-letter language QGIS runs in (its own override first, then the system locale)."""
+    settings = QSettings()
+    if settings.value("locale/overrideFlag", False, type=bool):
+        name = str(settings.value("locale/userLocale", "") or "")
+    else:
+        name = QLocale.system().name()
+    return (name or "en")[:2]
+
+
+class SuginamiGisPlugin:
+    def __init__(self, iface) -> None:
+        self.iface = iface
+        self.provider = None
+        self.translator: QTranslator | None = None
+        self.actions: list = []
+        qm = PLUGIN_DIR / "i18n" / f"suginami_gis_{plugin_locale()}.qm"
+        if qm.exists():
+            self.translator = QTranslator()
+            if self.translator.load(str(qm)):
+                QCoreApplication.installTranslator(self.translator)
+
+    def initProcessing(self) -> None:
+        from .processing.provider import SuginamiProvider
+
+        if self.provider is None:
+            self.provider = SuginamiProvider()
+            QgsApplication.processingRegistry().addProvider(self.provider)
+
+    def initGui(self) -> None:
+        self.initProcessing()
+        from .gui import add_desktop_entries
+
+        self.actions = add_desktop_entries(self.iface)
+
+    def unload(self) -> None:
+        from .gui import remove_desktop_entries
+
+        if self.iface is not None:
+            remove_desktop_entries(self.iface, self.actions)
+        self.actions = []
+        if self.provider is not None:
+            QgsApplication.processingRegistry().removeProvider(self.provider)
+            self.provider = None
+        if self.translator is not None:
+            QCoreApplication.removeTranslator(self.translator)
+            self.translator = None

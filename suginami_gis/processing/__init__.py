@@ -1,0 +1,1 @@
+"""Thin QGIS Processing layer over suginami_gis.core."""

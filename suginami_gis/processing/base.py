@@ -1,0 +1,187 @@
+"""Base class of every ``suginami:`` algorithm: help, icons, dependency checks, errors, progress."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+from pathlib import Path
+from typing import Any, ClassVar
+
+from qgis.core import (
+    QgsProcessingAlgorithm,
+    QgsProcessingContext,
+    QgsProcessingException,
+    QgsProcessingFeedback,
+    QgsProcessingLayerPostProcessorInterface,
+)
+from qgis.PyQt.QtGui import QIcon
+
+from ..core.errors import InputError
+from ..core.feedback import Canceled
+from .help import help_html
+from .i18n import tr
+
+RESOURCES = Path(__file__).resolve().parents[1] / "resources"
+STYLES = RESOURCES / "styles"
+ICON = str(RESOURCES / "icons" / "suginami.svg")
+
+# (import name, pip name, minimum version) of what the core needs.
+CORE_PACKAGES: tuple[tuple[str, str, str], ...] = (
+    ("numpy", "numpy<2", "1.23"),
+    ("scipy", "scipy", "1.10"),
+    ("shapely", "shapely>=2", "2.0"),
+    ("rasterio", "rasterio", "1.3"),
+)
+
+
+def _version_tuple(text: str) -> tuple[int, ...]:
+    parts = []
+    for piece in text.split(".")[:3]:
+        digits = "".join(ch for ch in piece if ch.isdigit())
+        parts.append(int(digits) if digits else 0)
+    return tuple(parts)
+
+
+def missing_packages(packages: tuple[tuple[str, str, str], ...]) -> list[str]:
+    """The pip requirement strings of packages that are absent or too old."""
+    missing = []
+    for module, pip_name, minimum in packages:
+        try:
+            importlib.import_module(module)
+            version = importlib.metadata.version(module)
+        except Exception:
+            missing.append(pip_name)
+            continue
+        if _version_tuple(version) < _version_tuple(minimum):
+            missing.append(pip_name)
+    return missing
+
+
+class CoreFeedback:
+    """Adapts QgsProcessingFeedback to the core's set_progress / is_canceled / info protocol."""
+
+    def __init__(self, feedback: QgsProcessingFeedback | None) -> None:
+        self.feedback = feedback
+
+    def set_progress(self, percent: float) -> None:
+        if self.feedback is not None:
+            self.feedback.setProgress(float(percent))
+
+    def is_canceled(self) -> bool:
+        return self.feedback is not None and self.feedback.isCanceled()
+
+    def info(self, message: str) -> None:
+        if self.feedback is not None:
+            self.feedback.pushInfo(message)
+
+
+class StylePostProcessor(QgsProcessingLayerPostProcessorInterface):
+    """Applies a QML style from resources/styles to an output layer when it is loaded."""
+
+    # QGIS does not own Python post-processors: keep them alive for the session.
+    _alive: ClassVar[list[StylePostProcessor]] = []
+
+    def __init__(self, qml: Path) -> None:
+        super().__init__()
+        self.qml = qml
+        StylePostProcessor._alive.append(self)
+
+    def postProcessLayer(self, layer, context, feedback) -> None:
+        if layer is not None and layer.isValid():
+            layer.loadNamedStyle(str(self.qml))
+            layer.triggerRepaint()
+
+
+class SuginamiAlgorithm(QgsProcessingAlgorithm):
+    """Subclasses set NAME, DISPLAY_NAME, GROUP and implement initAlgorithm and compute().
+
+    compute(parameters, context, feedback, core_feedback) does the work (QgsProcessingAlgorithm
+    already has a method called run(), which must not be overridden).
+    """
+
+    NAME: ClassVar[str] = ""
+    DISPLAY_NAME: ClassVar[str] = ""
+    GROUP: ClassVar[str] = "Earthquake"
+    GROUP_ID: ClassVar[str] = "earthquake"
+    PACKAGES: ClassVar[tuple[tuple[str, str, str], ...]] = CORE_PACKAGES
+
+    # --- identity -------------------------------------------------------------------------
+    def name(self) -> str:
+        return self.NAME
+
+    def displayName(self) -> str:
+        return tr(self.DISPLAY_NAME)
+
+    def group(self) -> str:
+        return tr(self.GROUP)
+
+    def groupId(self) -> str:
+        return self.GROUP_ID
+
+    def icon(self) -> QIcon:
+        return QIcon(ICON)
+
+    def svgIconPath(self) -> str:
+        return ICON
+
+    def createInstance(self) -> SuginamiAlgorithm:
+        return type(self)()
+
+    def tr(self, text: str) -> str:
+        return tr(text)
+
+    def shortHelpString(self) -> str:
+        from ..plugin import plugin_locale
+
+        return help_html(self.NAME, plugin_locale())
+
+    # --- dependencies ---------------------------------------------------------------------
+    def canExecute(self) -> tuple[bool, str]:
+        missing = missing_packages(self.PACKAGES)
+        if missing:
+            return False, tr(
+                "Missing Python packages for QGIS's Python: {0}. Install them with: "
+                "python3 -m pip install --user {1} (or from your system's packages), then restart QGIS."
+            ).format(", ".join(missing), " ".join(f'"{m}"' for m in missing))
+        return True, ""
+
+    # --- running --------------------------------------------------------------------------
+    def processAlgorithm(
+        self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
+    ) -> dict[str, Any]:
+        ok, message = self.canExecute()
+        if not ok:
+            raise QgsProcessingException(message)
+        try:
+            return self.compute(parameters, context, feedback, CoreFeedback(feedback))
+        except InputError as exc:
+            raise QgsProcessingException(str(exc)) from exc
+        except Canceled as exc:
+            raise QgsProcessingException(tr("Canceled: no output was written.")) from exc
+
+    def compute(
+        self,
+        parameters: dict[str, Any],
+        context: QgsProcessingContext,
+        feedback: QgsProcessingFeedback,
+        core_feedback: CoreFeedback,
+    ) -> dict[str, Any]:
+        raise NotImplementedError
+
+    # --- styles ---------------------------------------------------------------------------
+    @staticmethod
+    def style_path(style: str) -> Path:
+        return STYLES / f"{style}.qml"
+
+    def style_on_load(self, context: QgsProcessingContext, dest_id: str, style: str) -> None:
+        """Style a vector output (a layer id or path) when QGIS loads it after the run."""
+        if dest_id and context.willLoadLayerOnCompletion(dest_id):
+            details = context.layerToLoadOnCompletionDetails(dest_id)
+            details.setPostProcessor(StylePostProcessor(self.style_path(style)))
+
+    def raster_style(self, context: QgsProcessingContext, path: str, style: str) -> None:
+        """Style a raster output: a sidecar .qml (QGIS reads it as the default style) and on load."""
+        qml = self.style_path(style)
+        if path and qml.exists():
+            Path(path).with_suffix(".qml").write_text(qml.read_text(encoding="utf-8"), encoding="utf-8")
+        self.style_on_load(context, path, style)

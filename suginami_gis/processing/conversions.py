@@ -1,0 +1,199 @@
+"""The one place that converts between QGIS layers and the core's arrays and shapely geometries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsFeature,
+    QgsFeatureRequest,
+    QgsFeatureSink,
+    QgsField,
+    QgsFields,
+    QgsGeometry,
+    QgsProcessingContext,
+    QgsProcessingException,
+    QgsProcessingFeatureSource,
+    QgsProject,
+    QgsRasterLayer,
+)
+from qgis.PyQt.QtCore import QVariant
+
+from .i18n import tr
+
+# Python types of the core -> QVariant types of output fields.
+FIELD_TYPES = {
+    float: QVariant.Double,
+    int: QVariant.LongLong,
+    bool: QVariant.Bool,
+    str: QVariant.String,
+}
+
+
+@dataclass
+class VectorData:
+    """Features of a source as arrays: QGIS feature ids, shapely geometries, attribute columns."""
+
+    ids: np.ndarray
+    geometries: np.ndarray  # object array of shapely geometries (None for null geometries)
+    attributes: dict[str, list[Any]] = field(default_factory=dict)
+    null_geometries: int = 0
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def column(self, name: str, dtype: Any = float, default: Any = None) -> np.ndarray:
+        """An attribute as a numpy array; NULLs become ``default`` (NaN for floats)."""
+        values = self.attributes[name]
+        if dtype is float:
+            fill = np.nan if default is None else default
+            return np.array([fill if _is_null(v) else float(v) for v in values], dtype=np.float64)
+        if dtype is str:
+            return np.array(["" if _is_null(v) else str(v) for v in values], dtype=object)
+        return np.array([default if _is_null(v) else dtype(v) for v in values])
+
+
+def _is_null(value: Any) -> bool:
+    return value is None or (isinstance(value, QVariant) and value.isNull()) or str(value) == "NULL"
+
+
+def require_projected(crs: QgsCoordinateReferenceSystem, parameter: str) -> None:
+    if not crs.isValid():
+        raise QgsProcessingException(
+            tr("{0}: the CRS is not valid; choose a projected CRS such as EPSG:6677.").format(parameter)
+        )
+    if crs.isGeographic():
+        raise QgsProcessingException(
+            tr(
+                "{0}: {1} is geographic (degrees); choose a projected CRS in metres such as EPSG:6677 (JGD2011 / Japan Plane Rectangular CS IX)."
+            ).format(parameter, crs.authid())
+        )
+
+
+def require_fields(source: QgsProcessingFeatureSource, names: list[str | None], parameter: str) -> None:
+    available = source.fields().names()
+    for name in names:
+        if name and name not in available:
+            raise QgsProcessingException(
+                tr("{0}: field '{1}' is not in the layer (fields: {2}); choose an existing field.").format(
+                    parameter, name, ", ".join(available)
+                )
+            )
+
+
+def read_vector(
+    source: QgsProcessingFeatureSource,
+    context: QgsProcessingContext,
+    target_crs: QgsCoordinateReferenceSystem | None,
+    fields: list[str | None] | tuple[str | None, ...] = (),
+    parameter: str = "INPUT",
+    feedback: Any = None,
+) -> VectorData:
+    """Read every feature as shapely geometry (in ``target_crs`` when given) plus the named fields."""
+    import shapely
+
+    require_fields(source, list(fields), parameter)
+    wanted = [name for name in fields if name]
+    request = QgsFeatureRequest()
+    if target_crs is not None and target_crs.isValid() and source.sourceCrs() != target_crs:
+        request.setDestinationCrs(target_crs, context.transformContext())
+    ids: list[int] = []
+    wkbs: list[bytes | None] = []
+    columns: dict[str, list[Any]] = {name: [] for name in wanted}
+    total = max(source.featureCount(), 1)
+    nulls = 0
+    for i, feature in enumerate(source.getFeatures(request)):
+        if feedback is not None and i % 5000 == 0:
+            if feedback.isCanceled():
+                break
+            feedback.setProgress(min(100.0, 100.0 * i / total))
+        ids.append(feature.id())
+        geometry = feature.geometry()
+        if geometry is None or geometry.isNull() or geometry.isEmpty():
+            wkbs.append(None)
+            nulls += 1
+        else:
+            wkbs.append(bytes(geometry.asWkb()))
+        for name in wanted:
+            columns[name].append(feature[name])
+    geometries = np.empty(len(wkbs), dtype=object)
+    present = [i for i, w in enumerate(wkbs) if w is not None]
+    if present:
+        geometries[present] = shapely.from_wkb([wkbs[i] for i in present])
+    return VectorData(np.asarray(ids, dtype=np.int64), geometries, columns, nulls)
+
+
+def make_fields(
+    spec: list[tuple[str, type]] | tuple[tuple[str, type], ...], base: QgsFields | None = None
+) -> QgsFields:
+    out = QgsFields(base) if base is not None else QgsFields()
+    for name, py_type in spec:
+        qfield = QgsField(name, FIELD_TYPES[py_type])
+        if py_type is float:
+            qfield.setLength(20)
+            qfield.setPrecision(6)
+        out.append(qfield)
+    return out
+
+
+def _to_python(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    return value
+
+
+def write_features(
+    sink: QgsFeatureSink,
+    fields: QgsFields,
+    geometries: Any,
+    rows: list[list[Any]] | Any,
+    feedback: Any = None,
+) -> int:
+    """Write shapely geometries (or None) with attribute rows to a sink; returns the count written."""
+    import shapely
+
+    wkbs = shapely.to_wkb(np.asarray(geometries, dtype=object), include_srid=False) if len(geometries) else []
+    written = 0
+    for i, (wkb, row) in enumerate(zip(wkbs, rows)):
+        if feedback is not None and i % 5000 == 0 and feedback.isCanceled():
+            break
+        feature = QgsFeature(fields)
+        if wkb is not None:
+            geometry = QgsGeometry()
+            geometry.fromWkb(wkb)
+            feature.setGeometry(geometry)
+        feature.setAttributes([_to_python(v) for v in row])
+        sink.addFeature(feature, QgsFeatureSink.FastInsert)
+        written += 1
+    return written
+
+
+def point_in_crs(
+    point: Any, point_crs: QgsCoordinateReferenceSystem, target_crs: QgsCoordinateReferenceSystem
+) -> tuple[float, float]:
+    if point_crs.isValid() and point_crs != target_crs:
+        point = QgsCoordinateTransform(point_crs, target_crs, QgsProject.instance()).transform(point)
+    return float(point.x()), float(point.y())
+
+
+def raster_file(layer: QgsRasterLayer | None, parameter: str) -> str | None:
+    """The file path of a raster layer that rasterio can read (GDAL-provider layers only)."""
+    if layer is None:
+        return None
+    if layer.providerType() != "gdal":
+        raise QgsProcessingException(
+            tr("{0}: only file-based rasters are supported (save the layer as GeoTIFF first).").format(parameter)
+        )
+    return layer.source().split("|")[0]
+
+
+def crs_wkt(crs: QgsCoordinateReferenceSystem) -> str:
+    from qgis.core import QgsCoordinateReferenceSystem as Crs
+
+    return crs.toWkt(Crs.WKT_PREFERRED_GDAL)
