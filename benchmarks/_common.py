@@ -59,3 +59,18 @@ def row(
     }
     print("BENCH_ROW " + json.dumps(data, ensure_ascii=False))
     return data
+
+
+def ward_scale_gpkg() -> Path:
+    """The ward-scale sample (about 125,000 buildings, 40,000 road edges), generated once into out/."""
+    import sys
+
+    sys.path.insert(0, str(REPO))
+    from suginami_gis.core import sample_ward
+
+    folder = REPO / "out" / "ward_scale"
+    path = folder / "ward_scale.gpkg"
+    if not path.exists():
+        print("generating the ward-scale sample (about 2 minutes, once)...", flush=True)
+        sample_ward.main(["--ward-scale", "--out", str(folder)])
+    return path

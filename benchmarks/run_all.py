@@ -28,7 +28,9 @@ def main() -> int:
         if proc.returncode != 0:
             failures.append(script.name)
             print(proc.stderr[-2000:])
-    header = f"{'task':44} {'size':34} {'time s':>8} {'peak MB':>8} {'target':>7} {'peer':28} {'peer s':>8} {'ratio':>6}"
+    header = (
+        f"{'task':44} {'size':34} {'time s':>8} {'peak MB':>8} {'target':>7} {'peer':28} {'peer s':>8} {'ratio':>6}"
+    )
     print("\n" + header + "\n" + "-" * len(header))
     for r in rows:
         print(

@@ -57,7 +57,9 @@ def main() -> None:
             "OUTPUT_INTENSITY": OUT / "intensity.tif",
         },
     )
-    print(f"Ground motion: {motion['BANDS']} bands (median + realizations), max median intensity {motion['MAX_INTENSITY']:.2f}")
+    print(
+        f"Ground motion: {motion['BANDS']} bands (median + realizations), max median intensity {motion['MAX_INTENSITY']:.2f}"
+    )
     print(f"  {motion['OUTPUT_PGV']}")
     print(f"  {motion['OUTPUT_INTENSITY']}")
     print(f"Results are in {OUT}")

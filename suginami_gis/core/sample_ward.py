@@ -16,6 +16,7 @@ import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -72,12 +73,12 @@ WARD_SCALE_SPEC = WardSpec(
 
 @dataclass
 class SampleWard:
-    buildings: object  # geopandas.GeoDataFrame
-    roads: object
-    districts: object
-    shelters: object
-    shelter_sites: object
-    wifi_aps: object
+    buildings: Any  # geopandas.GeoDataFrame
+    roads: Any
+    districts: Any
+    shelters: Any
+    shelter_sites: Any
+    wifi_aps: Any
     avs30: np.ndarray
     avs30_transform: tuple[float, float, float]  # xmin, ymax, pixel size
 
@@ -113,8 +114,8 @@ def generate(spec: WardSpec = SAMPLE_SPEC, centre: tuple[float, float] = SAMPLE_
     rng = np.random.default_rng(spec.seed)
     x0 = centre[0] - spec.width_m / 2
     y0 = centre[1] - spec.height_m / 2
-    nx = int(round(spec.width_m / spec.street_spacing_m)) + 1
-    ny = int(round(spec.height_m / spec.street_spacing_m)) + 1
+    nx = round(spec.width_m / spec.street_spacing_m) + 1
+    ny = round(spec.height_m / spec.street_spacing_m) + 1
     gx = x0 + np.arange(nx) * spec.width_m / (nx - 1)
     gy = y0 + np.arange(ny) * spec.height_m / (ny - 1)
     # Jitter inner nodes so streets are not a perfect grid (Suginami's street pattern is organic).
@@ -157,15 +158,17 @@ def generate(spec: WardSpec = SAMPLE_SPEC, centre: tuple[float, float] = SAMPLE_
         geometry=lines,
         crs=CRS_EPSG,
     )
-    road_class = np.array(classes)
+    road_classes = np.array(classes)
 
     # Blocks: faces of the street network minus half the street width.
-    street_area = shapely.union_all(shapely.buffer(np.array(lines, dtype=object), np.array(widths) / 2, cap_style="flat"))
+    street_area = shapely.union_all(
+        shapely.buffer(np.array(lines, dtype=object), np.array(widths) / 2, cap_style="flat")
+    )
     faces = list(shapely.get_parts(shapely.polygonize(lines)))
     blocks = [b for b in (shapely.difference(f, street_area) for f in faces) if not b.is_empty]
     blocks = [p for b in blocks for p in shapely.get_parts(b) if p.area > 150]
 
-    arterials = shapely.union_all(np.array(lines, dtype=object)[road_class == "arterial"])
+    arterials = shapely.union_all(np.array(lines, dtype=object)[road_classes == "arterial"])
     # Dense wooden districts: a smooth random field over the area (about a third of blocks).
     centres_xy = np.array([[p.centroid.x, p.centroid.y] for p in blocks])
     dense_field = _smooth_field(rng, centres_xy, x0, y0, spec, length=400.0)
@@ -175,8 +178,10 @@ def generate(spec: WardSpec = SAMPLE_SPEC, centre: tuple[float, float] = SAMPLE_
     areas = np.array([b.area for b in blocks])
     school_blocks = _pick_spread(centres_xy, areas, spec.schools, min_gap=spec.width_m / (spec.schools**0.5 + 1))
 
-    rows = []
-    sites, shelters, aps = [], [], []
+    rows: list[dict] = []
+    sites: list[dict] = []
+    shelters: list[dict] = []
+    aps: list[dict] = []
     for bi, block in enumerate(blocks):
         if bi in school_blocks:
             school_rows, site, shelter, block_aps = _school(block, len(shelters) + 1, rng)
@@ -201,7 +206,12 @@ def generate(spec: WardSpec = SAMPLE_SPEC, centre: tuple[float, float] = SAMPLE_
     joined = joined[~joined.index.duplicated(keep="first")]
     buildings["district_id"] = joined["district_id"].fillna(0).astype(np.int64).to_numpy()
     districts["population"] = (
-        buildings.groupby("district_id")["occupants"].sum().reindex(districts["district_id"]).fillna(0).astype(np.int64).to_numpy()
+        buildings.groupby("district_id")["occupants"]
+        .sum()
+        .reindex(districts["district_id"])
+        .fillna(0)
+        .astype(np.int64)
+        .to_numpy()
     )
 
     shelters_gdf = gpd.GeoDataFrame(shelters, geometry="geometry", crs=CRS_EPSG)
@@ -212,7 +222,9 @@ def generate(spec: WardSpec = SAMPLE_SPEC, centre: tuple[float, float] = SAMPLE_
     return SampleWard(buildings, roads, districts, shelters_gdf, sites_gdf, aps_gdf, avs30, transform)
 
 
-def _smooth_field(rng: np.random.Generator, xy: np.ndarray, x0: float, y0: float, spec: WardSpec, length: float) -> np.ndarray:
+def _smooth_field(
+    rng: np.random.Generator, xy: np.ndarray, x0: float, y0: float, spec: WardSpec, length: float
+) -> np.ndarray:
     """A smooth random field in [0, 1] at points: a sum of random Gaussian bumps."""
     n = max(4, int(spec.width_m * spec.height_m / (length * length) / 2))
     cx = rng.uniform(x0, x0 + spec.width_m, n)
@@ -251,7 +263,7 @@ ZONE_LOTS = {
 EMPTY_LOT_SHARE = {"dense": 0.2, "residential": 0.4, "arterial": 0.3}
 
 
-def _fill_block(block: object, zone: str, rng: np.random.Generator, empty_lot_scale: float = 1.0) -> list[dict]:
+def _fill_block(block: Any, zone: str, rng: np.random.Generator, empty_lot_scale: float = 1.0) -> list[dict]:
     """Lay a grid of lots over the block (aligned with its longest side) and put a house on each."""
     import shapely
     from shapely import affinity
@@ -297,7 +309,7 @@ def _fill_block(block: object, zone: str, rng: np.random.Generator, empty_lot_sc
     return out
 
 
-def _school(block: object, number: int, rng: np.random.Generator) -> tuple[list[dict], dict, dict, list[dict]]:
+def _school(block: Any, number: int, rng: np.random.Generator) -> tuple[list[dict], dict, dict, list[dict]]:
     """A school on a block: a main building, a gym and the school ground (the shelter site)."""
     from shapely import affinity
 
@@ -324,11 +336,23 @@ def _school(block: object, number: int, rng: np.random.Generator) -> tuple[list[
         "geometry": site,
     }
     centre = main.representative_point()
-    shelter_row = {"shelter_id": number, "name_ja": name_ja, "name_en": name_en, "capacity": capacity, "geometry": centre}
+    shelter_row = {
+        "shelter_id": number,
+        "name_ja": name_ja,
+        "name_en": name_en,
+        "capacity": capacity,
+        "geometry": centre,
+    }
     ap_rows = [
         # Gym AP on the wall at 6 m; main-building AP on the roof edge at 13 m; both 2.4 GHz,
         # 20 dBm EIRP (Japan limits 2.4 GHz OFDM to 10 mW/MHz, methods.md section 6).
-        {"shelter_id": number, "eirp_dbm": 20.0, "height_m": 6.0, "frequency_mhz": 2437.0, "geometry": gym.representative_point()},
+        {
+            "shelter_id": number,
+            "eirp_dbm": 20.0,
+            "height_m": 6.0,
+            "frequency_mhz": 2437.0,
+            "geometry": gym.representative_point(),
+        },
         {"shelter_id": number, "eirp_dbm": 20.0, "height_m": 13.0, "frequency_mhz": 2437.0, "geometry": centre},
     ]
     del rng
@@ -340,7 +364,7 @@ def _draw_year(rng: np.random.Generator, eras: tuple[tuple[int, int], ...], weig
     return int(rng.integers(lo, hi + 1))
 
 
-def _assign_attributes(buildings: object, rng: np.random.Generator) -> None:
+def _assign_attributes(buildings: Any, rng: np.random.Generator) -> None:
     """structure, year_built, floors, height_m, fire_resistance, use, occupants."""
     import shapely
 
@@ -425,7 +449,7 @@ def pd_notna(values: np.ndarray) -> np.ndarray:
 
 
 def _calibrate(years: np.ndarray, rng: np.random.Generator, share_new: float) -> None:
-    target_old = int(round(len(years) * (1 - share_new)))
+    target_old = round(len(years) * (1 - share_new))
     old = np.flatnonzero(years < 1981)
     new = np.flatnonzero(years >= 1981)
     if len(old) > target_old:
@@ -438,7 +462,7 @@ def _calibrate(years: np.ndarray, rng: np.random.Generator, share_new: float) ->
 
 def _calibrate_fire(fire: np.ndarray, wood: np.ndarray, rng: np.random.Generator, share: float) -> None:
     resistant = np.isin(fire, ("fireproof", "semi_fireproof"))
-    target = int(round(len(fire) * share))
+    target = round(len(fire) * share)
     if resistant.sum() > target:
         candidates = np.flatnonzero(resistant & wood)
         k = min(len(candidates), int(resistant.sum() - target))
@@ -452,12 +476,12 @@ def _calibrate_fire(fire: np.ndarray, wood: np.ndarray, rng: np.random.Generator
 KANJI_NUMBERS = "一二三四五六七八九十"
 
 
-def _districts(rng: np.random.Generator, x0: float, y0: float, spec: WardSpec, buildings: object) -> object:
+def _districts(rng: np.random.Generator, x0: float, y0: float, spec: WardSpec, buildings: Any) -> Any:
     """町丁目-like districts: Voronoi cells of seeds on a jittered lattice, clipped to the area."""
     import geopandas as gpd
     import shapely
 
-    per_side = max(3, int(round(spec.width_m / 650.0)))
+    per_side = max(3, round(spec.width_m / 650.0))
     step_x = spec.width_m / per_side
     step_y = spec.height_m / per_side
     seeds = []
@@ -473,7 +497,7 @@ def _districts(rng: np.random.Generator, x0: float, y0: float, spec: WardSpec, b
     for seed in seed_points:
         cell = next(c for c in cells if c.contains(seed))
         ordered.append(shapely.set_precision(cell.intersection(area), 0.01))
-    rows = []
+    rows: list[dict] = []
     for k, cell in enumerate(ordered):
         town = k // 9 + 1
         chome = k % 9
@@ -497,7 +521,9 @@ AVS30_VALLEY = 200.0
 VALLEY_HALF_WIDTH_M = 120.0
 
 
-def _avs30(rng: np.random.Generator, x0: float, y0: float, spec: WardSpec) -> tuple[np.ndarray, tuple[float, float, float]]:
+def _avs30(
+    rng: np.random.Generator, x0: float, y0: float, spec: WardSpec
+) -> tuple[np.ndarray, tuple[float, float, float]]:
     pixel = 25.0
     margin = 500.0
     cols = int((spec.width_m + 2 * margin) / pixel)
@@ -510,7 +536,9 @@ def _avs30(rng: np.random.Generator, x0: float, y0: float, spec: WardSpec) -> tu
     phase = rng.uniform(0, 2 * np.pi)
     centre_y = y0 + spec.height_m * 0.35 + 150.0 * np.sin(2 * np.pi * (gx - x0) / 1500.0 + phase)
     distance = np.abs(gy - centre_y)
-    upland = AVS30_UPLAND[0] + (AVS30_UPLAND[1] - AVS30_UPLAND[0]) * (0.5 + 0.5 * np.sin(gx / 700.0 + phase) * np.cos(gy / 900.0))
+    upland = AVS30_UPLAND[0] + (AVS30_UPLAND[1] - AVS30_UPLAND[0]) * (
+        0.5 + 0.5 * np.sin(gx / 700.0 + phase) * np.cos(gy / 900.0)
+    )
     valley_weight = np.exp(-((distance / VALLEY_HALF_WIDTH_M) ** 2))
     avs30 = upland * (1 - valley_weight) + AVS30_VALLEY * valley_weight
     return np.round(avs30, 1).astype(np.float32), (xmin, ymax, pixel)
@@ -554,7 +582,9 @@ def main(argv: list[str] | None = None) -> None:
     out = Path(args.out)
     stem = "ward_scale" if args.ward_scale else "sample_ward"
     write(ward, out / f"{stem}.gpkg", out / ("ward_scale_avs30.tif" if args.ward_scale else "avs30.tif"))
-    print(f"{out / (stem + '.gpkg')}: {len(ward.buildings)} buildings, {len(ward.roads)} roads, {len(ward.shelters)} shelters")
+    print(
+        f"{out / (stem + '.gpkg')}: {len(ward.buildings)} buildings, {len(ward.roads)} roads, {len(ward.shelters)} shelters"
+    )
 
 
 if __name__ == "__main__":

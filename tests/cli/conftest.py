@@ -16,7 +16,9 @@ SAMPLE_AVS30 = REPO / "suginami_gis" / "resources" / "sample" / "avs30.tif"
 SHARED_DATA = REPO.parent / "shared" / "data" / "real"
 
 
-def run_qgis_process(*args: str, env: dict[str, str] | None = None, timeout: float = 600) -> subprocess.CompletedProcess:
+def run_qgis_process(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 600
+) -> subprocess.CompletedProcess:
     return subprocess.run(
         [str(QGIS_PROCESS), *args],
         capture_output=True,

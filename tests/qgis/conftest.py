@@ -14,7 +14,7 @@ SHARED_DATA = REPO.parent / "shared" / "data" / "real"
 
 
 @pytest.fixture(scope="session")
-def provider(qgis_processing):  # noqa: ANN001 - pytest-qgis fixture
+def provider(qgis_processing):
     from qgis.core import QgsApplication
 
     from suginami_gis.processing.provider import SuginamiProvider
@@ -26,12 +26,12 @@ def provider(qgis_processing):  # noqa: ANN001 - pytest-qgis fixture
 
 
 @pytest.fixture
-def run_alg(provider):  # noqa: ANN001
+def run_alg(provider):
     """processing.run("suginami:<name>", params) with a fresh context and feedback."""
     import processing
     from qgis.core import QgsProcessingContext, QgsProcessingFeedback, QgsProject
 
-    def _run(name: str, params: dict, feedback=None, context=None):  # noqa: ANN001
+    def _run(name: str, params: dict, feedback=None, context=None):
         if context is None:
             context = QgsProcessingContext()
             context.setProject(QgsProject.instance())
@@ -40,7 +40,7 @@ def run_alg(provider):  # noqa: ANN001
     return _run
 
 
-def sample_layer(name: str):  # noqa: ANN201
+def sample_layer(name: str):
     """A layer of the bundled sample ward as a QgsVectorLayer."""
     from qgis.core import QgsVectorLayer
 

@@ -16,7 +16,7 @@ BLOCKED = {"qgis", "PyQt5", "PyQt6", "sip", "processing"}
 
 
 class _NoQgis(importlib.abc.MetaPathFinder):
-    def find_spec(self, fullname, path, target=None):  # noqa: ANN001
+    def find_spec(self, fullname, path, target=None):
         if fullname.split(".")[0] in BLOCKED:
             raise ImportError(f"{fullname} imported in a unit test: suginami_gis.core must not need QGIS or Qt")
         return None

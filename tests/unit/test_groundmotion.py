@@ -91,7 +91,9 @@ def test_fault_distance_is_to_the_plane_below_the_trace():
     assert scenario.distance_km(np.array([13_000.0]), np.array([4_000.0]))[0] == pytest.approx(np.hypot(5.0, 4.0))
 
 
-@pytest.mark.parametrize(("magnitude", "depth", "parameter"), [(3.9, 10, "MAGNITUDE"), (9.1, 10, "MAGNITUDE"), (7, -1, "DEPTH")])
+@pytest.mark.parametrize(
+    ("magnitude", "depth", "parameter"), [(3.9, 10, "MAGNITUDE"), (9.1, 10, "MAGNITUDE"), (7, -1, "DEPTH")]
+)
 def test_bad_scenarios_name_the_parameter(magnitude, depth, parameter):
     with pytest.raises(InputError) as info:
         gm.Scenario(magnitude, depth, (0.0, 0.0)).validate()
@@ -139,7 +141,15 @@ def test_run_writes_median_and_realizations(tmp_path):
     scenario = gm.Scenario(7.0, 10.0, (1000.0, 500.0))
     pgv_path, int_path = tmp_path / "pgv.tif", tmp_path / "int.tif"
     run = gm.run_ground_motion(
-        scenario, grid, avs30, 400.0, str(pgv_path), str(int_path), gm.Amplification.MIDORIKAWA_1994, realizations=4, seed=1
+        scenario,
+        grid,
+        avs30,
+        400.0,
+        str(pgv_path),
+        str(int_path),
+        gm.Amplification.MIDORIKAWA_1994,
+        realizations=4,
+        seed=1,
     )
     assert run.bands == 5 and run.fallback_cells == 1
     pgv = read_raster(pgv_path)
@@ -149,7 +159,9 @@ def test_run_writes_median_and_realizations(tmp_path):
     xs, ys = grid.centers()
     # Every median pixel equals the formula (float32 storage).
     dist = scenario.distance_km(*np.meshgrid(xs, ys))
-    expected = gm.pgv600(7.0, 10.0, dist) * gm.amplification(np.where(np.isnan(avs30), 400.0, avs30), gm.Amplification.MIDORIKAWA_1994)
+    expected = gm.pgv600(7.0, 10.0, dist) * gm.amplification(
+        np.where(np.isnan(avs30), 400.0, avs30), gm.Amplification.MIDORIKAWA_1994
+    )
     np.testing.assert_allclose(pgv.array[0], expected, rtol=1e-6)
     np.testing.assert_allclose(intensity.array, gm.jma_intensity(pgv.array), atol=1e-5)
     # Realizations differ from the median and from each other.
@@ -176,8 +188,15 @@ def test_cancel_leaves_no_file(tmp_path):
 
     with pytest.raises(Canceled):
         gm.run_ground_motion(
-            gm.Scenario(7.0, 10.0, (0.0, 0.0)), grid, None, 400.0, str(tmp_path / "p.tif"), str(tmp_path / "i.tif"),
-            realizations=10, seed=1, feedback=CancelAfterFirst(),
+            gm.Scenario(7.0, 10.0, (0.0, 0.0)),
+            grid,
+            None,
+            400.0,
+            str(tmp_path / "p.tif"),
+            str(tmp_path / "i.tif"),
+            realizations=10,
+            seed=1,
+            feedback=CancelAfterFirst(),
         )
     assert list(tmp_path.iterdir()) == []
 

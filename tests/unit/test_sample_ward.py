@@ -44,7 +44,16 @@ def test_layers_fields_and_shares():
     b = pyogrio.read_dataframe(path, layer="buildings")
     assert 8000 <= len(b) <= 10000
     assert b.crs.to_epsg() == 6677
-    for field in ("structure", "year_built", "floors", "height_m", "fire_resistance", "use", "occupants", "district_id"):
+    for field in (
+        "structure",
+        "year_built",
+        "floors",
+        "height_m",
+        "fire_resistance",
+        "use",
+        "occupants",
+        "district_id",
+    ):
         assert field in b.columns
     assert set(b.structure) == {"wood", "non_wood"}
     assert set(b.fire_resistance) == {"bare_wood", "protected_wood", "semi_fireproof", "fireproof"}
