@@ -35,9 +35,12 @@ class SuginamiGisPlugin:
     def initProcessing(self) -> None:
         from .processing.provider import SuginamiProvider
 
-        if self.provider is None:
-            self.provider = SuginamiProvider()
-            QgsApplication.processingRegistry().addProvider(self.provider)
+        registry = QgsApplication.processingRegistry()
+        if self.provider is None and registry.providerById("suginami") is None:
+            provider = SuginamiProvider()
+            # On failure the registry deletes the provider: keep no reference to it then.
+            if registry.addProvider(provider):
+                self.provider = provider
 
     def initGui(self) -> None:
         self.initProcessing()
@@ -52,7 +55,9 @@ class SuginamiGisPlugin:
             remove_desktop_entries(self.iface, self.actions)
         self.actions = []
         if self.provider is not None:
-            QgsApplication.processingRegistry().removeProvider(self.provider)
+            registry = QgsApplication.processingRegistry()
+            if registry.providerById("suginami") is self.provider:
+                registry.removeProvider(self.provider)
             self.provider = None
         if self.translator is not None:
             QCoreApplication.removeTranslator(self.translator)
