@@ -7,8 +7,10 @@ set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
 
+# libgdal-dev, libgeos-dev, libproj-dev and proj-bin: shapely, rasterio, pyproj and pyogrio are
+# built from source against the GEOS, GDAL and PROJ that QGIS itself loads (see below).
 APT_PACKAGES=(qgis python3-qgis qgis-providers python3-venv python3-pip chromium chromium-driver
-  poppler-utils qttools5-dev-tools pyqt5-dev-tools)
+  poppler-utils qttools5-dev-tools pyqt5-dev-tools libgdal-dev libgeos-dev libproj-dev proj-bin)
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
@@ -28,10 +30,19 @@ if [ ! -x .venv/bin/python ]; then
 fi
 
 stamp=".venv/.requirements.sha256"
-want="$(cat requirements.txt requirements-dev.txt | sha256sum | cut -d' ' -f1)"
+want="$(cat requirements.txt requirements-dev.txt build-constraints.txt | sha256sum | cut -d' ' -f1)"
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "setup: installing pinned PyPI packages"
-  .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+  # QGIS links GEOS, GDAL and PROJ into its executable, so inside QGIS their symbols take
+  # precedence over the copies bundled in binary wheels: a shapely wheel then runs on QGIS's
+  # GEOS 3.11 and misbehaves (e.g. WKB writing fails, __geo_interface__ is empty). Building
+  # these four from source against Debian's libraries gives one GEOS/GDAL/PROJ everywhere.
+  # pip caches the built wheels, so only the first install compiles (a few minutes).
+  pyproj_pin="$(grep -E '^pyproj==' requirements.txt)"
+  PIP_CONSTRAINT=build-constraints.txt PROJ_DIR=/usr .venv/bin/python -m pip install -q \
+    --disable-pip-version-check --no-binary pyproj "$pyproj_pin"
+  .venv/bin/python -m pip install -q --disable-pip-version-check \
+    --no-binary shapely,rasterio,pyogrio -r requirements-dev.txt
   echo "$want" > "$stamp"
 fi
 

@@ -132,11 +132,9 @@ def make_fields(
 ) -> QgsFields:
     out = QgsFields(base) if base is not None else QgsFields()
     for name, py_type in spec:
-        qfield = QgsField(name, FIELD_TYPES[py_type])
-        if py_type is float:
-            qfield.setLength(20)
-            qfield.setPrecision(6)
-        out.append(qfield)
+        # No length or precision: doubles keep full precision in every format (probabilities of
+        # 1e-4 must not be rounded by a GeoPackage or shapefile writer).
+        out.append(QgsField(name, FIELD_TYPES[py_type]))
     return out
 
 
@@ -158,7 +156,8 @@ def write_features(
     """Write shapely geometries (or None) with attribute rows to a sink; returns the count written."""
     import shapely
 
-    wkbs = shapely.to_wkb(np.asarray(geometries, dtype=object), include_srid=False) if len(geometries) else []
+    geometries = np.asarray(geometries, dtype=object)
+    wkbs = shapely.to_wkb(geometries, output_dimension=2, include_srid=False) if len(geometries) else []
     written = 0
     for i, (wkb, row) in enumerate(zip(wkbs, rows)):
         if feedback is not None and i % 5000 == 0 and feedback.isCanceled():

@@ -1,0 +1,113 @@
+"""Where Monte Carlo chunks run: serially, in a local process pool, or on a Dask cluster.
+
+Every Monte Carlo loop of the core splits its work into chunks of a fixed size, each with its
+own random stream derived from the seed (numpy SeedSequence.spawn), and gathers the results in
+chunk order; so the result is the same whatever runs the chunks.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import shutil
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from .errors import InputError
+from .feedback import Feedback, NullFeedback, check_canceled
+
+log = logging.getLogger(__name__)
+
+
+def run_tasks(
+    fn: Callable[[Any], Any], tasks: Sequence[Any], executor: Any = None, feedback: Feedback | None = None
+) -> list[Any]:
+    """Run ``fn`` over ``tasks`` and return the results in task order.
+
+    ``executor``: None (serial), or an object with ``submit`` returning futures with
+    ``result()`` (concurrent.futures executors, dask.distributed.Client) or with ``map``.
+    Progress goes to ``feedback``; a cancel stops between tasks and cancels pending futures.
+    """
+    feedback = feedback or NullFeedback()
+    n = max(len(tasks), 1)
+    results: list[Any] = []
+    if executor is None:
+        for i, task in enumerate(tasks):
+            check_canceled(feedback)
+            results.append(fn(task))
+            feedback.set_progress(100.0 * (i + 1) / n)
+        return results
+    if hasattr(executor, "submit"):
+        futures = [executor.submit(fn, task) for task in tasks]
+        try:
+            for i, future in enumerate(futures):
+                check_canceled(feedback)
+                results.append(future.result())
+                feedback.set_progress(100.0 * (i + 1) / n)
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+        return results
+    for i, result in enumerate(executor.map(fn, tasks)):
+        results.append(result)
+        feedback.set_progress(100.0 * (i + 1) / n)
+        check_canceled(feedback)
+    return results
+
+
+def _python_for_workers() -> str:
+    """A Python interpreter for spawned workers (inside QGIS, sys.executable is QGIS itself)."""
+    name = os.path.basename(sys.executable).lower()
+    if name.startswith("python"):
+        return sys.executable
+    candidate = os.path.join(sys.prefix, "bin", "python3")
+    if os.path.exists(candidate):
+        return candidate
+    return shutil.which("python3") or sys.executable
+
+
+def executor_from_spec(spec: str | None, workers: int | None = None) -> Any:
+    """Make an executor from the EXECUTOR parameter.
+
+    - "" or "serial": None (run in this process);
+    - "local": a pool of local worker processes (spawned, so it is safe inside QGIS);
+    - "tcp://host:port" (or any dask scheduler address): a dask.distributed Client connected
+      to an existing cluster.
+    The caller shuts it down (``close_executor``).
+    """
+    text = (spec or "").strip()
+    if text in ("", "serial", "none"):
+        return None
+    if text == "local":
+        from concurrent.futures import ProcessPoolExecutor
+
+        context = multiprocessing.get_context("spawn")
+        context.set_executable(_python_for_workers())
+        return ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1, mp_context=context)
+    if "://" in text:
+        try:
+            from dask.distributed import Client
+        except ImportError as exc:
+            raise InputError(
+                "dask.distributed is not installed: python3 -m pip install 'dask[distributed]'", "EXECUTOR"
+            ) from exc
+        try:
+            return Client(text, timeout=10)
+        except Exception as exc:
+            raise InputError(f"cannot reach the Dask scheduler at {text}: {exc}", "EXECUTOR") from exc
+    raise InputError(
+        f"unknown executor {text!r}: use '' (serial), 'local' or a scheduler address such as tcp://host:8786",
+        "EXECUTOR",
+    )
+
+
+def close_executor(executor: Any) -> None:
+    if executor is None:
+        return
+    if hasattr(executor, "shutdown"):
+        executor.shutdown(wait=True, cancel_futures=True)
+    elif hasattr(executor, "close"):
+        executor.close()
