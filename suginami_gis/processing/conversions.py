@@ -18,6 +18,7 @@ from qgis.core import (
     QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingFeatureSource,
+    QgsProcessingParameterDefinition,
     QgsProject,
     QgsRasterLayer,
 )
@@ -138,12 +139,29 @@ def make_fields(
     return out
 
 
-def _to_python(value: Any) -> Any:
+def to_python(value: Any) -> Any:
+    """numpy scalars to Python; NaN and infinities to None (a NULL attribute)."""
     if isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, float) and not np.isfinite(value):
         return None
     return value
+
+
+def finite_or_none(value: float | None) -> float | None:
+    return None if value is None or not np.isfinite(value) else float(value)
+
+
+def is_set(parameters: dict[str, Any], key: str) -> bool:
+    """Whether an optional parameter was given (qgis_process passes absent values in several ways)."""
+    value = parameters.get(key)
+    return value is not None and str(value).strip() not in ("", "NULL", "None")
+
+
+def advanced(parameter: QgsProcessingParameterDefinition) -> QgsProcessingParameterDefinition:
+    """Mark a parameter as advanced (hidden under "Advanced Parameters" in the dialog)."""
+    parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+    return parameter
 
 
 def write_features(
@@ -167,7 +185,7 @@ def write_features(
             geometry = QgsGeometry()
             geometry.fromWkb(wkb)
             feature.setGeometry(geometry)
-        feature.setAttributes([_to_python(v) for v in row])
+        feature.setAttributes([to_python(v) for v in row])
         sink.addFeature(feature, QgsFeatureSink.FastInsert)
         written += 1
     return written

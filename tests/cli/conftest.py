@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 QGIS_PROCESS = REPO / "scripts" / "qgis_process"
-SAMPLE_GPKG = REPO / "suginami_gis" / "resources" / "sample" / "sample_ward.gpkg"
-SAMPLE_AVS30 = REPO / "suginami_gis" / "resources" / "sample" / "avs30.tif"
+# Tests read a copy of the bundled sample: GDAL/QGIS may write to a GeoPackage they open
+# (triggers, statistics, .aux.xml files), and the committed sample must stay byte-identical.
+SAMPLE_DIR = Path(tempfile.mkdtemp(prefix="suginami-sample-"))
+for _name in ("sample_ward.gpkg", "avs30.tif"):
+    shutil.copy2(REPO / "suginami_gis" / "resources" / "sample" / _name, SAMPLE_DIR / _name)
+SAMPLE_GPKG = SAMPLE_DIR / "sample_ward.gpkg"
+SAMPLE_AVS30 = SAMPLE_DIR / "avs30.tif"
 SHARED_DATA = REPO.parent / "shared" / "data" / "real"
 
 

@@ -8,34 +8,28 @@ import suginami_gis
 from suginami_gis.processing.base import SuginamiAlgorithm, missing_packages
 
 
-def test_init_processing_registers_the_provider_once(qgis_processing):
+def test_init_processing_never_registers_twice_nor_removes_a_foreign_provider(provider):
+    # The session's provider is registered (tests/qgis/conftest.py); a plugin instance that
+    # starts after it must neither add a duplicate nor remove it on unload. That
+    # initProcessing() registers the provider from scratch is shown by tests/cli, where
+    # qgis_process loads the plugin and lists suginami:groundmotion.
+    registry = QgsApplication.processingRegistry()
     plugin = suginami_gis.classFactory(None)
-    registry = QgsApplication.processingRegistry()
-    existing = registry.providerById("suginami")
-    if existing is not None:
-        registry.removeProvider(existing)
     plugin.initProcessing()
-    plugin.initProcessing()
-    provider = registry.providerById("suginami")
-    assert provider is not None
-    assert provider.algorithm("groundmotion") is not None
+    assert plugin.provider is None
+    assert registry.providerById("suginami") is provider
     plugin.unload()
-    assert registry.providerById("suginami") is None
-    # Leave the provider registered for the other tests.
-    plugin.initProcessing()
+    assert registry.providerById("suginami") is provider
+    assert provider.algorithm("groundmotion") is not None
 
 
-def test_desktop_entries(qgis_iface, qgis_processing):
+def test_desktop_entries(qgis_iface, provider):
     plugin = suginami_gis.classFactory(qgis_iface)
-    registry = QgsApplication.processingRegistry()
-    existing = registry.providerById("suginami")
-    if existing is not None:
-        registry.removeProvider(existing)
     plugin.initGui()
     assert plugin.actions and plugin.actions[0].objectName() == "suginami_groundmotion"
     plugin.unload()
     assert plugin.actions == []
-    plugin.initProcessing()
+    assert QgsApplication.processingRegistry().providerById("suginami") is provider
 
 
 def test_missing_package_is_named_with_the_fix(provider):
