@@ -1,0 +1,169 @@
+"""Deaths, severe injuries and shelter demand from building collapse (methods.md section 5).
+
+Tokyo Metropolitan Government (2022) / Cabinet Office form:
+    deaths = 0.0676 x collapsed wooden x R_w + 0.00840 x collapsed non-wooden x R_n
+    severe injuries = 0.0309 x collapse ratio x occupants at the scenario time
+with R = occupancy at the scenario hour / occupancy at 05:00. Every coefficient is a named,
+cited default of :class:`CasualtyParameters`; docs/methods/damage.md discusses the limits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .errors import InputError
+from .fragility import Structure
+
+# Tokyo Metropolitan Government (2022) 首都直下地震等による東京の被害想定, report 6-30, after the
+# Cabinet Office (2012) regression on the Tottori, Tonankai, Nankai, Fukui and Kobe earthquakes:
+# deaths per collapsed wooden building (t_w) and per collapsed non-wooden building (t_n) at 05:00.
+DEATHS_PER_COLLAPSED_WOOD = 0.0676
+DEATHS_PER_COLLAPSED_NON_WOOD = 0.00840
+# Tokyo Metropolitan Government (2022), methods.md section 5: severe injuries = 0.0309 x collapse
+# ratio x building occupants.
+SEVERE_INJURY_RATE = 0.0309
+
+# Occupancy of buildings at the scenario hour relative to 05:00 (R in methods.md section 5).
+# 05:00: 1 by definition. 12:00: 0.633 = 2,840 / 4,489, the deaths from shaking collapse at winter
+# 12:00 and 05:00 in Tokyo Metropolitan Government (2012) 首都直下地震等による東京の被害想定, 多摩直下地震
+# M7.3, wind 4 m/s, where both times have the same 75,668 collapsed buildings (so the ratio is the
+# occupancy ratio; table reproduced in the Tokyo Board of Education disaster-education booklet).
+# 18:00: no published figure was available to the project; assumed equal to 12:00 (stated in
+# docs/methods/damage.md; a parameter). The source does not split wooden and non-wooden buildings,
+# so one ratio serves both.
+OCCUPANCY_RATIO = {5: 1.0, 12: 2840.0 / 4489.0, 18: 2840.0 / 4489.0}
+SCENARIO_HOURS = (5, 12, 18)
+
+# Cabinet Office (2012/2013) evacuee method (南海トラフ / 首都直下 被害想定手法, 避難者): residents of
+# collapsed buildings plus 0.13 x residents of half-collapsed buildings leave home. Recalled from
+# the Cabinet Office method; not checked against the document here (see docs/methods/damage.md).
+HALF_COLLAPSE_EVACUATION_FACTOR = 0.13
+# Shelter floor space per person: 3.5 m2 in the national guideline revised December 2024 and
+# Tokyo's 2025 shelter guideline (2 m2 was customary before); methods.md section 5.
+SHELTER_AREA_PER_PERSON_M2 = 3.5
+
+# Default occupants per building when no OCCUPANTS_FIELD is given: Suginami's 571,703 registered
+# residents (ward register, 2022; ../shared population CSV) / 124,207 PLATEAU 2020 footprints
+# (methods.md section 8) = 4.60 residents per building.
+SUGINAMI_RESIDENTS = 571_703
+SUGINAMI_PLATEAU_BUILDINGS = 124_207
+DEFAULT_OCCUPANTS_PER_BUILDING = SUGINAMI_RESIDENTS / SUGINAMI_PLATEAU_BUILDINGS
+
+
+@dataclass(frozen=True)
+class CasualtyParameters:
+    deaths_per_collapsed_wood: float = DEATHS_PER_COLLAPSED_WOOD
+    deaths_per_collapsed_non_wood: float = DEATHS_PER_COLLAPSED_NON_WOOD
+    severe_injury_rate: float = SEVERE_INJURY_RATE
+    occupancy_ratio: dict[int, float] = field(default_factory=lambda: dict(OCCUPANCY_RATIO))
+    half_collapse_evacuation_factor: float = HALF_COLLAPSE_EVACUATION_FACTOR
+    default_occupants: float = DEFAULT_OCCUPANTS_PER_BUILDING
+
+    def validate(self) -> None:
+        for name in (
+            "deaths_per_collapsed_wood",
+            "deaths_per_collapsed_non_wood",
+            "severe_injury_rate",
+            "half_collapse_evacuation_factor",
+            "default_occupants",
+        ):
+            v = getattr(self, name)
+            if not np.isfinite(v) or v < 0:
+                raise InputError(f"{name} must be zero or positive, got {v}", name.upper())
+
+    def ratio(self, hour: int) -> float:
+        if hour not in self.occupancy_ratio:
+            raise InputError(
+                f"scenario hour {hour} is not one of {sorted(self.occupancy_ratio)} (Tokyo's scenario times)",
+                "SCENARIO_HOUR",
+            )
+        return float(self.occupancy_ratio[hour])
+
+
+def deaths(
+    collapsed_wood: float | np.ndarray,
+    collapsed_non_wood: float | np.ndarray,
+    hour: int = 5,
+    params: CasualtyParameters | None = None,
+) -> np.ndarray:
+    """Deaths from collapsed buildings (counts or expected counts) at the scenario hour."""
+    p = params or CasualtyParameters()
+    r = p.ratio(hour)
+    return np.asarray(
+        p.deaths_per_collapsed_wood * np.asarray(collapsed_wood, dtype=float) * r
+        + p.deaths_per_collapsed_non_wood * np.asarray(collapsed_non_wood, dtype=float) * r
+    )
+
+
+def severe_injuries(
+    collapse_ratio: float | np.ndarray,
+    occupants: float | np.ndarray,
+    hour: int = 5,
+    params: CasualtyParameters | None = None,
+) -> np.ndarray:
+    """Severe injuries = rate x collapse ratio x occupants present at the scenario hour."""
+    p = params or CasualtyParameters()
+    return np.asarray(
+        p.severe_injury_rate * np.asarray(collapse_ratio, float) * np.asarray(occupants, float) * p.ratio(hour)
+    )
+
+
+def shelter_demand(
+    residents_collapsed: float | np.ndarray,
+    residents_half: float | np.ndarray,
+    params: CasualtyParameters | None = None,
+) -> np.ndarray:
+    """People leaving home because of building damage (residents, i.e. 05:00 occupancy)."""
+    p = params or CasualtyParameters()
+    return np.asarray(residents_collapsed, float) + p.half_collapse_evacuation_factor * np.asarray(
+        residents_half, float
+    )
+
+
+def shelter_area_m2(people: float | np.ndarray, area_per_person_m2: float = SHELTER_AREA_PER_PERSON_M2) -> np.ndarray:
+    """Shelter floor space needed for ``people`` evacuees."""
+    if not np.isfinite(area_per_person_m2) or area_per_person_m2 <= 0:
+        raise InputError("the shelter area per person must be positive", "AREA_PER_PERSON")
+    return np.asarray(people, float) * area_per_person_m2
+
+
+@dataclass
+class BuildingWeights:
+    """Per-building amounts that a damage state contributes (one row per building)."""
+
+    deaths_if_collapsed: np.ndarray
+    injuries_if_collapsed: np.ndarray
+    shelter_if_collapsed: np.ndarray
+    shelter_if_half: np.ndarray  # half-collapse only (not collapsed)
+
+
+def building_weights(
+    structure: np.ndarray, occupants: np.ndarray | None, hour: int, params: CasualtyParameters | None = None
+) -> BuildingWeights:
+    """Deaths / injuries / displaced residents a building contributes if it collapses or half-collapses.
+
+    Deaths follow the per-collapsed-building form (occupants do not enter, as in the source);
+    severe injuries use the building's occupants at the scenario hour; displacement uses residents.
+    """
+    p = params or CasualtyParameters()
+    p.validate()
+    r = p.ratio(hour)
+    structure = np.asarray(structure)
+    n = len(structure)
+    occ = np.full(n, p.default_occupants) if occupants is None else np.asarray(occupants, dtype=np.float64)
+    if occ.shape != (n,):
+        raise InputError("occupants must have one value per building", "OCCUPANTS_FIELD")
+    if np.any(~np.isfinite(occ)) or np.any(occ < 0):
+        raise InputError(
+            f"{int(np.sum(~np.isfinite(occ) | (occ < 0)))} buildings have a missing or negative occupant count",
+            "OCCUPANTS_FIELD",
+        )
+    coef = np.where(structure == int(Structure.WOOD), p.deaths_per_collapsed_wood, p.deaths_per_collapsed_non_wood)
+    return BuildingWeights(
+        deaths_if_collapsed=coef * r,
+        injuries_if_collapsed=p.severe_injury_rate * occ * r,
+        shelter_if_collapsed=occ.copy(),
+        shelter_if_half=p.half_collapse_evacuation_factor * occ,
+    )

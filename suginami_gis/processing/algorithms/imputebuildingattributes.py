@@ -1,0 +1,223 @@
+"""suginami:imputebuildingattributes - fill structure, year, floors and fire resistance of footprints."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsFields,
+    QgsProcessing,
+    QgsProcessingException,
+    QgsProcessingParameterDefinition,
+    QgsProcessingParameterFeatureSink,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterField,
+    QgsProcessingParameterNumber,
+    QgsWkbTypes,
+)
+
+from ...core import impute as im
+from ..base import SuginamiAlgorithm
+from ..conversions import make_fields, read_vector
+from ..i18n import tr
+from .buildingdamage import copy_features
+
+OUTPUT_FIELDS: tuple[tuple[str, type], ...] = (
+    ("structure", str),
+    ("year_built", int),
+    ("floors", int),
+    ("fire_resistance", str),
+    ("imputed", str),
+)
+# Footprint areas of a layer in degrees are computed in JGD2011 / Japan Plane Rectangular CS IX.
+AREA_CRS = "EPSG:6677"
+
+
+class ImputeBuildingAttributesAlgorithm(SuginamiAlgorithm):
+    NAME = "imputebuildingattributes"
+    DISPLAY_NAME = "Impute building attributes (structure, year, floors, fire resistance)"
+
+    INPUT = "INPUT"
+    HEIGHT_FIELD = "HEIGHT_FIELD"
+    AREA_FIELD = "AREA_FIELD"
+    STRUCTURE_FIELD = "STRUCTURE_FIELD"
+    YEAR_FIELD = "YEAR_FIELD"
+    FLOORS_FIELD = "FLOORS_FIELD"
+    FIRE_FIELD = "FIRE_FIELD"
+    SEISMIC_STANDARD_SHARE = "SEISMIC_STANDARD_SHARE"
+    FIRE_RESISTANT_SHARE = "FIRE_RESISTANT_SHARE"
+    WOOD_SHARE = "WOOD_SHARE"
+    STOREY_HEIGHT = "STOREY_HEIGHT"
+    SEED = "SEED"
+    OUTPUT = "OUTPUT"
+
+    def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(
+                self.INPUT, tr("Building footprints"), [QgsProcessing.TypeVectorPolygon, QgsProcessing.TypeVectorPoint]
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.HEIGHT_FIELD,
+                tr("Height field (m, e.g. PLATEAU measuredHeight)"),
+                None,
+                self.INPUT,
+                QgsProcessingParameterField.Numeric,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.AREA_FIELD,
+                tr("Footprint area field (m², optional; default: polygon area)"),
+                None,
+                self.INPUT,
+                QgsProcessingParameterField.Numeric,
+                optional=True,
+            )
+        )
+        for key, label in (
+            (self.STRUCTURE_FIELD, tr("Known structure field (optional; its values are kept)")),
+            (self.YEAR_FIELD, tr("Known construction year field (optional; its values are kept)")),
+            (self.FLOORS_FIELD, tr("Known floors field (optional; its values are kept)")),
+            (self.FIRE_FIELD, tr("Known fire-resistance field (optional; its values are kept)")),
+        ):
+            self.addParameter(QgsProcessingParameterField(key, label, None, self.INPUT, optional=True))
+        for key, label, default, maximum in (
+            (
+                self.SEISMIC_STANDARD_SHARE,
+                tr("Share built to the 1981 seismic standard"),
+                im.SEISMIC_STANDARD_SHARE,
+                1.0,
+            ),
+            (self.FIRE_RESISTANT_SHARE, tr("Share of fire-resistant buildings"), im.FIRE_RESISTANT_SHARE, 1.0),
+            (self.WOOD_SHARE, tr("Share of wooden buildings"), im.WOOD_SHARE, 1.0),
+            (self.STOREY_HEIGHT, tr("Floor-to-floor height (m)"), im.STOREY_HEIGHT_M, 10.0),
+        ):
+            param = QgsProcessingParameterNumber(
+                key, label, QgsProcessingParameterNumber.Double, default, False, 0.0 if maximum == 1.0 else 1.0, maximum
+            )
+            param.setFlags(param.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+            self.addParameter(param)
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.SEED, tr("Random seed"), QgsProcessingParameterNumber.Integer, 42, False, 0
+            )
+        )
+        self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, tr("Buildings with imputed attributes")))
+
+    def compute(self, parameters, context, feedback, core_feedback) -> dict[str, Any]:
+        source = self.parameterAsSource(parameters, self.INPUT, context)
+        if source is None:
+            raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))
+        height_field = self.parameterAsString(parameters, self.HEIGHT_FIELD, context)
+        if not height_field:
+            raise QgsProcessingException(tr("HEIGHT_FIELD: choose the field with building heights in metres."))
+        area_field = self.parameterAsString(parameters, self.AREA_FIELD, context) or None
+        known = {
+            key: (self.parameterAsString(parameters, key, context) or None)
+            for key in (self.STRUCTURE_FIELD, self.YEAR_FIELD, self.FLOORS_FIELD, self.FIRE_FIELD)
+        }
+        fields_in = source.fields()
+        all_names = fields_in.names()
+        for key, name in ((self.HEIGHT_FIELD, height_field), (self.AREA_FIELD, area_field)):
+            if name and name in all_names and not fields_in.at(fields_in.lookupField(name)).isNumeric():
+                raise QgsProcessingException(tr("{0}: field '{1}' is not numeric.").format(key, name))
+        extra = [height_field, area_field, *known.values()]
+        data = read_vector(
+            source, context, None, all_names + [e for e in extra if e and e not in all_names], self.INPUT
+        )
+        n = len(data)
+        if n == 0:
+            raise QgsProcessingException(tr("INPUT: the layer has no features."))
+        height = data.column(height_field, float)
+        if area_field:
+            area = data.column(area_field, float)
+        else:
+            if QgsWkbTypes.geometryType(source.wkbType()) == QgsWkbTypes.PointGeometry:
+                raise QgsProcessingException(tr("AREA_FIELD: points have no area; choose a footprint area field."))
+            area = _areas(source, context, data.ids)
+
+        def known_values(key: str) -> np.ndarray | None:
+            name = known[key]
+            if not name:
+                return None
+            return np.array([None if _null(v) else v for v in data.attributes[name]], dtype=object)
+
+        params = im.ImputeParameters(
+            seismic_standard_share=self.parameterAsDouble(parameters, self.SEISMIC_STANDARD_SHARE, context),
+            fire_resistant_share=self.parameterAsDouble(parameters, self.FIRE_RESISTANT_SHARE, context),
+            wood_share=self.parameterAsDouble(parameters, self.WOOD_SHARE, context),
+            storey_height_m=self.parameterAsDouble(parameters, self.STOREY_HEIGHT, context),
+        )
+        result = im.impute_building_attributes(
+            height,
+            area,
+            known_values(self.STRUCTURE_FIELD),
+            known_values(self.YEAR_FIELD),
+            known_values(self.FLOORS_FIELD),
+            known_values(self.FIRE_FIELD),
+            params=params,
+            seed=self.parameterAsInt(parameters, self.SEED, context),
+            feedback=core_feedback,
+        )
+
+        ours = {name for name, _ in OUTPUT_FIELDS}
+        kept = [name for name in all_names if name not in ours]
+        base = QgsFields()
+        for name in kept:
+            base.append(fields_in.at(fields_in.lookupField(name)))
+        out_fields = make_fields(OUTPUT_FIELDS, base)
+        sink, dest_id = self.parameterAsSink(
+            parameters, self.OUTPUT, context, out_fields, source.wkbType(), source.sourceCrs()
+        )
+        if sink is None:
+            raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT))
+        labels = result.imputed_labels()
+        rows = [
+            [data.attributes[name][i] for name in kept]
+            + [
+                result.structure[i],
+                int(result.year_built[i]),
+                int(result.floors[i]),
+                result.fire_resistance[i],
+                labels[i],
+            ]
+            for i in range(n)
+        ]
+        copy_features(sink, out_fields, source, context, data.ids, rows, None, feedback)
+        return {
+            self.OUTPUT: dest_id,
+            "BUILDING_COUNT": n,
+            "IMPUTED_STRUCTURE": int(result.imputed["structure"].sum()),
+            "IMPUTED_YEAR_BUILT": int(result.imputed["year_built"].sum()),
+            "IMPUTED_FLOORS": int(result.imputed["floors"].sum()),
+            "IMPUTED_FIRE_RESISTANCE": int(result.imputed["fire_resistance"].sum()),
+            "SHARE_WOOD": float(np.mean(result.structure == "wood")),
+            "SHARE_SEISMIC_STANDARD": float(np.mean(result.year_built >= 1981)),
+        }
+
+
+def _null(value: Any) -> bool:
+    return value is None or str(value) in ("NULL", "")
+
+
+def _areas(source, context, ids: np.ndarray) -> np.ndarray:
+    """Footprint areas in m² in the order of ``ids``; a layer in degrees is read in AREA_CRS.
+
+    NaN for features without geometry.
+    """
+    import shapely
+
+    crs = source.sourceCrs()
+    target = QgsCoordinateReferenceSystem(AREA_CRS) if crs.isValid() and crs.isGeographic() else None
+    projected = read_vector(source, context, target, [], "INPUT")
+    index = {int(fid): i for i, fid in enumerate(projected.ids)}
+    out = np.full(len(ids), np.nan)
+    for k, fid in enumerate(ids):
+        geom = projected.geometries[index[int(fid)]]
+        if geom is not None:
+            out[k] = shapely.area(geom)
+    return out

@@ -1,0 +1,109 @@
+"""Imputation of structure, year, floors and fire resistance from height, area and ward shares."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from suginami_gis.core import impute as im
+from suginami_gis.core.errors import InputError
+
+
+def footprints(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    height = np.clip(rng.lognormal(np.log(8.0), 0.35, n), 2.0, 95.0)
+    area = np.clip(rng.lognormal(np.log(70.0), 0.6, n), 5.0, 5000.0)
+    return height, area
+
+
+def test_floors_from_height():
+    res = im.impute_building_attributes(np.array([2.0, 6.5, 8.0, 10.0, 94.4]), np.full(5, 50.0))
+    assert res.floors.tolist() == [1, 1, 2, 3, 28]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(20, 3000), st.integers(0, 2**31))
+def test_ward_shares_are_met_exactly(n, seed):
+    height, area = footprints(n, seed % 1000)
+    res = im.impute_building_attributes(height, area, seed=seed)
+    wood = res.structure == "wood"
+    forced = (height > im.MAX_WOOD_HEIGHT_M) | (area * res.floors > im.MAX_WOOD_FLOOR_AREA_M2)
+    assert not np.any(wood & forced)
+    assert wood.sum() == min(round(im.WOOD_SHARE * n), int((~forced).sum()))
+    assert np.sum(res.year_built < 1981) == round((1 - im.SEISMIC_STANDARD_SHARE) * n)
+    assert np.all((res.year_built >= im.OLDEST_IMPUTED_YEAR) & (res.year_built <= im.NEWEST_IMPUTED_YEAR))
+    resistant = np.isin(res.fire_resistance.astype(str), im.FIRE_RESISTANT_CLASSES)
+    if wood.sum() == round(im.WOOD_SHARE * n):
+        assert abs(resistant.sum() - round(im.FIRE_RESISTANT_SHARE * n)) <= 0
+    assert set(res.fire_resistance[wood]) <= {"bare_wood", "protected_wood", "semi_fireproof"}
+    assert set(res.fire_resistance[~wood]) <= {"semi_fireproof", "fireproof"}
+    assert all(res.imputed[a].all() for a in im.ATTRIBUTES)
+
+
+def test_tall_and_large_buildings_are_non_wooden_and_high_rise_fireproof():
+    height = np.array([14.0, 30.0, 6.0, 7.0, 7.0])
+    area = np.array([60.0, 400.0, 1200.0, 80.0, 80.0])
+    res = im.impute_building_attributes(height, area, params=im.ImputeParameters(wood_share=1.0), seed=1)
+    assert res.structure.tolist() == ["non_wood", "non_wood", "non_wood", "wood", "wood"]
+    assert res.fire_resistance[1] == "fireproof"  # 9 storeys
+    assert res.fire_resistance[0] == "fireproof"  # 4 storeys
+    assert any("could be wooden" in note for note in res.notes)
+
+
+def test_known_values_are_kept_and_flagged():
+    height, area = footprints(200)
+    structure = np.array(["木造" if i % 4 == 0 else None for i in range(200)], dtype=object)
+    years = np.array([1975.0 if i % 10 == 0 else np.nan for i in range(200)], dtype=object)
+    floors = np.array([2 if i % 2 == 0 else None for i in range(200)], dtype=object)
+    fire = np.array(["fireproof" if i == 3 else "" for i in range(200)], dtype=object)
+    res = im.impute_building_attributes(height, area, structure, years, floors, fire, seed=3)
+    known_s = np.arange(200) % 4 == 0
+    assert np.all(res.structure[known_s] == "wood")
+    assert np.all(res.year_built[np.arange(200) % 10 == 0] == 1975)
+    assert np.all(res.floors[np.arange(200) % 2 == 0] == 2)
+    assert res.fire_resistance[3] == "fireproof"
+    np.testing.assert_array_equal(res.imputed["structure"], ~known_s)
+    labels = res.imputed_labels()
+    assert labels[0] == "fire_resistance"  # structure, year and floors known for building 0
+    assert labels[1] == "structure,year_built,floors,fire_resistance"
+    # Shares hold for the layer as a whole, known values included.
+    assert np.sum(res.year_built < 1981) == round((1 - im.SEISMIC_STANDARD_SHARE) * 200)
+
+
+def test_seeded_and_reproducible():
+    height, area = footprints(500)
+    a = im.impute_building_attributes(height, area, seed=7)
+    b = im.impute_building_attributes(height, area, seed=7)
+    c = im.impute_building_attributes(height, area, seed=8)
+    np.testing.assert_array_equal(a.year_built, b.year_built)
+    np.testing.assert_array_equal(a.structure, b.structure)
+    np.testing.assert_array_equal(a.fire_resistance, b.fire_resistance)
+    assert not np.array_equal(a.year_built, c.year_built)
+
+
+def test_invalid_heights_are_reported_not_hidden():
+    res = im.impute_building_attributes(np.array([np.nan, -1.0, 8.0]), np.array([50.0, np.nan, 50.0]))
+    assert res.floors.tolist() == [2, 2, 2]
+    assert any("2 buildings have no valid height" in note for note in res.notes)
+    assert any("1 buildings have no valid footprint area" in note for note in res.notes)
+
+
+@pytest.mark.parametrize(
+    "kwargs, parameter",
+    [
+        (dict(structure=np.array(["brick", None], dtype=object)), "STRUCTURE_FIELD"),
+        (dict(fire_resistance=np.array(["stone", None], dtype=object)), "FIRE_FIELD"),
+        (dict(floors=np.array([0, None], dtype=object)), "FLOORS_FIELD"),
+        (dict(params=im.ImputeParameters(wood_share=1.2)), "WOOD_SHARE"),
+        (dict(params=im.ImputeParameters(oldest_year=1990)), "YEAR_RANGE"),
+        (dict(footprint_area_m2=np.array([1.0])), "AREA_FIELD"),
+    ],
+)
+def test_bad_input(kwargs, parameter):
+    args = dict(height_m=np.array([8.0, 9.0]), footprint_area_m2=np.array([50.0, 60.0]))
+    args.update(kwargs)
+    with pytest.raises(InputError) as err:
+        im.impute_building_attributes(**args)
+    assert err.value.parameter == parameter
