@@ -1,0 +1,277 @@
+"""suginami:firespread through QGIS Processing."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import rasterio
+import shapely
+from conftest import SAMPLE_GPKG, sample_layer
+
+from suginami_gis.core import fire
+
+
+def memory_buildings(boxes, classes, p_collapse, crs="EPSG:6677", floors=None):
+    from qgis.core import QgsFeature, QgsGeometry, QgsVectorLayer
+
+    layer = QgsVectorLayer(
+        f"Polygon?crs={crs}&field=bid:integer&field=p_collapse:double&field=fire_resistance:string"
+        "&field=intensity:double&field=floors:integer",
+        "buildings",
+        "memory",
+    )
+    features = []
+    for k, (geom, cls, pc) in enumerate(zip(boxes, classes, p_collapse)):
+        f = QgsFeature(layer.fields())
+        f.setGeometry(QgsGeometry.fromWkt(geom.wkt))
+        f.setAttributes([k, None if pc is None else float(pc), cls, 6.2, None if floors is None else int(floors[k])])
+        features.append(f)
+    assert layer.dataProvider().addFeatures(features)
+    return layer
+
+
+def memory_polygons(polygons, crs="EPSG:6677", name_values=None):
+    from qgis.core import QgsFeature, QgsGeometry, QgsVectorLayer
+
+    layer = QgsVectorLayer(f"Polygon?crs={crs}&field=name:string", "polygons", "memory")
+    features = []
+    for k, poly in enumerate(polygons):
+        f = QgsFeature(layer.fields())
+        f.setGeometry(QgsGeometry.fromWkt(poly.wkt))
+        f.setAttributes([name_values[k] if name_values else str(k)])
+        features.append(f)
+    layer.dataProvider().addFeatures(features)
+    return layer
+
+
+def grid_boxes(nx, ny, gap, side=10.0):
+    return [
+        shapely.box(i * (side + gap), j * (side + gap), i * (side + gap) + side, j * (side + gap) + side)
+        for j in range(ny)
+        for i in range(nx)
+    ]
+
+
+def params(layer, tmp_path, **extra):
+    out = {
+        "BUILDINGS": layer,
+        "OUTPUT": "memory:",
+        "OUTPUT_BURN_PROBABILITY": str(tmp_path / "p_burn.tif"),
+        "OUTPUT_SUMMARY": "memory:",
+        "REALIZATIONS": 20,
+        "SEED": 3,
+    }
+    out.update(extra)
+    return out
+
+
+def features(layer_or_id, context=None):
+    from qgis.core import QgsProcessingUtils
+
+    layer = (
+        layer_or_id if not isinstance(layer_or_id, str) else QgsProcessingUtils.mapLayerFromString(layer_or_id, context)
+    )
+    return list(layer.getFeatures())
+
+
+def run(run_alg, p):
+    from qgis.core import QgsProcessingContext, QgsProject
+
+    context = QgsProcessingContext()
+    context.setProject(QgsProject.instance())
+    result = run_alg("firespread", p, context=context)
+    return result, context
+
+
+def test_algorithm_is_registered_with_help(provider):
+    alg = provider.algorithm("firespread")
+    assert alg is not None
+    help_text = alg.shortHelpString()
+    assert "Kato" in help_text and "Hamada" in help_text
+    ok, message = alg.canExecute()
+    assert ok, message
+    keys = {p.name() for p in alg.parameterDefinitions()}
+    assert {
+        "BUILDINGS",
+        "FIRE_RESISTANCE_FIELD",
+        "USE_FIELD",
+        "SCENARIO_HOUR",
+        "SUPPRESSION_RATE",
+        "WIND_SPEED",
+        "WIND_DIRECTION",
+        "FIREBREAKS",
+        "METHOD",
+        "DURATION_HOURS",
+        "REALIZATIONS",
+        "SEED",
+        "FIREPROOF_TARGET_RATE",
+        "DISTRICTS",
+        "OUTPUT",
+        "OUTPUT_BURN_PROBABILITY",
+        "OUTPUT_DISTRICTS",
+        "OUTPUT_SUMMARY",
+    } <= keys
+
+
+def test_cluster_method_test_value_end_to_end(run_alg, tmp_path):
+    # 500 bare wooden buildings 4 m apart, no wind, p_ignite = 0.0003 each -> P = 1 - exp(-0.15).
+    boxes = grid_boxes(25, 20, 4.0)
+    layer = memory_buildings(boxes, ["bare_wood"] * 500, [1.0] * 500)
+    result, context = run(
+        run_alg,
+        params(
+            layer, tmp_path, WIND_SPEED=0.0, COLLAPSE_IGNITION_RATE=0.0003, TIME_COEFFICIENT=1.0, SUPPRESSION_RATE=0.0
+        ),
+    )
+    rows = features(result["OUTPUT"], context)
+    assert len(rows) == 500
+    np.testing.assert_allclose([f["p_burn"] for f in rows], 0.13929, atol=5e-6)
+    assert {f["cluster_size"] for f in rows} == {500}
+    assert result["EXPECTED_BURNED"] == pytest.approx(500 * (1 - math.exp(-0.15)), rel=1e-9)
+    with rasterio.open(result["OUTPUT_BURN_PROBABILITY"]) as src:
+        assert src.crs.to_epsg() == 6677
+        row, col = src.index(5.0, 5.0)
+        assert src.read(1)[row, col] == pytest.approx(0.13929, abs=1e-5)
+    assert (tmp_path / "p_burn.qml").exists()
+
+
+def test_matches_the_core_and_the_downwind_rule(run_alg, tmp_path):
+    # B with a neighbour 14 m downwind (south of a north wind) and one 14 m upwind.
+    boxes = [shapely.box(0, 0, 10, 10), shapely.box(0, -24, 10, -14), shapely.box(0, 24, 10, 34)]
+    layer = memory_buildings(boxes, ["bare_wood"] * 3, [1.0, 0.0, 0.0])
+    result, context = run(run_alg, params(layer, tmp_path, WIND_SPEED=8.0, WIND_DIRECTION=0.0, SCENARIO_HOUR=18))
+    rows = {f["bid"]: f for f in features(result["OUTPUT"], context)}
+    p_b = 0.0355e-2 * (2.50 / 0.98) * (1 - 0.366)
+    assert rows[0]["p_ignite"] == pytest.approx(p_b)
+    assert rows[1]["p_burn"] == pytest.approx(1 - math.exp(-p_b))  # the downwind neighbour catches B's fire
+    assert rows[2]["p_burn"] == 0.0  # the upwind one does not
+    assert rows[0]["cluster_id"] == rows[1]["cluster_id"]
+    core = fire.run_fire(
+        np.array(boxes, dtype=object),
+        ["bare_wood"] * 3,
+        np.array([1.0, 0, 0]),
+        fire.FireScenario(wind_speed=8.0, wind_direction_deg=0.0, realizations=20, seed=3),
+    )
+    np.testing.assert_allclose([rows[k]["p_burn"] for k in range(3)], core.p_burn)
+
+
+def sample_buildings_with_damage(tmp_path):
+    """The sample ward's buildings with a made-up p_collapse (8 % wooden, 1 % other) as a GeoPackage."""
+    import pyogrio
+
+    df = pyogrio.read_dataframe(SAMPLE_GPKG, layer="buildings")
+    df["p_collapse"] = np.where(df["structure"] == "wood", 0.08, 0.01)
+    path = tmp_path / "buildings_damage.gpkg"
+    pyogrio.write_dataframe(df, path, layer="buildings")
+    return f"{path}|layername=buildings", len(df)
+
+
+def is_null(value):
+    return value is None or (hasattr(value, "isNull") and value.isNull())
+
+
+def test_sample_ward_simulation_with_districts(run_alg, tmp_path):
+    calc, count = sample_buildings_with_damage(tmp_path)
+    districts = sample_layer("districts")
+    result, context = run(
+        run_alg,
+        params(
+            calc,
+            tmp_path,
+            METHOD=1,
+            REALIZATIONS=30,
+            TIME_COEFFICIENT=20.0,  # more ignitions than the collapse rate alone, so fire spreads in the test
+            FLOORS_FIELD="floors",
+            USE_FIELD="use",
+            DISTRICTS=districts,
+            DISTRICT_NAME_FIELD="name_en",
+            OUTPUT_DISTRICTS="memory:",
+        ),
+    )
+    buildings = features(result["OUTPUT"], context)
+    assert len(buildings) == count
+    burned = [f for f in buildings if f["p_burn"] > 0]
+    assert burned and all(not is_null(f["arrival_min"]) and f["arrival_min"] >= 0 for f in burned)
+    assert all(is_null(f["arrival_min"]) for f in buildings if f["p_burn"] == 0)
+    d_rows = features(result["OUTPUT_DISTRICTS"], context)
+    assert len(d_rows) == districts.featureCount()
+    assert sum(f["buildings"] for f in d_rows) <= len(buildings)
+    total = sum(f["expected_burned"] for f in d_rows)
+    assert total == pytest.approx(sum(f["p_burn"] for f in buildings), rel=1e-6)
+    for f in d_rows:
+        assert f["burned_p5"] <= f["burned_p95"]
+        assert f["fire_deaths"] == pytest.approx(0.0218 * f["expected_burned"])
+    summary = features(result["OUTPUT_SUMMARY"], context)
+    assert len(summary) == 1 and summary[0]["method"] == "simulation"
+    assert summary[0]["expected_burned"] == pytest.approx(result["EXPECTED_BURNED"])
+
+
+def test_firebreak_and_fireproofing(run_alg, tmp_path):
+    south = [shapely.box(k * 14.0, 0, k * 14.0 + 10, 10) for k in range(4)]
+    north = [shapely.box(k * 14.0, 15, k * 14.0 + 10, 25) for k in range(4)]
+    layer = memory_buildings(south + north, ["bare_wood"] * 8, [0.5] * 8)
+    road = memory_polygons([shapely.box(-5, 10.5, 60, 14.5)])
+    plain, c1 = run(run_alg, params(layer, tmp_path / "a", WIND_SPEED=0.0))
+    cut, c2 = run(run_alg, params(layer, tmp_path / "b", WIND_SPEED=0.0, FIREBREAKS=road))
+    assert {f["cluster_size"] for f in features(plain["OUTPUT"], c1)} == {8}
+    assert {f["cluster_size"] for f in features(cut["OUTPUT"], c2)} == {4}
+    assert cut["EXPECTED_BURNED"] < plain["EXPECTED_BURNED"]
+    proofed, c3 = run(run_alg, params(layer, tmp_path / "c", FIREPROOF_TARGET_RATE=0.3))
+    assert proofed["FIREPROOFED"] == math.ceil(0.3 * 8)
+    assert proofed["FIRE_RESISTANT_SHARE_AFTER"] == pytest.approx(3 / 8)
+    assert sum(bool(f["fireproofed"]) for f in features(proofed["OUTPUT"], c3)) == 3
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"WIND_SPEED": 31.0}, "WIND_SPEED"),
+        ({"WIND_SPEED": -1.0}, "WIND_SPEED"),
+        ({"P_COLLAPSE_FIELD": "no_such_field"}, "P_COLLAPSE_FIELD"),
+        ({"SCENARIO_HOUR": 3}, "SCENARIO_HOUR"),
+        ({"SUPPRESSION_RATE": 1.5}, "SUPPRESSION_RATE"),
+        ({"FIREPROOF_TARGET_RATE": 2.0}, "FIREPROOF_TARGET_RATE"),
+    ],
+)
+def test_bad_parameters_give_clear_errors_and_no_raster(run_alg, tmp_path, change, message):
+    from qgis.core import QgsProcessingException
+
+    layer = memory_buildings(grid_boxes(2, 1, 3.0), ["bare_wood"] * 2, [0.1, 0.1])
+    with pytest.raises(QgsProcessingException) as info:
+        run(run_alg, params(layer, tmp_path, **change))
+    assert message in str(info.value)
+    assert not (tmp_path / "p_burn.tif").exists()
+
+
+@pytest.mark.parametrize(
+    ("boxes", "classes", "crs", "message"),
+    [
+        ([shapely.box(0, 0, 10, 10), shapely.box(5, 5, 15, 15)], ["bare_wood"] * 2, "EPSG:6677", "overlap"),
+        ([], [], "EPSG:6677", "no features"),
+        ([shapely.box(0, 0, 10, 10)], ["straw"], "EPSG:6677", "FIRE_RESISTANCE_FIELD"),
+        ([shapely.box(139.6, 35.7, 139.6001, 35.7001)], ["bare_wood"], "EPSG:4326", "geographic"),
+        ([shapely.Polygon([(0, 0), (10, 10), (10, 0), (0, 10)])], ["bare_wood"], "EPSG:6677", "invalid"),
+    ],
+)
+def test_bad_buildings_give_clear_errors(run_alg, tmp_path, boxes, classes, crs, message):
+    from qgis.core import QgsProcessingException
+
+    layer = memory_buildings(boxes, classes, [0.1] * len(boxes), crs=crs)
+    with pytest.raises(QgsProcessingException) as info:
+        run(run_alg, params(layer, tmp_path))
+    assert message in str(info.value)
+
+
+def test_cancel_leaves_no_raster(run_alg, tmp_path):
+    from qgis.core import QgsProcessingContext, QgsProcessingException, QgsProcessingFeedback, QgsProject
+
+    layer = memory_buildings(grid_boxes(20, 20, 4.0), ["bare_wood"] * 400, [0.2] * 400)
+    feedback = QgsProcessingFeedback()
+    feedback.progressChanged.connect(lambda p: feedback.cancel() if p > 50 else None)
+    context = QgsProcessingContext()
+    context.setProject(QgsProject.instance())
+    with pytest.raises(QgsProcessingException, match="Canceled"):
+        run_alg("firespread", params(layer, tmp_path, METHOD=1, REALIZATIONS=200), feedback=feedback, context=context)
+    assert not (tmp_path / "p_burn.tif").exists()
