@@ -1,0 +1,804 @@
+"""Walking street network: a compact edge table and a sparse graph built from lines or an OSM file.
+
+Lines are noded the way QGIS's network analysis (QgsVectorLayerDirector + QgsGraphBuilder) does
+it: every vertex is a potential graph vertex, vertices closer than the snap tolerance become one
+node, and lines are connected where they share a (snapped) vertex. Runs of vertices between
+junctions are kept together as one edge (a "compact" table), which does not change any path
+length. Two additions, both documented in docs/methods/routing.md: a dangling line end within
+the tolerance of another line's interior is joined to it (a T-junction), and crossings without a
+shared vertex are noded only on request (``node_crossings``), because in OpenStreetMap-style data
+they are bridges and tunnels.
+
+Street widths come from a field, from OSM tags (``width=*``, or the imported Yahoo! Japan
+``yh:WIDTH`` class, e.g. ``3.0m〜5.5m``) or are estimated from the building footprints on both
+sides of the centreline (:func:`estimate_width_from_buildings`); estimated widths are flagged.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import shapely
+
+from .errors import InputError
+from .feedback import Feedback, NullFeedback, check_canceled
+
+log = logging.getLogger(__name__)
+
+# Suginami (and all of Tokyo's 23 wards) lies in JGD2011 / Japan Plane Rectangular CS IX.
+DEFAULT_METRIC_CRS = "EPSG:6677"
+
+# Minimum width of a "road" under the Building Standards Act (建築基準法) Article 42: 4 m.
+# Used for a street whose width is neither given nor estimable and which has no highway class.
+BUILDING_STANDARDS_ACT_ROAD_WIDTH_M = 4.0
+
+# Fallback widths [m] by OSM highway class when neither a tag nor buildings give a width.
+# These are planning assumptions of this project (typical Tokyo cross-sections), not published
+# values: supply a width field or building footprints wherever it matters.
+ASSUMED_WIDTH_BY_HIGHWAY_M = {
+    "footway": 2.0,
+    "path": 2.0,
+    "steps": 2.0,
+    "pedestrian": 4.0,
+    "cycleway": 2.0,
+    "track": 3.0,
+    "service": BUILDING_STANDARDS_ACT_ROAD_WIDTH_M,
+    "living_street": BUILDING_STANDARDS_ACT_ROAD_WIDTH_M,
+    "residential": BUILDING_STANDARDS_ACT_ROAD_WIDTH_M,
+    "unclassified": BUILDING_STANDARDS_ACT_ROAD_WIDTH_M,
+    "tertiary": 8.0,
+    "tertiary_link": 8.0,
+    "secondary": 11.0,
+    "secondary_link": 11.0,
+    "primary": 16.0,
+    "primary_link": 16.0,
+    "trunk": 20.0,
+    "trunk_link": 20.0,
+}
+
+# Width estimation from building footprints (see estimate_width_from_buildings).
+WIDTH_SAMPLE_SPACING_M = 10.0  # one cross-section every 10 m along the centreline
+WIDTH_SEARCH_HALF_M = 15.0  # look for a facade up to 15 m either side (streets up to 30 m wide)
+WIDTH_END_MARGIN_M = 3.0  # skip cross-sections this close to a junction (they see the crossing street)
+WIDTH_MIN_FACADE_M = 0.5  # a facade closer than this means the centreline runs through a footprint
+
+# OSM "walk" network: the exclusions of osmnx's own walking filter (osmnx._overpass, network_type
+# "walk"), applied to the ways read from an .osm file (graph_from_xml does not filter).
+OSM_WALK_EXCLUDE = {
+    "highway": r"abandoned|bus_guideway|construction|cycleway|motor|no|planned|platform|proposed|raceway|razed|"
+    r"rest_area|services",
+    "area": r"yes",
+    "access": r"private",
+    "foot": r"no",
+    "service": r"private",
+    "sidewalk": r"separate",
+    "sidewalk:both": r"separate",
+    "sidewalk:left": r"separate",
+    "sidewalk:right": r"separate",
+}
+OSM_WAY_TAGS = ("highway", "width", "est_width", "yh:WIDTH", "name", *OSM_WALK_EXCLUDE)
+
+
+@dataclass
+class StreetNetwork:
+    """Undirected walking network. Edge ``i`` runs from node ``u[i]`` to ``v[i]`` along ``geometry[i]``."""
+
+    node_xy: np.ndarray  # (n_nodes, 2) float64, metres
+    u: np.ndarray  # (n_edges,) int64
+    v: np.ndarray  # (n_edges,) int64
+    length: np.ndarray  # (n_edges,) float64, planar length in metres
+    geometry: np.ndarray  # (n_edges,) object array of shapely LineStrings oriented u -> v
+    width: np.ndarray  # (n_edges,) float64, metres; NaN = unknown
+    width_estimated: np.ndarray  # (n_edges,) bool: width not taken from a field or an OSM width tag
+    source_index: np.ndarray  # (n_edges,) int64: input feature (lines) or OSM way id (first one)
+    highway: np.ndarray | None = None  # (n_edges,) object array of highway classes, or None
+    crs: str | None = None
+    n_unnoded_crossings: int = 0  # crossings of two lines without a shared vertex (not connected)
+    width_source: np.ndarray | None = None  # (n_edges,) object: field|osm_width|yh_width|buildings|highway|default
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def n_nodes(self) -> int:
+        return int(self.node_xy.shape[0])
+
+    @property
+    def n_edges(self) -> int:
+        return int(self.u.shape[0])
+
+    def csr(self, weight: np.ndarray | None = None):
+        """Symmetric scipy.sparse CSR adjacency; parallel edges keep their smallest weight; no self-loops.
+
+        ``weight`` defaults to the length; infinite weights (closed edges) are left out.
+        """
+        w = self.length if weight is None else np.asarray(weight, dtype=np.float64)
+        return csr_from_edges(self.u, self.v, w, self.n_nodes)[0]
+
+    def components(self) -> np.ndarray:
+        """Connected-component label of every node (scipy.sparse.csgraph.connected_components)."""
+        from scipy.sparse.csgraph import connected_components
+
+        return connected_components(self.csr(), directed=False)[1]
+
+
+def csr_from_edges(u: np.ndarray, v: np.ndarray, weight: np.ndarray, n_nodes: int, min_weight: float = 1e-9):
+    """Symmetric CSR matrix from undirected edges, and for every stored arc the edge it came from.
+
+    Parallel edges between the same pair keep the smallest weight (a sparse matrix would sum them);
+    self-loops and infinite weights are dropped; weights are floored at ``min_weight`` because scipy's
+    csgraph treats a stored zero as a missing arc.
+    Returns (csr_matrix, arc_edge) where arc_edge[k] is the edge behind csr.data[k].
+    """
+    from scipy.sparse import csr_matrix
+
+    u = np.asarray(u, dtype=np.int64)
+    v = np.asarray(v, dtype=np.int64)
+    w = np.asarray(weight, dtype=np.float64)
+    keep = (u != v) & np.isfinite(w)
+    idx = np.flatnonzero(keep)
+    a = np.concatenate([u[idx], v[idx]])
+    b = np.concatenate([v[idx], u[idx]])
+    ww = np.maximum(np.concatenate([w[idx], w[idx]]), min_weight)
+    edge = np.concatenate([idx, idx])
+    # sort by (row, column, weight) and keep the first (cheapest) arc of each (row, column) pair
+    order = np.lexsort((edge, ww, b, a))
+    a, b, ww, edge = a[order], b[order], ww[order], edge[order]
+    first = np.ones(a.shape[0], dtype=bool)
+    first[1:] = (a[1:] != a[:-1]) | (b[1:] != b[:-1])
+    a, b, ww, edge = a[first], b[first], ww[first], edge[first]
+    indptr = np.zeros(n_nodes + 1, dtype=np.int64)
+    np.add.at(indptr, a + 1, 1)
+    indptr = np.cumsum(indptr)
+    mat = csr_matrix((ww, b, indptr), shape=(n_nodes, n_nodes))
+    return mat, edge
+
+
+def check_metric_crs(crs: Any, parameter: str) -> None:
+    """Raise InputError if ``crs`` (anything pyproj understands, or None) is geographic or not in metres."""
+    if crs is None or crs == "":
+        return
+    from pyproj import CRS
+
+    try:
+        parsed = CRS.from_user_input(crs)
+    except Exception as exc:  # pyproj raises CRSError, but any failure means the same to the user
+        raise InputError(f"cannot read the layer's CRS ({exc})", parameter) from exc
+    if parsed.is_geographic:
+        raise InputError(
+            f"the layer is in a geographic CRS ({parsed.name}); distances must be in metres: reproject it to a "
+            f"projected metric CRS, for Suginami JGD2011 / Japan Plane Rectangular CS IX ({DEFAULT_METRIC_CRS})",
+            parameter,
+        )
+    units = {axis.unit_name for axis in parsed.axis_info}
+    if units and not units <= {"metre", "meter", "m"}:
+        raise InputError(
+            f"the layer's CRS ({parsed.name}) is not in metres ({', '.join(sorted(units))}); reproject it to "
+            f"{DEFAULT_METRIC_CRS} or another metric CRS",
+            parameter,
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# OSM width tags
+
+
+_NUMBER = r"(\d+(?:[.,]\d+)?)"
+
+
+def parse_osm_width(value: Any) -> float:
+    """Width in metres from an OSM ``width=*``/``est_width=*`` value ("4", "4.5 m", "3,5", "12'"); NaN if unreadable.
+
+    Several values ("4;6") give the first; feet (') and inches (") are converted.
+    """
+    if value is None:
+        return math.nan
+    if isinstance(value, list | tuple):
+        return parse_osm_width(value[0]) if value else math.nan
+    text = str(value).strip().lower().split(";")[0].strip()
+    feet = re.fullmatch(rf"{_NUMBER}\s*'(?:\s*{_NUMBER}\s*\")?", text)
+    if feet:
+        inches = float(feet.group(2).replace(",", ".")) if feet.group(2) else 0.0
+        return float(feet.group(1).replace(",", ".")) * 0.3048 + inches * 0.0254
+    metres = re.fullmatch(rf"{_NUMBER}\s*(m|metres|meters)?", text)
+    if metres:
+        width = float(metres.group(1).replace(",", "."))
+        return width if width > 0 else math.nan
+    return math.nan
+
+
+def parse_yh_width(value: Any) -> float:
+    """Width in metres from a Yahoo! Japan import class ``yh:WIDTH`` (e.g. "3.0m〜5.5m").
+
+    The tag gives a class, not a width. The value taken is the middle of the class: "a〜b" -> (a+b)/2
+    (3.0m〜5.5m -> 4.25 m); "a以上" (a or more) -> a; "a未満" (less than a) -> a/2. These classes
+    are the Japanese digital road map width ranks (1.5 / 3.0 / 5.5 / 13.0 m), so the middle value
+    falls in the same Tokyo 2022 blockage width class as most of the range, except that
+    "3.0m〜5.5m" straddles the 3.5 m boundary and is put in the 3.5-5.5 m class.
+    """
+    if value is None:
+        return math.nan
+    if isinstance(value, list | tuple):
+        return parse_yh_width(value[0]) if value else math.nan
+    text = str(value).strip().replace("ｍ", "m").replace("．", ".")
+    numbers = [float(x.replace(",", ".")) for x in re.findall(_NUMBER, text)]
+    if len(numbers) >= 2 and re.search(r"[〜～~\-ー―]", text):
+        return (numbers[0] + numbers[1]) / 2.0
+    if len(numbers) == 1:
+        if "以上" in text:
+            return numbers[0]
+        if "未満" in text or "以下" in text:
+            return numbers[0] / 2.0
+        return numbers[0]
+    return math.nan
+
+
+def assumed_width(highway: Any) -> float:
+    """Fallback width [m] for a highway class (ASSUMED_WIDTH_BY_HIGHWAY_M), else the Building Standards Act 4 m."""
+    if isinstance(highway, list | tuple):
+        highway = highway[0] if highway else None
+    return ASSUMED_WIDTH_BY_HIGHWAY_M.get(str(highway), BUILDING_STANDARDS_ACT_ROAD_WIDTH_M)
+
+
+# --------------------------------------------------------------------------------------------
+# noding
+
+
+def _cumulative_along(x: np.ndarray, y: np.ndarray, part: np.ndarray) -> np.ndarray:
+    """Distance of every vertex from the start of its part."""
+    step = np.zeros(x.shape[0])
+    if x.shape[0] > 1:
+        step[1:] = np.hypot(np.diff(x), np.diff(y))
+        step[1:][part[1:] != part[:-1]] = 0.0
+    total = np.cumsum(step)
+    starts = np.flatnonzero(np.r_[True, part[1:] != part[:-1]])
+    offsets = np.repeat(total[starts], np.diff(np.r_[starts, x.shape[0]]))
+    return total - offsets
+
+
+def _snap_vertices(coords: np.ndarray, tolerance: float) -> tuple[np.ndarray, np.ndarray]:
+    """Node id of every vertex and node coordinates; vertices within ``tolerance`` share a node.
+
+    Clusters are single-linkage (chains of close vertices merge); each node keeps the coordinate of
+    its first vertex in input order, as QgsGraphBuilder keeps the first vertex it met.
+    """
+    if tolerance <= 0:
+        _, first, inverse = np.unique(coords, axis=0, return_index=True, return_inverse=True)
+        labels = inverse.ravel()
+    else:
+        from scipy.sparse import coo_matrix
+        from scipy.sparse.csgraph import connected_components
+        from scipy.spatial import cKDTree
+
+        pairs = cKDTree(coords).query_pairs(tolerance, output_type="ndarray")
+        n = coords.shape[0]
+        graph = coo_matrix((np.ones(pairs.shape[0]), (pairs[:, 0], pairs[:, 1])), shape=(n, n))
+        labels = connected_components(graph, directed=False)[1]
+        _, first = np.unique(labels, return_index=True)
+    # renumber nodes in order of first appearance so ids do not depend on coordinate sorting
+    order = np.argsort(first, kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(order.shape[0])
+    node = rank[labels]
+    node_xy = coords[np.sort(first)]
+    return node.astype(np.int64), node_xy
+
+
+def build_network(
+    lines: Sequence[Any] | np.ndarray,
+    *,
+    snap_tolerance: float = 0.0,
+    node_crossings: bool = False,
+    width: np.ndarray | Sequence[float] | None = None,
+    highway: np.ndarray | Sequence[Any] | None = None,
+    crs: Any = None,
+    parameter: str = "ROADS",
+    feedback: Feedback | None = None,
+) -> StreetNetwork:
+    """Node shapely (Multi)LineStrings into a :class:`StreetNetwork`.
+
+    ``width`` (metres, NaN/None = unknown) and ``highway`` are per input feature. Widths that are
+    unknown stay NaN here: fill them with :func:`fill_widths`. Raises InputError for an empty
+    layer, a geographic CRS, a negative tolerance or a layer whose lines cross without shared
+    vertices so that no connected network forms ("unnoded").
+    """
+    feedback = feedback or NullFeedback()
+    check_metric_crs(crs, parameter)
+    if snap_tolerance < 0 or not np.isfinite(snap_tolerance):
+        raise InputError("the snap tolerance must be zero or a positive distance in metres", "SNAP_TOLERANCE")
+    geoms = np.asarray(lines, dtype=object).ravel()
+    n_features = geoms.shape[0]
+    parts, src = shapely.get_parts(geoms, return_index=True)
+    is_line = shapely.get_type_id(parts) == 1
+    parts, src = shapely.force_2d(parts[is_line]), src[is_line]
+    if parts.shape[0] == 0:
+        raise InputError("the road layer has no line features: choose a layer of street centrelines", parameter)
+    coords, vpart = shapely.get_coordinates(parts, return_index=True)
+    ok_xy = np.isfinite(coords).all(axis=1)
+    coords, vpart = coords[ok_xy], vpart[ok_xy]
+    check_canceled(feedback)
+
+    node, node_xy = _snap_vertices(coords, float(snap_tolerance))
+    feedback.set_progress(15)
+
+    # drop consecutive repeats of a node (zero-length segments after snapping)
+    keep = np.ones(node.shape[0], dtype=bool)
+    keep[1:] = (node[1:] != node[:-1]) | (vpart[1:] != vpart[:-1])
+    node, vpart = node[keep], vpart[keep]
+    x, y = node_xy[node, 0], node_xy[node, 1]
+    # parts left with fewer than two vertices disappear
+    counts = np.bincount(vpart, minlength=parts.shape[0])
+    good_part = counts >= 2
+    keep = good_part[vpart]
+    node, vpart, x, y = node[keep], vpart[keep], x[keep], y[keep]
+    if node.shape[0] == 0:
+        raise InputError("the road layer's lines all have zero length", parameter)
+    along = _cumulative_along(x, y, vpart)
+    snapped_parts = np.full(parts.shape[0], None, dtype=object)
+    idx_parts = np.unique(vpart)
+    snapped_parts[idx_parts] = shapely.linestrings(np.column_stack([x, y]), indices=vpart)
+    is_start = np.r_[True, vpart[1:] != vpart[:-1]]
+    is_end = np.r_[vpart[1:] != vpart[:-1], True]
+    node_count = np.bincount(node, minlength=node_xy.shape[0])
+    check_canceled(feedback)
+
+    # inserted vertices: (part, position along part, node, x, y)
+    ins_part: list[np.ndarray] = []
+    ins_pos: list[np.ndarray] = []
+    ins_node: list[np.ndarray] = []
+    tree = shapely.STRtree(snapped_parts[idx_parts])
+
+    # T-junctions: a dangling end within the tolerance of another line's interior joins that line
+    # (with node_crossings every line end touching another line's interior does, as in full noding)
+    end_rows = np.flatnonzero((is_start | is_end) & ((node_count[node] == 1) | node_crossings))
+    tol_eff = max(float(snap_tolerance), 1e-9)
+    if end_rows.size:
+        points = shapely.points(x[end_rows], y[end_rows])
+        hit_pt, hit_tree = tree.query(points, predicate="dwithin", distance=tol_eff)
+        hit_part = idx_parts[hit_tree]
+        other = hit_part != vpart[end_rows[hit_pt]]
+        hit_pt, hit_part = hit_pt[other], hit_part[other]
+        if hit_pt.size:
+            d = shapely.distance(points[hit_pt], snapped_parts[hit_part])
+            # the nearest other line only
+            order = np.lexsort((hit_part, d, hit_pt))
+            hit_pt, hit_part = hit_pt[order], hit_part[order]
+            first = np.r_[True, hit_pt[1:] != hit_pt[:-1]]
+            hit_pt, hit_part = hit_pt[first], hit_part[first]
+            rows = end_rows[hit_pt]
+            # not where the other line already has this node as a vertex
+            n_total = node_xy.shape[0]
+            fresh = ~np.isin(hit_part * n_total + node[rows], np.unique(vpart * n_total + node))
+            rows, hit_pt, hit_part = rows[fresh], hit_pt[fresh], hit_part[fresh]
+            pos = shapely.line_locate_point(snapped_parts[hit_part], points[hit_pt])
+            length = shapely.length(snapped_parts[hit_part])
+            interior = (pos > 0) & (pos < length)
+            ins_part.append(hit_part[interior])
+            ins_pos.append(pos[interior])
+            ins_node.append(node[rows][interior])
+    feedback.set_progress(30)
+
+    # crossings without a shared vertex: counted, and noded on request
+    left, right = tree.query(snapped_parts[idx_parts], predicate="crosses")
+    pair = left < right
+    left, right = idx_parts[left[pair]], idx_parts[right[pair]]
+    n_unnoded = 0
+    new_xy: list[np.ndarray] = []
+    if left.size:
+        from scipy.spatial import cKDTree
+
+        inter = shapely.intersection(snapped_parts[left], snapped_parts[right])
+        pts, pair_idx = shapely.get_parts(inter, return_index=True)
+        pts_ok = shapely.get_type_id(pts) == 0
+        pxy, pair_idx = shapely.get_coordinates(pts[pts_ok]), pair_idx[pts_ok]
+        if pxy.shape[0]:
+            dist, near = cKDTree(node_xy).query(pxy)
+            existing = dist <= tol_eff
+            n_total = node_xy.shape[0]
+            vertex_key = np.unique(vpart * n_total + node)
+            pl, pr = left[pair_idx], right[pair_idx]
+            has_l = existing & np.isin(pl * n_total + near, vertex_key)
+            has_r = existing & np.isin(pr * n_total + near, vertex_key)
+            unnoded = ~(has_l & has_r)
+            if unnoded.any():
+                n_unnoded = int(np.unique(pxy[unnoded], axis=0).shape[0])
+            if node_crossings and unnoded.any():
+                fresh = unnoded & ~existing
+                ids = near.astype(np.int64).copy()
+                if fresh.any():
+                    uniq_xy, inverse = np.unique(pxy[fresh], axis=0, return_inverse=True)
+                    ids[fresh] = n_total + inverse.ravel()
+                    new_xy.append(uniq_xy)
+                for part_side, has in ((pl, has_l), (pr, has_r)):
+                    sel = unnoded & ~has
+                    ins_part.append(part_side[sel])
+                    ins_pos.append(shapely.line_locate_point(snapped_parts[part_side[sel]], pts[pts_ok][sel]))
+                    ins_node.append(ids[sel])
+    if new_xy:
+        node_xy = np.vstack([node_xy, *new_xy])
+    feedback.set_progress(45)
+    check_canceled(feedback)
+
+    junction = is_start | is_end | (node_count[node] >= 2)
+    if ins_part:
+        p = np.concatenate(ins_part)
+        pos = np.concatenate(ins_pos)
+        nd = np.concatenate(ins_node)
+        # one insertion per (part, position)
+        _, uniq = np.unique(np.column_stack([p, pos]), axis=0, return_index=True)
+        p, pos, nd = p[uniq], pos[uniq], nd[uniq]
+        vpart = np.concatenate([vpart, p])
+        along = np.concatenate([along, pos])
+        node = np.concatenate([node, nd])
+        x = np.concatenate([x, node_xy[nd, 0]])
+        y = np.concatenate([y, node_xy[nd, 1]])
+        junction = np.concatenate([junction, np.ones(p.shape[0], dtype=bool)])
+        order = np.lexsort((along, vpart))
+        vpart, along, node, x, y, junction = (a[order] for a in (vpart, along, node, x, y, junction))
+        # an inserted T-junction node makes the dangling end a junction too (it was already one)
+        node_count = np.bincount(node, minlength=node_xy.shape[0])
+        is_start = np.r_[True, vpart[1:] != vpart[:-1]]
+        is_end = np.r_[vpart[1:] != vpart[:-1], True]
+        junction |= node_count[node] >= 2
+
+    edges_xy, edge_id, first_row, last_row = _cut_at_junctions(x, y, junction, is_start, is_end)
+    geometry = shapely.linestrings(edges_xy, indices=edge_id)
+    u = node[first_row]
+    v = node[last_row]
+    edge_part = vpart[first_row]
+    edge_src = src[edge_part].astype(np.int64)
+    length = shapely.length(geometry)
+    feedback.set_progress(70)
+
+    # drop nodes no edge uses and renumber
+    used = np.zeros(node_xy.shape[0], dtype=bool)
+    used[u] = True
+    used[v] = True
+    new_id = np.cumsum(used) - 1
+    node_xy = node_xy[used]
+    u, v = new_id[u], new_id[v]
+
+    widths = np.full(edge_src.shape[0], np.nan)
+    width_source = np.full(edge_src.shape[0], None, dtype=object)
+    if width is not None:
+        w = np.asarray([np.nan if a is None else float(a) for a in np.asarray(width, dtype=object).ravel()])
+        if w.shape[0] != n_features:
+            raise InputError("one width per road feature is needed", "WIDTH_FIELD")
+        widths = w[edge_src]
+        widths[~(widths > 0)] = np.nan
+        width_source[np.isfinite(widths)] = "field"
+    hw = None
+    if highway is not None:
+        hw_all = np.asarray(highway, dtype=object).ravel()
+        if hw_all.shape[0] != n_features:
+            raise InputError("one highway class per road feature is needed", "HIGHWAY_FIELD")
+        hw = hw_all[edge_src]
+
+    net = StreetNetwork(
+        node_xy=node_xy,
+        u=u.astype(np.int64),
+        v=v.astype(np.int64),
+        length=length,
+        geometry=geometry,
+        width=widths,
+        width_estimated=np.zeros(edge_src.shape[0], dtype=bool),
+        source_index=edge_src,
+        highway=hw,
+        crs=None if crs is None else str(crs),
+        n_unnoded_crossings=0 if node_crossings else n_unnoded,
+        width_source=width_source,
+    )
+    _check_noded(net, n_unnoded, node_crossings, parameter)
+    feedback.set_progress(100)
+    return net
+
+
+def _cut_at_junctions(x, y, junction, is_start, is_end):
+    """Split vertex runs at junction vertices. Returns coordinates (repeated at interior junctions) with edge ids."""
+    interior_junction = junction & ~is_start & ~is_end
+    rep = 1 + interior_junction.astype(np.int64)
+    rows = np.repeat(np.arange(x.shape[0]), rep)
+    second_copy = np.zeros(rows.shape[0], dtype=bool)
+    dup_pos = np.flatnonzero(rep[rows] == 2)
+    # of each duplicated pair, the second starts the next edge
+    second_copy[dup_pos[1::2]] = True
+    starts = is_start[rows] & np.r_[True, rows[1:] != rows[:-1]]
+    edge_start = starts | second_copy
+    edge_id = np.cumsum(edge_start) - 1
+    first_row = rows[np.flatnonzero(edge_start)]
+    last_idx = np.r_[np.flatnonzero(edge_start)[1:] - 1, rows.shape[0] - 1]
+    last_row = rows[last_idx]
+    return np.column_stack([x[rows], y[rows]]), edge_id, first_row, last_row
+
+
+def _check_noded(net: StreetNetwork, n_unnoded: int, node_crossings: bool, parameter: str) -> None:
+    """An "unnoded" layer: its lines cross without shared vertices and no connected network forms."""
+    if n_unnoded == 0 or node_crossings or net.n_edges < 2:
+        return
+    labels = net.components()
+    edge_comp = labels[net.u]
+    comp_length = np.bincount(edge_comp, weights=net.length)
+    if comp_length.max() < 0.5 * net.length.sum():
+        raise InputError(
+            f"the road lines cross {n_unnoded} times without a shared vertex, so they do not form a connected "
+            f"network (the largest connected part holds {100 * comp_length.max() / net.length.sum():.0f} % of the "
+            "length): node the layer first (e.g. QGIS 'Split with lines' or GRASS v.clean), raise SNAP_TOLERANCE, "
+            "or let the tool node crossings",
+            parameter,
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# widths
+
+
+def estimate_width_from_buildings(
+    geometry: np.ndarray,
+    buildings: Sequence[Any] | np.ndarray,
+    *,
+    spacing_m: float = WIDTH_SAMPLE_SPACING_M,
+    search_half_m: float = WIDTH_SEARCH_HALF_M,
+    feedback: Feedback | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Street width [m] from the facades on both sides of each centreline; NaN where none is found.
+
+    Method: cross-sections every ``spacing_m`` along the centreline (at least one, at the middle;
+    none within WIDTH_END_MARGIN_M of either end unless the edge is short). At each one a ray is cast
+    perpendicular to the centreline to each side, up to ``search_half_m``; the distance to the first
+    building footprint it meets is that side's facade distance. A cross-section whose point lies
+    inside a footprint (closer than WIDTH_MIN_FACADE_M) is ignored. The width is the median over the
+    cross-sections of left + right distance; where no cross-section has buildings on both sides it
+    is twice the median one-sided distance (one row of buildings, e.g. along a park). This is the
+    open space between facing buildings - the space debris must fill to block the street - and is
+    wider than the carriageway where buildings are set back.
+    Returns (width, n_cross_sections_used).
+    """
+    feedback = feedback or NullFeedback()
+    geometry = np.asarray(geometry, dtype=object)
+    n = geometry.shape[0]
+    width = np.full(n, np.nan)
+    used = np.zeros(n, dtype=np.int64)
+    bld = np.asarray(buildings, dtype=object).ravel()
+    bld = bld[~shapely.is_missing(bld) & ~shapely.is_empty(bld)]
+    if n == 0 or bld.shape[0] == 0:
+        return width, used
+    lengths = shapely.length(geometry)
+    n_samples = np.maximum(1, np.floor(np.maximum(lengths - 2 * WIDTH_END_MARGIN_M, 0) / spacing_m).astype(np.int64))
+    edge_of = np.repeat(np.arange(n), n_samples)
+    k = np.arange(edge_of.shape[0]) - np.repeat(np.cumsum(n_samples) - n_samples, n_samples)
+    usable = np.maximum(lengths - 2 * WIDTH_END_MARGIN_M, 0.0)
+    margin = (lengths - usable) / 2.0
+    pos = margin[edge_of] + (k + 0.5) * usable[edge_of] / n_samples[edge_of]
+    pos = np.where(usable[edge_of] > 0, pos, lengths[edge_of] / 2.0)
+    g = geometry[edge_of]
+    centre = shapely.get_coordinates(shapely.line_interpolate_point(g, pos))
+    delta = np.minimum(0.5, lengths[edge_of] / 4.0)
+    ahead = shapely.get_coordinates(shapely.line_interpolate_point(g, np.minimum(pos + delta, lengths[edge_of])))
+    behind = shapely.get_coordinates(shapely.line_interpolate_point(g, np.maximum(pos - delta, 0.0)))
+    tangent = ahead - behind
+    norm = np.hypot(tangent[:, 0], tangent[:, 1])
+    norm[norm == 0] = 1.0
+    normal = np.column_stack([-tangent[:, 1], tangent[:, 0]]) / norm[:, None]
+    check_canceled(feedback)
+    tree = shapely.STRtree(bld)
+    side_dist = []
+    for sign in (1.0, -1.0):
+        tip = centre + sign * search_half_m * normal
+        rays = shapely.linestrings(np.stack([centre, tip], axis=1))
+        ray_idx, bld_idx = tree.query(rays, predicate="intersects")
+        dist = np.full(centre.shape[0], np.inf)
+        if ray_idx.size:
+            hit = shapely.intersection(rays[ray_idx], bld[bld_idx])
+            d = shapely.distance(shapely.points(centre[ray_idx]), hit)
+            np.minimum.at(dist, ray_idx, d)
+        side_dist.append(dist)
+        check_canceled(feedback)
+    left, right = side_dist
+    inside = (left < WIDTH_MIN_FACADE_M) | (right < WIDTH_MIN_FACADE_M)
+    both = np.isfinite(left) & np.isfinite(right) & ~inside
+    one = (np.isfinite(left) ^ np.isfinite(right)) & ~inside
+    two_sided = np.where(both, left + right, np.nan)
+    one_sided = np.where(one, 2.0 * np.fmin(left, right), np.nan)
+    width = _median_by_group(two_sided, edge_of, n)
+    fallback = _median_by_group(one_sided, edge_of, n)
+    used = np.bincount(edge_of[both], minlength=n)
+    need = ~np.isfinite(width)
+    width[need] = fallback[need]
+    used[need] = np.bincount(edge_of[one], minlength=n)[need]
+    return width, used
+
+
+def _median_by_group(values: np.ndarray, group: np.ndarray, n: int) -> np.ndarray:
+    ok = np.isfinite(values)
+    values, group = values[ok], group[ok]
+    out = np.full(n, np.nan)
+    if values.size == 0:
+        return out
+    order = np.lexsort((values, group))
+    values, group = values[order], group[order]
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    counts = np.diff(np.r_[starts, group.shape[0]])
+    lo = values[starts + (counts - 1) // 2]
+    hi = values[starts + counts // 2]
+    out[group[starts]] = (lo + hi) / 2.0
+    return out
+
+
+def fill_widths(
+    network: StreetNetwork,
+    buildings: Sequence[Any] | np.ndarray | None = None,
+    *,
+    feedback: Feedback | None = None,
+) -> StreetNetwork:
+    """Fill unknown widths in place: from building footprints if given, else by highway class, else 4 m.
+
+    Every width not read from a field or an OSM width tag is flagged ``width_estimated``.
+    """
+    need = ~np.isfinite(network.width)
+    if network.width_source is None:
+        network.width_source = np.full(need.shape[0], "field", dtype=object)
+        network.width_source[need] = None
+    if buildings is not None and need.any():
+        est, _ = estimate_width_from_buildings(network.geometry[need], buildings, feedback=feedback)
+        idx = np.flatnonzero(need)
+        ok = np.isfinite(est)
+        network.width[idx[ok]] = est[ok]
+        network.width_source[idx[ok]] = "buildings"
+        network.width_estimated[idx[ok]] = True
+        need = ~np.isfinite(network.width)
+    if need.any():
+        idx = np.flatnonzero(need)
+        if network.highway is not None:
+            network.width[idx] = [assumed_width(h) for h in network.highway[idx]]
+            network.width_source[idx] = [
+                "highway" if str(h) in ASSUMED_WIDTH_BY_HIGHWAY_M else "default" for h in network.highway[idx]
+            ]
+        else:
+            network.width[idx] = BUILDING_STANDARDS_ACT_ROAD_WIDTH_M
+            network.width_source[idx] = "default"
+        network.width_estimated[idx] = True
+    return network
+
+
+# --------------------------------------------------------------------------------------------
+# OpenStreetMap
+
+
+def _osm_walkable(data: dict[str, Any]) -> bool:
+    if "highway" not in data:
+        return False
+    for key, pattern in OSM_WALK_EXCLUDE.items():
+        value = data.get(key)
+        if value is None:
+            continue
+        values = value if isinstance(value, list) else [value]
+        if any(re.search(pattern, str(v)) for v in values):
+            return False
+    return True
+
+
+def network_from_osm_xml(
+    path: str | Path,
+    *,
+    crs: str = DEFAULT_METRIC_CRS,
+    feedback: Feedback | None = None,
+) -> StreetNetwork:
+    """Walking network from an OpenStreetMap XML file (.osm), read offline with osmnx.graph_from_xml.
+
+    Ways are kept when osmnx's "walk" filter would keep them (OSM_WALK_EXCLUDE); the graph is
+    made bidirectional, simplified (osmnx.simplify_graph, keeping nodes where highway or width tags
+    change) and projected to ``crs``. Lengths are planar lengths in ``crs``. Widths: ``width=*``,
+    then ``est_width=*``, then ``yh:WIDTH`` (see :func:`parse_yh_width`); others stay NaN.
+    Nothing is downloaded: graph_from_xml only parses the file, and the osmnx URL settings are
+    pointed at an unroutable address for the duration of the call as a guard.
+    """
+    feedback = feedback or NullFeedback()
+    check_metric_crs(crs, "OSM_FILE")
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"OSM file not found: {path}", "OSM_FILE")
+    import osmnx as ox
+    from pyproj import Transformer
+
+    saved = {
+        name: getattr(ox.settings, name)
+        for name in ("useful_tags_way", "use_cache", "overpass_url", "nominatim_url", "log_console", "log_file")
+    }
+    try:
+        ox.settings.useful_tags_way = sorted(set(saved["useful_tags_way"]) | set(OSM_WAY_TAGS))
+        ox.settings.use_cache = False
+        ox.settings.overpass_url = "http://127.0.0.1:9/offline"
+        ox.settings.nominatim_url = "http://127.0.0.1:9/offline"
+        ox.settings.log_console = False
+        ox.settings.log_file = False
+        try:
+            graph = ox.graph_from_xml(path, bidirectional=True, simplify=False, retain_all=True)
+        except Exception as exc:  # osmnx raises several types for unreadable or empty files
+            raise InputError(f"cannot read the OSM file {path.name}: {exc}", "OSM_FILE") from exc
+        check_canceled(feedback)
+        feedback.set_progress(40)
+        drop = [(a, b, k) for a, b, k, d in graph.edges(keys=True, data=True) if not _osm_walkable(d)]
+        graph.remove_edges_from(drop)
+        graph.remove_nodes_from([n for n in list(graph.nodes) if graph.degree(n) == 0])
+        if graph.number_of_edges() == 0:
+            raise InputError(f"the OSM file {path.name} has no walkable ways (highway=*)", "OSM_FILE")
+        graph = ox.simplify_graph(graph, edge_attrs_differ=["highway", "width", "est_width", "yh:WIDTH"])
+        graph = ox.convert.to_undirected(graph)
+    finally:
+        for name, value in saved.items():
+            setattr(ox.settings, name, value)
+    feedback.set_progress(70)
+    check_canceled(feedback)
+
+    osm_ids = np.array(list(graph.nodes), dtype=np.int64)
+    index = {n: i for i, n in enumerate(osm_ids)}
+    lon = np.array([graph.nodes[n]["x"] for n in osm_ids], dtype=np.float64)
+    lat = np.array([graph.nodes[n]["y"] for n in osm_ids], dtype=np.float64)
+    to_metric = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+    nx_, ny_ = to_metric.transform(lon, lat)
+    node_xy = np.column_stack([nx_, ny_])
+
+    us, vs, geoms, widths, sources, highways, ways = [], [], [], [], [], [], []
+    for a, b, data in graph.edges(data=True):
+        # to_undirected keeps the edge's original direction in from/to
+        start, end = data.get("from", a), data.get("to", b)
+        geom = data.get("geometry")
+        if geom is None:
+            coords = np.array(
+                [[graph.nodes[start]["x"], graph.nodes[start]["y"]], [graph.nodes[end]["x"], graph.nodes[end]["y"]]]
+            )
+        else:
+            coords = np.asarray(geom.coords)
+            if not np.allclose(coords[0], [graph.nodes[start]["x"], graph.nodes[start]["y"]]):
+                coords = coords[::-1]
+        px, py = to_metric.transform(coords[:, 0], coords[:, 1])
+        # pin the ends to the projected node coordinates so edges meet exactly
+        px[0], py[0] = node_xy[index[start]]
+        px[-1], py[-1] = node_xy[index[end]]
+        geoms.append(shapely.LineString(np.column_stack([px, py])))
+        us.append(index[start])
+        vs.append(index[end])
+        w, s = _osm_edge_width(data)
+        widths.append(w)
+        sources.append(s)
+        hw = data.get("highway")
+        highways.append(hw[0] if isinstance(hw, list) else hw)
+        osmid = data.get("osmid")
+        ways.append(int(osmid[0] if isinstance(osmid, list) else osmid))
+    geometry = np.empty(len(geoms), dtype=object)
+    geometry[:] = geoms
+    width = np.array(widths, dtype=np.float64)
+    net = StreetNetwork(
+        node_xy=node_xy,
+        u=np.array(us, dtype=np.int64),
+        v=np.array(vs, dtype=np.int64),
+        length=shapely.length(geometry),
+        geometry=geometry,
+        width=width,
+        width_estimated=np.zeros(width.shape[0], dtype=bool),
+        source_index=np.array(ways, dtype=np.int64),
+        highway=np.array(highways, dtype=object),
+        crs=str(crs),
+        width_source=np.array(sources, dtype=object),
+        meta={"osm_node_id": osm_ids},
+    )
+    feedback.set_progress(100)
+    return net
+
+
+def _osm_edge_width(data: dict[str, Any]) -> tuple[float, str | None]:
+    for key, parser, label in (
+        ("width", parse_osm_width, "osm_width"),
+        ("est_width", parse_osm_width, "osm_width"),
+        ("yh:WIDTH", parse_yh_width, "yh_width"),
+    ):
+        if key in data:
+            value = parser(data[key])
+            if np.isfinite(value):
+                return value, label
+    return math.nan, None

@@ -1,0 +1,464 @@
+"""Evacuation routing: costs, one-pass routing against networkx, capacity, reachability, catchments."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
+import networkx as nx
+import numpy as np
+import pytest
+import shapely
+from shapely.geometry import LineString, Point
+
+from suginami_gis.core import catchments as ca
+from suginami_gis.core import network as nw
+from suginami_gis.core import routing as rt
+from suginami_gis.core.errors import InputError
+
+OSM = "osm-nerima-2011/nerima_2011_tokyo.osm"
+NERIMA_SHELTERS = "gsi-shelters-jp-shelter-api/131202_nerima_evacuation.geojson"
+
+
+def edge_at(net: nw.StreetNetwork, x: float, y: float) -> int:
+    return int(np.argmin(shapely.distance(net.geometry, Point(x, y))))
+
+
+def grid_network(n: int = 8, spacing: float = 100.0) -> nw.StreetNetwork:
+    lines = [LineString([(0, i * spacing), ((n - 1) * spacing, i * spacing)]) for i in range(n)]
+    lines += [LineString([(i * spacing, 0), (i * spacing, (n - 1) * spacing)]) for i in range(n)]
+    return nw.build_network(lines, node_crossings=True)
+
+
+# ----------------------------------------------------------------------------- costs
+
+
+def test_cost_formulas():
+    length = np.array([100.0, 100.0, 50.0])
+    p = np.array([0.0, 0.5, 1.0])
+    np.testing.assert_allclose(rt.edge_cost(length, p, rt.Cost.SHORTEST), [100, 100, np.inf])
+    safest = rt.edge_cost(length, p, rt.Cost.SAFEST)
+    assert safest[0] == pytest.approx(100 * rt.SAFEST_LENGTH_TIEBREAK_PER_M)
+    assert safest[1] == pytest.approx(np.log(2) + 100 * rt.SAFEST_LENGTH_TIEBREAK_PER_M)
+    assert np.isinf(safest[2])
+    balanced = rt.edge_cost(length, p, rt.Cost.BALANCED, risk_weight_m=1000)
+    assert balanced[1] == pytest.approx(100 + 1000 * np.log(2))
+    # a path's summed risk term gives the probability that every segment is open
+    assert np.exp(-rt.risk_term([0.2, 0.5]).sum()) == pytest.approx(0.8 * 0.5)
+
+
+# ----------------------------------------------------------------------------- the bridge
+
+
+@pytest.fixture
+def bridge_town():
+    """West bank street, a 100 m bridge, east bank street; a 500 m detour over a safe crossing."""
+    lines = [
+        LineString([(0, 0), (100, 0)]),
+        LineString([(100, 0), (200, 0)]),  # the bridge
+        LineString([(200, 0), (300, 0)]),
+        LineString([(100, 0), (100, 200), (200, 200), (200, 0)]),  # the detour
+    ]
+    net = nw.build_network(lines)
+    p = np.zeros(net.n_edges)
+    p[edge_at(net, 150, 0)] = 0.99
+    return net, p
+
+
+@pytest.mark.parametrize(
+    ("cost", "weight", "length", "p_passable"),
+    [
+        (rt.Cost.SHORTEST, 1000.0, 300.0, 0.01),
+        (rt.Cost.SAFEST, 1000.0, 700.0, 1.0),
+        (rt.Cost.BALANCED, 1000.0, 700.0, 1.0),  # bridge 100 m + 1000 m x 4.6 > detour 500 m
+        (rt.Cost.BALANCED, 10.0, 300.0, 0.01),  # bridge 100 m + 10 m x 4.6 < detour 500 m
+    ],
+)
+def test_safest_route_avoids_the_nearly_blocked_bridge(bridge_town, cost, weight, length, p_passable):
+    net, p = bridge_town
+    res = rt.evacuation_routes(net, [[0.0, 0.0]], [[300.0, 0.0]], p_block=p, cost=cost, risk_weight_m=weight)
+    r = res.routes
+    assert r.length_m[0] == pytest.approx(length)
+    assert r.p_passable[0] == pytest.approx(p_passable)
+    assert r.detour_ratio[0] == pytest.approx(length / 300.0)
+    assert r.time_min[0] == pytest.approx(length / 60.0)
+    line = res.lines()[0]
+    assert line.length == pytest.approx(length)
+    uses_bridge = line.buffer(0.01).contains(Point(150, 0))
+    assert uses_bridge == (length == 300.0)
+
+
+def test_closed_bridge_is_never_used(bridge_town):
+    net, p = bridge_town
+    p[edge_at(net, 150, 0)] = 1.0
+    res = rt.evacuation_routes(net, [[0.0, 0.0], [150.0, 1.0]], [[300.0, 0.0]], p_block=p)
+    assert res.routes.length_m[0] == pytest.approx(700.0)
+    # an origin beside the closed bridge is snapped to the nearest open street instead
+    assert res.origins.snap.edge[1] != edge_at(net, 150, 0)
+
+
+# ----------------------------------------------------------------------------- snapping, components
+
+
+def test_off_network_points_are_snapped_and_the_distance_reported():
+    net = nw.build_network([LineString([(0, 0), (1000, 0)])])
+    res = rt.evacuation_routes(net, [[250.0, -12.0], [600.0, 0.0]], [[500.0, 30.0]], shelter_ids=["A"])
+    np.testing.assert_allclose(res.graph.shelter_snap.distance, [30.0])
+    np.testing.assert_allclose(res.graph.shelter_snap.xy, [[500.0, 0.0]])
+    np.testing.assert_allclose(res.routes.snap_distance_m, [12.0, 0.0])
+    np.testing.assert_allclose(res.routes.length_m, [250.0, 100.0])
+    # the shelter split its edge: routes start at the snapped origin and end at the snapped shelter
+    lines = res.lines()
+    np.testing.assert_allclose(shapely.get_coordinates(lines[0])[[0, -1]], [[250.0, 0.0], [500.0, 0.0]])
+    np.testing.assert_allclose(shapely.get_coordinates(lines[1])[[0, -1]], [[600.0, 0.0], [500.0, 0.0]])
+
+
+def test_origin_in_a_disconnected_part_is_flagged_not_dropped():
+    net = nw.build_network([LineString([(0, 0), (1000, 0)]), LineString([(5000, 0), (5100, 0)])])
+    res = rt.evacuation_routes(net, [[100.0, 5.0], [5050.0, 5.0]], [[900.0, 0.0]])
+    r = res.routes
+    assert r.shelter.tolist() == [0, -1]
+    assert r.reachable.tolist() == [True, False]
+    assert r.unreachable.tolist() == [False, True]
+    assert np.isnan(r.length_m[1])
+    assert r.snap_distance_m[1] == pytest.approx(5.0)
+    lines = res.lines()
+    assert lines[0] is not None and lines[1] is None
+
+
+def test_time_limit_flags_far_origins():
+    net = nw.build_network([LineString([(0, 0), (2000, 0)])])
+    res = rt.evacuation_routes(net, [[100.0, 0.0], [1500.0, 0.0]], [[0.0, 0.0]], walk_speed=1.0, max_minutes=10)
+    assert res.routes.within_limit.tolist() == [True, False]
+    assert res.routes.unreachable.tolist() == [False, True]
+    assert res.routes.time_min[1] == pytest.approx(25.0)
+
+
+def test_shelters_sharing_a_point_both_exist():
+    net = nw.build_network([LineString([(0, 0), (100, 0)])])
+    res = rt.evacuation_routes(net, [[10.0, 0.0]], [[50.0, 1.0], [50.0, -1.0]], shelter_ids=["a", "b"])
+    assert res.graph.shelter_node[0] == res.graph.shelter_node[1]
+    assert res.routes.shelter[0] == 0
+
+
+# ----------------------------------------------------------------------------- one pass vs networkx
+
+
+def _reference_lengths(net: nw.StreetNetwork, origins: np.ndarray, shelters: np.ndarray) -> np.ndarray:
+    """Shortest lengths from each origin to any shelter with networkx on an independently split graph."""
+    cuts: dict[int, list[tuple[float, object]]] = {}
+    for kind, pts in (("o", origins), ("s", shelters)):
+        for i, (x, y) in enumerate(pts):
+            d = shapely.distance(net.geometry, Point(x, y))
+            e = int(np.argmin(d))
+            cuts.setdefault(e, []).append((net.geometry[e].project(Point(x, y)), (kind, i)))
+    g = nx.Graph()
+    for e in range(net.n_edges):
+        stops = [
+            (0.0, int(net.u[e])),
+            *sorted(cuts.get(e, []), key=lambda c: c[0]),
+            (float(net.length[e]), int(net.v[e])),
+        ]
+        for (t0, a), (t1, b) in itertools.pairwise(stops):
+            w = t1 - t0
+            if g.has_edge(a, b):
+                w = min(w, g[a][b]["weight"])
+            g.add_edge(a, b, weight=w)
+    dist = nx.multi_source_dijkstra_path_length(g, {("s", i) for i in range(len(shelters))}, weight="weight")
+    return np.array([dist.get(("o", i), np.inf) for i in range(len(origins))])
+
+
+def test_one_pass_routing_equals_networkx_on_a_grid():
+    net = grid_network(8, 100.0)
+    rng = np.random.default_rng(5)
+    origins = rng.uniform(-20, 720, (200, 2))
+    shelters = rng.uniform(0, 700, (4, 2))
+    res = rt.evacuation_routes(net, origins, shelters)
+    expected = _reference_lengths(net, origins, shelters)
+    np.testing.assert_allclose(res.routes.length_m, expected, rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(res.routes.detour_ratio, 1.0)
+    # route lines: their length is the route length, they start at the snapped origin
+    lines = res.lines()
+    np.testing.assert_allclose(shapely.length(lines), res.routes.length_m, atol=1e-6)
+    starts = shapely.get_coordinates(shapely.get_point(lines, 0))
+    np.testing.assert_allclose(starts, res.origins.snap.xy, atol=1e-9)
+    ends = shapely.get_coordinates(shapely.get_point(lines, -1))
+    np.testing.assert_allclose(ends, res.graph.shelter_snap.xy[res.routes.shelter], atol=1e-9)
+
+
+@pytest.fixture(scope="module")
+def nerima(shared_data):
+    osm = shared_data / OSM
+    shelters = shared_data / NERIMA_SHELTERS
+    if not (osm.exists() and shelters.exists()):
+        pytest.skip("the Nerima OSM extract or the Nerima shelters are absent")
+    return osm, shelters
+
+
+def test_path_lengths_equal_networkx_on_real_nerima_osm(nerima):
+    """Our one-pass routing vs networkx.multi_source_dijkstra on a graph built independently from osmnx."""
+    import osmnx as ox
+    from pyproj import Transformer
+
+    osm, shelters_path = nerima
+    net = nw.network_from_osm_xml(osm)
+
+    # the peer: osmnx's unsimplified graph, walkable ways, projected with osmnx, straight segments
+    graph = ox.graph_from_xml(osm, bidirectional=True, simplify=False, retain_all=True)
+    graph.remove_edges_from([(a, b, k) for a, b, k, d in graph.edges(keys=True, data=True) if not nw._osm_walkable(d)])
+    graph.remove_nodes_from([n for n in list(graph.nodes) if graph.degree(n) == 0])
+    projected = ox.project_graph(graph, to_crs="EPSG:6677")
+    peer = nx.Graph()
+    for a, b in projected.edges():
+        pa, pb = projected.nodes[a], projected.nodes[b]
+        peer.add_edge(a, b, weight=float(np.hypot(pa["x"] - pb["x"], pa["y"] - pb["y"])))
+    peer_xy = {n: (d["x"], d["y"]) for n, d in projected.nodes(data=True)}
+
+    # real shelters, moved to their nearest network node (both graphs share the OSM node ids)
+    features = json.loads(shelters_path.read_text(encoding="utf-8"))["features"]
+    lonlat = np.array([f["geometry"]["coordinates"] for f in features])
+    sx, sy = Transformer.from_crs("EPSG:4326", "EPSG:6677", always_xy=True).transform(lonlat[:, 0], lonlat[:, 1])
+    osm_ids = net.meta["osm_node_id"]
+    near = np.argmin(np.hypot(net.node_xy[:, 0, None] - sx, net.node_xy[:, 1, None] - sy), axis=0)
+    inside = np.hypot(net.node_xy[near, 0] - sx, net.node_xy[near, 1] - sy) < 300  # shelters within the extract
+    shelter_nodes = np.unique(near[inside])
+    assert shelter_nodes.size >= 5
+    rng = np.random.default_rng(0)
+    origin_nodes = rng.choice(net.n_nodes, size=300, replace=False)
+
+    res = rt.evacuation_routes(net, net.node_xy[origin_nodes], net.node_xy[shelter_nodes])
+    ref = nx.multi_source_dijkstra_path_length(peer, {int(osm_ids[i]) for i in shelter_nodes}, weight="weight")
+    expected = np.array([ref.get(int(osm_ids[i]), np.nan) for i in origin_nodes])
+    got = res.routes.length_m
+    assert np.array_equal(np.isnan(expected), np.isnan(got))
+    np.testing.assert_allclose(got, expected, rtol=1e-9)
+    assert np.isfinite(got).sum() > 250
+    # the peer's node coordinates are ours (same projection)
+    np.testing.assert_allclose([peer_xy[int(osm_ids[i])] for i in origin_nodes[:20]], net.node_xy[origin_nodes[:20]])
+
+
+# ----------------------------------------------------------------------------- capacity
+
+
+def line_town():
+    net = nw.build_network([LineString([(0, 0), (1000, 0)])])
+    origins = np.array([[100.0, 0.0], [300.0, 0.0], [800.0, 0.0]])
+    shelters = np.array([[0.0, 0.0], [1000.0, 0.0]])
+    return net, origins, shelters, np.array([3, 2, 1])
+
+
+def test_capacity_overflow_on_a_toy_network_with_known_optimum():
+    net, origins, shelters, pop = line_town()
+    res = rt.evacuation_routes(net, origins, shelters, population=pop, capacity=[3, 10])
+    c = res.capacity
+    # nearest: 5 people want shelter A (capacity 3): overflow 2. Optimum moves origin 2 (2 people,
+    # +400 m each) rather than 2 people of origin 1 (+800 m each): total 3x100 + 2x700 + 1x200 = 1900 m
+    assert c.demand_nearest.tolist() == [5, 1]
+    assert c.overflow.tolist() == [2, 0]
+    assert c.assigned.tolist() == [3, 3]
+    assert c.flow == {(0, 0): 3, (1, 1): 2, (2, 1): 1}
+    assert c.total_cost == pytest.approx(1900.0)
+    assert c.unplaced.sum() == 0
+    assert res.routes.shelter.tolist() == [0, 1, 1]
+    np.testing.assert_allclose(res.routes.length_m, [100, 700, 200])
+    np.testing.assert_allclose(res.routes.detour_ratio, [1.0, 700 / 300, 1.0])
+    np.testing.assert_allclose(shapely.length(res.lines()), [100, 700, 200])
+
+
+def test_people_who_cannot_be_placed_are_reported():
+    net, origins, shelters, pop = line_town()
+    res = rt.evacuation_routes(net, origins, shelters, population=pop, capacity=[3, 1])
+    c = res.capacity
+    # 4 places for 6 people: place 4 at least cost (origin 1 -> A, origin 3 -> B), origin 2 waits
+    assert c.assigned.tolist() == [3, 1]
+    assert c.unplaced.tolist() == [0, 2, 0]
+    assert c.total_cost == pytest.approx(3 * 100 + 200)
+
+
+def test_capacity_respects_the_time_limit():
+    net, origins, shelters, pop = line_town()
+    res = rt.evacuation_routes(net, origins, shelters, population=pop, capacity=[3, 10], walk_speed=1.0, max_minutes=10)
+    # origin 2 may not walk 700 m (11.7 min) to B, and A is full: 2 unplaced
+    assert res.capacity.unplaced.tolist() == [0, 2, 0]
+
+
+def test_capacity_optimum_equals_brute_force_on_a_grid():
+    net = grid_network(5, 100.0)
+    rng = np.random.default_rng(11)
+    origins = rng.uniform(0, 400, (7, 2))
+    shelters = np.array([[0.0, 0.0], [400.0, 400.0], [0.0, 400.0]])
+    pop = rng.integers(1, 4, 7)
+    cap = np.array([6, 5, 5])
+    assert pop.sum() <= cap.sum()
+    res = rt.evacuation_routes(net, origins, shelters, population=pop, capacity=cap)
+    # brute force over every assignment of whole origins is not the same problem (people may be split);
+    # check optimality with networkx's own min-cost-flow on the full bipartite graph instead
+    lengths = np.array(
+        [[_reference_lengths(net, origins[i : i + 1], shelters[j : j + 1])[0] for j in range(3)] for i in range(7)]
+    )
+    g = nx.DiGraph()
+    g.add_node("t", demand=int(pop.sum()))
+    for i in range(7):
+        g.add_node(("o", i), demand=-int(pop[i]))
+        for j in range(3):
+            g.add_edge(("o", i), ("s", j), weight=round(lengths[i, j] * 1000))
+    for j in range(3):
+        g.add_edge(("s", j), "t", capacity=int(cap[j]), weight=0)
+    best = nx.min_cost_flow_cost(g) / 1000
+    assert res.capacity.total_cost == pytest.approx(best, abs=1e-2)
+    assert res.capacity.unplaced.sum() == 0
+
+
+def test_bad_shelter_and_population_input():
+    net, origins, shelters, pop = line_town()
+    with pytest.raises(InputError) as err:
+        rt.evacuation_routes(net, origins, np.zeros((0, 2)))
+    assert err.value.parameter == "SHELTERS"
+    with pytest.raises(InputError) as err:
+        rt.evacuation_routes(net, origins, shelters, shelter_ids=["A", "A"])
+    assert err.value.parameter == "SHELTERS" and "unique" in str(err.value)
+    with pytest.raises(InputError) as err:
+        rt.evacuation_routes(net, origins, shelters, population=[1, -2, 3])
+    assert err.value.parameter == "POPULATION_FIELD"
+    with pytest.raises(InputError) as err:
+        rt.evacuation_routes(net, np.zeros((0, 2)), shelters)
+    assert err.value.parameter == "ORIGINS"
+    with pytest.raises(InputError) as err:
+        rt.evacuation_routes(net, origins, shelters, walk_speed=0)
+    assert err.value.parameter == "WALK_SPEED"
+    with pytest.raises(InputError) as err:
+        rt.evacuation_routes(net, origins, shelters, capacity=[-1, 3])
+    assert err.value.parameter == "CAPACITY_FIELD"
+
+
+# ----------------------------------------------------------------------------- Monte Carlo
+
+
+def test_reachability_without_blockage_is_certain(bridge_town):
+    net, _ = bridge_town
+    origins = np.array([[0.0, 0.0], [250.0, 0.0]])
+    res = rt.evacuation_routes(
+        net, origins, [[300.0, 0.0]], realizations=20, seed=1, population=[10, 5], district=["w", "e"]
+    )
+    reach = res.reachability
+    np.testing.assert_array_equal(reach.p_reach, [1.0, 1.0])
+    assert not reach.isolated.any()
+    assert reach.district_labels.tolist() == ["e", "w"]
+    np.testing.assert_allclose(reach.district_percentiles, [[5, 5, 5], [10, 10, 10]])
+
+
+def test_reachability_follows_the_bridge_probability():
+    lines = [LineString([(0, 0), (100, 0)]), LineString([(100, 0), (200, 0)]), LineString([(200, 0), (300, 0)])]
+    net = nw.build_network(lines)
+    p = np.zeros(net.n_edges)
+    p[edge_at(net, 150, 0)] = 0.5
+    origins = np.array([[50.0, 0.0], [150.0, 0.0], [250.0, 0.0]])
+    res = rt.evacuation_routes(
+        net, origins, [[300.0, 0.0]], p_block=p, realizations=400, seed=7, district=["a", "b", "c"]
+    )
+    reach = res.reachability
+    # west: blocked half the time; on the bridge's middle: blocked only if the block is east of it
+    assert reach.p_reach[0] == pytest.approx(0.5, abs=0.1)
+    assert reach.p_reach[1] == pytest.approx(0.75, abs=0.1)
+    assert reach.p_reach[2] == 1.0
+    pct = reach.district_percentiles
+    assert (np.diff(pct, axis=1) >= 0).all()
+    assert pct[0].tolist() == [0.0, 0.0, 1.0] or pct[0].tolist() == [0.0, 1.0, 1.0]
+
+
+def _random_town():
+    net = grid_network(10, 80.0)
+    rng = np.random.default_rng(3)
+    p = rng.uniform(0.0, 0.6, net.n_edges)
+    graph = rt.prepare_graph(net, rng.uniform(0, 720, (3, 2)), p_block=p)
+    origins = rt.snap_origins(graph, rng.uniform(0, 720, (150, 2)))
+    return graph, origins
+
+
+class MapOnly:
+    """An executor with only .map (like a plain multiprocessing Pool wrapper)."""
+
+    def map(self, func, *iterables):
+        return map(func, *iterables)
+
+
+def test_monte_carlo_is_deterministic_whatever_the_executor():
+    graph, origins = _random_town()
+    kwargs = {"realizations": 25, "seed": 42, "max_minutes": 6.0, "district": np.arange(150) % 3}
+    serial = rt.monte_carlo_reachability(graph, origins, **kwargs)
+    with ThreadPoolExecutor(2) as pool:
+        threads = rt.monte_carlo_reachability(graph, origins, executor=pool, **kwargs)
+    with ProcessPoolExecutor(2) as pool:
+        processes = rt.monte_carlo_reachability(graph, origins, executor=pool, **kwargs)
+    mapped = rt.monte_carlo_reachability(graph, origins, executor=MapOnly(), **kwargs)
+    for other in (threads, processes, mapped):
+        np.testing.assert_array_equal(serial.p_reach, other.p_reach)
+        np.testing.assert_array_equal(serial.district_reachable_samples, other.district_reachable_samples)
+    again = rt.monte_carlo_reachability(graph, origins, **kwargs)
+    np.testing.assert_array_equal(serial.district_reachable_samples, again.district_reachable_samples)
+    other_seed = rt.monte_carlo_reachability(graph, origins, **{**kwargs, "seed": 43})
+    assert not np.array_equal(serial.district_reachable_samples, other_seed.district_reachable_samples)
+    assert 0 < serial.p_reach.mean() < 1
+
+
+def test_monte_carlo_bad_input():
+    graph, origins = _random_town()
+    with pytest.raises(InputError) as err:
+        rt.monte_carlo_reachability(graph, origins, realizations=0, seed=1)
+    assert err.value.parameter == "REALIZATIONS"
+
+
+# ----------------------------------------------------------------------------- catchments
+
+
+def test_service_areas_split_a_street_between_two_shelters_by_time_band():
+    net = nw.build_network([LineString([(0, 0), (2000, 0)])])
+    graph = rt.prepare_graph(net, [[0.0, 0.0], [2000.0, 0.0]])
+    areas = ca.service_areas(graph, bands_minutes=(5, 10), walk_speed=1.0, max_offset_m=50, spacing_m=10)
+    assert sorted(zip(areas.shelter.tolist(), areas.band_to_min.tolist())) == [(0, 5), (0, 10), (1, 5), (1, 10)]
+    spacing_tol = 10.0
+    for s, lo, hi, geom in zip(areas.shelter, areas.band_from_min, areas.band_to_min, areas.geometry):
+        xmin, ymin, xmax, ymax = geom.bounds
+        near, far = lo * 60.0, hi * 60.0  # metres from the shelter at 1 m/s
+        if s == 0:
+            assert xmin == pytest.approx(-50.0 if lo == 0 else near, abs=spacing_tol)
+            assert xmax == pytest.approx(far, abs=spacing_tol)
+        else:
+            assert xmax == pytest.approx(2050.0 if lo == 0 else 2000 - near, abs=spacing_tol)
+            assert xmin == pytest.approx(2000 - far, abs=spacing_tol)
+        assert ymax == pytest.approx(50.0, abs=0.5)
+    # non-overlapping: the union's area is the sum of the areas
+    assert shapely.union_all(areas.geometry).area == pytest.approx(areas.area_m2.sum(), rel=1e-9)
+
+
+def test_service_areas_give_each_place_its_nearest_shelter():
+    net = grid_network(8, 100.0)
+    shelters = np.array([[0.0, 0.0], [700.0, 700.0], [300.0, 500.0]])
+    graph = rt.prepare_graph(net, shelters)
+    areas = ca.service_areas(graph, bands_minutes=(5, 10, 30), max_offset_m=60, spacing_m=5)
+    assert shapely.union_all(areas.geometry).area == pytest.approx(areas.area_m2.sum(), rel=1e-9)
+    rng = np.random.default_rng(2)
+    pts = rng.uniform(0, 700, (300, 2))
+    # points on the streets themselves: the polygon holding each must be its nearest shelter
+    on_street = shapely.get_coordinates(
+        shapely.line_interpolate_point(
+            net.geometry[rng.integers(0, net.n_edges, 300)], rng.uniform(0.1, 0.9, 300), normalized=True
+        )
+    )
+    routes = rt.route_nearest(graph, rt.snap_origins(graph, on_street))
+    tree = shapely.STRtree(areas.geometry)
+    pt_idx, poly_idx = tree.query(shapely.points(on_street), predicate="within")
+    agree = areas.shelter[poly_idx] == routes.shelter[pt_idx]
+    # points within one sampling interval of a boundary may fall either way
+    assert agree.mean() > 0.97
+    assert pts.shape[0] == 300
+
+
+def test_service_area_bad_bands():
+    net = nw.build_network([LineString([(0, 0), (100, 0)])])
+    graph = rt.prepare_graph(net, [[0.0, 0.0]])
+    with pytest.raises(InputError):
+        ca.service_areas(graph, bands_minutes=(5, -1))
+    with pytest.raises(InputError):
+        ca.service_areas(graph, bands_minutes=())
