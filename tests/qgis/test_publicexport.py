@@ -1,0 +1,304 @@
+"""suginami:publicexport through QGIS Processing, on the sample ward and its damage / Wi-Fi results."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+import sqlite3
+
+import pytest
+from conftest import sample_layer
+
+from suginami_gis.core.publish import mvt
+
+SAMPLE_EXTENT = "-18040,-16040,-33930,-31930 [EPSG:6677]"  # xmin,xmax,ymin,ymax of the sample ward
+PERSONAL = ("occupants", "year_built", "building_id", "exp_deaths", "resident_name", "phone")
+
+
+def _run(name, params, feedback=None):
+    import processing
+    from qgis.core import QgsProcessingContext, QgsProcessingFeedback, QgsProject
+
+    context = QgsProcessingContext()
+    context.setProject(QgsProject.instance())
+    return processing.run(f"suginami:{name}", params, feedback=feedback or QgsProcessingFeedback(), context=context)
+
+
+def _features(path):
+    return json.loads(path.read_text(encoding="utf-8"))["features"]
+
+
+def _memory_points(name, fields, rows, crs="EPSG:6677"):
+    from qgis.core import QgsFeature, QgsGeometry, QgsPointXY, QgsVectorLayer
+
+    layer = QgsVectorLayer(f"Point?crs={crs}&" + "&".join(f"field={f}" for f in fields), name, "memory")
+    features = []
+    for x, y, *attrs in rows:
+        feature = QgsFeature(layer.fields())
+        feature.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(x, y)))
+        feature.setAttributes(list(attrs))
+        features.append(feature)
+    layer.dataProvider().addFeatures(features)
+    return layer
+
+
+@pytest.fixture(scope="module")
+def results(provider, tmp_path_factory):
+    """Ground motion -> building damage (with districts) and Wi-Fi coverage of the sample ward."""
+    from qgis.core import QgsRasterLayer, QgsVectorLayer
+
+    tmp = tmp_path_factory.mktemp("chain")
+    gm = _run(
+        "groundmotion",
+        {
+            "EPICENTER": "-17040,-45930 [EPSG:6677]",
+            "MAGNITUDE": 7.3,
+            "DEPTH": 20.0,
+            "EXTENT": SAMPLE_EXTENT,
+            "PIXEL_SIZE": 100.0,
+            "TARGET_CRS": "EPSG:6677",
+            "OUTPUT_PGV": str(tmp / "pgv.tif"),
+            "OUTPUT_INTENSITY": str(tmp / "intensity.tif"),
+        },
+    )
+    damage = _run(
+        "buildingdamage",
+        {
+            "BUILDINGS": sample_layer("buildings"),
+            "STRUCTURE_FIELD": "structure",
+            "YEAR_FIELD": "year_built",
+            "OCCUPANTS_FIELD": "occupants",
+            "GROUND_MOTION": gm["OUTPUT_INTENSITY"],
+            "GROUND_MOTION_MEASURE": 0,
+            "DISTRICTS": sample_layer("districts"),
+            "DISTRICT_NAME_FIELD": "name_en",
+            "OUTPUT": str(tmp / "damage.gpkg"),
+            "OUTPUT_DISTRICTS": str(tmp / "damage_districts.gpkg"),
+            "OUTPUT_SUMMARY": str(tmp / "summary.gpkg"),
+        },
+    )
+    wifi = _run(
+        "wificoverage",
+        {
+            "ACCESS_POINTS": sample_layer("wifi_aps"),
+            "EIRP_FIELD": "eirp_dbm",
+            "HEIGHT_FIELD": "height_m",
+            "FREQUENCY_FIELD": "frequency_mhz",
+            "MODEL": 0,
+            "EXTENT": SAMPLE_EXTENT,
+            "PIXEL_SIZE": 20.0,
+            "THRESHOLDS_DBM": "-67,-75",
+            "SITES": sample_layer("shelter_sites"),
+            "SITE_ID_FIELD": "site_id",
+            "EVACUEES_FIELD": "expected_evacuees",
+            "OUTPUT_RSSI": str(tmp / "rssi.tif"),
+            "OUTPUT_COVERAGE": str(tmp / "coverage.gpkg"),
+            "OUTPUT_SITE_STATS": str(tmp / "sites.gpkg"),
+        },
+    )
+    layers = {
+        "damage": QgsVectorLayer(damage["OUTPUT"], "building damage", "ogr"),
+        "damage_districts": QgsVectorLayer(damage["OUTPUT_DISTRICTS"], "district damage", "ogr"),
+        "intensity": QgsRasterLayer(gm["OUTPUT_INTENSITY"], "intensity"),
+        "wifi_stats": QgsVectorLayer(wifi["OUTPUT_SITE_STATS"], "wifi site stats", "ogr"),
+        "wifi_coverage": QgsVectorLayer(wifi["OUTPUT_COVERAGE"], "wifi coverage", "ogr"),
+    }
+    for name, layer in layers.items():
+        assert layer.isValid(), name
+    return tmp, layers
+
+
+def test_algorithm_is_registered_with_help(provider):
+    alg = provider.algorithm("publicexport")
+    assert alg is not None
+    assert "RFC 7946" in alg.shortHelpString()
+    ok, message = alg.canExecute()
+    assert ok, message
+    keys = {p.name() for p in alg.parameterDefinitions()}
+    assert {
+        "LAYERS",
+        "PROFILE",
+        "LANGUAGES",
+        "TITLE_JA",
+        "TITLE_EN",
+        "ATTRIBUTION",
+        "LICENSE",
+        "MIN_COUNT",
+        "OUTPUT_FOLDER",
+        "OVERWRITE",
+        "BASEMAP_URL",
+        "VECTOR_TILE_CUTOFF",
+    } <= keys
+
+
+def test_sample_ward_results_are_published(results, tmp_path):
+    chain, layers = results
+    out = tmp_path / "public"
+    result = _run(
+        "publicexport",
+        {
+            "LAYERS": [
+                layers["damage"],
+                layers["damage_districts"],
+                layers["intensity"],
+                layers["wifi_stats"],
+                layers["wifi_coverage"],
+                sample_layer("shelters"),
+                sample_layer("shelter_sites"),
+                sample_layer("districts"),
+                sample_layer("roads"),  # no result fields: skipped
+            ],
+            "ATTRIBUTION": "杉並区（テスト）",
+            "SCENARIO": "MAGNITUDE=7.3; DEPTH=20",
+            "VECTOR_TILE_CUTOFF": 5000,  # the ~9,000 buildings go to the web map as vector tiles
+            "OUTPUT_FOLDER": str(out),
+        },
+    )
+    assert result["OUTPUT_FOLDER"] == str(out)
+    assert result["LAYERS_EXPORTED"] == 8 and result["LAYERS_SKIPPED"] == 1
+    meta = json.loads((out / "metadata.json").read_text(encoding="utf-8"))
+    assert [s["layer"] for s in meta["skipped_layers"]] == ["roads"]
+    assert meta["scenario"] == {"MAGNITUDE": 7.3, "DEPTH": 20}
+    kinds = {layer["kind"]: layer for layer in meta["layers"]}
+    assert set(kinds) == {
+        "damage_buildings",
+        "damage_districts",
+        "ground_motion_intensity",
+        "wifi_site_stats",
+        "wifi_coverage",
+        "shelters",
+        "shelter_sites",
+        "districts",
+    }
+    # Every building is there, with only the profile's fields.
+    buildings = _features(out / "data" / "damage_buildings.geojson")
+    assert len(buildings) == layers["damage"].featureCount() == sample_layer("buildings").featureCount()
+    assert set(buildings[0]["properties"]) == {"structure", "floors", "intensity", "pgv", "p_collapse", "p_half"}
+    everything = "".join(p.read_text(encoding="utf-8") for p in out.rglob("*.geojson"))
+    for name in PERSONAL:
+        assert f'"{name}"' not in everything
+    # Vector tiles (QgsVectorTileWriter) for the buildings, GeoJSON for the small layers.
+    assert kinds["damage_buildings"]["web_map_source"] == "vector"
+    pbf = sorted((out / "tiles" / "damage_buildings").rglob("*.pbf"))
+    assert pbf
+    with sqlite3.connect(out / "data" / "damage_buildings.mbtiles") as db:
+        blobs = [
+            gzip.decompress(b) if b[:2] == b"\x1f\x8b" else b for (b,) in db.execute("select tile_data from tiles")
+        ]
+    assert len(blobs) > 0
+    # Every feature of every tile follows the MVT spec (QGIS 3.22's writer alone does not: see mvt.py).
+    tile_features = [f for data in [p.read_bytes() for p in pbf] + blobs for f in mvt.iter_features(data)]
+    assert len(tile_features) >= len(buildings)
+    assert {name for name, _, _ in tile_features} == {"damage_buildings"}
+    assert all(mvt.geometry_is_valid(t, g) for _, t, g in tile_features)
+    assert kinds["districts"]["web_map_source"] == "geojson"
+    # Rasters: COG and PNG tiles.
+    assert (out / "rasters" / "ground_motion_intensity.tif").exists()
+    assert list((out / "tiles" / "ground_motion_intensity").rglob("*.png"))
+    # shelters.csv: the five relief centres with Wi-Fi coverage joined through their sites.
+    with open(out / "shelters.csv", encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    shelters = sample_layer("shelters")
+    assert len(rows) == shelters.featureCount() == 5
+    names = {f["name_ja"] for f in shelters.getFeatures()}
+    assert {r["施設・場所名"] for r in rows} == names
+    assert all(r["収容人数"] for r in rows)
+    wifi_columns = [c for c in rows[0] if c.startswith("Wi-Fiカバー率")]
+    assert wifi_columns == ["Wi-Fiカバー率_-67dBm(%)", "Wi-Fiカバー率_-75dBm(%)"]
+    for r in rows:
+        assert 0.0 <= float(r[wifi_columns[1]]) <= 100.0
+        assert float(r[wifi_columns[0]]) <= float(r[wifi_columns[1]])
+    assert (out / "index.html").exists() and (out / "vendor" / "maplibre-gl.js").exists()
+
+
+def test_per_home_points_are_aggregated_by_district(provider, tmp_path):
+    """Homes (forced kind by the layer name) go out only as district statistics; names never leave."""
+    districts = sample_layer("districts")
+    first = next(districts.getFeatures())
+    centre = first.geometry().pointOnSurface().asPoint()
+    rows = [(centre.x() + i * 0.5, centre.y(), i, i % 4 == 0, f"resident {i}") for i in range(12)]
+    homes = _memory_points(
+        "homes of the elderly [evacuation_origins]",
+        ["home_no:integer", "unreachable:boolean", "resident_name:string"],
+        rows,
+    )
+    out = tmp_path / "public"
+    _run("publicexport", {"LAYERS": [homes, districts], "OUTPUT_FOLDER": str(out)})
+    features = _features(out / "data" / "evacuation_origins.geojson")
+    assert len(features) == 1
+    props = features[0]["properties"]
+    assert props["district_id"] == first["district_id"]
+    assert props["n_origins"] == 12 and props["share_unreachable"] == pytest.approx(3 / 12, abs=1e-3)
+    text = "".join(
+        p.read_text(encoding="utf-8", errors="ignore")
+        for p in out.rglob("*")
+        if p.is_file() and p.suffix in (".geojson", ".json", ".js", ".csv", ".md")
+    )
+    assert "resident" not in text
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"BASEMAP_URL": "https://example.org/tiles.png"}, "BASEMAP_URL"),
+        ({"SCENARIO": "magnitude seven"}, "SCENARIO"),
+        ({"LICENSE": " "}, "LICENSE"),
+    ],
+)
+def test_bad_parameters_raise(provider, tmp_path, change, message):
+    from qgis.core import QgsProcessingException
+
+    params = {"LAYERS": [sample_layer("districts")], "OUTPUT_FOLDER": str(tmp_path / "out"), **change}
+    with pytest.raises(QgsProcessingException, match=message):
+        _run("publicexport", params)
+    assert not (tmp_path / "out").exists()
+
+
+def test_existing_folder_needs_overwrite(provider, tmp_path):
+    from qgis.core import QgsProcessingException
+
+    out = tmp_path / "public"
+    _run("publicexport", {"LAYERS": [sample_layer("districts")], "OUTPUT_FOLDER": str(out)})
+    with pytest.raises(QgsProcessingException, match="OVERWRITE"):
+        _run("publicexport", {"LAYERS": [sample_layer("shelters")], "OUTPUT_FOLDER": str(out)})
+    assert (out / "data" / "districts.geojson").exists()
+    _run("publicexport", {"LAYERS": [sample_layer("shelters")], "OUTPUT_FOLDER": str(out), "OVERWRITE": True})
+    assert (out / "data" / "shelters.geojson").exists() and not (out / "data" / "districts.geojson").exists()
+
+
+def test_unknown_profile_key_and_unknown_kind(provider, tmp_path):
+    from qgis.core import QgsProcessingException
+
+    profile = tmp_path / "profile.json"
+    profile.write_text(json.dumps({"version": 1, "kinds": {}, "publish_everything": True}), encoding="utf-8")
+    with pytest.raises(QgsProcessingException, match="publish_everything"):
+        _run(
+            "publicexport",
+            {"LAYERS": [sample_layer("districts")], "PROFILE": str(profile), "OUTPUT_FOLDER": str(tmp_path / "a")},
+        )
+    homes = _memory_points("homes [no_such_kind]", ["n:integer"], [(-17000.0, -33000.0, 1)])
+    with pytest.raises(QgsProcessingException, match="no_such_kind"):
+        _run("publicexport", {"LAYERS": [homes], "OUTPUT_FOLDER": str(tmp_path / "b")})
+    with pytest.raises(QgsProcessingException, match="nothing to export"):
+        _run("publicexport", {"LAYERS": [sample_layer("roads")], "OUTPUT_FOLDER": str(tmp_path / "c")})
+    assert not any((tmp_path / name).exists() for name in "abc")
+
+
+def test_cancel_leaves_nothing(provider, tmp_path):
+    from qgis.core import QgsProcessingException, QgsProcessingFeedback
+
+    class CancelSoon(QgsProcessingFeedback):
+        def pushInfo(self, info):
+            super().pushInfo(info)
+            if "exporting" in info:
+                self.cancel()
+
+    out = tmp_path / "public"
+    with pytest.raises(QgsProcessingException, match="Cancel"):
+        _run(
+            "publicexport",
+            {"LAYERS": [sample_layer("districts"), sample_layer("shelters")], "OUTPUT_FOLDER": str(out)},
+            feedback=CancelSoon(),
+        )
+    assert list(tmp_path.iterdir()) == []
