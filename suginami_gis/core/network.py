@@ -364,6 +364,12 @@ def build_network(
         other = hit_part != vpart[end_rows[hit_pt]]
         hit_pt, hit_part = hit_pt[other], hit_part[other]
         if hit_pt.size:
+            # not where the other line already has this node as a vertex (filtered before picking
+            # the nearest, so an end shared by two lines still nodes a third line through it)
+            n_total = node_xy.shape[0]
+            fresh = ~np.isin(hit_part * n_total + node[end_rows[hit_pt]], np.unique(vpart * n_total + node))
+            hit_pt, hit_part = hit_pt[fresh], hit_part[fresh]
+        if hit_pt.size:
             d = shapely.distance(points[hit_pt], snapped_parts[hit_part])
             # the nearest other line only
             order = np.lexsort((hit_part, d, hit_pt))
@@ -371,10 +377,6 @@ def build_network(
             first = np.r_[True, hit_pt[1:] != hit_pt[:-1]]
             hit_pt, hit_part = hit_pt[first], hit_part[first]
             rows = end_rows[hit_pt]
-            # not where the other line already has this node as a vertex
-            n_total = node_xy.shape[0]
-            fresh = ~np.isin(hit_part * n_total + node[rows], np.unique(vpart * n_total + node))
-            rows, hit_pt, hit_part = rows[fresh], hit_pt[fresh], hit_part[fresh]
             pos = shapely.line_locate_point(snapped_parts[hit_part], points[hit_pt])
             length = shapely.length(snapped_parts[hit_part])
             interior = (pos > 0) & (pos < length)

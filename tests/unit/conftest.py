@@ -35,3 +35,17 @@ def shared_data() -> Path:
     if not SHARED_DATA.exists():
         pytest.skip(f"the real public data folder {SHARED_DATA} is absent (CI always has it)")
     return SHARED_DATA
+
+
+# In CI, property tests draw the same examples every run (a failure found once is kept as an
+# @example in the test); developers' runs keep exploring.
+try:
+    import os
+
+    from hypothesis import settings as _hypothesis_settings
+
+    _hypothesis_settings.register_profile("ci", derandomize=True, deadline=None)
+    if os.environ.get("CI"):
+        _hypothesis_settings.load_profile("ci")
+except ImportError:  # hypothesis is a test dependency; without it the property tests fail to import anyway
+    pass
