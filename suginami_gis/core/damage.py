@@ -12,7 +12,7 @@ executor. docs/methods/damage.md describes the method and its limits.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +20,7 @@ import numpy as np
 
 from .casualties import CasualtyParameters, building_weights
 from .errors import InputError
+from .executors import run_tasks
 from .feedback import Feedback, NullFeedback, SubFeedback, check_canceled
 from .fragility import SEISMIC_STANDARD_YEAR, CurveSet, Measure, load_curve_set, to_measure
 
@@ -175,42 +176,6 @@ def _simulate_chunk(task: _ChunkTask) -> tuple[np.ndarray, np.ndarray]:
     tot_c = task.collapse_matrix @ collapsed.T.astype(np.float64)
     tot_h = task.half_matrix @ half.T.astype(np.float64)
     return np.asarray(tot_c).T, np.asarray(tot_h).T
-
-
-def run_tasks(
-    fn: Callable[[Any], Any], tasks: Sequence[Any], executor: Any = None, feedback: Feedback | None = None
-) -> list[Any]:
-    """Run ``fn`` over ``tasks`` and return results in task order.
-
-    ``executor``: None (serial), or an object with ``submit`` (concurrent.futures, dask
-    distributed) or ``map``. Progress goes to ``feedback``; cancellation stops between tasks.
-    """
-    feedback = feedback or NullFeedback()
-    n = len(tasks)
-    results: list[Any] = []
-    if executor is None:
-        for i, t in enumerate(tasks):
-            check_canceled(feedback)
-            results.append(fn(t))
-            feedback.set_progress(100.0 * (i + 1) / max(n, 1))
-        return results
-    if hasattr(executor, "submit"):
-        futures = [executor.submit(fn, t) for t in tasks]
-        try:
-            for i, fut in enumerate(futures):
-                check_canceled(feedback)
-                results.append(fut.result())
-                feedback.set_progress(100.0 * (i + 1) / max(n, 1))
-        except BaseException:
-            for fut in futures:
-                fut.cancel()
-            raise
-        return results
-    for i, res in enumerate(executor.map(fn, tasks)):
-        results.append(res)
-        feedback.set_progress(100.0 * (i + 1) / max(n, 1))
-        check_canceled(feedback)
-    return results
 
 
 def _group_matrix(groups: np.ndarray, n_groups: int, weights: list[np.ndarray]) -> Any:

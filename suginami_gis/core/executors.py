@@ -105,9 +105,14 @@ def executor_from_spec(spec: str | None, workers: int | None = None) -> Any:
 
 
 def close_executor(executor: Any) -> None:
+    """Release an executor made by :func:`executor_from_spec`.
+
+    A dask Client is only disconnected (``close``): its ``shutdown`` would stop the user's
+    shared cluster. Local pools are shut down, cancelling what has not started.
+    """
     if executor is None:
         return
-    if hasattr(executor, "shutdown"):
-        executor.shutdown(wait=True, cancel_futures=True)
-    elif hasattr(executor, "close"):
+    if hasattr(executor, "close"):
         executor.close()
+    elif hasattr(executor, "shutdown"):
+        executor.shutdown(wait=True, cancel_futures=True)

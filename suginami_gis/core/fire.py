@@ -19,13 +19,14 @@ import enum
 import logging
 import math
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from .errors import InputError
+from .executors import run_tasks
 from .feedback import Feedback, NullFeedback, SubFeedback, check_canceled
 
 log = logging.getLogger(__name__)
@@ -803,29 +804,6 @@ def _mc_task(task: _McTask) -> _McResult:
     return _McResult(burn_count, totals, floors, by_district, cat_b, cat_t)
 
 
-def _run_tasks(func: Callable[[Any], Any], tasks: list[Any], executor: Any, feedback: Feedback) -> Iterator[Any]:
-    """Results in task order, serially or on an Executor-like object (.submit or .map)."""
-    if executor is None:
-        for task in tasks:
-            check_canceled(feedback)
-            yield func(task)
-        return
-    if hasattr(executor, "submit"):
-        futures = [executor.submit(func, task) for task in tasks]
-        try:
-            for fut in futures:
-                check_canceled(feedback)
-                yield fut.result()
-        finally:
-            for fut in futures:
-                if hasattr(fut, "cancel"):
-                    fut.cancel()
-        return
-    for result in executor.map(func, tasks):
-        check_canceled(feedback)
-        yield result
-
-
 @dataclass
 class MonteCarloResult:
     burn_count: np.ndarray
@@ -887,10 +865,7 @@ def monte_carlo(
         )
         for s, c in zip(seeds, counts)
     ]
-    results: list[_McResult] = []
-    for k, res in enumerate(_run_tasks(_mc_task, tasks, executor, feedback)):
-        results.append(res)
-        feedback.set_progress(100.0 * (k + 1) / len(tasks))
+    results: list[_McResult] = run_tasks(_mc_task, tasks, executor, feedback)
     burn_count = np.sum([r.burn_count for r in results], axis=0)
     median = None
     if keep_arrivals:

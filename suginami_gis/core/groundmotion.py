@@ -9,6 +9,7 @@ import enum
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -182,15 +183,39 @@ DEFAULT_CORRELATION_RANGE_KM = 8.5 + 17.2 * 1.0
 MAX_NODE_DECORRELATION = 0.01
 
 
-def correlated_normal_fields(
-    shape: tuple[int, int],
-    pixel_size_m: float,
-    range_km: float,
-    count: int,
-    rng: np.random.Generator,
-    feedback: Feedback | None = None,
-) -> Iterator[np.ndarray]:
-    """Yield ``count`` standard-normal fields with exponential correlation exp(-3h/b).
+@dataclass
+class FieldGenerator:
+    """What every realization of a correlated field shares: the square root of the circulant
+    embedding's spectrum and, when generated coarse, the interpolation matrices."""
+
+    shape: tuple[int, int]  # output rows, cols
+    amplitude: np.ndarray | None  # None: uncorrelated
+    embedding_shape: tuple[int, int]  # rows, cols actually generated before interpolation
+    w_rows: np.ndarray | None = None
+    w_cols: np.ndarray | None = None
+
+    def pair(self, seed: np.random.SeedSequence) -> tuple[np.ndarray, np.ndarray]:
+        """Two independent unit-variance fields from one complex FFT, drawn from ``seed`` alone."""
+        from scipy import fft
+
+        rng = np.random.default_rng(seed)
+        if self.amplitude is None:
+            return rng.standard_normal(self.shape), rng.standard_normal(self.shape)
+        n_r, n_c = self.amplitude.shape
+        noise = rng.standard_normal((n_r, n_c)) + 1j * rng.standard_normal((n_r, n_c))
+        field = fft.fft2(self.amplitude * noise, workers=-1)
+        rows, cols = self.embedding_shape
+        out = []
+        for part in (field.real, field.imag):
+            piece = np.ascontiguousarray(part[:rows, :cols])
+            if self.w_rows is not None and self.w_cols is not None:
+                piece = self.w_rows @ piece @ self.w_cols.T
+            out.append(piece)
+        return out[0], out[1]
+
+
+def field_generator(shape: tuple[int, int], pixel_size_m: float, range_km: float) -> FieldGenerator:
+    """Prepare fields with exponential correlation exp(-3h/b), b = ``range_km``.
 
     Circulant embedding (Dietrich & Newsam 1997): the covariance on a torus twice the grid's
     size is diagonalised by the FFT; each complex FFT gives two independent fields (real and
@@ -200,24 +225,65 @@ def correlated_normal_fields(
     field is generated on a coarser grid whose neighbouring nodes are 99 % correlated and
     interpolated bilinearly onto the pixels (variance lost between nodes: at most about 1 %).
     """
-    feedback = feedback or NullFeedback()
-    rows, cols = shape
     if range_km <= 0:
-        for _ in range(count):
-            yield rng.standard_normal(shape)
-        return
+        return FieldGenerator(shape, None, shape)
+    rows, cols = shape
     range_m = range_km * 1000.0
     step_m = -range_m * np.log(1.0 - MAX_NODE_DECORRELATION) / 3.0
     factor = int(step_m // pixel_size_m)
     if factor <= 1:
-        yield from _circulant_fields(shape, pixel_size_m, range_m, count, rng, feedback)
-        return
+        return FieldGenerator(shape, _embedding_amplitude(shape, pixel_size_m, range_m), shape)
     coarse_pixel = factor * pixel_size_m
     coarse_shape = (int(np.ceil(rows / factor)) + 2, int(np.ceil(cols / factor)) + 2)
-    w_rows = _linear_weights(rows, pixel_size_m, coarse_shape[0], coarse_pixel)
-    w_cols = _linear_weights(cols, pixel_size_m, coarse_shape[1], coarse_pixel)
-    for coarse in _circulant_fields(coarse_shape, coarse_pixel, range_m, count, rng, feedback):
-        yield w_rows @ coarse @ w_cols.T
+    return FieldGenerator(
+        shape,
+        _embedding_amplitude(coarse_shape, coarse_pixel, range_m),
+        coarse_shape,
+        _linear_weights(rows, pixel_size_m, coarse_shape[0], coarse_pixel),
+        _linear_weights(cols, pixel_size_m, coarse_shape[1], coarse_pixel),
+    )
+
+
+def _field_pair_task(task: tuple[FieldGenerator, np.random.SeedSequence]) -> tuple[np.ndarray, np.ndarray]:
+    generator, seed = task
+    return generator.pair(seed)
+
+
+# Field pairs computed per executor round: bounds memory (each pair is 2 x rows x cols doubles).
+PAIRS_PER_ROUND = 8
+
+
+def correlated_normal_fields(
+    shape: tuple[int, int],
+    pixel_size_m: float,
+    range_km: float,
+    count: int,
+    seed: int | np.random.SeedSequence,
+    feedback: Feedback | None = None,
+    executor: Any = None,
+) -> Iterator[np.ndarray]:
+    """Yield ``count`` standard-normal fields with exponential correlation exp(-3h/b).
+
+    Field pair k (fields 2k+1 and 2k+2) is drawn from the k-th child of
+    ``SeedSequence(seed)``, so the fields are the same whatever ``executor`` computes the pairs
+    (see :func:`field_generator` for the method).
+    """
+    from .executors import run_tasks
+
+    feedback = feedback or NullFeedback()
+    generator = field_generator(shape, pixel_size_m, range_km)
+    root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+    n_pairs = (count + 1) // 2
+    children = root.spawn(n_pairs)
+    produced = 0
+    for start in range(0, n_pairs, PAIRS_PER_ROUND):
+        check_canceled(feedback)
+        tasks = [(generator, child) for child in children[start : start + PAIRS_PER_ROUND]]
+        for first, second in run_tasks(_field_pair_task, tasks, executor):
+            for field in (first, second):
+                if produced < count:
+                    yield field
+                    produced += 1
 
 
 def _linear_weights(n_fine: int, fine: float, n_coarse: int, coarse: float) -> np.ndarray:
@@ -231,14 +297,7 @@ def _linear_weights(n_fine: int, fine: float, n_coarse: int, coarse: float) -> n
     return weights
 
 
-def _circulant_fields(
-    shape: tuple[int, int],
-    pixel_size_m: float,
-    range_m: float,
-    count: int,
-    rng: np.random.Generator,
-    feedback: Feedback,
-) -> Iterator[np.ndarray]:
+def _embedding_amplitude(shape: tuple[int, int], pixel_size_m: float, range_m: float) -> np.ndarray:
     from scipy import fft
 
     rows, cols = shape
@@ -253,18 +312,7 @@ def _circulant_fields(
     if negative.any():
         log.info("circulant embedding: %d negative eigenvalues set to zero", int(negative.sum()))
         eig[negative] = 0.0
-    amp = np.sqrt(eig / (n_r * n_c))
-    del cov, h, eig
-    produced = 0
-    while produced < count:
-        check_canceled(feedback)
-        noise = rng.standard_normal((n_r, n_c)) + 1j * rng.standard_normal((n_r, n_c))
-        field = fft.fft2(amp * noise, workers=-1)
-        yield np.ascontiguousarray(field.real[:rows, :cols])
-        produced += 1
-        if produced < count:
-            yield np.ascontiguousarray(field.imag[:rows, :cols])
-            produced += 1
+    return np.sqrt(eig / (n_r * n_c))
 
 
 @dataclass
@@ -328,6 +376,7 @@ def run_ground_motion(
     seed: int = 0,
     correlation_range_km: float = DEFAULT_CORRELATION_RANGE_KM,
     feedback: Feedback | None = None,
+    executor: Any = None,
 ) -> GroundMotionRun:
     """Compute the median and ``realizations`` correlated realizations and write both GeoTIFFs.
 
@@ -363,7 +412,6 @@ def run_ground_motion(
         "SEED": str(seed),
         "CORRELATION_RANGE_KM": f"{correlation_range_km}",
     }
-    rng = np.random.default_rng(seed)
     with (
         open_geotiff(pgv_path, grid, count, units="cm/s", tags=tags) as pgv_out,
         open_geotiff(intensity_path, grid, count, units="JMA instrumental intensity", tags=tags) as int_out,
@@ -374,7 +422,7 @@ def run_ground_motion(
         if realizations:
             log_median = np.log10(median.pgv_median)
             fields = correlated_normal_fields(
-                grid.shape, grid.pixel_size, correlation_range_km, realizations, rng, feedback
+                grid.shape, grid.pixel_size, correlation_range_km, realizations, seed, feedback, executor
             )
             for k, eps in enumerate(fields, start=2):
                 check_canceled(feedback)

@@ -24,14 +24,16 @@ from __future__ import annotations
 
 import enum
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
 import shapely
 
 from .errors import InputError
+from .executors import run_tasks
 from .feedback import Feedback, NullFeedback, check_canceled
 from .network import StreetNetwork, csr_from_edges
 
@@ -902,38 +904,6 @@ class Reachability:
     district_reachable_samples: np.ndarray  # (realizations, n_districts)
 
 
-def _run_chunks(func: Callable, payload: Any, chunks: list, executor: Any, feedback: Feedback) -> list:
-    """Run func(payload, chunk) for every chunk, in order, serially or on an Executor-like object."""
-    results: list = []
-    if executor is None:
-        for i, chunk in enumerate(chunks):
-            check_canceled(feedback)
-            results.append(func(payload, chunk))
-            feedback.set_progress(100.0 * (i + 1) / len(chunks))
-        return results
-    if hasattr(executor, "submit"):
-        futures = [executor.submit(func, payload, chunk) for chunk in chunks]
-        try:
-            for i, fut in enumerate(futures):
-                check_canceled(feedback)
-                results.append(fut.result())
-                feedback.set_progress(100.0 * (i + 1) / len(chunks))
-        except BaseException:
-            for fut in futures:
-                cancel = getattr(fut, "cancel", None)
-                if cancel is not None:
-                    cancel()
-            raise
-        return results
-    if hasattr(executor, "map"):
-        for i, res in enumerate(executor.map(func, [payload] * len(chunks), chunks)):
-            check_canceled(feedback)
-            results.append(res)
-            feedback.set_progress(100.0 * (i + 1) / len(chunks))
-        return results
-    raise TypeError("executor must have .submit or .map")
-
-
 def monte_carlo_reachability(
     graph: ShelterGraph,
     origins: OriginSnap,
@@ -991,7 +961,7 @@ def monte_carlo_reachability(
     )
     seeds = np.random.SeedSequence(int(seed)).spawn(int(realizations))
     chunks = [seeds[i : i + REALIZATIONS_PER_CHUNK] for i in range(0, len(seeds), REALIZATIONS_PER_CHUNK)]
-    results = _run_chunks(_mc_chunk, payload, chunks, executor, feedback)
+    results = run_tasks(partial(_mc_chunk, payload), chunks, executor, feedback)
     reach_count = np.sum([r[0] for r in results], axis=0)
     samples = np.vstack([r[1] for r in results])
     p_reach = reach_count / float(realizations)

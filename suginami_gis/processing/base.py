@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import importlib
 import importlib.metadata
+import sys
+import traceback
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -13,13 +15,16 @@ from qgis.core import (
     QgsProcessingException,
     QgsProcessingFeedback,
     QgsProcessingLayerPostProcessorInterface,
+    QgsVectorLayer,
 )
 from qgis.PyQt.QtGui import QIcon
 
 from ..core.errors import InputError
 from ..core.feedback import Canceled
+from .conversions import apply_field_aliases
 from .help import help_html
 from .i18n import tr
+from .staging import StagedOutputs
 
 RESOURCES = Path(__file__).resolve().parents[1] / "resources"
 STYLES = RESOURCES / "styles"
@@ -57,6 +62,15 @@ def missing_packages(packages: tuple[tuple[str, str, str], ...]) -> list[str]:
     return missing
 
 
+def _clear_frames(error: BaseException | None) -> None:
+    """Drop the local variables of the frames of ``error`` and the errors it was raised from."""
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        traceback.clear_frames(error.__traceback__)
+        error = error.__cause__ or error.__context__
+
+
 class CoreFeedback:
     """Adapts QgsProcessingFeedback to the core's set_progress / is_canceled / info protocol."""
 
@@ -76,19 +90,26 @@ class CoreFeedback:
 
 
 class StylePostProcessor(QgsProcessingLayerPostProcessorInterface):
-    """Applies a QML style from resources/styles to an output layer when it is loaded."""
+    """Applies a QML style from resources/styles (if any) and the field aliases to a loaded output."""
 
     # QGIS does not own Python post-processors: keep them alive for the session.
     _alive: ClassVar[list[StylePostProcessor]] = []
 
-    def __init__(self, qml: Path) -> None:
+    def __init__(self, qml: Path | None) -> None:
         super().__init__()
         self.qml = qml
         StylePostProcessor._alive.append(self)
 
+    def clone(self) -> StylePostProcessor:
+        return StylePostProcessor(self.qml)
+
     def postProcessLayer(self, layer, context, feedback) -> None:
         if layer is not None and layer.isValid():
-            layer.loadNamedStyle(str(self.qml))
+            if self.qml is not None:
+                layer.loadNamedStyle(str(self.qml))
+            if isinstance(layer, QgsVectorLayer):
+                # After the style, which may reset aliases; GeoPackages do not store them.
+                apply_field_aliases(layer)
             layer.triggerRepaint()
 
 
@@ -152,12 +173,29 @@ class SuginamiAlgorithm(QgsProcessingAlgorithm):
         ok, message = self.canExecute()
         if not ok:
             raise QgsProcessingException(message)
+        # File outputs are written under a temporary folder and moved into place only on success.
+        staged = StagedOutputs(self, parameters)
         try:
-            return self.compute(parameters, context, feedback, CoreFeedback(feedback))
+            results = self.compute(staged.parameters, context, feedback, CoreFeedback(feedback))
+            if feedback is not None and feedback.isCanceled():
+                raise Canceled("canceled by the user")
+            return staged.commit(results, context)
         except InputError as exc:
             raise QgsProcessingException(str(exc)) from exc
         except Canceled as exc:
             raise QgsProcessingException(tr("Canceled: no output was written.")) from exc
+        finally:
+            # Free the failed run's frames (and so its open sinks) before removing their files.
+            _clear_frames(sys.exc_info()[1])
+            staged.discard()
+
+    def postProcessAlgorithm(self, context: QgsProcessingContext, feedback: QgsProcessingFeedback) -> dict[str, Any]:
+        """Unstyled vector outputs (summaries, tables) still get their field aliases when loaded."""
+        for layer_id in context.layersToLoadOnCompletion():
+            details = context.layerToLoadOnCompletionDetails(layer_id)
+            if details.postProcessor() is None:
+                details.setPostProcessor(StylePostProcessor(None))
+        return {}
 
     def compute(
         self,

@@ -24,6 +24,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QVariant
 
+from .aliases import field_alias
 from .i18n import tr
 
 # Python types of the core -> QVariant types of output fields.
@@ -43,6 +44,7 @@ class VectorData:
     geometries: np.ndarray  # object array of shapely geometries (None for null geometries)
     attributes: dict[str, list[Any]] = field(default_factory=dict)
     null_geometries: int = 0
+    parameter: str = "INPUT"  # the source's parameter key, for error messages
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -52,10 +54,26 @@ class VectorData:
         values = self.attributes[name]
         if dtype is float:
             fill = np.nan if default is None else default
-            return np.array([fill if _is_null(v) else float(v) for v in values], dtype=np.float64)
+            try:
+                return np.array([fill if _is_null(v) else float(v) for v in values], dtype=np.float64)
+            except (TypeError, ValueError):
+                bad = next(v for v in values if not _is_null(v) and not _is_number(v))
+                raise QgsProcessingException(
+                    tr("{0}: field '{1}' holds '{2}', which is not a number; choose a numeric field.").format(
+                        self.parameter, name, bad
+                    )
+                ) from None
         if dtype is str:
             return np.array(["" if _is_null(v) else str(v) for v in values], dtype=object)
         return np.array([default if _is_null(v) else dtype(v) for v in values])
+
+
+def _is_number(value: Any) -> bool:
+    try:
+        float(value)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def _is_null(value: Any) -> bool:
@@ -98,7 +116,8 @@ def read_vector(
     import shapely
 
     require_fields(source, list(fields), parameter)
-    wanted = [name for name in fields if name]
+    # Each field once: the same field may be given twice (e.g. as a shelter's id and its name).
+    wanted = list(dict.fromkeys(name for name in fields if name))
     request = QgsFeatureRequest()
     if target_crs is not None and target_crs.isValid() and source.sourceCrs() != target_crs:
         request.setDestinationCrs(target_crs, context.transformContext())
@@ -125,18 +144,38 @@ def read_vector(
     present = [i for i, w in enumerate(wkbs) if w is not None]
     if present:
         geometries[present] = shapely.from_wkb([wkbs[i] for i in present])
-    return VectorData(np.asarray(ids, dtype=np.int64), geometries, columns, nulls)
+    return VectorData(np.asarray(ids, dtype=np.int64), geometries, columns, nulls, parameter)
 
 
 def make_fields(
     spec: list[tuple[str, type]] | tuple[tuple[str, type], ...], base: QgsFields | None = None
 ) -> QgsFields:
+    from ..plugin import plugin_locale
+
+    language = plugin_locale()
     out = QgsFields(base) if base is not None else QgsFields()
     for name, py_type in spec:
         # No length or precision: doubles keep full precision in every format (probabilities of
         # 1e-4 must not be rounded by a GeoPackage or shapefile writer).
-        out.append(QgsField(name, FIELD_TYPES[py_type]))
+        qgs_field = QgsField(name, FIELD_TYPES[py_type])
+        # Japanese aliases when QGIS runs in Japanese, English ones otherwise (resources/data/field_aliases.yaml).
+        qgs_field.setAlias(field_alias(name, language) or "")
+        out.append(qgs_field)
     return out
+
+
+def apply_field_aliases(layer: Any) -> int:
+    """Give a loaded output layer the aliases of its known fields (file formats do not keep them)."""
+    from ..plugin import plugin_locale
+
+    language = plugin_locale()
+    count = 0
+    for index, qgs_field in enumerate(layer.fields()):
+        alias = field_alias(qgs_field.name(), language)
+        if alias:
+            layer.setFieldAlias(index, alias)
+            count += 1
+    return count
 
 
 def to_python(value: Any) -> Any:

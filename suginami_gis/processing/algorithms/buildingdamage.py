@@ -31,6 +31,7 @@ from ...core import fragility as fr
 from ...core.rasters import read_raster
 from ..base import SuginamiAlgorithm
 from ..conversions import finite_or_none, is_set, make_fields, raster_file, read_vector, to_python
+from ..executor_param import executor_parameter, open_executor
 from ..i18n import tr
 
 # Per-building output fields (the plugin-wide names of damage results).
@@ -134,7 +135,7 @@ class BuildingDamageAlgorithm(SuginamiAlgorithm):
                 tr("Fragility curves (optional: project YAML or OpenQuake NRML .xml; default built-in Japanese set)"),
                 QgsProcessingParameterFile.File,
                 optional=True,
-                fileFilter="Fragility (*.yaml *.yml *.xml)",
+                fileFilter=tr("Fragility (*.yaml *.yml *.xml)"),
             )
         )
         self.addParameter(
@@ -228,6 +229,7 @@ class BuildingDamageAlgorithm(SuginamiAlgorithm):
             param = QgsProcessingParameterNumber(key, label, QgsProcessingParameterNumber.Double, default, False, 0.0)
             param.setFlags(param.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
             self.addParameter(param)
+        self.addParameter(executor_parameter())
         self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, tr("Building damage")))
         self.addParameter(
             QgsProcessingParameterFeatureSink(
@@ -243,6 +245,10 @@ class BuildingDamageAlgorithm(SuginamiAlgorithm):
         source = self.parameterAsSource(parameters, self.BUILDINGS, context)
         if source is None:
             raise QgsProcessingException(self.invalidSourceError(parameters, self.BUILDINGS))
+        if QgsWkbTypes.geometryType(source.wkbType()) == QgsWkbTypes.LineGeometry:
+            raise QgsProcessingException(
+                tr("BUILDINGS: the layer has line geometries; give building footprints (polygons) or points.")
+            )
         structure_field = self.parameterAsString(parameters, self.STRUCTURE_FIELD, context)
         year_field = self.parameterAsString(parameters, self.YEAR_FIELD, context)
         occupants_field = self.parameterAsString(parameters, self.OCCUPANTS_FIELD, context) or None
@@ -386,24 +392,26 @@ class BuildingDamageAlgorithm(SuginamiAlgorithm):
             if is_set(parameters, self.RETROFIT_TARGET_RATE)
             else None
         )
-        result = dm.estimate_damage(
-            structure,
-            years,
-            gm,
-            measure,
-            curves,
-            taxonomy=taxonomy,
-            occupants=occupants,
-            district_index=district_index,
-            district_names=district_names,
-            retrofit_target_rate=target,
-            retrofit_flags=retrofit_flags,
-            realizations=self.parameterAsInt(parameters, self.REALIZATIONS, context),
-            seed=self.parameterAsInt(parameters, self.SEED, context),
-            scenario_hour=hour,
-            casualty_params=params,
-            feedback=core_feedback,
-        )
+        with open_executor(self, parameters, context, feedback) as executor:
+            result = dm.estimate_damage(
+                structure,
+                years,
+                gm,
+                measure,
+                curves,
+                taxonomy=taxonomy,
+                occupants=occupants,
+                district_index=district_index,
+                district_names=district_names,
+                retrofit_target_rate=target,
+                retrofit_flags=retrofit_flags,
+                realizations=self.parameterAsInt(parameters, self.REALIZATIONS, context),
+                seed=self.parameterAsInt(parameters, self.SEED, context),
+                scenario_hour=hour,
+                casualty_params=params,
+                feedback=core_feedback,
+                executor=executor,
+            )
 
         # --- buildings ---------------------------------------------------------------------
         ours = {name for name, _ in BUILDING_FIELDS}

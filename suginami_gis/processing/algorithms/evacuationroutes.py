@@ -20,6 +20,7 @@ from ...core import routing as rt
 from ...core.feedback import SubFeedback
 from ..base import CORE_PACKAGES, SuginamiAlgorithm
 from ..conversions import advanced, is_set, make_fields, read_vector, write_features
+from ..executor_param import executor_parameter, open_executor
 from ..i18n import tr
 from .roadblockage import add_network_parameters, read_network
 
@@ -242,6 +243,7 @@ class EvacuationRoutesAlgorithm(SuginamiAlgorithm):
         self.addParameter(
             QgsProcessingParameterFeatureSink(self.OUTPUT_ROUTES, tr("Evacuation routes"), QgsProcessing.TypeVectorLine)
         )
+        self.addParameter(executor_parameter())
         self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT_ASSIGNMENT, tr("Origins with their shelter")))
         self.addParameter(
             QgsProcessingParameterFeatureSink(
@@ -296,30 +298,42 @@ class EvacuationRoutesAlgorithm(SuginamiAlgorithm):
         cost = rt.Cost(self.parameterAsEnum(parameters, self.COST, context))
         if cost != rt.Cost.SHORTEST and net_in.p_block is None:
             feedback.pushInfo(tr("No blockage probabilities: the safest and balanced costs equal the shortest."))
-        result = rt.evacuation_routes(
-            net_in.network,
-            xy,
-            shelter_xy,
-            shelter_ids=shelter_ids,
-            p_block=net_in.p_block,
-            cost=cost,
-            risk_weight_m=self.parameterAsDouble(parameters, self.RISK_WEIGHT, context),
-            walk_speed=self.parameterAsDouble(parameters, self.WALK_SPEED, context),
-            max_minutes=max_minutes,
-            population=population,
-            capacity=capacity,
-            max_candidates=self.parameterAsInt(parameters, self.MAX_CANDIDATES, context),
-            realizations=realizations,
-            seed=self.parameterAsInt(parameters, self.SEED, context),
-            district=district_labels,
-            max_snap_m=max_snap,
-            feedback=SubFeedback(core_feedback, 20, 90),
-        )
+        with open_executor(self, parameters, context, feedback) as executor:
+            result = rt.evacuation_routes(
+                net_in.network,
+                xy,
+                shelter_xy,
+                shelter_ids=shelter_ids,
+                p_block=net_in.p_block,
+                cost=cost,
+                risk_weight_m=self.parameterAsDouble(parameters, self.RISK_WEIGHT, context),
+                walk_speed=self.parameterAsDouble(parameters, self.WALK_SPEED, context),
+                max_minutes=max_minutes,
+                population=population,
+                capacity=capacity,
+                max_candidates=self.parameterAsInt(parameters, self.MAX_CANDIDATES, context),
+                realizations=realizations,
+                seed=self.parameterAsInt(parameters, self.SEED, context),
+                district=district_labels,
+                max_snap_m=max_snap,
+                feedback=SubFeedback(core_feedback, 20, 90),
+                executor=executor,
+            )
         routes = result.routes
         not_snapped = int((result.graph.shelter_node < 0).sum())
         if not_snapped:
             feedback.pushInfo(
                 tr("{0} shelters are farther than MAX_SNAP_DISTANCE from a street: not used.").format(not_snapped)
+            )
+        snap_m = np.where(np.isfinite(routes.snap_distance_m), routes.snap_distance_m, -1.0)
+        if len(snap_m) and snap_m.max() >= 0:
+            # Walking times start at the street: a far origin's snap leg is only in the snap_m field.
+            far = int(np.argmax(snap_m))
+            feedback.pushInfo(
+                tr(
+                    "Largest distance from an origin to its street: {0:.0f} m (origin {1}); walking times "
+                    "start at the street (field snap_m). Set MAX_SNAP_DISTANCE to leave far origins unplaced."
+                ).format(snap_m[far], origin_ids[far])
             )
         sid = np.where(routes.shelter >= 0, np.asarray(shelter_ids, dtype=object)[np.maximum(routes.shelter, 0)], None)
         sname = np.where(
@@ -480,14 +494,15 @@ class EvacuationRoutesAlgorithm(SuginamiAlgorithm):
                 outputs[self.OUTPUT_DISTRICTS] = dest
 
         unreachable = int(routes.unreachable.sum())
-        feedback.pushInfo(
-            tr("{0} of {1} origins reach a shelter{2}; {3} unreachable.").format(
-                n_o - unreachable,
-                n_o,
-                tr(" within {0:g} minutes").format(max_minutes) if max_minutes else "",
-                unreachable,
+        if max_minutes:
+            reached = tr("{0} of {1} origins reach a shelter within {2:g} minutes; {3} unreachable.").format(
+                n_o - unreachable, n_o, max_minutes, unreachable
             )
-        )
+        else:
+            reached = tr("{0} of {1} origins reach a shelter; {2} unreachable.").format(
+                n_o - unreachable, n_o, unreachable
+            )
+        feedback.pushInfo(reached)
         outputs.update(
             {
                 "ORIGIN_COUNT": n_o,

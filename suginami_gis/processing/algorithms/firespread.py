@@ -32,6 +32,7 @@ from ..conversions import (
     require_projected,
     write_features,
 )
+from ..executor_param import executor_parameter, open_executor
 from ..i18n import tr
 
 # Per-building output fields (the plugin-wide names of fire results) plus the fire-proofing flag.
@@ -199,7 +200,7 @@ class FireSpreadAlgorithm(SuginamiAlgorithm):
                 tr("Ignition table of non-collapsed buildings (optional CSV: use, intensity_min, rate)"),
                 QgsProcessingParameterFile.File,
                 optional=True,
-                fileFilter="CSV (*.csv)",
+                fileFilter=tr("CSV (*.csv)"),
             )
         )
         self.addParameter(
@@ -326,6 +327,7 @@ class FireSpreadAlgorithm(SuginamiAlgorithm):
                 )
             )
         )
+        self.addParameter(executor_parameter())
         self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, tr("Buildings with burn probability")))
         self.addParameter(
             QgsProcessingParameterRasterDestination(self.OUTPUT_BURN_PROBABILITY, tr("Burn probability raster"))
@@ -454,19 +456,21 @@ class FireSpreadAlgorithm(SuginamiAlgorithm):
             ),
             indoor_occupancy_ratio=self.parameterAsDouble(parameters, self.INDOOR_OCCUPANCY_RATIO, context),
         )
-        result = fire.run_fire(
-            data.geometries,
-            classes,
-            p_collapse,
-            scenario,
-            intensity=intensity,
-            use=use,
-            floors=floors,
-            district_index=district_index,
-            n_districts=len(district_names),
-            firebreaks=firebreaks,
-            feedback=core_feedback,
-        )
+        with open_executor(self, parameters, context, feedback) as executor:
+            result = fire.run_fire(
+                data.geometries,
+                classes,
+                p_collapse,
+                scenario,
+                intensity=intensity,
+                use=use,
+                floors=floors,
+                district_index=district_index,
+                n_districts=len(district_names),
+                firebreaks=firebreaks,
+                feedback=core_feedback,
+                executor=executor,
+            )
 
         # --- burn-probability raster (checked before any vector output is written) -------
         pixel = self.parameterAsDouble(parameters, self.PIXEL_SIZE, context)

@@ -24,6 +24,7 @@ from ...core import groundmotion as gm
 from ...core.rasters import Grid, reproject_to_grid
 from ..base import SuginamiAlgorithm
 from ..conversions import crs_wkt, point_in_crs, raster_file, read_vector, require_projected
+from ..executor_param import executor_parameter, open_executor
 from ..i18n import tr
 
 # Largest grid accepted in one run; beyond this ask for a coarser pixel.
@@ -156,6 +157,7 @@ class GroundMotionAlgorithm(SuginamiAlgorithm):
         )
         correlation.setFlags(correlation.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
         self.addParameter(correlation)
+        self.addParameter(executor_parameter())
         self.addParameter(QgsProcessingParameterRasterDestination(self.OUTPUT_PGV, tr("Peak ground velocity (cm/s)")))
         self.addParameter(
             QgsProcessingParameterRasterDestination(self.OUTPUT_INTENSITY, tr("JMA instrumental intensity"))
@@ -225,20 +227,22 @@ class GroundMotionAlgorithm(SuginamiAlgorithm):
         feedback.pushInfo(
             tr("Grid: {0} x {1} pixels of {2} m in {3}").format(grid.width, grid.height, pixel, target_crs.authid())
         )
-        result = gm.run_ground_motion(
-            scenario,
-            grid,
-            avs30,
-            self.parameterAsDouble(parameters, self.AVS30_DEFAULT, context),
-            pgv_path,
-            intensity_path,
-            gm.Amplification(self.parameterAsEnum(parameters, self.AMPLIFICATION, context)),
-            gm.IntensityModel(self.parameterAsEnum(parameters, self.INTENSITY_MODEL, context)),
-            realizations=self.parameterAsInt(parameters, self.REALIZATIONS, context),
-            seed=self.parameterAsInt(parameters, self.SEED, context),
-            correlation_range_km=self.parameterAsDouble(parameters, self.CORRELATION_RANGE_KM, context),
-            feedback=core_feedback,
-        )
+        with open_executor(self, parameters, context, feedback) as executor:
+            result = gm.run_ground_motion(
+                scenario,
+                grid,
+                avs30,
+                self.parameterAsDouble(parameters, self.AVS30_DEFAULT, context),
+                pgv_path,
+                intensity_path,
+                gm.Amplification(self.parameterAsEnum(parameters, self.AMPLIFICATION, context)),
+                gm.IntensityModel(self.parameterAsEnum(parameters, self.INTENSITY_MODEL, context)),
+                realizations=self.parameterAsInt(parameters, self.REALIZATIONS, context),
+                seed=self.parameterAsInt(parameters, self.SEED, context),
+                correlation_range_km=self.parameterAsDouble(parameters, self.CORRELATION_RANGE_KM, context),
+                feedback=core_feedback,
+                executor=executor,
+            )
         self.raster_style(context, pgv_path, "pgv")
         self.raster_style(context, intensity_path, "jma_intensity")
         feedback.pushInfo(

@@ -104,7 +104,7 @@ def add_network_parameters(alg: QgsProcessingAlgorithm, widths: bool, blockage_f
             tr("Or an OpenStreetMap file (.osm XML; walking network, read offline; used instead of the streets)"),
             QgsProcessingParameterFile.File,
             optional=True,
-            fileFilter="OpenStreetMap XML (*.osm *.xml)",
+            fileFilter=tr("OpenStreetMap XML (*.osm *.xml)"),
         )
     )
 
@@ -169,6 +169,8 @@ def read_network(
     data = read_vector(source, context, None, [width_field, highway_field, p_field], ROADS)
     if len(data) == 0:
         raise QgsProcessingException(tr("ROADS: the layer has no features; choose a street line layer."))
+    if data.null_geometries:
+        feedback.pushInfo(tr("{0} streets have no geometry: skipped.").format(data.null_geometries))
     width = data.column(width_field, float) if width_field else None
     highway = data.column(highway_field, str) if highway_field else None
     net = nw.build_network(

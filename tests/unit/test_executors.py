@@ -1,0 +1,127 @@
+"""Monte Carlo results do not depend on where the chunks run: serially, or on a Dask cluster of 2 workers.
+
+The cluster is a dask.distributed LocalCluster with 2 worker *processes* (they import the plugin's
+core from the same sys.path), reached through executor_from_spec with its tcp:// address, exactly
+as the EXECUTOR parameter does.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from test_damage import stock
+from test_fire import _simulation_inputs
+from test_routing import _random_town
+
+from suginami_gis.core import damage as dm
+from suginami_gis.core import fire
+from suginami_gis.core import routing as rt
+from suginami_gis.core.errors import InputError
+from suginami_gis.core.executors import close_executor, executor_from_spec, run_tasks
+from suginami_gis.core.feedback import Canceled
+
+distributed = pytest.importorskip("dask.distributed")
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=40
+    ) as local:
+        yield local
+
+
+@pytest.fixture
+def dask_executor(cluster):
+    executor = executor_from_spec(cluster.scheduler_address)
+    assert type(executor).__name__ == "Client"
+    yield executor
+    close_executor(executor)
+
+
+def test_damage_identical_on_the_cluster(dask_executor):
+    structure, years = stock(1200, seed=31)
+    gm = np.random.default_rng(32).uniform(5.5, 6.8, (3, 1200))
+    kwargs = dict(
+        district_index=np.arange(1200) % 4,
+        district_names=list("abcd"),
+        realizations=90,
+        seed=5,
+        chunk_realizations=20,
+        retrofit_target_rate=0.9,
+    )
+    serial = dm.estimate_damage(structure, years, gm, **kwargs)
+    clustered = dm.estimate_damage(structure, years, gm, executor=dask_executor, **kwargs)
+    assert clustered.ward == serial.ward
+    np.testing.assert_array_equal(clustered.retrofitted, serial.retrofitted)
+    for q in dm.QUANTITIES:
+        np.testing.assert_array_equal(clustered.districts.mean[q], serial.districts.mean[q])
+        np.testing.assert_array_equal(clustered.districts.p5[q], serial.districts.p5[q])
+        np.testing.assert_array_equal(clustered.districts.p95[q], serial.districts.p95[q])
+    # The seed matters (so equality above is not vacuous).
+    other = dm.estimate_damage(structure, years, gm, **{**kwargs, "seed": 6})
+    assert other.ward["collapsed"] != serial.ward["collapsed"]
+
+
+def test_fire_identical_on_the_cluster(dask_executor):
+    geoms, classes, pc, districts = _simulation_inputs()
+    scenario = fire.FireScenario(method=fire.Method.SIMULATION, realizations=35, seed=9, time_coefficient=40.0)
+    serial = fire.run_fire(geoms, classes, pc, scenario, district_index=districts, n_districts=3)
+    clustered = fire.run_fire(
+        geoms, classes, pc, scenario, district_index=districts, n_districts=3, executor=dask_executor
+    )
+    np.testing.assert_array_equal(clustered.p_burn, serial.p_burn)
+    np.testing.assert_array_equal(clustered.arrival_min, serial.arrival_min)
+    np.testing.assert_array_equal(clustered.burned_total, serial.burned_total)
+    np.testing.assert_array_equal(clustered.districts.burned_p95, serial.districts.burned_p95)
+    assert serial.burned_total.max() > 0
+
+
+def test_reachability_identical_on_the_cluster(dask_executor):
+    graph, origins = _random_town()
+    kwargs = {"realizations": 45, "seed": 17, "max_minutes": 6.0, "district": np.arange(150) % 3}
+    serial = rt.monte_carlo_reachability(graph, origins, **kwargs)
+    clustered = rt.monte_carlo_reachability(graph, origins, executor=dask_executor, **kwargs)
+    np.testing.assert_array_equal(clustered.p_reach, serial.p_reach)
+    np.testing.assert_array_equal(clustered.district_reachable_samples, serial.district_reachable_samples)
+    assert 0 < serial.p_reach.mean() < 1
+
+
+def test_closing_the_client_leaves_the_cluster_running(cluster):
+    for _ in range(2):
+        executor = executor_from_spec(cluster.scheduler_address)
+        assert run_tasks(abs, [-1, -2, 3], executor) == [1, 2, 3]
+        close_executor(executor)
+    assert len(cluster.scheduler_info["workers"]) == 2
+
+
+def test_cancel_stops_between_chunks(dask_executor):
+    class CancelAfterFirst:
+        def __init__(self):
+            self.progress = []
+
+        def set_progress(self, percent):
+            self.progress.append(percent)
+
+        def is_canceled(self):
+            return len(self.progress) >= 1
+
+        def info(self, message):
+            pass
+
+    feedback = CancelAfterFirst()
+    with pytest.raises(Canceled):
+        run_tasks(abs, list(range(-10, 0)), dask_executor, feedback)
+    assert len(feedback.progress) == 1
+
+
+@pytest.mark.parametrize("spec", ["threads", "tcp//missing-colon", "8786"])
+def test_unknown_executor_names_the_parameter(spec):
+    with pytest.raises(InputError) as info:
+        executor_from_spec(spec)
+    assert info.value.parameter == "EXECUTOR"
+
+
+def test_serial_spec_means_no_executor():
+    for spec in ("", "  ", None, "serial"):
+        assert executor_from_spec(spec) is None
