@@ -34,6 +34,13 @@ def measure(fn: Callable[[], Any], repeat: int = 3) -> tuple[float, float, Any]:
     return statistics.median(times), peak, result
 
 
+def peak_rss_mb() -> float:
+    """Peak resident set of this process so far [MB] (Linux reports kilobytes)."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
 def row(
     task: str,
     size: str,

@@ -30,6 +30,9 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import peak_rss_mb, row  # noqa: E402
 
 from suginami_gis.core import fire  # noqa: E402
 
@@ -123,6 +126,16 @@ def main() -> int:
             f"(largest upwind set {int(upwind_n.max()):,}) = {total:.1f} s [target < 15 s]; "
             f"expected burned {p_burn.sum():,.1f}"
         )
+        row(
+            f"fire: adjacency + clusters, wind {wind:g} m/s",
+            f"{n:,} real buildings",
+            total,
+            peak_rss_mb(),
+            target_s=15.0,
+            memory="process RSS so far",
+            links=graph.n_links,
+            largest_cluster=int(size.max()),
+        )
 
     towns, _ = load_towns()
     district = fire.assign_districts(geoms, towns)
@@ -151,6 +164,17 @@ def main() -> int:
                 f"run_fire {label}, {args.realizations} realizations: {elapsed:.1f} s"
                 + (f" [target < {target:g} s]" if target else "")
             )
+            if rate is None:
+                row(
+                    f"fire: run_fire {method.name.lower()}"
+                    + (f", {args.realizations} realizations" if method == fire.Method.SIMULATION else ""),
+                    f"{n:,} real buildings",
+                    elapsed,
+                    peak_rss_mb(),
+                    target_s=target,
+                    memory="process RSS so far",
+                    expected_burned=round(float(res.ward.expected_burned[0]), 1),
+                )
             print(
                 f"    expected ignitions {w.expected_ignitions[0]:.2f}; burned {w.expected_burned[0]:,.0f} "
                 f"(5-95 %: {w.burned_p05[0]:,.0f}-{w.burned_p95[0]:,.0f}); burned floor area "

@@ -338,7 +338,7 @@ def main() -> int:
                 "routing: vs QGIS shortestpathpointtolayer",
                 size,
                 t_route,
-                0.0,
+                PEAK_MB["one-pass routing of all origins (shortest)"],
                 peer="QGIS (extrapolated)",
                 peer_seconds=extrapolated,
                 qgis_sample=args.qgis_sample,

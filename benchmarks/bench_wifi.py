@@ -25,6 +25,9 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import peak_rss_mb, row
 
 from suginami_gis.core import wifi
 from suginami_gis.core.rasters import Grid
@@ -112,6 +115,17 @@ def main() -> int:
             f"min {col.min():.2f}{lowest}, max {col.max():.2f}"
         )
     print(f"served pixels whose serving path crosses a building: median share {np.median(nlos_share):.2f}")
+    row(
+        f"wifi: coverage, {len(features)} relief centres",
+        f"{pixels:,} px ({args.pixel:g} m), 2 APs/site",
+        t_cov + t_stats,
+        peak_rss_mb(),
+        target_s=60.0,
+        memory="process RSS so far",
+        model=wifi.PropagationModel(args.model).name,
+        coverage_s=round(t_cov, 3),
+        polygons_stats_s=round(t_stats, 3),
+    )
     return 0
 
 
