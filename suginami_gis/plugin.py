@@ -8,6 +8,8 @@ from qgis.core import QgsApplication
 from qgis.PyQt.QtCore import QCoreApplication, QLocale, QSettings, QTranslator
 
 PLUGIN_DIR = Path(__file__).resolve().parent
+# Compiled translations suginami_gis_<language>.qm (built from the .ts files by scripts/setup.sh).
+I18N_DIR = PLUGIN_DIR / "i18n"
 
 
 def plugin_locale() -> str:
@@ -26,7 +28,7 @@ class SuginamiGisPlugin:
         self.provider = None
         self.translator: QTranslator | None = None
         self.actions: list = []
-        qm = PLUGIN_DIR / "i18n" / f"suginami_gis_{plugin_locale()}.qm"
+        qm = I18N_DIR / f"suginami_gis_{plugin_locale()}.qm"
         if qm.exists():
             self.translator = QTranslator()
             if self.translator.load(str(qm)):

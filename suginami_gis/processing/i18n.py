@@ -9,3 +9,11 @@ CONTEXT = "SuginamiGis"
 
 def tr(text: str) -> str:
     return QCoreApplication.translate(CONTEXT, text)
+
+
+def tr_noop(text: str) -> str:
+    """Marks a literal for translation where it is defined (a table of labels); tr() it where shown.
+
+    Like Qt's QT_TRANSLATE_NOOP: scripts/update_translations.py collects the literal.
+    """
+    return text

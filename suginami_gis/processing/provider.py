@@ -30,7 +30,9 @@ def algorithm_classes() -> list[type[SuginamiAlgorithm]]:
             module = importlib.import_module(f"{algorithms.__name__}.{module_info.name}")
         except Exception:  # a plugin must load even when one algorithm cannot
             QgsMessageLog.logMessage(
-                f"suginami: algorithm module {module_info.name} failed to load:\n{traceback.format_exc()}",
+                tr("suginami: algorithm module {0} failed to load:\n{1}").format(
+                    module_info.name, traceback.format_exc()
+                ),
                 "Processing",
                 Qgis.Critical,
             )

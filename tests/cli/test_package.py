@@ -25,6 +25,7 @@ def test_zip_installs_and_runs(tmp_path):
         names = zf.namelist()
         assert "suginami_gis/metadata.txt" in names
         assert "suginami_gis/resources/sample/sample_ward.gpkg" in names
+        assert "suginami_gis/i18n/suginami_gis_ja.qm" in names  # compiled by scripts/package.sh
         assert not any("tests/" in n or n.endswith(".pyc") for n in names)
         zf.extractall(plugins)
     # Only the unzipped copy is on the plugin path, and the checkout is not on PYTHONPATH.

@@ -26,7 +26,8 @@ def test_init_processing_never_registers_twice_nor_removes_a_foreign_provider(pr
 def test_desktop_entries(qgis_iface, provider):
     plugin = suginami_gis.classFactory(qgis_iface)
     plugin.initGui()
-    assert plugin.actions and plugin.actions[0].objectName() == "suginami_groundmotion"
+    # The scenario entry and the help page (tests/qgis/test_desktop.py checks what they open).
+    assert [a.objectName() for a in plugin.actions] == ["suginami_scenario", "suginami_help"]
     plugin.unload()
     assert plugin.actions == []
     assert QgsApplication.processingRegistry().providerById("suginami") is provider

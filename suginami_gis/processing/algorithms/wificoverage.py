@@ -243,9 +243,11 @@ def parse_thresholds(text: str) -> tuple[float, ...]:
     try:
         values = tuple(float(p) for p in parts)
     except ValueError as exc:
-        raise InputError(f"cannot read '{text}' as dBm values; write e.g. -67,-75", "THRESHOLDS_DBM") from exc
+        raise InputError(
+            tr("cannot read '{0}' as dBm values; write e.g. -67,-75").format(text), "THRESHOLDS_DBM"
+        ) from exc
     if not values:
-        raise InputError("give at least one threshold in dBm, e.g. -67,-75", "THRESHOLDS_DBM")
+        raise InputError(tr("give at least one threshold in dBm, e.g. -67,-75"), "THRESHOLDS_DBM")
     return values
 
 
@@ -268,7 +270,8 @@ def read_access_points(
     data = read_vector(source, context, crs, [eirp_f, height_f, freq_f], "ACCESS_POINTS", feedback)
     if data.null_geometries:
         raise InputError(
-            f"{data.null_geometries} access point(s) have no geometry; fix or remove them", "ACCESS_POINTS"
+            tr("{0} access point(s) have no geometry; fix or remove them").format(data.null_geometries),
+            "ACCESS_POINTS",
         )
     if len(data) == 0:
         return [], data.ids
@@ -303,7 +306,7 @@ def read_buildings(
         return None
     height_f = field_name(alg, parameters, "BUILDING_HEIGHT_FIELD", context)
     if not height_f:
-        raise InputError("choose the field that holds the building heights (m)", "BUILDING_HEIGHT_FIELD")
+        raise InputError(tr("choose the field that holds the building heights (m)"), "BUILDING_HEIGHT_FIELD")
     data = read_vector(source, context, crs, [height_f], "BUILDINGS", feedback)
     return wifi.Buildings.from_arrays(
         list(data.geometries),
@@ -331,7 +334,9 @@ def read_sites(
     evacuees = data.column(evac_f) if evac_f else np.zeros(len(data))
     if evac_f and np.isnan(evacuees).any():
         raise InputError(
-            f"{int(np.isnan(evacuees).sum())} site(s) have no expected evacuees; fill the field (0 is allowed)",
+            tr("{0} site(s) have no expected evacuees; fill the field (0 is allowed)").format(
+                int(np.isnan(evacuees).sum())
+            ),
             "EVACUEES_FIELD",
         )
     sites = [wifi.Site(str(ids[k]), data.geometries[k], float(evacuees[k])) for k in range(len(data))]
@@ -437,7 +442,7 @@ class WifiCoverageAlgorithm(SuginamiAlgorithm):
         thresholds = parse_thresholds(self.parameterAsString(parameters, "THRESHOLDS_DBM", context))
         aps, ap_fids = read_access_points(self, parameters, context, crs, feedback)
         if not aps:
-            raise InputError("the layer holds no access points", "ACCESS_POINTS")
+            raise InputError(tr("the layer holds no access points"), "ACCESS_POINTS")
         buildings = read_buildings(self, parameters, context, crs, feedback)
         sites = read_sites(self, parameters, context, crs, feedback)
 
@@ -445,7 +450,7 @@ class WifiCoverageAlgorithm(SuginamiAlgorithm):
         extent = self.parameterAsExtent(parameters, self.EXTENT, context, crs)
         if extent.isNull() or extent.isEmpty():
             if parameters.get(self.EXTENT) not in (None, ""):
-                raise InputError("the extent is empty; draw or choose a non-empty extent", self.EXTENT)
+                raise InputError(tr("the extent is empty; draw or choose a non-empty extent"), self.EXTENT)
             xs = [a.x for a in aps] + [b for s in sites for b in s.geometry.bounds[0::2]]
             ys = [a.y for a in aps] + [b for s in sites for b in s.geometry.bounds[1::2]]
             bounds = (

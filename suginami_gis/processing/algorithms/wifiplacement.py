@@ -140,7 +140,7 @@ class WifiPlacementAlgorithm(SuginamiAlgorithm):
         thresholds = parse_thresholds(self.parameterAsString(parameters, "THRESHOLDS_DBM", context))
         sites = read_sites(self, parameters, context, crs, feedback)
         if not sites:
-            raise InputError("the layer holds no site polygons", "SITES")
+            raise InputError(tr("the layer holds no site polygons"), "SITES")
         existing, existing_fids = read_access_points(self, parameters, context, crs, feedback)
         buildings = read_buildings(self, parameters, context, crs, feedback)
         new_eirp = self.parameterAsDouble(parameters, self.NEW_AP_EIRP, context)
@@ -156,7 +156,7 @@ class WifiPlacementAlgorithm(SuginamiAlgorithm):
             points = [g for g in data.geometries if g is not None]
             if not points:
                 raise InputError(
-                    "the candidate layer holds no points; leave it empty for automatic ones", self.CANDIDATES
+                    tr("the candidate layer holds no points; leave it empty for automatic ones"), self.CANDIDATES
                 )
             xy = [shapely.get_coordinates(g)[0] for g in points]
             fids = [str(i) for i, g in zip(data.ids, data.geometries) if g is not None]

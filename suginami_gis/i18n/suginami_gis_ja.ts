@@ -1,0 +1,2079 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="ja_JP" sourcelanguage="en">
+  <context>
+    <name>SuginamiGis</name>
+    <message>
+      <location filename="suginami_gis/gui.py" line="14" />
+      <source>&amp;Suginami disaster planning</source>
+      <translation>杉並区 防災計画(&amp;S)</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="532" />
+      <source>(outside districts)</source>
+      <translation>（地区外）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="140" />
+      <source>AREA_FIELD: points have no area; choose a footprint area field.</source>
+      <translation>AREA_FIELD：点には面積がありません。建築面積のフィールドを選んでください。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="210" />
+      <source>AVS30 is in {0}: resampled to {1} (bilinear).</source>
+      <translation>AVS30 は {0} のため、{1} に再投影しました（双一次補間）。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="96" />
+      <source>AVS30 raster (m/s)</source>
+      <translation>AVS30 ラスタ（m/s）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="100" />
+      <source>AVS30 where the raster has no value or is absent (m/s)</source>
+      <translation>ラスタに値がない場合・ラスタがない場合の AVS30（m/s）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="275" />
+      <source>Access point height field (m above ground)</source>
+      <translation>アクセスポイントの高さのフィールド（地上高、m）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="404" />
+      <source>Access points</source>
+      <translation>アクセスポイント</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="420" />
+      <source>Add a band with the serving access point's id</source>
+      <translation>接続先アクセスポイントの ID のバンドを追加する</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="250" />
+      <source>At-least-half-collapse probability field</source>
+      <translation>全半壊確率のフィールド</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="168" />
+      <source>Attribution (shown on the map)</source>
+      <translation>出典表示（地図に表示）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/shelteraccess.py" line="142" />
+      <source>BANDS: '{0}' is not a list of minutes; write e.g. 5, 10, 15.</source>
+      <translation>BANDS：'{0}' は分の一覧として読めません。5, 10, 15 のように入力してください。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="250" />
+      <source>BUILDINGS: the layer has line geometries; give building footprints (polygons) or points.</source>
+      <translation>BUILDINGS：レイヤが線の形状です。建物形状（ポリゴン）か点を指定してください。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="296" />
+      <source>BUILDINGS: the layer has no features.</source>
+      <translation>BUILDINGS：レイヤに地物がありません。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="387" />
+      <source>BUILDINGS: the layer has no features; choose a layer with footprints.</source>
+      <translation>BUILDINGS：レイヤに地物がありません。建物形状のあるレイヤを選んでください。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="166" />
+      <source>Balanced (length + risk)</source>
+      <translation>バランス（距離＋危険度）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="174" />
+      <source>Balanced cost: metres of detour worth one unit of -ln(1 - p)</source>
+      <translation>バランス型コスト：-ln(1 - p) の 1 単位に相当する迂回距離（m）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1105" />
+      <source>Baseline</source>
+      <translation>現状</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="186" />
+      <source>Basemap tile URL (optional, XYZ with {z}/{x}/{y})</source>
+      <translation>背景地図タイルの URL（任意、{z}/{x}/{y} を含む XYZ 形式）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="423" />
+      <source>Best-server received power (dBm)</source>
+      <translation>最良局の受信電力（dBm）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="76" />
+      <source>Blockage probability field (default p_block, from Road blockage)</source>
+      <translation>閉塞確率のフィールド（既定は道路閉塞の出力の p_block）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="230" />
+      <source>Blockage realizations for reachability (0 = none)</source>
+      <translation>到達可能性を求める閉塞の試行回数（0 = 計算しない）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="233" />
+      <source>Building damage</source>
+      <translation>建物被害</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="59" />
+      <source>Building footprints</source>
+      <translation>建物形状</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="108" />
+      <source>Building height field (m)</source>
+      <translation>建物高さのフィールド（m）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="219" />
+      <source>Building height field (m; Wi-Fi obstacles)</source>
+      <translation>建物高さのフィールド（m、Wi-Fi の遮蔽物）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="208" />
+      <source>Building id field</source>
+      <translation>建物 ID のフィールド</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="134" />
+      <source>Building use field (optional; for an ignition table)</source>
+      <translation>建物用途のフィールド（任意、出火率表に使用）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="204" />
+      <source>Buildings (footprint polygons)</source>
+      <translation>建物（建物形状のポリゴン）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="98" />
+      <source>Buildings (footprint polygons, e.g. the output of Earthquake building damage)</source>
+      <translation>建物（建物形状のポリゴン。例：地震による建物被害の出力）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="102" />
+      <source>Buildings (obstacles, optional)</source>
+      <translation>建物（遮蔽物、任意）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="81" />
+      <source>Buildings (polygons or points)</source>
+      <translation>建物（ポリゴンまたは点）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="270" />
+      <source>Buildings count as 'along' a street up to this far behind its edge (m)</source>
+      <translation>道路端からこの距離（m）までの建物を沿道建物とみなす</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="341" />
+      <source>Buildings in {0}, raster in {1}: building centroids are transformed to the raster CRS.</source>
+      <translation>建物は {0}、ラスタは {1} のため、建物の重心をラスタの座標系に変換します。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="331" />
+      <source>Buildings with burn probability</source>
+      <translation>焼失確率付きの建物</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="244" />
+      <source>Buildings with damage probabilities (output of Earthquake building damage; footprints)</source>
+      <translation>被害確率付きの建物（地震による建物被害の出力、建物形状）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="109" />
+      <source>Buildings with imputed attributes</source>
+      <translation>属性を補完した建物</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="74" />
+      <source>Buildings: collapse and burn probability</source>
+      <translation>建物：全壊確率と焼失確率</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1109" />
+      <source>Burn probability</source>
+      <translation>焼失確率</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="251" />
+      <source>Burn probability field (optional; from Fire following earthquake)</source>
+      <translation>焼失確率のフィールド（任意、地震火災の出力）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="333" />
+      <source>Burn probability raster</source>
+      <translation>焼失確率ラスタ</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="67" />
+      <source>Burned buildings</source>
+      <translation>焼失棟数</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="292" />
+      <source>CAPACITY_FIELD: some shelters have no capacity; fill the field.</source>
+      <translation>CAPACITY_FIELD：収容人数が空の避難所があります。値を入力してください。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="203" />
+      <source>CSV (*.csv)</source>
+      <translation>CSV（*.csv）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="293" />
+      <source>Canceled: no output was written.</source>
+      <translation>キャンセルしました。出力は書き込まれていません。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="66" />
+      <source>Candidate points (empty = a grid on the sites and roof edges)</source>
+      <translation>候補地点（空欄 = 敷地上の格子点と屋根の縁）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/render.py" line="45" />
+      <source>Cannot apply the style {0}.</source>
+      <translation>スタイル {0} を適用できません。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/render.py" line="40" />
+      <source>Cannot open the layer {0}.</source>
+      <translation>レイヤ {0} を開けません。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/report.py" line="209" />
+      <source>Cannot open the scenario GeoPackage {0}.</source>
+      <translation>シナリオの GeoPackage {0} を開けません。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="99" />
+      <source>Cannot reopen {0} to write vector tiles.</source>
+      <translation>ベクタタイルを書き込むために {0} を開き直せません。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/render.py" line="105" />
+      <source>Cannot write {0}.</source>
+      <translation>{0} を書き込めません。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1044" />
+      <source>Cannot write {0}: {1}</source>
+      <translation>{0} を書き込めません：{1}</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="155" />
+      <source>Capacity field (optional; people): assign within capacity</source>
+      <translation>収容人数のフィールド（任意、人）：収容人数の範囲内で割り当てる</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="207" />
+      <source>Capacity: candidate shelters per origin (cheapest first)</source>
+      <translation>収容人数を考慮する場合の出発地ごとの候補避難所数（コストの小さい順）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/report.py" line="236" />
+      <source>Change in collapsed buildings (%)</source>
+      <translation>全壊棟数の変化（%）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/report.py" line="774" />
+      <source>Charts need matplotlib, which is not installed.</source>
+      <translation>グラフには matplotlib が必要ですが、インストールされていません。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="199" />
+      <source>Clients per access point (limit)</source>
+      <translation>アクセスポイント 1 台あたりの接続上限</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="261" />
+      <source>Closures (optional polygons: streets crossing them are closed)</source>
+      <translation>通行止め区域（任意のポリゴン。横切る道路を通行止めにする）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="254" />
+      <source>Cluster (Tokyo 2022)</source>
+      <translation>延焼クラスター（東京都 2022）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="105" />
+      <source>Collapse probability field</source>
+      <translation>全壊確率のフィールド</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="66" />
+      <source>Collapsed buildings</source>
+      <translation>全壊棟数</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1102" />
+      <source>Comparison</source>
+      <translation>比較</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="97" />
+      <source>Connect lines that cross without a shared vertex (not for bridges)</source>
+      <translation>共有頂点なしで交差する線を接続する（橋梁には使わない）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="96" />
+      <source>Construction year field</source>
+      <translation>建築年のフィールド</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="151" />
+      <source>Correlation range of the scatter (km; 0 = uncorrelated)</source>
+      <translation>ばらつきの相関距離（km、0 = 相関なし）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="427" />
+      <source>Coverage per threshold</source>
+      <translation>しきい値別の受信エリア</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="113" />
+      <source>Covered evacuees</source>
+      <translation>通信できる避難者数</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="113" />
+      <source>Covered site area</source>
+      <translation>受信エリアの敷地面積</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="85" />
+      <source>Crustal</source>
+      <translation>地殻内地震</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="68" />
+      <source>Deaths (collapse + fire)</source>
+      <translation>死者数（倒壊＋火災）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="210" />
+      <source>Deaths per collapsed non-wooden building at 05:00</source>
+      <translation>5 時の非木造全壊 1 棟あたりの死者数</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="205" />
+      <source>Deaths per collapsed wooden building at 05:00</source>
+      <translation>5 時の木造全壊 1 棟あたりの死者数</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="75" />
+      <source>Depth of the hypocentre or of the fault's top edge (km)</source>
+      <translation>震源の深さ、または断層上端の深さ（km）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="202" />
+      <source>Description (English)</source>
+      <translation>説明（英語）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="201" />
+      <source>Description (Japanese)</source>
+      <translation>説明（日本語）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="75" />
+      <source>District damage</source>
+      <translation>地区別の建物被害</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="126" />
+      <source>District field of the origins (optional)</source>
+      <translation>出発地の地区フィールド（任意）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="76" />
+      <source>District fire</source>
+      <translation>地区別の火災被害</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="337" />
+      <source>District fire totals</source>
+      <translation>地区別の火災集計</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="196" />
+      <source>District name field</source>
+      <translation>地区名のフィールド</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="81" />
+      <source>District reachability</source>
+      <translation>地区別の到達可能性</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="256" />
+      <source>District reachability (with realizations)</source>
+      <translation>地区別の到達可能性（試行あり）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="236" />
+      <source>District totals</source>
+      <translation>地区別集計</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1119" />
+      <source>Districts</source>
+      <translation>地区</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="190" />
+      <source>Districts (optional polygons)</source>
+      <translation>地区（任意のポリゴン）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="286" />
+      <source>Districts (polygons)</source>
+      <translation>地区（ポリゴン）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="261" />
+      <source>Duration of the spread (hours; simulation)</source>
+      <translation>延焼の継続時間（時間、シミュレーション）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="271" />
+      <source>EIRP field (dBm)</source>
+      <translation>EIRP のフィールド（dBm）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="82" />
+      <source>EIRP of new access points (dBm)</source>
+      <translation>新設アクセスポイントの EIRP（dBm）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="61" />
+      <source>EIRP where the field is empty (dBm)</source>
+      <translation>フィールドが空の場合の EIRP（dBm）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="202" />
+      <source>EPICENTER: give an epicentre point or a FAULT trace.</source>
+      <translation>EPICENTER：震央の点か断層トレース（FAULT）を指定してください。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="176" />
+      <source>EXTENT: the extent is empty; draw or choose a non-empty extent.</source>
+      <translation>EXTENT：範囲が空です。空でない範囲を描くか選んでください。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/base.py" line="125" />
+      <source>Earthquake</source>
+      <translation>地震</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="51" />
+      <source>Earthquake building damage (collapse, casualties, district totals)</source>
+      <translation>地震による建物被害（全壊・人的被害・地区別集計）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1084" />
+      <source>Earthquake scenario: current state and mitigation</source>
+      <translation>地震被害想定：現状と対策後</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="161" />
+      <source>English</source>
+      <translation>英語</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="59" />
+      <source>Epicentre (point source; any CRS)</source>
+      <translation>震央（点震源、任意の座標系）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="72" />
+      <source>Evacuation</source>
+      <translation>避難</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="79" />
+      <source>Evacuation origins</source>
+      <translation>避難の出発地</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="344" />
+      <source>Evacuation route cost</source>
+      <translation>避難経路のコスト</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="244" />
+      <source>Evacuation routes</source>
+      <translation>避難経路</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="71" />
+      <source>Evacuation routes to shelters (one pass, capacity, reachability)</source>
+      <translation>避難所への避難経路（一括計算・収容人数・到達可能性）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="352" />
+      <source>Evacuation time limit (minutes)</source>
+      <translation>避難の制限時間（分）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/executor_param.py" line="23" />
+      <source>Executor for Monte Carlo chunks ('' = this process, 'local' = process pool, tcp://host:8786 = Dask)</source>
+      <translation>モンテカルロ計算の実行先（'' = このプロセス、'local' = プロセスプール、tcp://host:8786 = Dask）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="62" />
+      <source>Existing access points (optional)</source>
+      <translation>既設のアクセスポイント（任意）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="263" />
+      <source>Expected evacuees field</source>
+      <translation>想定避難者数のフィールド</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="151" />
+      <source>Export profile (JSON/YAML; empty = built-in)</source>
+      <translation>エクスポートの設定（JSON/YAML、空欄 = 組み込みの設定）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="124" />
+      <source>Extent</source>
+      <translation>範囲</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="409" />
+      <source>Extent (empty = access points and sites + 100 m)</source>
+      <translation>範囲（空欄 = アクセスポイントと敷地＋100 m）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="195" />
+      <source>FAULT: the layer has no line geometry; give a fault trace or leave it empty.</source>
+      <translation>FAULT：レイヤに線がありません。断層トレースを指定するか空欄にしてください。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="91" />
+      <source>Fault surface trace (optional; replaces the epicentre)</source>
+      <translation>断層の地表トレース（任意、震央の代わりに使用）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="85" />
+      <source>Fault type</source>
+      <translation>地震のタイプ</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="53" />
+      <source>Fire following earthquake (ignition, spread, burn probability)</source>
+      <translation>地震火災（出火・延焼・焼失確率）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="288" />
+      <source>Fire-proofing target: share of fire-resistant buildings after the programme (0-1, optional)</source>
+      <translation>不燃化の目標：対策後の耐火建物の割合（0〜1、任意）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="115" />
+      <source>Fire-resistance field (bare_wood, protected_wood, semi_fireproof, fireproof)</source>
+      <translation>耐火性能のフィールド（bare_wood 裸木造、protected_wood 防火木造、semi_fireproof 準耐火、fireproof 耐火）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="245" />
+      <source>Firebreaks (optional polygons: wide roads, parks, rivers)</source>
+      <translation>延焼遮断帯（任意のポリゴン：広幅員道路・公園・河川）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="97" />
+      <source>Floor-to-floor height (m)</source>
+      <translation>階高（m）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="218" />
+      <source>Floors field (for the burned floor area)</source>
+      <translation>階数のフィールド（焼失床面積に使用）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="143" />
+      <source>Floors field (optional; for the burned floor area)</source>
+      <translation>階数のフィールド（任意、焼失床面積に使用）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="74" />
+      <source>Footprint area field (m², optional; default: polygon area)</source>
+      <translation>建築面積のフィールド（m²、任意。既定はポリゴンの面積）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="138" />
+      <source>Fragility (*.yaml *.yml *.xml)</source>
+      <translation>被害関数（*.yaml *.yml *.xml）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="135" />
+      <source>Fragility curves (optional: project YAML or OpenQuake NRML .xml; default built-in Japanese set)</source>
+      <translation>被害関数（任意：本プロジェクトの YAML または OpenQuake NRML の .xml。既定は組み込みの日本の被害関数）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="355" />
+      <source>Fragility curves: {0} ({1} classes)</source>
+      <translation>被害関数：{0}（{1} 区分）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="145" />
+      <source>Free space + loss per building</source>
+      <translation>自由空間＋建物 1 棟ごとの損失</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="282" />
+      <source>Frequency field (MHz)</source>
+      <translation>周波数のフィールド（MHz）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="84" />
+      <source>Frequency of new access points (MHz)</source>
+      <translation>新設アクセスポイントの周波数（MHz）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="79" />
+      <source>Frequency where the field is empty (MHz)</source>
+      <translation>フィールドが空の場合の周波数（MHz）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="120" />
+      <source>Fujimoto &amp; Midorikawa (2005)</source>
+      <translation>藤本・翠川（2005）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="112" />
+      <source>Fujimoto &amp; Midorikawa (2006), as J-SHIS</source>
+      <translation>藤本・翠川（2006）、J-SHIS と同じ</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="328" />
+      <source>GROUND_MOTION: choose a ground-motion raster.</source>
+      <translation>GROUND_MOTION：地震動のラスタを選んでください。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="226" />
+      <source>Grid: {0} x {1} pixels of {2} m in {3}</source>
+      <translation>グリッド：{0} × {1} ピクセル（{2} m、{3}）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="122" />
+      <source>Ground motion raster (one realization per band)</source>
+      <translation>地震動ラスタ（バンドごとに 1 試行）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="197" />
+      <source>Ground-motion extent (empty = the buildings plus 500 m)</source>
+      <translation>地震動の計算範囲（空欄 = 建物の範囲＋500 m）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="127" />
+      <source>Ground-motion measure of the raster</source>
+      <translation>ラスタの地震動指標</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="200" />
+      <source>Ground-motion pixel size (m)</source>
+      <translation>地震動のピクセルサイズ（m）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="117" />
+      <source>HEIGHT_FIELD: choose the field with building heights in metres.</source>
+      <translation>HEIGHT_FIELD：建物高さ（m）のフィールドを選んでください。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="69" />
+      <source>Height field (m above ground)</source>
+      <translation>高さのフィールド（地上高、m）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="65" />
+      <source>Height field (m, e.g. PLATEAU measuredHeight)</source>
+      <translation>高さのフィールド（m、例：PLATEAU の measuredHeight）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="119" />
+      <source>Height of buildings with no height (m; empty = refuse them)</source>
+      <translation>高さのない建物に使う高さ（m、空欄 = エラーにする）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="83" />
+      <source>Height of new access points on poles (m)</source>
+      <translation>ポールに設置する新設アクセスポイントの高さ（m）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="70" />
+      <source>Height where the field is empty (m)</source>
+      <translation>フィールドが空の場合の高さ（m）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/gui.py" line="72" />
+      <source>Help…</source>
+      <translation>ヘルプ…</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="134" />
+      <source>INPUT: the layer has no features.</source>
+      <translation>INPUT：レイヤに地物がありません。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="145" />
+      <source>ITU-R P.1411 site-general, below rooftop (LoS/NLoS)</source>
+      <translation>ITU-R P.1411 サイト一般モデル、屋根より低い場合（見通し内／見通し外）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="200" />
+      <source>Ignition table of non-collapsed buildings (optional CSV: use, intensity_min, rate)</source>
+      <translation>全壊していない建物の出火率表（任意の CSV：use、intensity_min、rate）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="188" />
+      <source>Ignitions per collapsed building, winter 05-06 h (Tokyo 2022: 0.000355)</source>
+      <translation>全壊 1 棟あたりの出火件数、冬 5〜6 時（東京都 2022：0.000355）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="40" />
+      <source>Impute building attributes (structure, year, floors, fire resistance)</source>
+      <translation>建物属性の推定補完（構造・建築年・階数・耐火性能）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="310" />
+      <source>Indoor occupants at the hour / 24-hour mean (for fire deaths)</source>
+      <translation>その時刻の屋内滞留者数 ÷ 24 時間平均（火災による死者数に使用）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="176" />
+      <source>Initial extinguishment rate (Tokyo 2022: 0.366)</source>
+      <translation>初期消火率（東京都 2022：0.366）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1112" />
+      <source>Inputs</source>
+      <translation>入力データ</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="85" />
+      <source>Interplate</source>
+      <translation>プレート境界地震</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="85" />
+      <source>Intraslab</source>
+      <translation>スラブ内地震</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="128" />
+      <source>JMA instrumental intensity</source>
+      <translation>計測震度</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1113" />
+      <source>JMA intensity (median and realizations)</source>
+      <translation>計測震度（中央値と各試行）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="124" />
+      <source>JMA intensity field (used with an ignition table)</source>
+      <translation>計測震度のフィールド（出火率表とともに使用）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/report.py" line="254" />
+      <source>JMA seismic intensity</source>
+      <translation>計測震度</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="161" />
+      <source>Japanese</source>
+      <translation>日本語</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="161" />
+      <source>Japanese and English</source>
+      <translation>日本語と英語</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="83" />
+      <source>Known construction year field (optional; its values are kept)</source>
+      <translation>既知の建築年のフィールド（任意、値はそのまま使用）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="85" />
+      <source>Known fire-resistance field (optional; its values are kept)</source>
+      <translation>既知の耐火性能のフィールド（任意、値はそのまま使用）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="84" />
+      <source>Known floors field (optional; its values are kept)</source>
+      <translation>既知の階数のフィールド（任意、値はそのまま使用）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="82" />
+      <source>Known structure field (optional; its values are kept)</source>
+      <translation>既知の構造のフィールド（任意、値はそのまま使用）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="214" />
+      <source>LAYERS: choose at least one result layer to publish.</source>
+      <translation>LAYERS：公開する結果レイヤを 1 つ以上選んでください。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="226" />
+      <source>LAYERS: layer '{0}' has no valid CRS; set its CRS in QGIS first.</source>
+      <translation>LAYERS：レイヤ '{0}' に有効な座標系がありません。先に QGIS で座標系を設定してください。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="220" />
+      <source>LAYERS: the layer name '{0}' asks for kind '{1}', which the profile does not have ({2}).</source>
+      <translation>LAYERS：レイヤ名 '{0}' は種類 '{1}' を指定していますが、設定にその種類はありません（{2}）。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="160" />
+      <source>Languages</source>
+      <translation>言語</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="219" />
+      <source>Largest distance from an origin or shelter to a street (m; 0 = any)</source>
+      <translation>出発地・避難所から道路までの最大距離（m、0 = 制限なし）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="333" />
+      <source>Largest distance from an origin to its street: {0:.0f} m (origin {1}); walking times start at the street (field snap_m). Set MAX_SNAP_DISTANCE to leave far origins unplaced.</source>
+      <translation>出発地から道路までの最大距離：{0:.0f} m（出発地 {1}）。徒歩時間は道路上から数えます（フィールド snap_m）。遠い出発地を割り当てない場合は MAX_SNAP_DISTANCE を指定してください。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/shelteraccess.py" line="113" />
+      <source>Largest distance of a place from its street (m)</source>
+      <translation>道路からの最大距離（m）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="233" />
+      <source>Layer '{0}' has no geometry: skipped.</source>
+      <translation>レイヤ '{0}' には形状がないため、スキップしました。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="245" />
+      <source>Layer '{0}' is neither a vector nor a raster layer: skipped.</source>
+      <translation>レイヤ '{0}' はベクタでもラスタでもないため、スキップしました。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="191" />
+      <source>Layers with more features than this go to the web map as vector tiles</source>
+      <translation>地物数がこれを超えるレイヤはベクタタイルとしてウェブ地図に載せる</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="374" />
+      <source>Length-weighted mean blockage probability {0:.1%}; {1} segments closed.</source>
+      <translation>延長で重み付けした平均閉塞確率 {0:.1%}、通行止め {1} 区間。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="170" />
+      <source>Licence</source>
+      <translation>ライセンス</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="357" />
+      <source>Limit states: {0}</source>
+      <translation>被害区分：{0}</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="130" />
+      <source>Loss per building crossed (dB; empty = ITU-R P.2109 traditional building at the frequency)</source>
+      <translation>建物 1 棟を通過するごとの損失（dB、空欄 = その周波数での ITU-R P.2109 の従来型建物）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="112" />
+      <source>Maximise</source>
+      <translation>最大化する値</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="101" />
+      <source>Maximum number of new access points</source>
+      <translation>新設アクセスポイントの最大数</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="245" />
+      <source>Median JMA intensity {0:.2f}-{1:.2f}; {2:.0%} of the extent at 6- or more.</source>
+      <translation>計測震度の中央値 {0:.2f}〜{1:.2f}、範囲の {2:.0%} が震度6弱以上。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="253" />
+      <source>Method</source>
+      <translation>計算手法</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="112" />
+      <source>Midorikawa et al. (1994)</source>
+      <translation>翠川ほか（1994）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="120" />
+      <source>Midorikawa et al. (1999)</source>
+      <translation>翠川ほか（1999）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/base.py" line="163" />
+      <source>Missing Python packages for QGIS's Python: {0}. Install them with: python3 -m pip install --user {1} (or from your system's packages), then restart QGIS.</source>
+      <translation>QGIS の Python に必要なパッケージがありません：{0}。python3 -m pip install --user {1} でインストールし（またはシステムのパッケージから導入し）、QGIS を再起動してください。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1105" />
+      <source>Mitigated</source>
+      <translation>対策後</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="317" />
+      <source>Mitigation: share of buildings meeting the 1981 seismic standard (0-1; ward target 0.96)</source>
+      <translation>対策：新耐震基準（1981 年）を満たす建物の割合（0〜1、区の目標 0.96）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="328" />
+      <source>Mitigation: share of fire-resistant buildings (0-1; ward target 0.70)</source>
+      <translation>対策：耐火建物の割合（0〜1、区の目標 0.70）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="64" />
+      <source>Moment magnitude Mw (4-9)</source>
+      <translation>モーメントマグニチュード Mw（4〜9）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/executor_param.py" line="38" />
+      <source>Monte Carlo chunks run on: {0}</source>
+      <translation>モンテカルロ計算の実行先：{0}</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="272" />
+      <source>Monte Carlo realizations</source>
+      <translation>モンテカルロ試行回数</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="164" />
+      <source>Monte Carlo realizations (0 = exact expected values)</source>
+      <translation>モンテカルロ試行回数（0 = 期待値を厳密に計算）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="202" />
+      <source>Network: {0} nodes, {1} segments, {2:.1f} km</source>
+      <translation>道路網：ノード {0}、区間 {1}、総延長 {2:.1f} km</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="129" />
+      <source>New access points</source>
+      <translation>新設アクセスポイント</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="603" />
+      <source>No IGNITION_TABLE: only ignitions of collapsed buildings are modelled, so fires are underestimated (see the help).</source>
+      <translation>IGNITION_TABLE がないため、全壊建物からの出火だけを扱います。火災は過小評価になります（ヘルプを参照）。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="300" />
+      <source>No blockage probabilities: the safest and balanced costs equal the shortest.</source>
+      <translation>閉塞確率がないため、最も安全な経路・バランス型の経路は最短経路と同じになります。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1138" />
+      <source>No report module (suginami_gis/processing/report.py): report.pdf is not written.</source>
+      <translation>報告書のモジュール（suginami_gis/processing/report.py）がないため、report.pdf は作成しません。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/report.py" line="505" />
+      <source>Not available: the scenario did not write this layer.</source>
+      <translation>ありません：シナリオはこのレイヤを出力していません。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/render.py" line="81" />
+      <source>Nothing to render: no layers.</source>
+      <translation>描画するものがありません：レイヤがありません。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/render.py" line="87" />
+      <source>Nothing to render: the layers are empty.</source>
+      <translation>描画するものがありません：レイヤが空です。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="305" />
+      <source>OCCUPANTS_FIELD: {0} buildings have an empty or negative occupant count.</source>
+      <translation>OCCUPANTS_FIELD：{0} 棟で居住者数が空または負です。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="275" />
+      <source>ORIGINS: the layer has no features; choose a layer of origins.</source>
+      <translation>ORIGINS：レイヤに地物がありません。出発地のレイヤを選んでください。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="144" />
+      <source>OSM_FILE is given: the street layer (ROADS) is not used.</source>
+      <translation>OSM_FILE が指定されているため、道路レイヤ（ROADS）は使いません。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="573" />
+      <source>OSM_FILE: {0} does not exist.</source>
+      <translation>OSM_FILE：{0} は存在しません。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="475" />
+      <source>OUTPUT_DISTRICTS: no DISTRICTS layer was given, so no district table is written.</source>
+      <translation>OUTPUT_DISTRICTS：DISTRICTS レイヤが指定されていないため、地区別の表は書き出しません。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="617" />
+      <source>OUTPUT_FOLDER: choose a folder for the results.</source>
+      <translation>OUTPUT_FOLDER：結果を保存するフォルダを選んでください。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="949" />
+      <source>OUTPUT_FOLDER: {0} exists and is not empty; choose a new folder or set OVERWRITE.</source>
+      <translation>OUTPUT_FOLDER：{0} は既にあり、空ではありません。新しいフォルダを選ぶか OVERWRITE を指定してください。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="943" />
+      <source>OUTPUT_FOLDER: {0} is a file; choose a folder.</source>
+      <translation>OUTPUT_FOLDER：{0} はファイルです。フォルダを選んでください。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="953" />
+      <source>OUTPUT_FOLDER: {0} is not an earlier scenario folder (no {1}); it is never replaced.</source>
+      <translation>OUTPUT_FOLDER：{0} は以前のシナリオのフォルダではない（{1} がない）ため、置き換えません。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="105" />
+      <source>Occupants field (optional; residents per building)</source>
+      <translation>居住者数のフィールド（任意、建物ごとの居住者数）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="211" />
+      <source>Occupants field (residents per building)</source>
+      <translation>居住者数のフィールド（建物ごとの居住者数）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="225" />
+      <source>Occupants per building without an occupants field</source>
+      <translation>居住者数のフィールドがない場合の 1 棟あたりの居住者数</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/gui.py" line="69" />
+      <source>Open the scenario dialog of the Suginami disaster-planning tools</source>
+      <translation>杉並区 防災計画ツールの被害想定シナリオのダイアログを開きます</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="241" />
+      <source>OpenStreetMap (*.osm *.xml)</source>
+      <translation>OpenStreetMap（*.osm *.xml）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="107" />
+      <source>OpenStreetMap XML (*.osm *.xml)</source>
+      <translation>OpenStreetMap XML（*.osm *.xml）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="238" />
+      <source>Or an OpenStreetMap file (.osm XML; used instead of the streets)</source>
+      <translation>または OpenStreetMap ファイル（.osm XML、道路レイヤの代わりに使用）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="104" />
+      <source>Or an OpenStreetMap file (.osm XML; walking network, read offline; used instead of the streets)</source>
+      <translation>または OpenStreetMap ファイル（.osm XML、歩行者ネットワーク、オフラインで読込。道路レイヤの代わりに使用）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="131" />
+      <source>Or district polygons (optional)</source>
+      <translation>または地区のポリゴン（任意）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="111" />
+      <source>Origin id field (optional)</source>
+      <translation>出発地 ID のフィールド（任意）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="105" />
+      <source>Origins (homes, buildings or district centroids: points or polygons)</source>
+      <translation>出発地（住宅・建物・地区の重心：点またはポリゴン）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="247" />
+      <source>Origins with their shelter</source>
+      <translation>避難先付きの出発地</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="131" />
+      <source>Output CRS (projected, metres)</source>
+      <translation>出力の座標系（投影座標系、メートル単位）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="207" />
+      <source>Output folder</source>
+      <translation>出力フォルダ</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="153" />
+      <source>P.1411 NLoS environment</source>
+      <translation>P.1411 の見通し外の環境</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="128" />
+      <source>PGV (cm/s)</source>
+      <translation>最大速度 PGV（cm/s）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="119" />
+      <source>PGV to JMA intensity</source>
+      <translation>PGV から計測震度への換算式</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="481" />
+      <source>PIXEL_SIZE: the burn-probability raster would have {0} pixels (more than {1}); choose a coarser pixel.</source>
+      <translation>PIXEL_SIZE：焼失確率ラスタが {0} ピクセルになり、上限の {1} を超えます。より粗いピクセルを指定してください。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="183" />
+      <source>PIXEL_SIZE: {0} x {1} pixels is more than {2}; choose a coarser pixel or a smaller extent.</source>
+      <translation>PIXEL_SIZE：{0} × {1} ピクセルは上限の {2} を超えます。より粗いピクセルか、より狭い範囲を指定してください。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="199" />
+      <source>P_BLOCK_FIELD: blockage probabilities must be between 0 and 1.</source>
+      <translation>P_BLOCK_FIELD：閉塞確率は 0 から 1 の間でなければなりません。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="163" />
+      <source>P_BLOCK_FIELD: field '{0}' is not in the street layer (fields: {1}).</source>
+      <translation>P_BLOCK_FIELD：フィールド '{0}' が道路レイヤにありません（フィールド：{1}）。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="308" />
+      <source>P_BURN_FIELD: field '{0}' is not in the buildings layer.</source>
+      <translation>P_BURN_FIELD：フィールド '{0}' が建物レイヤにありません。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="159" />
+      <source>Peak ground velocity (cm/s)</source>
+      <translation>最大速度（cm/s）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="70" />
+      <source>People not reaching a shelter in time</source>
+      <translation>制限時間内に避難所に到達できない人数</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="127" />
+      <source>Pixel size (m)</source>
+      <translation>ピクセルサイズ（m）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="322" />
+      <source>Pixel size of the burn-probability raster (m)</source>
+      <translation>焼失確率ラスタのピクセルサイズ（m）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="117" />
+      <source>Population field (optional; 1 person per origin without it)</source>
+      <translation>人口のフィールド（任意、ない場合は出発地 1 か所につき 1 人）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="153" />
+      <source>Profiles (*.yaml *.yml *.json)</source>
+      <translation>設定ファイル（*.yaml *.yml *.json）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="144" />
+      <source>Propagation model</source>
+      <translation>電波伝搬モデル</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="120" />
+      <source>Public map export (open data and bilingual web map)</source>
+      <translation>公開用地図エクスポート（オープンデータと日英ウェブ地図）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="121" />
+      <source>Public maps</source>
+      <translation>公開用地図</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="569" />
+      <source>ROADS and OSM_FILE: give one of them, not both.</source>
+      <translation>ROADS と OSM_FILE：どちらか一方だけを指定してください。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="567" />
+      <source>ROADS: give a street layer or an OSM_FILE.</source>
+      <translation>ROADS：道路レイヤか OSM_FILE を指定してください。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="151" />
+      <source>ROADS: give a street line layer or an OSM_FILE.</source>
+      <translation>ROADS：道路のラインレイヤか OSM_FILE を指定してください。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="171" />
+      <source>ROADS: the layer has no features; choose a street line layer.</source>
+      <translation>ROADS：レイヤに地物がありません。道路のラインレイヤを選んでください。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="174" />
+      <source>Random seed</source>
+      <translation>乱数シード</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="145" />
+      <source>Reading the walking network of {0} (projected to {1})</source>
+      <translation>{0} の歩行者ネットワークを読み込み中（{1} に投影）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="288" />
+      <source>Reading {0} buildings</source>
+      <translation>建物 {0} 棟を読み込み中</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="136" />
+      <source>Realizations (0 = median only)</source>
+      <translation>試行回数（0 = 中央値のみ）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="162" />
+      <source>Receiver height (m)</source>
+      <translation>受信点の高さ（m）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1103" />
+      <source>Reduction by district (mitigated versus current)</source>
+      <translation>地区別の被害軽減（対策後と現状の比較）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="182" />
+      <source>Replace the output folder if it exists</source>
+      <translation>出力フォルダが既にある場合は置き換える</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="360" />
+      <source>Replace the output folder if it holds an earlier scenario</source>
+      <translation>出力フォルダに以前のシナリオがある場合は置き換える</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/report.py" line="806" />
+      <source>Report written: {0}</source>
+      <translation>報告書を作成しました：{0}</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/report.py" line="729" />
+      <source>Report: charts</source>
+      <translation>報告書：グラフ</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/report.py" line="780" />
+      <source>Report: map {0}</source>
+      <translation>報告書：地図 {0}</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/report.py" line="740" />
+      <source>Report: print layout</source>
+      <translation>報告書：印刷レイアウト</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/report.py" line="794" />
+      <source>Report: writing report.html</source>
+      <translation>報告書：report.html を作成中</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/report.py" line="783" />
+      <source>Report: writing report.pdf</source>
+      <translation>報告書：report.pdf を作成中</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="154" />
+      <source>Residential</source>
+      <translation>住宅地</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="145" />
+      <source>Result layers to publish (vector and raster)</source>
+      <translation>公開する結果レイヤ（ベクタとラスタ）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="144" />
+      <source>Retrofit target: share meeting the 1981 standard after retrofit (0-1, optional)</source>
+      <translation>耐震化の目標：対策後に新耐震基準（1981 年）を満たす建物の割合（0〜1、任意）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="155" />
+      <source>Retrofitted-building field (optional, boolean)</source>
+      <translation>耐震化済み建物のフィールド（任意、真偽値）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="77" />
+      <source>Road blockage</source>
+      <translation>道路閉塞</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="227" />
+      <source>Road blockage by collapsed buildings and fire</source>
+      <translation>建物倒壊・火災による道路閉塞</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="233" />
+      <source>Road class field (OSM highway values)</source>
+      <translation>道路種別のフィールド（OSM の highway の値）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="69" />
+      <source>Road class field (OSM highway values, optional)</source>
+      <translation>道路種別のフィールド（OSM の highway の値、任意）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="165" />
+      <source>Route cost</source>
+      <translation>経路のコスト</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="73" />
+      <source>SCENARIO: write the scenario as KEY=value pairs separated by ';', e.g. MAGNITUDE=7.3; SCENARIO_HOUR=18.</source>
+      <translation>SCENARIO：シナリオは ';' で区切った KEY=値 の組で書いてください（例：MAGNITUDE=7.3; SCENARIO_HOUR=18）。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="260" />
+      <source>SCENARIO_HOUR: {0} is not one of Tokyo's scenario hours 5, 12 or 18.</source>
+      <translation>SCENARIO_HOUR：{0} は東京都の想定時刻（5 時・12 時・18 時）のいずれでもありません。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="61" />
+      <source>SHELTERS: the layer has no features; choose a layer with at least one shelter.</source>
+      <translation>SHELTERS：レイヤに地物がありません。避難所が 1 か所以上あるレイヤを選んでください。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="263" />
+      <source>STRUCTURE_FIELD and YEAR_FIELD: choose the building fields.</source>
+      <translation>STRUCTURE_FIELD と YEAR_FIELD：建物のフィールドを選んでください。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="166" />
+      <source>Safest (least blockage risk)</source>
+      <translation>最も安全（閉塞の危険が最小）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/shelteraccess.py" line="124" />
+      <source>Sampling interval along the streets (m)</source>
+      <translation>道路沿いの評価間隔（m）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="37" />
+      <source>Scenario ground motion (PGV, JMA intensity)</source>
+      <translation>想定地震の地震動（最大速度・計測震度）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/gui.py" line="66" />
+      <source>Scenario ground motion…</source>
+      <translation>想定地震の地震動…</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="300" />
+      <source>Scenario hour (5, 12 or 18)</source>
+      <translation>想定時刻（5 時・12 時・18 時）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="180" />
+      <source>Scenario hour (5, 12 or 18; winter)</source>
+      <translation>想定時刻（5 時・12 時・18 時、冬）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="153" />
+      <source>Scenario hour, winter (cited coefficients for 5, 6-7, 11-12, 17-18)</source>
+      <translation>想定時刻、冬（係数の出典は 5 時、6〜7 時、11〜12 時、17〜18 時）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="200" />
+      <source>Scenario parameters (KEY=value; ...)</source>
+      <translation>シナリオのパラメータ（KEY=値; ...）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="294" />
+      <source>Season (the cited time-of-day coefficients are for winter)</source>
+      <translation>季節（出典の時刻別係数は冬のもの）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="215" />
+      <source>Severe injuries per occupant of a collapsed building</source>
+      <translation>全壊建物の居住者 1 人あたりの重傷者数</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="91" />
+      <source>Share built to the 1981 seismic standard</source>
+      <translation>新耐震基準（1981 年）の建物の割合</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="95" />
+      <source>Share of fire-resistant buildings</source>
+      <translation>耐火建物の割合</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="220" />
+      <source>Share of residents of half-collapsed buildings needing shelter</source>
+      <translation>半壊建物の居住者のうち避難所へ避難する割合</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="96" />
+      <source>Share of wooden buildings</source>
+      <translation>木造建物の割合</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="44" />
+      <source>Shelter Wi-Fi access point placement</source>
+      <translation>避難所 Wi-Fi アクセスポイントの配置</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="392" />
+      <source>Shelter Wi-Fi coverage</source>
+      <translation>避難所 Wi-Fi の電波到達範囲</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="253" />
+      <source>Shelter capacity field (people)</source>
+      <translation>避難所の収容人数のフィールド（人）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="69" />
+      <source>Shelter demand (people)</source>
+      <translation>避難所避難者数（人）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="250" />
+      <source>Shelter id field</source>
+      <translation>避難所 ID のフィールド</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="144" />
+      <source>Shelter id field (optional; unique)</source>
+      <translation>避難所 ID のフィールド（任意、重複不可）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="251" />
+      <source>Shelter name field</source>
+      <translation>避難所名のフィールド</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="149" />
+      <source>Shelter name field (optional)</source>
+      <translation>避難所名のフィールド（任意）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="82" />
+      <source>Shelter service areas</source>
+      <translation>避難所の圏域</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/shelteraccess.py" line="46" />
+      <source>Shelter service areas by walking time</source>
+      <translation>避難所の圏域（徒歩時間帯別）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1121" />
+      <source>Shelter sites</source>
+      <translation>避難所の敷地</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="257" />
+      <source>Shelter sites (polygons)</source>
+      <translation>避難所の敷地（ポリゴン）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1120" />
+      <source>Shelters</source>
+      <translation>避難所</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="140" />
+      <source>Shelters (points)</source>
+      <translation>避難所（点）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="247" />
+      <source>Shelters (relief centres, points)</source>
+      <translation>避難所（震災救援所、点）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="45" />
+      <source>Shelters and Wi-Fi</source>
+      <translation>避難所と Wi-Fi</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="250" />
+      <source>Shelters with assigned population</source>
+      <translation>割当人口付きの避難所</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="80" />
+      <source>Shelters: assigned population</source>
+      <translation>避難所：割当人口</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="166" />
+      <source>Shortest</source>
+      <translation>最短</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="254" />
+      <source>Simulation (Monte Carlo, Hamada spread times)</source>
+      <translation>シミュレーション（モンテカルロ、浜田式の延焼時間）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="111" />
+      <source>Site amplification</source>
+      <translation>地盤増幅</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="260" />
+      <source>Site id field</source>
+      <translation>敷地 ID のフィールド</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="433" />
+      <source>Site statistics</source>
+      <translation>敷地別の統計</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="134" />
+      <source>Site statistics before and after</source>
+      <translation>敷地別の統計（配置前と配置後）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="535" />
+      <source>Sites whose busiest access point serves more than {0} clients: {1}</source>
+      <translation>最も混むアクセスポイントの接続数が {0} を超える敷地：{1}</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="86" />
+      <source>Snap tolerance for joining line ends (m)</source>
+      <translation>線の端点をつなぐ許容距離（m）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="74" />
+      <source>Spacing of automatic candidates (m)</source>
+      <translation>自動候補地点の間隔（m）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="229" />
+      <source>Spread-limit distance, bare wood (m)</source>
+      <translation>延焼限界距離、裸木造（m）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="230" />
+      <source>Spread-limit distance, fire-protected wood (m)</source>
+      <translation>延焼限界距離、防火木造（m）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="232" />
+      <source>Spread-limit distance, fireproof (m)</source>
+      <translation>延焼限界距離、耐火（m）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="231" />
+      <source>Spread-limit distance, semi-fireproof (m)</source>
+      <translation>延焼限界距離、準耐火（m）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="926" />
+      <source>Step suginami:{0} failed: {1}</source>
+      <translation>手順 suginami:{0} が失敗しました：{1}</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="917" />
+      <source>Step {0}: suginami:{1}</source>
+      <translation>手順 {0}：suginami:{1}</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="281" />
+      <source>Street segments with blockage</source>
+      <translation>閉塞確率付きの道路区間</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="231" />
+      <source>Street width field (m)</source>
+      <translation>道路幅員のフィールド（m）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="60" />
+      <source>Street width field (m, optional)</source>
+      <translation>道路幅員のフィールド（m、任意）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1123" />
+      <source>Streets</source>
+      <translation>道路</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="226" />
+      <source>Streets (centre lines in a projected CRS; or give an OSM file)</source>
+      <translation>道路（投影座標系の中心線、または OSM ファイルを指定）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="51" />
+      <source>Streets (centre lines in a projected CRS; or the output of Road blockage)</source>
+      <translation>道路（投影座標系の中心線、または道路閉塞の出力）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="88" />
+      <source>Structure field (wood / non_wood, 木造 / 非木造)</source>
+      <translation>構造のフィールド（wood / non_wood、木造 / 非木造）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1075" />
+      <source>Style of {0} could not be stored: {1}</source>
+      <translation>{0} のスタイルを保存できませんでした：{1}</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1072" />
+      <source>Style {0} could not be loaded: {1}</source>
+      <translation>スタイル {0} を読み込めませんでした：{1}</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="499" />
+      <source>Styles stored in the GeoPackage for {0} layers.</source>
+      <translation>{0} レイヤのスタイルを GeoPackage に保存しました。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/provider.py" line="51" />
+      <source>Suginami disaster planning</source>
+      <translation>杉並区 防災計画</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/provider.py" line="54" />
+      <source>Suginami disaster planning (earthquake, fire, evacuation, Wi-Fi, public maps)</source>
+      <translation>杉並区 防災計画（地震・火災・避難・Wi-Fi・公開地図）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/gui.py" line="45" />
+      <source>Suginami disaster planning: help</source>
+      <translation>杉並区 防災計画：ヘルプ</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/report.py" line="350" />
+      <source>Suginami disaster-planning GIS: earthquake scenario report</source>
+      <translation>杉並区 防災計画 GIS：地震被害想定の報告書</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="174" />
+      <source>Suppress district statistics below this count</source>
+      <translation>この数未満の地区統計は公開しない</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="90" />
+      <source>Target covered share of all sites (0-1)</source>
+      <translation>全敷地の受信エリアの割合の目標（0〜1）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="115" />
+      <source>Taxonomy field (optional; for OpenQuake fragility models)</source>
+      <translation>建物分類のフィールド（任意、OpenQuake の被害関数モデル用）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1127" />
+      <source>The project file could not be written: {0}</source>
+      <translation>プロジェクトファイルを書き込めませんでした：{0}</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="335" />
+      <source>The raster's first band is the median: the {0} realization bands are used.</source>
+      <translation>ラスタの第 1 バンドは中央値のため、{0} 個の試行バンドを使います。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1142" />
+      <source>The report module has no write_report(): report.pdf is not written.</source>
+      <translation>報告書のモジュールに write_report() がないため、report.pdf は作成しません。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/report.py" line="337" />
+      <source>The scenario GeoPackage has no layer to map.</source>
+      <translation>シナリオの GeoPackage に地図にするレイヤがありません。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="167" />
+      <source>The street layer has no blockage field: every street is taken as open.</source>
+      <translation>道路レイヤに閉塞確率のフィールドがないため、すべての道路を通行可能とみなします。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="173" />
+      <source>Thresholds (dBm, comma-separated; the first is the primary one)</source>
+      <translation>受信電力のしきい値（dBm、カンマ区切り。最初の値が主しきい値）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/shelteraccess.py" line="108" />
+      <source>Time bands (minutes, comma separated)</source>
+      <translation>時間帯（分、カンマ区切り）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="196" />
+      <source>Time limit (minutes; 0 = none)</source>
+      <translation>制限時間（分、0 = なし）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="391" />
+      <source>Time per step (s): {0}</source>
+      <translation>手順ごとの所要時間（秒）：{0}</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="165" />
+      <source>Time-of-day ignition coefficient relative to 05:00 (optional; empty = cited table)</source>
+      <translation>5 時に対する時刻別出火係数（任意、空欄 = 出典の表の値）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="166" />
+      <source>Title (English)</source>
+      <translation>タイトル（英語）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="165" />
+      <source>Title (Japanese)</source>
+      <translation>タイトル（日本語）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="154" />
+      <source>Urban high-rise</source>
+      <translation>高層市街地</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="185" />
+      <source>Walking speed (m/s; 1.0 general, 0.5-0.8 elderly)</source>
+      <translation>歩行速度（m/s、一般 1.0、高齢者 0.5〜0.8）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="83" />
+      <source>Ward damage summary</source>
+      <translation>区全体の建物被害集計</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/gui.py" line="64" />
+      <source>Ward earthquake scenario (current state and mitigation)…</source>
+      <translation>区の地震被害想定シナリオ（現状と対策後）…</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="341" />
+      <source>Ward fire summary</source>
+      <translation>区全体の火災集計</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="108" />
+      <source>Ward scenario: current state versus mitigation (whole chain)</source>
+      <translation>区の被害想定シナリオ：現状と対策後の比較（一括実行）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="240" />
+      <source>Ward summary</source>
+      <translation>区全体の集計</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1104" />
+      <source>Ward totals before and after</source>
+      <translation>区全体の対策前後の合計</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="499" />
+      <source>Ward: {0:.0f} collapsed, {1:.0f} half-collapsed, {2:.1f} deaths, {3:.1f} severe injuries, {4:.0f} people needing shelter ({5:.0f} buildings skipped).</source>
+      <translation>区全体：全壊 {0:.0f} 棟、半壊 {1:.0f} 棟、死者 {2:.1f} 人、重傷者 {3:.1f} 人、避難所避難者 {4:.0f} 人（推計できなかった建物 {5:.0f} 棟）。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="589" />
+      <source>Ward: {0:.2f} expected ignitions, {1:.0f} burned buildings (5-95 %: {2:.0f}-{3:.0f}), {4:.1f} fire deaths; fire-resistant share {5:.1%}.</source>
+      <translation>区全体：出火 {0:.2f} 件（期待値）、焼失 {1:.0f} 棟（5〜95 %：{2:.0f}〜{3:.0f} 棟）、火災による死者 {4:.1f} 人、耐火建物の割合 {5:.1%}。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="279" />
+      <source>Web map: {0} (serve the folder with any web server)</source>
+      <translation>ウェブ地図：{0}（フォルダを任意のウェブサーバで公開してください）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/shelteraccess.py" line="79" />
+      <source>Which shelter is nearest by</source>
+      <translation>最寄りの避難所を決める基準</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1122" />
+      <source>Wi-Fi access points</source>
+      <translation>Wi-Fi アクセスポイント</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="268" />
+      <source>Wi-Fi access points (points)</source>
+      <translation>Wi-Fi アクセスポイント（点）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="87" />
+      <source>Wi-Fi coverage</source>
+      <translation>Wi-Fi の電波到達範囲</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="88" />
+      <source>Wi-Fi per shelter site</source>
+      <translation>避難所の敷地ごとの Wi-Fi</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="356" />
+      <source>Wi-Fi pixel size (m)</source>
+      <translation>Wi-Fi のピクセルサイズ（m）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1115" />
+      <source>Wi-Fi received power (dBm)</source>
+      <translation>Wi-Fi の受信電力（dBm）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="220" />
+      <source>Wind direction (degrees the wind comes from; NNW = 337.5)</source>
+      <translation>風向（風が吹いてくる方位角、度。北北西 = 337.5）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="209" />
+      <source>Wind speed (m/s, 0-30)</source>
+      <translation>風速（m/s、0〜30）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="295" />
+      <source>Winter</source>
+      <translation>冬</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="210" />
+      <source>Working CRS (projected, metres)</source>
+      <translation>計算用の座標系（投影座標系、メートル単位）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="114" />
+      <source>Writing vector tiles of {0} failed: {1}</source>
+      <translation>{0} のベクタタイルの書き込みに失敗しました：{1}</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="247" />
+      <source>cannot read '{0}' as dBm values; write e.g. -67,-75</source>
+      <translation>'{0}' を dBm の値として読めません。-67,-75 のように入力してください</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="309" />
+      <source>choose the field that holds the building heights (m)</source>
+      <translation>建物高さ（m）のフィールドを選んでください</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="250" />
+      <source>give at least one threshold in dBm, e.g. -67,-75</source>
+      <translation>しきい値（dBm）を 1 つ以上指定してください（例：-67,-75）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="242" />
+      <source>not reached</source>
+      <translation>未達成</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="242" />
+      <source>reached</source>
+      <translation>達成</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/provider.py" line="33" />
+      <source>suginami: algorithm module {0} failed to load:
+{1}</source>
+      <translation>suginami：アルゴリズムのモジュール {0} を読み込めませんでした：
+{1}</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1073" />
+      <source>suginami_gis style {0}</source>
+      <translation>suginami_gis のスタイル {0}</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="159" />
+      <source>the candidate layer holds no points; leave it empty for automatic ones</source>
+      <translation>候補地点のレイヤに点がありません。自動で候補を作る場合は空欄にしてください</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="453" />
+      <source>the extent is empty; draw or choose a non-empty extent</source>
+      <translation>範囲が空です。空でない範囲を描くか選んでください</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="445" />
+      <source>the layer holds no access points</source>
+      <translation>レイヤにアクセスポイントがありません</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="143" />
+      <source>the layer holds no site polygons</source>
+      <translation>レイヤに敷地のポリゴンがありません</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="526" />
+      <source>ward</source>
+      <translation>区全体</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="277" />
+      <source>{0} -&gt; {1} ({2}): {3}</source>
+      <translation>{0} → {1}（{2}）：{3}</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="273" />
+      <source>{0} access point(s) have no geometry; fix or remove them</source>
+      <translation>{0} 個のアクセスポイントに位置がありません。修正するか削除してください</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="316" />
+      <source>{0} buildings</source>
+      <translation>建物 {0} 棟</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="392" />
+      <source>{0} buildings have no collapse probability (e.g. outside the ground-motion raster): taken as 0.</source>
+      <translation>{0} 棟に全壊確率がありません（地震動ラスタの範囲外など）。0 とみなします。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="324" />
+      <source>{0} buildings have no geometry: skipped.</source>
+      <translation>{0} 棟に形状がないため、スキップしました。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="403" />
+      <source>{0} buildings have no intensity: no table ignition for them.</source>
+      <translation>{0} 棟に計測震度がないため、出火率表による出火は計算しません。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="187" />
+      <source>{0} crossings without a shared vertex are not connected (bridges, tunnels or unnoded lines).</source>
+      <translation>共有頂点のない交差 {0} か所は接続していません（橋梁・トンネル、またはノードのない線）。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="371" />
+      <source>{0} districts have no geometry: ignored.</source>
+      <translation>{0} 地区に形状がないため、無視しました。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="415" />
+      <source>{0} firebreak polygons</source>
+      <translation>延焼遮断帯のポリゴン {0} 個</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="237" />
+      <source>{0} new access point(s) out of {1} candidates; covered share {2:.1%} -&gt; {3:.1%} (target {4})</source>
+      <translation>候補 {1} 地点から {0} 台を新設、受信エリアの割合 {2:.1%} → {3:.1%}（目標 {4}）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="498" />
+      <source>{0} of {1} origins reach a shelter within {2:g} minutes; {3} unreachable.</source>
+      <translation>出発地 {1} か所のうち {0} か所が {2:g} 分以内に避難所に到達、到達不能 {3} か所。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="502" />
+      <source>{0} of {1} origins reach a shelter; {2} unreachable.</source>
+      <translation>出発地 {1} か所のうち {0} か所が避難所に到達、到達不能 {2} か所。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="323" />
+      <source>{0} of {1} segments had no width: estimated from the building footprints (or the road class).</source>
+      <translation>{1} 区間のうち {0} 区間に幅員がないため、建物形状（または道路種別）から推定しました。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="284" />
+      <source>{0} origins have no population: taken as 0.</source>
+      <translation>出発地 {0} か所に人口がないため、0 とみなします。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/shelteraccess.py" line="179" />
+      <source>{0} service areas for {1} shelters, {2:.2f} km2 in all.</source>
+      <translation>避難所 {1} か所の圏域 {0} 件、合計 {2:.2f} km²。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="326" />
+      <source>{0} shelters are farther than MAX_SNAP_DISTANCE from a street: not used.</source>
+      <translation>避難所 {0} か所は道路から MAX_SNAP_DISTANCE より遠いため、使いません。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="337" />
+      <source>{0} site(s) have no expected evacuees; fill the field (0 is allowed)</source>
+      <translation>{0} か所の敷地に想定避難者数がありません。値を入力してください（0 も可）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="196" />
+      <source>{0} streets have no blockage probability: taken as open.</source>
+      <translation>道路 {0} 区間に閉塞確率がないため、通行可能とみなします。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="173" />
+      <source>{0} streets have no geometry: skipped.</source>
+      <translation>道路 {0} 本に形状がないため、スキップしました。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="597" />
+      <source>{0}: choose a field of {1}.</source>
+      <translation>{0}：{1} のフィールドを選んでください。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/conversions.py" line="62" />
+      <source>{0}: field '{1}' holds '{2}', which is not a number; choose a numeric field.</source>
+      <translation>{0}：フィールド '{1}' の値 '{2}' は数値ではありません。数値のフィールドを選んでください。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="273" />
+      <source>{0}: field '{1}' is not in the buildings layer (fields: {2}).</source>
+      <translation>{0}：フィールド '{1}' が建物レイヤにありません（フィールド：{2}）。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="377" />
+      <source>{0}: field '{1}' is not in the buildings layer (fields: {2}); choose an existing field.</source>
+      <translation>{0}：フィールド '{1}' が建物レイヤにありません（フィールド：{2}）。既存のフィールドを選んでください。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="300" />
+      <source>{0}: field '{1}' is not in the buildings layer (fields: {2}); run Earthquake building damage first or choose the field.</source>
+      <translation>{0}：フィールド '{1}' が建物レイヤにありません（フィールド：{2}）。先に「地震による建物被害」を実行するか、フィールドを選んでください。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/conversions.py" line="101" />
+      <source>{0}: field '{1}' is not in the layer (fields: {2}); choose an existing field.</source>
+      <translation>{0}：フィールド '{1}' がレイヤにありません（フィールド：{2}）。既存のフィールドを選んでください。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="600" />
+      <source>{0}: field '{1}' is not in {2} (fields: {3}); choose an existing field.</source>
+      <translation>{0}：フィールド '{1}' が {2} にありません（フィールド：{3}）。既存のフィールドを選んでください。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="127" />
+      <source>{0}: field '{1}' is not numeric.</source>
+      <translation>{0}：フィールド '{1}' は数値ではありません。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="282" />
+      <source>{0}: field '{1}' is not numeric; choose a numeric field.</source>
+      <translation>{0}：フィールド '{1}' は数値ではありません。数値のフィールドを選んでください。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/conversions.py" line="246" />
+      <source>{0}: only file-based rasters are supported (save the layer as GeoTIFF first).</source>
+      <translation>{0}：ファイルのラスタだけに対応しています（先に GeoTIFF として保存してください）。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/conversions.py" line="86" />
+      <source>{0}: the CRS is not valid; choose a projected CRS such as EPSG:6677.</source>
+      <translation>{0}：座標系が無効です。EPSG:6677 などの投影座標系を選んでください。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="560" />
+      <source>{0}: the layer has no features.</source>
+      <translation>{0}：レイヤに地物がありません。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="552" />
+      <source>{0}: value '{1}' is not a boolean; use true/false or 1/0.</source>
+      <translation>{0}：値 '{1}' は真偽値ではありません。true/false または 1/0 を使ってください。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="538" />
+      <source>{0}: {1:,.1f} -&gt; {2:,.1f} ({3})</source>
+      <translation>{0}：{1:,.1f} → {2:,.1f}（{3}）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/conversions.py" line="90" />
+      <source>{0}: {1} is geographic (degrees); choose a projected CRS in metres such as EPSG:6677 (JGD2011 / Japan Plane Rectangular CS IX).</source>
+      <translation>{0}：{1} は地理座標系（度）です。EPSG:6677（JGD2011 / 平面直角座標系第IX系）などのメートル単位の投影座標系を選んでください。</translation>
+    </message>
+  </context>
+</TS>

@@ -1,0 +1,77 @@
+"""The desktop entry (pytest-qgis's iface): toolbar button and menu items, and what they open."""
+
+from __future__ import annotations
+
+import processing
+import pytest
+from qgis.core import QgsApplication
+from qgis.PyQt.QtWidgets import QTextBrowser
+
+import suginami_gis
+from suginami_gis import gui
+
+
+@pytest.fixture
+def desktop(qgis_iface, provider, monkeypatch):
+    """The plugin started as the desktop starts it, with menu/toolbar calls and dialogs recorded."""
+    calls: dict[str, list] = {"menu": [], "toolbar": [], "dialogs": [], "removed": []}
+    monkeypatch.setattr(qgis_iface, "addPluginToMenu", lambda menu, action: calls["menu"].append((menu, action)))
+    monkeypatch.setattr(qgis_iface, "addToolBarIcon", lambda action: calls["toolbar"].append(action))
+    monkeypatch.setattr(qgis_iface, "removePluginMenu", lambda menu, action: calls["removed"].append(action))
+    monkeypatch.setattr(
+        processing, "execAlgorithmDialog", lambda alg_id, params=None: calls["dialogs"].append((alg_id, params))
+    )
+    plugin = suginami_gis.classFactory(qgis_iface)
+    plugin.initGui()
+    yield plugin, calls
+    plugin.unload()
+
+
+def _action(plugin, name):
+    found = [a for a in plugin.actions if a.objectName() == name]
+    assert len(found) == 1, [a.objectName() for a in plugin.actions]
+    return found[0]
+
+
+def test_toolbar_button_and_menu_open_the_scenario_dialog(desktop):
+    plugin, calls = desktop
+    assert QgsApplication.processingRegistry().algorithmById("suginami:scenario") is not None
+    scenario = _action(plugin, "suginami_scenario")
+    assert calls["toolbar"] == [scenario]
+    assert [action for _, action in calls["menu"]] == [scenario, _action(plugin, "suginami_help")]
+    assert {menu for menu, _ in calls["menu"]} == {gui.tr(gui.MENU)}
+    assert scenario.text() == gui.tr("Ward earthquake scenario (current state and mitigation)…")
+    assert not scenario.icon().isNull()
+
+    scenario.trigger()
+    assert calls["dialogs"] == [("suginami:scenario", {})]
+
+
+def test_without_the_scenario_algorithm_the_ground_motion_dialog_opens(desktop, monkeypatch):
+    plugin, calls = desktop
+    monkeypatch.setattr(gui, "SCENARIO", "suginami:not_installed")
+    assert gui.main_algorithm() == "suginami:groundmotion"
+    _action(plugin, "suginami_scenario").trigger()
+    assert calls["dialogs"] == [("suginami:groundmotion", {})]
+
+
+def test_help_entry_shows_the_help_page(desktop):
+    plugin, calls = desktop
+    _action(plugin, "suginami_help").trigger()
+    dialog = gui._help_dialogs[-1]
+    assert dialog.isVisible()
+    browser = dialog.findChild(QTextBrowser, "suginami_help_browser")
+    text = browser.toPlainText()
+    # The English page (the test session runs QGIS in its default, non-Japanese locale).
+    assert text.startswith("Suginami disaster planning")
+    assert "Scenario ground motion" in text and "Public map export" in text
+    assert calls["dialogs"] == []
+
+
+def test_unload_removes_every_entry_and_closes_help(desktop):
+    plugin, calls = desktop
+    _action(plugin, "suginami_help").trigger()
+    actions = list(plugin.actions)
+    plugin.unload()
+    assert calls["removed"] == actions
+    assert plugin.actions == [] and gui._help_dialogs == []
