@@ -1,0 +1,857 @@
+"""The scenario report: report.pdf from a QGIS print layout and the same content as report.html.
+
+``write_report`` is called by ``suginami:scenario`` at its end. Its inputs:
+
+- ``gpkg_path``: the scenario GeoPackage with layers ``baseline_<x>`` / ``mitigated_<x>`` for
+  x in ``buildings`` (fields ``p_collapse`` and ``p_burn``), ``road_blockage`` (``p_block``),
+  ``routes`` (``p_passable``) and ``wifi_coverage``, and ``comparison`` (district polygons
+  with the before/after/change fields). Styles stored in the GeoPackage are used where they
+  exist, else the plugin's QML styles; the building maps always use the collapse and burn
+  styles, since one layer carries both probabilities.
+- ``comparison``: one dict per district (``name_ja``, ``name_en``) plus the ward-wide row,
+  with ``<metric>_before``, ``_after``, ``_change`` and ``_change_pct`` for the metrics of
+  METRICS. The ward-wide row has ``scope == "ward"`` (or ``name_en`` "Ward"/"Ward total");
+  without one, the ward totals are the sums of the district rows.
+- ``parameters``: the scenario (magnitude, depth, hour, wind, targets, realizations, seed,
+  sources, licence, ...), shown as given; ``intensity_raster`` is the path of the JMA
+  intensity GeoTIFF for the intensity map.
+
+Numbers are printed with one decimal and a thousands separator (``1,234.5``), relative
+changes as ``-82.0 %``; a missing value (e.g. a change relative to zero) as an en dash.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsFillSymbol,
+    QgsGraduatedSymbolRenderer,
+    QgsLayerTree,
+    QgsLayoutExporter,
+    QgsLayoutFrame,
+    QgsLayoutItemLabel,
+    QgsLayoutItemLegend,
+    QgsLayoutItemMap,
+    QgsLayoutItemPage,
+    QgsLayoutItemPicture,
+    QgsLayoutItemScaleBar,
+    QgsLayoutItemTextTable,
+    QgsLayoutMultiFrame,
+    QgsLayoutPoint,
+    QgsLayoutSize,
+    QgsLayoutTableColumn,
+    QgsLegendStyle,
+    QgsMapLayer,
+    QgsPalLayerSettings,
+    QgsPrintLayout,
+    QgsProject,
+    QgsRasterLayer,
+    QgsRectangle,
+    QgsRenderContext,
+    QgsRendererRange,
+    QgsSingleSymbolRenderer,
+    QgsTextFormat,
+    QgsUnitTypes,
+    QgsVectorLayer,
+    QgsVectorLayerSimpleLabeling,
+)
+from qgis.PyQt.QtCore import QSize, Qt
+from qgis.PyQt.QtGui import QColor, QFont, QFontDatabase, QImage
+
+from ..core.atomic import atomic_folder, atomic_output
+from ..core.feedback import Canceled
+from .i18n import tr
+from .render import combined_extent, load_styled_layer
+
+# (key, English label, Japanese label) of the compared quantities.
+METRICS: tuple[tuple[str, str, str], ...] = (
+    ("collapsed", "Collapsed buildings", "全壊棟数"),
+    ("burned", "Burned buildings", "焼失棟数"),
+    ("deaths", "Deaths", "死者数"),
+    ("shelter_demand", "Shelter demand (people)", "避難所避難者数"),
+    ("unreachable", "Unreachable population", "避難所に到達できない人口"),
+)
+# Bilingual labels of the scenario parameters the scenario algorithm passes; others are shown as named.
+PARAMETER_LABELS: dict[str, tuple[str, str]] = {
+    "magnitude": ("Moment magnitude Mw", "モーメントマグニチュード"),
+    "depth": ("Depth (km)", "震源深さ (km)"),
+    "epicenter": ("Epicentre", "震央"),
+    "fault_type": ("Fault type", "断層タイプ"),
+    "season": ("Season", "季節"),
+    "hour": ("Hour", "時刻"),
+    "scenario_hour": ("Hour", "時刻"),
+    "extent": ("Ground-motion extent", "地震動の計算範囲"),
+    "pixel_size": ("Ground-motion pixel size (m)", "地震動のメッシュサイズ (m)"),
+    "wind": ("Wind", "風"),
+    "wind_speed": ("Wind speed (m/s)", "風速 (m/s)"),
+    "wind_direction": ("Wind from (degrees)", "風向 (度)"),
+    "targets": ("Mitigation targets", "対策目標"),
+    "retrofit_target_rate": ("Seismic retrofit target", "耐震化率目標"),
+    "fireproof_target_rate": ("Fire-proofing target", "不燃化率目標"),
+    "realizations": ("Realizations", "試行回数"),
+    "seed": ("Random seed", "乱数シード"),
+}
+# Not printed as parameters: shown elsewhere or internal paths.
+HIDDEN_PARAMETERS = {"sources", "licence", "license", "intensity_raster", "title", "title_ja"}
+
+PAGE_WIDTH, PAGE_HEIGHT, MARGIN = 297.0, 210.0, 12.0
+JAPANESE_FONTS = ("IPAPGothic", "IPAGothic", "Noto Sans CJK JP", "TakaoGothic")
+EN_DASH = "–"
+
+
+def format_number(value: Any) -> str:
+    """One decimal with thousands separators; None/NaN as an en dash."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return EN_DASH
+    return f"{float(value):,.1f}"
+
+
+def format_percent(value: Any) -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return EN_DASH
+    return f"{float(value):+.1f} %"
+
+
+def is_ward_row(row: dict[str, Any]) -> bool:
+    if str(row.get("scope", "")).lower() == "ward":
+        return True
+    return str(row.get("name_en", "")).strip().lower() in ("ward", "ward total", "whole ward")
+
+
+def split_rows(comparison: Sequence[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """(district rows, ward row); the ward row is summed from the districts when none is marked."""
+    districts = [row for row in comparison if not is_ward_row(row)]
+    wards = [row for row in comparison if is_ward_row(row)]
+    if wards:
+        return districts, wards[0]
+    ward: dict[str, Any] = {"name_en": "Ward total", "name_ja": "区全体", "scope": "ward"}
+    for key, _, _ in METRICS:
+        before = sum(float(r.get(f"{key}_before") or 0.0) for r in districts)
+        after = sum(float(r.get(f"{key}_after") or 0.0) for r in districts)
+        ward[f"{key}_before"], ward[f"{key}_after"] = before, after
+        ward[f"{key}_change"] = after - before
+        ward[f"{key}_change_pct"] = 100.0 * (after - before) / before if before else None
+    return districts, ward
+
+
+def district_label(row: dict[str, Any]) -> str:
+    names = [str(row[k]) for k in ("name_en", "name_ja") if row.get(k) not in (None, "")]
+    return " ".join(names) if names else str(row.get("district", ""))
+
+
+# --- fonts and small layout helpers -----------------------------------------------------------
+def report_font_family() -> str:
+    """A family with Japanese glyphs when one is installed (Debian: fonts-ipafont-gothic)."""
+    available = set(QFontDatabase().families())
+    for family in JAPANESE_FONTS:
+        if family in available:
+            return family
+    return QFont().family()
+
+
+def _font(size: float, bold: bool = False) -> QFont:
+    font = QFont(report_font_family())
+    font.setPointSizeF(size)
+    font.setBold(bold)
+    return font
+
+
+def _text_format(size: float, bold: bool = False) -> QgsTextFormat:
+    text_format = QgsTextFormat()
+    text_format.setFont(_font(size, bold))
+    text_format.setSize(size)
+    text_format.setSizeUnit(QgsUnitTypes.RenderPoints)
+    return text_format
+
+
+def _place(item: Any, page: int, x: float, y: float, width: float, height: float) -> None:
+    item.attemptResize(QgsLayoutSize(width, height, QgsUnitTypes.LayoutMillimeters))
+    item.attemptMove(QgsLayoutPoint(x, y, QgsUnitTypes.LayoutMillimeters), True, False, page)
+
+
+@dataclass
+class MapSpec:
+    """A map of the report: which layers (top first), titled in both languages."""
+
+    key: str
+    title_en: str
+    title_ja: str
+    panels: list[tuple[str, str, list[QgsMapLayer]]]  # (caption en, caption ja, layers)
+    legend_layers: list[QgsMapLayer]
+    note: str = ""
+
+
+class ReportBuilder:
+    def __init__(self, gpkg_path: Path, comparison: Sequence[dict[str, Any]], parameters: dict[str, Any]) -> None:
+        self.gpkg_path = Path(gpkg_path)
+        self.parameters = dict(parameters)
+        self.districts, self.ward = split_rows(comparison)
+        self.project = QgsProject()
+        self.layout = QgsPrintLayout(self.project)
+        self.layout.initializeDefaults()
+        self.layout.setName("Scenario report")
+        self.layout.pageCollection().clear()
+        self.layer_names = self._gpkg_layer_names()
+        self.page_titles: list[str] = []
+        # Legends keep a pointer to their layer tree: keep the trees alive with the layout.
+        self._legend_roots: list[QgsLayerTree] = []
+
+    # --- layers ---------------------------------------------------------------------------
+    def _gpkg_layer_names(self) -> list[str]:
+        from osgeo import ogr
+
+        source = ogr.Open(str(self.gpkg_path))
+        if source is None:
+            raise ValueError(tr("Cannot open the scenario GeoPackage {0}.").format(self.gpkg_path))
+        return [source.GetLayer(i).GetName() for i in range(source.GetLayerCount())]
+
+    def layer(self, name: str, display: str, style: str | None = None) -> QgsVectorLayer | None:
+        """A GeoPackage layer, its stored style or else ``style``; None when the layer is absent."""
+        if name not in self.layer_names:
+            return None
+        layer = load_styled_layer(f"{self.gpkg_path}|layername={name}", display)
+        assert isinstance(layer, QgsVectorLayer)
+        stored = layer.listStylesInDatabase()[0] > 0
+        if style and (not stored or style in ("building_damage", "fire_buildings")):
+            layer = load_styled_layer(f"{self.gpkg_path}|layername={name}", display, style)
+        self.project.addMapLayer(layer, False)
+        return layer  # type: ignore[return-value]
+
+    def district_outlines(self) -> QgsVectorLayer | None:
+        if "comparison" not in self.layer_names:
+            return None
+        # Outlines only: not the comparison layer's stored style (fills and labels).
+        options = QgsVectorLayer.LayerOptions()
+        options.loadDefaultStyle = False
+        layer = QgsVectorLayer(f"{self.gpkg_path}|layername=comparison", "Districts 地区", "ogr", options)
+        layer.setLabelsEnabled(False)
+        symbol = QgsFillSymbol.createSimple(
+            {"color": "0,0,0,0", "outline_color": "60,60,60,255", "outline_width": "0.35", "outline_style": "dash"}
+        )
+        layer.setRenderer(QgsSingleSymbolRenderer(symbol))
+        self.project.addMapLayer(layer, False)
+        return layer
+
+    def reduction_layer(self) -> QgsVectorLayer | None:
+        layer = self.layer("comparison", "Change in collapsed buildings (%) 全壊棟数の増減率")
+        if layer is None:
+            return None
+        if layer.listStylesInDatabase()[0] > 0:
+            return layer  # the scenario's stored style, with its labels
+        if "collapsed_change_pct" in layer.fields().names():
+            layer.setRenderer(reduction_renderer("collapsed_change_pct"))
+        field = "name_en" if "name_en" in layer.fields().names() else None
+        if field:
+            settings = QgsPalLayerSettings()
+            settings.fieldName = field
+            settings.setFormat(_text_format(8))
+            layer.setLabeling(QgsVectorLayerSimpleLabeling(settings))
+            layer.setLabelsEnabled(True)
+        return layer
+
+    def intensity_layer(self) -> QgsRasterLayer | None:
+        path = self.parameters.get("intensity_raster")
+        if not path or not Path(str(path)).exists():
+            return None
+        layer = load_styled_layer(str(path), "JMA seismic intensity 計測震度", "jma_intensity")
+        self.project.addMapLayer(layer, False)
+        return layer  # type: ignore[return-value]
+
+    def map_specs(self) -> list[MapSpec]:
+        outlines = self.district_outlines()
+        extra = [outlines] if outlines is not None else []
+        before = ("Before (current state)", "対策前（現状）")
+        after = ("After mitigation", "対策後")
+        specs: list[MapSpec] = []
+        intensity = self.intensity_layer()
+        specs.append(
+            MapSpec(
+                "intensity",
+                "Seismic intensity (JMA)",
+                "震度分布",
+                [("Median JMA instrumental intensity", "計測震度（中央値）", [*extra, intensity] if intensity else [])],
+                [intensity] if intensity else [],
+            )
+        )
+        for key, field_style, title_en, title_ja in (
+            ("collapse", "building_damage", "Collapse probability", "建物全壊確率"),
+            ("burn", "fire_buildings", "Burn probability", "焼失確率"),
+        ):
+            panels, legend = [], []
+            for state, (cap_en, cap_ja) in (("baseline", before), ("mitigated", after)):
+                layer = self.layer(f"{state}_buildings", f"{title_en} {title_ja}", field_style)
+                panels.append((cap_en, cap_ja, [*extra, layer] if layer else []))
+                if layer is not None and not legend:
+                    legend = [layer]
+            specs.append(MapSpec(key, title_en, title_ja, panels, legend))
+        panels, legend = [], []
+        for state, (cap_en, cap_ja) in (("baseline", before), ("mitigated", after)):
+            roads = self.layer(f"{state}_road_blockage", "Street blockage probability 道路閉塞確率", "road_blockage")
+            routes = self.layer(
+                f"{state}_routes", "Evacuation routes: passable probability 避難経路の通行可能確率", "evacuation_routes"
+            )
+            if routes is not None:
+                # Routes run along the streets: see-through, so blocked streets show beneath them.
+                routes.setOpacity(0.5)
+            layers = [lyr for lyr in (routes, roads) if lyr is not None]
+            panels.append((cap_en, cap_ja, [*extra, *layers] if layers else []))
+            if layers and not legend:
+                legend = layers
+        specs.append(MapSpec("streets", "Blocked streets and evacuation routes", "道路閉塞と避難経路", panels, legend))
+        wifi = None
+        for name in ("baseline_wifi_coverage", "wifi_coverage", "mitigated_wifi_coverage"):
+            wifi = self.layer(name, "Shelter Wi-Fi coverage 避難所Wi-Fiカバレッジ", "wifi_coverage")
+            if wifi is not None:
+                break
+        specs.append(
+            MapSpec(
+                "wifi",
+                "Shelter Wi-Fi coverage",
+                "避難所Wi-Fiのカバー範囲",
+                [("Received signal at the shelters", "避難所での受信強度", [*extra, wifi] if wifi else [])],
+                [wifi] if wifi else [],
+            )
+        )
+        reduction = self.reduction_layer()
+        specs.append(
+            MapSpec(
+                "reduction",
+                "Reduction by the mitigation programme",
+                "対策による被害軽減",
+                [
+                    (
+                        "Change in collapsed buildings by district",
+                        "地区別の全壊棟数の増減率",
+                        [reduction] if reduction else [],
+                    )
+                ],
+                [reduction] if reduction else [],
+            )
+        )
+        return specs
+
+    def map_extent(self) -> tuple[QgsRectangle, QgsCoordinateReferenceSystem]:
+        candidates = [n for n in ("comparison", "baseline_buildings", "mitigated_buildings") if n in self.layer_names]
+        if candidates:
+            layer = QgsVectorLayer(f"{self.gpkg_path}|layername={candidates[0]}", "extent", "ogr")
+            crs = layer.crs()
+            extent = combined_extent([layer], crs)
+        else:
+            intensity = self.intensity_layer()
+            if intensity is None:
+                raise ValueError(tr("The scenario GeoPackage has no layer to map."))
+            crs, extent = intensity.crs(), intensity.extent()
+        return extent.buffered(max(extent.width(), extent.height()) * 0.03), crs
+
+    # --- pages ----------------------------------------------------------------------------
+    def add_page(self, title_en: str, title_ja: str) -> int:
+        page = QgsLayoutItemPage(self.layout)
+        page.setPageSize("A4", QgsLayoutItemPage.Landscape)
+        self.layout.pageCollection().addPage(page)
+        index = self.layout.pageCollection().pageCount() - 1
+        self.page_titles.append(title_en)
+        self.label(index, title_en, MARGIN, 8, PAGE_WIDTH - 2 * MARGIN, 9, 16, bold=True)
+        self.label(index, title_ja, MARGIN, 17, PAGE_WIDTH - 2 * MARGIN, 7, 12)
+        footer = tr("Suginami disaster-planning GIS: earthquake scenario report") + " 杉並区 地震被害想定レポート"
+        self.label(index, footer, MARGIN, PAGE_HEIGHT - 9, 200, 5, 7)
+        self.label(
+            index,
+            "[% @layout_page %] / [% @layout_numpages %]",
+            PAGE_WIDTH - MARGIN - 30,
+            PAGE_HEIGHT - 9,
+            30,
+            5,
+            7,
+            align=Qt.AlignRight,
+        )
+        return index
+
+    def label(
+        self,
+        page: int,
+        text: str,
+        x: float,
+        y: float,
+        width: float,
+        height: float,
+        size: float,
+        bold: bool = False,
+        align: Any = Qt.AlignLeft,
+    ) -> QgsLayoutItemLabel:
+        item = QgsLayoutItemLabel(self.layout)
+        item.setText(text)
+        item.setFont(_font(size, bold))
+        item.setHAlign(align)
+        item.setMargin(0)
+        self.layout.addLayoutItem(item)
+        _place(item, page, x, y, width, height)
+        return item
+
+    def table(
+        self,
+        page: int,
+        headers: list[str],
+        widths: list[float],
+        rows: list[list[str]],
+        x: float,
+        y: float,
+        height: float,
+        size: float = 8,
+    ) -> QgsLayoutItemTextTable:
+        table = QgsLayoutItemTextTable(self.layout)
+        columns = []
+        for heading, width in zip(headers, widths):
+            column = QgsLayoutTableColumn(heading)
+            column.setWidth(width)
+            column.setHAlignment(Qt.AlignLeft if not columns else Qt.AlignRight)
+            columns.append(column)
+        table.setColumns(columns)
+        table.setHeaderTextFormat(_text_format(size, bold=True))
+        table.setContentTextFormat(_text_format(size))
+        table.setCellMargin(1.2)
+        table.setGridStrokeWidth(0.2)
+        table.setGridColor(QColor(150, 150, 150))
+        table.setHeaderHAlignment(QgsLayoutItemTextTable.FollowColumn)
+        table.setWrapBehavior(QgsLayoutItemTextTable.WrapText)
+        for row in rows:
+            table.addRow(row)
+        table.setResizeMode(QgsLayoutMultiFrame.UseExistingFrames)
+        self.layout.addMultiFrame(table)
+        frame = QgsLayoutFrame(self.layout, table)
+        _place(frame, page, x, y, sum(widths) + 2 * 1.2 * len(widths) + 1, height)
+        table.addFrame(frame)
+        return table
+
+    def picture(self, page: int, path: Path, x: float, y: float, width: float, height: float) -> None:
+        item = QgsLayoutItemPicture(self.layout)
+        item.setPicturePath(str(path))
+        item.setResizeMode(QgsLayoutItemPicture.Zoom)
+        self.layout.addLayoutItem(item)
+        _place(item, page, x, y, width, height)
+
+    def map_item(
+        self,
+        page: int,
+        layers: list[QgsMapLayer],
+        extent: QgsRectangle,
+        crs: QgsCoordinateReferenceSystem,
+        x: float,
+        y: float,
+        width: float,
+        height: float,
+    ) -> QgsLayoutItemMap:
+        item = QgsLayoutItemMap(self.layout)
+        self.layout.addLayoutItem(item)
+        _place(item, page, x, y, width, height)
+        item.setCrs(crs)
+        item.setLayers(layers)
+        item.setKeepLayerSet(True)
+        item.setFrameEnabled(True)
+        item.zoomToExtent(extent)
+        scale_bar = QgsLayoutItemScaleBar(self.layout)
+        scale_bar.setStyle("Single Box")
+        scale_bar.setLinkedMap(item)
+        scale_bar.applyDefaultSize()
+        scale_bar.setUnits(QgsUnitTypes.DistanceMeters)
+        scale_bar.setNumberOfSegments(2)
+        scale_bar.setNumberOfSegmentsLeft(0)
+        scale_bar.setUnitsPerSegment(500 if extent.width() > 2500 else 250)
+        scale_bar.setUnitLabel("m")
+        scale_bar.setTextFormat(_text_format(7))
+        self.layout.addLayoutItem(scale_bar)
+        scale_bar.attemptMove(QgsLayoutPoint(x + 3, y + height - 12, QgsUnitTypes.LayoutMillimeters), True, False, page)
+        return item
+
+    def legend(
+        self, page: int, map_item: QgsLayoutItemMap, layers: list[QgsMapLayer], x: float, y: float, columns: int
+    ) -> None:
+        legend = QgsLayoutItemLegend(self.layout)
+        legend.setTitle("")
+        legend.setLinkedMap(map_item)
+        legend.setAutoUpdateModel(False)
+        root = QgsLayerTree()
+        for layer in layers:
+            root.addLayer(layer)
+        legend.model().setRootGroup(root)
+        self._legend_roots.append(root)
+        legend.setColumnCount(columns)
+        legend.setSplitLayer(True)
+        for style, size, bold in (
+            (QgsLegendStyle.Title, 9, True),
+            (QgsLegendStyle.Group, 8, True),
+            (QgsLegendStyle.Subgroup, 8, True),
+            (QgsLegendStyle.SymbolLabel, 7.5, False),
+        ):
+            legend.rstyle(style).setFont(_font(size, bold))
+        self.layout.addLayoutItem(legend)
+        legend.attemptMove(QgsLayoutPoint(x, y, QgsUnitTypes.LayoutMillimeters), True, False, page)
+        legend.adjustBoxSize()
+
+    def map_page(self, spec: MapSpec, extent: QgsRectangle, crs: QgsCoordinateReferenceSystem) -> int:
+        page = self.add_page(spec.title_en, spec.title_ja)
+        top = 30.0
+        if len(spec.panels) == 2:
+            width, height = (PAGE_WIDTH - 2 * MARGIN - 6) / 2, 128.0
+            positions = [(MARGIN, top), (MARGIN + width + 6, top)]
+            legend_at, columns = (MARGIN, top + height + 9), 3
+        else:
+            width, height = 165.0, 150.0
+            positions = [(MARGIN, top)]
+            legend_at, columns = (MARGIN + width + 8, top + 6), 1
+        first_map = None
+        for (cap_en, cap_ja, layers), (x, y) in zip(spec.panels, positions):
+            self.label(page, f"{cap_en}  {cap_ja}", x, y, width, 5, 9, bold=True)
+            if layers:
+                item = self.map_item(page, layers, extent, crs, x, y + 6, width, height)
+                first_map = first_map or item
+            else:
+                self.label(
+                    page,
+                    tr("Not available: the scenario did not write this layer.") + " このレイヤーはありません。",
+                    x,
+                    y + 20,
+                    width,
+                    10,
+                    9,
+                )
+        if first_map is not None and spec.legend_layers:
+            self.legend(page, first_map, spec.legend_layers, legend_at[0], legend_at[1], columns)
+        return page
+
+    # --- content --------------------------------------------------------------------------
+    def parameter_rows(self) -> list[list[str]]:
+        rows = []
+        for key, value in self.parameters.items():
+            if key in HIDDEN_PARAMETERS:
+                continue
+            en, ja = PARAMETER_LABELS.get(key, (key.replace("_", " ").capitalize(), ""))
+            rows.append([en, ja, format_parameter(value)])
+        return rows
+
+    def sources_text(self) -> str:
+        sources = self.parameters.get("sources") or []
+        if isinstance(sources, str):
+            sources = [sources]
+        licence = self.parameters.get("licence") or self.parameters.get("license") or ""
+        lines = ["Sources 出典:"] + [f"- {s}" for s in sources]
+        if licence:
+            lines += ["", f"Licence ライセンス: {licence}"]
+        return "\n".join(lines)
+
+    def ward_rows(self) -> list[list[str]]:
+        return [
+            [
+                f"{en} {ja}",
+                format_number(self.ward.get(f"{key}_before")),
+                format_number(self.ward.get(f"{key}_after")),
+                format_number(self.ward.get(f"{key}_change")),
+                format_percent(self.ward.get(f"{key}_change_pct")),
+            ]
+            for key, en, ja in METRICS
+        ]
+
+    def district_rows(self, metrics: Sequence[str]) -> list[list[str]]:
+        rows = []
+        for row in [*self.districts, self.ward]:
+            cells = [district_label(row)]
+            for key in metrics:
+                cells += [
+                    format_number(row.get(f"{key}_before")),
+                    format_number(row.get(f"{key}_after")),
+                    format_number(row.get(f"{key}_change")),
+                    format_percent(row.get(f"{key}_change_pct")),
+                ]
+            rows.append(cells)
+        return rows
+
+    @staticmethod
+    def district_headers(metrics: Sequence[str]) -> list[str]:
+        labels = {key: (en, ja) for key, en, ja in METRICS}
+        headers = ["District 地区"]
+        for key in metrics:
+            en, ja = labels[key]
+            headers += [
+                f"{en} {ja}: before 対策前",
+                "after 対策後",
+                "change 増減",
+                "change % 増減率",
+            ]
+        return headers
+
+
+def format_parameter(value: Any) -> str:
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {format_parameter(v)}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return ", ".join(format_parameter(v) for v in value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def reduction_renderer(field: str) -> QgsGraduatedSymbolRenderer:
+    """Greens for reductions (stronger = darker), red for an increase."""
+    classes = (
+        (-100.0, -75.0, "#006d2c", "-100 to -75 %"),
+        (-75.0, -50.0, "#31a354", "-75 to -50 %"),
+        (-50.0, -25.0, "#74c476", "-50 to -25 %"),
+        (-25.0, -0.0001, "#c7e9c0", "-25 to 0 %"),
+        (-0.0001, 0.0001, "#f0f0f0", "no change 変化なし"),
+        (0.0001, 1.0e9, "#de2d26", "increase 増加"),
+    )
+    ranges = []
+    for lower, upper, colour, label in classes:
+        symbol = QgsFillSymbol.createSimple({"color": colour, "outline_color": "80,80,80,255", "outline_width": "0.3"})
+        ranges.append(QgsRendererRange(lower, upper, symbol, label))
+    return QgsGraduatedSymbolRenderer(field, ranges)
+
+
+# --- charts ---------------------------------------------------------------------------------
+def _chart_font_family() -> list[str]:
+    """Japanese-capable families for matplotlib, registering the files Qt knows about.
+
+    matplotlib's font cache may predate the font's installation, so the font files are added
+    explicitly rather than by rebuilding the cache.
+    """
+    from matplotlib import font_manager
+
+    names = {entry.name for entry in font_manager.fontManager.ttflist}
+    if not names.intersection(JAPANESE_FONTS):
+        for path in font_manager.findSystemFonts():
+            if Path(path).name.lower().startswith(("ipag", "ipapg")):
+                font_manager.fontManager.addfont(path)
+        names = {entry.name for entry in font_manager.fontManager.ttflist}
+    return [name for name in JAPANESE_FONTS if name in names] + ["DejaVu Sans"]
+
+
+def ward_chart(ward: dict[str, Any], path: Path) -> Path:
+    """Before/after bars of every metric, one small panel each (their scales differ widely)."""
+    from matplotlib import rc_context
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    with rc_context({"font.family": _chart_font_family(), "font.size": 8}):
+        figure = Figure(figsize=(7.2, 4.4), dpi=150)
+        FigureCanvasAgg(figure)
+        axes = figure.subplots(1, len(METRICS))
+        for ax, (key, en, ja) in zip(axes, METRICS):
+            values = [float(ward.get(f"{key}_before") or 0.0), float(ward.get(f"{key}_after") or 0.0)]
+            bars = ax.bar(["before\n対策前", "after\n対策後"], values, color=["#9e9ac8", "#31a354"])
+            ax.bar_label(bars, labels=[format_number(v) for v in values], fontsize=7)
+            ax.set_title(f"{en}\n{ja}\n{format_percent(ward.get(f'{key}_change_pct'))}", fontsize=7.5)
+            ax.tick_params(axis="y", labelsize=6.5)
+            ax.margins(y=0.18)
+            for side in ("top", "right"):
+                ax.spines[side].set_visible(False)
+        figure.suptitle("Ward totals before and after mitigation  区全体の対策前後", fontsize=10)
+        figure.tight_layout()
+        figure.savefig(path, format="png")
+    return path
+
+
+def district_chart(districts: list[dict[str, Any]], path: Path) -> Path:
+    """Horizontal before/after bars by district for collapsed and burned buildings and deaths."""
+    import numpy as np
+    from matplotlib import rc_context
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    shown = METRICS[:3]
+    names = [district_label(row) for row in districts]
+    positions = np.arange(len(districts))
+    with rc_context({"font.family": _chart_font_family(), "font.size": 8}):
+        figure = Figure(figsize=(10.5, 0.32 * max(len(districts), 4) + 1.6), dpi=130)
+        FigureCanvasAgg(figure)
+        axes = figure.subplots(1, len(shown), sharey=True)
+        for ax, (key, en, ja) in zip(axes, shown):
+            before = [float(r.get(f"{key}_before") or 0.0) for r in districts]
+            after = [float(r.get(f"{key}_after") or 0.0) for r in districts]
+            ax.barh(positions - 0.2, before, height=0.4, color="#9e9ac8", label="before 対策前")
+            ax.barh(positions + 0.2, after, height=0.4, color="#31a354", label="after 対策後")
+            ax.set_title(f"{en} {ja}", fontsize=8.5)
+            ax.invert_yaxis()
+            for side in ("top", "right"):
+                ax.spines[side].set_visible(False)
+        axes[0].set_yticks(positions, names, fontsize=7.5)
+        axes[0].legend(loc="lower right", fontsize=7, frameon=False)
+        figure.suptitle("Districts before and after mitigation  地区別の対策前後", fontsize=10)
+        figure.tight_layout()
+        figure.savefig(path, format="png")
+    return path
+
+
+# --- HTML -----------------------------------------------------------------------------------
+def _html_table(headers: list[str], rows: list[list[str]], css_class: str) -> str:
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>\n" for row in rows)
+    return f'<table class="{css_class}">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody>\n</table>\n'
+
+
+HTML_STYLE = """
+body { font-family: "IPAGothic", "Noto Sans CJK JP", "Hiragino Sans", "Yu Gothic", sans-serif;
+       margin: 2em auto; max-width: 1100px; color: #222; line-height: 1.45; }
+h1 { font-size: 1.6em; margin-bottom: 0.1em; } h1 + p { margin-top: 0; color: #555; }
+h2 { border-bottom: 1px solid #bbb; padding-bottom: 0.2em; margin-top: 2em; }
+table { border-collapse: collapse; margin: 0.8em 0; font-size: 0.85em; }
+th, td { border: 1px solid #aaa; padding: 0.25em 0.5em; }
+td:not(:first-child) { text-align: right; font-variant-numeric: tabular-nums; }
+thead th { background: #eee; }
+img { max-width: 100%; border: 1px solid #ccc; }
+pre { white-space: pre-wrap; font-family: inherit; }
+"""
+
+
+def _feedback_step(feedback: Any, percent: float, message: str) -> None:
+    if feedback is None:
+        return
+    canceled = getattr(feedback, "isCanceled", None) or getattr(feedback, "is_canceled", None)
+    if canceled is not None and canceled():
+        raise Canceled("canceled by the user")
+    progress = getattr(feedback, "setProgress", None) or getattr(feedback, "set_progress", None)
+    if progress is not None:
+        progress(percent)
+    info = getattr(feedback, "pushInfo", None) or getattr(feedback, "info", None)
+    if info is not None:
+        info(message)
+
+
+# --- the entry point ------------------------------------------------------------------------
+def write_report(
+    output_folder: Path, gpkg_path: Path, comparison: list[dict], parameters: dict, feedback: Any
+) -> dict[str, str]:
+    """Write report.pdf (a QGIS print layout), report.html and report_images/ into output_folder.
+
+    Returns {"REPORT_PDF": path, "REPORT_HTML": path}. ``feedback`` may be a
+    QgsProcessingFeedback, a core feedback or None; cancelling raises core.feedback.Canceled.
+    """
+    output_folder = Path(output_folder)
+    output_folder.mkdir(parents=True, exist_ok=True)
+    builder = ReportBuilder(Path(gpkg_path), comparison, parameters)
+    layout = builder.layout
+    title_en = str(parameters.get("title") or "Earthquake scenario: current state and after mitigation")
+    title_ja = str(parameters.get("title_ja") or "地震被害想定：現状と対策後の比較")
+
+    _feedback_step(feedback, 2, tr("Report: charts"))
+    pdf_path = output_folder / "report.pdf"
+    html_path = output_folder / "report.html"
+    with atomic_folder(output_folder / "report_images", overwrite=True) as images:
+        charts_ok = True
+        try:
+            ward_png = ward_chart(builder.ward, images / "chart_ward.png")
+            districts_png = district_chart(builder.districts, images / "chart_districts.png")
+        except ImportError:
+            charts_ok = False
+
+        _feedback_step(feedback, 15, tr("Report: print layout"))
+        # 1. scenario, sources and licence
+        page = builder.add_page(title_en, title_ja)
+        builder.label(page, "Scenario parameters  シナリオの条件", MARGIN, 30, 150, 6, 11, bold=True)
+        parameter_rows = builder.parameter_rows()
+        builder.table(page, ["Parameter", "項目", "Value 値"], [52, 42, 50], parameter_rows, MARGIN, 38, 150)
+        builder.label(page, builder.sources_text(), 182, 30, PAGE_WIDTH - MARGIN - 182, 90, 8)
+        reading = (
+            "Before: the current state. After: with the mitigation targets (seismic retrofit, "
+            "fire-proofing). Change = after - before; change % = change / before.\n"
+            "対策前：現状。対策後：対策目標（耐震化・不燃化）を達成した状態。増減＝対策後－対策前、増減率＝増減÷対策前。"
+        )
+        builder.label(page, reading, 182, 125, PAGE_WIDTH - MARGIN - 182, 40, 8)
+        # 2. ward totals and chart
+        page = builder.add_page("Ward totals", "区全体の被害量")
+        ward_headers = ["Metric 指標", "Before 対策前", "After 対策後", "Change 増減", "Change % 増減率"]
+        builder.table(page, ward_headers, [84, 24, 24, 24, 24], builder.ward_rows(), MARGIN, 32, 60, size=8.5)
+        if charts_ok:
+            builder.picture(page, ward_png, 12, 100, 180, 98)
+        # 3-4. district totals
+        groups = (("collapsed", "burned", "deaths"), ("shelter_demand", "unreachable"))
+        for part, metrics in enumerate(groups, start=1):
+            page = builder.add_page(f"District totals ({part}/2)", f"地区別の被害量（{part}/2）")
+            widths = [44.0] + [(PAGE_WIDTH - 2 * MARGIN - 44.0 - 4 * 2.4 * len(metrics) - 4) / (4 * len(metrics))] * (
+                4 * len(metrics)
+            )
+            builder.table(
+                page, builder.district_headers(metrics), widths, builder.district_rows(metrics), MARGIN, 30, 165, size=7
+            )
+        # 5. district chart
+        page = builder.add_page("Before and after by district", "地区別の対策前後")
+        if charts_ok:
+            builder.picture(page, districts_png, MARGIN, 28, PAGE_WIDTH - 2 * MARGIN, 168)
+        else:
+            builder.label(page, tr("Charts need matplotlib, which is not installed."), MARGIN, 30, 200, 8, 9)
+        # 6-11. maps
+        extent, crs = builder.map_extent()
+        specs = builder.map_specs()
+        map_pages = {}
+        for k, spec in enumerate(specs):
+            _feedback_step(feedback, 25 + 30 * k / len(specs), tr("Report: map {0}").format(spec.title_en))
+            map_pages[spec.key] = builder.map_page(spec, extent, crs)
+
+        _feedback_step(feedback, 60, tr("Report: writing report.pdf"))
+        exporter = QgsLayoutExporter(layout)
+        settings = QgsLayoutExporter.PdfExportSettings()
+        # Text as text, not outlines: the PDF stays searchable and its numbers can be checked.
+        settings.textRenderFormat = QgsRenderContext.TextFormatAlwaysText
+        settings.dpi = 200
+        with atomic_output(pdf_path) as tmp_pdf:
+            result = exporter.exportToPdf(str(tmp_pdf), settings)
+            if result != QgsLayoutExporter.Success:
+                raise OSError(tr("Cannot write {0}: {1}").format(pdf_path, exporter.errorMessage()))
+
+        _feedback_step(feedback, 80, tr("Report: writing report.html"))
+        map_images = {}
+        for spec in specs:
+            image = exporter.renderPageToImage(map_pages[spec.key], QSize(), 96)
+            path = images / f"map_{spec.key}.png"
+            # 256 colours without dithering: a third of the size, maps look the same.
+            image.convertToFormat(QImage.Format_Indexed8, Qt.ThresholdDither | Qt.AvoidDither).save(str(path), "PNG")
+            map_images[spec.key] = path.name
+        document = build_html(
+            builder, title_en, title_ja, parameter_rows, ward_headers, specs, map_images, charts_ok, groups
+        )
+        with atomic_output(html_path) as tmp_html:
+            tmp_html.write_text(document, encoding="utf-8")
+    _feedback_step(feedback, 100, tr("Report written: {0}").format(pdf_path))
+    return {"REPORT_PDF": str(pdf_path), "REPORT_HTML": str(html_path)}
+
+
+def build_html(
+    builder: ReportBuilder,
+    title_en: str,
+    title_ja: str,
+    parameter_rows: list[list[str]],
+    ward_headers: list[str],
+    specs: list[MapSpec],
+    map_images: dict[str, str],
+    charts_ok: bool,
+    groups: Sequence[Sequence[str]],
+) -> str:
+    esc = html.escape
+    parts = [
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n',
+        f"<title>{esc(title_en)}</title>\n<style>{HTML_STYLE}</style>\n</head>\n<body>\n",
+        f'<h1>{esc(title_en)}</h1>\n<p lang="ja">{esc(title_ja)}</p>\n',
+        '<h2>Scenario parameters <span lang="ja">シナリオの条件</span></h2>\n',
+        _html_table(["Parameter", "項目", "Value 値"], parameter_rows, "parameters"),
+        f'<pre class="sources">{esc(builder.sources_text())}</pre>\n',
+        '<h2>Ward totals <span lang="ja">区全体の被害量</span></h2>\n',
+        _html_table(ward_headers, builder.ward_rows(), "ward"),
+    ]
+    if charts_ok:
+        parts.append('<p><img src="report_images/chart_ward.png" alt="Ward totals before and after"></p>\n')
+    parts.append('<h2>District totals <span lang="ja">地区別の被害量</span></h2>\n')
+    for metrics in groups:
+        parts.append(_html_table(builder.district_headers(metrics), builder.district_rows(metrics), "districts"))
+    if charts_ok:
+        parts.append('<p><img src="report_images/chart_districts.png" alt="Districts before and after"></p>\n')
+    parts.append('<h2>Maps <span lang="ja">地図</span></h2>\n')
+    for spec in specs:
+        parts.append(f'<h3>{esc(spec.title_en)} <span lang="ja">{esc(spec.title_ja)}</span></h3>\n')
+        parts.append(f'<p><img src="report_images/{esc(map_images[spec.key])}" alt="{esc(spec.title_en)}"></p>\n')
+    parts.append("</body>\n</html>\n")
+    return "".join(parts)

@@ -1,0 +1,341 @@
+"""The scenario report (processing/report.py) on inputs made by the real algorithms on the sample ward.
+
+The chain (sample_chain.py) runs ground motion, damage, fire, road blockage, routes and Wi-Fi
+coverage for the current state and with the mitigation targets; this test assembles their
+outputs into a GeoPackage as suginami:scenario does (styles stored in it), builds the
+comparison rows from the algorithms' district tables, and checks report.pdf and report.html.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sample_chain import FIREPROOF_TARGET, RETROFIT_TARGET, SCENARIO, sample_chain
+
+from suginami_gis.processing.base import STYLES
+
+METRICS = ("collapsed", "burned", "deaths", "shelter_demand", "unreachable")
+MAP_TITLES = (
+    "Seismic intensity (JMA)",
+    "Collapse probability",
+    "Burn probability",
+    "Blocked streets and evacuation routes",
+    "Shelter Wi-Fi coverage",
+    "Reduction by the mitigation programme",
+)
+PAGE_TITLES = (
+    "Earthquake scenario: current state and after mitigation",
+    "Ward totals",
+    "District totals (1/2)",
+    "District totals (2/2)",
+    "Before and after by district",
+    *MAP_TITLES,
+)
+
+
+DOCS_IMAGES = os.environ.get("SUGINAMI_DOCS_IMAGES")
+DOCS_PAGES = (1, 2, 3, 7, 9, 11)  # parameters, ward totals, district table, collapse, streets, reduction
+
+
+def attributes(path: str) -> list[dict]:
+    from qgis.core import QgsVectorLayer
+
+    layer = QgsVectorLayer(path, "x", "ogr")
+    assert layer.isValid(), path
+    names = layer.fields().names()
+    return [dict(zip(names, f.attributes())) for f in layer.getFeatures()]
+
+
+def copy_into(gpkg: Path, source: str, name: str, style: str) -> None:
+    """Write a result layer into the scenario GeoPackage and store its style there as default."""
+    from qgis.core import QgsCoordinateTransformContext, QgsVectorFileWriter, QgsVectorLayer
+
+    layer = QgsVectorLayer(source, name, "ogr")
+    options = QgsVectorFileWriter.SaveVectorOptions()
+    options.driverName = "GPKG"
+    options.layerName = name
+    if gpkg.exists():
+        options.actionOnExistingFile = QgsVectorFileWriter.CreateOrOverwriteLayer
+    error, message, *_ = QgsVectorFileWriter.writeAsVectorFormatV3(
+        layer, str(gpkg), QgsCoordinateTransformContext(), options
+    )
+    assert error == QgsVectorFileWriter.NoError, message
+    stored = QgsVectorLayer(f"{gpkg}|layername={name}", name, "ogr")
+    _, ok = stored.loadNamedStyle(str(STYLES / f"{style}.qml"))
+    assert ok
+    stored.saveStyleToDatabase(name, "", True, "")
+
+
+def comparison_rows(chain) -> list[dict]:
+    """Per district (sample districts, by name_en) and ward-wide rows, from the algorithms' tables."""
+    from conftest import sample_layer
+
+    names = {f["name_en"]: f["name_ja"] for f in sample_layer("districts").getFeatures()}
+    values: dict[str, dict[str, dict[str, float]]] = {}
+    for state in ("baseline", "mitigated"):
+        damage = {r["district"]: r for r in attributes(chain.runs[f"{state}_damage"].results["OUTPUT_DISTRICTS"])}
+        fire = {r["district"]: r for r in attributes(chain.runs[f"{state}_fire"].results["OUTPUT_DISTRICTS"])}
+        routes = {r["district"]: r for r in attributes(chain.runs[f"{state}_routes"].results["OUTPUT_DISTRICTS"])}
+        for name in names:
+            values.setdefault(name, {})[state] = {
+                "collapsed": damage[name]["collapsed"],
+                "burned": fire[name]["expected_burned"],
+                "deaths": damage[name]["deaths"] + fire[name]["fire_deaths"],
+                "shelter_demand": damage[name]["shelter_need"],
+                "unreachable": routes[name]["isolated_population"],
+            }
+    rows = []
+    for name, states in values.items():
+        row: dict = {"name_en": name, "name_ja": names[name]}
+        for m in METRICS:
+            before, after = states["baseline"][m], states["mitigated"][m]
+            row.update(change_fields(m, before, after))
+        rows.append(row)
+    ward: dict = {"name_en": "Ward total", "name_ja": "区全体", "scope": "ward"}
+    for m in METRICS:
+        ward.update(change_fields(m, sum(r[f"{m}_before"] for r in rows), sum(r[f"{m}_after"] for r in rows)))
+    return [*rows, ward]
+
+
+def change_fields(metric: str, before: float, after: float) -> dict:
+    return {
+        f"{metric}_before": before,
+        f"{metric}_after": after,
+        f"{metric}_change": after - before,
+        f"{metric}_change_pct": 100.0 * (after - before) / before if before else None,
+    }
+
+
+def comparison_layer(gpkg: Path, rows: list[dict]) -> None:
+    """The district polygons with the comparison fields, written into the GeoPackage."""
+    from conftest import sample_layer
+    from qgis.core import QgsFeature, QgsField, QgsVectorLayer
+    from qgis.PyQt.QtCore import QVariant
+
+    districts = sample_layer("districts")
+    layer = QgsVectorLayer("MultiPolygon?crs=EPSG:6677", "comparison", "memory")
+    fields = [QgsField("name_ja", QVariant.String), QgsField("name_en", QVariant.String)]
+    keys = [f"{m}_{s}" for m in METRICS for s in ("before", "after", "change", "change_pct")]
+    fields += [QgsField(k, QVariant.Double) for k in keys]
+    layer.dataProvider().addAttributes(fields)
+    layer.updateFields()
+    by_name = {r["name_en"]: r for r in rows}
+    features = []
+    for district in districts.getFeatures():
+        f = QgsFeature(layer.fields())
+        f.setGeometry(district.geometry())
+        row = by_name[district["name_en"]]
+        f.setAttributes([row["name_ja"], row["name_en"], *(row[k] for k in keys)])
+        features.append(f)
+    layer.dataProvider().addFeatures(features)
+    from qgis.core import QgsCoordinateTransformContext, QgsVectorFileWriter
+
+    options = QgsVectorFileWriter.SaveVectorOptions()
+    options.driverName = "GPKG"
+    options.layerName = "comparison"
+    options.actionOnExistingFile = QgsVectorFileWriter.CreateOrOverwriteLayer
+    error, message, *_ = QgsVectorFileWriter.writeAsVectorFormatV3(
+        layer, str(gpkg), QgsCoordinateTransformContext(), options
+    )
+    assert error == QgsVectorFileWriter.NoError, message
+
+
+@pytest.fixture(scope="module")
+def report(provider, tmp_path_factory):
+    from suginami_gis.processing.report import write_report
+
+    chain = sample_chain()
+    folder = tmp_path_factory.mktemp("report")
+    gpkg = folder / "scenario.gpkg"
+    for state in ("baseline", "mitigated"):
+        copy_into(gpkg, chain.runs[f"{state}_fire"].results["OUTPUT"], f"{state}_buildings", "fire_buildings")
+        copy_into(gpkg, chain.runs[f"{state}_blockage"].results["OUTPUT"], f"{state}_road_blockage", "road_blockage")
+        copy_into(gpkg, chain.runs[f"{state}_routes"].results["OUTPUT_ROUTES"], f"{state}_routes", "evacuation_routes")
+    copy_into(gpkg, chain.runs["wificoverage"].results["OUTPUT_COVERAGE"], "baseline_wifi_coverage", "wifi_coverage")
+    rows = comparison_rows(chain)
+    comparison_layer(gpkg, rows)
+    parameters = {
+        "magnitude": SCENARIO["MAGNITUDE"],
+        "depth": SCENARIO["DEPTH"],
+        "hour": 18,
+        "wind": "8 m/s from NNW (337.5°)",
+        "targets": {"retrofit": RETROFIT_TARGET, "fireproof": FIREPROOF_TARGET},
+        "realizations": 5,
+        "seed": SCENARIO["SEED"],
+        "sources": ["Sample ward generated by suginami_gis.core.sample_ward (synthetic)"],
+        "licence": "GPL-2.0-or-later (software); sample data CC0",
+        "intensity_raster": chain.runs["groundmotion"].results["OUTPUT_INTENSITY"],
+    }
+    result = write_report(folder / "out", gpkg, rows, parameters, None)
+    if DOCS_IMAGES:
+        docs_pictures(result, Path(DOCS_IMAGES))
+    return result, rows, pdf_pages(result["REPORT_PDF"])
+
+
+def docs_pictures(result: dict, folder: Path) -> None:
+    """Small pictures of report pages for docs/user-guide.md (SUGINAMI_DOCS_IMAGES=docs/images)."""
+    from qgis.PyQt.QtCore import Qt
+    from qgis.PyQt.QtGui import QImage
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for page in DOCS_PAGES:
+        stem = folder / f"report_page_{page:02d}"
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-r",
+                "48",
+                "-f",
+                str(page),
+                "-l",
+                str(page),
+                "-singlefile",
+                "-png",
+                result["REPORT_PDF"],
+                str(stem),
+            ],
+            check=True,
+            capture_output=True,
+        )
+        png = stem.with_suffix(".png")
+        image = QImage(str(png)).convertToFormat(QImage.Format_Indexed8, Qt.ThresholdDither | Qt.AvoidDither)
+        image.save(str(png), "PNG")
+
+
+def pdf_pages(path: str) -> list[str]:
+    """The text of each page as poppler's pdftotext lays it out (table rows stay on one line)."""
+    from pypdf import PdfReader
+
+    count = len(PdfReader(path).pages)
+    text = subprocess.run(["pdftotext", "-layout", path, "-"], capture_output=True, text=True, check=True).stdout
+    pages = text.split("\f")[:count]
+    assert len(pages) == count
+    return [re.sub(r" +", " ", page) for page in pages]
+
+
+def numbers_in(text: str) -> list[float]:
+    """Every printed number (1,234.5 and +12.3 style) in reading order."""
+    return [float(m.replace(",", "")) for m in re.findall(r"[+-]?\d[\d,]*\.\d", text)]
+
+
+def expected_numbers(row: dict, metrics) -> list[float]:
+    out = []
+    for m in metrics:
+        for suffix in ("before", "after", "change", "change_pct"):
+            value = row[f"{m}_{suffix}"]
+            if value is not None:
+                out.append(round(value, 1))
+    return out
+
+
+def test_write_report_returns_both_files(report):
+    result = report[0]
+    assert set(result) == {"REPORT_PDF", "REPORT_HTML"}
+    assert Path(result["REPORT_PDF"]).stat().st_size > 10_000
+    assert Path(result["REPORT_HTML"]).read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_pdf_has_the_expected_pages_in_order(report):
+    pages = report[2]
+    assert len(pages) == len(PAGE_TITLES)
+    for k, (text, title) in enumerate(zip(pages, PAGE_TITLES)):
+        assert title in text, (k, title, text[:200])
+        assert f"{k + 1} / {len(PAGE_TITLES)}" in text
+    # Japanese titles come through as text (the font has the glyphs and a Unicode map).
+    assert "区全体の被害量" in pages[1]
+    assert "建物全壊確率" in pages[6]
+    # The parameters and licence are printed.
+    assert "7.3" in pages[0] and "GPL-2.0-or-later" in pages[0] and "Sample ward generated" in pages[0]
+
+
+def test_pdf_numbers_match_the_comparison_rows(report):
+    _, rows, pages = report
+    ward = rows[-1]
+    ward_text = pages[1]
+    for m, label in zip(
+        METRICS, ("Collapsed buildings", "Burned buildings", "Deaths", "Shelter demand", "Unreachable")
+    ):
+        line = next(line for line in ward_text.splitlines() if line.strip().startswith(label))
+        assert numbers_in(line) == pytest.approx(expected_numbers(ward, [m]), abs=0.051), line
+    for page, metrics in ((pages[2], METRICS[:3]), (pages[3], METRICS[3:])):
+        lines = page.splitlines()
+        for row in rows:
+            line = next(line for line in lines if line.strip().startswith(row["name_en"]))
+            assert numbers_in(line) == pytest.approx(expected_numbers(row, metrics), abs=0.051), line
+
+
+class Tables(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tables: list[list[list[str]]] = []
+        self.images: list[str] = []
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr":
+            self.tables[-1].append([])
+        elif tag in ("td", "th"):
+            self._cell = []
+        elif tag == "img":
+            self.images.append(dict(attrs)["src"])
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th"):
+            self.tables[-1][-1].append("".join(self._cell))
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def test_html_holds_the_same_tables_and_its_images(report):
+    result, rows, pages = report
+    html_path = Path(result["REPORT_HTML"])
+    parser = Tables()
+    parser.feed(html_path.read_text(encoding="utf-8"))
+    parameters, ward, district_1, district_2 = parser.tables
+    assert ["Moment magnitude Mw", "モーメントマグニチュード", "7.3"] in parameters
+    ward_numbers = [numbers_in(" ".join(r[1:])) for r in ward[1:]]
+    assert ward_numbers == [pytest.approx(expected_numbers(rows[-1], [m]), abs=0.051) for m in METRICS]
+    for table, metrics in ((district_1, METRICS[:3]), (district_2, METRICS[3:])):
+        assert len(table) == len(rows) + 1
+        for cells, row in zip(table[1:], rows):
+            assert cells[0].startswith(row["name_en"]) and row["name_ja"] in cells[0]
+            assert numbers_in(" ".join(cells[1:])) == pytest.approx(expected_numbers(row, metrics), abs=0.051)
+    # The PDF prints the same cells: every HTML district row's numbers appear on its PDF line.
+    for cells in district_1[1:]:
+        line = next(line for line in pages[2].splitlines() if line.strip().startswith(cells[0]))
+        assert numbers_in(line) == numbers_in(" ".join(cells[1:]))
+    # Two charts and six maps, all beside the HTML file, none blank.
+    assert len(parser.images) == 8
+    for src in parser.images:
+        image_path = html_path.parent / src
+        assert image_path.exists(), src
+        assert colour_count(image_path) >= 4, src
+
+
+def test_mitigation_reduces_collapse_in_the_report_inputs(report):
+    # A property the inputs must have for the report to be meaningful: retrofit to 96 % lowers
+    # the ward's expected collapses (the test would catch a swapped before/after).
+    ward = report[1][-1]
+    assert ward["collapsed_after"] < ward["collapsed_before"]
+    assert ward["collapsed_change_pct"] < 0
+
+
+def colour_count(path: Path) -> int:
+    from qgis.PyQt.QtGui import QImage
+
+    image = QImage(str(path)).convertToFormat(QImage.Format_RGB32)
+    pointer = image.constBits()
+    pointer.setsize(image.sizeInBytes())
+    pixels = np.frombuffer(pointer, dtype=np.uint32)
+    return len(np.unique(pixels))
