@@ -1,0 +1,420 @@
+"""suginami:scenario on the sample ward: equal to the child algorithms run one by one, clean cancel,
+clear errors, a GeoPackage that opens styled and a project with the expected groups."""
+
+from __future__ import annotations
+
+import csv
+import sqlite3
+from pathlib import Path
+
+import pytest
+from conftest import REPO, SAMPLE_AVS30, SAMPLE_GPKG
+
+STYLES = REPO / "suginami_gis" / "resources" / "styles"
+EXTENT = "-18540,-15540,-34430,-31430 [EPSG:6677]"
+EPICENTER = "-17040,-32930 [EPSG:6677]"
+REALIZATIONS = 5
+SEED = 7
+
+
+def sample(name: str) -> str:
+    return f"{SAMPLE_GPKG}|layername={name}"
+
+
+def scenario_parameters(folder: Path, **changes) -> dict:
+    params = {
+        "EPICENTER": EPICENTER,
+        "MAGNITUDE": 7.3,
+        "DEPTH": 25.0,
+        "FAULT_TYPE": 2,
+        "AVS30": str(SAMPLE_AVS30),
+        "EXTENT": EXTENT,
+        "PIXEL_SIZE": 100.0,
+        "BUILDINGS": sample("buildings"),
+        "ROADS": sample("roads"),
+        "SHELTERS": sample("shelters"),
+        "SHELTER_SITES": sample("shelter_sites"),
+        "ACCESS_POINTS": sample("wifi_aps"),
+        "DISTRICTS": sample("districts"),
+        "SCENARIO_HOUR": 18,
+        "WIND_SPEED": 8.0,
+        "WIND_DIRECTION": 337.5,
+        "RETROFIT_TARGET_RATE": 0.96,
+        "FIREPROOF_TARGET_RATE": 0.70,
+        "REALIZATIONS": REALIZATIONS,
+        "SEED": SEED,
+        "WIFI_PIXEL_SIZE": 10.0,
+        "OUTPUT_FOLDER": str(folder),
+    }
+    params.update(changes)
+    return params
+
+
+def _vector(uri: str):
+    from qgis.core import QgsVectorLayer
+
+    layer = QgsVectorLayer(uri, "layer", "ogr")
+    assert layer.isValid(), uri
+    return layer
+
+
+def _column(uri: str, field: str, key: str) -> dict:
+    return {f[key]: f[field] for f in _vector(uri).getFeatures()}
+
+
+@pytest.fixture(scope="module")
+def scenario(provider, tmp_path_factory):
+    import processing
+    from qgis.core import QgsProcessingContext, QgsProcessingFeedback, QgsProject
+
+    folder = tmp_path_factory.mktemp("scenario") / "ward"
+    context = QgsProcessingContext()
+    context.setProject(QgsProject.instance())
+    result = processing.run(
+        "suginami:scenario", scenario_parameters(folder), context=context, feedback=QgsProcessingFeedback()
+    )
+    return folder, result
+
+
+@pytest.fixture(scope="module")
+def one_by_one(provider, tmp_path_factory):
+    """The same chain, each algorithm run by hand with the same inputs and seed (written independently)."""
+    import processing
+    from qgis.core import QgsProcessingContext, QgsProcessingFeedback, QgsProject
+
+    tmp = tmp_path_factory.mktemp("one_by_one")
+
+    def run(name, params):
+        context = QgsProcessingContext()
+        context.setProject(QgsProject.instance())
+        return processing.run(f"suginami:{name}", params, context=context, feedback=QgsProcessingFeedback())
+
+    gm = run(
+        "groundmotion",
+        {
+            "EPICENTER": EPICENTER,
+            "MAGNITUDE": 7.3,
+            "DEPTH": 25.0,
+            "FAULT_TYPE": 2,
+            "AVS30": str(SAMPLE_AVS30),
+            "EXTENT": EXTENT,
+            "PIXEL_SIZE": 100.0,
+            "TARGET_CRS": "EPSG:6677",
+            "REALIZATIONS": REALIZATIONS,
+            "SEED": SEED,
+            "OUTPUT_PGV": str(tmp / "pgv.tif"),
+            "OUTPUT_INTENSITY": str(tmp / "intensity.tif"),
+        },
+    )
+    out = {}
+    for run_name, retrofit, fireproof in (("baseline", None, None), ("mitigated", 0.96, 0.70)):
+        damage_params = {
+            "BUILDINGS": sample("buildings"),
+            "STRUCTURE_FIELD": "structure",
+            "YEAR_FIELD": "year_built",
+            "OCCUPANTS_FIELD": "occupants",
+            "GROUND_MOTION": gm["OUTPUT_INTENSITY"],
+            "REALIZATIONS": REALIZATIONS,
+            "SEED": SEED,
+            "SCENARIO_HOUR": 18,
+            "DISTRICTS": sample("districts"),
+            "DISTRICT_NAME_FIELD": "name_ja",
+            "OUTPUT": str(tmp / f"{run_name}_damage.gpkg"),
+            "OUTPUT_DISTRICTS": str(tmp / f"{run_name}_damage_districts.gpkg"),
+            "OUTPUT_SUMMARY": str(tmp / f"{run_name}_damage_summary.gpkg"),
+        }
+        if retrofit is not None:
+            damage_params["RETROFIT_TARGET_RATE"] = retrofit
+        damage = run("buildingdamage", damage_params)
+        fire_params = {
+            "BUILDINGS": damage["OUTPUT"],
+            "FLOORS_FIELD": "floors",
+            "SCENARIO_HOUR": 18,
+            "WIND_SPEED": 8.0,
+            "WIND_DIRECTION": 337.5,
+            "REALIZATIONS": REALIZATIONS,
+            "SEED": SEED,
+            "DISTRICTS": sample("districts"),
+            "DISTRICT_NAME_FIELD": "name_ja",
+            "OUTPUT": str(tmp / f"{run_name}_fire.gpkg"),
+            "OUTPUT_BURN_PROBABILITY": str(tmp / f"{run_name}_burn.tif"),
+            "OUTPUT_DISTRICTS": str(tmp / f"{run_name}_fire_districts.gpkg"),
+            "OUTPUT_SUMMARY": str(tmp / f"{run_name}_fire_summary.gpkg"),
+        }
+        if fireproof is not None:
+            fire_params["FIREPROOF_TARGET_RATE"] = fireproof
+        fire = run("firespread", fire_params)
+        blockage = run(
+            "roadblockage",
+            {
+                "ROADS": sample("roads"),
+                "WIDTH_FIELD": "width_m",
+                "HIGHWAY_FIELD": "highway",
+                "BUILDINGS": fire["OUTPUT"],
+                "P_BURN_FIELD": "p_burn",
+                "OUTPUT": str(tmp / f"{run_name}_blockage.gpkg"),
+            },
+        )
+        evacuation = run(
+            "evacuationroutes",
+            {
+                "ROADS": blockage["OUTPUT"],
+                "ORIGINS": fire["OUTPUT"],
+                "ORIGIN_ID_FIELD": "building_id",
+                "POPULATION_FIELD": "occupants",
+                "DISTRICTS": sample("districts"),
+                "DISTRICT_NAME_FIELD": "name_ja",
+                "SHELTERS": sample("shelters"),
+                "SHELTER_ID_FIELD": "shelter_id",
+                "SHELTER_NAME_FIELD": "name_ja",
+                "CAPACITY_FIELD": "capacity",
+                "COST": 2,
+                "MAX_MINUTES": 15,
+                "REALIZATIONS": REALIZATIONS,
+                "SEED": SEED,
+                "OUTPUT_ROUTES": str(tmp / f"{run_name}_routes.gpkg"),
+                "OUTPUT_ASSIGNMENT": str(tmp / f"{run_name}_assignment.gpkg"),
+                "OUTPUT_SHELTERS": str(tmp / f"{run_name}_shelters.gpkg"),
+            },
+        )
+        out[run_name] = {"damage": damage, "fire": fire, "blockage": blockage, "evacuation": evacuation}
+    return out
+
+
+def test_algorithm_is_registered_with_help(provider):
+    alg = provider.algorithm("scenario")
+    assert alg is not None
+    assert "OUTPUT_FOLDER" in alg.shortHelpString()
+    keys = {p.name() for p in alg.parameterDefinitions()}
+    assert {
+        "EPICENTER",
+        "MAGNITUDE",
+        "BUILDINGS",
+        "ROADS",
+        "OSM_FILE",
+        "SHELTERS",
+        "SHELTER_SITES",
+        "ACCESS_POINTS",
+        "DISTRICTS",
+        "AVS30",
+        "SEASON",
+        "SCENARIO_HOUR",
+        "WIND_SPEED",
+        "WIND_DIRECTION",
+        "RETROFIT_TARGET_RATE",
+        "FIREPROOF_TARGET_RATE",
+        "REALIZATIONS",
+        "SEED",
+        "OUTPUT_FOLDER",
+    } <= keys
+
+
+def test_numbers_equal_the_child_algorithms_run_one_by_one(scenario, one_by_one):
+    folder, result = scenario
+    gpkg = folder / "scenario.gpkg"
+    for run_name in ("baseline", "mitigated"):
+        ours = one_by_one[run_name]
+        prefix = run_name.upper()
+        assert result[f"{prefix}_COLLAPSED"] == pytest.approx(ours["damage"]["COLLAPSED"], rel=1e-12)
+        assert result[f"{prefix}_SHELTER_DEMAND"] == pytest.approx(ours["damage"]["SHELTER_NEED"], rel=1e-12)
+        assert result[f"{prefix}_BURNED"] == pytest.approx(ours["fire"]["EXPECTED_BURNED"], rel=1e-12)
+        assert result[f"{prefix}_DEATHS"] == pytest.approx(
+            ours["damage"]["DEATHS"] + ours["fire"]["FIRE_DEATHS"], rel=1e-12
+        )
+        # Per building and per street segment, not only the totals.
+        p_burn = _column(f"{gpkg}|layername={run_name}_buildings", "p_burn", "building_id")
+        assert p_burn == _column(ours["fire"]["OUTPUT"], "p_burn", "building_id")
+        p_collapse = _column(f"{gpkg}|layername={run_name}_buildings", "p_collapse", "building_id")
+        assert p_collapse == _column(ours["fire"]["OUTPUT"], "p_collapse", "building_id")
+        p_block = _column(f"{gpkg}|layername={run_name}_road_blockage", "p_block", "segment_id")
+        assert p_block == _column(ours["blockage"]["OUTPUT"], "p_block", "segment_id")
+        reach = _vector(ours["evacuation"]["OUTPUT_ASSIGNMENT"])
+        p_reach = _column(f"{gpkg}|layername={run_name}_evacuation_origins", "p_reach", "origin_id")
+        assert p_reach == {f["origin_id"]: f["p_reach"] for f in reach.getFeatures()}
+        unreachable = sum(f["population"] * (1.0 - f["p_reach"]) for f in reach.getFeatures())
+        assert result[f"{prefix}_UNREACHABLE"] == pytest.approx(unreachable, rel=1e-9)
+    # The programme must help: fewer collapses with more buildings to the 1981 standard.
+    assert result["MITIGATED_COLLAPSED"] < result["BASELINE_COLLAPSED"]
+    assert result["CHANGE_PCT_COLLAPSED"] == pytest.approx(
+        100 * (result["MITIGATED_COLLAPSED"] / result["BASELINE_COLLAPSED"] - 1), rel=1e-9
+    )
+
+
+def test_comparison_table_and_csv(scenario, one_by_one):
+    folder, result = scenario
+    with (folder / "comparison.csv").open(encoding="utf-8-sig") as handle:
+        rows = list(csv.DictReader(handle))
+    ward = rows[-1]
+    assert ward["district"] == "(ward)"
+    assert float(ward["collapsed_before"]) == pytest.approx(result["BASELINE_COLLAPSED"], abs=1e-4)
+    assert float(ward["unreachable_after"]) == pytest.approx(result["MITIGATED_UNREACHABLE"], abs=1e-4)
+    districts = {f["district"]: f for f in _vector(one_by_one["baseline"]["damage"]["OUTPUT_DISTRICTS"]).getFeatures()}
+    fire = {f["district"]: f for f in _vector(one_by_one["mitigated"]["fire"]["OUTPUT_DISTRICTS"]).getFeatures()}
+    layer = _vector(f"{folder / 'scenario.gpkg'}|layername=comparison")
+    assert layer.featureCount() == len(districts) == len(rows) - 1
+    for feature in layer.getFeatures():
+        name = feature["district"]
+        assert feature["collapsed_before"] == pytest.approx(districts[name]["collapsed"], rel=1e-12)
+        assert feature["burned_after"] == pytest.approx(fire[name]["expected_burned"], rel=1e-12)
+        change = feature["shelter_demand_after"] - feature["shelter_demand_before"]
+        assert feature["shelter_demand_change"] == pytest.approx(change, abs=1e-9)
+        if feature["collapsed_before"] > 0:
+            assert feature["collapsed_change_pct"] == pytest.approx(
+                100 * feature["collapsed_change"] / feature["collapsed_before"], rel=1e-9
+            )
+        assert not feature.geometry().isEmpty()
+    # District sums never exceed the ward totals (buildings outside every district count only in the ward).
+    assert sum(float(r["collapsed_before"]) for r in rows[:-1]) <= float(ward["collapsed_before"]) + 1e-6
+
+
+def test_geopackage_opens_styled(scenario):
+    from qgis.core import QgsVectorLayer
+
+    folder, _ = scenario
+    gpkg = folder / "scenario.gpkg"
+    with sqlite3.connect(gpkg) as db:
+        styled = {row[0] for row in db.execute("SELECT f_table_name FROM layer_styles WHERE useAsDefault")}
+    for run_name in ("baseline", "mitigated"):
+        assert {f"{run_name}_buildings", f"{run_name}_road_blockage", f"{run_name}_routes"} <= styled
+    assert {"comparison", "wifi_coverage"} <= styled
+    for name, qml in (
+        ("baseline_buildings", "building_damage"),
+        ("mitigated_road_blockage", "road_blockage"),
+        ("comparison", "comparison"),
+    ):
+        layer = QgsVectorLayer(f"{gpkg}|layername={name}", name, "ogr")
+        reference = QgsVectorLayer(f"{gpkg}|layername={name}", name, "ogr")
+        reference.loadNamedStyle(str(STYLES / f"{qml}.qml"))
+        assert layer.renderer().type() == reference.renderer().type() == "graduatedSymbol"
+        assert layer.renderer().classAttribute() == reference.renderer().classAttribute()
+        assert [r.upperValue() for r in layer.renderer().ranges()] == [
+            r.upperValue() for r in reference.renderer().ranges()
+        ]
+
+
+def test_project_opens_with_the_expected_groups(scenario):
+    from qgis.core import QgsProject
+
+    folder, result = scenario
+    assert Path(result["PROJECT"]) == folder / "scenario.qgz"
+    project = QgsProject()
+    assert project.read(str(folder / "scenario.qgz"))
+    groups = [node.name() for node in project.layerTreeRoot().children()]
+    assert groups == ["Comparison", "Mitigated", "Baseline", "Inputs"]
+    layers = list(project.mapLayers().values())
+    assert len(layers) > 25 and all(layer.isValid() for layer in layers)
+    baseline = project.layerTreeRoot().findGroup("Baseline")
+    sources = [node.layer().source() for node in baseline.findLayers()]
+    assert any("layername=baseline_buildings" in s for s in sources)
+    assert any(s.endswith("baseline_burn_probability.tif") for s in sources)
+    inputs = [node.layer().source() for node in project.layerTreeRoot().findGroup("Inputs").findLayers()]
+    assert any(s.endswith("intensity.tif") for s in inputs) and any(s.endswith("wifi_rssi.tif") for s in inputs)
+    project.clear()
+
+
+def test_public_exports_and_report_hook(scenario):
+    folder, result = scenario
+    for run_name in ("baseline", "mitigated"):
+        index = Path(result[f"INDEX_HTML_{run_name.upper()}"])
+        assert index == folder / f"public_{run_name}" / "index.html" and index.exists()
+    assert not (folder / "_work").exists()
+    report = REPO / "suginami_gis" / "processing" / "report.py"
+    if report.exists():
+        assert Path(result["REPORT_PDF"]).exists()
+    else:
+        assert result["REPORT_PDF"] is None
+    steps = [key.split(" ", 1)[1] for key in sorted(result["STEP_SECONDS"])]
+    assert steps[:3] == ["groundmotion", "wificoverage", "baseline:buildingdamage"]
+    assert steps[-3:] == ["mitigated:publicexport", "package", "report"]
+
+
+def test_cancel_leaves_no_folder(provider, tmp_path):
+    import processing
+    from qgis.core import QgsProcessingContext, QgsProcessingException, QgsProcessingFeedback, QgsProject
+
+    class CancelAtStep(QgsProcessingFeedback):
+        """Cancels when the third step (the first building damage) begins."""
+
+        def pushInfo(self, info):
+            super().pushInfo(info)
+            if "buildingdamage" in info:
+                self.cancel()
+
+    folder = tmp_path / "ward"
+    context = QgsProcessingContext()
+    context.setProject(QgsProject.instance())
+    with pytest.raises(QgsProcessingException, match="Cancel"):
+        processing.run("suginami:scenario", scenario_parameters(folder), context=context, feedback=CancelAtStep())
+    assert not folder.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"STRUCTURE_FIELD": "no_such_field"}, "STRUCTURE_FIELD"),
+        ({"ROADS": None}, "ROADS"),
+        ({"OSM_FILE": "/nonexistent/streets.osm"}, "not both"),
+        ({"SCENARIO_HOUR": 7}, "SCENARIO_HOUR"),
+        ({"EPICENTER": None}, "EPICENTER"),
+        ({"DISTRICT_NAME_FIELD": "nope"}, "DISTRICT_NAME_FIELD"),
+    ],
+)
+def test_bad_inputs_give_clear_errors(provider, tmp_path, change, message):
+    import processing
+    from qgis.core import QgsProcessingContext, QgsProcessingException, QgsProcessingFeedback, QgsProject
+
+    params = scenario_parameters(tmp_path / "ward", **change)
+    params = {k: v for k, v in params.items() if v is not None}
+    context = QgsProcessingContext()
+    context.setProject(QgsProject.instance())
+    with pytest.raises(QgsProcessingException, match=message):
+        processing.run("suginami:scenario", params, context=context, feedback=QgsProcessingFeedback())
+    assert not (tmp_path / "ward").exists()
+
+
+def test_geographic_buildings_and_existing_folders_are_refused(provider, tmp_path):
+    import processing
+    from qgis.core import (
+        QgsFeature,
+        QgsGeometry,
+        QgsProcessingContext,
+        QgsProcessingException,
+        QgsProcessingFeedback,
+        QgsProject,
+        QgsVectorLayer,
+    )
+
+    def run(params):
+        context = QgsProcessingContext()
+        context.setProject(QgsProject.instance())
+        return processing.run("suginami:scenario", params, context=context, feedback=QgsProcessingFeedback())
+
+    degrees = QgsVectorLayer("Polygon?crs=EPSG:4326&field=structure:string&field=year_built:integer", "b", "memory")
+    feature = QgsFeature(degrees.fields())
+    feature.setGeometry(QgsGeometry.fromWkt("POLYGON((139.64 35.70, 139.641 35.70, 139.641 35.701, 139.64 35.70))"))
+    feature.setAttributes(["wood", 1970])
+    degrees.dataProvider().addFeatures([feature])
+    with pytest.raises(QgsProcessingException, match="EPSG:6677"):
+        run(scenario_parameters(tmp_path / "a", BUILDINGS=degrees))
+
+    other = tmp_path / "notes"
+    other.mkdir()
+    (other / "keep.txt").write_text("not a scenario", encoding="utf-8")
+    with pytest.raises(QgsProcessingException, match="OVERWRITE"):
+        run(scenario_parameters(other))
+    with pytest.raises(QgsProcessingException, match="never replaced"):
+        run(scenario_parameters(other, OVERWRITE=True))
+    assert (other / "keep.txt").read_text(encoding="utf-8") == "not a scenario"
+
+
+def test_the_same_field_may_serve_twice(provider):
+    """A shelter layer whose name field is also its id field (as with the real relief centres)."""
+    from qgis.core import QgsProcessingContext, QgsProcessingFeatureSource, QgsVectorLayer
+
+    from suginami_gis.processing.conversions import read_vector
+
+    layer = QgsVectorLayer(sample("shelters"), "shelters", "ogr")
+    context = QgsProcessingContext()
+    data = read_vector(QgsProcessingFeatureSource(layer, context), context, None, ["name_ja", "name_ja"])
+    assert len(data.column("name_ja", str)) == len(data) == layer.featureCount()
