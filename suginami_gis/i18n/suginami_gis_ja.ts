@@ -9,7 +9,7 @@
       <translation>杉並区 防災計画(&amp;S)</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="532" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="501" />
       <source>(outside districts)</source>
       <translation>（地区外）</translation>
     </message>
@@ -19,22 +19,22 @@
       <translation>AREA_FIELD：点には面積がありません。建築面積のフィールドを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="210" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="212" />
       <source>AVS30 is in {0}: resampled to {1} (bilinear).</source>
       <translation>AVS30 は {0} のため、{1} に再投影しました（双一次補間）。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="96" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="97" />
       <source>AVS30 raster (m/s)</source>
       <translation>AVS30 ラスタ（m/s）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="100" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="101" />
       <source>AVS30 where the raster has no value or is absent (m/s)</source>
       <translation>ラスタに値がない場合・ラスタがない場合の AVS30（m/s）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="275" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="276" />
       <source>Access point height field (m above ground)</source>
       <translation>アクセスポイントの高さのフィールド（地上高、m）</translation>
     </message>
@@ -49,7 +49,7 @@
       <translation>接続先アクセスポイントの ID のバンドを追加する</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="250" />
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="288" />
       <source>At-least-half-collapse probability field</source>
       <translation>全半壊確率のフィールド</translation>
     </message>
@@ -59,7 +59,7 @@
       <translation>出典表示（地図に表示）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/shelteraccess.py" line="142" />
+      <location filename="suginami_gis/processing/algorithms/shelteraccess.py" line="111" />
       <source>BANDS: '{0}' is not a list of minutes; write e.g. 5, 10, 15.</source>
       <translation>BANDS：'{0}' は分の一覧として読めません。5, 10, 15 のように入力してください。</translation>
     </message>
@@ -79,17 +79,17 @@
       <translation>BUILDINGS：レイヤに地物がありません。建物形状のあるレイヤを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="166" />
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="139" />
       <source>Balanced (length + risk)</source>
       <translation>バランス（距離＋危険度）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="174" />
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="147" />
       <source>Balanced cost: metres of detour worth one unit of -ln(1 - p)</source>
       <translation>バランス型コスト：-ln(1 - p) の 1 単位に相当する迂回距離（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1105" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1111" />
       <source>Baseline</source>
       <translation>現状</translation>
     </message>
@@ -104,12 +104,12 @@
       <translation>最良局の受信電力（dBm）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="76" />
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="77" />
       <source>Blockage probability field (default p_block, from Road blockage)</source>
       <translation>閉塞確率のフィールド（既定は道路閉塞の出力の p_block）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="230" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="199" />
       <source>Blockage realizations for reachability (0 = none)</source>
       <translation>到達可能性を求める閉塞の試行回数（0 = 計算しない）</translation>
     </message>
@@ -129,12 +129,12 @@
       <translation>建物高さのフィールド（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="219" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="220" />
       <source>Building height field (m; Wi-Fi obstacles)</source>
       <translation>建物高さのフィールド（m、Wi-Fi の遮蔽物）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="208" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="209" />
       <source>Building id field</source>
       <translation>建物 ID のフィールド</translation>
     </message>
@@ -144,7 +144,7 @@
       <translation>建物用途のフィールド（任意、出火率表に使用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="204" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="205" />
       <source>Buildings (footprint polygons)</source>
       <translation>建物（建物形状のポリゴン）</translation>
     </message>
@@ -164,7 +164,7 @@
       <translation>建物（ポリゴンまたは点）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="270" />
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="308" />
       <source>Buildings count as 'along' a street up to this far behind its edge (m)</source>
       <translation>道路端からこの距離（m）までの建物を沿道建物とみなす</translation>
     </message>
@@ -179,7 +179,7 @@
       <translation>焼失確率付きの建物</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="244" />
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="282" />
       <source>Buildings with damage probabilities (output of Earthquake building damage; footprints)</source>
       <translation>被害確率付きの建物（地震による建物被害の出力、建物形状）</translation>
     </message>
@@ -189,17 +189,17 @@
       <translation>属性を補完した建物</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="74" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="75" />
       <source>Buildings: collapse and burn probability</source>
       <translation>建物：全壊確率と焼失確率</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1109" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1115" />
       <source>Burn probability</source>
       <translation>焼失確率</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="251" />
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="289" />
       <source>Burn probability field (optional; from Fire following earthquake)</source>
       <translation>焼失確率のフィールド（任意、地震火災の出力）</translation>
     </message>
@@ -209,12 +209,12 @@
       <translation>焼失確率ラスタ</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="67" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="68" />
       <source>Burned buildings</source>
       <translation>焼失棟数</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="292" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="261" />
       <source>CAPACITY_FIELD: some shelters have no capacity; fill the field.</source>
       <translation>CAPACITY_FIELD：収容人数が空の避難所があります。値を入力してください。</translation>
     </message>
@@ -244,7 +244,7 @@
       <translation>レイヤ {0} を開けません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="209" />
+      <location filename="suginami_gis/processing/report.py" line="212" />
       <source>Cannot open the scenario GeoPackage {0}.</source>
       <translation>シナリオの GeoPackage {0} を開けません。</translation>
     </message>
@@ -259,27 +259,26 @@
       <translation>{0} を書き込めません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1044" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1050" />
       <source>Cannot write {0}: {1}</source>
       <translation>{0} を書き込めません：{1}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="155" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="154" />
       <source>Capacity field (optional; people): assign within capacity</source>
       <translation>収容人数のフィールド（任意、人）：収容人数の範囲内で割り当てる</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="207" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="176" />
       <source>Capacity: candidate shelters per origin (cheapest first)</source>
       <translation>収容人数を考慮する場合の出発地ごとの候補避難所数（コストの小さい順）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="236" />
       <source>Change in collapsed buildings (%)</source>
-      <translation>全壊棟数の変化（%）</translation>
+      <translation type="vanished">全壊棟数の変化（%）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="774" />
+      <location filename="suginami_gis/processing/report.py" line="786" />
       <source>Charts need matplotlib, which is not installed.</source>
       <translation>グラフには matplotlib が必要ですが、インストールされていません。</translation>
     </message>
@@ -289,7 +288,7 @@
       <translation>アクセスポイント 1 台あたりの接続上限</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="261" />
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="299" />
       <source>Closures (optional polygons: streets crossing them are closed)</source>
       <translation>通行止め区域（任意のポリゴン。横切る道路を通行止めにする）</translation>
     </message>
@@ -304,17 +303,17 @@
       <translation>全壊確率のフィールド</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="66" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="67" />
       <source>Collapsed buildings</source>
       <translation>全壊棟数</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1102" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1108" />
       <source>Comparison</source>
       <translation>比較</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="97" />
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="98" />
       <source>Connect lines that cross without a shared vertex (not for bridges)</source>
       <translation>共有頂点なしで交差する線を接続する（橋梁には使わない）</translation>
     </message>
@@ -324,7 +323,7 @@
       <translation>建築年のフィールド</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="151" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="152" />
       <source>Correlation range of the scatter (km; 0 = uncorrelated)</source>
       <translation>ばらつきの相関距離（km、0 = 相関なし）</translation>
     </message>
@@ -344,12 +343,12 @@
       <translation>受信エリアの敷地面積</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="85" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="86" />
       <source>Crustal</source>
       <translation>地殻内地震</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="68" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="69" />
       <source>Deaths (collapse + fire)</source>
       <translation>死者数（倒壊＋火災）</translation>
     </message>
@@ -364,7 +363,7 @@
       <translation>5 時の木造全壊 1 棟あたりの死者数</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="75" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="76" />
       <source>Depth of the hypocentre or of the fault's top edge (km)</source>
       <translation>震源の深さ、または断層上端の深さ（km）</translation>
     </message>
@@ -379,17 +378,17 @@
       <translation>説明（日本語）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="75" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="76" />
       <source>District damage</source>
       <translation>地区別の建物被害</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="126" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="125" />
       <source>District field of the origins (optional)</source>
       <translation>出発地の地区フィールド（任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="76" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="77" />
       <source>District fire</source>
       <translation>地区別の火災被害</translation>
     </message>
@@ -404,12 +403,12 @@
       <translation>地区名のフィールド</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="81" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="82" />
       <source>District reachability</source>
       <translation>地区別の到達可能性</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="256" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="225" />
       <source>District reachability (with realizations)</source>
       <translation>地区別の到達可能性（試行あり）</translation>
     </message>
@@ -419,7 +418,7 @@
       <translation>地区別集計</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1119" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1125" />
       <source>Districts</source>
       <translation>地区</translation>
     </message>
@@ -429,7 +428,7 @@
       <translation>地区（任意のポリゴン）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="286" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="287" />
       <source>Districts (polygons)</source>
       <translation>地区（ポリゴン）</translation>
     </message>
@@ -439,7 +438,7 @@
       <translation>延焼の継続時間（時間、シミュレーション）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="271" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="272" />
       <source>EIRP field (dBm)</source>
       <translation>EIRP のフィールド（dBm）</translation>
     </message>
@@ -454,12 +453,12 @@
       <translation>フィールドが空の場合の EIRP（dBm）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="202" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="204" />
       <source>EPICENTER: give an epicentre point or a FAULT trace.</source>
       <translation>EPICENTER：震央の点か断層トレース（FAULT）を指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="176" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="178" />
       <source>EXTENT: the extent is empty; draw or choose a non-empty extent.</source>
       <translation>EXTENT：範囲が空です。空でない範囲を描くか選んでください。</translation>
     </message>
@@ -474,7 +473,7 @@
       <translation>地震による建物被害（全壊・人的被害・地区別集計）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1084" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1090" />
       <source>Earthquake scenario: current state and mitigation</source>
       <translation>地震被害想定：現状と対策後</translation>
     </message>
@@ -484,37 +483,37 @@
       <translation>英語</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="59" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="60" />
       <source>Epicentre (point source; any CRS)</source>
       <translation>震央（点震源、任意の座標系）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="72" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="71" />
       <source>Evacuation</source>
       <translation>避難</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="79" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="80" />
       <source>Evacuation origins</source>
       <translation>避難の出発地</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="344" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="345" />
       <source>Evacuation route cost</source>
       <translation>避難経路のコスト</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="244" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="213" />
       <source>Evacuation routes</source>
       <translation>避難経路</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="71" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="70" />
       <source>Evacuation routes to shelters (one pass, capacity, reachability)</source>
       <translation>避難所への避難経路（一括計算・収容人数・到達可能性）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="352" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="353" />
       <source>Evacuation time limit (minutes)</source>
       <translation>避難の制限時間（分）</translation>
     </message>
@@ -529,7 +528,7 @@
       <translation>既設のアクセスポイント（任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="263" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="264" />
       <source>Expected evacuees field</source>
       <translation>想定避難者数のフィールド</translation>
     </message>
@@ -539,7 +538,7 @@
       <translation>エクスポートの設定（JSON/YAML、空欄 = 組み込みの設定）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="124" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="125" />
       <source>Extent</source>
       <translation>範囲</translation>
     </message>
@@ -549,17 +548,17 @@
       <translation>範囲（空欄 = アクセスポイントと敷地＋100 m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="195" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="197" />
       <source>FAULT: the layer has no line geometry; give a fault trace or leave it empty.</source>
       <translation>FAULT：レイヤに線がありません。断層トレースを指定するか空欄にしてください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="91" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="92" />
       <source>Fault surface trace (optional; replaces the epicentre)</source>
       <translation>断層の地表トレース（任意、震央の代わりに使用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="85" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="86" />
       <source>Fault type</source>
       <translation>地震のタイプ</translation>
     </message>
@@ -589,7 +588,7 @@
       <translation>階高（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="218" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="219" />
       <source>Floors field (for the burned floor area)</source>
       <translation>階数のフィールド（焼失床面積に使用）</translation>
     </message>
@@ -624,7 +623,7 @@
       <translation>自由空間＋建物 1 棟ごとの損失</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="282" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="283" />
       <source>Frequency field (MHz)</source>
       <translation>周波数のフィールド（MHz）</translation>
     </message>
@@ -639,12 +638,12 @@
       <translation>フィールドが空の場合の周波数（MHz）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="120" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="121" />
       <source>Fujimoto &amp; Midorikawa (2005)</source>
       <translation>藤本・翠川（2005）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="112" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="113" />
       <source>Fujimoto &amp; Midorikawa (2006), as J-SHIS</source>
       <translation>藤本・翠川（2006）、J-SHIS と同じ</translation>
     </message>
@@ -654,7 +653,7 @@
       <translation>GROUND_MOTION：地震動のラスタを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="226" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="228" />
       <source>Grid: {0} x {1} pixels of {2} m in {3}</source>
       <translation>グリッド：{0} × {1} ピクセル（{2} m、{3}）</translation>
     </message>
@@ -664,7 +663,7 @@
       <translation>地震動ラスタ（バンドごとに 1 試行）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="197" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="198" />
       <source>Ground-motion extent (empty = the buildings plus 500 m)</source>
       <translation>地震動の計算範囲（空欄 = 建物の範囲＋500 m）</translation>
     </message>
@@ -674,7 +673,7 @@
       <translation>ラスタの地震動指標</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="200" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="201" />
       <source>Ground-motion pixel size (m)</source>
       <translation>地震動のピクセルサイズ（m）</translation>
     </message>
@@ -749,17 +748,17 @@
       <translation>初期消火率（東京都 2022：0.366）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1112" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1118" />
       <source>Inputs</source>
       <translation>入力データ</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="85" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="86" />
       <source>Interplate</source>
       <translation>プレート境界地震</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="85" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="86" />
       <source>Intraslab</source>
       <translation>スラブ内地震</translation>
     </message>
@@ -769,7 +768,7 @@
       <translation>計測震度</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1113" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1119" />
       <source>JMA intensity (median and realizations)</source>
       <translation>計測震度（中央値と各試行）</translation>
     </message>
@@ -779,9 +778,8 @@
       <translation>計測震度のフィールド（出火率表とともに使用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="254" />
       <source>JMA seismic intensity</source>
-      <translation>計測震度</translation>
+      <translation type="vanished">計測震度</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/algorithms/publicexport.py" line="161" />
@@ -834,17 +832,17 @@
       <translation>言語</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="219" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="188" />
       <source>Largest distance from an origin or shelter to a street (m; 0 = any)</source>
       <translation>出発地・避難所から道路までの最大距離（m、0 = 制限なし）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="333" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="302" />
       <source>Largest distance from an origin to its street: {0:.0f} m (origin {1}); walking times start at the street (field snap_m). Set MAX_SNAP_DISTANCE to leave far origins unplaced.</source>
       <translation>出発地から道路までの最大距離：{0:.0f} m（出発地 {1}）。徒歩時間は道路上から数えます（フィールド snap_m）。遠い出発地を割り当てない場合は MAX_SNAP_DISTANCE を指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/shelteraccess.py" line="113" />
+      <location filename="suginami_gis/processing/algorithms/shelteraccess.py" line="82" />
       <source>Largest distance of a place from its street (m)</source>
       <translation>道路からの最大距離（m）</translation>
     </message>
@@ -864,7 +862,7 @@
       <translation>地物数がこれを超えるレイヤはベクタタイルとしてウェブ地図に載せる</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="374" />
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="412" />
       <source>Length-weighted mean blockage probability {0:.1%}; {1} segments closed.</source>
       <translation>延長で重み付けした平均閉塞確率 {0:.1%}、通行止め {1} 区間。</translation>
     </message>
@@ -894,7 +892,7 @@
       <translation>新設アクセスポイントの最大数</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="245" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="249" />
       <source>Median JMA intensity {0:.2f}-{1:.2f}; {2:.0%} of the extent at 6- or more.</source>
       <translation>計測震度の中央値 {0:.2f}〜{1:.2f}、範囲の {2:.0%} が震度6弱以上。</translation>
     </message>
@@ -904,12 +902,12 @@
       <translation>計算手法</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="112" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="113" />
       <source>Midorikawa et al. (1994)</source>
       <translation>翠川ほか（1994）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="120" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="121" />
       <source>Midorikawa et al. (1999)</source>
       <translation>翠川ほか（1999）</translation>
     </message>
@@ -919,22 +917,22 @@
       <translation>QGIS の Python に必要なパッケージがありません：{0}。python3 -m pip install --user {1} でインストールし（またはシステムのパッケージから導入し）、QGIS を再起動してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1105" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1111" />
       <source>Mitigated</source>
       <translation>対策後</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="317" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="318" />
       <source>Mitigation: share of buildings meeting the 1981 seismic standard (0-1; ward target 0.96)</source>
       <translation>対策：新耐震基準（1981 年）を満たす建物の割合（0〜1、区の目標 0.96）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="328" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="329" />
       <source>Mitigation: share of fire-resistant buildings (0-1; ward target 0.70)</source>
       <translation>対策：耐火建物の割合（0〜1、区の目標 0.70）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="64" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="65" />
       <source>Moment magnitude Mw (4-9)</source>
       <translation>モーメントマグニチュード Mw（4〜9）</translation>
     </message>
@@ -954,7 +952,7 @@
       <translation>モンテカルロ試行回数（0 = 期待値を厳密に計算）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="202" />
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="240" />
       <source>Network: {0} nodes, {1} segments, {2:.1f} km</source>
       <translation>道路網：ノード {0}、区間 {1}、総延長 {2:.1f} km</translation>
     </message>
@@ -969,17 +967,17 @@
       <translation>IGNITION_TABLE がないため、全壊建物からの出火だけを扱います。火災は過小評価になります（ヘルプを参照）。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="300" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="269" />
       <source>No blockage probabilities: the safest and balanced costs equal the shortest.</source>
       <translation>閉塞確率がないため、最も安全な経路・バランス型の経路は最短経路と同じになります。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1138" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1144" />
       <source>No report module (suginami_gis/processing/report.py): report.pdf is not written.</source>
       <translation>報告書のモジュール（suginami_gis/processing/report.py）がないため、report.pdf は作成しません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="505" />
+      <location filename="suginami_gis/processing/report.py" line="517" />
       <source>Not available: the scenario did not write this layer.</source>
       <translation>ありません：シナリオはこのレイヤを出力していません。</translation>
     </message>
@@ -999,17 +997,17 @@
       <translation>OCCUPANTS_FIELD：{0} 棟で居住者数が空または負です。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="275" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="244" />
       <source>ORIGINS: the layer has no features; choose a layer of origins.</source>
       <translation>ORIGINS：レイヤに地物がありません。出発地のレイヤを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="144" />
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="182" />
       <source>OSM_FILE is given: the street layer (ROADS) is not used.</source>
       <translation>OSM_FILE が指定されているため、道路レイヤ（ROADS）は使いません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="573" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="579" />
       <source>OSM_FILE: {0} does not exist.</source>
       <translation>OSM_FILE：{0} は存在しません。</translation>
     </message>
@@ -1019,22 +1017,22 @@
       <translation>OUTPUT_DISTRICTS：DISTRICTS レイヤが指定されていないため、地区別の表は書き出しません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="617" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="623" />
       <source>OUTPUT_FOLDER: choose a folder for the results.</source>
       <translation>OUTPUT_FOLDER：結果を保存するフォルダを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="949" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="955" />
       <source>OUTPUT_FOLDER: {0} exists and is not empty; choose a new folder or set OVERWRITE.</source>
       <translation>OUTPUT_FOLDER：{0} は既にあり、空ではありません。新しいフォルダを選ぶか OVERWRITE を指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="943" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="949" />
       <source>OUTPUT_FOLDER: {0} is a file; choose a folder.</source>
       <translation>OUTPUT_FOLDER：{0} はファイルです。フォルダを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="953" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="959" />
       <source>OUTPUT_FOLDER: {0} is not an earlier scenario folder (no {1}); it is never replaced.</source>
       <translation>OUTPUT_FOLDER：{0} は以前のシナリオのフォルダではない（{1} がない）ため、置き換えません。</translation>
     </message>
@@ -1044,7 +1042,7 @@
       <translation>居住者数のフィールド（任意、建物ごとの居住者数）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="211" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="212" />
       <source>Occupants field (residents per building)</source>
       <translation>居住者数のフィールド（建物ごとの居住者数）</translation>
     </message>
@@ -1059,47 +1057,47 @@
       <translation>杉並区 防災計画ツールの被害想定シナリオのダイアログを開きます</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="241" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="242" />
       <source>OpenStreetMap (*.osm *.xml)</source>
       <translation>OpenStreetMap（*.osm *.xml）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="107" />
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="108" />
       <source>OpenStreetMap XML (*.osm *.xml)</source>
       <translation>OpenStreetMap XML（*.osm *.xml）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="238" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="239" />
       <source>Or an OpenStreetMap file (.osm XML; used instead of the streets)</source>
       <translation>または OpenStreetMap ファイル（.osm XML、道路レイヤの代わりに使用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="104" />
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="105" />
       <source>Or an OpenStreetMap file (.osm XML; walking network, read offline; used instead of the streets)</source>
       <translation>または OpenStreetMap ファイル（.osm XML、歩行者ネットワーク、オフラインで読込。道路レイヤの代わりに使用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="131" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="130" />
       <source>Or district polygons (optional)</source>
       <translation>または地区のポリゴン（任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="111" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="110" />
       <source>Origin id field (optional)</source>
       <translation>出発地 ID のフィールド（任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="105" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="104" />
       <source>Origins (homes, buildings or district centroids: points or polygons)</source>
       <translation>出発地（住宅・建物・地区の重心：点またはポリゴン）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="247" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="216" />
       <source>Origins with their shelter</source>
       <translation>避難先付きの出発地</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="131" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="132" />
       <source>Output CRS (projected, metres)</source>
       <translation>出力の座標系（投影座標系、メートル単位）</translation>
     </message>
@@ -1119,7 +1117,7 @@
       <translation>最大速度 PGV（cm/s）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="119" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="120" />
       <source>PGV to JMA intensity</source>
       <translation>PGV から計測震度への換算式</translation>
     </message>
@@ -1129,37 +1127,37 @@
       <translation>PIXEL_SIZE：焼失確率ラスタが {0} ピクセルになり、上限の {1} を超えます。より粗いピクセルを指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="183" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="185" />
       <source>PIXEL_SIZE: {0} x {1} pixels is more than {2}; choose a coarser pixel or a smaller extent.</source>
       <translation>PIXEL_SIZE：{0} × {1} ピクセルは上限の {2} を超えます。より粗いピクセルか、より狭い範囲を指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="199" />
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="237" />
       <source>P_BLOCK_FIELD: blockage probabilities must be between 0 and 1.</source>
       <translation>P_BLOCK_FIELD：閉塞確率は 0 から 1 の間でなければなりません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="163" />
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="201" />
       <source>P_BLOCK_FIELD: field '{0}' is not in the street layer (fields: {1}).</source>
       <translation>P_BLOCK_FIELD：フィールド '{0}' が道路レイヤにありません（フィールド：{1}）。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="308" />
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="346" />
       <source>P_BURN_FIELD: field '{0}' is not in the buildings layer.</source>
       <translation>P_BURN_FIELD：フィールド '{0}' が建物レイヤにありません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="159" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="161" />
       <source>Peak ground velocity (cm/s)</source>
       <translation>最大速度（cm/s）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="70" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="71" />
       <source>People not reaching a shelter in time</source>
       <translation>制限時間内に避難所に到達できない人数</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="127" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="128" />
       <source>Pixel size (m)</source>
       <translation>ピクセルサイズ（m）</translation>
     </message>
@@ -1169,7 +1167,7 @@
       <translation>焼失確率ラスタのピクセルサイズ（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="117" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="116" />
       <source>Population field (optional; 1 person per origin without it)</source>
       <translation>人口のフィールド（任意、ない場合は出発地 1 か所につき 1 人）</translation>
     </message>
@@ -1194,22 +1192,22 @@
       <translation>公開用地図</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="569" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="575" />
       <source>ROADS and OSM_FILE: give one of them, not both.</source>
       <translation>ROADS と OSM_FILE：どちらか一方だけを指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="567" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="573" />
       <source>ROADS: give a street layer or an OSM_FILE.</source>
       <translation>ROADS：道路レイヤか OSM_FILE を指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="151" />
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="189" />
       <source>ROADS: give a street line layer or an OSM_FILE.</source>
       <translation>ROADS：道路のラインレイヤか OSM_FILE を指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="171" />
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="209" />
       <source>ROADS: the layer has no features; choose a street line layer.</source>
       <translation>ROADS：レイヤに地物がありません。道路のラインレイヤを選んでください。</translation>
     </message>
@@ -1219,7 +1217,7 @@
       <translation>乱数シード</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="145" />
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="183" />
       <source>Reading the walking network of {0} (projected to {1})</source>
       <translation>{0} の歩行者ネットワークを読み込み中（{1} に投影）</translation>
     </message>
@@ -1229,7 +1227,7 @@
       <translation>建物 {0} 棟を読み込み中</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="136" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="137" />
       <source>Realizations (0 = median only)</source>
       <translation>試行回数（0 = 中央値のみ）</translation>
     </message>
@@ -1239,7 +1237,7 @@
       <translation>受信点の高さ（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1103" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1109" />
       <source>Reduction by district (mitigated versus current)</source>
       <translation>地区別の被害軽減（対策後と現状の比較）</translation>
     </message>
@@ -1249,37 +1247,37 @@
       <translation>出力フォルダが既にある場合は置き換える</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="360" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="361" />
       <source>Replace the output folder if it holds an earlier scenario</source>
       <translation>出力フォルダに以前のシナリオがある場合は置き換える</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="806" />
+      <location filename="suginami_gis/processing/report.py" line="819" />
       <source>Report written: {0}</source>
       <translation>報告書を作成しました：{0}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="729" />
+      <location filename="suginami_gis/processing/report.py" line="741" />
       <source>Report: charts</source>
       <translation>報告書：グラフ</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="780" />
+      <location filename="suginami_gis/processing/report.py" line="792" />
       <source>Report: map {0}</source>
       <translation>報告書：地図 {0}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="740" />
+      <location filename="suginami_gis/processing/report.py" line="752" />
       <source>Report: print layout</source>
       <translation>報告書：印刷レイアウト</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="794" />
+      <location filename="suginami_gis/processing/report.py" line="806" />
       <source>Report: writing report.html</source>
       <translation>報告書：report.html を作成中</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="783" />
+      <location filename="suginami_gis/processing/report.py" line="795" />
       <source>Report: writing report.pdf</source>
       <translation>報告書：report.pdf を作成中</translation>
     </message>
@@ -1304,27 +1302,27 @@
       <translation>耐震化済み建物のフィールド（任意、真偽値）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="77" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="78" />
       <source>Road blockage</source>
       <translation>道路閉塞</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="227" />
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="265" />
       <source>Road blockage by collapsed buildings and fire</source>
       <translation>建物倒壊・火災による道路閉塞</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="233" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="234" />
       <source>Road class field (OSM highway values)</source>
       <translation>道路種別のフィールド（OSM の highway の値）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="69" />
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="70" />
       <source>Road class field (OSM highway values, optional)</source>
       <translation>道路種別のフィールド（OSM の highway の値、任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="165" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="161" />
       <source>Route cost</source>
       <translation>経路のコスト</translation>
     </message>
@@ -1339,7 +1337,7 @@
       <translation>SCENARIO_HOUR：{0} は東京都の想定時刻（5 時・12 時・18 時）のいずれでもありません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="61" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="60" />
       <source>SHELTERS: the layer has no features; choose a layer with at least one shelter.</source>
       <translation>SHELTERS：レイヤに地物がありません。避難所が 1 か所以上あるレイヤを選んでください。</translation>
     </message>
@@ -1349,17 +1347,17 @@
       <translation>STRUCTURE_FIELD と YEAR_FIELD：建物のフィールドを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="166" />
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="139" />
       <source>Safest (least blockage risk)</source>
       <translation>最も安全（閉塞の危険が最小）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/shelteraccess.py" line="124" />
+      <location filename="suginami_gis/processing/algorithms/shelteraccess.py" line="93" />
       <source>Sampling interval along the streets (m)</source>
       <translation>道路沿いの評価間隔（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="37" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="38" />
       <source>Scenario ground motion (PGV, JMA intensity)</source>
       <translation>想定地震の地震動（最大速度・計測震度）</translation>
     </message>
@@ -1369,7 +1367,7 @@
       <translation>想定地震の地震動…</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="300" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="301" />
       <source>Scenario hour (5, 12 or 18)</source>
       <translation>想定時刻（5 時・12 時・18 時）</translation>
     </message>
@@ -1389,7 +1387,7 @@
       <translation>シナリオのパラメータ（KEY=値; ...）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="294" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="295" />
       <source>Season (the cited time-of-day coefficients are for winter)</source>
       <translation>季節（出典の時刻別係数は冬のもの）</translation>
     </message>
@@ -1429,67 +1427,67 @@
       <translation>避難所 Wi-Fi の電波到達範囲</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="253" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="254" />
       <source>Shelter capacity field (people)</source>
       <translation>避難所の収容人数のフィールド（人）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="69" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="70" />
       <source>Shelter demand (people)</source>
       <translation>避難所避難者数（人）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="250" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="251" />
       <source>Shelter id field</source>
       <translation>避難所 ID のフィールド</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="144" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="143" />
       <source>Shelter id field (optional; unique)</source>
       <translation>避難所 ID のフィールド（任意、重複不可）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="251" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="252" />
       <source>Shelter name field</source>
       <translation>避難所名のフィールド</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="149" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="148" />
       <source>Shelter name field (optional)</source>
       <translation>避難所名のフィールド（任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="82" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="83" />
       <source>Shelter service areas</source>
       <translation>避難所の圏域</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/shelteraccess.py" line="46" />
+      <location filename="suginami_gis/processing/algorithms/shelteraccess.py" line="45" />
       <source>Shelter service areas by walking time</source>
       <translation>避難所の圏域（徒歩時間帯別）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1121" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1127" />
       <source>Shelter sites</source>
       <translation>避難所の敷地</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="257" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="258" />
       <source>Shelter sites (polygons)</source>
       <translation>避難所の敷地（ポリゴン）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1120" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1126" />
       <source>Shelters</source>
       <translation>避難所</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="140" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="139" />
       <source>Shelters (points)</source>
       <translation>避難所（点）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="247" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="248" />
       <source>Shelters (relief centres, points)</source>
       <translation>避難所（震災救援所、点）</translation>
     </message>
@@ -1499,17 +1497,17 @@
       <translation>避難所と Wi-Fi</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="250" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="219" />
       <source>Shelters with assigned population</source>
       <translation>割当人口付きの避難所</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="80" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="81" />
       <source>Shelters: assigned population</source>
       <translation>避難所：割当人口</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="166" />
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="139" />
       <source>Shortest</source>
       <translation>最短</translation>
     </message>
@@ -1519,12 +1517,12 @@
       <translation>シミュレーション（モンテカルロ、浜田式の延焼時間）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="111" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="112" />
       <source>Site amplification</source>
       <translation>地盤増幅</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="260" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="261" />
       <source>Site id field</source>
       <translation>敷地 ID のフィールド</translation>
     </message>
@@ -1544,7 +1542,7 @@
       <translation>最も混むアクセスポイントの接続数が {0} を超える敷地：{1}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="86" />
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="87" />
       <source>Snap tolerance for joining line ends (m)</source>
       <translation>線の端点をつなぐ許容距離（m）</translation>
     </message>
@@ -1574,42 +1572,42 @@
       <translation>延焼限界距離、準耐火（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="926" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="932" />
       <source>Step suginami:{0} failed: {1}</source>
       <translation>手順 suginami:{0} が失敗しました：{1}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="917" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="923" />
       <source>Step {0}: suginami:{1}</source>
       <translation>手順 {0}：suginami:{1}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="281" />
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="319" />
       <source>Street segments with blockage</source>
       <translation>閉塞確率付きの道路区間</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="231" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="232" />
       <source>Street width field (m)</source>
       <translation>道路幅員のフィールド（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="60" />
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="61" />
       <source>Street width field (m, optional)</source>
       <translation>道路幅員のフィールド（m、任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1123" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1129" />
       <source>Streets</source>
       <translation>道路</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="226" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="227" />
       <source>Streets (centre lines in a projected CRS; or give an OSM file)</source>
       <translation>道路（投影座標系の中心線、または OSM ファイルを指定）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="51" />
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="52" />
       <source>Streets (centre lines in a projected CRS; or the output of Road blockage)</source>
       <translation>道路（投影座標系の中心線、または道路閉塞の出力）</translation>
     </message>
@@ -1619,17 +1617,17 @@
       <translation>構造のフィールド（wood / non_wood、木造 / 非木造）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1075" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1081" />
       <source>Style of {0} could not be stored: {1}</source>
       <translation>{0} のスタイルを保存できませんでした：{1}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1072" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1078" />
       <source>Style {0} could not be loaded: {1}</source>
       <translation>スタイル {0} を読み込めませんでした：{1}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="499" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="505" />
       <source>Styles stored in the GeoPackage for {0} layers.</source>
       <translation>{0} レイヤのスタイルを GeoPackage に保存しました。</translation>
     </message>
@@ -1649,7 +1647,7 @@
       <translation>杉並区 防災計画：ヘルプ</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="350" />
+      <location filename="suginami_gis/processing/report.py" line="362" />
       <source>Suginami disaster-planning GIS: earthquake scenario report</source>
       <translation>杉並区 防災計画 GIS：地震被害想定の報告書</translation>
     </message>
@@ -1669,7 +1667,7 @@
       <translation>建物分類のフィールド（任意、OpenQuake の被害関数モデル用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1127" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1133" />
       <source>The project file could not be written: {0}</source>
       <translation>プロジェクトファイルを書き込めませんでした：{0}</translation>
     </message>
@@ -1679,17 +1677,17 @@
       <translation>ラスタの第 1 バンドは中央値のため、{0} 個の試行バンドを使います。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1142" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1148" />
       <source>The report module has no write_report(): report.pdf is not written.</source>
       <translation>報告書のモジュールに write_report() がないため、report.pdf は作成しません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="337" />
+      <location filename="suginami_gis/processing/report.py" line="349" />
       <source>The scenario GeoPackage has no layer to map.</source>
       <translation>シナリオの GeoPackage に地図にするレイヤがありません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="167" />
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="205" />
       <source>The street layer has no blockage field: every street is taken as open.</source>
       <translation>道路レイヤに閉塞確率のフィールドがないため、すべての道路を通行可能とみなします。</translation>
     </message>
@@ -1699,17 +1697,17 @@
       <translation>受信電力のしきい値（dBm、カンマ区切り。最初の値が主しきい値）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/shelteraccess.py" line="108" />
+      <location filename="suginami_gis/processing/algorithms/shelteraccess.py" line="77" />
       <source>Time bands (minutes, comma separated)</source>
       <translation>時間帯（分、カンマ区切り）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="196" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="165" />
       <source>Time limit (minutes; 0 = none)</source>
       <translation>制限時間（分、0 = なし）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="391" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="397" />
       <source>Time per step (s): {0}</source>
       <translation>手順ごとの所要時間（秒）：{0}</translation>
     </message>
@@ -1734,12 +1732,12 @@
       <translation>高層市街地</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="185" />
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="158" />
       <source>Walking speed (m/s; 1.0 general, 0.5-0.8 elderly)</source>
       <translation>歩行速度（m/s、一般 1.0、高齢者 0.5〜0.8）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="83" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="84" />
       <source>Ward damage summary</source>
       <translation>区全体の建物被害集計</translation>
     </message>
@@ -1754,7 +1752,7 @@
       <translation>区全体の火災集計</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="108" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="109" />
       <source>Ward scenario: current state versus mitigation (whole chain)</source>
       <translation>区の被害想定シナリオ：現状と対策後の比較（一括実行）</translation>
     </message>
@@ -1764,7 +1762,7 @@
       <translation>区全体の集計</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1104" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1110" />
       <source>Ward totals before and after</source>
       <translation>区全体の対策前後の合計</translation>
     </message>
@@ -1784,37 +1782,37 @@
       <translation>ウェブ地図：{0}（フォルダを任意のウェブサーバで公開してください）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/shelteraccess.py" line="79" />
+      <location filename="suginami_gis/processing/algorithms/shelteraccess.py" line="75" />
       <source>Which shelter is nearest by</source>
       <translation>最寄りの避難所を決める基準</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1122" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1128" />
       <source>Wi-Fi access points</source>
       <translation>Wi-Fi アクセスポイント</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="268" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="269" />
       <source>Wi-Fi access points (points)</source>
       <translation>Wi-Fi アクセスポイント（点）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="87" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="88" />
       <source>Wi-Fi coverage</source>
       <translation>Wi-Fi の電波到達範囲</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="88" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="89" />
       <source>Wi-Fi per shelter site</source>
       <translation>避難所の敷地ごとの Wi-Fi</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="356" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="357" />
       <source>Wi-Fi pixel size (m)</source>
       <translation>Wi-Fi のピクセルサイズ（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1115" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1121" />
       <source>Wi-Fi received power (dBm)</source>
       <translation>Wi-Fi の受信電力（dBm）</translation>
     </message>
@@ -1829,7 +1827,7 @@
       <translation>風速（m/s、0〜30）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="295" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="296" />
       <source>Winter</source>
       <translation>冬</translation>
     </message>
@@ -1876,7 +1874,7 @@
 {1}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1073" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1079" />
       <source>suginami_gis style {0}</source>
       <translation>suginami_gis のスタイル {0}</translation>
     </message>
@@ -1901,7 +1899,7 @@
       <translation>レイヤに敷地のポリゴンがありません</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="526" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="495" />
       <source>ward</source>
       <translation>区全体</translation>
     </message>
@@ -1916,7 +1914,7 @@
       <translation>{0} 個のアクセスポイントに位置がありません。修正するか削除してください</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="316" />
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="354" />
       <source>{0} buildings</source>
       <translation>建物 {0} 棟</translation>
     </message>
@@ -1936,7 +1934,7 @@
       <translation>{0} 棟に計測震度がないため、出火率表による出火は計算しません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="187" />
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="225" />
       <source>{0} crossings without a shared vertex are not connected (bridges, tunnels or unnoded lines).</source>
       <translation>共有頂点のない交差 {0} か所は接続していません（橋梁・トンネル、またはノードのない線）。</translation>
     </message>
@@ -1956,32 +1954,32 @@
       <translation>候補 {1} 地点から {0} 台を新設、受信エリアの割合 {2:.1%} → {3:.1%}（目標 {4}）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="498" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="467" />
       <source>{0} of {1} origins reach a shelter within {2:g} minutes; {3} unreachable.</source>
       <translation>出発地 {1} か所のうち {0} か所が {2:g} 分以内に避難所に到達、到達不能 {3} か所。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="502" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="471" />
       <source>{0} of {1} origins reach a shelter; {2} unreachable.</source>
       <translation>出発地 {1} か所のうち {0} か所が避難所に到達、到達不能 {2} か所。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="323" />
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="361" />
       <source>{0} of {1} segments had no width: estimated from the building footprints (or the road class).</source>
       <translation>{1} 区間のうち {0} 区間に幅員がないため、建物形状（または道路種別）から推定しました。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="284" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="253" />
       <source>{0} origins have no population: taken as 0.</source>
       <translation>出発地 {0} か所に人口がないため、0 とみなします。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/shelteraccess.py" line="179" />
+      <location filename="suginami_gis/processing/algorithms/shelteraccess.py" line="148" />
       <source>{0} service areas for {1} shelters, {2:.2f} km2 in all.</source>
       <translation>避難所 {1} か所の圏域 {0} 件、合計 {2:.2f} km²。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="326" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="295" />
       <source>{0} shelters are farther than MAX_SNAP_DISTANCE from a street: not used.</source>
       <translation>避難所 {0} か所は道路から MAX_SNAP_DISTANCE より遠いため、使いません。</translation>
     </message>
@@ -1991,17 +1989,17 @@
       <translation>{0} か所の敷地に想定避難者数がありません。値を入力してください（0 も可）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="196" />
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="234" />
       <source>{0} streets have no blockage probability: taken as open.</source>
       <translation>道路 {0} 区間に閉塞確率がないため、通行可能とみなします。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="173" />
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="211" />
       <source>{0} streets have no geometry: skipped.</source>
       <translation>道路 {0} 本に形状がないため、スキップしました。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="597" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="603" />
       <source>{0}: choose a field of {1}.</source>
       <translation>{0}：{1} のフィールドを選んでください。</translation>
     </message>
@@ -2021,7 +2019,7 @@
       <translation>{0}：フィールド '{1}' が建物レイヤにありません（フィールド：{2}）。既存のフィールドを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="300" />
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="338" />
       <source>{0}: field '{1}' is not in the buildings layer (fields: {2}); run Earthquake building damage first or choose the field.</source>
       <translation>{0}：フィールド '{1}' が建物レイヤにありません（フィールド：{2}）。先に「地震による建物被害」を実行するか、フィールドを選んでください。</translation>
     </message>
@@ -2031,7 +2029,7 @@
       <translation>{0}：フィールド '{1}' がレイヤにありません（フィールド：{2}）。既存のフィールドを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="600" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="606" />
       <source>{0}: field '{1}' is not in {2} (fields: {3}); choose an existing field.</source>
       <translation>{0}：フィールド '{1}' が {2} にありません（フィールド：{3}）。既存のフィールドを選んでください。</translation>
     </message>
@@ -2046,7 +2044,7 @@
       <translation>{0}：フィールド '{1}' は数値ではありません。数値のフィールドを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/conversions.py" line="246" />
+      <location filename="suginami_gis/processing/conversions.py" line="247" />
       <source>{0}: only file-based rasters are supported (save the layer as GeoTIFF first).</source>
       <translation>{0}：ファイルのラスタだけに対応しています（先に GeoTIFF として保存してください）。</translation>
     </message>
@@ -2056,7 +2054,7 @@
       <translation>{0}：座標系が無効です。EPSG:6677 などの投影座標系を選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="560" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="566" />
       <source>{0}: the layer has no features.</source>
       <translation>{0}：レイヤに地物がありません。</translation>
     </message>
@@ -2066,7 +2064,7 @@
       <translation>{0}：値 '{1}' は真偽値ではありません。true/false または 1/0 を使ってください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="538" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="544" />
       <source>{0}: {1:,.1f} -&gt; {2:,.1f} ({3})</source>
       <translation>{0}：{1:,.1f} → {2:,.1f}（{3}）</translation>
     </message>

@@ -8,7 +8,6 @@ import numpy as np
 from qgis.core import (
     QgsProcessing,
     QgsProcessingException,
-    QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
@@ -22,7 +21,7 @@ from ..base import CORE_PACKAGES, SuginamiAlgorithm
 from ..conversions import advanced, is_set, make_fields, read_vector, write_features
 from ..executor_param import executor_parameter, open_executor
 from ..i18n import tr
-from .roadblockage import add_network_parameters, read_network
+from .roadblockage import add_cost_parameters, add_network_parameters, read_network
 
 ROUTE_FIELDS: tuple[tuple[str, type], ...] = (
     ("origin_id", str),
@@ -159,37 +158,7 @@ class EvacuationRoutesAlgorithm(SuginamiAlgorithm):
                 optional=True,
             )
         )
-        self.addParameter(
-            QgsProcessingParameterEnum(
-                self.COST,
-                tr("Route cost"),
-                [tr("Shortest"), tr("Safest (least blockage risk)"), tr("Balanced (length + risk)")],
-                defaultValue=0,
-            )
-        )
-        self.addParameter(
-            advanced(
-                QgsProcessingParameterNumber(
-                    self.RISK_WEIGHT,
-                    tr("Balanced cost: metres of detour worth one unit of -ln(1 - p)"),
-                    QgsProcessingParameterNumber.Double,
-                    rt.BALANCED_RISK_WEIGHT_M,
-                    False,
-                    0.0,
-                )
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterNumber(
-                self.WALK_SPEED,
-                tr("Walking speed (m/s; 1.0 general, 0.5-0.8 elderly)"),
-                QgsProcessingParameterNumber.Double,
-                rt.WALK_SPEED_MS,
-                False,
-                0.05,
-                5.0,
-            )
-        )
+        add_cost_parameters(self, tr("Route cost"))
         self.addParameter(
             QgsProcessingParameterNumber(
                 self.MAX_MINUTES,

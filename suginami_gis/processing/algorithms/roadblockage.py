@@ -18,6 +18,7 @@ from qgis.core import (
     QgsProcessingException,
     QgsProcessingFeatureSource,
     QgsProcessingParameterBoolean,
+    QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
@@ -125,6 +126,43 @@ def _field_name(
     default: str | None,
 ) -> str | None:
     return alg.parameterAsString(parameters, key, context) or default
+
+
+def add_cost_parameters(alg: QgsProcessingAlgorithm, cost_label: str) -> None:
+    """COST, RISK_WEIGHT (advanced) and WALK_SPEED, shared by evacuationroutes and shelteraccess."""
+    from ...core import routing as rt
+
+    alg.addParameter(
+        QgsProcessingParameterEnum(
+            alg.COST,
+            cost_label,
+            [tr("Shortest"), tr("Safest (least blockage risk)"), tr("Balanced (length + risk)")],
+            defaultValue=0,
+        )
+    )
+    alg.addParameter(
+        advanced(
+            QgsProcessingParameterNumber(
+                alg.RISK_WEIGHT,
+                tr("Balanced cost: metres of detour worth one unit of -ln(1 - p)"),
+                QgsProcessingParameterNumber.Double,
+                rt.BALANCED_RISK_WEIGHT_M,
+                False,
+                0.0,
+            )
+        )
+    )
+    alg.addParameter(
+        QgsProcessingParameterNumber(
+            alg.WALK_SPEED,
+            tr("Walking speed (m/s; 1.0 general, 0.5-0.8 elderly)"),
+            QgsProcessingParameterNumber.Double,
+            rt.WALK_SPEED_MS,
+            False,
+            0.05,
+            5.0,
+        )
+    )
 
 
 def read_network(

@@ -8,7 +8,6 @@ import numpy as np
 from qgis.core import (
     QgsProcessing,
     QgsProcessingException,
-    QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
@@ -24,7 +23,7 @@ from ..base import SuginamiAlgorithm
 from ..conversions import advanced, make_fields, write_features
 from ..i18n import tr
 from .evacuationroutes import read_shelters
-from .roadblockage import add_network_parameters, read_network
+from .roadblockage import add_cost_parameters, add_network_parameters, read_network
 
 AREA_FIELDS: tuple[tuple[str, type], ...] = (
     ("shelter_id", str),
@@ -73,37 +72,7 @@ class ShelterAccessAlgorithm(SuginamiAlgorithm):
                 self.SHELTER_NAME_FIELD, tr("Shelter name field (optional)"), None, self.SHELTERS, optional=True
             )
         )
-        self.addParameter(
-            QgsProcessingParameterEnum(
-                self.COST,
-                tr("Which shelter is nearest by"),
-                [tr("Shortest"), tr("Safest (least blockage risk)"), tr("Balanced (length + risk)")],
-                defaultValue=0,
-            )
-        )
-        self.addParameter(
-            advanced(
-                QgsProcessingParameterNumber(
-                    self.RISK_WEIGHT,
-                    tr("Balanced cost: metres of detour worth one unit of -ln(1 - p)"),
-                    QgsProcessingParameterNumber.Double,
-                    rt.BALANCED_RISK_WEIGHT_M,
-                    False,
-                    0.0,
-                )
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterNumber(
-                self.WALK_SPEED,
-                tr("Walking speed (m/s; 1.0 general, 0.5-0.8 elderly)"),
-                QgsProcessingParameterNumber.Double,
-                rt.WALK_SPEED_MS,
-                False,
-                0.05,
-                5.0,
-            )
-        )
+        add_cost_parameters(self, tr("Which shelter is nearest by"))
         self.addParameter(
             QgsProcessingParameterString(self.BANDS, tr("Time bands (minutes, comma separated)"), "5, 10, 15")
         )
