@@ -55,6 +55,32 @@ def sample_layer(name: str):
     return layer
 
 
+def memory_layer(kind, geometries, fields=(), rows=None, crs="EPSG:6677"):
+    """A memory layer of ``kind`` (Point, LineString, Polygon) from shapely geometries and rows."""
+    from qgis.core import QgsFeature, QgsGeometry, QgsVectorLayer
+
+    spec = "".join(f"&field={name}:{typ}" for name, typ in fields)
+    layer = QgsVectorLayer(f"{kind}?crs={crs}{spec}", kind.lower(), "memory")
+    feats = []
+    for k, geom in enumerate(geometries):
+        f = QgsFeature(layer.fields())
+        f.setGeometry(QgsGeometry.fromWkt(geom.wkt))
+        if rows is not None:
+            f.setAttributes(list(rows[k]))
+        feats.append(f)
+    layer.dataProvider().addFeatures(feats)
+    return layer
+
+
+def output_features(result, key, context):
+    """The features of an algorithm's output, whether a layer object or an id in ``context``."""
+    from qgis.core import QgsProcessingUtils
+
+    value = result[key]
+    layer = QgsProcessingUtils.mapLayerFromString(value, context) if isinstance(value, str) else value
+    return list(layer.getFeatures())
+
+
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     if not SHARED_DATA.exists():

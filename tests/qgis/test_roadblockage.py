@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import SAMPLE_GPKG, sample_layer
+from conftest import SAMPLE_GPKG, output_features, sample_layer
 from shapely.geometry import LineString, box
 
 from suginami_gis.core import blockage as bk
@@ -38,14 +38,6 @@ def memory_buildings(polygons, p_collapse, p_half, p_burn=None, crs="EPSG:6677")
         feats.append(f)
     layer.dataProvider().addFeatures(feats)
     return layer
-
-
-def output_features(result, key, context):
-    from qgis.core import QgsProcessingUtils
-
-    value = result[key]
-    layer = QgsProcessingUtils.mapLayerFromString(value, context) if isinstance(value, str) else value
-    return list(layer.getFeatures())
 
 
 def run(run_alg, params):

@@ -4,32 +4,8 @@ from __future__ import annotations
 
 import pytest
 import shapely
-from conftest import sample_layer
+from conftest import memory_layer, output_features, sample_layer
 from shapely.geometry import LineString, Point
-
-
-def memory_layer(kind, geometries, fields=(), rows=None, crs="EPSG:6677"):
-    from qgis.core import QgsFeature, QgsGeometry, QgsVectorLayer
-
-    spec = "".join(f"&field={name}:{typ}" for name, typ in fields)
-    layer = QgsVectorLayer(f"{kind}?crs={crs}{spec}", kind.lower(), "memory")
-    feats = []
-    for k, geom in enumerate(geometries):
-        f = QgsFeature(layer.fields())
-        f.setGeometry(QgsGeometry.fromWkt(geom.wkt))
-        if rows is not None:
-            f.setAttributes(list(rows[k]))
-        feats.append(f)
-    layer.dataProvider().addFeatures(feats)
-    return layer
-
-
-def output_features(result, key, context):
-    from qgis.core import QgsProcessingUtils
-
-    value = result[key]
-    layer = QgsProcessingUtils.mapLayerFromString(value, context) if isinstance(value, str) else value
-    return list(layer.getFeatures())
 
 
 def run(run_alg, params):
