@@ -4,7 +4,7 @@ PY := .venv/bin/python
 export QT_QPA_PLATFORM := offscreen
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: setup demo test lint unit qgis cli bench package sample clean
+.PHONY: setup demo test lint unit qgis cli bench validate package sample clean
 
 setup:
 	@bash scripts/setup.sh
@@ -39,6 +39,11 @@ test: setup
 bench: setup
 	-bash benchmarks/setup_openquake.sh  # the damage peer; on failure its column stays empty
 	$(PY) benchmarks/run_all.py
+
+# The model on the real Suginami footprints beside the ward's own study (not part of make test):
+# writes docs/validation.md and out/validation/suginami.json from ../shared/data/real.
+validate: setup
+	$(PY) scripts/validate_suginami.py
 
 package: setup
 	bash scripts/package.sh

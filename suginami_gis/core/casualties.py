@@ -36,10 +36,16 @@ SEVERE_INJURY_RATE = 0.0309
 OCCUPANCY_RATIO = {5: 1.0, 12: 2840.0 / 4489.0, 18: 2840.0 / 4489.0}
 SCENARIO_HOURS = (5, 12, 18)
 
-# Cabinet Office (2012/2013) evacuee method (南海トラフ / 首都直下 被害想定手法, 避難者): residents of
-# collapsed buildings plus 0.13 x residents of half-collapsed buildings leave home. Recalled from
-# the Cabinet Office method; not checked against the document here (see docs/methods/damage.md).
-HALF_COLLAPSE_EVACUATION_FACTOR = 0.13
+# Tokyo Metropolitan Government (2022) 首都直下地震等による東京の被害想定 報告書 p. 397: (evacuees from
+# building damage) = (residents of collapsed and burned buildings) x 100 % + (residents of
+# half-collapsed buildings) x 50.3 %. (The project used 0.13, recalled from the Cabinet Office
+# method and never checked, before version 0.3.)
+HALF_COLLAPSE_EVACUATION_FACTOR = 0.503
+# TMG 2022 report p. 397: (relief-centre evacuees) = (evacuees) x (relief-centre share); p. 182: at the
+# peak, 4 days to 1 week after the 都心南部直下 earthquake (winter 18:00, 8 m/s), 1,995,809 of
+# 2,993,713 evacuees are in relief centres. The day-1 share was not found published; the peak
+# share is used (docs/methods/damage.md).
+RELIEF_CENTRE_SHARE = 1_995_809 / 2_993_713
 # Shelter floor space per person: 3.5 m2 in the national guideline revised December 2024 and
 # Tokyo's 2025 shelter guideline (2 m2 was customary before); methods.md section 5.
 SHELTER_AREA_PER_PERSON_M2 = 3.5
@@ -167,3 +173,30 @@ def building_weights(
         shelter_if_collapsed=occ.copy(),
         shelter_if_half=p.half_collapse_evacuation_factor * occ,
     )
+
+
+def building_damage_evacuees(
+    residents: np.ndarray,
+    p_collapse: np.ndarray,
+    p_half: np.ndarray,
+    p_burn: np.ndarray | None = None,
+    half_factor: float = HALF_COLLAPSE_EVACUATION_FACTOR,
+) -> np.ndarray:
+    """Expected evacuees of each building from building damage (TMG 2022 report p. 397).
+
+    residents x [P(collapsed or burned) + half_factor x P(half-collapsed only, not burned)], with
+    burning taken as independent of the damage state given the building (P(burn) already carries
+    the collapse ignitions). Water and lift outages, the report's other two terms, are not modelled.
+    """
+    occ = np.asarray(residents, dtype=np.float64)
+    pc = np.asarray(p_collapse, dtype=np.float64)
+    half_only = np.clip(np.asarray(p_half, dtype=np.float64) - pc, 0.0, 1.0)
+    pb = np.zeros_like(pc) if p_burn is None else np.asarray(p_burn, dtype=np.float64)
+    return occ * (pc + pb * (1.0 - pc) + half_factor * half_only * (1.0 - pb))
+
+
+def relief_centre_residents(evacuees: float | np.ndarray, share: float = RELIEF_CENTRE_SHARE) -> np.ndarray:
+    """Evacuees who stay in a relief centre (避難所避難者), TMG 2022 report p. 397."""
+    if not (np.isfinite(share) and 0.0 <= share <= 1.0):
+        raise InputError(f"the relief-centre share must be 0-1, got {share}", "RELIEF_CENTRE_SHARE")
+    return np.asarray(evacuees, dtype=np.float64) * share

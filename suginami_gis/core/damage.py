@@ -11,6 +11,7 @@ executor. docs/methods/damage.md describes the method and its limits.
 
 from __future__ import annotations
 
+import enum
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from .casualties import CasualtyParameters, building_weights
 from .errors import InputError
 from .executors import run_tasks
 from .feedback import Feedback, NullFeedback, SubFeedback, check_canceled
-from .fragility import SEISMIC_STANDARD_YEAR, CurveSet, Measure, load_curve_set, to_measure
+from .fragility import SEISMIC_STANDARD_YEAR, CurveSet, Measure, Structure, load_curve_set, to_measure
 
 log = logging.getLogger(__name__)
 
@@ -71,29 +72,108 @@ def meets_seismic_standard(year_built: np.ndarray) -> np.ndarray:
     return np.asarray(year_built, dtype=np.float64) >= SEISMIC_STANDARD_YEAR
 
 
-def select_retrofits(
-    meets_standard: np.ndarray, target_rate: float, rng: np.random.Generator, already: np.ndarray | None = None
-) -> np.ndarray:
-    """Choose below-standard buildings at random until the standard share reaches ``target_rate``.
+class RetrofitPriority(enum.IntEnum):
+    """Which below-standard buildings a retrofit programme reaches first (RETROFIT_PRIORITY enum order)."""
 
-    Buildings in ``already`` count as meeting the standard. The number chosen is
-    round(target * n) - n_meeting, so the share after retrofit is the target to within half a
-    building (exact whenever target * n is whole). A target at or below the present share
-    retrofits nothing.
+    OLDEST_WOODEN_FIRST = 0  # the ward subsidises old wooden houses: wooden by year, then non-wooden by year
+    RANDOM = 1  # a seeded random order (the behaviour before version 2 of the retrofit model)
+
+
+def standard_share(meets_standard: np.ndarray, weights: np.ndarray | None = None) -> float:
+    """Share of ``weights`` (dwellings; None = buildings) in buildings meeting the standard."""
+    meets = np.asarray(meets_standard, dtype=bool)
+    w = np.ones(len(meets)) if weights is None else np.asarray(weights, dtype=np.float64)
+    total = float(w.sum())
+    return float(w[meets].sum() / total) if total > 0 else float("nan")
+
+
+def _retrofit_weights(weights: np.ndarray | None, n: int, parameter: str = "DWELLINGS_FIELD") -> np.ndarray | None:
+    """Validated per-building weights, or None when they are all equal (the count rule applies)."""
+    if weights is None:
+        return None
+    w = np.asarray(weights, dtype=np.float64)
+    if w.shape != (n,):
+        raise InputError("the dwelling counts must have one value per building", parameter)
+    bad = ~np.isfinite(w) | (w < 0)
+    if bad.any():
+        raise InputError(
+            f"{int(bad.sum())} buildings have an empty or negative count; the retrofit share needs a "
+            "count of 0 or more for every building",
+            parameter,
+        )
+    if n and float(w.sum()) <= 0:
+        raise InputError("every count is 0: the dwelling-weighted retrofit share is undefined", parameter)
+    if n and np.all(w == w[0]):
+        return None
+    return w
+
+
+def select_retrofits(
+    meets_standard: np.ndarray,
+    target_rate: float,
+    rng: np.random.Generator,
+    already: np.ndarray | None = None,
+    *,
+    weights: np.ndarray | None = None,
+    priority: RetrofitPriority = RetrofitPriority.RANDOM,
+    year_built: np.ndarray | None = None,
+    structure: np.ndarray | None = None,
+) -> np.ndarray:
+    """Choose below-standard buildings until the weighted standard share reaches ``target_rate``.
+
+    ``weights`` are dwellings per building (None or all equal = buildings count alike); the share is
+    sum(weights of buildings meeting the standard) / sum(weights). Buildings meeting the standard,
+    or in ``already``, are never chosen; buildings with weight 0 do not count and are never chosen.
+
+    ``priority`` orders the candidates: OLDEST_WOODEN_FIRST = wooden buildings by construction year
+    (oldest first, ties in a seeded random order), then non-wooden ones the same way (needs
+    ``year_built`` and ``structure``); RANDOM = a seeded random order. The chosen set is the shortest
+    prefix of that order whose weights bring the share to the target (all candidates if the target
+    cannot be reached), so the share after is at or above the target by less than one building's
+    weight. With equal weights and RANDOM the draw is the original one: round(target * n) - n_meeting
+    buildings by ``rng.choice``, so the share is the target to within half a building and results
+    match earlier versions for the same seed. A target at or below the present share retrofits nothing.
     """
     if not (0.0 <= target_rate <= 1.0) or not np.isfinite(target_rate):
         raise InputError(f"the retrofit target rate must be between 0 and 1, got {target_rate}", "RETROFIT_TARGET_RATE")
+    priority = RetrofitPriority(priority)
     meets = np.asarray(meets_standard, dtype=bool).copy()
     if already is not None:
         meets |= np.asarray(already, dtype=bool)
     n = len(meets)
     chosen = np.zeros(n, dtype=bool)
-    k = round(target_rate * n) - int(meets.sum())
-    if k <= 0:
+    w = _retrofit_weights(weights, n)
+    if priority == RetrofitPriority.RANDOM and w is None:
+        k = round(target_rate * n) - int(meets.sum())
+        if k <= 0:
+            return chosen
+        candidates = np.flatnonzero(~meets)
+        pick = rng.choice(candidates, size=min(k, len(candidates)), replace=False)
+        chosen[pick] = True
         return chosen
-    candidates = np.flatnonzero(~meets)
-    pick = rng.choice(candidates, size=min(k, len(candidates)), replace=False)
-    chosen[pick] = True
+
+    w_all = np.ones(n) if w is None else w
+    total = float(w_all.sum())
+    needed = target_rate * total - float(w_all[meets].sum())
+    # Tolerance for sums of float weights (a share of exactly the target counts as reached).
+    if n == 0 or needed <= 1e-9 * total:
+        return chosen
+    candidates = np.flatnonzero(~meets & (w_all > 0))
+    if priority == RetrofitPriority.OLDEST_WOODEN_FIRST:
+        if year_built is None or structure is None:
+            raise InputError(
+                "the oldest-wooden-first retrofit priority needs construction years and structures",
+                "RETROFIT_PRIORITY",
+            )
+        years = np.asarray(year_built, dtype=np.float64)[candidates]
+        non_wood = np.asarray(structure)[candidates] != int(Structure.WOOD)
+        tie = rng.random(len(candidates))
+        order = candidates[np.lexsort((tie, years, non_wood))]
+    else:
+        order = rng.permutation(candidates)
+    cumulative = np.cumsum(w_all[order])
+    count = int(np.searchsorted(cumulative, needed - 1e-9 * total, side="left")) + 1
+    chosen[order[: min(count, len(order))]] = True
     return chosen
 
 
@@ -215,6 +295,8 @@ def estimate_damage(
     district_names: Sequence[str] | None = None,
     retrofit_target_rate: float | None = None,
     retrofit_flags: np.ndarray | None = None,
+    dwellings: np.ndarray | None = None,
+    retrofit_priority: RetrofitPriority = RetrofitPriority.OLDEST_WOODEN_FIRST,
     realizations: int = 0,
     seed: int | None = None,
     scenario_hour: int = 18,
@@ -229,6 +311,10 @@ def estimate_damage(
     year_built: validated years (``parse_years``); ground_motion: (bands, n) or (n,) values in
     ``measure`` at each building, NaN = no value (the building is skipped, counted and reported);
     district_index: (n,) index into ``district_names`` or -1.
+    Retrofit: the standard share (before, after, target) is weighted by ``dwellings`` per building;
+    without them by ``occupants`` (proportional to dwellings at a constant household size), and
+    without those every building counts alike (the default occupants per building is one constant).
+    ``retrofit_priority`` chooses which below-standard buildings a target reaches (:func:`select_retrofits`).
     """
     feedback = feedback or NullFeedback()
     curves = curves or load_curve_set(None)
@@ -290,19 +376,42 @@ def estimate_damage(
             raise InputError("the retrofit field must have one value per building", "RETROFIT_FIELD")
         retrofitted |= flags
     meets = meets_seismic_standard(year_built)
-    share_before = float(meets.mean()) if n else float("nan")
+    if dwellings is not None:
+        share_weights, weighted_by = np.asarray(dwellings, dtype=np.float64), "dwellings"
+        _retrofit_weights(share_weights, n, "DWELLINGS_FIELD")
+    elif occupants is not None:
+        share_weights, weighted_by = np.asarray(occupants, dtype=np.float64), "occupants (proportional to dwellings)"
+        if retrofit_target_rate is not None:
+            _retrofit_weights(share_weights, n, "OCCUPANTS_FIELD")
+    else:
+        share_weights, weighted_by = np.ones(n), "buildings (no dwellings or occupants given)"
+    # The ward's 耐震化率 counts dwellings: the shares are weighted (methods: docs/methods/damage.md).
+    share_before = standard_share(meets, share_weights) if n else float("nan")
     if retrofit_target_rate is not None:
-        chosen = select_retrofits(meets, float(retrofit_target_rate), np.random.default_rng(seq_retrofit), retrofitted)
-        retrofitted |= chosen
-        share_after = float((meets | retrofitted).mean()) if n else float("nan")
-        notes.append(
-            f"retrofit: {int(chosen.sum())} buildings chosen at random; share meeting the 1981 standard "
-            f"{share_before:.1%} -> {share_after:.1%} (target {retrofit_target_rate:.1%})"
+        priority = RetrofitPriority(retrofit_priority)
+        chosen = select_retrofits(
+            meets,
+            float(retrofit_target_rate),
+            np.random.default_rng(seq_retrofit),
+            retrofitted,
+            weights=share_weights,
+            priority=priority,
+            year_built=year_built,
+            structure=structure,
         )
-        if retrofit_target_rate <= share_before:
+        with_flags = standard_share(meets | retrofitted, share_weights) if n else float("nan")
+        retrofitted |= chosen
+        share_after = standard_share(meets | retrofitted, share_weights) if n else float("nan")
+        how = "oldest wooden first" if priority == RetrofitPriority.OLDEST_WOODEN_FIRST else "at random"
+        notes.append(
+            f"retrofit: {int(chosen.sum())} buildings chosen ({how}); share meeting the 1981 standard, weighted by "
+            f"{weighted_by}: {share_before:.1%} -> {share_after:.1%} (target {retrofit_target_rate:.1%}; "
+            f"buildings {float(meets.mean()):.1%} -> {float((meets | retrofitted).mean()):.1%})"
+        )
+        if retrofit_target_rate <= with_flags:
             notes.append("the retrofit target is at or below the present share: no building was chosen")
     else:
-        share_after = float((meets | retrofitted).mean()) if n else float("nan")
+        share_after = standard_share(meets | retrofitted, share_weights) if n else float("nan")
     if retrofitted.any():
         upgraded = np.array([curves.retrofit_class(int(k)) for k in range(len(curves.classes))], dtype=np.int32)
         class_index = np.where(retrofitted, upgraded[class_index], class_index)

@@ -21,6 +21,7 @@ import math
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -61,6 +62,30 @@ STRONG_WIND_SPEED_MS = 8.0
 WIND_SPEED_RANGE_MS = (0.0, 30.0)
 # Tokyo 2022 scenarios: wind 4 and 8 m/s from NNW (methods.md section 4).
 TOKYO_WIND_DIRECTION_DEG = 337.5
+
+
+class PairRule(enum.IntEnum):
+    """How two buildings' spread-limit distances combine into the distance that links them."""
+
+    # Tokyo 2022 cluster method (Kato et al. 2006): each building is buffered by half its
+    # spread-limit distance and buildings whose buffers touch form one cluster, i.e. a pair links
+    # when gap < (L_i + L_j) / 2. A fireproof building (0 m) is never linked (docs/methods/fire.md).
+    HALF_BUFFERS = 0
+    # The more fire-resistant building governs: gap < min(L_i, L_j) (the project's rule before
+    # version 0.3; kept for the sensitivity table in docs/methods/fire.md).
+    SMALLER_LIMIT = 1
+
+
+class WindModel(enum.IntEnum):
+    """How the wind changes the spread-limit distance."""
+
+    # The strong-wind stretch k(V) in every direction: links stay undirected, as Tokyo's clusters.
+    ISOTROPIC = 0
+    # An ellipse with the burning building at its rear focus: k(V) downwind, 1/k(V) upwind.
+    DIRECTIONAL = 1
+    # No stretch at any wind speed (the spread-limit distances as given).
+    NONE = 2
+
 
 # Tolerated overlap between two footprints [m2]. PLATEAU 2020 footprints are quantised to the
 # z16 tile grid (about 0.15 m, ../shared SOURCE.md); the largest overlap between two Suginami
@@ -170,11 +195,18 @@ def hour_coefficient(hour: int) -> float:
     )
 
 
+# Tokyo Metropolitan Government (2022) report p. 347 and p. 411: seismic circuit breakers
+# (感震ブレーカー) are installed in 8.3 % of premises under present conditions.
+SEISMIC_BREAKER_RATE = 0.083
+
+BUILTIN_IGNITION_PATH = Path(__file__).resolve().parents[1] / "resources" / "data" / "ignition_noncollapse.yaml"
+
+
 @dataclass(frozen=True)
 class IgnitionTableRow:
     use: str  # building use, or "*" for any use
     intensity_min: float  # JMA instrumental intensity from which the rate applies
-    rate: float  # ignitions per non-collapsed building at the scenario hour, before suppression
+    rate: float  # ignitions per non-collapsed building, before breakers and initial extinguishment
 
 
 @dataclass(frozen=True)
@@ -182,10 +214,29 @@ class IgnitionTable:
     """Ignition rates of non-collapsed buildings by use and intensity (Tokyo Fire Department form).
 
     For a building, the row with the largest ``intensity_min`` not above its intensity applies,
-    taken from its own use if listed, otherwise from ``*``. No row -> rate 0.
+    taken from its own use if listed, otherwise from ``*``. No row -> rate 0. ``hour_factors``
+    scale the rates to the scenario hour (None: the rates are those of the scenario hour, as in a
+    user's table). A seismic breaker prevents ``breaker_preventable_share`` of these ignitions
+    with ``breaker_efficacy``.
     """
 
     rows: tuple[IgnitionTableRow, ...]
+    hour_factors: tuple[tuple[int, float], ...] | None = None
+    breaker_preventable_share: float = 0.0
+    breaker_efficacy: float = 1.0
+    name: str = "user table"
+
+    def hour_factor(self, hour: int) -> float:
+        if self.hour_factors is None:
+            return 1.0
+        factors = dict(self.hour_factors)
+        if int(hour) not in factors:
+            raise InputError(
+                f"the built-in ignition table has rates for {sorted(factors)} h only, not {hour} h; "
+                "give IGNITION_TABLE with rates for that hour",
+                "SCENARIO_HOUR",
+            )
+        return float(factors[int(hour)])
 
     def rates(self, use: Sequence[Any] | None, intensity: np.ndarray) -> np.ndarray:
         n = len(intensity)
@@ -209,8 +260,29 @@ class IgnitionTable:
         return out
 
 
+NO_IGNITION_TABLE = IgnitionTable(())
+
+
+def load_builtin_ignition_table(path: str | os.PathLike[str] | None = None) -> IgnitionTable:
+    """The built-in non-collapse ignition table (resources/data/ignition_noncollapse.yaml)."""
+    import yaml  # type: ignore[import-untyped]
+
+    with open(path or BUILTIN_IGNITION_PATH, encoding="utf-8") as fh:
+        spec = yaml.safe_load(fh)
+    rows = tuple(IgnitionTableRow(str(r["use"]), float(r["intensity_min"]), float(r["rate"])) for r in spec["rows"])
+    return IgnitionTable(
+        rows,
+        hour_factors=tuple((int(h), float(f)) for h, f in spec["hour_factors"].items()),
+        breaker_preventable_share=float(spec["breaker_preventable_share"]),
+        breaker_efficacy=float(spec["breaker_efficacy"]),
+        name=str(spec["name"]),
+    )
+
+
 def load_ignition_table(path: str | os.PathLike[str]) -> IgnitionTable:
-    """Read a CSV with columns ``use,intensity_min,rate`` (rate per building, 0-1)."""
+    """Read a CSV with columns ``use,intensity_min,rate`` (rate per building at the scenario hour, 0-1,
+    before breakers and initial extinguishment). Breakers act on the share of the built-in table. A
+    file with the header only switches non-collapse ignitions off."""
     import csv
 
     parameter = "IGNITION_TABLE"
@@ -231,7 +303,18 @@ def load_ignition_table(path: str | os.PathLike[str]) -> IgnitionTable:
                 rows.append(row)
     except OSError as exc:
         raise InputError(f"cannot read ignition table {path}: {exc}", parameter) from exc
-    return IgnitionTable(tuple(rows))
+    builtin = load_builtin_ignition_table()
+    return IgnitionTable(
+        tuple(rows),
+        breaker_preventable_share=builtin.breaker_preventable_share,
+        breaker_efficacy=builtin.breaker_efficacy,
+        name=str(path),
+    )
+
+
+def _check_share(value: float, name: str, parameter: str) -> None:
+    if not (np.isfinite(value) and 0.0 <= value <= 1.0):
+        raise InputError(f"{name} must be a share 0-1, got {value}", parameter)
 
 
 def ignition_probability(
@@ -243,33 +326,46 @@ def ignition_probability(
     table: IgnitionTable | None = None,
     collapse_rate: float = COLLAPSE_IGNITION_RATE_0506,
     time_coefficient: float | None = None,
+    seismic_breaker_rate: float = SEISMIC_BREAKER_RATE,
 ) -> np.ndarray:
     """Probability that a building has a fire that survives initial extinguishment.
 
-    p = [collapse_rate x time_coefficient x P(collapse) + table_rate(use, I) x (1 - P(collapse))]
-        x (1 - suppression_rate)
-    (Tokyo Metropolitan Government 2022: 圧壊出火 + 圧壊によらない出火, then 初期消火).
+    p = collapse_rate x T(hour) x P(collapse)
+        + table_rate(use, I) x H(hour) x (1 - P(collapse)) x (1 - e x eta x breaker_rate) x (1 - suppression_rate)
+    (Tokyo Metropolitan Government 2022: 圧壊出火 + 圧壊によらない出火 with 感震ブレーカー and 初期消火);
+    e and eta are the table's breaker-preventable share and efficacy. Residents' initial
+    extinguishment acts on fires in standing buildings only: a crushed building's fire is not put
+    out by its occupants (docs/methods/fire.md section 1 gives the evidence, the two Tokyo levers). ``table`` None means the
+    built-in table, which needs ``intensity``; :data:`NO_IGNITION_TABLE` models collapse ignitions only.
     """
     pc = np.asarray(p_collapse, dtype=np.float64)
     if pc.size and (not np.all(np.isfinite(pc)) or pc.min() < 0 or pc.max() > 1):
         raise InputError("p_collapse must be probabilities between 0 and 1 (no missing values)", "BUILDINGS")
-    if not (0.0 <= suppression_rate <= 1.0):
-        raise InputError(f"suppression rate must be 0-1, got {suppression_rate}", "SUPPRESSION_RATE")
+    _check_share(suppression_rate, "initial extinguishment", "INITIAL_EXTINGUISHMENT")
+    _check_share(seismic_breaker_rate, "the seismic breaker rate", "SEISMIC_BREAKER_RATE")
     if not (np.isfinite(collapse_rate) and 0.0 <= collapse_rate <= 1.0):
         raise InputError(f"collapse ignition rate must be 0-1, got {collapse_rate}", "COLLAPSE_IGNITION_RATE")
     if time_coefficient is None:
         time_coefficient = hour_coefficient(hour)
     elif not (np.isfinite(time_coefficient) and time_coefficient >= 0):
         raise InputError(f"time coefficient must be zero or positive, got {time_coefficient}", "TIME_COEFFICIENT")
-    raw = collapse_rate * time_coefficient * pc
-    if table is not None and table.rows:
+    collapse_term = collapse_rate * time_coefficient * pc
+    standing = np.zeros_like(pc)
+    table = load_builtin_ignition_table() if table is None else table
+    if table.rows:
         if intensity is None:
-            raise InputError("an ignition table needs the buildings' intensity", "BUILDINGS")
+            raise InputError(
+                "ignitions of buildings that do not collapse need each building's intensity: choose "
+                "INTENSITY_FIELD (or give an IGNITION_TABLE file with the header only to model collapse "
+                "ignitions alone)",
+                "INTENSITY_FIELD",
+            )
         inten = np.asarray(intensity, dtype=np.float64)
         if inten.shape != pc.shape or not np.all(np.isfinite(inten)):
-            raise InputError("intensity must be given for every building (no missing values)", "BUILDINGS")
-        raw = raw + table.rates(use, inten) * (1.0 - pc)
-    return np.clip(raw * (1.0 - suppression_rate), 0.0, 1.0)
+            raise InputError("intensity must be given for every building (no missing values)", "INTENSITY_FIELD")
+        breaker = 1.0 - table.breaker_preventable_share * table.breaker_efficacy * seismic_breaker_rate
+        standing = table.rates(use, inten) * table.hour_factor(hour) * (1.0 - pc) * breaker
+    return np.clip(collapse_term + standing * (1.0 - suppression_rate), 0.0, 1.0)
 
 
 # --------------------------------------------------------------------------------------------
@@ -339,6 +435,12 @@ def directional_spread_time(a: Any, d: Any, wind_speed: float, c: Any, cos_downw
     return dist * np.sqrt(inv_v2)
 
 
+def strong_wind_stretch(wind_speed: float) -> float:
+    """Downwind stretch k(V) = 1 + (STRONG_WIND_STRETCH - 1) x min(V / STRONG_WIND_SPEED_MS, 1)."""
+    v = max(float(wind_speed), 0.0)
+    return 1.0 + (STRONG_WIND_STRETCH - 1.0) * min(v / STRONG_WIND_SPEED_MS, 1.0)
+
+
 def wind_stretch_factor(cos_downwind: Any, wind_speed: float) -> np.ndarray:
     """Multiplier of a spread-limit distance in a direction at angle theta to downwind.
 
@@ -349,8 +451,7 @@ def wind_stretch_factor(cos_downwind: Any, wind_speed: float) -> np.ndarray:
         f(theta) = k (1 - e) / (1 - e cos theta),  e = (k^2 - 1) / (k^2 + 1),
     so the reach is k x limit downwind, limit / k upwind and k (1 - e) x limit across the wind.
     """
-    v = max(float(wind_speed), 0.0)
-    k = 1.0 + (STRONG_WIND_STRETCH - 1.0) * min(v / STRONG_WIND_SPEED_MS, 1.0)
+    k = strong_wind_stretch(wind_speed)
     cos_t = np.clip(np.asarray(cos_downwind, dtype=np.float64), -1.0, 1.0)
     if k == 1.0:
         return np.ones_like(cos_t)
@@ -449,6 +550,16 @@ class SpreadGraph:
         return labels.astype(np.int64), sizes[labels].astype(np.int64)
 
 
+def stretch_in_direction(cos_downwind: Any, wind_speed: float, wind_model: WindModel) -> np.ndarray:
+    """Multiplier of a pair's spread-limit distance along a link at angle theta to downwind."""
+    cos_t = np.asarray(cos_downwind, dtype=np.float64)
+    model = WindModel(wind_model)
+    if model == WindModel.DIRECTIONAL:
+        return wind_stretch_factor(cos_t, wind_speed)
+    k = strong_wind_stretch(wind_speed) if model == WindModel.ISOTROPIC else 1.0
+    return np.full(cos_t.shape, k)
+
+
 def build_spread_graph(
     geometries: np.ndarray,
     classes: np.ndarray,
@@ -458,20 +569,25 @@ def build_spread_graph(
     firebreaks: Sequence[Any] | None = None,
     feedback: Feedback | None = None,
     validate: bool = True,
+    pair_rule: PairRule = PairRule.HALF_BUFFERS,
+    wind_model: WindModel = WindModel.ISOTROPIC,
 ) -> SpreadGraph:
     """Link buildings whose gap is below their pair's spread-limit distance, stretched by the wind.
 
-    The pair's limit is the smaller of the two classes' limits (fire must both leave the source and
-    catch on the target, so the more fire-resistant building governs; a fireproof building, 0 m,
-    is never linked). Gap = shortest distance between footprints. Link i -> j exists when
-    gap < limit x wind_stretch_factor(theta_ij), theta_ij the angle between the centroid-to-centroid
-    direction i -> j and downwind; with no wind the links are symmetric. Links whose shortest
-    gap line touches a firebreak polygon are removed.
+    Pair limit (``pair_rule``): Tokyo's half buffers, (L_i + L_j) / 2, or the smaller of the two
+    limits. A building whose own limit is 0 m (fireproof) is never linked under either rule: it
+    burns only from its own ignition. Gap = shortest distance between footprints. Link i -> j
+    exists when gap < pair limit x stretch(theta_ij) (``stretch_in_direction``), theta_ij the angle
+    between the centroid-to-centroid direction i -> j and downwind; with the isotropic or no wind
+    model every link goes both ways. Links whose shortest gap line touches a firebreak polygon
+    are removed.
     """
     import shapely
 
     feedback = feedback or NullFeedback()
     _check_wind(wind_speed, wind_direction_deg)
+    rule = PairRule(pair_rule)
+    model = WindModel(wind_model)
     geoms = validate_footprints(geometries) if validate else np.asarray(geometries, dtype=object)
     n = len(geoms)
     cls = np.asarray(classes)
@@ -481,7 +597,7 @@ def build_spread_graph(
     if limits.shape != (4,) or not np.all(np.isfinite(limits)) or limits.min() < 0:
         raise InputError("spread-limit distances must be four distances >= 0 m", "SPREAD_LIMITS")
     limit = limits[cls.astype(np.int64)]
-    k_max = float(wind_stretch_factor(1.0, wind_speed))
+    k_max = float(np.max(stretch_in_direction(np.array([1.0, 0.0, -1.0]), wind_speed, model)))
     reach = limit * k_max
     active = np.flatnonzero(reach > 0)
     empty = np.empty(0, dtype=np.int64)
@@ -492,34 +608,44 @@ def build_spread_graph(
     bounds = shapely.bounds(sub)
     r = reach[active]
     boxes = shapely.box(bounds[:, 0] - r, bounds[:, 1] - r, bounds[:, 2] + r, bounds[:, 3] + r)
+
+    def pair_limit(li: np.ndarray, lj: np.ndarray) -> np.ndarray:
+        if rule == PairRule.SMALLER_LIMIT:
+            return np.minimum(li, lj)
+        return np.where((li > 0) & (lj > 0), 0.5 * (li + lj), 0.0)
+
     pieces_i, pieces_j, pieces_d = [], [], []
     steps = max(1, min(20, len(active) // 5000))
     for s, chunk in enumerate(np.array_split(np.arange(len(active)), steps)):
         check_canceled(feedback)
         qi, qj = tree.query(boxes[chunk])
         qi = chunk[qi]
-        # both ends are within each other's reach box when the pair can link, so keep i < j once
-        keep = qi < qj
-        qi, qj = qi[keep], qj[keep]
-        pair_limit = np.minimum(limit[active[qi]], limit[active[qj]]) * k_max
+        # a pair's limit never exceeds the larger of the two limits, so the building with the larger
+        # reach finds it; keep each pair once as (smaller index, larger index)
+        keep = qi != qj
+        qi, qj = np.minimum(qi[keep], qj[keep]), np.maximum(qi[keep], qj[keep])
+        longest = pair_limit(limit[active[qi]], limit[active[qj]]) * k_max
         d = shapely.distance(sub[qi], sub[qj])
-        close = d < pair_limit
+        close = d < longest
         pieces_i.append(qi[close])
         pieces_j.append(qj[close])
         pieces_d.append(d[close])
         feedback.set_progress(80.0 * (s + 1) / steps)
-    gi = active[np.concatenate(pieces_i)]
-    gj = active[np.concatenate(pieces_j)]
-    gap = np.concatenate(pieces_d)
+    key, first = np.unique(
+        np.concatenate(pieces_i).astype(np.int64) * len(active) + np.concatenate(pieces_j), return_index=True
+    )
+    gi = active[key // len(active)]
+    gj = active[key % len(active)]
+    gap = np.concatenate(pieces_d)[first]
     centroids = shapely.centroid(geoms)
     cx, cy = shapely.get_x(centroids), shapely.get_y(centroids)
     ux, uy = downwind_unit_vector(wind_direction_deg)
     vx, vy = cx[gj] - cx[gi], cy[gj] - cy[gi]
     norm = np.hypot(vx, vy)
     cos_ij = np.divide(vx * ux + vy * uy, norm, out=np.zeros_like(norm), where=norm > 0)
-    base = np.minimum(limit[gi], limit[gj])
-    forward = gap < base * wind_stretch_factor(cos_ij, wind_speed)
-    backward = gap < base * wind_stretch_factor(-cos_ij, wind_speed)
+    base = pair_limit(limit[gi], limit[gj])
+    forward = gap < base * stretch_in_direction(cos_ij, wind_speed, model)
+    backward = gap < base * stretch_in_direction(-cos_ij, wind_speed, model)
     cut = 0
     if firebreaks is not None and len(firebreaks):
         crossing = _crosses_firebreak(geoms, gi, gj, firebreaks)
@@ -732,6 +858,107 @@ def apply_fireproofing(
     return FireproofingResult(cls, converted, before, fire_resistant_share(cls))
 
 
+# 不燃領域率 (the fire-proofed area ratio of a district), Tokyo's method (防災都市づくり推進計画; the
+# national method counts fireproof buildings only): 不燃領域率 = 空地率 + (1 - 空地率) x 不燃化率, with
+# 空地率 the share of the district's area in open spaces (parks, schools, water of at least 100 m2 and
+# 10 m across, roads at least 6 m wide) and 不燃化率 = (building area of fireproof buildings + 0.8 x
+# that of semi-fireproof ones) / building area of all buildings. docs/methods/fire.md section 4 names
+# the sources.
+FIREPROOF_AREA_WEIGHTS = (0.0, 0.0, 0.8, 1.0)  # bare wood, protected wood, semi-fireproof, fireproof
+
+
+def fireproof_area_rate(open_space_ratio: Any, fireproofing_ratio: Any) -> np.ndarray:
+    """不燃領域率 = 空地率 + (1 - 空地率) x 不燃化率 (all as shares 0-1)."""
+    o = np.asarray(open_space_ratio, dtype=np.float64)
+    return o + (1.0 - o) * np.asarray(fireproofing_ratio, dtype=np.float64)
+
+
+def fireproofing_ratio(
+    classes: np.ndarray, building_area: np.ndarray, area_index: np.ndarray, n_areas: int
+) -> np.ndarray:
+    """不燃化率 of each area: weighted building (footprint) area of fire-resistant buildings / all."""
+    idx = np.asarray(area_index, dtype=np.int64)
+    inside = idx >= 0
+    weight = np.asarray(FIREPROOF_AREA_WEIGHTS)[np.asarray(classes, dtype=np.int64)]
+    area = np.asarray(building_area, dtype=np.float64)
+    total = np.bincount(idx[inside], weights=area[inside], minlength=n_areas)
+    proofed = np.bincount(idx[inside], weights=(weight * area)[inside], minlength=n_areas)
+    return np.divide(proofed, total, out=np.zeros(n_areas), where=total > 0)
+
+
+@dataclass
+class AreaFireproofingResult(FireproofingResult):
+    area_rate_before: np.ndarray = field(default_factory=lambda: np.empty(0))  # 不燃領域率 per area
+    area_rate_after: np.ndarray = field(default_factory=lambda: np.empty(0))
+
+
+def apply_area_fireproofing(
+    classes: np.ndarray,
+    building_area: np.ndarray,
+    area_index: np.ndarray,
+    n_areas: int,
+    target_rate: float,
+    open_space_ratio: Any,
+    rng: np.random.Generator,
+    year_built: np.ndarray | None = None,
+    converted_class: FireResistance = FireResistance.SEMI_FIREPROOF,
+) -> AreaFireproofingResult:
+    """Rebuild wooden buildings inside each fire-proofing area until its 不燃領域率 reaches the target.
+
+    Only buildings with ``area_index`` >= 0 can change. In each area below the target, bare wooden
+    buildings and then fire-protected wooden ones are rebuilt as ``converted_class``, oldest first
+    when ``year_built`` is given (ties and unknown years in seeded random order), until the smallest
+    set that lifts the area's 不燃領域率 to the target; an area whose target cannot be reached
+    converts every wooden building. ``open_space_ratio`` (空地率, 0-1) is one value or one per area.
+    """
+    _check_share(target_rate, "the fire-proofing target (不燃領域率)", "FIREPROOF_TARGET_RATE")
+    cls = np.asarray(classes).astype(np.int8).copy()
+    n = len(cls)
+    idx = np.asarray(area_index, dtype=np.int64)
+    area = np.asarray(building_area, dtype=np.float64)
+    if idx.shape != (n,) or area.shape != (n,) or idx.max(initial=-1) >= n_areas:
+        raise InputError("one fire-proofing area index (or -1) and one area per building are needed", "FIREPROOF_AREAS")
+    open_space = np.broadcast_to(np.asarray(open_space_ratio, dtype=np.float64), (n_areas,)).copy()
+    if not np.all(np.isfinite(open_space)) or open_space.min(initial=0.0) < 0 or open_space.max(initial=0.0) >= 1:
+        raise InputError("the open-space ratio (空地率) must be a share 0 to below 1", "OPEN_SPACE_RATIO")
+    before_share = fire_resistant_share(cls)
+    rate_before = fireproof_area_rate(open_space, fireproofing_ratio(cls, area, idx, n_areas))
+    weights = np.asarray(FIREPROOF_AREA_WEIGHTS)
+    gain_per_m2 = weights[int(converted_class)]
+    converted = np.zeros(n, dtype=bool)
+    tiebreak = rng.random(n)
+    years = np.full(n, np.inf) if year_built is None else np.asarray(year_built, dtype=np.float64)
+    years = np.where(np.isfinite(years), years, np.inf)
+    for a in range(n_areas):
+        members = np.flatnonzero(idx == a)
+        total = area[members].sum()
+        if total <= 0 or rate_before[a] >= target_rate:
+            continue
+        # 不燃領域率 >= target  <=>  不燃化率 >= (target - 空地率) / (1 - 空地率)
+        need = ((target_rate - open_space[a]) / (1.0 - open_space[a])) * total - (
+            weights[cls[members]] * area[members]
+        ).sum()
+        if need <= 0:
+            continue
+        pool = members[np.isin(cls[members], (FireResistance.BARE_WOOD, FireResistance.PROTECTED_WOOD))]
+        order = np.lexsort((tiebreak[pool], years[pool], cls[pool]))
+        pool = pool[order]
+        gained = np.cumsum(area[pool] * gain_per_m2)
+        take = int(np.searchsorted(gained, need - 1e-9) + 1) if len(pool) else 0
+        chosen = pool[: min(take, len(pool))]
+        converted[chosen] = True
+    cls[converted] = int(converted_class)
+    rate_after = fireproof_area_rate(open_space, fireproofing_ratio(cls, area, idx, n_areas))
+    return AreaFireproofingResult(
+        cls,
+        converted,
+        before_share,
+        fire_resistant_share(cls),
+        area_rate_before=rate_before,
+        area_rate_after=rate_after,
+    )
+
+
 # --------------------------------------------------------------------------------------------
 # Monte Carlo (simulation method, and the spread of counts for the cluster method)
 # --------------------------------------------------------------------------------------------
@@ -924,9 +1151,12 @@ class FireScenario:
     hour: int = 18
     time_coefficient: float | None = None  # None: hour_coefficient(hour)
     suppression_rate: float = INITIAL_SUPPRESSION_RATE
+    seismic_breaker_rate: float = SEISMIC_BREAKER_RATE
     collapse_ignition_rate: float = COLLAPSE_IGNITION_RATE_0506
-    ignition_table: IgnitionTable | None = None
+    ignition_table: IgnitionTable | None = None  # None: the built-in table
     spread_limits_m: tuple[float, float, float, float] = SPREAD_LIMIT_M
+    pair_rule: PairRule = PairRule.HALF_BUFFERS
+    wind_model: WindModel = WindModel.ISOTROPIC
     method: Method = Method.CLUSTER
     duration_hours: float = DEFAULT_DURATION_HOURS
     realizations: int = DEFAULT_REALIZATIONS
@@ -937,8 +1167,8 @@ class FireScenario:
 
     def validate(self) -> None:
         _check_wind(self.wind_speed, self.wind_direction_deg)
-        if not (0.0 <= self.suppression_rate <= 1.0):
-            raise InputError(f"suppression rate must be 0-1, got {self.suppression_rate}", "SUPPRESSION_RATE")
+        _check_share(self.suppression_rate, "initial extinguishment", "INITIAL_EXTINGUISHMENT")
+        _check_share(self.seismic_breaker_rate, "the seismic breaker rate", "SEISMIC_BREAKER_RATE")
         if self.time_coefficient is None:
             hour_coefficient(self.hour)
         if Method(self.method) == Method.SIMULATION and not (
@@ -1026,6 +1256,10 @@ def run_fire(
     firebreaks: Sequence[Any] | None = None,
     executor: Any = None,
     feedback: Feedback | None = None,
+    fireproof_area_index: np.ndarray | None = None,
+    n_fireproof_areas: int = 0,
+    open_space_ratio: Any = 0.0,
+    year_built: np.ndarray | None = None,
 ) -> FireResult:
     """Ignition, spread and burn probability of every building, with district and ward totals.
 
@@ -1058,7 +1292,23 @@ def run_fire(
 
     root = np.random.SeedSequence(int(scenario.seed))
     fireproof_seed, mc_seed = root.spawn(2)
-    fp = apply_fireproofing(classes, scenario.fireproof_target_rate, np.random.default_rng(fireproof_seed))
+    fp: FireproofingResult
+    if fireproof_area_index is not None and scenario.fireproof_target_rate is not None:
+        fp = apply_area_fireproofing(
+            classes,
+            shapely.area(geoms),
+            fireproof_area_index,
+            int(n_fireproof_areas),
+            scenario.fireproof_target_rate,
+            open_space_ratio,
+            np.random.default_rng(fireproof_seed),
+            year_built=year_built,
+        )
+        assert isinstance(fp, AreaFireproofingResult)
+        for a, (r0, r1) in enumerate(zip(fp.area_rate_before, fp.area_rate_after)):
+            feedback.info(f"fire-proofing area {a + 1}: 不燃領域率 {r0:.1%} -> {r1:.1%}")
+    else:
+        fp = apply_fireproofing(classes, scenario.fireproof_target_rate, np.random.default_rng(fireproof_seed))
     if fp.converted.any():
         feedback.info(
             f"fire-proofing: {int(fp.converted.sum())} buildings converted; "
@@ -1073,6 +1323,7 @@ def run_fire(
         scenario.ignition_table,
         scenario.collapse_ignition_rate,
         scenario.time_coefficient,
+        scenario.seismic_breaker_rate,
     )
     feedback.set_progress(2.0)
     graph = build_spread_graph(
@@ -1084,6 +1335,8 @@ def run_fire(
         firebreaks,
         SubFeedback(feedback, 2.0, 35.0),
         validate=False,
+        pair_rule=scenario.pair_rule,
+        wind_model=scenario.wind_model,
     )
     feedback.info(f"spread graph: {graph.n_links} links, {graph.cut_by_firebreaks} cut by firebreaks")
     cluster_id, cluster_size = graph.clusters()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import SAMPLE_GPKG, sample_layer
+from conftest import SAMPLE_GPKG, memory_layer, sample_layer
 from rasterio.crs import CRS
 
 from suginami_gis.core import fragility as fr
@@ -64,7 +64,8 @@ def test_registered_with_help(provider):
     alg = provider.algorithm("buildingdamage")
     assert alg is not None
     text = alg.shortHelpString()
-    assert "RETROFIT_TARGET_RATE" in text and "71 / 50 / 11" in text
+    assert "RETROFIT_TARGET_RATE" in text and "71 / 50" in text and "8.7 / 2.2" in text
+    assert "DWELLINGS_FIELD" in text and "RETROFIT_PRIORITY" in text
     ok, message = alg.canExecute()
     assert ok, message
 
@@ -100,12 +101,52 @@ def test_monte_carlo_and_retrofit(run_alg, tmp_path):
     base = run_alg("buildingdamage", params(tmp_path / "a", REALIZATIONS=60))
     retro = run_alg("buildingdamage", params(tmp_path / "b", REALIZATIONS=60, RETROFIT_TARGET_RATE=0.96))
     assert base["COLLAPSED_P5"] <= base["COLLAPSED"] <= base["COLLAPSED_P95"]
-    assert retro["SHARE_SEISMIC_STANDARD_AFTER"] == pytest.approx(0.96, abs=1e-3)
+    # The share is weighted by occupants (no DWELLINGS_FIELD): at the target or above it by less
+    # than one building's occupants.
+    occupants = np.array([f["occupants"] for f in sample_layer("buildings").getFeatures()], dtype=float)
+    assert 0.96 - 1e-9 <= retro["SHARE_SEISMIC_STANDARD_AFTER"] < 0.96 + occupants.max() / occupants.sum()
     assert retro["COLLAPSED"] < base["COLLAPSED"]
     _, rows = features(base["OUTPUT_DISTRICTS"])
     assert all(r["deaths_p5"] <= r["deaths"] <= r["deaths_p95"] for r in rows)
     again = run_alg("buildingdamage", params(tmp_path / "c", REALIZATIONS=60))
     assert again["COLLAPSED_P95"] == base["COLLAPSED_P95"]
+
+
+def test_dwellings_field_and_retrofit_priority(run_alg, tmp_path):
+    import shapely
+
+    # Old wooden houses (1 dwelling), an old RC block (12), new houses and a new block (30).
+    rows = [
+        ("wood", 1950, 1),
+        ("wood", 1955, 1),
+        ("wood", 1962, 1),
+        ("wood", 1975, 1),
+        ("non_wood", 1965, 12),
+        ("wood", 1990, 1),
+        ("wood", 2005, 1),
+        ("non_wood", 2010, 30),
+    ]
+    geoms = [shapely.box(-17000 + 20 * i, -33000, -16990 + 20 * i, -32990) for i in range(len(rows))]
+    fields = (("structure", "string"), ("year_built", "integer"), ("dwellings", "integer"))
+    layer = memory_layer("Polygon", geoms, fields, rows)
+    total = sum(r[2] for r in rows)  # 48 dwellings, 32 meeting the standard: 66.7 %
+    base = dict(DWELLINGS_FIELD="dwellings", RETROFIT_TARGET_RATE=0.75, SEED=3)
+    oldest = run_alg("buildingdamage", small_params(tmp_path, layer, **base))
+    assert oldest["SHARE_SEISMIC_STANDARD_BEFORE"] == pytest.approx(32 / total)
+    # 0.75 x 48 = 36 dwellings: the four old wooden houses, oldest first, and not the RC block.
+    retrofitted = [f["retrofitted"] for f in oldest["OUTPUT"].getFeatures()]
+    assert retrofitted == [True, True, True, True, False, False, False, False]
+    assert oldest["SHARE_SEISMIC_STANDARD_AFTER"] == pytest.approx(36 / total)
+    # Random priority: some below-standard buildings, never a building at standard.
+    random = run_alg("buildingdamage", small_params(tmp_path, layer, RETROFIT_PRIORITY=1, **base))
+    chosen = [f["retrofitted"] for f in random["OUTPUT"].getFeatures()]
+    assert not any(chosen[5:]) and any(chosen[:5])
+    assert random["SHARE_SEISMIC_STANDARD_AFTER"] >= 0.75
+    bad = memory_layer("Polygon", geoms[:1], fields, [("wood", 1950, -2)])
+    from qgis.core import QgsProcessingException
+
+    with pytest.raises(QgsProcessingException, match="DWELLINGS_FIELD"):
+        run_alg("buildingdamage", small_params(tmp_path, bad, **base))
 
 
 def test_output_style_is_graduated_by_p_collapse(run_alg, tmp_path):

@@ -46,7 +46,7 @@ def test_deaths_test_value():
 
 def test_severe_injuries_and_shelter_formulas():
     assert float(cas.severe_injuries(0.1, 5000, hour=5)) == pytest.approx(0.0309 * 0.1 * 5000)
-    assert float(cas.shelter_demand(100, 200)) == pytest.approx(100 + 0.13 * 200)
+    assert float(cas.shelter_demand(100, 200)) == pytest.approx(100 + 0.503 * 200)
     assert float(cas.shelter_area_m2(1000)) == pytest.approx(3500.0)
     with pytest.raises(InputError):
         cas.deaths(1, 1, hour=9)
@@ -92,6 +92,223 @@ def test_retrofit_ward_study_figures_exactly():
     assert (meets | chosen).mean() == 0.96
     again = dm.select_retrofits(meets, 0.96, np.random.default_rng(3))
     np.testing.assert_array_equal(chosen, again)
+
+
+def legacy_select_retrofits(meets, target_rate, rng, already=None):
+    """select_retrofits before dwelling weights and priorities (the reference for RANDOM)."""
+    meets = np.asarray(meets, dtype=bool).copy()
+    if already is not None:
+        meets |= np.asarray(already, dtype=bool)
+    chosen = np.zeros(len(meets), dtype=bool)
+    k = round(target_rate * len(meets)) - int(meets.sum())
+    if k <= 0:
+        return chosen
+    candidates = np.flatnonzero(~meets)
+    chosen[rng.choice(candidates, size=min(k, len(candidates)), replace=False)] = True
+    return chosen
+
+
+def retrofit_stock(n: int, seed: int):
+    """Below-standard and standard buildings, wooden and not, with 0-40 dwellings each."""
+    rng = np.random.default_rng(seed)
+    years = rng.integers(1940, 2021, n).astype(float)
+    structure = (rng.random(n) < 0.4).astype(np.int8)
+    # Mostly detached houses (1 dwelling), some blocks and some buildings without a dwelling.
+    dwellings = np.where(rng.random(n) < 0.6, 1.0, rng.integers(0, 41, n).astype(float))
+    return years, structure, dwellings
+
+
+PRIORITIES = [dm.RetrofitPriority.OLDEST_WOODEN_FIRST, dm.RetrofitPriority.RANDOM]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.integers(1, 400),
+    st.floats(0.0, 1.0),
+    st.integers(0, 2**32 - 1),
+    st.sampled_from(PRIORITIES),
+    st.booleans(),
+)
+def test_dwelling_weighted_share_reaches_the_target(n, target, seed, priority, with_flags):
+    years, structure, dwellings = retrofit_stock(n, seed)
+    meets = years >= 1981
+    already = (np.random.default_rng(seed + 1).random(n) < 0.1) if with_flags else None
+    kwargs = dict(weights=dwellings, priority=priority, year_built=years, structure=structure)
+    total = dwellings.sum()
+    if total == 0:
+        with pytest.raises(InputError):  # a share of no dwellings is undefined
+            dm.select_retrofits(meets, target, np.random.default_rng(seed), already, **kwargs)
+        return
+    chosen = dm.select_retrofits(meets, target, np.random.default_rng(seed), already, **kwargs)
+    done = meets | (already if already is not None else False)
+    # Buildings at standard (or already retrofitted) are never touched; no one without a dwelling.
+    assert not np.any(chosen & done)
+    assert not np.any(chosen & (dwellings == 0))
+    before = dwellings[done].sum() / total
+    after = dwellings[done | chosen].sum() / total
+    if target <= before + 1e-12:
+        assert not chosen.any()
+        return
+    if priority == dm.RetrofitPriority.RANDOM and np.all(dwellings == dwellings[0]):
+        # Equal weights with random priority keep the original count rule: within half a building.
+        assert abs(after - target) <= 0.5 / n + 1e-12
+        return
+    assert after >= target - 1e-9
+    # Smallest set: the share overshoots the target by less than one chosen building's dwellings.
+    assert after - target < dwellings[chosen].max() / total + 1e-12
+
+
+def test_dwelling_weighted_target_ward_figures():
+    # 84.6 % of dwellings meet the standard; the old (wooden, detached) houses hold 1 dwelling,
+    # the standard stock includes 30-dwelling blocks: the dwelling share, not the building share, hits 96 %.
+    n = 2000
+    years = np.where(np.arange(n) < 1000, 1960.0, 1995.0)
+    dwellings = np.where(years < 1981, 1.0, 0.0)
+    dwellings[1000 : 1000 + 183] = 30.0  # 5,490 standard dwellings vs 1,000 old ones: 84.6 %
+    structure = np.zeros(n, dtype=np.int8)
+    meets = years >= 1981
+    assert dwellings[meets].sum() / dwellings.sum() == pytest.approx(0.846, abs=1e-3)
+    chosen = dm.select_retrofits(
+        meets,
+        0.96,
+        np.random.default_rng(0),
+        weights=dwellings,
+        year_built=years,
+        structure=structure,
+        priority=dm.RetrofitPriority.OLDEST_WOODEN_FIRST,
+    )
+    after = dwellings[meets | chosen].sum() / dwellings.sum()
+    assert 0.96 <= after < 0.96 + 1.0 / dwellings.sum() + 1e-12
+    assert int(chosen.sum()) == int(np.ceil(0.96 * dwellings.sum() - 5490))  # 741 houses
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(2, 400), st.floats(0.0, 1.0), st.integers(0, 2**32 - 1), st.booleans())
+def test_oldest_wooden_buildings_are_chosen_first(n, target, seed, equal_weights):
+    years, structure, dwellings = retrofit_stock(n, seed)
+    if equal_weights:
+        dwellings = np.ones(n)
+    meets = years >= 1981
+    chosen = dm.select_retrofits(
+        meets,
+        target,
+        np.random.default_rng(seed),
+        weights=dwellings,
+        year_built=years,
+        structure=structure,
+        priority=dm.RetrofitPriority.OLDEST_WOODEN_FIRST,
+    )
+    candidate = ~meets & (dwellings > 0)
+    wood = structure == WOOD
+    chosen_wood, unchosen_wood = chosen & wood, candidate & wood & ~chosen
+    if chosen_wood.any() and unchosen_wood.any():
+        # Every chosen wooden building is no newer than every unchosen below-standard wooden one.
+        assert years[chosen_wood].max() <= years[unchosen_wood].min()
+    if (chosen & ~wood).any():
+        # Non-wooden buildings only once every wooden candidate is chosen, and oldest first too.
+        assert not unchosen_wood.any()
+        unchosen_non_wood = candidate & ~wood & ~chosen
+        if unchosen_non_wood.any():
+            assert years[chosen & ~wood].max() <= years[unchosen_non_wood].min()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 3000), st.floats(0.0, 1.0), st.floats(0.0, 1.0), st.integers(0, 2**32 - 1), st.booleans())
+def test_random_priority_is_the_old_draw(n, share_now, target, seed, uniform_weights):
+    meets = np.zeros(n, dtype=bool)
+    meets[: round(share_now * n)] = True
+    already = np.random.default_rng(seed).random(n) < 0.05
+    weights = np.full(n, cas.DEFAULT_OCCUPANTS_PER_BUILDING) if uniform_weights else None
+    new = dm.select_retrofits(
+        meets, target, np.random.default_rng(seed), already, weights=weights, priority=dm.RetrofitPriority.RANDOM
+    )
+    old = legacy_select_retrofits(meets, target, np.random.default_rng(seed), already)
+    np.testing.assert_array_equal(new, old)
+
+
+def test_random_priority_in_estimate_matches_the_old_draw():
+    structure, years = stock(3000, seed=4)
+    res = dm.estimate_damage(
+        structure,
+        years,
+        np.full(3000, 6.3),
+        seed=17,
+        retrofit_target_rate=0.95,
+        retrofit_priority=dm.RetrofitPriority.RANDOM,
+    )
+    seq_retrofit, _ = np.random.SeedSequence(17).spawn(2)
+    old = legacy_select_retrofits(years >= 1981, 0.95, np.random.default_rng(seq_retrofit))
+    np.testing.assert_array_equal(res.retrofitted, old)
+
+
+@pytest.mark.parametrize("priority", PRIORITIES)
+def test_same_seed_same_retrofits(priority):
+    n = 3000
+    rng = np.random.default_rng(5)
+    years = rng.choice([1950.0, 1960.0, 1970.0, 1990.0], n)  # many ties: the seed breaks them
+    structure = (rng.random(n) < 0.3).astype(np.int8)
+    dwellings = rng.integers(1, 5, n).astype(float)
+    kwargs = dict(weights=dwellings, priority=priority, year_built=years, structure=structure)
+    a = dm.select_retrofits(years >= 1981, 0.7, np.random.default_rng(11), **kwargs)
+    b = dm.select_retrofits(years >= 1981, 0.7, np.random.default_rng(11), **kwargs)
+    c = dm.select_retrofits(years >= 1981, 0.7, np.random.default_rng(12), **kwargs)
+    np.testing.assert_array_equal(a, b)
+    assert a.any() and not np.array_equal(a, c)
+    res1 = dm.estimate_damage(
+        structure,
+        years,
+        np.full(n, 6.3),
+        seed=3,
+        retrofit_target_rate=0.7,
+        dwellings=dwellings,
+        retrofit_priority=priority,
+    )
+    res2 = dm.estimate_damage(
+        structure,
+        years,
+        np.full(n, 6.3),
+        seed=3,
+        retrofit_target_rate=0.7,
+        dwellings=dwellings,
+        retrofit_priority=priority,
+    )
+    np.testing.assert_array_equal(res1.retrofitted, res2.retrofitted)
+    assert res1.ward["collapsed"] == res2.ward["collapsed"]
+    assert res1.ward["share_seismic_standard_after"] == res2.ward["share_seismic_standard_after"]
+
+
+def test_estimate_reports_dwelling_weighted_shares():
+    structure, years = stock(2000, seed=9)
+    dwellings = np.where(years >= 1981, 3.0, 1.0)
+    res = dm.estimate_damage(
+        structure, years, np.full(2000, 6.3), seed=1, retrofit_target_rate=0.96, dwellings=dwellings
+    )
+    meets = years >= 1981
+    assert res.ward["share_seismic_standard_before"] == pytest.approx(dwellings[meets].sum() / dwellings.sum())
+    after = res.ward["share_seismic_standard_after"]
+    assert 0.96 <= after < 0.96 + 1.0 / dwellings.sum() + 1e-12
+    assert not np.any(res.retrofitted & meets)
+    # Default priority: oldest wooden first.
+    wood_left = ~meets & ~res.retrofitted & (structure == WOOD)
+    if wood_left.any():
+        assert years[res.retrofitted & (structure == WOOD)].max() <= years[wood_left].min()
+    note = next(note for note in res.notes if note.startswith("retrofit:"))
+    assert f"{int(res.retrofitted.sum())} buildings chosen (oldest wooden first)" in note
+    assert "weighted by dwellings" in note and f"{after:.1%}" in note
+    # Without dwellings, occupants weight the share (proportional to dwellings).
+    occ = dwellings * 2.3
+    by_occ = dm.estimate_damage(structure, years, np.full(2000, 6.3), seed=1, retrofit_target_rate=0.96, occupants=occ)
+    np.testing.assert_array_equal(by_occ.retrofitted, res.retrofitted)
+
+
+@pytest.mark.parametrize("bad", [-1.0, np.nan])
+def test_bad_dwellings_name_the_parameter(bad):
+    structure, years = stock(10)
+    dwellings = np.ones(10)
+    dwellings[3] = bad
+    with pytest.raises(InputError) as err:
+        dm.estimate_damage(structure, years, np.full(10, 6.0), seed=0, retrofit_target_rate=0.9, dwellings=dwellings)
+    assert err.value.parameter == "DWELLINGS_FIELD"
 
 
 def test_retrofit_in_estimate_uses_newest_curve_and_lowers_damage():
@@ -149,7 +366,7 @@ def test_expected_mode_is_exact_over_bands_and_districts():
         assert res.districts.buildings[d] == sel.sum()
         assert res.districts.mean["collapsed"][d] == pytest.approx(res.p_collapse[sel].sum())
         assert res.districts.mean["half_collapsed"][d] == pytest.approx((res.p_half - res.p_collapse)[sel].sum())
-        shelter = (res.p_collapse * occ + 0.13 * (res.p_half - res.p_collapse) * occ)[sel].sum()
+        shelter = (res.p_collapse * occ + 0.503 * (res.p_half - res.p_collapse) * occ)[sel].sum()
         assert res.districts.mean["shelter_need"][d] == pytest.approx(shelter)
         assert np.isnan(res.districts.p5["collapsed"][d])
     assert res.ward["collapsed"] == pytest.approx(res.p_collapse.sum())

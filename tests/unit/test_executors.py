@@ -66,9 +66,17 @@ def test_damage_identical_on_the_cluster(dask_executor):
 def test_fire_identical_on_the_cluster(dask_executor):
     geoms, classes, pc, districts = _simulation_inputs()
     scenario = fire.FireScenario(method=fire.Method.SIMULATION, realizations=35, seed=9, time_coefficient=40.0)
-    serial = fire.run_fire(geoms, classes, pc, scenario, district_index=districts, n_districts=3)
+    intensity = np.linspace(5.5, 6.9, len(pc))
+    serial = fire.run_fire(geoms, classes, pc, scenario, intensity=intensity, district_index=districts, n_districts=3)
     clustered = fire.run_fire(
-        geoms, classes, pc, scenario, district_index=districts, n_districts=3, executor=dask_executor
+        geoms,
+        classes,
+        pc,
+        scenario,
+        intensity=intensity,
+        district_index=districts,
+        n_districts=3,
+        executor=dask_executor,
     )
     np.testing.assert_array_equal(clustered.p_burn, serial.p_burn)
     np.testing.assert_array_equal(clustered.arrival_min, serial.arrival_min)

@@ -22,6 +22,10 @@ from suginami_gis.core.rasters import read_raster
 
 WKT_6677 = CRS.from_epsg(6677).to_wkt()
 BARE, PROTECTED, SEMI, FIREPROOF = (int(c) for c in FR)
+SMALLER = fire.PairRule.SMALLER_LIMIT
+DIRECTIONAL = fire.WindModel.DIRECTIONAL
+# Tests of the spread and Monte Carlo mechanics model collapse ignitions alone.
+COLLAPSE_ONLY = fire.NO_IGNITION_TABLE
 
 
 def squares(xy, side=10.0):
@@ -74,7 +78,12 @@ def test_cluster_method_on_a_500_building_block_gives_the_test_value():
     # 25 x 20 bare wooden buildings 4 m apart, no wind: one cluster of 500 with p = 0.0003 each.
     geoms = block(25, 20, gap=4.0)
     scenario = fire.FireScenario(
-        wind_speed=0.0, time_coefficient=1.0, suppression_rate=0.0, collapse_ignition_rate=0.0003, realizations=20
+        wind_speed=0.0,
+        time_coefficient=1.0,
+        suppression_rate=0.0,
+        collapse_ignition_rate=0.0003,
+        realizations=20,
+        ignition_table=COLLAPSE_ONLY,
     )
     res = fire.run_fire(geoms, ["bare_wood"] * 500, np.ones(500), scenario)
     assert np.all(res.cluster_size == 500)
@@ -88,11 +97,15 @@ def test_cluster_method_on_a_500_building_block_gives_the_test_value():
 
 def test_ignition_probability_combines_collapse_time_and_suppression():
     pc = np.array([0.0, 0.2, 1.0])
-    p = fire.ignition_probability(pc, hour=18)
-    expected = 0.0355e-2 * (2.50 / 0.98) * pc * (1 - 0.366)
+    p = fire.ignition_probability(pc, hour=18, table=COLLAPSE_ONLY)
+    # residents do not put out fires in crushed buildings: no (1 - 0.366) on this term
+    expected = 0.0355e-2 * (2.50 / 0.98) * pc
     np.testing.assert_allclose(p, expected)
+    np.testing.assert_allclose(fire.ignition_probability(pc, hour=18, table=COLLAPSE_ONLY, suppression_rate=0.9), p)
     # 05:00 is the reference hour of the 0.0355 % rate.
-    np.testing.assert_allclose(fire.ignition_probability(pc, hour=5, suppression_rate=0.0), 0.0355e-2 * pc)
+    np.testing.assert_allclose(
+        fire.ignition_probability(pc, hour=5, suppression_rate=0.0, table=COLLAPSE_ONLY), 0.0355e-2 * pc
+    )
 
 
 def test_ignition_table_by_use_and_intensity():
@@ -107,8 +120,10 @@ def test_ignition_table_by_use_and_intensity():
     intensity = np.array([4.9, 5.2, 6.4, 5.4, 6.4])
     np.testing.assert_allclose(table.rates(use, intensity), [0.0, 0.01, 0.05, 0.0, 0.001])
     pc = np.array([0.0, 0.5, 0.0, 0.0, 0.0])
-    p = fire.ignition_probability(pc, hour=5, suppression_rate=0.5, intensity=intensity, use=use, table=table)
-    expected = 0.5 * (0.0355e-2 * pc + table.rates(use, intensity) * (1 - pc))
+    p = fire.ignition_probability(
+        pc, hour=5, suppression_rate=0.5, intensity=intensity, use=use, table=table, seismic_breaker_rate=0.0
+    )
+    expected = 0.0355e-2 * pc + 0.5 * table.rates(use, intensity) * (1 - pc)
     np.testing.assert_allclose(p, expected)
 
 
@@ -129,9 +144,77 @@ def test_hours_without_a_cited_coefficient_need_one():
         fire.hour_coefficient(3)
     assert err.value.parameter == "SCENARIO_HOUR"
     # An explicit coefficient is accepted for any hour.
-    assert fire.ignition_probability(np.array([1.0]), hour=3, suppression_rate=0.0, time_coefficient=2.0)[0] == (
-        pytest.approx(2 * 0.0355e-2)
+    assert fire.ignition_probability(
+        np.array([1.0]), hour=3, suppression_rate=0.0, time_coefficient=2.0, table=COLLAPSE_ONLY
+    )[0] == pytest.approx(2 * 0.0355e-2)
+
+
+# --- Built-in non-collapse ignitions (docs/methods/fire.md section 1) ------------------------------
+
+
+def test_builtin_table_is_the_documented_derivation_of_its_sources():
+    import yaml
+
+    spec = yaml.safe_load(fire.BUILTIN_IGNITION_PATH.read_text(encoding="utf-8"))
+    inputs = spec["inputs"]
+    per_building = inputs["households_per_building"] / 10_000
+    keep = 1.0 - inputs["initial_extinguishment"]
+    jma7 = inputs["fires_per_10k_households"]["jma7_0546"] * per_building * 2.50 / 0.98 / keep
+    jma6plus = inputs["fires_per_10k_households"]["jma6plus_1756"] * per_building / keep
+    step = jma7 / jma6plus
+    expected = {6.5: jma7, 6.0: jma6plus, 5.5: jma6plus / step, 5.0: jma6plus / step**2}
+    table = fire.load_builtin_ignition_table()
+    for row in table.rows:
+        assert row.use == "*"
+        assert row.rate == pytest.approx(expected[row.intensity_min], rel=5e-4)
+    # households per building: 7.21 million households / 2,804,582 buildings (sources H3)
+    assert inputs["households_per_building"] == pytest.approx(7.21e6 / 2_804_582, abs=5e-4)
+    # hour factors are the cited time-of-day coefficients relative to 17-19 h
+    assert dict(table.hour_factors) == pytest.approx({5: 0.98 / 2.50, 12: 1.52 / 2.50, 18: 1.0}, abs=5e-4)
+    # the electric share of shaking fires, Tohoku 2011 (TMG 2022 p. 347): 26.4 + 25.6 + 15.7 %
+    assert table.breaker_preventable_share == pytest.approx(0.264 + 0.256 + 0.157)
+    # the observed rate comes back at present levers without breakers: 1.2 per 10,000 households at 6+
+    p = fire.ignition_probability(
+        np.zeros(1), hour=18, intensity=np.array([6.2]), table=table, seismic_breaker_rate=0.0
     )
+    assert p[0] * 10_000 / inputs["households_per_building"] == pytest.approx(1.2, rel=1e-3)
+
+
+def test_non_collapse_ignitions_scale_with_intensity_hour_and_the_unbroken_share():
+    table = fire.load_builtin_ignition_table()
+    intensity = np.array([4.9, 5.2, 5.7, 6.2, 6.8])
+    pc = np.array([0.0, 0.0, 0.0, 0.5, 0.0])
+    p18 = fire.ignition_probability(pc, hour=18, intensity=intensity, table=table, collapse_rate=0.0)
+    assert p18[0] == 0.0 and np.all(np.diff(p18[[1, 2, 4]]) > 0)
+    breaker = 1 - 0.677 * 0.9 * 0.083
+    assert p18[3] == pytest.approx(4.8663e-4 * 0.5 * breaker * (1 - 0.366), rel=1e-9)
+    p5 = fire.ignition_probability(pc, hour=5, intensity=intensity, table=table, collapse_rate=0.0)
+    np.testing.assert_allclose(p5, p18 * 0.392)
+    with pytest.raises(InputError) as err:
+        fire.ignition_probability(pc, hour=12, intensity=intensity, table=table, time_coefficient=1.0, collapse_rate=0)
+        fire.ignition_probability(pc, hour=3, intensity=intensity, table=table, time_coefficient=1.0)
+    # breakers act on the non-collapse term only
+    full = fire.ignition_probability(np.ones(1), hour=18, intensity=np.array([6.8]), seismic_breaker_rate=1.0)
+    none = fire.ignition_probability(np.ones(1), hour=18, intensity=np.array([6.8]), seismic_breaker_rate=0.0)
+    assert full[0] == pytest.approx(none[0])
+    del err
+
+
+def test_tokyo_2022_lever_effect_is_reproduced_within_10_percent():
+    """TMG 2022 report p. 411 (都心南部直下, winter 18:00, 8 m/s): 623 fires at present (breakers 8.3 %,
+    extinguishment 36.6 %), 372 with breakers 25 % and extinguishment 60 % (促進①). The model's
+    breaker share and efficacy come from p. 347, not from this pair: the ratio is a check."""
+    rng = np.random.default_rng(0)
+    intensity = rng.uniform(5.0, 7.0, 10_000)
+    pc = rng.uniform(0.0, 0.05, 10_000)  # collapse ignitions a small share, as in Tokyo 2022
+
+    def fires(breakers: float, extinguishment: float) -> float:
+        return float(
+            fire.ignition_probability(pc, 18, extinguishment, intensity=intensity, seismic_breaker_rate=breakers).sum()
+        )
+
+    ratio = fires(0.25, 0.60) / fires(0.083, 0.366)
+    assert abs(ratio / (372 / 623) - 1.0) < 0.10
 
 
 # --- Spread speed and wind --------------------------------------------------------------------
@@ -190,7 +273,7 @@ def test_downwind_neighbour_at_14_m_joins_and_upwind_one_does_not():
     geoms = squares([(0, 0), (0, -24), (0, 24), (24, 0)])
     b, d, u, s = range(4)
     cls = np.full(4, BARE, dtype=np.int8)
-    g = fire.build_spread_graph(geoms, cls, wind_speed=8.0, wind_direction_deg=0.0)
+    g = fire.build_spread_graph(geoms, cls, wind_speed=8.0, wind_direction_deg=0.0, wind_model=DIRECTIONAL)
     assert (b, d) in edges(g)  # 14 m < 12 m x 1.5 downwind
     assert (b, u) not in edges(g)  # 14 m > 12 m / 1.5 upwind
     assert (b, s) not in edges(g) and (s, b) not in edges(g)  # across the wind: 12 x 0.92 = 11.1 m
@@ -202,15 +285,47 @@ def test_downwind_neighbour_at_14_m_joins_and_upwind_one_does_not():
     assert fire.build_spread_graph(geoms, cls, wind_speed=0.0).n_links == 0
 
 
-def test_pair_limit_is_the_smaller_class_limit():
+def test_pair_limit_is_the_smaller_class_limit_under_that_rule():
     for (c1, c2), gap_in, gap_out in [
         ((BARE, PROTECTED), 5.9, 6.1),
         ((BARE, SEMI), 2.9, 3.1),
         ((SEMI, SEMI), 2.9, 3.1),
     ]:
         cls = np.array([c1, c2], dtype=np.int8)
+        assert edges(fire.build_spread_graph(row_of(2, gap_in), cls, pair_rule=SMALLER)) == {(0, 1), (1, 0)}
+        assert fire.build_spread_graph(row_of(2, gap_out), cls, pair_rule=SMALLER).n_links == 0
+
+
+def test_tokyo_half_buffers_link_where_the_two_half_distance_buffers_touch():
+    # Tokyo 2022 / Kato et al. (2006): buffers of L/2 around each building touch when gap < (L1 + L2) / 2.
+    for (c1, c2), gap_in, gap_out in [
+        ((BARE, BARE), 11.9, 12.1),
+        ((BARE, PROTECTED), 8.9, 9.1),
+        ((BARE, SEMI), 7.4, 7.6),
+        ((PROTECTED, SEMI), 4.4, 4.6),
+    ]:
+        cls = np.array([c1, c2], dtype=np.int8)
+        for geoms in (row_of(2, gap_in), row_of(2, gap_out)):
+            buffers = shapely.buffer(geoms, np.array(fire.SPREAD_LIMIT_M)[cls] / 2.0, quad_segs=64)
+            touch = bool(shapely.intersects(buffers[0], buffers[1]))
+            assert edges(fire.build_spread_graph(geoms, cls)) == ({(0, 1), (1, 0)} if touch else set())
         assert edges(fire.build_spread_graph(row_of(2, gap_in), cls)) == {(0, 1), (1, 0)}
-        assert fire.build_spread_graph(row_of(2, gap_out), cls).n_links == 0
+    # a fireproof building (0 m) is never joined, even to a bare wooden one within 6 m
+    cls = np.array([BARE, FIREPROOF], dtype=np.int8)
+    assert fire.build_spread_graph(row_of(2, 1.0), cls).n_links == 0
+
+
+def test_isotropic_wind_stretches_every_direction_and_keeps_links_undirected():
+    # 16 m apart: beyond 12 m in calm, within 12 x 1.5 = 18 m at 8 m/s in any direction.
+    geoms = squares([(0, 0), (0, -26), (0, 26), (26, 0)])
+    cls = np.full(4, BARE, dtype=np.int8)
+    assert fire.build_spread_graph(geoms, cls, wind_speed=0.0).n_links == 0
+    windy = fire.build_spread_graph(geoms, cls, wind_speed=8.0, wind_direction_deg=0.0)
+    assert edges(windy) == {(0, k) for k in (1, 2, 3)} | {(k, 0) for k in (1, 2, 3)}
+    assert edges(windy) == {(j, i) for i, j in edges(windy)}
+    # 4 m/s: k = 1.25, reach 15 m < 16 m; no wind model: never stretched
+    assert fire.build_spread_graph(geoms, cls, wind_speed=4.0).n_links == 0
+    assert fire.build_spread_graph(geoms, cls, wind_speed=8.0, wind_model=fire.WindModel.NONE).n_links == 0
 
 
 def test_calm_graph_is_symmetric_and_matches_a_brute_force_distance_check():
@@ -223,15 +338,16 @@ def test_calm_graph_is_symmetric_and_matches_a_brute_force_distance_check():
             keep.append(k)
     geoms = geoms[keep]
     cls = rng.integers(0, 4, size=len(geoms)).astype(np.int8)
-    g = fire.build_spread_graph(geoms, cls)
     limits = np.array(fire.SPREAD_LIMIT_M)
-    expected = {
-        (i, j)
-        for i in range(len(geoms))
-        for j in range(len(geoms))
-        if i != j and geoms[i].distance(geoms[j]) < min(limits[cls[i]], limits[cls[j]])
-    }
-    assert edges(g) == expected
+    for rule, pair in ((SMALLER, min), (fire.PairRule.HALF_BUFFERS, lambda a, b: (a + b) / 2 if a and b else 0.0)):
+        g = fire.build_spread_graph(geoms, cls, pair_rule=rule)
+        expected = {
+            (i, j)
+            for i in range(len(geoms))
+            for j in range(len(geoms))
+            if i != j and geoms[i].distance(geoms[j]) < pair(limits[cls[i]], limits[cls[j]])
+        }
+        assert edges(g) == expected
 
 
 @settings(max_examples=25, deadline=None)
@@ -243,7 +359,9 @@ def test_calm_graph_is_symmetric_and_matches_a_brute_force_distance_check():
 )
 def test_fireproof_buildings_never_link(classes, gap, wind, direction):
     cls = np.array(classes, dtype=np.int8)
-    g = fire.build_spread_graph(block(3, 2, gap), cls, wind, direction)
+    g = fire.build_spread_graph(block(3, 2, gap), cls, wind, direction, wind_model=DIRECTIONAL)
+    g2 = fire.build_spread_graph(block(3, 2, gap), cls, wind, direction)
+    assert not set(np.flatnonzero(cls == FIREPROOF).tolist()) & (set(g2.src.tolist()) | set(g2.dst.tolist()))
     fireproof = set(np.flatnonzero(cls == FIREPROOF).tolist())
     assert not fireproof & set(g.src.tolist())
     assert not fireproof & set(g.dst.tolist())
@@ -330,7 +448,9 @@ def _small_windy_block():
     geoms = block(6, 5, gap=9.0)  # 9 m: linked downwind (< 18 m) and roughly across (< 11.1 m), not upwind (> 8 m)
     cls = np.zeros(30, dtype=np.int8)
     cls[[7, 15, 22]] = PROTECTED  # 6 m limit: these break some links
-    graph = fire.build_spread_graph(geoms, cls, wind_speed=8.0, wind_direction_deg=300.0)
+    graph = fire.build_spread_graph(
+        geoms, cls, wind_speed=8.0, wind_direction_deg=300.0, pair_rule=SMALLER, wind_model=DIRECTIONAL
+    )
     return geoms, cls, graph
 
 
@@ -381,7 +501,7 @@ def test_median_arrival_times_are_shortest_paths_of_hamada_times():
     # A row along the wind with certain ignition of the first building only.
     geoms = row_of(6, 5.0)
     cls = np.zeros(6, dtype=np.int8)
-    graph = fire.build_spread_graph(geoms, cls, wind_speed=6.0, wind_direction_deg=270.0)  # west wind
+    graph = fire.build_spread_graph(geoms, cls, wind_speed=6.0, wind_direction_deg=270.0, wind_model=DIRECTIONAL)
     minutes = fire.link_minutes(graph, geoms, cls, 6.0)
     g = nx.DiGraph()
     g.add_weighted_edges_from(zip(graph.src.tolist(), graph.dst.tolist(), minutes.tolist()))
@@ -435,10 +555,11 @@ def test_fireproofing_from_56_to_70_percent():
 
 
 def test_fireproofing_lowers_the_expected_burned_count():
-    geoms = block(12, 10, gap=4.0)
+    # 8 m gaps: bare-bare pairs link (12 m), bare-semi-fireproof pairs do not ((12 + 3) / 2 = 7.5 m)
+    geoms = block(12, 10, gap=8.0)
     classes = ["bare_wood"] * 120
     pc = np.full(120, 0.3)
-    base = fire.FireScenario(wind_speed=8.0, realizations=20, seed=4)
+    base = fire.FireScenario(wind_speed=8.0, realizations=20, seed=4, ignition_table=COLLAPSE_ONLY)
     plain = fire.run_fire(geoms, classes, pc, base)
     proofed = fire.run_fire(geoms, classes, pc, fire.FireScenario(**{**base.__dict__, "fireproof_target_rate": 0.5}))
     assert proofed.converted.sum() == 60
@@ -467,7 +588,12 @@ def _simulation_inputs():
 def test_results_are_identical_given_the_seed_on_any_executor():
     geoms, classes, pc, districts = _simulation_inputs()
     scenario = fire.FireScenario(
-        method=fire.Method.SIMULATION, realizations=25, seed=7, time_coefficient=40.0, fireproof_target_rate=0.8
+        method=fire.Method.SIMULATION,
+        realizations=25,
+        seed=7,
+        time_coefficient=40.0,
+        fireproof_target_rate=0.8,
+        ignition_table=COLLAPSE_ONLY,
     )
     serial = fire.run_fire(geoms, classes, pc, scenario, district_index=districts, n_districts=3)
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
@@ -496,7 +622,9 @@ def test_results_are_identical_given_the_seed_on_any_executor():
 def test_district_and_ward_totals_are_consistent():
     geoms, classes, pc, districts = _simulation_inputs()
     floors = np.where(np.arange(80) % 2 == 0, 2.0, 1.0)
-    scenario = fire.FireScenario(realizations=60, seed=1, time_coefficient=40.0, indoor_occupancy_ratio=1.2)
+    scenario = fire.FireScenario(
+        realizations=60, seed=1, time_coefficient=40.0, indoor_occupancy_ratio=1.2, ignition_table=COLLAPSE_ONLY
+    )
     res = fire.run_fire(geoms, classes, pc, scenario, floors=floors, district_index=districts, n_districts=3)
     d, w = res.districts, res.ward
     assert d.n_buildings.tolist() == [27, 27, 26]
@@ -563,7 +691,12 @@ def test_burn_probability_raster(tmp_path):
 
 def _run(geoms, **kw):
     n = len(geoms)
-    args = {"fire_resistance": ["bare_wood"] * n, "p_collapse": np.zeros(n), "scenario": fire.FireScenario()}
+    args = {
+        "fire_resistance": ["bare_wood"] * n,
+        "p_collapse": np.zeros(n),
+        "scenario": fire.FireScenario(ignition_table=COLLAPSE_ONLY),
+        "intensity": np.full(n, 6.0),
+    }
     args.update(kw)
     return fire.run_fire(geoms, **args)
 
@@ -588,7 +721,7 @@ def test_touching_and_sliver_overlaps_are_accepted():
     geoms = np.array(
         [shapely.box(0, 0, 10, 10), shapely.box(9.95, 0, 20, 10), shapely.box(20, 0, 30, 10)], dtype=object
     )
-    res = _run(geoms, scenario=fire.FireScenario(wind_speed=0.0))
+    res = _run(geoms, scenario=fire.FireScenario(wind_speed=0.0, pair_rule=SMALLER))
     # gaps 0 (sliver overlap), 0 (touching) and 10 m: all within the 12 m bare-wood limit
     assert edges(res.graph) == {(0, 1), (1, 0), (1, 2), (2, 1), (0, 2), (2, 0)}
     np.testing.assert_allclose(sorted(res.graph.gap_m), [0, 0, 0, 0, 10, 10], atol=1e-9)
@@ -601,7 +734,9 @@ def test_touching_and_sliver_overlaps_are_accepted():
         ({"scenario": fire.FireScenario(wind_speed=31.0)}, "WIND_SPEED"),
         ({"scenario": fire.FireScenario(wind_speed=float("nan"))}, "WIND_SPEED"),
         ({"scenario": fire.FireScenario(wind_direction_deg=float("nan"))}, "WIND_DIRECTION"),
-        ({"scenario": fire.FireScenario(suppression_rate=1.5)}, "SUPPRESSION_RATE"),
+        ({"scenario": fire.FireScenario(suppression_rate=1.5)}, "INITIAL_EXTINGUISHMENT"),
+        ({"scenario": fire.FireScenario(seismic_breaker_rate=-0.1)}, "SEISMIC_BREAKER_RATE"),
+        ({"intensity": None, "scenario": fire.FireScenario()}, "INTENSITY_FIELD"),
         ({"scenario": fire.FireScenario(hour=3)}, "SCENARIO_HOUR"),
         ({"scenario": fire.FireScenario(hour=25, time_coefficient=None)}, "SCENARIO_HOUR"),
         ({"scenario": fire.FireScenario(realizations=0)}, "REALIZATIONS"),
@@ -645,9 +780,9 @@ def test_real_asagaya_koenji_footprints(shared_data):
     geoms = repaired(np.asarray(df.geometry.array))
     assert len(geoms) == 7329
     cls = np.random.default_rng(0).choice(4, size=len(geoms), p=[0.22, 0.22, 0.28, 0.28]).astype(np.int8)
-    calm = fire.build_spread_graph(geoms, cls)
+    calm = fire.build_spread_graph(geoms, cls, pair_rule=SMALLER)
     assert edges(calm) == {(j, i) for i, j in edges(calm)}
-    windy = fire.build_spread_graph(geoms, cls, wind_speed=8.0)
+    windy = fire.build_spread_graph(geoms, cls, wind_speed=8.0, pair_rule=SMALLER, wind_model=DIRECTIONAL)
     # every calm link within 1/1.5 of its limit survives in both directions in any wind
     limits = np.minimum(np.array(fire.SPREAD_LIMIT_M)[cls[calm.src]], np.array(fire.SPREAD_LIMIT_M)[cls[calm.dst]])
     strong = {e for e, gap, lim in zip(edges_list(calm), calm.gap_m, limits) if gap < lim / 1.5}

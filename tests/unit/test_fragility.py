@@ -76,13 +76,10 @@ def test_pgv_intensity_conversion_methods_md_values():
 # ---------------------------------------------------------------- built-in set
 
 
-ANCHORS = [  # methods.md section 2, Cabinet Office 2005 capital-area estimate at I = 6.4
+ANCHORS = [  # methods.md section 2, Cabinet Office 2005 capital-area estimate at I = 6.4 (A1)
     (WOOD, 1950, 0.71),
     (WOOD, 1970, 0.50),
     (WOOD, 1975, 0.50),
-    (WOOD, 1985, 0.11),
-    (WOOD, 1995, 0.11),
-    (WOOD, 2010, 0.11),
     (NON_WOOD, 1960, 0.15),
     (NON_WOOD, 1975, 0.11),
     (NON_WOOD, 1990, 0.03),
@@ -94,6 +91,32 @@ def test_builtin_reproduces_published_anchor(builtin, structure, year, anchor):
     assert collapse_at(builtin, structure, year, 6.4) == pytest.approx(anchor, abs=1e-3)
 
 
+# 2016 Kumamoto earthquake, central Mashiki, AIJ survey (K1 in the YAML): wooden collapse (倒壊・崩壊)
+# 8.7 % for June 1981 - May 2000 and 2.2 % from June 2000, at the main shock's instrumental
+# intensity 6.7 at the Mashiki station (K2). Years only: 1981-2000 and 2001 on.
+KUMAMOTO_ANCHORS = [
+    (1981, 0.087),
+    (1985, 0.087),
+    (1995, 0.087),
+    (2000, 0.087),
+    (2001, 0.022),
+    (2010, 0.022),
+    (2024, 0.022),
+]
+
+
+@pytest.mark.parametrize("year, anchor", KUMAMOTO_ANCHORS)
+def test_builtin_reproduces_kumamoto_anchor(builtin, year, anchor):
+    assert collapse_at(builtin, WOOD, year, 6.7) == pytest.approx(anchor, abs=1e-3)
+
+
+def test_new_wooden_eras_are_far_below_the_2005_new_era_anchor(builtin):
+    # The Cabinet Office 2005 new-era anchor (11 % at 6.4) is replaced by Kumamoto for wood only.
+    assert collapse_at(builtin, WOOD, 1995, 6.4) < 0.01
+    assert collapse_at(builtin, WOOD, 2010, 6.4) < 0.002
+    assert collapse_at(builtin, NON_WOOD, 1995, 6.4) == pytest.approx(0.03, abs=1e-3)
+
+
 def test_builtin_dispersion_matches_second_anchor(builtin):
     # Cabinet Office 2003 (A2 in the YAML): old wooden about 20 % at I = 6.0 and 100 % at 7.0.
     assert collapse_at(builtin, WOOD, 1950, 6.0) == pytest.approx(0.20, abs=2e-3)
@@ -102,7 +125,7 @@ def test_builtin_dispersion_matches_second_anchor(builtin):
 
 @pytest.mark.parametrize(
     "structure, before, after",
-    [(WOOD, 1962, 1963), (WOOD, 1980, 1981), (NON_WOOD, 1971, 1972), (NON_WOOD, 1980, 1981)],
+    [(WOOD, 1962, 1963), (WOOD, 1980, 1981), (WOOD, 2000, 2001), (NON_WOOD, 1971, 1972), (NON_WOOD, 1980, 1981)],
 )
 def test_era_boundaries(builtin, structure, before, after):
     k = builtin.assign(np.array([structure, structure]), np.array([before, after]))
@@ -114,6 +137,10 @@ def test_era_boundaries_change_the_curve_where_the_anchors_differ(builtin):
     assert collapse_at(builtin, WOOD, 1962, 6.4) > collapse_at(builtin, WOOD, 1963, 6.4) + 0.1
     assert collapse_at(builtin, WOOD, 1980, 6.4) > collapse_at(builtin, WOOD, 1981, 6.4) + 0.3
     assert collapse_at(builtin, NON_WOOD, 1980, 6.4) > collapse_at(builtin, NON_WOOD, 1981, 6.4) + 0.05
+    # The 2000 revision: 8.7 % -> 2.2 % at 6.7; 1981-90 and 1991-2000 share one curve.
+    assert collapse_at(builtin, WOOD, 2000, 6.7) > collapse_at(builtin, WOOD, 2001, 6.7) + 0.06
+    for intensity in (6.0, 6.4, 6.7, 7.0):
+        assert collapse_at(builtin, WOOD, 1990, intensity) == collapse_at(builtin, WOOD, 1991, intensity)
 
 
 def test_builtin_classes_follow_methods_md_eras(builtin):

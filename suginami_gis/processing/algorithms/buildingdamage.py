@@ -60,6 +60,8 @@ class BuildingDamageAlgorithm(SuginamiAlgorithm):
     FRAGILITY = "FRAGILITY"
     RETROFIT_TARGET_RATE = "RETROFIT_TARGET_RATE"
     RETROFIT_FIELD = "RETROFIT_FIELD"
+    DWELLINGS_FIELD = "DWELLINGS_FIELD"
+    RETROFIT_PRIORITY = "RETROFIT_PRIORITY"
     REALIZATIONS = "REALIZATIONS"
     SEED = "SEED"
     SCENARIO_HOUR = "SCENARIO_HOUR"
@@ -159,6 +161,26 @@ class BuildingDamageAlgorithm(SuginamiAlgorithm):
             )
         )
         self.addParameter(
+            QgsProcessingParameterField(
+                self.DWELLINGS_FIELD,
+                tr("Dwellings field (optional; dwellings per building, weights the retrofit share)"),
+                None,
+                self.BUILDINGS,
+                QgsProcessingParameterField.Numeric,
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterEnum(
+                self.RETROFIT_PRIORITY,
+                tr("Retrofit priority (which buildings below the standard are retrofitted first)"),
+                [tr("Oldest wooden buildings first"), tr("Random (seeded)")],
+                defaultValue=int(dm.RetrofitPriority.OLDEST_WOODEN_FIRST),
+                # Optional so that models saved before this parameter existed still validate.
+                optional=True,
+            )
+        )
+        self.addParameter(
             QgsProcessingParameterNumber(
                 self.REALIZATIONS,
                 tr("Monte Carlo realizations (0 = exact expected values)"),
@@ -254,6 +276,7 @@ class BuildingDamageAlgorithm(SuginamiAlgorithm):
         occupants_field = self.parameterAsString(parameters, self.OCCUPANTS_FIELD, context) or None
         taxonomy_field = self.parameterAsString(parameters, self.TAXONOMY_FIELD, context) or None
         retrofit_field = self.parameterAsString(parameters, self.RETROFIT_FIELD, context) or None
+        dwellings_field = self.parameterAsString(parameters, self.DWELLINGS_FIELD, context) or None
         hour = self.parameterAsInt(parameters, self.SCENARIO_HOUR, context)
         if hour not in cas.SCENARIO_HOURS:
             raise QgsProcessingException(
@@ -267,6 +290,7 @@ class BuildingDamageAlgorithm(SuginamiAlgorithm):
             (self.OCCUPANTS_FIELD, occupants_field),
             (self.TAXONOMY_FIELD, taxonomy_field),
             (self.RETROFIT_FIELD, retrofit_field),
+            (self.DWELLINGS_FIELD, dwellings_field),
         ):
             if name and source.fields().lookupField(name) < 0:
                 raise QgsProcessingException(
@@ -274,7 +298,11 @@ class BuildingDamageAlgorithm(SuginamiAlgorithm):
                         key, name, ", ".join(source.fields().names())
                     )
                 )
-        for key, name in ((self.OCCUPANTS_FIELD, occupants_field), (self.YEAR_FIELD, year_field)):
+        for key, name in (
+            (self.OCCUPANTS_FIELD, occupants_field),
+            (self.YEAR_FIELD, year_field),
+            (self.DWELLINGS_FIELD, dwellings_field),
+        ):
             if name:
                 idx = source.fields().lookupField(name)
                 if idx >= 0 and not source.fields().at(idx).isNumeric():
@@ -284,7 +312,7 @@ class BuildingDamageAlgorithm(SuginamiAlgorithm):
 
         fields_in = source.fields()
         all_names = fields_in.names()
-        wanted = [structure_field, year_field, occupants_field, taxonomy_field, retrofit_field]
+        wanted = [structure_field, year_field, occupants_field, taxonomy_field, retrofit_field, dwellings_field]
         feedback.pushInfo(tr("Reading {0} buildings").format(source.featureCount()))
         data = read_vector(
             source, context, None, all_names + [w for w in wanted if w and w not in all_names], self.BUILDINGS
@@ -303,6 +331,16 @@ class BuildingDamageAlgorithm(SuginamiAlgorithm):
             if bad.any():
                 raise QgsProcessingException(
                     tr("OCCUPANTS_FIELD: {0} buildings have an empty or negative occupant count.").format(
+                        int(bad.sum())
+                    )
+                )
+        dwellings = None
+        if dwellings_field:
+            dwellings = data.column(dwellings_field, float)
+            bad = ~np.isfinite(dwellings) | (dwellings < 0)
+            if bad.any():
+                raise QgsProcessingException(
+                    tr("DWELLINGS_FIELD: {0} buildings have an empty or negative dwelling count.").format(
                         int(bad.sum())
                     )
                 )
@@ -405,6 +443,10 @@ class BuildingDamageAlgorithm(SuginamiAlgorithm):
                 district_names=district_names,
                 retrofit_target_rate=target,
                 retrofit_flags=retrofit_flags,
+                dwellings=dwellings,
+                retrofit_priority=dm.RetrofitPriority(
+                    self.parameterAsEnum(parameters, self.RETROFIT_PRIORITY, context)
+                ),
                 realizations=self.parameterAsInt(parameters, self.REALIZATIONS, context),
                 seed=self.parameterAsInt(parameters, self.SEED, context),
                 scenario_hour=hour,
