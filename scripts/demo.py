@@ -90,6 +90,14 @@ def main() -> None:
     for step, seconds in results["STEP_SECONDS"].items():
         print(f"  {step:<28} {seconds:6.1f}")
     print(f"  {'total (qgis_process)':<28} {total:6.1f}")
+    print(
+        "Fire model: ignitions of collapsed and of standing buildings (built-in table, "
+        "resources/data/ignition_noncollapse.yaml), seismic breakers 8.3 %, initial extinguishment 36.6 %."
+    )
+    print(
+        "Statistic shown: Monte Carlo means over 100 realizations of ground motion and damage; "
+        "`make validate` reports the median scenario beside the mean and its 5-95 % range (docs/validation.md)."
+    )
     print("Ward totals, current state -> after retrofit 96 % and fire-proofing 70 %:")
     for key, label in QUANTITIES:
         before, after = results[f"BASELINE_{key}"], results[f"MITIGATED_{key}"]
