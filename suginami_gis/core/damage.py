@@ -46,6 +46,9 @@ class DistrictTotals:
     mean: dict[str, np.ndarray]  # quantity -> (D,) expected value (exact or Monte Carlo mean)
     p5: dict[str, np.ndarray]  # NaN in expected-value mode
     p95: dict[str, np.ndarray]
+    # expected value under the first ground-motion band alone: the median scenario when the raster
+    # comes from suginami:groundmotion (band 1 = median), the single scenario a damage study reports
+    median: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 @dataclass
@@ -59,6 +62,9 @@ class DamageResult:
     exp_injuries: np.ndarray  # (n,) severe injuries
     valid: np.ndarray  # (n,) bool: False = skipped (no ground motion at the building)
     class_index: np.ndarray  # (n,) curve class used (after retrofit)
+    intensity_median: np.ndarray  # (n,) first band (the median scenario), NaN = skipped
+    p_collapse_median: np.ndarray  # (n,) under the first band
+    p_half_median: np.ndarray  # (n,)
     districts: DistrictTotals
     ward: dict[str, float]  # ward totals: <quantity>, <quantity>_p5, <quantity>_p95, counts
     notes: list[str] = field(default_factory=list)
@@ -304,6 +310,7 @@ def estimate_damage(
     feedback: Feedback | None = None,
     executor: Any = None,
     chunk_realizations: int = DEFAULT_CHUNK_REALIZATIONS,
+    median_motion: np.ndarray | None = None,
 ) -> DamageResult:
     """Damage probabilities, casualties and district totals for ``n`` buildings.
 
@@ -311,6 +318,8 @@ def estimate_damage(
     year_built: validated years (``parse_years``); ground_motion: (bands, n) or (n,) values in
     ``measure`` at each building, NaN = no value (the building is skipped, counted and reported);
     district_index: (n,) index into ``district_names`` or -1.
+    ``median_motion`` (n,): the median ground motion (suginami:groundmotion's band 1); the
+    ``*_median`` results are expected values under it (under the first band when not given).
     Retrofit: the standard share (before, after, target) is weighted by ``dwellings`` per building;
     without them by ``occupants`` (proportional to dwellings at a constant household size), and
     without those every building counts alike (the default occupants per building is one constant).
@@ -465,6 +474,19 @@ def estimate_damage(
         return np.stack([tc[..., 0], th[..., 0], tc[..., 1], tc[..., 2], tc[..., 3] + th[..., 1]], axis=-1)
 
     pc_v, ph_v = p_c_b[:, valid], p_h_b[:, valid]
+    if median_motion is None:
+        med_gm = gm[0]
+        pc_med, ph_med = p_c_b[0], p_h_b[0]
+    else:
+        med_gm = np.asarray(median_motion, dtype=np.float64)
+        if med_gm.shape != (n,):
+            raise InputError("the median ground motion must have one value per building", "GROUND_MOTION")
+        pc_med, ph_med = np.full(n, np.nan), np.full(n, np.nan)
+        ok = valid & np.isfinite(med_gm)
+        if ok.any():
+            pc_med[ok], ph_med[ok] = curves.probabilities(class_index[ok], med_gm[ok], measure)
+    pcm, phm = np.nan_to_num(pc_med[valid]), np.nan_to_num(ph_med[valid])
+    median_tot = assemble(np.asarray(mat_c @ pcm)[None, :], np.asarray(mat_h @ (phm - pcm))[None, :])[0]
     if realizations == 0:
         exact = assemble(
             np.asarray(mat_c @ pc_v.mean(axis=0))[None, :], np.asarray(mat_h @ (ph_v - pc_v).mean(axis=0))[None, :]
@@ -499,6 +521,7 @@ def estimate_damage(
         mean={q: mean_tot[:-1, k] for k, q in enumerate(QUANTITIES)},
         p5={q: p5_tot[:-1, k] for k, q in enumerate(QUANTITIES)},
         p95={q: p95_tot[:-1, k] for k, q in enumerate(QUANTITIES)},
+        median={q: median_tot[:-1, k] for k, q in enumerate(QUANTITIES)},
     )
     ward: dict[str, float] = {
         "buildings": float(n),
@@ -513,6 +536,7 @@ def estimate_damage(
         ward[q] = float(mean_tot[-1, k])
         ward[f"{q}_p5"] = float(p5_tot[-1, k])
         ward[f"{q}_p95"] = float(p95_tot[-1, k])
+        ward[f"{q}_median"] = float(median_tot[-1, k])
     for note in notes:
         feedback.info(note)
     return DamageResult(
@@ -525,6 +549,9 @@ def estimate_damage(
         exp_injuries=exp_injuries,
         valid=valid,
         class_index=class_index,
+        intensity_median=np.where(valid, to_measure(med_gm, measure, Measure.INTENSITY), np.nan),
+        p_collapse_median=pc_med,
+        p_half_median=ph_med,
         districts=districts,
         ward=ward,
         notes=notes,

@@ -34,7 +34,7 @@
       <translation>ラスタに値がない場合・ラスタがない場合の AVS30（m/s）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="276" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="285" />
       <source>Access point height field (m above ground)</source>
       <translation>アクセスポイントの高さのフィールド（地上高、m）</translation>
     </message>
@@ -64,17 +64,17 @@
       <translation>BANDS：'{0}' は分の一覧として読めません。5, 10, 15 のように入力してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="250" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="276" />
       <source>BUILDINGS: the layer has line geometries; give building footprints (polygons) or points.</source>
       <translation>BUILDINGS：レイヤが線の形状です。建物形状（ポリゴン）か点を指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="296" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="328" />
       <source>BUILDINGS: the layer has no features.</source>
       <translation>BUILDINGS：レイヤに地物がありません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="387" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="503" />
       <source>BUILDINGS: the layer has no features; choose a layer with footprints.</source>
       <translation>BUILDINGS：レイヤに地物がありません。建物形状のあるレイヤを選んでください。</translation>
     </message>
@@ -89,7 +89,7 @@
       <translation>バランス型コスト：-ln(1 - p) の 1 単位に相当する迂回距離（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1111" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1231" />
       <source>Baseline</source>
       <translation>現状</translation>
     </message>
@@ -114,7 +114,7 @@
       <translation>到達可能性を求める閉塞の試行回数（0 = 計算しない）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="233" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="259" />
       <source>Building damage</source>
       <translation>建物被害</translation>
     </message>
@@ -129,27 +129,31 @@
       <translation>建物高さのフィールド（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="220" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="229" />
       <source>Building height field (m; Wi-Fi obstacles)</source>
       <translation>建物高さのフィールド（m、Wi-Fi の遮蔽物）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="209" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="218" />
       <source>Building id field</source>
       <translation>建物 ID のフィールド</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="134" />
-      <source>Building use field (optional; for an ignition table)</source>
-      <translation>建物用途のフィールド（任意、出火率表に使用）</translation>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="148" />
+      <source>Building use field (optional; for an ignition table by use)</source>
+      <translation>建物用途のフィールド（任意。用途別の出火率表用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="205" />
+      <source>Building use field (optional; for an ignition table)</source>
+      <translation type="vanished">建物用途のフィールド（任意、出火率表に使用）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="214" />
       <source>Buildings (footprint polygons)</source>
       <translation>建物（建物形状のポリゴン）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="98" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="112" />
       <source>Buildings (footprint polygons, e.g. the output of Earthquake building damage)</source>
       <translation>建物（建物形状のポリゴン。例：地震による建物被害の出力）</translation>
     </message>
@@ -159,7 +163,7 @@
       <translation>建物（遮蔽物、任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="81" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="87" />
       <source>Buildings (polygons or points)</source>
       <translation>建物（ポリゴンまたは点）</translation>
     </message>
@@ -169,12 +173,12 @@
       <translation>道路端からこの距離（m）までの建物を沿道建物とみなす</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="341" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="386" />
       <source>Buildings in {0}, raster in {1}: building centroids are transformed to the raster CRS.</source>
       <translation>建物は {0}、ラスタは {1} のため、建物の重心をラスタの座標系に変換します。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="331" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="437" />
       <source>Buildings with burn probability</source>
       <translation>焼失確率付きの建物</translation>
     </message>
@@ -194,7 +198,7 @@
       <translation>建物：全壊確率と焼失確率</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1115" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1235" />
       <source>Burn probability</source>
       <translation>焼失確率</translation>
     </message>
@@ -204,7 +208,7 @@
       <translation>焼失確率のフィールド（任意、地震火災の出力）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="333" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="439" />
       <source>Burn probability raster</source>
       <translation>焼失確率ラスタ</translation>
     </message>
@@ -219,12 +223,12 @@
       <translation>CAPACITY_FIELD：収容人数が空の避難所があります。値を入力してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="203" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="241" />
       <source>CSV (*.csv)</source>
       <translation>CSV（*.csv）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="293" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="325" />
       <source>Canceled: no output was written.</source>
       <translation>キャンセルしました。出力は書き込まれていません。</translation>
     </message>
@@ -244,7 +248,7 @@
       <translation>レイヤ {0} を開けません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="212" />
+      <location filename="suginami_gis/processing/report.py" line="218" />
       <source>Cannot open the scenario GeoPackage {0}.</source>
       <translation>シナリオの GeoPackage {0} を開けません。</translation>
     </message>
@@ -259,7 +263,7 @@
       <translation>{0} を書き込めません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1050" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1170" />
       <source>Cannot write {0}: {1}</source>
       <translation>{0} を書き込めません：{1}</translation>
     </message>
@@ -278,7 +282,7 @@
       <translation type="vanished">全壊棟数の変化（%）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="786" />
+      <location filename="suginami_gis/processing/report.py" line="792" />
       <source>Charts need matplotlib, which is not installed.</source>
       <translation>グラフには matplotlib が必要ですが、インストールされていません。</translation>
     </message>
@@ -293,12 +297,12 @@
       <translation>通行止め区域（任意のポリゴン。横切る道路を通行止めにする）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="254" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="318" />
       <source>Cluster (Tokyo 2022)</source>
       <translation>延焼クラスター（東京都 2022）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="105" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="119" />
       <source>Collapse probability field</source>
       <translation>全壊確率のフィールド</translation>
     </message>
@@ -308,7 +312,7 @@
       <translation>全壊棟数</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1108" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1228" />
       <source>Comparison</source>
       <translation>比較</translation>
     </message>
@@ -318,9 +322,14 @@
       <translation>共有頂点なしで交差する線を接続する（橋梁には使わない）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="96" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="102" />
       <source>Construction year field</source>
       <translation>建築年のフィールド</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="395" />
+      <source>Construction year field (optional; the oldest wooden buildings are rebuilt first)</source>
+      <translation>建築年のフィールド（任意。古い木造建物から建て替えます）</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="152" />
@@ -348,17 +357,22 @@
       <translation>地殻内地震</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="347" />
+      <source>DWELLINGS_FIELD: {0} buildings have an empty or negative dwelling count.</source>
+      <translation>DWELLINGS_FIELD：{0} 棟で住戸数が空または負です。</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/algorithms/scenario.py" line="69" />
       <source>Deaths (collapse + fire)</source>
       <translation>死者数（倒壊＋火災）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="210" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="236" />
       <source>Deaths per collapsed non-wooden building at 05:00</source>
       <translation>5 時の非木造全壊 1 棟あたりの死者数</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="205" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="231" />
       <source>Deaths per collapsed wooden building at 05:00</source>
       <translation>5 時の木造全壊 1 棟あたりの死者数</translation>
     </message>
@@ -378,6 +392,11 @@
       <translation>説明（日本語）</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="298" />
+      <source>Directional ellipse (longer downwind, shorter upwind)</source>
+      <translation>方向別の楕円（風下で長く、風上で短く）</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/algorithms/scenario.py" line="76" />
       <source>District damage</source>
       <translation>地区別の建物被害</translation>
@@ -393,12 +412,12 @@
       <translation>地区別の火災被害</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="337" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="443" />
       <source>District fire totals</source>
       <translation>地区別の火災集計</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="196" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="222" />
       <source>District name field</source>
       <translation>地区名のフィールド</translation>
     </message>
@@ -413,32 +432,37 @@
       <translation>地区別の到達可能性（試行あり）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="236" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="262" />
       <source>District totals</source>
       <translation>地区別集計</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1125" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1245" />
       <source>Districts</source>
       <translation>地区</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="190" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="216" />
       <source>Districts (optional polygons)</source>
       <translation>地区（任意のポリゴン）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="287" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="296" />
       <source>Districts (polygons)</source>
       <translation>地区（ポリゴン）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="261" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="325" />
       <source>Duration of the spread (hours; simulation)</source>
       <translation>延焼の継続時間（時間、シミュレーション）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="272" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="170" />
+      <source>Dwellings field (optional; dwellings per building, weights the retrofit share)</source>
+      <translation>住戸数フィールド（任意、建物ごとの住戸数。耐震化率を住戸数で重み付けします）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="281" />
       <source>EIRP field (dBm)</source>
       <translation>EIRP のフィールド（dBm）</translation>
     </message>
@@ -468,12 +492,12 @@
       <translation>地震</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="51" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="55" />
       <source>Earthquake building damage (collapse, casualties, district totals)</source>
       <translation>地震による建物被害（全壊・人的被害・地区別集計）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1090" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1210" />
       <source>Earthquake scenario: current state and mitigation</source>
       <translation>地震被害想定：現状と対策後</translation>
     </message>
@@ -498,7 +522,7 @@
       <translation>避難の出発地</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="345" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="419" />
       <source>Evacuation route cost</source>
       <translation>避難経路のコスト</translation>
     </message>
@@ -513,7 +537,7 @@
       <translation>避難所への避難経路（一括計算・収容人数・到達可能性）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="353" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="427" />
       <source>Evacuation time limit (minutes)</source>
       <translation>避難の制限時間（分）</translation>
     </message>
@@ -528,7 +552,7 @@
       <translation>既設のアクセスポイント（任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="264" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="273" />
       <source>Expected evacuees field</source>
       <translation>想定避難者数のフィールド</translation>
     </message>
@@ -553,6 +577,21 @@
       <translation>FAULT：レイヤに線がありません。断層トレースを指定するか空欄にしてください。</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="558" />
+      <source>FIREPROOF_AREAS is ignored: no FIREPROOF_TARGET_RATE was given.</source>
+      <translation>FIREPROOF_TARGET_RATE が指定されていないため、FIREPROOF_AREAS は使いません。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="783" />
+      <source>FIREPROOF_AREAS: the layer has no polygons; choose the fire-proofing areas or leave it empty.</source>
+      <translation>FIREPROOF_AREAS：レイヤにポリゴンがありません。不燃化の区域を選ぶか、空欄にしてください。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="799" />
+      <source>FIREPROOF_OPEN_SPACE_FIELD: {0} areas have an open-space ratio outside 0 to below 100 %; give 空地率 in percent.</source>
+      <translation>FIREPROOF_OPEN_SPACE_FIELD：{0} 区域の空地率が 0 以上 100 % 未満の範囲外です。空地率を % で指定してください。</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="92" />
       <source>Fault surface trace (optional; replaces the epicentre)</source>
       <translation>断層の地表トレース（任意、震央の代わりに使用）</translation>
@@ -563,22 +602,36 @@
       <translation>地震のタイプ</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="53" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="56" />
       <source>Fire following earthquake (ignition, spread, burn probability)</source>
       <translation>地震火災（出火・延焼・焼失確率）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="288" />
-      <source>Fire-proofing target: share of fire-resistant buildings after the programme (0-1, optional)</source>
-      <translation>不燃化の目標：対策後の耐火建物の割合（0〜1、任意）</translation>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1250" />
+      <source>Fire-proofing areas</source>
+      <translation>不燃化の区域</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="115" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="366" />
+      <source>Fire-proofing areas (optional polygons: the designated close-packed wooden districts)</source>
+      <translation>不燃化の区域（任意のポリゴン：木造住宅密集地域などの指定区域）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="352" />
+      <source>Fire-proofing target (0-1, optional): share of fire-resistant buildings, or with fire-proofing areas the 不燃領域率 of each area</source>
+      <translation>不燃化の目標（0〜1、任意）：耐火・準耐火建物の割合。不燃化の区域を指定した場合は区域ごとの不燃領域率</translation>
+    </message>
+    <message>
+      <source>Fire-proofing target: share of fire-resistant buildings after the programme (0-1, optional)</source>
+      <translation type="vanished">不燃化の目標：対策後の耐火建物の割合（0〜1、任意）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="129" />
       <source>Fire-resistance field (bare_wood, protected_wood, semi_fireproof, fireproof)</source>
       <translation>耐火性能のフィールド（bare_wood 裸木造、protected_wood 防火木造、semi_fireproof 準耐火、fireproof 耐火）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="245" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="309" />
       <source>Firebreaks (optional polygons: wide roads, parks, rivers)</source>
       <translation>延焼遮断帯（任意のポリゴン：広幅員道路・公園・河川）</translation>
     </message>
@@ -588,12 +641,12 @@
       <translation>階高（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="219" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="228" />
       <source>Floors field (for the burned floor area)</source>
       <translation>階数のフィールド（焼失床面積に使用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="143" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="157" />
       <source>Floors field (optional; for the burned floor area)</source>
       <translation>階数のフィールド（任意、焼失床面積に使用）</translation>
     </message>
@@ -603,17 +656,17 @@
       <translation>建築面積のフィールド（m²、任意。既定はポリゴンの面積）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="138" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="144" />
       <source>Fragility (*.yaml *.yml *.xml)</source>
       <translation>被害関数（*.yaml *.yml *.xml）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="135" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="141" />
       <source>Fragility curves (optional: project YAML or OpenQuake NRML .xml; default built-in Japanese set)</source>
       <translation>被害関数（任意：本プロジェクトの YAML または OpenQuake NRML の .xml。既定は組み込みの日本の被害関数）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="355" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="405" />
       <source>Fragility curves: {0} ({1} classes)</source>
       <translation>被害関数：{0}（{1} 区分）</translation>
     </message>
@@ -623,7 +676,7 @@
       <translation>自由空間＋建物 1 棟ごとの損失</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="283" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="292" />
       <source>Frequency field (MHz)</source>
       <translation>周波数のフィールド（MHz）</translation>
     </message>
@@ -648,7 +701,7 @@
       <translation>藤本・翠川（2006）、J-SHIS と同じ</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="328" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="370" />
       <source>GROUND_MOTION: choose a ground-motion raster.</source>
       <translation>GROUND_MOTION：地震動のラスタを選んでください。</translation>
     </message>
@@ -658,22 +711,22 @@
       <translation>グリッド：{0} × {1} ピクセル（{2} m、{3}）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="122" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="128" />
       <source>Ground motion raster (one realization per band)</source>
       <translation>地震動ラスタ（バンドごとに 1 試行）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="198" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="207" />
       <source>Ground-motion extent (empty = the buildings plus 500 m)</source>
       <translation>地震動の計算範囲（空欄 = 建物の範囲＋500 m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="127" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="133" />
       <source>Ground-motion measure of the raster</source>
       <translation>ラスタの地震動指標</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="201" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="210" />
       <source>Ground-motion pixel size (m)</source>
       <translation>地震動のピクセルサイズ（m）</translation>
     </message>
@@ -718,17 +771,41 @@
       <translation>INPUT：レイヤに地物がありません。</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="477" />
+      <source>INTENSITY_FIELD: ignitions of buildings that do not collapse need each building's JMA intensity, and field '{0}' is not in the buildings layer (fields: {1}). Choose the intensity field (Earthquake building damage writes one), or give an IGNITION_TABLE with the header only to model ignitions of collapsed buildings alone.</source>
+      <translation>INTENSITY_FIELD：倒壊しない建物からの出火の計算には建物ごとの計測震度が必要ですが、フィールド「{0}」が建物レイヤにありません（フィールド：{1}）。震度のフィールドを選ぶ（「地震による建物被害」が書き出します）か、圧壊による出火だけを扱う場合は見出し行だけの IGNITION_TABLE を指定してください。</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="145" />
       <source>ITU-R P.1411 site-general, below rooftop (LoS/NLoS)</source>
       <translation>ITU-R P.1411 サイト一般モデル、屋根より低い場合（見通し内／見通し外）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="200" />
       <source>Ignition table of non-collapsed buildings (optional CSV: use, intensity_min, rate)</source>
-      <translation>全壊していない建物の出火率表（任意の CSV：use、intensity_min、rate）</translation>
+      <translation type="vanished">全壊していない建物の出火率表（任意の CSV：use、intensity_min、rate）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="188" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="236" />
+      <source>Ignition table of non-collapsed buildings (optional CSV: use, intensity_min, rate; empty = built-in)</source>
+      <translation>倒壊しない建物の出火率表（任意の CSV：use, intensity_min, rate。空欄 = 組み込みの表）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="758" />
+      <source>Ignition table {0} has no rows: only ignitions of collapsed buildings are modelled.</source>
+      <translation>出火率表 {0} に行がないため、圧壊による出火だけを扱います。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="765" />
+      <source>Ignitions of buildings that do not collapse: built-in table '{0}' ({1} rows), derived from published fire rates of past earthquakes (docs/methods/fire.md section 1); a ward with the Tokyo Fire Department's table gives it as IGNITION_TABLE.</source>
+      <translation>倒壊しない建物からの出火：組み込みの出火率表「{0}」（{1} 行）を使います。過去の地震の公表された出火率から導いた表です（docs/methods/fire.md 第 1 節）。東京消防庁の出火率表をもつ区は IGNITION_TABLE に指定してください。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="762" />
+      <source>Ignitions of buildings that do not collapse: table {0} ({1} rows).</source>
+      <translation>倒壊しない建物からの出火：出火率表 {0}（{1} 行）を使います。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="224" />
       <source>Ignitions per collapsed building, winter 05-06 h (Tokyo 2022: 0.000355)</source>
       <translation>全壊 1 棟あたりの出火件数、冬 5〜6 時（東京都 2022：0.000355）</translation>
     </message>
@@ -738,17 +815,26 @@
       <translation>建物属性の推定補完（構造・建築年・階数・耐火性能）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="310" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="416" />
       <source>Indoor occupants at the hour / 24-hour mean (for fire deaths)</source>
       <translation>その時刻の屋内滞留者数 ÷ 24 時間平均（火災による死者数に使用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="176" />
-      <source>Initial extinguishment rate (Tokyo 2022: 0.366)</source>
-      <translation>初期消火率（東京都 2022：0.366）</translation>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="201" />
+      <source>Initial extinguishment by residents, fires in standing buildings (0-1; Tokyo 2022: 0.366)</source>
+      <translation>住民による初期消火率（倒壊しない建物の火災、0〜1。東京都 令和4年：0.366）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1118" />
+      <source>Initial extinguishment rate (Tokyo 2022: 0.366)</source>
+      <translation type="vanished">初期消火率（東京都 2022：0.366）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="211" />
+      <source>Initial extinguishment rate (deprecated: use INITIAL_EXTINGUISHMENT)</source>
+      <translation>初期消火率（旧パラメータ：INITIAL_EXTINGUISHMENT を使ってください）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1238" />
       <source>Inputs</source>
       <translation>入力データ</translation>
     </message>
@@ -763,19 +849,23 @@
       <translation>スラブ内地震</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="128" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="134" />
       <source>JMA instrumental intensity</source>
       <translation>計測震度</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1119" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1239" />
       <source>JMA intensity (median and realizations)</source>
       <translation>計測震度（中央値と各試行）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="124" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="138" />
+      <source>JMA intensity field (for ignitions of buildings that do not collapse)</source>
+      <translation>計測震度のフィールド（倒壊しない建物からの出火用）</translation>
+    </message>
+    <message>
       <source>JMA intensity field (used with an ignition table)</source>
-      <translation>計測震度のフィールド（出火率表とともに使用）</translation>
+      <translation type="vanished">計測震度のフィールド（出火率表とともに使用）</translation>
     </message>
     <message>
       <source>JMA seismic intensity</source>
@@ -872,7 +962,7 @@
       <translation>ライセンス</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="357" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="407" />
       <source>Limit states: {0}</source>
       <translation>被害区分：{0}</translation>
     </message>
@@ -897,7 +987,7 @@
       <translation>計測震度の中央値 {0:.2f}〜{1:.2f}、範囲の {2:.0%} が震度6弱以上。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="253" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="317" />
       <source>Method</source>
       <translation>計算手法</translation>
     </message>
@@ -917,17 +1007,32 @@
       <translation>QGIS の Python に必要なパッケージがありません：{0}。python3 -m pip install --user {1} でインストールし（またはシステムのパッケージから導入し）、QGIS を再起動してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1111" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1231" />
       <source>Mitigated</source>
       <translation>対策後</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="318" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="349" />
+      <source>Mitigation: fire-proofing areas (optional polygons; the target is then the 不燃領域率 of each area)</source>
+      <translation>対策：不燃化の区域（任意のポリゴン。指定すると目標は区域ごとの不燃領域率になります）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="403" />
+      <source>Mitigation: initial extinguishment (0-1; empty = as the current state)</source>
+      <translation>対策：初期消火率（0〜1。空欄 = 現状と同じ）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="392" />
+      <source>Mitigation: seismic circuit breaker share (0-1; empty = as the current state)</source>
+      <translation>対策：感震ブレーカーの設置率（0〜1。空欄 = 現状と同じ）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="327" />
       <source>Mitigation: share of buildings meeting the 1981 seismic standard (0-1; ward target 0.96)</source>
       <translation>対策：新耐震基準（1981 年）を満たす建物の割合（0〜1、区の目標 0.96）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="329" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="338" />
       <source>Mitigation: share of fire-resistant buildings (0-1; ward target 0.70)</source>
       <translation>対策：耐火建物の割合（0〜1、区の目標 0.70）</translation>
     </message>
@@ -942,12 +1047,12 @@
       <translation>モンテカルロ計算の実行先：{0}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="272" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="336" />
       <source>Monte Carlo realizations</source>
       <translation>モンテカルロ試行回数</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="164" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="190" />
       <source>Monte Carlo realizations (0 = exact expected values)</source>
       <translation>モンテカルロ試行回数（0 = 期待値を厳密に計算）</translation>
     </message>
@@ -962,9 +1067,8 @@
       <translation>新設アクセスポイント</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="603" />
       <source>No IGNITION_TABLE: only ignitions of collapsed buildings are modelled, so fires are underestimated (see the help).</source>
-      <translation>IGNITION_TABLE がないため、全壊建物からの出火だけを扱います。火災は過小評価になります（ヘルプを参照）。</translation>
+      <translation type="vanished">IGNITION_TABLE がないため、全壊建物からの出火だけを扱います。火災は過小評価になります（ヘルプを参照）。</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="269" />
@@ -972,12 +1076,17 @@
       <translation>閉塞確率がないため、最も安全な経路・バランス型の経路は最短経路と同じになります。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1144" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1265" />
       <source>No report module (suginami_gis/processing/report.py): report.pdf is not written.</source>
       <translation>報告書のモジュール（suginami_gis/processing/report.py）がないため、report.pdf は作成しません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="517" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="299" />
+      <source>None</source>
+      <translation>なし</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/report.py" line="523" />
       <source>Not available: the scenario did not write this layer.</source>
       <translation>ありません：シナリオはこのレイヤを出力していません。</translation>
     </message>
@@ -992,7 +1101,7 @@
       <translation>描画するものがありません：レイヤが空です。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="305" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="337" />
       <source>OCCUPANTS_FIELD: {0} buildings have an empty or negative occupant count.</source>
       <translation>OCCUPANTS_FIELD：{0} 棟で居住者数が空または負です。</translation>
     </message>
@@ -1007,49 +1116,54 @@
       <translation>OSM_FILE が指定されているため、道路レイヤ（ROADS）は使いません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="579" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="660" />
       <source>OSM_FILE: {0} does not exist.</source>
       <translation>OSM_FILE：{0} は存在しません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="475" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="533" />
       <source>OUTPUT_DISTRICTS: no DISTRICTS layer was given, so no district table is written.</source>
       <translation>OUTPUT_DISTRICTS：DISTRICTS レイヤが指定されていないため、地区別の表は書き出しません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="623" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="705" />
       <source>OUTPUT_FOLDER: choose a folder for the results.</source>
       <translation>OUTPUT_FOLDER：結果を保存するフォルダを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="955" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1075" />
       <source>OUTPUT_FOLDER: {0} exists and is not empty; choose a new folder or set OVERWRITE.</source>
       <translation>OUTPUT_FOLDER：{0} は既にあり、空ではありません。新しいフォルダを選ぶか OVERWRITE を指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="949" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1069" />
       <source>OUTPUT_FOLDER: {0} is a file; choose a folder.</source>
       <translation>OUTPUT_FOLDER：{0} はファイルです。フォルダを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="959" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1079" />
       <source>OUTPUT_FOLDER: {0} is not an earlier scenario folder (no {1}); it is never replaced.</source>
       <translation>OUTPUT_FOLDER：{0} は以前のシナリオのフォルダではない（{1} がない）ため、置き換えません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="105" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="111" />
       <source>Occupants field (optional; residents per building)</source>
       <translation>居住者数のフィールド（任意、建物ごとの居住者数）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="212" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="221" />
       <source>Occupants field (residents per building)</source>
       <translation>居住者数のフィールド（建物ごとの居住者数）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="225" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="251" />
       <source>Occupants per building without an occupants field</source>
       <translation>居住者数のフィールドがない場合の 1 棟あたりの居住者数</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="181" />
+      <source>Oldest wooden buildings first</source>
+      <translation>古い木造建物から</translation>
     </message>
     <message>
       <location filename="suginami_gis/gui.py" line="69" />
@@ -1057,7 +1171,17 @@
       <translation>杉並区 防災計画ツールの被害想定シナリオのダイアログを開きます</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="242" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="374" />
+      <source>Open-space ratio field of the areas (空地率, %; optional)</source>
+      <translation>区域の空地率のフィールド（%、任意）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="384" />
+      <source>Open-space ratio of the areas when there is no field (空地率, 0-0.99)</source>
+      <translation>フィールドがない場合の区域の空地率（0〜0.99）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="251" />
       <source>OpenStreetMap (*.osm *.xml)</source>
       <translation>OpenStreetMap（*.osm *.xml）</translation>
     </message>
@@ -1067,7 +1191,7 @@
       <translation>OpenStreetMap XML（*.osm *.xml）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="239" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="248" />
       <source>Or an OpenStreetMap file (.osm XML; used instead of the streets)</source>
       <translation>または OpenStreetMap ファイル（.osm XML、道路レイヤの代わりに使用）</translation>
     </message>
@@ -1112,7 +1236,7 @@
       <translation>P.1411 の見通し外の環境</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="128" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="134" />
       <source>PGV (cm/s)</source>
       <translation>最大速度 PGV（cm/s）</translation>
     </message>
@@ -1122,7 +1246,7 @@
       <translation>PGV から計測震度への換算式</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="481" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="619" />
       <source>PIXEL_SIZE: the burn-probability raster would have {0} pixels (more than {1}); choose a coarser pixel.</source>
       <translation>PIXEL_SIZE：焼失確率ラスタが {0} ピクセルになり、上限の {1} を超えます。より粗いピクセルを指定してください。</translation>
     </message>
@@ -1162,7 +1286,7 @@
       <translation>ピクセルサイズ（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="322" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="428" />
       <source>Pixel size of the burn-probability raster (m)</source>
       <translation>焼失確率ラスタのピクセルサイズ（m）</translation>
     </message>
@@ -1192,12 +1316,12 @@
       <translation>公開用地図</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="575" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="649" />
       <source>ROADS and OSM_FILE: give one of them, not both.</source>
       <translation>ROADS と OSM_FILE：どちらか一方だけを指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="573" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="647" />
       <source>ROADS: give a street layer or an OSM_FILE.</source>
       <translation>ROADS：道路レイヤか OSM_FILE を指定してください。</translation>
     </message>
@@ -1212,7 +1336,12 @@
       <translation>ROADS：レイヤに地物がありません。道路のラインレイヤを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="174" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="181" />
+      <source>Random (seeded)</source>
+      <translation>無作為（シードで再現可能）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="200" />
       <source>Random seed</source>
       <translation>乱数シード</translation>
     </message>
@@ -1222,7 +1351,7 @@
       <translation>{0} の歩行者ネットワークを読み込み中（{1} に投影）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="288" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="320" />
       <source>Reading {0} buildings</source>
       <translation>建物 {0} 棟を読み込み中</translation>
     </message>
@@ -1237,7 +1366,7 @@
       <translation>受信点の高さ（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1109" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1229" />
       <source>Reduction by district (mitigated versus current)</source>
       <translation>地区別の被害軽減（対策後と現状の比較）</translation>
     </message>
@@ -1247,37 +1376,37 @@
       <translation>出力フォルダが既にある場合は置き換える</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="361" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="435" />
       <source>Replace the output folder if it holds an earlier scenario</source>
       <translation>出力フォルダに以前のシナリオがある場合は置き換える</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="819" />
+      <location filename="suginami_gis/processing/report.py" line="825" />
       <source>Report written: {0}</source>
       <translation>報告書を作成しました：{0}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="741" />
+      <location filename="suginami_gis/processing/report.py" line="747" />
       <source>Report: charts</source>
       <translation>報告書：グラフ</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="792" />
+      <location filename="suginami_gis/processing/report.py" line="798" />
       <source>Report: map {0}</source>
       <translation>報告書：地図 {0}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="752" />
+      <location filename="suginami_gis/processing/report.py" line="758" />
       <source>Report: print layout</source>
       <translation>報告書：印刷レイアウト</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="806" />
+      <location filename="suginami_gis/processing/report.py" line="812" />
       <source>Report: writing report.html</source>
       <translation>報告書：report.html を作成中</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="795" />
+      <location filename="suginami_gis/processing/report.py" line="801" />
       <source>Report: writing report.pdf</source>
       <translation>報告書：report.pdf を作成中</translation>
     </message>
@@ -1292,12 +1421,17 @@
       <translation>公開する結果レイヤ（ベクタとラスタ）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="144" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="180" />
+      <source>Retrofit priority (which buildings below the standard are retrofitted first)</source>
+      <translation>耐震化の優先順位（基準を満たさない建物のうちどれから耐震化するか）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="150" />
       <source>Retrofit target: share meeting the 1981 standard after retrofit (0-1, optional)</source>
       <translation>耐震化の目標：対策後に新耐震基準（1981 年）を満たす建物の割合（0〜1、任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="155" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="161" />
       <source>Retrofitted-building field (optional, boolean)</source>
       <translation>耐震化済み建物のフィールド（任意、真偽値）</translation>
     </message>
@@ -1312,7 +1446,7 @@
       <translation>建物倒壊・火災による道路閉塞</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="234" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="243" />
       <source>Road class field (OSM highway values)</source>
       <translation>道路種別のフィールド（OSM の highway の値）</translation>
     </message>
@@ -1332,7 +1466,7 @@
       <translation>SCENARIO：シナリオは ';' で区切った KEY=値 の組で書いてください（例：MAGNITUDE=7.3; SCENARIO_HOUR=18）。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="260" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="287" />
       <source>SCENARIO_HOUR: {0} is not one of Tokyo's scenario hours 5, 12 or 18.</source>
       <translation>SCENARIO_HOUR：{0} は東京都の想定時刻（5 時・12 時・18 時）のいずれでもありません。</translation>
     </message>
@@ -1342,9 +1476,14 @@
       <translation>SHELTERS：レイヤに地物がありません。避難所が 1 か所以上あるレイヤを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="263" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="290" />
       <source>STRUCTURE_FIELD and YEAR_FIELD: choose the building fields.</source>
       <translation>STRUCTURE_FIELD と YEAR_FIELD：建物のフィールドを選んでください。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="751" />
+      <source>SUPPRESSION_RATE is deprecated: use INITIAL_EXTINGUISHMENT (same meaning).</source>
+      <translation>SUPPRESSION_RATE は旧パラメータです。INITIAL_EXTINGUISHMENT（同じ意味）を使ってください。</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="139" />
@@ -1367,17 +1506,17 @@
       <translation>想定地震の地震動…</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="301" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="310" />
       <source>Scenario hour (5, 12 or 18)</source>
       <translation>想定時刻（5 時・12 時・18 時）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="180" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="206" />
       <source>Scenario hour (5, 12 or 18; winter)</source>
       <translation>想定時刻（5 時・12 時・18 時、冬）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="153" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="167" />
       <source>Scenario hour, winter (cited coefficients for 5, 6-7, 11-12, 17-18)</source>
       <translation>想定時刻、冬（係数の出典は 5 時、6〜7 時、11〜12 時、17〜18 時）</translation>
     </message>
@@ -1387,12 +1526,17 @@
       <translation>シナリオのパラメータ（KEY=値; ...）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="295" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="304" />
       <source>Season (the cited time-of-day coefficients are for winter)</source>
       <translation>季節（出典の時刻別係数は冬のもの）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="215" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="190" />
+      <source>Seismic circuit breakers: share of premises with one (0-1; Tokyo 2022: 0.083)</source>
+      <translation>感震ブレーカーの設置率（0〜1。東京都 令和4年：0.083）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="241" />
       <source>Severe injuries per occupant of a collapsed building</source>
       <translation>全壊建物の居住者 1 人あたりの重傷者数</translation>
     </message>
@@ -1407,7 +1551,7 @@
       <translation>耐火建物の割合</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="220" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="246" />
       <source>Share of residents of half-collapsed buildings needing shelter</source>
       <translation>半壊建物の居住者のうち避難所へ避難する割合</translation>
     </message>
@@ -1427,7 +1571,7 @@
       <translation>避難所 Wi-Fi の電波到達範囲</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="254" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="263" />
       <source>Shelter capacity field (people)</source>
       <translation>避難所の収容人数のフィールド（人）</translation>
     </message>
@@ -1437,7 +1581,7 @@
       <translation>避難所避難者数（人）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="251" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="260" />
       <source>Shelter id field</source>
       <translation>避難所 ID のフィールド</translation>
     </message>
@@ -1447,7 +1591,7 @@
       <translation>避難所 ID のフィールド（任意、重複不可）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="252" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="261" />
       <source>Shelter name field</source>
       <translation>避難所名のフィールド</translation>
     </message>
@@ -1467,17 +1611,17 @@
       <translation>避難所の圏域（徒歩時間帯別）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1127" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1247" />
       <source>Shelter sites</source>
       <translation>避難所の敷地</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="258" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="267" />
       <source>Shelter sites (polygons)</source>
       <translation>避難所の敷地（ポリゴン）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1126" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1246" />
       <source>Shelters</source>
       <translation>避難所</translation>
     </message>
@@ -1487,7 +1631,7 @@
       <translation>避難所（点）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="248" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="257" />
       <source>Shelters (relief centres, points)</source>
       <translation>避難所（震災救援所、点）</translation>
     </message>
@@ -1512,7 +1656,7 @@
       <translation>最短</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="254" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="318" />
       <source>Simulation (Monte Carlo, Hamada spread times)</source>
       <translation>シミュレーション（モンテカルロ、浜田式の延焼時間）</translation>
     </message>
@@ -1522,7 +1666,7 @@
       <translation>地盤増幅</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="261" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="270" />
       <source>Site id field</source>
       <translation>敷地 ID のフィールド</translation>
     </message>
@@ -1542,6 +1686,11 @@
       <translation>最も混むアクセスポイントの接続数が {0} を超える敷地：{1}</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="285" />
+      <source>Smaller of the two spread-limit distances</source>
+      <translation>2 棟の延焼限界距離の小さい方</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="87" />
       <source>Snap tolerance for joining line ends (m)</source>
       <translation>線の端点をつなぐ許容距離（m）</translation>
@@ -1552,32 +1701,37 @@
       <translation>自動候補地点の間隔（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="229" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="284" />
+      <source>Spread rule between two buildings</source>
+      <translation>2 棟間の延焼の判定方法</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="267" />
       <source>Spread-limit distance, bare wood (m)</source>
       <translation>延焼限界距離、裸木造（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="230" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="268" />
       <source>Spread-limit distance, fire-protected wood (m)</source>
       <translation>延焼限界距離、防火木造（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="232" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="270" />
       <source>Spread-limit distance, fireproof (m)</source>
       <translation>延焼限界距離、耐火（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="231" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="269" />
       <source>Spread-limit distance, semi-fireproof (m)</source>
       <translation>延焼限界距離、準耐火（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="932" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1052" />
       <source>Step suginami:{0} failed: {1}</source>
       <translation>手順 suginami:{0} が失敗しました：{1}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="923" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1043" />
       <source>Step {0}: suginami:{1}</source>
       <translation>手順 {0}：suginami:{1}</translation>
     </message>
@@ -1587,7 +1741,7 @@
       <translation>閉塞確率付きの道路区間</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="232" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="241" />
       <source>Street width field (m)</source>
       <translation>道路幅員のフィールド（m）</translation>
     </message>
@@ -1597,12 +1751,12 @@
       <translation>道路幅員のフィールド（m、任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1129" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1249" />
       <source>Streets</source>
       <translation>道路</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="227" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="236" />
       <source>Streets (centre lines in a projected CRS; or give an OSM file)</source>
       <translation>道路（投影座標系の中心線、または OSM ファイルを指定）</translation>
     </message>
@@ -1612,22 +1766,27 @@
       <translation>道路（投影座標系の中心線、または道路閉塞の出力）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="88" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="297" />
+      <source>Strong-wind stretch in every direction</source>
+      <translation>全方向に強風係数を掛ける</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="94" />
       <source>Structure field (wood / non_wood, 木造 / 非木造)</source>
       <translation>構造のフィールド（wood / non_wood、木造 / 非木造）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1081" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1201" />
       <source>Style of {0} could not be stored: {1}</source>
       <translation>{0} のスタイルを保存できませんでした：{1}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1078" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1198" />
       <source>Style {0} could not be loaded: {1}</source>
       <translation>スタイル {0} を読み込めませんでした：{1}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="505" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="579" />
       <source>Styles stored in the GeoPackage for {0} layers.</source>
       <translation>{0} レイヤのスタイルを GeoPackage に保存しました。</translation>
     </message>
@@ -1647,7 +1806,7 @@
       <translation>杉並区 防災計画：ヘルプ</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="362" />
+      <location filename="suginami_gis/processing/report.py" line="368" />
       <source>Suginami disaster-planning GIS: earthquake scenario report</source>
       <translation>杉並区 防災計画 GIS：地震被害想定の報告書</translation>
     </message>
@@ -1662,27 +1821,27 @@
       <translation>全敷地の受信エリアの割合の目標（0〜1）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="115" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="121" />
       <source>Taxonomy field (optional; for OpenQuake fragility models)</source>
       <translation>建物分類のフィールド（任意、OpenQuake の被害関数モデル用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1133" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1254" />
       <source>The project file could not be written: {0}</source>
       <translation>プロジェクトファイルを書き込めませんでした：{0}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="335" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="380" />
       <source>The raster's first band is the median: the {0} realization bands are used.</source>
       <translation>ラスタの第 1 バンドは中央値のため、{0} 個の試行バンドを使います。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1148" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1269" />
       <source>The report module has no write_report(): report.pdf is not written.</source>
       <translation>報告書のモジュールに write_report() がないため、report.pdf は作成しません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="349" />
+      <location filename="suginami_gis/processing/report.py" line="355" />
       <source>The scenario GeoPackage has no layer to map.</source>
       <translation>シナリオの GeoPackage に地図にするレイヤがありません。</translation>
     </message>
@@ -1707,12 +1866,12 @@
       <translation>制限時間（分、0 = なし）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="397" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="471" />
       <source>Time per step (s): {0}</source>
       <translation>手順ごとの所要時間（秒）：{0}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="165" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="179" />
       <source>Time-of-day ignition coefficient relative to 05:00 (optional; empty = cited table)</source>
       <translation>5 時に対する時刻別出火係数（任意、空欄 = 出典の表の値）</translation>
     </message>
@@ -1725,6 +1884,11 @@
       <location filename="suginami_gis/processing/algorithms/publicexport.py" line="165" />
       <source>Title (Japanese)</source>
       <translation>タイトル（日本語）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="285" />
+      <source>Tokyo: half-distance buffers touch</source>
+      <translation>東京都の方式：延焼限界距離の半分のバッファが接する</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="154" />
@@ -1747,32 +1911,32 @@
       <translation>区の地震被害想定シナリオ（現状と対策後）…</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="341" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="447" />
       <source>Ward fire summary</source>
       <translation>区全体の火災集計</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="109" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="111" />
       <source>Ward scenario: current state versus mitigation (whole chain)</source>
       <translation>区の被害想定シナリオ：現状と対策後の比較（一括実行）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="240" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="266" />
       <source>Ward summary</source>
       <translation>区全体の集計</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1110" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1230" />
       <source>Ward totals before and after</source>
       <translation>区全体の対策前後の合計</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="499" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="557" />
       <source>Ward: {0:.0f} collapsed, {1:.0f} half-collapsed, {2:.1f} deaths, {3:.1f} severe injuries, {4:.0f} people needing shelter ({5:.0f} buildings skipped).</source>
       <translation>区全体：全壊 {0:.0f} 棟、半壊 {1:.0f} 棟、死者 {2:.1f} 人、重傷者 {3:.1f} 人、避難所避難者 {4:.0f} 人（推計できなかった建物 {5:.0f} 棟）。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="589" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="733" />
       <source>Ward: {0:.2f} expected ignitions, {1:.0f} burned buildings (5-95 %: {2:.0f}-{3:.0f}), {4:.1f} fire deaths; fire-resistant share {5:.1%}.</source>
       <translation>区全体：出火 {0:.2f} 件（期待値）、焼失 {1:.0f} 棟（5〜95 %：{2:.0f}〜{3:.0f} 棟）、火災による死者 {4:.1f} 人、耐火建物の割合 {5:.1%}。</translation>
     </message>
@@ -1787,12 +1951,12 @@
       <translation>最寄りの避難所を決める基準</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1128" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1248" />
       <source>Wi-Fi access points</source>
       <translation>Wi-Fi アクセスポイント</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="269" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="278" />
       <source>Wi-Fi access points (points)</source>
       <translation>Wi-Fi アクセスポイント（点）</translation>
     </message>
@@ -1807,27 +1971,32 @@
       <translation>避難所の敷地ごとの Wi-Fi</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="357" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="431" />
       <source>Wi-Fi pixel size (m)</source>
       <translation>Wi-Fi のピクセルサイズ（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1121" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1241" />
       <source>Wi-Fi received power (dBm)</source>
       <translation>Wi-Fi の受信電力（dBm）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="220" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="258" />
       <source>Wind direction (degrees the wind comes from; NNW = 337.5)</source>
       <translation>風向（風が吹いてくる方位角、度。北北西 = 337.5）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="209" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="295" />
+      <source>Wind effect on the spread-limit distance</source>
+      <translation>延焼限界距離への風の影響</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="247" />
       <source>Wind speed (m/s, 0-30)</source>
       <translation>風速（m/s、0〜30）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="296" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="305" />
       <source>Winter</source>
       <translation>冬</translation>
     </message>
@@ -1840,6 +2009,11 @@
       <location filename="suginami_gis/processing/algorithms/publicexport.py" line="114" />
       <source>Writing vector tiles of {0} failed: {1}</source>
       <translation>{0} のベクタタイルの書き込みに失敗しました：{1}</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="561" />
+      <source>YEAR_FIELD is used only with FIREPROOF_AREAS and FIREPROOF_TARGET_RATE: buildings are chosen at random.</source>
+      <translation>YEAR_FIELD は FIREPROOF_AREAS と FIREPROOF_TARGET_RATE を指定したときだけ使います。建物はランダムに選びます。</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="247" />
@@ -1874,7 +2048,7 @@
 {1}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1079" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1199" />
       <source>suginami_gis style {0}</source>
       <translation>suginami_gis のスタイル {0}</translation>
     </message>
@@ -1919,19 +2093,23 @@
       <translation>建物 {0} 棟</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="392" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="508" />
       <source>{0} buildings have no collapse probability (e.g. outside the ground-motion raster): taken as 0.</source>
       <translation>{0} 棟に全壊確率がありません（地震動ラスタの範囲外など）。0 とみなします。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="324" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="366" />
       <source>{0} buildings have no geometry: skipped.</source>
       <translation>{0} 棟に形状がないため、スキップしました。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="403" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="519" />
+      <source>{0} buildings have no intensity: no ignition of a standing building for them.</source>
+      <translation>{0} 棟に震度がないため、これらの建物には倒壊しない建物からの出火を見込みません。</translation>
+    </message>
+    <message>
       <source>{0} buildings have no intensity: no table ignition for them.</source>
-      <translation>{0} 棟に計測震度がないため、出火率表による出火は計算しません。</translation>
+      <translation type="vanished">{0} 棟に計測震度がないため、出火率表による出火は計算しません。</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="225" />
@@ -1939,12 +2117,22 @@
       <translation>共有頂点のない交差 {0} か所は接続していません（橋梁・トンネル、またはノードのない線）。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="371" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="421" />
       <source>{0} districts have no geometry: ignored.</source>
       <translation>{0} 地区に形状がないため、無視しました。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="415" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="791" />
+      <source>{0} fire-proofing areas have no open-space ratio: OPEN_SPACE_RATIO is used for them.</source>
+      <translation>{0} 区域に空地率がないため、OPEN_SPACE_RATIO を使います。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="809" />
+      <source>{0} fire-proofing areas; {1} buildings lie in them.</source>
+      <translation>不燃化の区域 {0} 件、区域内の建物 {1} 棟。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="534" />
       <source>{0} firebreak polygons</source>
       <translation>延焼遮断帯のポリゴン {0} 個</translation>
     </message>
@@ -1999,7 +2187,7 @@
       <translation>道路 {0} 本に形状がないため、スキップしました。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="603" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="685" />
       <source>{0}: choose a field of {1}.</source>
       <translation>{0}：{1} のフィールドを選んでください。</translation>
     </message>
@@ -2009,12 +2197,12 @@
       <translation>{0}：フィールド '{1}' の値 '{2}' は数値ではありません。数値のフィールドを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="273" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="301" />
       <source>{0}: field '{1}' is not in the buildings layer (fields: {2}).</source>
       <translation>{0}：フィールド '{1}' が建物レイヤにありません（フィールド：{2}）。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="377" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="493" />
       <source>{0}: field '{1}' is not in the buildings layer (fields: {2}); choose an existing field.</source>
       <translation>{0}：フィールド '{1}' が建物レイヤにありません（フィールド：{2}）。既存のフィールドを選んでください。</translation>
     </message>
@@ -2029,7 +2217,7 @@
       <translation>{0}：フィールド '{1}' がレイヤにありません（フィールド：{2}）。既存のフィールドを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="606" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="688" />
       <source>{0}: field '{1}' is not in {2} (fields: {3}); choose an existing field.</source>
       <translation>{0}：フィールド '{1}' が {2} にありません（フィールド：{3}）。既存のフィールドを選んでください。</translation>
     </message>
@@ -2039,7 +2227,7 @@
       <translation>{0}：フィールド '{1}' は数値ではありません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="282" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="314" />
       <source>{0}: field '{1}' is not numeric; choose a numeric field.</source>
       <translation>{0}：フィールド '{1}' は数値ではありません。数値のフィールドを選んでください。</translation>
     </message>
@@ -2054,17 +2242,17 @@
       <translation>{0}：座標系が無効です。EPSG:6677 などの投影座標系を選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="566" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="640" />
       <source>{0}: the layer has no features.</source>
       <translation>{0}：レイヤに地物がありません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="552" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="610" />
       <source>{0}: value '{1}' is not a boolean; use true/false or 1/0.</source>
       <translation>{0}：値 '{1}' は真偽値ではありません。true/false または 1/0 を使ってください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="544" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="618" />
       <source>{0}: {1:,.1f} -&gt; {2:,.1f} ({3})</source>
       <translation>{0}：{1:,.1f} → {2:,.1f}（{3}）</translation>
     </message>

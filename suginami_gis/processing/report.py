@@ -95,6 +95,12 @@ PARAMETER_LABELS: dict[str, tuple[str, str]] = {
     "targets": ("Mitigation targets", "対策目標"),
     "retrofit_target_rate": ("Seismic retrofit target", "耐震化率目標"),
     "fireproof_target_rate": ("Fire-proofing target", "不燃化率目標"),
+    "seismic_breaker_rate": ("Seismic circuit breakers (share)", "感震ブレーカー設置率"),
+    "initial_extinguishment": ("Initial extinguishment", "初期消火率"),
+    "mitigated_seismic_breaker_rate": ("Seismic circuit breakers (mitigated)", "感震ブレーカー設置率（対策後）"),
+    "mitigated_initial_extinguishment": ("Initial extinguishment (mitigated)", "初期消火率（対策後）"),
+    "fireproof_areas": ("Fire-proofing areas", "不燃化の区域"),
+    "fireproof_open_space_field": ("Open-space ratio field", "空地率のフィールド"),
     "realizations": ("Realizations", "試行回数"),
     "seed": ("Random seed", "乱数シード"),
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pyogrio
 import pytest
 from conftest import SAMPLE_AVS30, SAMPLE_GPKG, run_json
 
@@ -28,6 +29,9 @@ def test_scenario_through_qgis_process(tmp_path):
             "SHELTER_SITES": f"{ward}|layername=shelter_sites",
             "ACCESS_POINTS": f"{ward}|layername=wifi_aps",
             "DISTRICTS": f"{ward}|layername=districts",
+            # Fire-proofing by area (不燃領域率 70 % in every district) and more initial extinguishment.
+            "FIREPROOF_AREAS": f"{ward}|layername=districts",
+            "MITIGATED_INITIAL_EXTINGUISHMENT": 0.6,
             "REALIZATIONS": 5,
             "SEED": 3,
             "WIFI_PIXEL_SIZE": 10,
@@ -45,9 +49,17 @@ def test_scenario_through_qgis_process(tmp_path):
         before, after = results[f"BASELINE_{key.upper()}"], results[f"MITIGATED_{key.upper()}"]
         assert float(ward_row[f"{key}_before"]) == pytest.approx(before, abs=1e-4)
         assert float(ward_row[f"{key}_after"]) == pytest.approx(after, abs=1e-4)
-    # Retrofit to 96 % and fire-proofing to 70 % must not make things worse.
+    # Retrofit to 96 %, fire-proofing to 70 % and more initial extinguishment must help.
     assert results["MITIGATED_COLLAPSED"] < results["BASELINE_COLLAPSED"]
-    assert results["MITIGATED_BURNED"] <= results["BASELINE_BURNED"]
+    assert results["MITIGATED_BURNED"] < results["BASELINE_BURNED"]
+    summary = {
+        run: pyogrio.read_dataframe(folder / "scenario.gpkg", layer=f"{run}_fire_summary").iloc[0]
+        for run in ("baseline", "mitigated")
+    }
+    assert summary["baseline"]["initial_extinguishment"] == pytest.approx(0.366)
+    assert summary["mitigated"]["initial_extinguishment"] == pytest.approx(0.6)
+    assert summary["baseline"]["fireproof_areas"] == 0 and summary["mitigated"]["fireproof_areas"] == 9
+    assert len(pyogrio.read_dataframe(folder / "scenario.gpkg", layer="input_fireproof_areas")) == 9
     assert len(results["STEP_SECONDS"]) >= 15
     # No temporary folder is left beside the result.
     assert [p.name for p in tmp_path.iterdir()] == ["ward"]

@@ -13,12 +13,12 @@ from conftest import SAMPLE_GPKG, sample_layer
 from suginami_gis.core import fire
 
 
-def memory_buildings(boxes, classes, p_collapse, crs="EPSG:6677", floors=None):
+def memory_buildings(boxes, classes, p_collapse, crs="EPSG:6677", floors=None, intensity=None, years=None):
     from qgis.core import QgsFeature, QgsGeometry, QgsVectorLayer
 
     layer = QgsVectorLayer(
         f"Polygon?crs={crs}&field=bid:integer&field=p_collapse:double&field=fire_resistance:string"
-        "&field=intensity:double&field=floors:integer",
+        "&field=intensity:double&field=floors:integer&field=year_built:integer",
         "buildings",
         "memory",
     )
@@ -26,21 +26,32 @@ def memory_buildings(boxes, classes, p_collapse, crs="EPSG:6677", floors=None):
     for k, (geom, cls, pc) in enumerate(zip(boxes, classes, p_collapse)):
         f = QgsFeature(layer.fields())
         f.setGeometry(QgsGeometry.fromWkt(geom.wkt))
-        f.setAttributes([k, None if pc is None else float(pc), cls, 6.2, None if floors is None else int(floors[k])])
+        f.setAttributes(
+            [
+                k,
+                None if pc is None else float(pc),
+                cls,
+                6.2 if intensity is None else float(intensity[k]),
+                None if floors is None else int(floors[k]),
+                None if years is None else int(years[k]),
+            ]
+        )
         features.append(f)
     assert layer.dataProvider().addFeatures(features)
     return layer
 
 
-def memory_polygons(polygons, crs="EPSG:6677", name_values=None):
+def memory_polygons(polygons, crs="EPSG:6677", name_values=None, open_space_pct=None):
     from qgis.core import QgsFeature, QgsGeometry, QgsVectorLayer
 
-    layer = QgsVectorLayer(f"Polygon?crs={crs}&field=name:string", "polygons", "memory")
+    layer = QgsVectorLayer(f"Polygon?crs={crs}&field=name:string&field=open_pct:double", "polygons", "memory")
     features = []
     for k, poly in enumerate(polygons):
         f = QgsFeature(layer.fields())
         f.setGeometry(QgsGeometry.fromWkt(poly.wkt))
-        f.setAttributes([name_values[k] if name_values else str(k)])
+        f.setAttributes(
+            [name_values[k] if name_values else str(k), None if open_space_pct is None else open_space_pct[k]]
+        )
         features.append(f)
     layer.dataProvider().addFeatures(features)
     return layer
@@ -52,6 +63,14 @@ def grid_boxes(nx, ny, gap, side=10.0):
         for j in range(ny)
         for i in range(nx)
     ]
+
+
+def header_only_table(tmp_path):
+    """An IGNITION_TABLE with the header only: ignitions of collapsed buildings alone."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    path = tmp_path / "no_standing_ignitions.csv"
+    path.write_text("use,intensity_min,rate\n", encoding="utf-8")
+    return str(path)
 
 
 def params(layer, tmp_path, **extra):
@@ -99,6 +118,14 @@ def test_algorithm_is_registered_with_help(provider):
         "USE_FIELD",
         "SCENARIO_HOUR",
         "SUPPRESSION_RATE",
+        "INITIAL_EXTINGUISHMENT",
+        "SEISMIC_BREAKER_RATE",
+        "SPREAD_RULE",
+        "WIND_MODEL",
+        "FIREPROOF_AREAS",
+        "FIREPROOF_OPEN_SPACE_FIELD",
+        "OPEN_SPACE_RATIO",
+        "YEAR_FIELD",
         "WIND_SPEED",
         "WIND_DIRECTION",
         "FIREBREAKS",
@@ -113,6 +140,11 @@ def test_algorithm_is_registered_with_help(provider):
         "OUTPUT_DISTRICTS",
         "OUTPUT_SUMMARY",
     } <= keys
+    # The deprecated key still runs (test_seismic_breakers_and_initial_extinguishment) but is not shown.
+    from qgis.core import QgsProcessingParameterDefinition
+
+    assert alg.parameterDefinition("SUPPRESSION_RATE").flags() & QgsProcessingParameterDefinition.FlagHidden
+    assert "SEISMIC_BREAKER_RATE" in help_text and "INITIAL_EXTINGUISHMENT" in help_text
 
 
 def test_cluster_method_test_value_end_to_end(run_alg, tmp_path):
@@ -138,12 +170,20 @@ def test_cluster_method_test_value_end_to_end(run_alg, tmp_path):
 
 
 def test_matches_the_core_and_the_downwind_rule(run_alg, tmp_path):
-    # B with a neighbour 14 m downwind (south of a north wind) and one 14 m upwind.
+    # B with a neighbour 14 m downwind (south of a north wind) and one 14 m upwind; collapse
+    # ignitions only, so that B is the only building that can ignite.
     boxes = [shapely.box(0, 0, 10, 10), shapely.box(0, -24, 10, -14), shapely.box(0, 24, 10, 34)]
     layer = memory_buildings(boxes, ["bare_wood"] * 3, [1.0, 0.0, 0.0])
-    result, context = run(run_alg, params(layer, tmp_path, WIND_SPEED=8.0, WIND_DIRECTION=0.0, SCENARIO_HOUR=18))
+    table = header_only_table(tmp_path)
+    result, context = run(
+        run_alg,
+        params(
+            layer, tmp_path, WIND_SPEED=8.0, WIND_DIRECTION=0.0, SCENARIO_HOUR=18, WIND_MODEL=1, IGNITION_TABLE=table
+        ),
+    )
     rows = {f["bid"]: f for f in features(result["OUTPUT"], context)}
-    p_b = 0.0355e-2 * (2.50 / 0.98) * (1 - 0.366)
+    # A crushed building's fire is not put out by its residents: no initial extinguishment here.
+    p_b = 0.0355e-2 * (2.50 / 0.98)
     assert rows[0]["p_ignite"] == pytest.approx(p_b)
     assert rows[1]["p_burn"] == pytest.approx(1 - math.exp(-p_b))  # the downwind neighbour catches B's fire
     assert rows[2]["p_burn"] == 0.0  # the upwind one does not
@@ -152,9 +192,113 @@ def test_matches_the_core_and_the_downwind_rule(run_alg, tmp_path):
         np.array(boxes, dtype=object),
         ["bare_wood"] * 3,
         np.array([1.0, 0, 0]),
-        fire.FireScenario(wind_speed=8.0, wind_direction_deg=0.0, realizations=20, seed=3),
+        fire.FireScenario(
+            wind_speed=8.0,
+            wind_direction_deg=0.0,
+            realizations=20,
+            seed=3,
+            wind_model=fire.WindModel.DIRECTIONAL,
+            ignition_table=fire.load_ignition_table(table),
+        ),
     )
     np.testing.assert_allclose([rows[k]["p_burn"] for k in range(3)], core.p_burn)
+    # The isotropic default stretch reaches the upwind neighbour too (18 m > 14 m both ways).
+    iso, c2 = run(
+        run_alg,
+        params(layer, tmp_path / "iso", WIND_SPEED=8.0, WIND_DIRECTION=0.0, IGNITION_TABLE=table),
+    )
+    assert {f["bid"]: f["p_burn"] for f in features(iso["OUTPUT"], c2)}[2] == pytest.approx(1 - math.exp(-p_b))
+    assert iso["WIND_MODEL"] == "isotropic" and result["WIND_MODEL"] == "directional"
+
+
+def ward_block():
+    """30 wooden buildings 5 m apart, partly collapsed, at intensities 5.0-6.9 (intensity varies by row)."""
+    boxes = grid_boxes(6, 5, 5.0)
+    classes = ["bare_wood", "protected_wood", "bare_wood", "semi_fireproof", "bare_wood", "fireproof"] * 5
+    p_collapse = np.tile([0.3, 0.05, 0.0, 0.1, 0.6, 0.0], 5)
+    intensity = np.repeat([5.0, 5.6, 6.0, 6.5, 6.9], 6)
+    return boxes, classes, p_collapse, intensity
+
+
+def test_default_models_ignitions_of_standing_buildings_as_the_core(run_alg, tmp_path):
+    boxes, classes, p_collapse, intensity = ward_block()
+    layer = memory_buildings(boxes, classes, p_collapse, intensity=intensity)
+    default, c1 = run(run_alg, params(layer, tmp_path / "a", SCENARIO_HOUR=18))
+    collapse_only, c2 = run(run_alg, params(layer, tmp_path / "b", IGNITION_TABLE=header_only_table(tmp_path)))
+    assert default["EXPECTED_IGNITIONS"] > collapse_only["EXPECTED_IGNITIONS"] > 0
+    assert default["EXPECTED_BURNED"] > collapse_only["EXPECTED_BURNED"]
+    builtin = fire.load_builtin_ignition_table()
+    assert default["IGNITION_TABLE"] == builtin.name
+    # Collapse term (not extinguished) + the built-in rate x standing share x breakers x extinguishment.
+    breaker = 1 - builtin.breaker_preventable_share * builtin.breaker_efficacy * 0.083
+    expected = 0.0355e-2 * (2.50 / 0.98) * p_collapse + builtin.rates(None, intensity) * (1 - p_collapse) * breaker * (
+        1 - 0.366
+    )
+    rows = sorted(features(default["OUTPUT"], c1), key=lambda f: f["bid"])
+    np.testing.assert_allclose([f["p_ignite"] for f in rows], expected, rtol=1e-9)
+    assert builtin.rates(None, np.array([6.9]))[0] > builtin.rates(None, np.array([5.6]))[0] > 0
+    # The same inputs through the core give the same buildings and totals.
+    core = fire.run_fire(
+        np.array(boxes, dtype=object),
+        classes,
+        p_collapse,
+        fire.FireScenario(realizations=20, seed=3),
+        intensity=intensity,
+    )
+    np.testing.assert_allclose([f["p_ignite"] for f in rows], core.p_ignite, rtol=1e-12)
+    np.testing.assert_allclose([f["p_burn"] for f in rows], core.p_burn, rtol=1e-12)
+    assert default["EXPECTED_IGNITIONS"] == pytest.approx(core.ward.expected_ignitions[0], rel=1e-12)
+    assert default["BURNED_P95"] == pytest.approx(core.ward.burned_p95[0])
+    rows_b = sorted(features(collapse_only["OUTPUT"], c2), key=lambda f: f["bid"])
+    np.testing.assert_allclose([f["p_ignite"] for f in rows_b], 0.0355e-2 * (2.50 / 0.98) * p_collapse, rtol=1e-9)
+
+
+def test_seismic_breakers_and_initial_extinguishment(run_alg, tmp_path):
+    boxes, classes, _, intensity = ward_block()
+    standing = np.zeros(len(boxes))  # no collapse: every ignition is one the two levers act on
+    layer = memory_buildings(boxes, classes, standing, intensity=intensity)
+    present, _ = run(run_alg, params(layer, tmp_path / "a"))
+    breakers, _ = run(run_alg, params(layer, tmp_path / "b", SEISMIC_BREAKER_RATE=0.5))
+    assert breakers["EXPECTED_IGNITIONS"] < present["EXPECTED_IGNITIONS"]
+    builtin = fire.load_builtin_ignition_table()
+    share = builtin.breaker_preventable_share * builtin.breaker_efficacy
+    assert breakers["EXPECTED_IGNITIONS"] / present["EXPECTED_IGNITIONS"] == pytest.approx(
+        (1 - share * 0.5) / (1 - share * 0.083), rel=1e-9
+    )
+    assert breakers["SEISMIC_BREAKER_RATE"] == 0.5 and present["SEISMIC_BREAKER_RATE"] == pytest.approx(0.083)
+    # Initial extinguishment, and its deprecated key SUPPRESSION_RATE, scale these ignitions by (1 - s).
+    none, _ = run(run_alg, params(layer, tmp_path / "c", INITIAL_EXTINGUISHMENT=0.0))
+    old_key, _ = run(run_alg, params(layer, tmp_path / "d", SUPPRESSION_RATE=0.0))
+    both, _ = run(run_alg, params(layer, tmp_path / "e", SUPPRESSION_RATE=0.9, INITIAL_EXTINGUISHMENT=0.0))
+    assert none["EXPECTED_IGNITIONS"] == pytest.approx(present["EXPECTED_IGNITIONS"] / (1 - 0.366), rel=1e-9)
+    assert old_key["EXPECTED_IGNITIONS"] == pytest.approx(none["EXPECTED_IGNITIONS"], rel=1e-12)
+    assert old_key["INITIAL_EXTINGUISHMENT"] == 0.0
+    assert both["EXPECTED_IGNITIONS"] == pytest.approx(none["EXPECTED_IGNITIONS"], rel=1e-12)
+
+
+def test_fireproofing_areas_convert_only_their_own_buildings(run_alg, tmp_path):
+    # Two blocks of 10 bare wooden buildings (equal footprints); the area covers the western block.
+    west = grid_boxes(5, 2, 4.0)
+    east = [shapely.transform(b, lambda xy: xy + np.array([200.0, 0.0])) for b in west]
+    years = [1950 + 3 * k for k in range(10)] * 2
+    layer = memory_buildings(west + east, ["bare_wood"] * 20, [0.1] * 20, years=years)
+    area = memory_polygons([shapely.box(-5, -5, 75, 35)], open_space_pct=[20.0])
+    base = {"FIREPROOF_TARGET_RATE": 0.5, "FIREPROOF_AREAS": area}
+    # 不燃領域率 = 空地率 + (1 - 空地率) x 0.8 k / 10 >= 0.5: k = 7 without open space, 5 with 20 %.
+    plain, c1 = run(run_alg, params(layer, tmp_path / "a", **base))
+    flagged = [bool(f["fireproofed"]) for f in sorted(features(plain["OUTPUT"], c1), key=lambda f: f["bid"])]
+    assert sum(flagged[:10]) == 7 and not any(flagged[10:])
+    assert plain["FIREPROOFED"] == 7 and plain["FIREPROOF_AREAS"] == 1
+    oldest, c2 = run(
+        run_alg, params(layer, tmp_path / "b", FIREPROOF_OPEN_SPACE_FIELD="open_pct", YEAR_FIELD="year_built", **base)
+    )
+    flagged = [bool(f["fireproofed"]) for f in sorted(features(oldest["OUTPUT"], c2), key=lambda f: f["bid"])]
+    assert flagged == [True] * 5 + [False] * 15  # the five oldest of the area, nothing outside
+    scalar, _ = run(run_alg, params(layer, tmp_path / "c", OPEN_SPACE_RATIO=0.2, **base))
+    assert scalar["FIREPROOFED"] == 5
+    # Without areas the target is the ward-wide share of fire-resistant buildings: ceil(0.5 x 20).
+    ward, _ = run(run_alg, params(layer, tmp_path / "d", FIREPROOF_TARGET_RATE=0.5))
+    assert ward["FIREPROOFED"] == 10 and ward["FIREPROOF_AREAS"] == 0
 
 
 def sample_buildings_with_damage(tmp_path):
@@ -163,6 +307,7 @@ def sample_buildings_with_damage(tmp_path):
 
     df = pyogrio.read_dataframe(SAMPLE_GPKG, layer="buildings")
     df["p_collapse"] = np.where(df["structure"] == "wood", 0.08, 0.01)
+    df["intensity"] = 5.6 + 0.1 * (np.arange(len(df)) % 13)  # made up: 5.6-6.8
     path = tmp_path / "buildings_damage.gpkg"
     pyogrio.write_dataframe(df, path, layer="buildings")
     return f"{path}|layername=buildings", len(df)
@@ -182,7 +327,7 @@ def test_sample_ward_simulation_with_districts(run_alg, tmp_path):
             tmp_path,
             METHOD=1,
             REALIZATIONS=30,
-            TIME_COEFFICIENT=20.0,  # more ignitions than the collapse rate alone, so fire spreads in the test
+            TIME_COEFFICIENT=20.0,  # more collapse ignitions, so fire spreads in the test
             FLOORS_FIELD="floors",
             USE_FIELD="use",
             DISTRICTS=districts,
@@ -232,6 +377,10 @@ def test_firebreak_and_fireproofing(run_alg, tmp_path):
         ({"P_COLLAPSE_FIELD": "no_such_field"}, "P_COLLAPSE_FIELD"),
         ({"SCENARIO_HOUR": 3}, "SCENARIO_HOUR"),
         ({"SUPPRESSION_RATE": 1.5}, "SUPPRESSION_RATE"),
+        ({"INITIAL_EXTINGUISHMENT": 1.5}, "INITIAL_EXTINGUISHMENT"),
+        ({"SEISMIC_BREAKER_RATE": -0.1}, "SEISMIC_BREAKER_RATE"),
+        ({"INTENSITY_FIELD": "no_such_field"}, "INTENSITY_FIELD"),
+        ({"OPEN_SPACE_RATIO": 1.0}, "OPEN_SPACE_RATIO"),
         ({"FIREPROOF_TARGET_RATE": 2.0}, "FIREPROOF_TARGET_RATE"),
     ],
 )

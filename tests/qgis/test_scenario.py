@@ -15,6 +15,7 @@ EXTENT = "-18540,-15540,-34430,-31430 [EPSG:6677]"
 EPICENTER = "-17040,-32930 [EPSG:6677]"
 REALIZATIONS = 5
 SEED = 7
+MITIGATED_BREAKERS = 0.5
 
 
 def sample(name: str) -> str:
@@ -41,6 +42,8 @@ def scenario_parameters(folder: Path, **changes) -> dict:
         "WIND_DIRECTION": 337.5,
         "RETROFIT_TARGET_RATE": 0.96,
         "FIREPROOF_TARGET_RATE": 0.70,
+        # A fire-prevention lever of the mitigated run only (the current state keeps 8.3 %).
+        "MITIGATED_SEISMIC_BREAKER_RATE": MITIGATED_BREAKERS,
         "REALIZATIONS": REALIZATIONS,
         "SEED": SEED,
         "WIFI_PIXEL_SIZE": 10.0,
@@ -128,6 +131,7 @@ def one_by_one(provider, tmp_path_factory):
         damage = run("buildingdamage", damage_params)
         fire_params = {
             "BUILDINGS": damage["OUTPUT"],
+            "INTENSITY_FIELD": "intensity",
             "FLOORS_FIELD": "floors",
             "SCENARIO_HOUR": 18,
             "WIND_SPEED": 8.0,
@@ -143,6 +147,7 @@ def one_by_one(provider, tmp_path_factory):
         }
         if fireproof is not None:
             fire_params["FIREPROOF_TARGET_RATE"] = fireproof
+            fire_params["SEISMIC_BREAKER_RATE"] = MITIGATED_BREAKERS
         fire = run("firespread", fire_params)
         blockage = run(
             "roadblockage",
@@ -203,10 +208,52 @@ def test_algorithm_is_registered_with_help(provider):
         "WIND_DIRECTION",
         "RETROFIT_TARGET_RATE",
         "FIREPROOF_TARGET_RATE",
+        "FIREPROOF_AREAS",
+        "FIREPROOF_OPEN_SPACE_FIELD",
+        "SEISMIC_BREAKER_RATE",
+        "INITIAL_EXTINGUISHMENT",
+        "MITIGATED_SEISMIC_BREAKER_RATE",
+        "MITIGATED_INITIAL_EXTINGUISHMENT",
         "REALIZATIONS",
         "SEED",
         "OUTPUT_FOLDER",
     } <= keys
+    help_text = alg.shortHelpString()
+    assert "MITIGATED_SEISMIC_BREAKER_RATE" in help_text and "FIREPROOF_AREAS" in help_text
+
+
+def test_fire_wiring_of_both_runs(provider):
+    """What the scenario passes to suginami:firespread in each run (no run needed)."""
+    alg = provider.algorithm("scenario").create()
+    areas = sample("districts")
+
+    def fire_params(parameters, mitigated):
+        return alg.fire_parameters(parameters, "b.gpkg", mitigated, "o", "r.tif", "d", "s")
+
+    defaults = scenario_parameters(Path("unused"), MITIGATED_SEISMIC_BREAKER_RATE=None)
+    for mitigated in (False, True):
+        out = fire_params(defaults, mitigated)
+        assert out["INTENSITY_FIELD"] == "intensity"
+        assert out["SEISMIC_BREAKER_RATE"] == 0.083 and out["INITIAL_EXTINGUISHMENT"] == 0.366
+        assert "FIREPROOF_AREAS" not in out
+    levers = scenario_parameters(
+        Path("unused"),
+        SEISMIC_BREAKER_RATE=0.2,
+        INITIAL_EXTINGUISHMENT=0.4,
+        MITIGATED_INITIAL_EXTINGUISHMENT=0.6,
+        FIREPROOF_AREAS=areas,
+        FIREPROOF_OPEN_SPACE_FIELD="open_pct",
+    )
+    baseline, mitigated = fire_params(levers, False), fire_params(levers, True)
+    assert (baseline["SEISMIC_BREAKER_RATE"], baseline["INITIAL_EXTINGUISHMENT"]) == (0.2, 0.4)
+    assert (mitigated["SEISMIC_BREAKER_RATE"], mitigated["INITIAL_EXTINGUISHMENT"]) == (MITIGATED_BREAKERS, 0.6)
+    assert "FIREPROOF_AREAS" not in baseline and "FIREPROOF_TARGET_RATE" not in baseline
+    assert mitigated["FIREPROOF_AREAS"] == areas and mitigated["FIREPROOF_OPEN_SPACE_FIELD"] == "open_pct"
+    assert mitigated["YEAR_FIELD"] == "year_built" and mitigated["FIREPROOF_TARGET_RATE"] == 0.70
+    report = alg.report_parameters(levers, {"extent": EXTENT, "fireproof_areas": "districts (9 areas)"})
+    assert report["SEISMIC_BREAKER_RATE"] == 0.2 and report["MITIGATED_SEISMIC_BREAKER_RATE"] == MITIGATED_BREAKERS
+    assert report["INITIAL_EXTINGUISHMENT"] == 0.4 and report["MITIGATED_INITIAL_EXTINGUISHMENT"] == 0.6
+    assert report["FIREPROOF_AREAS"] == "districts (9 areas)" and report["FIREPROOF_OPEN_SPACE_FIELD"] == "open_pct"
 
 
 def test_numbers_equal_the_child_algorithms_run_one_by_one(scenario, one_by_one):
@@ -233,8 +280,14 @@ def test_numbers_equal_the_child_algorithms_run_one_by_one(scenario, one_by_one)
         assert p_reach == {f["origin_id"]: f["p_reach"] for f in reach.getFeatures()}
         unreachable = sum(f["population"] * (1.0 - f["p_reach"]) for f in reach.getFeatures())
         assert result[f"{prefix}_UNREACHABLE"] == pytest.approx(unreachable, rel=1e-9)
-    # The programme must help: fewer collapses with more buildings to the 1981 standard.
+    # The programme must help: fewer collapses with more buildings to the 1981 standard, fewer
+    # ignitions (and burned buildings) with more seismic breakers and fire-proofing.
     assert result["MITIGATED_COLLAPSED"] < result["BASELINE_COLLAPSED"]
+    fires = {run_name: one_by_one[run_name]["fire"] for run_name in ("baseline", "mitigated")}
+    assert fires["mitigated"]["EXPECTED_IGNITIONS"] < fires["baseline"]["EXPECTED_IGNITIONS"]
+    assert fires["mitigated"]["SEISMIC_BREAKER_RATE"] == MITIGATED_BREAKERS
+    assert fires["baseline"]["IGNITION_TABLE"] == fires["mitigated"]["IGNITION_TABLE"] != ""
+    assert result["MITIGATED_BURNED"] < result["BASELINE_BURNED"]
     assert result["CHANGE_PCT_COLLAPSED"] == pytest.approx(
         100 * (result["MITIGATED_COLLAPSED"] / result["BASELINE_COLLAPSED"] - 1), rel=1e-9
     )

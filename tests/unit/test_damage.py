@@ -539,3 +539,26 @@ def test_sample_ground_motion_same_and_other_crs():
     again = dm.sample_ground_motion(raster, np.array(lon), np.array(lat), CRS.from_epsg(4326).to_wkt())
     np.testing.assert_array_equal(again[:, 1], got[:, 1])
     assert again[1, 0] == 48.0
+
+
+def test_median_scenario_results_beside_the_monte_carlo():
+    """The *_median results are exact expected values under the median ground motion alone; the
+    Monte Carlo mean is over the realization bands (issue 12: both named, side by side)."""
+    structure, years = stock(3000, seed=4)
+    rng = np.random.default_rng(2)
+    median = rng.uniform(5.8, 6.6, 3000)
+    bands = median + rng.normal(0.0, 0.3, size=(20, 3000))
+    res = dm.estimate_damage(structure, years, bands, seed=1, realizations=200, median_motion=median)
+    pc, ph = expected_probabilities(structure, years, median)
+    assert res.ward["collapsed_median"] == pytest.approx(pc.sum(), rel=1e-9)
+    assert res.ward["half_collapsed_median"] == pytest.approx((ph - pc).sum(), rel=1e-9)
+    np.testing.assert_allclose(res.p_collapse_median, pc)
+    np.testing.assert_allclose(res.intensity_median, median)
+    # the mean is over the realization bands, not the median
+    band_mean = np.mean([expected_probabilities(structure, years, b)[0].sum() for b in bands])
+    assert res.ward["collapsed"] == pytest.approx(band_mean, rel=0.05)
+    assert res.ward["collapsed"] != pytest.approx(res.ward["collapsed_median"], rel=0.01)
+    # without a median the first band is the scenario; with one band it is the expected value itself
+    one = dm.estimate_damage(structure, years, median, seed=1, realizations=0)
+    assert one.ward["collapsed_median"] == pytest.approx(one.ward["collapsed"], rel=1e-12)
+    assert one.districts.median == {} or all(len(v) == 0 for v in one.districts.median.values())

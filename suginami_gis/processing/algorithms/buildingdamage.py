@@ -43,6 +43,10 @@ BUILDING_FIELDS: tuple[tuple[str, type], ...] = (
     ("retrofitted", bool),
     ("exp_deaths", float),
     ("exp_injuries", float),
+    # the same under the first ground-motion band alone (the median scenario of suginami:groundmotion)
+    ("intensity_median", float),
+    ("p_collapse_median", float),
+    ("p_half_median", float),
 )
 
 
@@ -366,8 +370,11 @@ class BuildingDamageAlgorithm(SuginamiAlgorithm):
             raise QgsProcessingException(tr("GROUND_MOTION: choose a ground-motion raster."))
         raster = read_raster(raster_file(layer, self.GROUND_MOTION), self.GROUND_MOTION)
         descriptions = [d or "" for d in raster.descriptions]
+        median_band = None
         if raster.array.shape[0] > 1 and descriptions[0].lower() == "median":
-            # suginami:groundmotion writes the median first, then the realizations.
+            # suginami:groundmotion writes the median first, then the realizations: the median gives
+            # the *_median results (the median scenario), the realizations the Monte Carlo.
+            median_band = raster.array[:1]
             raster.array = raster.array[1:]
             feedback.pushInfo(
                 tr("The raster's first band is the median: the {0} realization bands are used.").format(
@@ -386,6 +393,11 @@ class BuildingDamageAlgorithm(SuginamiAlgorithm):
                 p = transform.transform(QgsPointXY(float(x[i]), float(y[i])))
                 x[i], y[i] = p.x(), p.y()
         gm = dm.sample_ground_motion(raster, x, y, None)
+        median_motion = None
+        if median_band is not None:
+            realizations_array, raster.array = raster.array, median_band
+            median_motion = dm.sample_ground_motion(raster, x, y, None)[0]
+            raster.array = realizations_array
         measure = fr.Measure(self.parameterAsEnum(parameters, self.GROUND_MOTION_MEASURE, context))
 
         fragility_path = self.parameterAsFile(parameters, self.FRAGILITY, context)
@@ -453,6 +465,7 @@ class BuildingDamageAlgorithm(SuginamiAlgorithm):
                 casualty_params=params,
                 feedback=core_feedback,
                 executor=executor,
+                median_motion=median_motion,
             )
 
         # --- buildings ---------------------------------------------------------------------
@@ -478,6 +491,9 @@ class BuildingDamageAlgorithm(SuginamiAlgorithm):
                 bool(result.retrofitted[i]) if valid[i] else None,
                 result.exp_deaths[i],
                 result.exp_injuries[i],
+                result.intensity_median[i],
+                result.p_collapse_median[i],
+                result.p_half_median[i],
             ]
             for i in range(n)
         ]
@@ -494,7 +510,7 @@ class BuildingDamageAlgorithm(SuginamiAlgorithm):
         if districts_source is not None and is_set(parameters, self.OUTPUT_DISTRICTS):
             spec: list[tuple[str, type]] = [("district", str), ("buildings", int), ("collapse_rate", float)]
             for q in dm.QUANTITIES:
-                spec += [(q, float), (f"{q}_p5", float), (f"{q}_p95", float)]
+                spec += [(q, float), (f"{q}_p5", float), (f"{q}_p95", float), (f"{q}_median", float)]
             d_fields = make_fields(spec)
             d_sink, d_id = self.parameterAsSink(
                 parameters, self.OUTPUT_DISTRICTS, context, d_fields, districts_source.wkbType(), source.sourceCrs()
@@ -506,7 +522,7 @@ class BuildingDamageAlgorithm(SuginamiAlgorithm):
                     count = int(t.buildings[k])
                     row: list[Any] = [name, count, t.mean["collapsed"][k] / count if count else None]
                     for q in dm.QUANTITIES:
-                        row += [t.mean[q][k], t.p5[q][k], t.p95[q][k]]
+                        row += [t.mean[q][k], t.p5[q][k], t.p95[q][k], t.median[q][k]]
                     d_rows.append(row)
                 copy_features(
                     d_sink, d_fields, districts_source, context, district_ids, d_rows, source.sourceCrs(), feedback

@@ -10,6 +10,7 @@ from qgis.core import (
     QgsFields,
     QgsProcessing,
     QgsProcessingException,
+    QgsProcessingParameterDefinition,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
@@ -46,6 +47,8 @@ BUILDING_FIELDS: tuple[tuple[str, type], ...] = (
 )
 # Largest burn-probability raster accepted in one run; beyond this ask for a coarser pixel.
 MAX_CELLS = 100_000_000
+# Intensity given to buildings without one: below every JMA intensity, so no table row applies.
+NO_INTENSITY = -99.0
 
 
 class FireSpreadAlgorithm(SuginamiAlgorithm):
@@ -60,7 +63,10 @@ class FireSpreadAlgorithm(SuginamiAlgorithm):
     FLOORS_FIELD = "FLOORS_FIELD"
     SCENARIO_HOUR = "SCENARIO_HOUR"
     TIME_COEFFICIENT = "TIME_COEFFICIENT"
+    INITIAL_EXTINGUISHMENT = "INITIAL_EXTINGUISHMENT"
+    # Deprecated alias of INITIAL_EXTINGUISHMENT (hidden; kept because keys are the batch interface).
     SUPPRESSION_RATE = "SUPPRESSION_RATE"
+    SEISMIC_BREAKER_RATE = "SEISMIC_BREAKER_RATE"
     COLLAPSE_IGNITION_RATE = "COLLAPSE_IGNITION_RATE"
     IGNITION_TABLE = "IGNITION_TABLE"
     WIND_SPEED = "WIND_SPEED"
@@ -69,12 +75,18 @@ class FireSpreadAlgorithm(SuginamiAlgorithm):
     SPREAD_LIMIT_PROTECTED_WOOD = "SPREAD_LIMIT_PROTECTED_WOOD"
     SPREAD_LIMIT_SEMI_FIREPROOF = "SPREAD_LIMIT_SEMI_FIREPROOF"
     SPREAD_LIMIT_FIREPROOF = "SPREAD_LIMIT_FIREPROOF"
+    SPREAD_RULE = "SPREAD_RULE"
+    WIND_MODEL = "WIND_MODEL"
     FIREBREAKS = "FIREBREAKS"
     METHOD = "METHOD"
     DURATION_HOURS = "DURATION_HOURS"
     REALIZATIONS = "REALIZATIONS"
     SEED = "SEED"
     FIREPROOF_TARGET_RATE = "FIREPROOF_TARGET_RATE"
+    FIREPROOF_AREAS = "FIREPROOF_AREAS"
+    FIREPROOF_OPEN_SPACE_FIELD = "FIREPROOF_OPEN_SPACE_FIELD"
+    OPEN_SPACE_RATIO = "OPEN_SPACE_RATIO"
+    YEAR_FIELD = "YEAR_FIELD"
     DISTRICTS = "DISTRICTS"
     DISTRICT_NAME_FIELD = "DISTRICT_NAME_FIELD"
     INDOOR_OCCUPANCY_RATIO = "INDOOR_OCCUPANCY_RATIO"
@@ -92,6 +104,8 @@ class FireSpreadAlgorithm(SuginamiAlgorithm):
     )
 
     def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:
+        # Parameters added after version 0.1.0 are optional with defaults, so that saved models and
+        # batch files that do not set them stay valid.
         self.addParameter(
             QgsProcessingParameterFeatureSource(
                 self.BUILDINGS,
@@ -121,7 +135,7 @@ class FireSpreadAlgorithm(SuginamiAlgorithm):
         self.addParameter(
             QgsProcessingParameterField(
                 self.INTENSITY_FIELD,
-                tr("JMA intensity field (used with an ignition table)"),
+                tr("JMA intensity field (for ignitions of buildings that do not collapse)"),
                 "intensity",
                 self.BUILDINGS,
                 QgsProcessingParameterField.Numeric,
@@ -131,7 +145,7 @@ class FireSpreadAlgorithm(SuginamiAlgorithm):
         self.addParameter(
             QgsProcessingParameterField(
                 self.USE_FIELD,
-                tr("Building use field (optional; for an ignition table)"),
+                tr("Building use field (optional; for an ignition table by use)"),
                 None,
                 self.BUILDINGS,
                 optional=True,
@@ -172,15 +186,37 @@ class FireSpreadAlgorithm(SuginamiAlgorithm):
         )
         self.addParameter(
             QgsProcessingParameterNumber(
-                self.SUPPRESSION_RATE,
-                tr("Initial extinguishment rate (Tokyo 2022: 0.366)"),
+                self.SEISMIC_BREAKER_RATE,
+                tr("Seismic circuit breakers: share of premises with one (0-1; Tokyo 2022: 0.083)"),
                 QgsProcessingParameterNumber.Double,
-                fire.INITIAL_SUPPRESSION_RATE,
-                False,
+                fire.SEISMIC_BREAKER_RATE,
+                True,
                 0.0,
                 1.0,
             )
         )
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.INITIAL_EXTINGUISHMENT,
+                tr("Initial extinguishment by residents, fires in standing buildings (0-1; Tokyo 2022: 0.366)"),
+                QgsProcessingParameterNumber.Double,
+                fire.INITIAL_SUPPRESSION_RATE,
+                True,
+                0.0,
+                1.0,
+            )
+        )
+        deprecated = QgsProcessingParameterNumber(
+            self.SUPPRESSION_RATE,
+            tr("Initial extinguishment rate (deprecated: use INITIAL_EXTINGUISHMENT)"),
+            QgsProcessingParameterNumber.Double,
+            fire.INITIAL_SUPPRESSION_RATE,
+            True,
+            0.0,
+            1.0,
+        )
+        deprecated.setFlags(deprecated.flags() | QgsProcessingParameterDefinition.FlagHidden)
+        self.addParameter(deprecated)
         self.addParameter(
             advanced(
                 QgsProcessingParameterNumber(
@@ -197,7 +233,9 @@ class FireSpreadAlgorithm(SuginamiAlgorithm):
         self.addParameter(
             QgsProcessingParameterFile(
                 self.IGNITION_TABLE,
-                tr("Ignition table of non-collapsed buildings (optional CSV: use, intensity_min, rate)"),
+                tr(
+                    "Ignition table of non-collapsed buildings (optional CSV: use, intensity_min, rate; empty = built-in)"
+                ),
                 QgsProcessingParameterFile.File,
                 optional=True,
                 fileFilter=tr("CSV (*.csv)"),
@@ -239,6 +277,32 @@ class FireSpreadAlgorithm(SuginamiAlgorithm):
                     )
                 )
             )
+        self.addParameter(
+            advanced(
+                QgsProcessingParameterEnum(
+                    self.SPREAD_RULE,
+                    tr("Spread rule between two buildings"),
+                    [tr("Tokyo: half-distance buffers touch"), tr("Smaller of the two spread-limit distances")],
+                    defaultValue=int(fire.PairRule.HALF_BUFFERS),
+                    optional=True,
+                )
+            )
+        )
+        self.addParameter(
+            advanced(
+                QgsProcessingParameterEnum(
+                    self.WIND_MODEL,
+                    tr("Wind effect on the spread-limit distance"),
+                    [
+                        tr("Strong-wind stretch in every direction"),
+                        tr("Directional ellipse (longer downwind, shorter upwind)"),
+                        tr("None"),
+                    ],
+                    defaultValue=int(fire.WindModel.ISOTROPIC),
+                    optional=True,
+                )
+            )
+        )
         self.addParameter(
             QgsProcessingParameterFeatureSource(
                 self.FIREBREAKS,
@@ -285,12 +349,54 @@ class FireSpreadAlgorithm(SuginamiAlgorithm):
         self.addParameter(
             QgsProcessingParameterNumber(
                 self.FIREPROOF_TARGET_RATE,
-                tr("Fire-proofing target: share of fire-resistant buildings after the programme (0-1, optional)"),
+                tr(
+                    "Fire-proofing target (0-1, optional): share of fire-resistant buildings, "
+                    "or with fire-proofing areas the 不燃領域率 of each area"
+                ),
                 QgsProcessingParameterNumber.Double,
                 None,
                 True,
                 0.0,
                 1.0,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(
+                self.FIREPROOF_AREAS,
+                tr("Fire-proofing areas (optional polygons: the designated close-packed wooden districts)"),
+                [QgsProcessing.TypeVectorPolygon],
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.FIREPROOF_OPEN_SPACE_FIELD,
+                tr("Open-space ratio field of the areas (空地率, %; optional)"),
+                None,
+                self.FIREPROOF_AREAS,
+                QgsProcessingParameterField.Numeric,
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.OPEN_SPACE_RATIO,
+                tr("Open-space ratio of the areas when there is no field (空地率, 0-0.99)"),
+                QgsProcessingParameterNumber.Double,
+                0.0,
+                True,
+                0.0,
+                0.99,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.YEAR_FIELD,
+                tr("Construction year field (optional; the oldest wooden buildings are rebuilt first)"),
+                None,
+                self.BUILDINGS,
+                QgsProcessingParameterField.Numeric,
+                optional=True,
             )
         )
         self.addParameter(
@@ -357,20 +463,30 @@ class FireSpreadAlgorithm(SuginamiAlgorithm):
         intensity_field = self.parameterAsString(parameters, self.INTENSITY_FIELD, context) or None
         use_field = self.parameterAsString(parameters, self.USE_FIELD, context) or None
         floors_field = self.parameterAsString(parameters, self.FLOORS_FIELD, context) or None
+        year_field = self.parameterAsString(parameters, self.YEAR_FIELD, context) or None
         table_path = self.parameterAsFile(parameters, self.IGNITION_TABLE, context)
-        table = fire.load_ignition_table(table_path) if table_path else None
-        if table is None:
-            # The intensity field only matters with a table; a missing default field is no error then.
+        table = fire.load_ignition_table(table_path) if table_path else fire.load_builtin_ignition_table()
+        if not table.rows:
+            # A table with the header only: collapse ignitions alone, so no intensity is needed.
             intensity_field = None
 
         fields_in = source.fields()
         all_names = fields_in.names()
+        if intensity_field and intensity_field not in all_names:
+            raise QgsProcessingException(
+                tr(
+                    "INTENSITY_FIELD: ignitions of buildings that do not collapse need each building's JMA "
+                    "intensity, and field '{0}' is not in the buildings layer (fields: {1}). Choose the intensity "
+                    "field (Earthquake building damage writes one), or give an IGNITION_TABLE with the header "
+                    "only to model ignitions of collapsed buildings alone."
+                ).format(intensity_field, ", ".join(all_names))
+            )
         for key, name in (
             (self.P_COLLAPSE_FIELD, p_field),
             (self.FIRE_RESISTANCE_FIELD, class_field),
-            (self.INTENSITY_FIELD, intensity_field),
             (self.USE_FIELD, use_field),
             (self.FLOORS_FIELD, floors_field),
+            (self.YEAR_FIELD, year_field),
         ):
             if name and name not in all_names:
                 raise QgsProcessingException(
@@ -400,11 +516,14 @@ class FireSpreadAlgorithm(SuginamiAlgorithm):
             no_intensity = ~np.isfinite(intensity)
             if no_intensity.any():
                 feedback.pushInfo(
-                    tr("{0} buildings have no intensity: no table ignition for them.").format(int(no_intensity.sum()))
+                    tr("{0} buildings have no intensity: no ignition of a standing building for them.").format(
+                        int(no_intensity.sum())
+                    )
                 )
-                intensity = np.where(no_intensity, -np.inf, intensity)
+                intensity = np.where(no_intensity, NO_INTENSITY, intensity)
         use = data.column(use_field, str) if use_field else None
         floors = data.column(floors_field, float) if floors_field else None
+        year_built = data.column(year_field, float) if year_field else None
         classes = fire.parse_fire_resistance(data.column(class_field, str), self.FIRE_RESISTANCE_FIELD)
 
         firebreaks = None
@@ -429,6 +548,21 @@ class FireSpreadAlgorithm(SuginamiAlgorithm):
             district_index = np.full(n, -1, dtype=np.int64)
             district_index[present] = fire.assign_districts(data.geometries[present], list(district_geoms))
 
+        fireproof_target = (
+            self.parameterAsDouble(parameters, self.FIREPROOF_TARGET_RATE, context)
+            if is_set(parameters, self.FIREPROOF_TARGET_RATE)
+            else None
+        )
+        area_index, n_areas, open_space = self._fireproof_areas(parameters, context, feedback, data, crs)
+        if area_index is not None and fireproof_target is None:
+            feedback.pushInfo(tr("FIREPROOF_AREAS is ignored: no FIREPROOF_TARGET_RATE was given."))
+        if year_field and (area_index is None or fireproof_target is None):
+            feedback.pushInfo(
+                tr(
+                    "YEAR_FIELD is used only with FIREPROOF_AREAS and FIREPROOF_TARGET_RATE: buildings are chosen at random."
+                )
+            )
+
         hour = self.parameterAsInt(parameters, self.SCENARIO_HOUR, context)
         scenario = fire.FireScenario(
             wind_speed=self.parameterAsDouble(parameters, self.WIND_SPEED, context),
@@ -439,23 +573,23 @@ class FireSpreadAlgorithm(SuginamiAlgorithm):
                 if is_set(parameters, self.TIME_COEFFICIENT)
                 else None
             ),
-            suppression_rate=self.parameterAsDouble(parameters, self.SUPPRESSION_RATE, context),
+            suppression_rate=self._initial_extinguishment(parameters, context, feedback),
+            seismic_breaker_rate=self.parameterAsDouble(parameters, self.SEISMIC_BREAKER_RATE, context),
             collapse_ignition_rate=self.parameterAsDouble(parameters, self.COLLAPSE_IGNITION_RATE, context),
             ignition_table=table,
             spread_limits_m=tuple(  # type: ignore[arg-type]
                 self.parameterAsDouble(parameters, key, context) for key in self.SPREAD_LIMIT_KEYS
             ),
+            pair_rule=fire.PairRule(self.parameterAsEnum(parameters, self.SPREAD_RULE, context)),
+            wind_model=fire.WindModel(self.parameterAsEnum(parameters, self.WIND_MODEL, context)),
             method=fire.Method(self.parameterAsEnum(parameters, self.METHOD, context)),
             duration_hours=self.parameterAsDouble(parameters, self.DURATION_HOURS, context),
             realizations=self.parameterAsInt(parameters, self.REALIZATIONS, context),
             seed=self.parameterAsInt(parameters, self.SEED, context),
-            fireproof_target_rate=(
-                self.parameterAsDouble(parameters, self.FIREPROOF_TARGET_RATE, context)
-                if is_set(parameters, self.FIREPROOF_TARGET_RATE)
-                else None
-            ),
+            fireproof_target_rate=fireproof_target,
             indoor_occupancy_ratio=self.parameterAsDouble(parameters, self.INDOOR_OCCUPANCY_RATIO, context),
         )
+        feedback.pushInfo(self._ignition_message(table, table_path))
         with open_executor(self, parameters, context, feedback) as executor:
             result = fire.run_fire(
                 data.geometries,
@@ -470,6 +604,10 @@ class FireSpreadAlgorithm(SuginamiAlgorithm):
                 firebreaks=firebreaks,
                 feedback=core_feedback,
                 executor=executor,
+                fireproof_area_index=area_index,
+                n_fireproof_areas=n_areas,
+                open_space_ratio=open_space,
+                year_built=year_built,
             )
 
         # --- burn-probability raster (checked before any vector output is written) -------
@@ -566,6 +704,12 @@ class FireSpreadAlgorithm(SuginamiAlgorithm):
             ("time_coefficient", float, result.settings["time_coefficient"]),
             ("wind_speed", float, scenario.wind_speed),
             ("wind_direction", float, scenario.wind_direction_deg),
+            ("ignition_table", str, table.name),
+            ("seismic_breaker_rate", float, scenario.seismic_breaker_rate),
+            ("initial_extinguishment", float, scenario.suppression_rate),
+            ("spread_rule", str, fire.PairRule(scenario.pair_rule).name.lower()),
+            ("wind_model", str, fire.WindModel(scenario.wind_model).name.lower()),
+            ("fireproof_areas", int, n_areas if fireproof_target is not None else 0),
             ("fire_resistant_share_before", float, result.share_before),
             ("fire_resistant_share_after", float, result.share_after),
             ("fireproofed", int, int(result.converted.sum())),
@@ -598,11 +742,70 @@ class FireSpreadAlgorithm(SuginamiAlgorithm):
                 result.share_after,
             )
         )
-        if table is None:
-            feedback.pushInfo(
-                tr(
-                    "No IGNITION_TABLE: only ignitions of collapsed buildings are modelled, so fires are "
-                    "underestimated (see the help)."
-                )
-            )
         return outputs
+
+    # ------------------------------------------------------------------------------------
+    def _initial_extinguishment(self, parameters, context, feedback) -> float:
+        """INITIAL_EXTINGUISHMENT, or the deprecated SUPPRESSION_RATE when only that one is given."""
+        if is_set(parameters, self.SUPPRESSION_RATE) and not is_set(parameters, self.INITIAL_EXTINGUISHMENT):
+            feedback.pushInfo(tr("SUPPRESSION_RATE is deprecated: use INITIAL_EXTINGUISHMENT (same meaning)."))
+            return self.parameterAsDouble(parameters, self.SUPPRESSION_RATE, context)
+        return self.parameterAsDouble(parameters, self.INITIAL_EXTINGUISHMENT, context)
+
+    @staticmethod
+    def _ignition_message(table: fire.IgnitionTable, table_path: str) -> str:
+        if not table.rows:
+            return tr("Ignition table {0} has no rows: only ignitions of collapsed buildings are modelled.").format(
+                table_path
+            )
+        if table_path:
+            return tr("Ignitions of buildings that do not collapse: table {0} ({1} rows).").format(
+                table_path, len(table.rows)
+            )
+        return tr(
+            "Ignitions of buildings that do not collapse: built-in table '{0}' ({1} rows), derived from "
+            "published fire rates of past earthquakes (docs/methods/fire.md section 1); a ward with the "
+            "Tokyo Fire Department's table gives it as IGNITION_TABLE."
+        ).format(table.name, len(table.rows))
+
+    def _fireproof_areas(self, parameters, context, feedback, data, crs) -> tuple[np.ndarray | None, int, Any]:
+        """(area index per building or None, number of areas, 空地率 as a share: one value or one per area)."""
+        default_open_space = self.parameterAsDouble(parameters, self.OPEN_SPACE_RATIO, context)
+        areas_source = self.parameterAsSource(parameters, self.FIREPROOF_AREAS, context)
+        if areas_source is None:
+            return None, 0, default_open_space
+        open_field = self.parameterAsString(parameters, self.FIREPROOF_OPEN_SPACE_FIELD, context) or None
+        areas = read_vector(areas_source, context, crs, [open_field] if open_field else [], self.FIREPROOF_AREAS)
+        keep = np.array([g is not None for g in areas.geometries], dtype=bool)
+        polygons = areas.geometries[keep]
+        if len(polygons) == 0:
+            raise QgsProcessingException(
+                tr("FIREPROOF_AREAS: the layer has no polygons; choose the fire-proofing areas or leave it empty.")
+            )
+        open_space: Any = default_open_space
+        if open_field:
+            percent = areas.column(open_field, float)[keep]
+            missing = ~np.isfinite(percent)
+            if missing.any():
+                feedback.pushInfo(
+                    tr("{0} fire-proofing areas have no open-space ratio: OPEN_SPACE_RATIO is used for them.").format(
+                        int(missing.sum())
+                    )
+                )
+            share = np.where(missing, default_open_space, percent / 100.0)
+            bad = (share < 0) | (share >= 1)
+            if bad.any():
+                raise QgsProcessingException(
+                    tr(
+                        "FIREPROOF_OPEN_SPACE_FIELD: {0} areas have an open-space ratio outside 0 to below 100 %; "
+                        "give 空地率 in percent."
+                    ).format(int(bad.sum()))
+                )
+            open_space = share
+        present = np.array([g is not None for g in data.geometries], dtype=bool)
+        index = np.full(len(data), -1, dtype=np.int64)
+        index[present] = fire.assign_districts(data.geometries[present], list(polygons))
+        feedback.pushInfo(
+            tr("{0} fire-proofing areas; {1} buildings lie in them.").format(len(polygons), int((index >= 0).sum()))
+        )
+        return index, len(polygons), open_space

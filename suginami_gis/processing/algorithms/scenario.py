@@ -94,7 +94,9 @@ REPORT_SOURCES = (
     "JMA intensity Midorikawa et al. (1999)",
     "Building damage: lognormal fragility curves fitted to the Cabinet Office (2005) anchors; "
     "deaths Tokyo Metropolitan Government (2022); shelter need Cabinet Office (2012/2013) evacuee method",
-    "Fire: Tokyo Metropolitan Government (2022) cluster method (Kato et al. 2006)",
+    "Fire: Tokyo Metropolitan Government (2022) cluster method (Kato et al. 2006), seismic breakers and initial "
+    "extinguishment; ignitions of standing buildings from a table derived from published rates of past "
+    "earthquakes (docs/methods/fire.md)",
     "Road blockage: Tokyo Metropolitan Government (2022), after Ieda et al. (1997)",
     "Wi-Fi: free-space loss and ITU-R P.2109 building entry loss",
     "Mitigation targets: Suginami ward study (1981-standard share 84.6 % -> 96 %, fire-resistant share 56.1 % -> 70 %)",
@@ -152,6 +154,13 @@ class ScenarioAlgorithm(SuginamiAlgorithm):
     WIND_DIRECTION = "WIND_DIRECTION"
     RETROFIT_TARGET_RATE = "RETROFIT_TARGET_RATE"
     FIREPROOF_TARGET_RATE = "FIREPROOF_TARGET_RATE"
+    FIREPROOF_AREAS = "FIREPROOF_AREAS"
+    FIREPROOF_OPEN_SPACE_FIELD = "FIREPROOF_OPEN_SPACE_FIELD"
+    # fire-prevention levers: present values, and optionally other values in the mitigated run
+    SEISMIC_BREAKER_RATE = "SEISMIC_BREAKER_RATE"
+    INITIAL_EXTINGUISHMENT = "INITIAL_EXTINGUISHMENT"
+    MITIGATED_SEISMIC_BREAKER_RATE = "MITIGATED_SEISMIC_BREAKER_RATE"
+    MITIGATED_INITIAL_EXTINGUISHMENT = "MITIGATED_INITIAL_EXTINGUISHMENT"
     REALIZATIONS = "REALIZATIONS"
     SEED = "SEED"
     # evacuation and Wi-Fi settings (advanced)
@@ -330,6 +339,71 @@ class ScenarioAlgorithm(SuginamiAlgorithm):
                 number.Double,
                 DEFAULT_FIREPROOF_TARGET,
                 False,
+                0.0,
+                1.0,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(
+                self.FIREPROOF_AREAS,
+                tr(
+                    "Mitigation: fire-proofing areas (optional polygons; the target is then the "
+                    "不燃領域率 of each area)"
+                ),
+                [QgsProcessing.TypeVectorPolygon],
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.FIREPROOF_OPEN_SPACE_FIELD,
+                tr("Open-space ratio field of the areas (空地率, %; optional)"),
+                None,
+                self.FIREPROOF_AREAS,
+                QgsProcessingParameterField.Numeric,
+                optional=True,
+            )
+        )
+        self.addParameter(
+            number(
+                self.SEISMIC_BREAKER_RATE,
+                tr("Seismic circuit breakers: share of premises with one (0-1; Tokyo 2022: 0.083)"),
+                number.Double,
+                fire.SEISMIC_BREAKER_RATE,
+                True,
+                0.0,
+                1.0,
+            )
+        )
+        self.addParameter(
+            number(
+                self.INITIAL_EXTINGUISHMENT,
+                tr("Initial extinguishment by residents, fires in standing buildings (0-1; Tokyo 2022: 0.366)"),
+                number.Double,
+                fire.INITIAL_SUPPRESSION_RATE,
+                True,
+                0.0,
+                1.0,
+            )
+        )
+        self.addParameter(
+            number(
+                self.MITIGATED_SEISMIC_BREAKER_RATE,
+                tr("Mitigation: seismic circuit breaker share (0-1; empty = as the current state)"),
+                number.Double,
+                None,
+                True,
+                0.0,
+                1.0,
+            )
+        )
+        self.addParameter(
+            number(
+                self.MITIGATED_INITIAL_EXTINGUISHMENT,
+                tr("Mitigation: initial extinguishment (0-1; empty = as the current state)"),
+                number.Double,
+                None,
+                True,
                 0.0,
                 1.0,
             )
@@ -575,6 +649,13 @@ class ScenarioAlgorithm(SuginamiAlgorithm):
             raise QgsProcessingException(tr("ROADS and OSM_FILE: give one of them, not both."))
         if roads is not None:
             sources[self.ROADS] = roads
+        areas = self.parameterAsSource(parameters, self.FIREPROOF_AREAS, context)
+        fireproof_areas = None
+        if areas is not None:
+            if areas.featureCount() == 0:
+                raise QgsProcessingException(tr("{0}: the layer has no features.").format(self.FIREPROOF_AREAS))
+            sources[self.FIREPROOF_AREAS] = areas
+            fireproof_areas = f"{areas.sourceName()} ({areas.featureCount()} areas)"
         if osm and not Path(osm).is_file():
             raise QgsProcessingException(tr("OSM_FILE: {0} does not exist.").format(osm))
         fields = {
@@ -592,6 +673,7 @@ class ScenarioAlgorithm(SuginamiAlgorithm):
             self.SHELTER_SITES: (self.SITE_ID_FIELD, self.EVACUEES_FIELD),
             self.ACCESS_POINTS: (self.EIRP_FIELD, self.AP_HEIGHT_FIELD, self.FREQUENCY_FIELD),
             self.DISTRICTS: (self.DISTRICT_NAME_FIELD,),
+            self.FIREPROOF_AREAS: (self.FIREPROOF_OPEN_SPACE_FIELD,),
         }
         required = {self.STRUCTURE_FIELD, self.YEAR_FIELD, self.FIRE_RESISTANCE_FIELD, self.DISTRICT_NAME_FIELD}
         names: dict[str, str | None] = {}
@@ -627,6 +709,7 @@ class ScenarioAlgorithm(SuginamiAlgorithm):
             "folder": folder,
             "hour": hour,
             "extent": self._extent(parameters, context, buildings, crs),
+            "fireproof_areas": fireproof_areas,
         }
 
     def _extent(self, parameters, context, buildings, crs: QgsCoordinateReferenceSystem) -> str:
@@ -684,11 +767,33 @@ class ScenarioAlgorithm(SuginamiAlgorithm):
             out["RETROFIT_TARGET_RATE"] = self._value(parameters, self.RETROFIT_TARGET_RATE, DEFAULT_RETROFIT_TARGET)
         return out
 
+    def fire_levers(self, parameters, mitigated: bool) -> dict[str, float]:
+        """Seismic breaker share and initial extinguishment of a run; the mitigated run's default to the baseline's."""
+        out = {
+            "SEISMIC_BREAKER_RATE": float(
+                self._value(parameters, self.SEISMIC_BREAKER_RATE, fire.SEISMIC_BREAKER_RATE)
+            ),
+            "INITIAL_EXTINGUISHMENT": float(
+                self._value(parameters, self.INITIAL_EXTINGUISHMENT, fire.INITIAL_SUPPRESSION_RATE)
+            ),
+        }
+        if mitigated:
+            for key, baseline_key in (
+                (self.MITIGATED_SEISMIC_BREAKER_RATE, "SEISMIC_BREAKER_RATE"),
+                (self.MITIGATED_INITIAL_EXTINGUISHMENT, "INITIAL_EXTINGUISHMENT"),
+            ):
+                if is_set(parameters, key):
+                    out[baseline_key] = float(parameters[key])
+        return out
+
     def fire_parameters(self, parameters, buildings, mitigated, output, raster, districts, summary) -> dict[str, Any]:
         f = self._fields(parameters)
         out = {
             "BUILDINGS": buildings,
             "P_COLLAPSE_FIELD": "p_collapse",
+            # Building damage writes each building's JMA intensity, which the ignitions of standing buildings need.
+            "INTENSITY_FIELD": "intensity",
+            **self.fire_levers(parameters, mitigated),
             "FIRE_RESISTANCE_FIELD": f[self.FIRE_RESISTANCE_FIELD],
             "FLOORS_FIELD": f[self.FLOORS_FIELD],
             "SCENARIO_HOUR": self._value(parameters, self.SCENARIO_HOUR, 18),
@@ -705,6 +810,11 @@ class ScenarioAlgorithm(SuginamiAlgorithm):
         }
         if mitigated:
             out["FIREPROOF_TARGET_RATE"] = self._value(parameters, self.FIREPROOF_TARGET_RATE, DEFAULT_FIREPROOF_TARGET)
+            if is_set(parameters, self.FIREPROOF_AREAS):
+                out["FIREPROOF_AREAS"] = parameters[self.FIREPROOF_AREAS]
+                out["FIREPROOF_OPEN_SPACE_FIELD"] = f[self.FIREPROOF_OPEN_SPACE_FIELD]
+                # Within the areas the oldest wooden buildings are rebuilt first.
+                out["YEAR_FIELD"] = f[self.YEAR_FIELD]
         return out
 
     def _network(self, parameters) -> dict[str, Any]:
@@ -811,6 +921,15 @@ class ScenarioAlgorithm(SuginamiAlgorithm):
             value = parameters.get(key) if is_set(parameters, key) else self.parameterDefinition(key).defaultValue()
             if value is not None:
                 out[key] = value if isinstance(value, int | float | str) else str(value)
+        if settings.get("fireproof_areas"):
+            out[self.FIREPROOF_AREAS] = settings["fireproof_areas"]
+            field = self._fields(parameters)[self.FIREPROOF_OPEN_SPACE_FIELD]
+            if field:
+                out[self.FIREPROOF_OPEN_SPACE_FIELD] = field
+        # The fire-prevention levers as used: the mitigated run's values default to the current state's.
+        for prefix, mitigated in (("", False), ("MITIGATED_", True)):
+            for key, value in self.fire_levers(parameters, mitigated).items():
+                out[prefix + key] = value
         return out
 
     def _fields(self, parameters) -> dict[str, str | None]:
@@ -883,6 +1002,7 @@ class ScenarioAlgorithm(SuginamiAlgorithm):
             (self.SHELTER_SITES, "input_shelter_sites"),
             (self.ACCESS_POINTS, "input_access_points"),
             (self.ROADS, "input_roads"),
+            (self.FIREPROOF_AREAS, "input_fireproof_areas"),
         ):
             if not is_set(parameters, key):
                 continue
@@ -1127,6 +1247,7 @@ def _write_project(folder: Path, gpkg: Path, crs: QgsCoordinateReferenceSystem) 
         ("input_shelter_sites", tr("Shelter sites")),
         ("input_access_points", tr("Wi-Fi access points")),
         ("input_roads", tr("Streets")),
+        ("input_fireproof_areas", tr("Fire-proofing areas")),
     ):
         add_vector(inputs, name, title, visible=False)
     if not project.write(str(folder / PROJECT_NAME)):
