@@ -1206,6 +1206,14 @@ class AreaTotals:
     fire_deaths: np.ndarray
     fire_deaths_p05: np.ndarray
     fire_deaths_p95: np.ndarray
+    # Under the median ground motion alone (the single scenario a damage study reports): cluster
+    # formula on the same spread graph; NaN when no median inputs were given.
+    expected_ignitions_median: np.ndarray = field(default_factory=lambda: np.full(1, np.nan))
+    expected_burned_median: np.ndarray = field(default_factory=lambda: np.full(1, np.nan))
+    # Tokyo 2022 evacuees from building damage and the relief-centre residents among them
+    # (core/casualties.py); NaN without residents.
+    evacuees: np.ndarray = field(default_factory=lambda: np.full(1, np.nan))
+    shelter_residents: np.ndarray = field(default_factory=lambda: np.full(1, np.nan))
 
 
 @dataclass
@@ -1260,12 +1268,22 @@ def run_fire(
     n_fireproof_areas: int = 0,
     open_space_ratio: Any = 0.0,
     year_built: np.ndarray | None = None,
+    p_half: np.ndarray | None = None,
+    residents: np.ndarray | None = None,
+    p_collapse_median: np.ndarray | None = None,
+    intensity_median: np.ndarray | None = None,
 ) -> FireResult:
     """Ignition, spread and burn probability of every building, with district and ward totals.
 
     ``geometries`` are footprint polygons in a metric CRS; ``district_index`` gives each building's
     district (0..n_districts-1, -1 outside all). Random draws (fire-proofing, realizations) come
-    from ``scenario.seed`` only.
+    from ``scenario.seed`` only. With ``fireproof_area_index`` (0..n_fireproof_areas-1, -1 outside)
+    the fire-proofing target is the 不燃領域率 of each area (:func:`apply_area_fireproofing`, with
+    ``open_space_ratio`` and, for the oldest-first order, ``year_built``); without it, the target is
+    the ward-wide share of fire-resistant buildings (:func:`apply_fireproofing`).
+    With ``residents`` (and ``p_half``), the totals carry Tokyo 2022 evacuees and relief-centre
+    residents; with ``p_collapse_median`` and ``intensity_median`` (the median ground motion), the
+    median-scenario ignitions and burned buildings (cluster formula) beside the Monte Carlo.
     """
     import shapely
 
@@ -1376,13 +1394,36 @@ def run_fire(
         p_burn = mc.burn_count / mc.realizations
         arrival = mc.median_arrival_min
     deaths_factor = scenario.deaths_per_burned_building * scenario.indoor_occupancy_ratio
+    extra: dict[str, np.ndarray] = {}
+    if p_collapse_median is not None and intensity_median is not None:
+        p_ignite_median = ignition_probability(
+            np.asarray(p_collapse_median, dtype=np.float64),
+            scenario.hour,
+            scenario.suppression_rate,
+            intensity_median,
+            use,
+            scenario.ignition_table,
+            scenario.collapse_ignition_rate,
+            scenario.time_coefficient,
+            scenario.seismic_breaker_rate,
+        )
+        extra["ignitions_median"] = p_ignite_median
+        extra["burned_median"] = cluster_burn_probability(1.0, upwind_sums(graph, p_ignite_median)[0])
+    if residents is not None:
+        from .casualties import building_damage_evacuees
+
+        occ = np.asarray(residents, dtype=np.float64)
+        if occ.shape != (n,) or not np.all(np.isfinite(occ)) or occ.min(initial=0.0) < 0:
+            raise InputError("occupants must be a number >= 0 for every building", "OCCUPANTS_FIELD")
+        half = pc if p_half is None else np.maximum(np.asarray(p_half, dtype=np.float64), pc)
+        extra["evacuees"] = building_damage_evacuees(occ, pc, half, p_burn)
     ward = _area_totals(
-        np.zeros(n, dtype=np.int64), 1, p_ignite, p_burn, floor_area, mc.burned_total[:, None], deaths_factor
+        np.zeros(n, dtype=np.int64), 1, p_ignite, p_burn, floor_area, mc.burned_total[:, None], deaths_factor, extra
     )
     districts = None
     if district_index is not None and n_districts:
         districts = _area_totals(
-            district_index, n_districts, p_ignite, p_burn, floor_area, mc.district_burned, deaths_factor
+            district_index, n_districts, p_ignite, p_burn, floor_area, mc.district_burned, deaths_factor, extra
         )
     feedback.set_progress(100.0)
     return FireResult(
@@ -1418,12 +1459,19 @@ def _area_totals(
     floor_area: np.ndarray,
     burned_by_realization: np.ndarray,
     deaths_factor: float,
+    extra: dict[str, np.ndarray] | None = None,
 ) -> AreaTotals:
+    from .casualties import relief_centre_residents
+
     inside = index >= 0
     idx = index[inside]
+    extra = extra or {}
 
     def total(values: np.ndarray) -> np.ndarray:
         return np.bincount(idx, weights=values[inside], minlength=count)
+
+    def optional(key: str) -> np.ndarray:
+        return total(extra[key]) if key in extra else np.full(count, np.nan)
 
     expected = total(p_burn)
     p05 = np.percentile(burned_by_realization, 5, axis=0) if len(burned_by_realization) else np.zeros(count)
@@ -1438,6 +1486,10 @@ def _area_totals(
         fire_deaths=deaths_factor * expected,
         fire_deaths_p05=deaths_factor * p05,
         fire_deaths_p95=deaths_factor * p95,
+        expected_ignitions_median=optional("ignitions_median"),
+        expected_burned_median=optional("burned_median"),
+        evacuees=optional("evacuees"),
+        shelter_residents=relief_centre_residents(optional("evacuees")),
     )
 
 

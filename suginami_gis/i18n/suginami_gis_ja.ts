@@ -54,6 +54,11 @@
       <translation>全半壊確率のフィールド</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="169" />
+      <source>At-least-half-collapse probability field (optional; for evacuees)</source>
+      <translation>全半壊確率のフィールド（任意、避難者数の算出用）</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/algorithms/publicexport.py" line="168" />
       <source>Attribution (shown on the map)</source>
       <translation>出典表示（地図に表示）</translation>
@@ -74,7 +79,7 @@
       <translation>BUILDINGS：レイヤに地物がありません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="503" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="528" />
       <source>BUILDINGS: the layer has no features; choose a layer with footprints.</source>
       <translation>BUILDINGS：レイヤに地物がありません。建物形状のあるレイヤを選んでください。</translation>
     </message>
@@ -89,7 +94,7 @@
       <translation>バランス型コスト：-ln(1 - p) の 1 単位に相当する迂回距離（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1231" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1255" />
       <source>Baseline</source>
       <translation>現状</translation>
     </message>
@@ -139,7 +144,7 @@
       <translation>建物 ID のフィールド</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="148" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="152" />
       <source>Building use field (optional; for an ignition table by use)</source>
       <translation>建物用途のフィールド（任意。用途別の出火率表用）</translation>
     </message>
@@ -153,7 +158,7 @@
       <translation>建物（建物形状のポリゴン）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="112" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="116" />
       <source>Buildings (footprint polygons, e.g. the output of Earthquake building damage)</source>
       <translation>建物（建物形状のポリゴン。例：地震による建物被害の出力）</translation>
     </message>
@@ -178,7 +183,7 @@
       <translation>建物は {0}、ラスタは {1} のため、建物の重心をラスタの座標系に変換します。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="437" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="452" />
       <source>Buildings with burn probability</source>
       <translation>焼失確率付きの建物</translation>
     </message>
@@ -198,7 +203,7 @@
       <translation>建物：全壊確率と焼失確率</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1235" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1259" />
       <source>Burn probability</source>
       <translation>焼失確率</translation>
     </message>
@@ -208,7 +213,7 @@
       <translation>焼失確率のフィールド（任意、地震火災の出力）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="439" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="454" />
       <source>Burn probability raster</source>
       <translation>焼失確率ラスタ</translation>
     </message>
@@ -223,7 +228,7 @@
       <translation>CAPACITY_FIELD：収容人数が空の避難所があります。値を入力してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="241" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="256" />
       <source>CSV (*.csv)</source>
       <translation>CSV（*.csv）</translation>
     </message>
@@ -263,7 +268,7 @@
       <translation>{0} を書き込めません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1170" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1194" />
       <source>Cannot write {0}: {1}</source>
       <translation>{0} を書き込めません：{1}</translation>
     </message>
@@ -297,14 +302,19 @@
       <translation>通行止め区域（任意のポリゴン。横切る道路を通行止めにする）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="318" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="333" />
       <source>Cluster (Tokyo 2022)</source>
       <translation>延焼クラスター（東京都 2022）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="119" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="123" />
       <source>Collapse probability field</source>
       <translation>全壊確率のフィールド</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="171" />
+      <source>Collapse probability under the median ground motion (optional)</source>
+      <translation>地震動の中央値のもとでの全壊確率（任意）</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/algorithms/scenario.py" line="67" />
@@ -312,7 +322,7 @@
       <translation>全壊棟数</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1228" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1252" />
       <source>Comparison</source>
       <translation>比較</translation>
     </message>
@@ -327,7 +337,7 @@
       <translation>建築年のフィールド</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="395" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="410" />
       <source>Construction year field (optional; the oldest wooden buildings are rebuilt first)</source>
       <translation>建築年のフィールド（任意。古い木造建物から建て替えます）</translation>
     </message>
@@ -392,7 +402,7 @@
       <translation>説明（日本語）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="298" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="313" />
       <source>Directional ellipse (longer downwind, shorter upwind)</source>
       <translation>方向別の楕円（風下で長く、風上で短く）</translation>
     </message>
@@ -412,7 +422,7 @@
       <translation>地区別の火災被害</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="443" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="458" />
       <source>District fire totals</source>
       <translation>地区別の火災集計</translation>
     </message>
@@ -437,7 +447,7 @@
       <translation>地区別集計</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1245" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1269" />
       <source>Districts</source>
       <translation>地区</translation>
     </message>
@@ -452,7 +462,7 @@
       <translation>地区（ポリゴン）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="325" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="340" />
       <source>Duration of the spread (hours; simulation)</source>
       <translation>延焼の継続時間（時間、シミュレーション）</translation>
     </message>
@@ -497,7 +507,7 @@
       <translation>地震による建物被害（全壊・人的被害・地区別集計）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1210" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1234" />
       <source>Earthquake scenario: current state and mitigation</source>
       <translation>地震被害想定：現状と対策後</translation>
     </message>
@@ -577,17 +587,17 @@
       <translation>FAULT：レイヤに線がありません。断層トレースを指定するか空欄にしてください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="558" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="584" />
       <source>FIREPROOF_AREAS is ignored: no FIREPROOF_TARGET_RATE was given.</source>
       <translation>FIREPROOF_TARGET_RATE が指定されていないため、FIREPROOF_AREAS は使いません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="783" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="841" />
       <source>FIREPROOF_AREAS: the layer has no polygons; choose the fire-proofing areas or leave it empty.</source>
       <translation>FIREPROOF_AREAS：レイヤにポリゴンがありません。不燃化の区域を選ぶか、空欄にしてください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="799" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="857" />
       <source>FIREPROOF_OPEN_SPACE_FIELD: {0} areas have an open-space ratio outside 0 to below 100 %; give 空地率 in percent.</source>
       <translation>FIREPROOF_OPEN_SPACE_FIELD：{0} 区域の空地率が 0 以上 100 % 未満の範囲外です。空地率を % で指定してください。</translation>
     </message>
@@ -607,17 +617,17 @@
       <translation>地震火災（出火・延焼・焼失確率）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1250" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1274" />
       <source>Fire-proofing areas</source>
       <translation>不燃化の区域</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="366" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="381" />
       <source>Fire-proofing areas (optional polygons: the designated close-packed wooden districts)</source>
       <translation>不燃化の区域（任意のポリゴン：木造住宅密集地域などの指定区域）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="352" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="367" />
       <source>Fire-proofing target (0-1, optional): share of fire-resistant buildings, or with fire-proofing areas the 不燃領域率 of each area</source>
       <translation>不燃化の目標（0〜1、任意）：耐火・準耐火建物の割合。不燃化の区域を指定した場合は区域ごとの不燃領域率</translation>
     </message>
@@ -626,12 +636,12 @@
       <translation type="vanished">不燃化の目標：対策後の耐火建物の割合（0〜1、任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="129" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="133" />
       <source>Fire-resistance field (bare_wood, protected_wood, semi_fireproof, fireproof)</source>
       <translation>耐火性能のフィールド（bare_wood 裸木造、protected_wood 防火木造、semi_fireproof 準耐火、fireproof 耐火）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="309" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="324" />
       <source>Firebreaks (optional polygons: wide roads, parks, rivers)</source>
       <translation>延焼遮断帯（任意のポリゴン：広幅員道路・公園・河川）</translation>
     </message>
@@ -646,7 +656,7 @@
       <translation>階数のフィールド（焼失床面積に使用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="157" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="161" />
       <source>Floors field (optional; for the burned floor area)</source>
       <translation>階数のフィールド（任意、焼失床面積に使用）</translation>
     </message>
@@ -771,7 +781,7 @@
       <translation>INPUT：レイヤに地物がありません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="477" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="501" />
       <source>INTENSITY_FIELD: ignitions of buildings that do not collapse need each building's JMA intensity, and field '{0}' is not in the buildings layer (fields: {1}). Choose the intensity field (Earthquake building damage writes one), or give an IGNITION_TABLE with the header only to model ignitions of collapsed buildings alone.</source>
       <translation>INTENSITY_FIELD：倒壊しない建物からの出火の計算には建物ごとの計測震度が必要ですが、フィールド「{0}」が建物レイヤにありません（フィールド：{1}）。震度のフィールドを選ぶ（「地震による建物被害」が書き出します）か、圧壊による出火だけを扱う場合は見出し行だけの IGNITION_TABLE を指定してください。</translation>
     </message>
@@ -785,27 +795,27 @@
       <translation type="vanished">全壊していない建物の出火率表（任意の CSV：use、intensity_min、rate）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="236" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="251" />
       <source>Ignition table of non-collapsed buildings (optional CSV: use, intensity_min, rate; empty = built-in)</source>
       <translation>倒壊しない建物の出火率表（任意の CSV：use, intensity_min, rate。空欄 = 組み込みの表）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="758" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="816" />
       <source>Ignition table {0} has no rows: only ignitions of collapsed buildings are modelled.</source>
       <translation>出火率表 {0} に行がないため、圧壊による出火だけを扱います。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="765" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="823" />
       <source>Ignitions of buildings that do not collapse: built-in table '{0}' ({1} rows), derived from published fire rates of past earthquakes (docs/methods/fire.md section 1); a ward with the Tokyo Fire Department's table gives it as IGNITION_TABLE.</source>
       <translation>倒壊しない建物からの出火：組み込みの出火率表「{0}」（{1} 行）を使います。過去の地震の公表された出火率から導いた表です（docs/methods/fire.md 第 1 節）。東京消防庁の出火率表をもつ区は IGNITION_TABLE に指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="762" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="820" />
       <source>Ignitions of buildings that do not collapse: table {0} ({1} rows).</source>
       <translation>倒壊しない建物からの出火：出火率表 {0}（{1} 行）を使います。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="224" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="239" />
       <source>Ignitions per collapsed building, winter 05-06 h (Tokyo 2022: 0.000355)</source>
       <translation>全壊 1 棟あたりの出火件数、冬 5〜6 時（東京都 2022：0.000355）</translation>
     </message>
@@ -815,12 +825,12 @@
       <translation>建物属性の推定補完（構造・建築年・階数・耐火性能）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="416" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="431" />
       <source>Indoor occupants at the hour / 24-hour mean (for fire deaths)</source>
       <translation>その時刻の屋内滞留者数 ÷ 24 時間平均（火災による死者数に使用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="201" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="216" />
       <source>Initial extinguishment by residents, fires in standing buildings (0-1; Tokyo 2022: 0.366)</source>
       <translation>住民による初期消火率（倒壊しない建物の火災、0〜1。東京都 令和4年：0.366）</translation>
     </message>
@@ -829,12 +839,12 @@
       <translation type="vanished">初期消火率（東京都 2022：0.366）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="211" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="226" />
       <source>Initial extinguishment rate (deprecated: use INITIAL_EXTINGUISHMENT)</source>
       <translation>初期消火率（旧パラメータ：INITIAL_EXTINGUISHMENT を使ってください）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1238" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1262" />
       <source>Inputs</source>
       <translation>入力データ</translation>
     </message>
@@ -854,18 +864,23 @@
       <translation>計測震度</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1239" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1263" />
       <source>JMA intensity (median and realizations)</source>
       <translation>計測震度（中央値と各試行）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="138" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="142" />
       <source>JMA intensity field (for ignitions of buildings that do not collapse)</source>
       <translation>計測震度のフィールド（倒壊しない建物からの出火用）</translation>
     </message>
     <message>
       <source>JMA intensity field (used with an ignition table)</source>
       <translation type="vanished">計測震度のフィールド（出火率表とともに使用）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="172" />
+      <source>JMA intensity of the median ground motion (optional)</source>
+      <translation>地震動の中央値の計測震度（任意）</translation>
     </message>
     <message>
       <source>JMA seismic intensity</source>
@@ -987,7 +1002,7 @@
       <translation>計測震度の中央値 {0:.2f}〜{1:.2f}、範囲の {2:.0%} が震度6弱以上。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="317" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="332" />
       <source>Method</source>
       <translation>計算手法</translation>
     </message>
@@ -1007,7 +1022,7 @@
       <translation>QGIS の Python に必要なパッケージがありません：{0}。python3 -m pip install --user {1} でインストールし（またはシステムのパッケージから導入し）、QGIS を再起動してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1231" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1255" />
       <source>Mitigated</source>
       <translation>対策後</translation>
     </message>
@@ -1047,7 +1062,7 @@
       <translation>モンテカルロ計算の実行先：{0}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="336" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="351" />
       <source>Monte Carlo realizations</source>
       <translation>モンテカルロ試行回数</translation>
     </message>
@@ -1076,12 +1091,12 @@
       <translation>閉塞確率がないため、最も安全な経路・バランス型の経路は最短経路と同じになります。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1265" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1289" />
       <source>No report module (suginami_gis/processing/report.py): report.pdf is not written.</source>
       <translation>報告書のモジュール（suginami_gis/processing/report.py）がないため、report.pdf は作成しません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="299" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="314" />
       <source>None</source>
       <translation>なし</translation>
     </message>
@@ -1116,7 +1131,7 @@
       <translation>OSM_FILE が指定されているため、道路レイヤ（ROADS）は使いません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="660" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="667" />
       <source>OSM_FILE: {0} does not exist.</source>
       <translation>OSM_FILE：{0} は存在しません。</translation>
     </message>
@@ -1126,22 +1141,22 @@
       <translation>OUTPUT_DISTRICTS：DISTRICTS レイヤが指定されていないため、地区別の表は書き出しません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="705" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="712" />
       <source>OUTPUT_FOLDER: choose a folder for the results.</source>
       <translation>OUTPUT_FOLDER：結果を保存するフォルダを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1075" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1088" />
       <source>OUTPUT_FOLDER: {0} exists and is not empty; choose a new folder or set OVERWRITE.</source>
       <translation>OUTPUT_FOLDER：{0} は既にあり、空ではありません。新しいフォルダを選ぶか OVERWRITE を指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1069" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1082" />
       <source>OUTPUT_FOLDER: {0} is a file; choose a folder.</source>
       <translation>OUTPUT_FOLDER：{0} はファイルです。フォルダを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1079" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1092" />
       <source>OUTPUT_FOLDER: {0} is not an earlier scenario folder (no {1}); it is never replaced.</source>
       <translation>OUTPUT_FOLDER：{0} は以前のシナリオのフォルダではない（{1} がない）ため、置き換えません。</translation>
     </message>
@@ -1171,12 +1186,12 @@
       <translation>杉並区 防災計画ツールの被害想定シナリオのダイアログを開きます</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="374" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="389" />
       <source>Open-space ratio field of the areas (空地率, %; optional)</source>
       <translation>区域の空地率のフィールド（%、任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="384" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="399" />
       <source>Open-space ratio of the areas when there is no field (空地率, 0-0.99)</source>
       <translation>フィールドがない場合の区域の空地率（0〜0.99）</translation>
     </message>
@@ -1246,7 +1261,7 @@
       <translation>PGV から計測震度への換算式</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="619" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="646" />
       <source>PIXEL_SIZE: the burn-probability raster would have {0} pixels (more than {1}); choose a coarser pixel.</source>
       <translation>PIXEL_SIZE：焼失確率ラスタが {0} ピクセルになり、上限の {1} を超えます。より粗いピクセルを指定してください。</translation>
     </message>
@@ -1271,6 +1286,11 @@
       <translation>P_BURN_FIELD：フィールド '{0}' が建物レイヤにありません。</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="802" />
+      <source>P_COLLAPSE_MEDIAN_FIELD and INTENSITY_MEDIAN_FIELD go together: no median-scenario totals.</source>
+      <translation>P_COLLAPSE_MEDIAN_FIELD と INTENSITY_MEDIAN_FIELD は両方指定してください。地震動の中央値による集計は行いません。</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="161" />
       <source>Peak ground velocity (cm/s)</source>
       <translation>最大速度（cm/s）</translation>
@@ -1286,7 +1306,7 @@
       <translation>ピクセルサイズ（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="428" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="443" />
       <source>Pixel size of the burn-probability raster (m)</source>
       <translation>焼失確率ラスタのピクセルサイズ（m）</translation>
     </message>
@@ -1316,12 +1336,12 @@
       <translation>公開用地図</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="649" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="656" />
       <source>ROADS and OSM_FILE: give one of them, not both.</source>
       <translation>ROADS と OSM_FILE：どちらか一方だけを指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="647" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="654" />
       <source>ROADS: give a street layer or an OSM_FILE.</source>
       <translation>ROADS：道路レイヤか OSM_FILE を指定してください。</translation>
     </message>
@@ -1366,7 +1386,7 @@
       <translation>受信点の高さ（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1229" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1253" />
       <source>Reduction by district (mitigated versus current)</source>
       <translation>地区別の被害軽減（対策後と現状の比較）</translation>
     </message>
@@ -1414,6 +1434,11 @@
       <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="154" />
       <source>Residential</source>
       <translation>住宅地</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="170" />
+      <source>Residents field (optional; evacuees and relief-centre residents)</source>
+      <translation>居住者数のフィールド（任意、避難者数と避難所避難者数の算出用）</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/algorithms/publicexport.py" line="145" />
@@ -1481,7 +1506,7 @@
       <translation>STRUCTURE_FIELD と YEAR_FIELD：建物のフィールドを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="751" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="809" />
       <source>SUPPRESSION_RATE is deprecated: use INITIAL_EXTINGUISHMENT (same meaning).</source>
       <translation>SUPPRESSION_RATE は旧パラメータです。INITIAL_EXTINGUISHMENT（同じ意味）を使ってください。</translation>
     </message>
@@ -1516,7 +1541,7 @@
       <translation>想定時刻（5 時・12 時・18 時、冬）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="167" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="182" />
       <source>Scenario hour, winter (cited coefficients for 5, 6-7, 11-12, 17-18)</source>
       <translation>想定時刻、冬（係数の出典は 5 時、6〜7 時、11〜12 時、17〜18 時）</translation>
     </message>
@@ -1531,7 +1556,7 @@
       <translation>季節（出典の時刻別係数は冬のもの）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="190" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="205" />
       <source>Seismic circuit breakers: share of premises with one (0-1; Tokyo 2022: 0.083)</source>
       <translation>感震ブレーカーの設置率（0〜1。東京都 令和4年：0.083）</translation>
     </message>
@@ -1611,7 +1636,7 @@
       <translation>避難所の圏域（徒歩時間帯別）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1247" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1271" />
       <source>Shelter sites</source>
       <translation>避難所の敷地</translation>
     </message>
@@ -1621,7 +1646,7 @@
       <translation>避難所の敷地（ポリゴン）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1246" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1270" />
       <source>Shelters</source>
       <translation>避難所</translation>
     </message>
@@ -1656,7 +1681,7 @@
       <translation>最短</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="318" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="333" />
       <source>Simulation (Monte Carlo, Hamada spread times)</source>
       <translation>シミュレーション（モンテカルロ、浜田式の延焼時間）</translation>
     </message>
@@ -1686,7 +1711,7 @@
       <translation>最も混むアクセスポイントの接続数が {0} を超える敷地：{1}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="285" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="300" />
       <source>Smaller of the two spread-limit distances</source>
       <translation>2 棟の延焼限界距離の小さい方</translation>
     </message>
@@ -1701,37 +1726,37 @@
       <translation>自動候補地点の間隔（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="284" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="299" />
       <source>Spread rule between two buildings</source>
       <translation>2 棟間の延焼の判定方法</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="267" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="282" />
       <source>Spread-limit distance, bare wood (m)</source>
       <translation>延焼限界距離、裸木造（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="268" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="283" />
       <source>Spread-limit distance, fire-protected wood (m)</source>
       <translation>延焼限界距離、防火木造（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="270" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="285" />
       <source>Spread-limit distance, fireproof (m)</source>
       <translation>延焼限界距離、耐火（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="269" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="284" />
       <source>Spread-limit distance, semi-fireproof (m)</source>
       <translation>延焼限界距離、準耐火（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1052" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1065" />
       <source>Step suginami:{0} failed: {1}</source>
       <translation>手順 suginami:{0} が失敗しました：{1}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1043" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1056" />
       <source>Step {0}: suginami:{1}</source>
       <translation>手順 {0}：suginami:{1}</translation>
     </message>
@@ -1751,7 +1776,7 @@
       <translation>道路幅員のフィールド（m、任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1249" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1273" />
       <source>Streets</source>
       <translation>道路</translation>
     </message>
@@ -1766,7 +1791,7 @@
       <translation>道路（投影座標系の中心線、または道路閉塞の出力）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="297" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="312" />
       <source>Strong-wind stretch in every direction</source>
       <translation>全方向に強風係数を掛ける</translation>
     </message>
@@ -1776,17 +1801,17 @@
       <translation>構造のフィールド（wood / non_wood、木造 / 非木造）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1201" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1225" />
       <source>Style of {0} could not be stored: {1}</source>
       <translation>{0} のスタイルを保存できませんでした：{1}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1198" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1222" />
       <source>Style {0} could not be loaded: {1}</source>
       <translation>スタイル {0} を読み込めませんでした：{1}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="579" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="586" />
       <source>Styles stored in the GeoPackage for {0} layers.</source>
       <translation>{0} レイヤのスタイルを GeoPackage に保存しました。</translation>
     </message>
@@ -1826,7 +1851,7 @@
       <translation>建物分類のフィールド（任意、OpenQuake の被害関数モデル用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1254" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1278" />
       <source>The project file could not be written: {0}</source>
       <translation>プロジェクトファイルを書き込めませんでした：{0}</translation>
     </message>
@@ -1836,7 +1861,7 @@
       <translation>ラスタの第 1 バンドは中央値のため、{0} 個の試行バンドを使います。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1269" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1293" />
       <source>The report module has no write_report(): report.pdf is not written.</source>
       <translation>報告書のモジュールに write_report() がないため、report.pdf は作成しません。</translation>
     </message>
@@ -1871,7 +1896,7 @@
       <translation>手順ごとの所要時間（秒）：{0}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="179" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="194" />
       <source>Time-of-day ignition coefficient relative to 05:00 (optional; empty = cited table)</source>
       <translation>5 時に対する時刻別出火係数（任意、空欄 = 出典の表の値）</translation>
     </message>
@@ -1886,7 +1911,7 @@
       <translation>タイトル（日本語）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="285" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="300" />
       <source>Tokyo: half-distance buffers touch</source>
       <translation>東京都の方式：延焼限界距離の半分のバッファが接する</translation>
     </message>
@@ -1911,7 +1936,7 @@
       <translation>区の地震被害想定シナリオ（現状と対策後）…</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="447" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="462" />
       <source>Ward fire summary</source>
       <translation>区全体の火災集計</translation>
     </message>
@@ -1926,7 +1951,7 @@
       <translation>区全体の集計</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1230" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1254" />
       <source>Ward totals before and after</source>
       <translation>区全体の対策前後の合計</translation>
     </message>
@@ -1936,7 +1961,7 @@
       <translation>区全体：全壊 {0:.0f} 棟、半壊 {1:.0f} 棟、死者 {2:.1f} 人、重傷者 {3:.1f} 人、避難所避難者 {4:.0f} 人（推計できなかった建物 {5:.0f} 棟）。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="733" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="768" />
       <source>Ward: {0:.2f} expected ignitions, {1:.0f} burned buildings (5-95 %: {2:.0f}-{3:.0f}), {4:.1f} fire deaths; fire-resistant share {5:.1%}.</source>
       <translation>区全体：出火 {0:.2f} 件（期待値）、焼失 {1:.0f} 棟（5〜95 %：{2:.0f}〜{3:.0f} 棟）、火災による死者 {4:.1f} 人、耐火建物の割合 {5:.1%}。</translation>
     </message>
@@ -1951,7 +1976,7 @@
       <translation>最寄りの避難所を決める基準</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1248" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1272" />
       <source>Wi-Fi access points</source>
       <translation>Wi-Fi アクセスポイント</translation>
     </message>
@@ -1976,22 +2001,22 @@
       <translation>Wi-Fi のピクセルサイズ（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1241" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1265" />
       <source>Wi-Fi received power (dBm)</source>
       <translation>Wi-Fi の受信電力（dBm）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="258" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="273" />
       <source>Wind direction (degrees the wind comes from; NNW = 337.5)</source>
       <translation>風向（風が吹いてくる方位角、度。北北西 = 337.5）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="295" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="310" />
       <source>Wind effect on the spread-limit distance</source>
       <translation>延焼限界距離への風の影響</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="247" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="262" />
       <source>Wind speed (m/s, 0-30)</source>
       <translation>風速（m/s、0〜30）</translation>
     </message>
@@ -2011,7 +2036,7 @@
       <translation>{0} のベクタタイルの書き込みに失敗しました：{1}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="561" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="587" />
       <source>YEAR_FIELD is used only with FIREPROOF_AREAS and FIREPROOF_TARGET_RATE: buildings are chosen at random.</source>
       <translation>YEAR_FIELD は FIREPROOF_AREAS と FIREPROOF_TARGET_RATE を指定したときだけ使います。建物はランダムに選びます。</translation>
     </message>
@@ -2048,7 +2073,7 @@
 {1}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1199" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1223" />
       <source>suginami_gis style {0}</source>
       <translation>suginami_gis のスタイル {0}</translation>
     </message>
@@ -2093,7 +2118,7 @@
       <translation>建物 {0} 棟</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="508" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="533" />
       <source>{0} buildings have no collapse probability (e.g. outside the ground-motion raster): taken as 0.</source>
       <translation>{0} 棟に全壊確率がありません（地震動ラスタの範囲外など）。0 とみなします。</translation>
     </message>
@@ -2103,7 +2128,7 @@
       <translation>{0} 棟に形状がないため、スキップしました。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="519" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="544" />
       <source>{0} buildings have no intensity: no ignition of a standing building for them.</source>
       <translation>{0} 棟に震度がないため、これらの建物には倒壊しない建物からの出火を見込みません。</translation>
     </message>
@@ -2122,17 +2147,17 @@
       <translation>{0} 地区に形状がないため、無視しました。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="791" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="849" />
       <source>{0} fire-proofing areas have no open-space ratio: OPEN_SPACE_RATIO is used for them.</source>
       <translation>{0} 区域に空地率がないため、OPEN_SPACE_RATIO を使います。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="809" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="867" />
       <source>{0} fire-proofing areas; {1} buildings lie in them.</source>
       <translation>不燃化の区域 {0} 件、区域内の建物 {1} 棟。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="534" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="560" />
       <source>{0} firebreak polygons</source>
       <translation>延焼遮断帯のポリゴン {0} 個</translation>
     </message>
@@ -2187,7 +2212,7 @@
       <translation>道路 {0} 本に形状がないため、スキップしました。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="685" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="692" />
       <source>{0}: choose a field of {1}.</source>
       <translation>{0}：{1} のフィールドを選んでください。</translation>
     </message>
@@ -2202,7 +2227,7 @@
       <translation>{0}：フィールド '{1}' が建物レイヤにありません（フィールド：{2}）。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="493" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="518" />
       <source>{0}: field '{1}' is not in the buildings layer (fields: {2}); choose an existing field.</source>
       <translation>{0}：フィールド '{1}' が建物レイヤにありません（フィールド：{2}）。既存のフィールドを選んでください。</translation>
     </message>
@@ -2217,7 +2242,7 @@
       <translation>{0}：フィールド '{1}' がレイヤにありません（フィールド：{2}）。既存のフィールドを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="688" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="695" />
       <source>{0}: field '{1}' is not in {2} (fields: {3}); choose an existing field.</source>
       <translation>{0}：フィールド '{1}' が {2} にありません（フィールド：{3}）。既存のフィールドを選んでください。</translation>
     </message>
@@ -2242,7 +2267,7 @@
       <translation>{0}：座標系が無効です。EPSG:6677 などの投影座標系を選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="640" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="647" />
       <source>{0}: the layer has no features.</source>
       <translation>{0}：レイヤに地物がありません。</translation>
     </message>
@@ -2252,7 +2277,7 @@
       <translation>{0}：値 '{1}' は真偽値ではありません。true/false または 1/0 を使ってください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="618" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="625" />
       <source>{0}: {1:,.1f} -&gt; {2:,.1f} ({3})</source>
       <translation>{0}：{1:,.1f} → {2:,.1f}（{3}）</translation>
     </message>

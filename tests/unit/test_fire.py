@@ -801,3 +801,45 @@ def repaired(geoms):
 
 def edges_list(graph):
     return list(zip(graph.src.tolist(), graph.dst.tolist()))
+
+
+def test_median_scenario_and_evacuees_beside_the_monte_carlo():
+    geoms = block(10, 8, gap=5.0)
+    rng = np.random.default_rng(5)
+    classes = np.array(fire.FIRE_RESISTANCE_NAMES)[rng.integers(0, 4, size=80)]
+    pc = rng.uniform(0, 0.3, 80)
+    ph = np.minimum(pc + 0.2, 1.0)
+    intensity = rng.uniform(5.6, 6.8, 80)
+    residents = rng.uniform(0, 6, 80)
+    districts = (np.arange(80) % 3).astype(np.int64)
+    scenario = fire.FireScenario(realizations=30, seed=2)
+    args = dict(intensity=intensity, district_index=districts, n_districts=3, p_half=ph, residents=residents)
+    same = fire.run_fire(geoms, classes, pc, scenario, **args, p_collapse_median=pc, intensity_median=intensity)
+    # with the median inputs equal to the mean inputs, the median scenario is the cluster expectation
+    assert same.ward.expected_burned_median[0] == pytest.approx(same.ward.expected_burned[0], rel=1e-12)
+    np.testing.assert_allclose(same.districts.expected_ignitions_median, same.districts.expected_ignitions)
+    # a weaker median ground motion gives fewer ignitions and burned buildings
+    weaker = fire.run_fire(
+        geoms, classes, pc, scenario, **args, p_collapse_median=pc / 2, intensity_median=intensity - 0.5
+    )
+    assert weaker.ward.expected_burned_median[0] < weaker.ward.expected_burned[0]
+    # evacuees: Tokyo 2022 (collapsed or burned residents + 50.3 % of half-collapsed ones)
+    from suginami_gis.core import casualties as cas
+
+    evac = cas.building_damage_evacuees(residents, pc, ph, same.p_burn)
+    assert same.ward.evacuees[0] == pytest.approx(evac.sum())
+    np.testing.assert_allclose(same.districts.evacuees, np.bincount(districts, weights=evac))
+    assert same.ward.shelter_residents[0] == pytest.approx(evac.sum() * 1_995_809 / 2_993_713)
+    # without those inputs the fields are NaN, not zero
+    plain = fire.run_fire(geoms, classes, pc, scenario, intensity=intensity)
+    assert np.isnan(plain.ward.evacuees[0]) and np.isnan(plain.ward.expected_burned_median[0])
+
+
+def test_evacuee_formula_of_tokyo_2022():
+    from suginami_gis.core import casualties as cas
+
+    # 100 residents: collapsed (all leave), half-collapsed only (50.3 %), burned (all leave)
+    assert cas.building_damage_evacuees(np.array([100.0]), np.array([1.0]), np.array([1.0]))[0] == 100
+    assert cas.building_damage_evacuees(np.array([100.0]), np.array([0.0]), np.array([1.0]))[0] == pytest.approx(50.3)
+    burned = cas.building_damage_evacuees(np.array([100.0]), np.array([0.0]), np.array([1.0]), np.array([1.0]))
+    assert burned[0] == pytest.approx(100.0)

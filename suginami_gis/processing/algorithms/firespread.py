@@ -61,6 +61,10 @@ class FireSpreadAlgorithm(SuginamiAlgorithm):
     FIRE_RESISTANCE_FIELD = "FIRE_RESISTANCE_FIELD"
     USE_FIELD = "USE_FIELD"
     FLOORS_FIELD = "FLOORS_FIELD"
+    P_HALF_FIELD = "P_HALF_FIELD"
+    OCCUPANTS_FIELD = "OCCUPANTS_FIELD"
+    P_COLLAPSE_MEDIAN_FIELD = "P_COLLAPSE_MEDIAN_FIELD"
+    INTENSITY_MEDIAN_FIELD = "INTENSITY_MEDIAN_FIELD"
     SCENARIO_HOUR = "SCENARIO_HOUR"
     TIME_COEFFICIENT = "TIME_COEFFICIENT"
     INITIAL_EXTINGUISHMENT = "INITIAL_EXTINGUISHMENT"
@@ -161,6 +165,17 @@ class FireSpreadAlgorithm(SuginamiAlgorithm):
                 optional=True,
             )
         )
+        for key, label in (
+            (self.P_HALF_FIELD, tr("At-least-half-collapse probability field (optional; for evacuees)")),
+            (self.OCCUPANTS_FIELD, tr("Residents field (optional; evacuees and relief-centre residents)")),
+            (self.P_COLLAPSE_MEDIAN_FIELD, tr("Collapse probability under the median ground motion (optional)")),
+            (self.INTENSITY_MEDIAN_FIELD, tr("JMA intensity of the median ground motion (optional)")),
+        ):
+            self.addParameter(
+                QgsProcessingParameterField(
+                    key, label, None, self.BUILDINGS, QgsProcessingParameterField.Numeric, optional=True
+                )
+            )
         self.addParameter(
             QgsProcessingParameterNumber(
                 self.SCENARIO_HOUR,
@@ -464,6 +479,15 @@ class FireSpreadAlgorithm(SuginamiAlgorithm):
         use_field = self.parameterAsString(parameters, self.USE_FIELD, context) or None
         floors_field = self.parameterAsString(parameters, self.FLOORS_FIELD, context) or None
         year_field = self.parameterAsString(parameters, self.YEAR_FIELD, context) or None
+        extra_fields = {
+            key: self.parameterAsString(parameters, key, context) or None
+            for key in (
+                self.P_HALF_FIELD,
+                self.OCCUPANTS_FIELD,
+                self.P_COLLAPSE_MEDIAN_FIELD,
+                self.INTENSITY_MEDIAN_FIELD,
+            )
+        }
         table_path = self.parameterAsFile(parameters, self.IGNITION_TABLE, context)
         table = fire.load_ignition_table(table_path) if table_path else fire.load_builtin_ignition_table()
         if not table.rows:
@@ -487,6 +511,7 @@ class FireSpreadAlgorithm(SuginamiAlgorithm):
             (self.USE_FIELD, use_field),
             (self.FLOORS_FIELD, floors_field),
             (self.YEAR_FIELD, year_field),
+            *extra_fields.items(),
         ):
             if name and name not in all_names:
                 raise QgsProcessingException(
@@ -522,6 +547,7 @@ class FireSpreadAlgorithm(SuginamiAlgorithm):
                 )
                 intensity = np.where(no_intensity, NO_INTENSITY, intensity)
         use = data.column(use_field, str) if use_field else None
+        extras = self._extra_columns(data, extra_fields, intensity is not None or not table.rows, feedback)
         floors = data.column(floors_field, float) if floors_field else None
         year_built = data.column(year_field, float) if year_field else None
         classes = fire.parse_fire_resistance(data.column(class_field, str), self.FIRE_RESISTANCE_FIELD)
@@ -608,6 +634,7 @@ class FireSpreadAlgorithm(SuginamiAlgorithm):
                 n_fireproof_areas=n_areas,
                 open_space_ratio=open_space,
                 year_built=year_built,
+                **extras,
             )
 
         # --- burn-probability raster (checked before any vector output is written) -------
@@ -664,6 +691,10 @@ class FireSpreadAlgorithm(SuginamiAlgorithm):
             ("fire_deaths", float),
             ("fire_deaths_p5", float),
             ("fire_deaths_p95", float),
+            ("expected_ignitions_median", float),
+            ("expected_burned_median", float),
+            ("evacuees", float),
+            ("shelter_residents", float),
         ]
 
         def totals_row(t: fire.AreaTotals, k: int) -> list[Any]:
@@ -679,6 +710,10 @@ class FireSpreadAlgorithm(SuginamiAlgorithm):
                 t.fire_deaths[k],
                 t.fire_deaths_p05[k],
                 t.fire_deaths_p95[k],
+                t.expected_ignitions_median[k],
+                t.expected_burned_median[k],
+                t.evacuees[k],
+                t.shelter_residents[k],
             ]
 
         if districts_source is not None and is_set(parameters, self.OUTPUT_DISTRICTS):
@@ -745,6 +780,29 @@ class FireSpreadAlgorithm(SuginamiAlgorithm):
         return outputs
 
     # ------------------------------------------------------------------------------------
+    def _extra_columns(self, data, names: dict[str, str | None], with_table: bool, feedback) -> dict[str, Any]:
+        """Optional inputs of run_fire: evacuees (residents, half-collapse) and the median scenario."""
+        out: dict[str, Any] = {}
+
+        def column(key: str) -> np.ndarray:
+            values = data.column(names[key], float)
+            return np.where(np.isfinite(values), values, 0.0)
+
+        if names[self.OCCUPANTS_FIELD]:
+            out["residents"] = np.clip(column(self.OCCUPANTS_FIELD), 0.0, None)
+            if names[self.P_HALF_FIELD]:
+                out["p_half"] = np.clip(column(self.P_HALF_FIELD), 0.0, 1.0)
+        median_keys = (self.P_COLLAPSE_MEDIAN_FIELD, self.INTENSITY_MEDIAN_FIELD)
+        if all(names[k] for k in median_keys) and with_table:
+            out["p_collapse_median"] = np.clip(column(self.P_COLLAPSE_MEDIAN_FIELD), 0.0, 1.0)
+            median = data.column(names[self.INTENSITY_MEDIAN_FIELD], float)
+            out["intensity_median"] = np.where(np.isfinite(median), median, NO_INTENSITY)
+        elif any(names[k] for k in median_keys):
+            feedback.pushInfo(
+                tr("P_COLLAPSE_MEDIAN_FIELD and INTENSITY_MEDIAN_FIELD go together: no median-scenario totals.")
+            )
+        return out
+
     def _initial_extinguishment(self, parameters, context, feedback) -> float:
         """INITIAL_EXTINGUISHMENT, or the deprecated SUPPRESSION_RATE when only that one is given."""
         if is_set(parameters, self.SUPPRESSION_RATE) and not is_set(parameters, self.INITIAL_EXTINGUISHMENT):

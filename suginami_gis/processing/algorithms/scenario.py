@@ -551,8 +551,15 @@ class ScenarioAlgorithm(SuginamiAlgorithm):
                 "collapsed": float(damage["COLLAPSED"] or 0.0),
                 "burned": float(fire_result["EXPECTED_BURNED"] or 0.0),
                 "deaths": float(damage["DEATHS"] or 0.0) + float(fire_result["FIRE_DEATHS"] or 0.0),
-                "shelter_demand": float(damage["SHELTER_NEED"] or 0.0),
+                # relief-centre residents (Tokyo 2022) when residents are known, else people leaving home
+                "shelter_demand": _first_number(fire_result.get("SHELTER_RESIDENTS"), damage["SHELTER_NEED"]),
                 "unreachable": unreachable_ward,
+                "collapsed_median": float(damage.get("COLLAPSED_MEDIAN") or 0.0),
+                "burned_median": float(fire_result.get("EXPECTED_BURNED_MEDIAN") or 0.0),
+                "burned_p5": float(fire_result.get("BURNED_P5") or 0.0),
+                "burned_p95": float(fire_result.get("BURNED_P95") or 0.0),
+                "collapsed_p5": float(damage.get("COLLAPSED_P5") or 0.0),
+                "collapsed_p95": float(damage.get("COLLAPSED_P95") or 0.0),
             }
             district_rows[run] = _district_values(
                 damage["OUTPUT_DISTRICTS"], fire_result["OUTPUT_DISTRICTS"], unreachable_by_district
@@ -793,6 +800,12 @@ class ScenarioAlgorithm(SuginamiAlgorithm):
             "P_COLLAPSE_FIELD": "p_collapse",
             # Building damage writes each building's JMA intensity, which the ignitions of standing buildings need.
             "INTENSITY_FIELD": "intensity",
+            # Evacuees (Tokyo 2022: collapsed and burned residents, half of half-collapsed) and the
+            # median-scenario totals beside the Monte Carlo, from the damage step's fields.
+            "P_HALF_FIELD": "p_half",
+            "OCCUPANTS_FIELD": f[self.OCCUPANTS_FIELD],
+            "P_COLLAPSE_MEDIAN_FIELD": "p_collapse_median",
+            "INTENSITY_MEDIAN_FIELD": "intensity_median",
             **self.fire_levers(parameters, mitigated),
             "FIRE_RESISTANCE_FIELD": f[self.FIRE_RESISTANCE_FIELD],
             "FLOORS_FIELD": f[self.FLOORS_FIELD],
@@ -1101,6 +1114,14 @@ def _unreachable(assignment_uri: str) -> tuple[float, dict[str, float]]:
     return ward, by_district
 
 
+def _first_number(*values: Any) -> float:
+    """The first value that is a finite number (results may be None or NaN), else 0."""
+    for value in values:
+        if isinstance(value, int | float) and value == value:
+            return float(value)
+    return 0.0
+
+
 def _district_values(damage_uri: str, fire_uri: str, unreachable: dict[str, float]) -> dict[str, dict[str, float]]:
     out: dict[str, dict[str, float]] = {}
     for feature in QgsVectorLayer(damage_uri, "damage", "ogr").getFeatures():
@@ -1115,6 +1136,9 @@ def _district_values(damage_uri: str, fire_uri: str, unreachable: dict[str, floa
         row = out.setdefault(str(feature["district"]), {k: 0.0 for k, _ in QUANTITIES})
         row["burned"] = float(feature["expected_burned"] or 0.0)
         row["deaths"] += float(feature["fire_deaths"] or 0.0)
+        residents = feature["shelter_residents"] if feature.fields().lookupField("shelter_residents") >= 0 else None
+        if residents is not None and residents == residents:  # NULL or NaN: keep the damage-only figure
+            row["shelter_demand"] = float(residents)
     for name, value in unreachable.items():
         if name in out:
             out[name]["unreachable"] = value
