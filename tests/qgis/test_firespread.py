@@ -424,3 +424,55 @@ def test_cancel_leaves_no_raster(run_alg, tmp_path):
     with pytest.raises(QgsProcessingException, match="Canceled"):
         run_alg("firespread", params(layer, tmp_path, METHOD=1, REALIZATIONS=200), feedback=feedback, context=context)
     assert not (tmp_path / "p_burn.tif").exists()
+
+
+def test_evacuees_and_median_scenario_equal_the_core(run_alg, tmp_path):
+    """OCCUPANTS_FIELD / P_HALF_FIELD give Tokyo 2022 evacuees; the median fields give the
+    median-scenario totals beside the Monte Carlo, both equal to core.fire.run_fire."""
+    from qgis.core import QgsFeature, QgsGeometry, QgsVectorLayer
+
+    boxes, classes, p_collapse, intensity = ward_block()
+    p_half = np.minimum(1.0, p_collapse + 0.1)
+    residents = np.arange(len(boxes)) % 4 + 1.0
+    layer = QgsVectorLayer(
+        "Polygon?crs=EPSG:6677&field=bid:integer&field=p_collapse:double&field=fire_resistance:string"
+        "&field=intensity:double&field=p_half:double&field=residents:double&field=p_collapse_median:double"
+        "&field=intensity_median:double",
+        "buildings",
+        "memory",
+    )
+    rows = []
+    for k, geom in enumerate(boxes):
+        f = QgsFeature(layer.fields())
+        f.setGeometry(QgsGeometry.fromWkt(geom.wkt))
+        values = [p_collapse[k], classes[k], intensity[k], p_half[k], residents[k], p_collapse[k] / 2]
+        f.setAttributes([k, *(v if isinstance(v, str) else float(v) for v in values), float(intensity[k] - 0.3)])
+        rows.append(f)
+    assert layer.dataProvider().addFeatures(rows)
+    result, _ = run(
+        run_alg,
+        params(
+            layer,
+            tmp_path,
+            OCCUPANTS_FIELD="residents",
+            P_HALF_FIELD="p_half",
+            P_COLLAPSE_MEDIAN_FIELD="p_collapse_median",
+            INTENSITY_MEDIAN_FIELD="intensity_median",
+        ),
+    )
+    core = fire.run_fire(
+        np.array(boxes, dtype=object),
+        classes,
+        p_collapse,
+        fire.FireScenario(realizations=20, seed=3),
+        intensity=intensity,
+        residents=residents,
+        p_half=p_half,
+        p_collapse_median=p_collapse / 2,
+        intensity_median=intensity - 0.3,
+    )
+    assert result["EVACUEES"] == pytest.approx(core.ward.evacuees[0], rel=1e-9)
+    assert result["SHELTER_RESIDENTS"] == pytest.approx(core.ward.shelter_residents[0], rel=1e-9)
+    assert result["EXPECTED_BURNED_MEDIAN"] == pytest.approx(core.ward.expected_burned_median[0], rel=1e-9)
+    assert result["EXPECTED_BURNED_MEDIAN"] < result["EXPECTED_BURNED"]
+    assert result["EVACUEES"] > 0
