@@ -17,11 +17,14 @@ from .errors import InputError
 from .feedback import Feedback, NullFeedback
 from .fragility import SEISMIC_STANDARD_YEAR, Structure, parse_structure
 
-# Suginami ward study (杉並区耐震改修促進計画, as quoted in issue 3): 84.6 % of buildings meet the
-# 1981 seismic standard.
+# Suginami's 耐震化率 84.6 % (FY2015, ward leaflet 「数字で見る防災」; the ward plan's indicator is for all
+# buildings in the ward, 区内全建築物, unit not stated): used as the share of buildings meeting the 1981
+# standard (a retrofitted pre-1981 building counts as meeting it there; here it is imputed as built 1981+).
 SEISMIC_STANDARD_SHARE = 0.846
-# Suginami ward study (不燃化の現状, as quoted in the project brief): 56.1 % of buildings are
-# fire-resistant (fireproof or semi-fireproof).
+# KNOWN STAND-IN (docs/methods/impute.md): 56.1 % is the 不燃領域率 (an area measure) of the
+# 阿佐谷南・高円寺南 close-packed wooden district (ward indicator 「木造密集地域の不燃化率(阿佐谷南・高円寺南地区)」,
+# FY2015), not a ward-wide share of fire-resistant buildings; no ward-wide building share by fire
+# resistance was found published. A layer with real fire-resistance classes (PLATEAU i-UR) needs none.
 FIRE_RESISTANT_SHARE = 0.561
 # Share of wooden buildings: no ward figure was available to the project; derived as
 # 1 - FIRE_RESISTANT_SHARE, i.e. assuming every fire-resistant building is non-wooden (this
