@@ -34,7 +34,7 @@
       <translation>ラスタに値がない場合・ラスタがない場合の AVS30（m/s）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="285" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="286" />
       <source>Access point height field (m above ground)</source>
       <translation>アクセスポイントの高さのフィールド（地上高、m）</translation>
     </message>
@@ -94,7 +94,7 @@
       <translation>バランス型コスト：-ln(1 - p) の 1 単位に相当する迂回距離（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1255" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1256" />
       <source>Baseline</source>
       <translation>現状</translation>
     </message>
@@ -134,12 +134,12 @@
       <translation>建物高さのフィールド（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="229" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="230" />
       <source>Building height field (m; Wi-Fi obstacles)</source>
       <translation>建物高さのフィールド（m、Wi-Fi の遮蔽物）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="218" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="219" />
       <source>Building id field</source>
       <translation>建物 ID のフィールド</translation>
     </message>
@@ -153,7 +153,7 @@
       <translation type="vanished">建物用途のフィールド（任意、出火率表に使用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="214" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="215" />
       <source>Buildings (footprint polygons)</source>
       <translation>建物（建物形状のポリゴン）</translation>
     </message>
@@ -198,12 +198,12 @@
       <translation>属性を補完した建物</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="75" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="76" />
       <source>Buildings: collapse and burn probability</source>
       <translation>建物：全壊確率と焼失確率</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1259" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1260" />
       <source>Burn probability</source>
       <translation>焼失確率</translation>
     </message>
@@ -218,7 +218,7 @@
       <translation>焼失確率ラスタ</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="68" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="69" />
       <source>Burned buildings</source>
       <translation>焼失棟数</translation>
     </message>
@@ -268,7 +268,7 @@
       <translation>{0} を書き込めません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1194" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1195" />
       <source>Cannot write {0}: {1}</source>
       <translation>{0} を書き込めません：{1}</translation>
     </message>
@@ -317,12 +317,12 @@
       <translation>地震動の中央値のもとでの全壊確率（任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="67" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="68" />
       <source>Collapsed buildings</source>
       <translation>全壊棟数</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1252" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1253" />
       <source>Comparison</source>
       <translation>比較</translation>
     </message>
@@ -372,7 +372,7 @@
       <translation>DWELLINGS_FIELD：{0} 棟で住戸数が空または負です。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="69" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="70" />
       <source>Deaths (collapse + fire)</source>
       <translation>死者数（倒壊＋火災）</translation>
     </message>
@@ -407,7 +407,7 @@
       <translation>方向別の楕円（風下で長く、風上で短く）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="76" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="77" />
       <source>District damage</source>
       <translation>地区別の建物被害</translation>
     </message>
@@ -417,7 +417,7 @@
       <translation>出発地の地区フィールド（任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="77" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="78" />
       <source>District fire</source>
       <translation>地区別の火災被害</translation>
     </message>
@@ -432,7 +432,7 @@
       <translation>地区名のフィールド</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="82" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="83" />
       <source>District reachability</source>
       <translation>地区別の到達可能性</translation>
     </message>
@@ -447,7 +447,7 @@
       <translation>地区別集計</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1269" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1270" />
       <source>Districts</source>
       <translation>地区</translation>
     </message>
@@ -457,7 +457,7 @@
       <translation>地区（任意のポリゴン）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="296" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="297" />
       <source>Districts (polygons)</source>
       <translation>地区（ポリゴン）</translation>
     </message>
@@ -472,7 +472,7 @@
       <translation>住戸数フィールド（任意、建物ごとの住戸数。耐震化率を住戸数で重み付けします）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="281" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="282" />
       <source>EIRP field (dBm)</source>
       <translation>EIRP のフィールド（dBm）</translation>
     </message>
@@ -507,7 +507,7 @@
       <translation>地震による建物被害（全壊・人的被害・地区別集計）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1234" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1235" />
       <source>Earthquake scenario: current state and mitigation</source>
       <translation>地震被害想定：現状と対策後</translation>
     </message>
@@ -527,12 +527,12 @@
       <translation>避難</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="80" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="81" />
       <source>Evacuation origins</source>
       <translation>避難の出発地</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="419" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="420" />
       <source>Evacuation route cost</source>
       <translation>避難経路のコスト</translation>
     </message>
@@ -547,7 +547,7 @@
       <translation>避難所への避難経路（一括計算・収容人数・到達可能性）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="427" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="428" />
       <source>Evacuation time limit (minutes)</source>
       <translation>避難の制限時間（分）</translation>
     </message>
@@ -562,7 +562,7 @@
       <translation>既設のアクセスポイント（任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="273" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="274" />
       <source>Expected evacuees field</source>
       <translation>想定避難者数のフィールド</translation>
     </message>
@@ -617,7 +617,7 @@
       <translation>地震火災（出火・延焼・焼失確率）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1274" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1275" />
       <source>Fire-proofing areas</source>
       <translation>不燃化の区域</translation>
     </message>
@@ -651,7 +651,7 @@
       <translation>階高（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="228" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="229" />
       <source>Floors field (for the burned floor area)</source>
       <translation>階数のフィールド（焼失床面積に使用）</translation>
     </message>
@@ -686,7 +686,7 @@
       <translation>自由空間＋建物 1 棟ごとの損失</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="292" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="293" />
       <source>Frequency field (MHz)</source>
       <translation>周波数のフィールド（MHz）</translation>
     </message>
@@ -726,7 +726,7 @@
       <translation>地震動ラスタ（バンドごとに 1 試行）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="207" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="208" />
       <source>Ground-motion extent (empty = the buildings plus 500 m)</source>
       <translation>地震動の計算範囲（空欄 = 建物の範囲＋500 m）</translation>
     </message>
@@ -736,7 +736,7 @@
       <translation>ラスタの地震動指標</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="210" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="211" />
       <source>Ground-motion pixel size (m)</source>
       <translation>地震動のピクセルサイズ（m）</translation>
     </message>
@@ -844,7 +844,7 @@
       <translation>初期消火率（旧パラメータ：INITIAL_EXTINGUISHMENT を使ってください）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1262" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1263" />
       <source>Inputs</source>
       <translation>入力データ</translation>
     </message>
@@ -864,7 +864,7 @@
       <translation>計測震度</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1263" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1264" />
       <source>JMA intensity (median and realizations)</source>
       <translation>計測震度（中央値と各試行）</translation>
     </message>
@@ -1022,32 +1022,32 @@
       <translation>QGIS の Python に必要なパッケージがありません：{0}。python3 -m pip install --user {1} でインストールし（またはシステムのパッケージから導入し）、QGIS を再起動してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1255" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1256" />
       <source>Mitigated</source>
       <translation>対策後</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="349" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="350" />
       <source>Mitigation: fire-proofing areas (optional polygons; the target is then the 不燃領域率 of each area)</source>
       <translation>対策：不燃化の区域（任意のポリゴン。指定すると目標は区域ごとの不燃領域率になります）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="403" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="404" />
       <source>Mitigation: initial extinguishment (0-1; empty = as the current state)</source>
       <translation>対策：初期消火率（0〜1。空欄 = 現状と同じ）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="392" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="393" />
       <source>Mitigation: seismic circuit breaker share (0-1; empty = as the current state)</source>
       <translation>対策：感震ブレーカーの設置率（0〜1。空欄 = 現状と同じ）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="327" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="328" />
       <source>Mitigation: share of buildings meeting the 1981 seismic standard (0-1; ward target 0.96)</source>
       <translation>対策：新耐震基準（1981 年）を満たす建物の割合（0〜1、区の目標 0.96）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="338" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="339" />
       <source>Mitigation: share of fire-resistant buildings (0-1; ward target 0.70)</source>
       <translation>対策：耐火建物の割合（0〜1、区の目標 0.70）</translation>
     </message>
@@ -1091,7 +1091,7 @@
       <translation>閉塞確率がないため、最も安全な経路・バランス型の経路は最短経路と同じになります。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1289" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1290" />
       <source>No report module (suginami_gis/processing/report.py): report.pdf is not written.</source>
       <translation>報告書のモジュール（suginami_gis/processing/report.py）がないため、report.pdf は作成しません。</translation>
     </message>
@@ -1131,7 +1131,7 @@
       <translation>OSM_FILE が指定されているため、道路レイヤ（ROADS）は使いません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="667" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="668" />
       <source>OSM_FILE: {0} does not exist.</source>
       <translation>OSM_FILE：{0} は存在しません。</translation>
     </message>
@@ -1141,22 +1141,22 @@
       <translation>OUTPUT_DISTRICTS：DISTRICTS レイヤが指定されていないため、地区別の表は書き出しません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="712" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="713" />
       <source>OUTPUT_FOLDER: choose a folder for the results.</source>
       <translation>OUTPUT_FOLDER：結果を保存するフォルダを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1088" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1089" />
       <source>OUTPUT_FOLDER: {0} exists and is not empty; choose a new folder or set OVERWRITE.</source>
       <translation>OUTPUT_FOLDER：{0} は既にあり、空ではありません。新しいフォルダを選ぶか OVERWRITE を指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1082" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1083" />
       <source>OUTPUT_FOLDER: {0} is a file; choose a folder.</source>
       <translation>OUTPUT_FOLDER：{0} はファイルです。フォルダを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1092" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1093" />
       <source>OUTPUT_FOLDER: {0} is not an earlier scenario folder (no {1}); it is never replaced.</source>
       <translation>OUTPUT_FOLDER：{0} は以前のシナリオのフォルダではない（{1} がない）ため、置き換えません。</translation>
     </message>
@@ -1166,7 +1166,7 @@
       <translation>居住者数のフィールド（任意、建物ごとの居住者数）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="221" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="222" />
       <source>Occupants field (residents per building)</source>
       <translation>居住者数のフィールド（建物ごとの居住者数）</translation>
     </message>
@@ -1196,7 +1196,7 @@
       <translation>フィールドがない場合の区域の空地率（0〜0.99）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="251" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="252" />
       <source>OpenStreetMap (*.osm *.xml)</source>
       <translation>OpenStreetMap（*.osm *.xml）</translation>
     </message>
@@ -1206,7 +1206,7 @@
       <translation>OpenStreetMap XML（*.osm *.xml）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="248" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="249" />
       <source>Or an OpenStreetMap file (.osm XML; used instead of the streets)</source>
       <translation>または OpenStreetMap ファイル（.osm XML、道路レイヤの代わりに使用）</translation>
     </message>
@@ -1296,7 +1296,7 @@
       <translation>最大速度（cm/s）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="71" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="72" />
       <source>People not reaching a shelter in time</source>
       <translation>制限時間内に避難所に到達できない人数</translation>
     </message>
@@ -1336,12 +1336,12 @@
       <translation>公開用地図</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="656" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="657" />
       <source>ROADS and OSM_FILE: give one of them, not both.</source>
       <translation>ROADS と OSM_FILE：どちらか一方だけを指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="654" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="655" />
       <source>ROADS: give a street layer or an OSM_FILE.</source>
       <translation>ROADS：道路レイヤか OSM_FILE を指定してください。</translation>
     </message>
@@ -1386,7 +1386,7 @@
       <translation>受信点の高さ（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1253" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1254" />
       <source>Reduction by district (mitigated versus current)</source>
       <translation>地区別の被害軽減（対策後と現状の比較）</translation>
     </message>
@@ -1396,7 +1396,7 @@
       <translation>出力フォルダが既にある場合は置き換える</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="435" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="436" />
       <source>Replace the output folder if it holds an earlier scenario</source>
       <translation>出力フォルダに以前のシナリオがある場合は置き換える</translation>
     </message>
@@ -1461,7 +1461,7 @@
       <translation>耐震化済み建物のフィールド（任意、真偽値）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="78" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="79" />
       <source>Road blockage</source>
       <translation>道路閉塞</translation>
     </message>
@@ -1471,7 +1471,7 @@
       <translation>建物倒壊・火災による道路閉塞</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="243" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="244" />
       <source>Road class field (OSM highway values)</source>
       <translation>道路種別のフィールド（OSM の highway の値）</translation>
     </message>
@@ -1531,7 +1531,7 @@
       <translation>想定地震の地震動…</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="310" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="311" />
       <source>Scenario hour (5, 12 or 18)</source>
       <translation>想定時刻（5 時・12 時・18 時）</translation>
     </message>
@@ -1551,7 +1551,7 @@
       <translation>シナリオのパラメータ（KEY=値; ...）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="304" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="305" />
       <source>Season (the cited time-of-day coefficients are for winter)</source>
       <translation>季節（出典の時刻別係数は冬のもの）</translation>
     </message>
@@ -1596,17 +1596,17 @@
       <translation>避難所 Wi-Fi の電波到達範囲</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="263" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="264" />
       <source>Shelter capacity field (people)</source>
       <translation>避難所の収容人数のフィールド（人）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="70" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="71" />
       <source>Shelter demand (people)</source>
       <translation>避難所避難者数（人）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="260" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="261" />
       <source>Shelter id field</source>
       <translation>避難所 ID のフィールド</translation>
     </message>
@@ -1616,7 +1616,7 @@
       <translation>避難所 ID のフィールド（任意、重複不可）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="261" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="262" />
       <source>Shelter name field</source>
       <translation>避難所名のフィールド</translation>
     </message>
@@ -1626,7 +1626,7 @@
       <translation>避難所名のフィールド（任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="83" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="84" />
       <source>Shelter service areas</source>
       <translation>避難所の圏域</translation>
     </message>
@@ -1636,17 +1636,17 @@
       <translation>避難所の圏域（徒歩時間帯別）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1271" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1272" />
       <source>Shelter sites</source>
       <translation>避難所の敷地</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="267" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="268" />
       <source>Shelter sites (polygons)</source>
       <translation>避難所の敷地（ポリゴン）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1270" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1271" />
       <source>Shelters</source>
       <translation>避難所</translation>
     </message>
@@ -1656,7 +1656,7 @@
       <translation>避難所（点）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="257" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="258" />
       <source>Shelters (relief centres, points)</source>
       <translation>避難所（震災救援所、点）</translation>
     </message>
@@ -1671,7 +1671,7 @@
       <translation>割当人口付きの避難所</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="81" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="82" />
       <source>Shelters: assigned population</source>
       <translation>避難所：割当人口</translation>
     </message>
@@ -1691,7 +1691,7 @@
       <translation>地盤増幅</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="270" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="271" />
       <source>Site id field</source>
       <translation>敷地 ID のフィールド</translation>
     </message>
@@ -1751,12 +1751,12 @@
       <translation>延焼限界距離、準耐火（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1065" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1066" />
       <source>Step suginami:{0} failed: {1}</source>
       <translation>手順 suginami:{0} が失敗しました：{1}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1056" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1057" />
       <source>Step {0}: suginami:{1}</source>
       <translation>手順 {0}：suginami:{1}</translation>
     </message>
@@ -1766,7 +1766,7 @@
       <translation>閉塞確率付きの道路区間</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="241" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="242" />
       <source>Street width field (m)</source>
       <translation>道路幅員のフィールド（m）</translation>
     </message>
@@ -1776,12 +1776,12 @@
       <translation>道路幅員のフィールド（m、任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1273" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1274" />
       <source>Streets</source>
       <translation>道路</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="236" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="237" />
       <source>Streets (centre lines in a projected CRS; or give an OSM file)</source>
       <translation>道路（投影座標系の中心線、または OSM ファイルを指定）</translation>
     </message>
@@ -1801,17 +1801,17 @@
       <translation>構造のフィールド（wood / non_wood、木造 / 非木造）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1225" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1226" />
       <source>Style of {0} could not be stored: {1}</source>
       <translation>{0} のスタイルを保存できませんでした：{1}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1222" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1223" />
       <source>Style {0} could not be loaded: {1}</source>
       <translation>スタイル {0} を読み込めませんでした：{1}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="586" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="587" />
       <source>Styles stored in the GeoPackage for {0} layers.</source>
       <translation>{0} レイヤのスタイルを GeoPackage に保存しました。</translation>
     </message>
@@ -1851,7 +1851,7 @@
       <translation>建物分類のフィールド（任意、OpenQuake の被害関数モデル用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1278" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1279" />
       <source>The project file could not be written: {0}</source>
       <translation>プロジェクトファイルを書き込めませんでした：{0}</translation>
     </message>
@@ -1861,7 +1861,7 @@
       <translation>ラスタの第 1 バンドは中央値のため、{0} 個の試行バンドを使います。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1293" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1294" />
       <source>The report module has no write_report(): report.pdf is not written.</source>
       <translation>報告書のモジュールに write_report() がないため、report.pdf は作成しません。</translation>
     </message>
@@ -1891,7 +1891,7 @@
       <translation>制限時間（分、0 = なし）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="471" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="472" />
       <source>Time per step (s): {0}</source>
       <translation>手順ごとの所要時間（秒）：{0}</translation>
     </message>
@@ -1926,7 +1926,7 @@
       <translation>歩行速度（m/s、一般 1.0、高齢者 0.5〜0.8）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="84" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="85" />
       <source>Ward damage summary</source>
       <translation>区全体の建物被害集計</translation>
     </message>
@@ -1941,7 +1941,7 @@
       <translation>区全体の火災集計</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="111" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="112" />
       <source>Ward scenario: current state versus mitigation (whole chain)</source>
       <translation>区の被害想定シナリオ：現状と対策後の比較（一括実行）</translation>
     </message>
@@ -1951,7 +1951,7 @@
       <translation>区全体の集計</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1254" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1255" />
       <source>Ward totals before and after</source>
       <translation>区全体の対策前後の合計</translation>
     </message>
@@ -1976,32 +1976,32 @@
       <translation>最寄りの避難所を決める基準</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1272" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1273" />
       <source>Wi-Fi access points</source>
       <translation>Wi-Fi アクセスポイント</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="278" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="279" />
       <source>Wi-Fi access points (points)</source>
       <translation>Wi-Fi アクセスポイント（点）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="88" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="89" />
       <source>Wi-Fi coverage</source>
       <translation>Wi-Fi の電波到達範囲</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="89" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="90" />
       <source>Wi-Fi per shelter site</source>
       <translation>避難所の敷地ごとの Wi-Fi</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="431" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="432" />
       <source>Wi-Fi pixel size (m)</source>
       <translation>Wi-Fi のピクセルサイズ（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1265" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1266" />
       <source>Wi-Fi received power (dBm)</source>
       <translation>Wi-Fi の受信電力（dBm）</translation>
     </message>
@@ -2021,7 +2021,7 @@
       <translation>風速（m/s、0〜30）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="305" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="306" />
       <source>Winter</source>
       <translation>冬</translation>
     </message>
@@ -2073,7 +2073,7 @@
 {1}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1223" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1224" />
       <source>suginami_gis style {0}</source>
       <translation>suginami_gis のスタイル {0}</translation>
     </message>
@@ -2212,7 +2212,7 @@
       <translation>道路 {0} 本に形状がないため、スキップしました。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="692" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="693" />
       <source>{0}: choose a field of {1}.</source>
       <translation>{0}：{1} のフィールドを選んでください。</translation>
     </message>
@@ -2242,7 +2242,7 @@
       <translation>{0}：フィールド '{1}' がレイヤにありません（フィールド：{2}）。既存のフィールドを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="695" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="696" />
       <source>{0}: field '{1}' is not in {2} (fields: {3}); choose an existing field.</source>
       <translation>{0}：フィールド '{1}' が {2} にありません（フィールド：{3}）。既存のフィールドを選んでください。</translation>
     </message>
@@ -2267,7 +2267,7 @@
       <translation>{0}：座標系が無効です。EPSG:6677 などの投影座標系を選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="647" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="648" />
       <source>{0}: the layer has no features.</source>
       <translation>{0}：レイヤに地物がありません。</translation>
     </message>
@@ -2277,7 +2277,7 @@
       <translation>{0}：値 '{1}' は真偽値ではありません。true/false または 1/0 を使ってください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="625" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="626" />
       <source>{0}: {1:,.1f} -&gt; {2:,.1f} ({3})</source>
       <translation>{0}：{1:,.1f} → {2:,.1f}（{3}）</translation>
     </message>
