@@ -843,3 +843,78 @@ def test_evacuee_formula_of_tokyo_2022():
     assert cas.building_damage_evacuees(np.array([100.0]), np.array([0.0]), np.array([1.0]))[0] == pytest.approx(50.3)
     burned = cas.building_damage_evacuees(np.array([100.0]), np.array([0.0]), np.array([1.0]), np.array([1.0]))
     assert burned[0] == pytest.approx(100.0)
+
+
+# --- Fire-proofing by area (不燃領域率, docs/methods/fire.md section 4) ----------------------------------
+
+
+def test_fireproof_area_rate_formula():
+    # 不燃領域率 = 空地率 + (1 - 空地率) x 不燃化率: 20 % open space, 50 % fire-proofed building area -> 60 %
+    assert fire.fireproof_area_rate(0.2, 0.5) == pytest.approx(0.6)
+    # 不燃化率 by building (footprint) area, semi-fireproof weighted 0.8 (Tokyo's method)
+    cls = np.array([FIREPROOF, SEMI, BARE, PROTECTED], dtype=np.int8)
+    area = np.array([100.0, 100.0, 100.0, 100.0])
+    assert fire.fireproofing_ratio(cls, area, np.zeros(4, dtype=np.int64), 1)[0] == pytest.approx((100 + 80) / 400)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    n=st.integers(2, 300),
+    target=st.floats(0.3, 0.95),
+    open_space=st.floats(0.0, 0.4),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_area_fireproofing_reaches_the_target_inside_and_leaves_the_rest(n, target, open_space, seed):
+    rng = np.random.default_rng(seed)
+    cls = rng.integers(0, 4, size=n).astype(np.int8)
+    area = rng.uniform(20, 200, n)
+    years = rng.integers(1950, 2020, n).astype(float)
+    index = rng.integers(-1, 2, size=n)  # two areas and buildings outside (-1)
+    res = fire.apply_area_fireproofing(cls, area, index, 2, target, open_space, np.random.default_rng(seed), years)
+    # outside the areas nothing changes; inside only wooden buildings become semi-fireproof
+    assert np.all(res.classes[index < 0] == cls[index < 0])
+    assert not res.converted[index < 0].any()
+    changed = np.flatnonzero(res.converted)
+    assert np.all(np.isin(cls[changed], (BARE, PROTECTED))) and np.all(res.classes[changed] == SEMI)
+    for a in range(2):
+        members = index == a
+        wooden_left = np.isin(res.classes[members], (BARE, PROTECTED)).any()
+        if res.area_rate_before[a] >= target or not members.any():
+            assert not res.converted[members].any()
+        else:
+            # the target is met, or every wooden building was rebuilt
+            assert res.area_rate_after[a] >= target - 1e-9 or not wooden_left
+            # smallest set: without the last rebuilt building the target would not be met
+            rebuilt = np.flatnonzero(res.converted & members)
+            if len(rebuilt) and res.area_rate_after[a] >= target - 1e-9:
+                # the documented order: class (bare first), year, then the seeded tie-break (first draw)
+                tiebreak = np.random.default_rng(seed).random(n)
+                last = rebuilt[np.lexsort((tiebreak[rebuilt], years[rebuilt], cls[rebuilt]))][-1]
+                undo = res.classes.copy()
+                undo[last] = cls[last]
+                ratio = fire.fireproofing_ratio(undo, area, index, 2)[a]
+                assert fire.fireproof_area_rate(open_space, ratio) < target + 1e-9
+    # bare wood before fire-protected wood, oldest first within each
+    for a in range(2):
+        pool = np.flatnonzero((index == a) & np.isin(cls, (BARE, PROTECTED)))
+        chosen, left = pool[res.converted[pool]], pool[~res.converted[pool]]
+        if len(chosen) and len(left):
+            key = lambda k: (cls[k], years[k])  # noqa: E731
+            assert max(key(k) for k in chosen) <= min(key(k) for k in left)
+    again = fire.apply_area_fireproofing(cls, area, index, 2, target, open_space, np.random.default_rng(seed), years)
+    np.testing.assert_array_equal(again.converted, res.converted)
+
+
+def test_area_fireproofing_in_run_fire_lowers_burning_inside_only_through_its_area():
+    geoms = block(12, 6, gap=8.0)  # bare-bare links (12 m), bare-semi pairs do not link (7.5 m)
+    n = len(geoms)
+    classes = np.array(["bare_wood"] * n)
+    areas = np.where(np.arange(n) % 12 < 6, 0, -1)  # the western half is the designated district
+    scenario = fire.FireScenario(wind_speed=0.0, realizations=10, seed=1, fireproof_target_rate=0.7)
+    pc = np.full(n, 0.2)
+    res = fire.run_fire(
+        geoms, classes, pc, scenario, intensity=np.full(n, 6.2), fireproof_area_index=areas, n_fireproof_areas=1
+    )
+    assert res.converted[areas == 0].any() and not res.converted[areas < 0].any()
+    # 70 % of the area's (equal) footprints weighted 0.8 is needed: ceil(0.7 / 0.8 x 36) = 32 buildings
+    assert int(res.converted.sum()) == math.ceil(0.7 / 0.8 * 36)
