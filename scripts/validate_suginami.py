@@ -299,10 +299,12 @@ def tokyo_levers():
     return rows, collapse_fires
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bands", type=int, default=100)
-    args = parser.parse_args()
+    parser.add_argument("--out", type=Path, default=OUT, help="folder of suginami.json")
+    parser.add_argument("--doc", type=Path, default=DOC, help="the Markdown page written")
+    args = parser.parse_args(argv)
     if not PLATEAU.exists():
         print(f"the real data folder {SHARED} is absent", file=sys.stderr)
         return 2
@@ -331,7 +333,7 @@ def main() -> int:
             totals, _ = run(data, intensity[:1], False, cache, rule, model)
             sensitivity.append({"pair_rule": rule.name, "wind_model": model.name, "burned": float(totals["burned"][0])})
     levers, collapse_fires = tokyo_levers()
-    OUT.mkdir(parents=True, exist_ok=True)
+    args.out.mkdir(parents=True, exist_ok=True)
     payload = {
         "scenario": {
             "magnitude": MAGNITUDE,
@@ -353,9 +355,9 @@ def main() -> int:
         "spread_sensitivity_median": sensitivity,
         "tokyo_levers": levers,
     }
-    (OUT / "suginami.json").write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
-    DOC.write_text(render(payload, collapse_fires), encoding="utf-8")
-    print(f"wrote {OUT / 'suginami.json'} and {DOC} in {time.perf_counter() - started:.0f} s")
+    (args.out / "suginami.json").write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
+    args.doc.write_text(render(payload, collapse_fires), encoding="utf-8")
+    print(f"wrote {args.out / 'suginami.json'} and {args.doc} in {time.perf_counter() - started:.0f} s")
     return 0
 
 
