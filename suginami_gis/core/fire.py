@@ -1251,6 +1251,40 @@ def link_minutes(graph: SpreadGraph, geometries: np.ndarray, classes: np.ndarray
     return directional_spread_time(side[graph.src], graph.gap_m, wind_speed, c, graph.cos_downwind)
 
 
+def plan_fireproofing(
+    geometries: np.ndarray,
+    classes: np.ndarray,
+    scenario: FireScenario,
+    fireproof_area_index: np.ndarray | None = None,
+    n_fireproof_areas: int = 0,
+    open_space_ratio: Any = 0.0,
+    year_built: np.ndarray | None = None,
+) -> FireproofingResult:
+    """The buildings the fire-proofing programme of ``scenario`` rebuilds, as :func:`run_fire` does.
+
+    By area (:func:`apply_area_fireproofing`) when an area index is given, else ward-wide
+    (:func:`apply_fireproofing`); drawn from the first child of ``SeedSequence(scenario.seed)``, so a
+    caller can know the rebuilt buildings before the damage step (a rebuilt building takes the
+    newest seismic era) and run_fire converts the very same ones.
+    """
+    import shapely
+
+    rng = np.random.default_rng(np.random.SeedSequence(int(scenario.seed)).spawn(2)[0])
+    cls = np.asarray(classes)
+    if fireproof_area_index is not None and scenario.fireproof_target_rate is not None:
+        return apply_area_fireproofing(
+            cls,
+            shapely.area(np.asarray(geometries, dtype=object)),
+            fireproof_area_index,
+            int(n_fireproof_areas),
+            scenario.fireproof_target_rate,
+            open_space_ratio,
+            rng,
+            year_built=year_built,
+        )
+    return apply_fireproofing(cls, scenario.fireproof_target_rate, rng)
+
+
 def run_fire(
     geometries: np.ndarray,
     fire_resistance: Sequence[Any] | np.ndarray,
@@ -1308,25 +1342,13 @@ def run_fire(
         if district_index.shape != (n,) or (n_districts and district_index.max(initial=-1) >= n_districts):
             raise InputError("district index must give one district (or -1) per building", "DISTRICTS")
 
-    root = np.random.SeedSequence(int(scenario.seed))
-    fireproof_seed, mc_seed = root.spawn(2)
-    fp: FireproofingResult
-    if fireproof_area_index is not None and scenario.fireproof_target_rate is not None:
-        fp = apply_area_fireproofing(
-            classes,
-            shapely.area(geoms),
-            fireproof_area_index,
-            int(n_fireproof_areas),
-            scenario.fireproof_target_rate,
-            open_space_ratio,
-            np.random.default_rng(fireproof_seed),
-            year_built=year_built,
-        )
-        assert isinstance(fp, AreaFireproofingResult)
+    _, mc_seed = np.random.SeedSequence(int(scenario.seed)).spawn(2)
+    fp = plan_fireproofing(
+        geoms, classes, scenario, fireproof_area_index, n_fireproof_areas, open_space_ratio, year_built
+    )
+    if isinstance(fp, AreaFireproofingResult):
         for a, (r0, r1) in enumerate(zip(fp.area_rate_before, fp.area_rate_after)):
             feedback.info(f"fire-proofing area {a + 1}: 不燃領域率 {r0:.1%} -> {r1:.1%}")
-    else:
-        fp = apply_fireproofing(classes, scenario.fireproof_target_rate, np.random.default_rng(fireproof_seed))
     if fp.converted.any():
         feedback.info(
             f"fire-proofing: {int(fp.converted.sum())} buildings converted; "

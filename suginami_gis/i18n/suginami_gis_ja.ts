@@ -34,7 +34,7 @@
       <translation>ラスタに値がない場合・ラスタがない場合の AVS30（m/s）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="286" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="287" />
       <source>Access point height field (m above ground)</source>
       <translation>アクセスポイントの高さのフィールド（地上高、m）</translation>
     </message>
@@ -54,7 +54,7 @@
       <translation>全半壊確率のフィールド</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="169" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="170" />
       <source>At-least-half-collapse probability field (optional; for evacuees)</source>
       <translation>全半壊確率のフィールド（任意、避難者数の算出用）</translation>
     </message>
@@ -79,7 +79,7 @@
       <translation>BUILDINGS：レイヤに地物がありません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="528" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="529" />
       <source>BUILDINGS: the layer has no features; choose a layer with footprints.</source>
       <translation>BUILDINGS：レイヤに地物がありません。建物形状のあるレイヤを選んでください。</translation>
     </message>
@@ -94,7 +94,7 @@
       <translation>バランス型コスト：-ln(1 - p) の 1 単位に相当する迂回距離（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1256" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1293" />
       <source>Baseline</source>
       <translation>現状</translation>
     </message>
@@ -134,17 +134,17 @@
       <translation>建物高さのフィールド（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="230" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="231" />
       <source>Building height field (m; Wi-Fi obstacles)</source>
       <translation>建物高さのフィールド（m、Wi-Fi の遮蔽物）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="219" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="220" />
       <source>Building id field</source>
       <translation>建物 ID のフィールド</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="152" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="153" />
       <source>Building use field (optional; for an ignition table by use)</source>
       <translation>建物用途のフィールド（任意。用途別の出火率表用）</translation>
     </message>
@@ -153,12 +153,12 @@
       <translation type="vanished">建物用途のフィールド（任意、出火率表に使用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="215" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="216" />
       <source>Buildings (footprint polygons)</source>
       <translation>建物（建物形状のポリゴン）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="116" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="117" />
       <source>Buildings (footprint polygons, e.g. the output of Earthquake building damage)</source>
       <translation>建物（建物形状のポリゴン。例：地震による建物被害の出力）</translation>
     </message>
@@ -183,7 +183,7 @@
       <translation>建物は {0}、ラスタは {1} のため、建物の重心をラスタの座標系に変換します。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="452" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="453" />
       <source>Buildings with burn probability</source>
       <translation>焼失確率付きの建物</translation>
     </message>
@@ -198,12 +198,12 @@
       <translation>属性を補完した建物</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="76" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="77" />
       <source>Buildings: collapse and burn probability</source>
       <translation>建物：全壊確率と焼失確率</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1260" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1297" />
       <source>Burn probability</source>
       <translation>焼失確率</translation>
     </message>
@@ -213,12 +213,12 @@
       <translation>焼失確率のフィールド（任意、地震火災の出力）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="454" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="455" />
       <source>Burn probability raster</source>
       <translation>焼失確率ラスタ</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="69" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="70" />
       <source>Burned buildings</source>
       <translation>焼失棟数</translation>
     </message>
@@ -228,7 +228,7 @@
       <translation>CAPACITY_FIELD：収容人数が空の避難所があります。値を入力してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="256" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="257" />
       <source>CSV (*.csv)</source>
       <translation>CSV（*.csv）</translation>
     </message>
@@ -268,7 +268,7 @@
       <translation>{0} を書き込めません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1195" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1232" />
       <source>Cannot write {0}: {1}</source>
       <translation>{0} を書き込めません：{1}</translation>
     </message>
@@ -302,27 +302,27 @@
       <translation>通行止め区域（任意のポリゴン。横切る道路を通行止めにする）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="333" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="334" />
       <source>Cluster (Tokyo 2022)</source>
       <translation>延焼クラスター（東京都 2022）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="123" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="124" />
       <source>Collapse probability field</source>
       <translation>全壊確率のフィールド</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="171" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="172" />
       <source>Collapse probability under the median ground motion (optional)</source>
       <translation>地震動の中央値のもとでの全壊確率（任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="68" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="69" />
       <source>Collapsed buildings</source>
       <translation>全壊棟数</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1253" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1290" />
       <source>Comparison</source>
       <translation>比較</translation>
     </message>
@@ -337,7 +337,7 @@
       <translation>建築年のフィールド</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="410" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="411" />
       <source>Construction year field (optional; the oldest wooden buildings are rebuilt first)</source>
       <translation>建築年のフィールド（任意。古い木造建物から建て替えます）</translation>
     </message>
@@ -372,7 +372,7 @@
       <translation>DWELLINGS_FIELD：{0} 棟で住戸数が空または負です。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="70" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="71" />
       <source>Deaths (collapse + fire)</source>
       <translation>死者数（倒壊＋火災）</translation>
     </message>
@@ -402,12 +402,12 @@
       <translation>説明（日本語）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="313" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="314" />
       <source>Directional ellipse (longer downwind, shorter upwind)</source>
       <translation>方向別の楕円（風下で長く、風上で短く）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="77" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="78" />
       <source>District damage</source>
       <translation>地区別の建物被害</translation>
     </message>
@@ -417,12 +417,12 @@
       <translation>出発地の地区フィールド（任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="78" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="79" />
       <source>District fire</source>
       <translation>地区別の火災被害</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="458" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="459" />
       <source>District fire totals</source>
       <translation>地区別の火災集計</translation>
     </message>
@@ -432,7 +432,7 @@
       <translation>地区名のフィールド</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="83" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="84" />
       <source>District reachability</source>
       <translation>地区別の到達可能性</translation>
     </message>
@@ -447,7 +447,7 @@
       <translation>地区別集計</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1270" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1307" />
       <source>Districts</source>
       <translation>地区</translation>
     </message>
@@ -457,12 +457,12 @@
       <translation>地区（任意のポリゴン）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="297" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="298" />
       <source>Districts (polygons)</source>
       <translation>地区（ポリゴン）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="340" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="341" />
       <source>Duration of the spread (hours; simulation)</source>
       <translation>延焼の継続時間（時間、シミュレーション）</translation>
     </message>
@@ -472,7 +472,7 @@
       <translation>住戸数フィールド（任意、建物ごとの住戸数。耐震化率を住戸数で重み付けします）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="282" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="283" />
       <source>EIRP field (dBm)</source>
       <translation>EIRP のフィールド（dBm）</translation>
     </message>
@@ -507,7 +507,7 @@
       <translation>地震による建物被害（全壊・人的被害・地区別集計）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1235" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1272" />
       <source>Earthquake scenario: current state and mitigation</source>
       <translation>地震被害想定：現状と対策後</translation>
     </message>
@@ -527,12 +527,12 @@
       <translation>避難</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="81" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="82" />
       <source>Evacuation origins</source>
       <translation>避難の出発地</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="420" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="421" />
       <source>Evacuation route cost</source>
       <translation>避難経路のコスト</translation>
     </message>
@@ -547,7 +547,7 @@
       <translation>避難所への避難経路（一括計算・収容人数・到達可能性）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="428" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="429" />
       <source>Evacuation time limit (minutes)</source>
       <translation>避難の制限時間（分）</translation>
     </message>
@@ -562,7 +562,7 @@
       <translation>既設のアクセスポイント（任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="274" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="275" />
       <source>Expected evacuees field</source>
       <translation>想定避難者数のフィールド</translation>
     </message>
@@ -587,17 +587,17 @@
       <translation>FAULT：レイヤに線がありません。断層トレースを指定するか空欄にしてください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="584" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="585" />
       <source>FIREPROOF_AREAS is ignored: no FIREPROOF_TARGET_RATE was given.</source>
       <translation>FIREPROOF_TARGET_RATE が指定されていないため、FIREPROOF_AREAS は使いません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="841" />
+      <location filename="suginami_gis/processing/fireproofing.py" line="31" />
       <source>FIREPROOF_AREAS: the layer has no polygons; choose the fire-proofing areas or leave it empty.</source>
       <translation>FIREPROOF_AREAS：レイヤにポリゴンがありません。不燃化の区域を選ぶか、空欄にしてください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="857" />
+      <location filename="suginami_gis/processing/fireproofing.py" line="47" />
       <source>FIREPROOF_OPEN_SPACE_FIELD: {0} areas have an open-space ratio outside 0 to below 100 %; give 空地率 in percent.</source>
       <translation>FIREPROOF_OPEN_SPACE_FIELD：{0} 区域の空地率が 0 以上 100 % 未満の範囲外です。空地率を % で指定してください。</translation>
     </message>
@@ -612,22 +612,27 @@
       <translation>地震のタイプ</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="56" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="57" />
       <source>Fire following earthquake (ignition, spread, burn probability)</source>
       <translation>地震火災（出火・延焼・焼失確率）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1275" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1312" />
       <source>Fire-proofing areas</source>
       <translation>不燃化の区域</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="381" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="382" />
       <source>Fire-proofing areas (optional polygons: the designated close-packed wooden districts)</source>
       <translation>不燃化の区域（任意のポリゴン：木造住宅密集地域などの指定区域）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="367" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="796" />
+      <source>Fire-proofing rebuilds {0} of {1} buildings; they take the newest seismic era.</source>
+      <translation>不燃化で 1 棟のうち 0 棟を建て替えます。これらは最新の耐震基準の建物として扱います。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="368" />
       <source>Fire-proofing target (0-1, optional): share of fire-resistant buildings, or with fire-proofing areas the 不燃領域率 of each area</source>
       <translation>不燃化の目標（0〜1、任意）：耐火・準耐火建物の割合。不燃化の区域を指定した場合は区域ごとの不燃領域率</translation>
     </message>
@@ -636,12 +641,12 @@
       <translation type="vanished">不燃化の目標：対策後の耐火建物の割合（0〜1、任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="133" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="134" />
       <source>Fire-resistance field (bare_wood, protected_wood, semi_fireproof, fireproof)</source>
       <translation>耐火性能のフィールド（bare_wood 裸木造、protected_wood 防火木造、semi_fireproof 準耐火、fireproof 耐火）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="324" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="325" />
       <source>Firebreaks (optional polygons: wide roads, parks, rivers)</source>
       <translation>延焼遮断帯（任意のポリゴン：広幅員道路・公園・河川）</translation>
     </message>
@@ -651,12 +656,12 @@
       <translation>階高（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="229" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="230" />
       <source>Floors field (for the burned floor area)</source>
       <translation>階数のフィールド（焼失床面積に使用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="161" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="162" />
       <source>Floors field (optional; for the burned floor area)</source>
       <translation>階数のフィールド（任意、焼失床面積に使用）</translation>
     </message>
@@ -686,7 +691,7 @@
       <translation>自由空間＋建物 1 棟ごとの損失</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="293" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="294" />
       <source>Frequency field (MHz)</source>
       <translation>周波数のフィールド（MHz）</translation>
     </message>
@@ -726,7 +731,7 @@
       <translation>地震動ラスタ（バンドごとに 1 試行）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="208" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="209" />
       <source>Ground-motion extent (empty = the buildings plus 500 m)</source>
       <translation>地震動の計算範囲（空欄 = 建物の範囲＋500 m）</translation>
     </message>
@@ -736,7 +741,7 @@
       <translation>ラスタの地震動指標</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="211" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="212" />
       <source>Ground-motion pixel size (m)</source>
       <translation>地震動のピクセルサイズ（m）</translation>
     </message>
@@ -781,7 +786,7 @@
       <translation>INPUT：レイヤに地物がありません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="501" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="502" />
       <source>INTENSITY_FIELD: ignitions of buildings that do not collapse need each building's JMA intensity, and field '{0}' is not in the buildings layer (fields: {1}). Choose the intensity field (Earthquake building damage writes one), or give an IGNITION_TABLE with the header only to model ignitions of collapsed buildings alone.</source>
       <translation>INTENSITY_FIELD：倒壊しない建物からの出火の計算には建物ごとの計測震度が必要ですが、フィールド「{0}」が建物レイヤにありません（フィールド：{1}）。震度のフィールドを選ぶ（「地震による建物被害」が書き出します）か、圧壊による出火だけを扱う場合は見出し行だけの IGNITION_TABLE を指定してください。</translation>
     </message>
@@ -795,27 +800,27 @@
       <translation type="vanished">全壊していない建物の出火率表（任意の CSV：use、intensity_min、rate）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="251" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="252" />
       <source>Ignition table of non-collapsed buildings (optional CSV: use, intensity_min, rate; empty = built-in)</source>
       <translation>倒壊しない建物の出火率表（任意の CSV：use, intensity_min, rate。空欄 = 組み込みの表）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="816" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="817" />
       <source>Ignition table {0} has no rows: only ignitions of collapsed buildings are modelled.</source>
       <translation>出火率表 {0} に行がないため、圧壊による出火だけを扱います。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="823" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="824" />
       <source>Ignitions of buildings that do not collapse: built-in table '{0}' ({1} rows), derived from published fire rates of past earthquakes (docs/methods/fire.md section 1); a ward with the Tokyo Fire Department's table gives it as IGNITION_TABLE.</source>
       <translation>倒壊しない建物からの出火：組み込みの出火率表「{0}」（{1} 行）を使います。過去の地震の公表された出火率から導いた表です（docs/methods/fire.md 第 1 節）。東京消防庁の出火率表をもつ区は IGNITION_TABLE に指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="820" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="821" />
       <source>Ignitions of buildings that do not collapse: table {0} ({1} rows).</source>
       <translation>倒壊しない建物からの出火：出火率表 {0}（{1} 行）を使います。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="239" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="240" />
       <source>Ignitions per collapsed building, winter 05-06 h (Tokyo 2022: 0.000355)</source>
       <translation>全壊 1 棟あたりの出火件数、冬 5〜6 時（東京都 2022：0.000355）</translation>
     </message>
@@ -825,12 +830,12 @@
       <translation>建物属性の推定補完（構造・建築年・階数・耐火性能）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="431" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="432" />
       <source>Indoor occupants at the hour / 24-hour mean (for fire deaths)</source>
       <translation>その時刻の屋内滞留者数 ÷ 24 時間平均（火災による死者数に使用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="216" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="217" />
       <source>Initial extinguishment by residents, fires in standing buildings (0-1; Tokyo 2022: 0.366)</source>
       <translation>住民による初期消火率（倒壊しない建物の火災、0〜1。東京都 令和4年：0.366）</translation>
     </message>
@@ -839,12 +844,12 @@
       <translation type="vanished">初期消火率（東京都 2022：0.366）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="226" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="227" />
       <source>Initial extinguishment rate (deprecated: use INITIAL_EXTINGUISHMENT)</source>
       <translation>初期消火率（旧パラメータ：INITIAL_EXTINGUISHMENT を使ってください）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1263" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1300" />
       <source>Inputs</source>
       <translation>入力データ</translation>
     </message>
@@ -864,12 +869,12 @@
       <translation>計測震度</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1264" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1301" />
       <source>JMA intensity (median and realizations)</source>
       <translation>計測震度（中央値と各試行）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="142" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="143" />
       <source>JMA intensity field (for ignitions of buildings that do not collapse)</source>
       <translation>計測震度のフィールド（倒壊しない建物からの出火用）</translation>
     </message>
@@ -878,7 +883,7 @@
       <translation type="vanished">計測震度のフィールド（出火率表とともに使用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="172" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="173" />
       <source>JMA intensity of the median ground motion (optional)</source>
       <translation>地震動の中央値の計測震度（任意）</translation>
     </message>
@@ -1002,7 +1007,7 @@
       <translation>計測震度の中央値 {0:.2f}〜{1:.2f}、範囲の {2:.0%} が震度6弱以上。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="332" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="333" />
       <source>Method</source>
       <translation>計算手法</translation>
     </message>
@@ -1022,32 +1027,32 @@
       <translation>QGIS の Python に必要なパッケージがありません：{0}。python3 -m pip install --user {1} でインストールし（またはシステムのパッケージから導入し）、QGIS を再起動してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1256" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1293" />
       <source>Mitigated</source>
       <translation>対策後</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="350" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="351" />
       <source>Mitigation: fire-proofing areas (optional polygons; the target is then the 不燃領域率 of each area)</source>
       <translation>対策：不燃化の区域（任意のポリゴン。指定すると目標は区域ごとの不燃領域率になります）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="404" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="405" />
       <source>Mitigation: initial extinguishment (0-1; empty = as the current state)</source>
       <translation>対策：初期消火率（0〜1。空欄 = 現状と同じ）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="393" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="394" />
       <source>Mitigation: seismic circuit breaker share (0-1; empty = as the current state)</source>
       <translation>対策：感震ブレーカーの設置率（0〜1。空欄 = 現状と同じ）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="328" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="329" />
       <source>Mitigation: share of buildings meeting the 1981 seismic standard (0-1; ward target 0.96)</source>
       <translation>対策：新耐震基準（1981 年）を満たす建物の割合（0〜1、区の目標 0.96）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="339" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="340" />
       <source>Mitigation: share of fire-resistant buildings (0-1; ward target 0.70)</source>
       <translation>対策：耐火建物の割合（0〜1、区の目標 0.70）</translation>
     </message>
@@ -1062,7 +1067,7 @@
       <translation>モンテカルロ計算の実行先：{0}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="351" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="352" />
       <source>Monte Carlo realizations</source>
       <translation>モンテカルロ試行回数</translation>
     </message>
@@ -1091,12 +1096,12 @@
       <translation>閉塞確率がないため、最も安全な経路・バランス型の経路は最短経路と同じになります。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1290" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1327" />
       <source>No report module (suginami_gis/processing/report.py): report.pdf is not written.</source>
       <translation>報告書のモジュール（suginami_gis/processing/report.py）がないため、report.pdf は作成しません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="314" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="315" />
       <source>None</source>
       <translation>なし</translation>
     </message>
@@ -1131,7 +1136,7 @@
       <translation>OSM_FILE が指定されているため、道路レイヤ（ROADS）は使いません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="668" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="670" />
       <source>OSM_FILE: {0} does not exist.</source>
       <translation>OSM_FILE：{0} は存在しません。</translation>
     </message>
@@ -1141,22 +1146,22 @@
       <translation>OUTPUT_DISTRICTS：DISTRICTS レイヤが指定されていないため、地区別の表は書き出しません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="713" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="715" />
       <source>OUTPUT_FOLDER: choose a folder for the results.</source>
       <translation>OUTPUT_FOLDER：結果を保存するフォルダを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1089" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1126" />
       <source>OUTPUT_FOLDER: {0} exists and is not empty; choose a new folder or set OVERWRITE.</source>
       <translation>OUTPUT_FOLDER：{0} は既にあり、空ではありません。新しいフォルダを選ぶか OVERWRITE を指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1083" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1120" />
       <source>OUTPUT_FOLDER: {0} is a file; choose a folder.</source>
       <translation>OUTPUT_FOLDER：{0} はファイルです。フォルダを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1093" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1130" />
       <source>OUTPUT_FOLDER: {0} is not an earlier scenario folder (no {1}); it is never replaced.</source>
       <translation>OUTPUT_FOLDER：{0} は以前のシナリオのフォルダではない（{1} がない）ため、置き換えません。</translation>
     </message>
@@ -1166,7 +1171,7 @@
       <translation>居住者数のフィールド（任意、建物ごとの居住者数）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="222" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="223" />
       <source>Occupants field (residents per building)</source>
       <translation>居住者数のフィールド（建物ごとの居住者数）</translation>
     </message>
@@ -1186,17 +1191,17 @@
       <translation>杉並区 防災計画ツールの被害想定シナリオのダイアログを開きます</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="389" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="390" />
       <source>Open-space ratio field of the areas (空地率, %; optional)</source>
       <translation>区域の空地率のフィールド（%、任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="399" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="400" />
       <source>Open-space ratio of the areas when there is no field (空地率, 0-0.99)</source>
       <translation>フィールドがない場合の区域の空地率（0〜0.99）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="252" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="253" />
       <source>OpenStreetMap (*.osm *.xml)</source>
       <translation>OpenStreetMap（*.osm *.xml）</translation>
     </message>
@@ -1206,7 +1211,7 @@
       <translation>OpenStreetMap XML（*.osm *.xml）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="249" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="250" />
       <source>Or an OpenStreetMap file (.osm XML; used instead of the streets)</source>
       <translation>または OpenStreetMap ファイル（.osm XML、道路レイヤの代わりに使用）</translation>
     </message>
@@ -1261,7 +1266,7 @@
       <translation>PGV から計測震度への換算式</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="646" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="647" />
       <source>PIXEL_SIZE: the burn-probability raster would have {0} pixels (more than {1}); choose a coarser pixel.</source>
       <translation>PIXEL_SIZE：焼失確率ラスタが {0} ピクセルになり、上限の {1} を超えます。より粗いピクセルを指定してください。</translation>
     </message>
@@ -1286,7 +1291,7 @@
       <translation>P_BURN_FIELD：フィールド '{0}' が建物レイヤにありません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="802" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="803" />
       <source>P_COLLAPSE_MEDIAN_FIELD and INTENSITY_MEDIAN_FIELD go together: no median-scenario totals.</source>
       <translation>P_COLLAPSE_MEDIAN_FIELD と INTENSITY_MEDIAN_FIELD は両方指定してください。地震動の中央値による集計は行いません。</translation>
     </message>
@@ -1296,7 +1301,7 @@
       <translation>最大速度（cm/s）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="72" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="73" />
       <source>People not reaching a shelter in time</source>
       <translation>制限時間内に避難所に到達できない人数</translation>
     </message>
@@ -1306,7 +1311,7 @@
       <translation>ピクセルサイズ（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="443" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="444" />
       <source>Pixel size of the burn-probability raster (m)</source>
       <translation>焼失確率ラスタのピクセルサイズ（m）</translation>
     </message>
@@ -1336,12 +1341,12 @@
       <translation>公開用地図</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="657" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="659" />
       <source>ROADS and OSM_FILE: give one of them, not both.</source>
       <translation>ROADS と OSM_FILE：どちらか一方だけを指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="655" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="657" />
       <source>ROADS: give a street layer or an OSM_FILE.</source>
       <translation>ROADS：道路レイヤか OSM_FILE を指定してください。</translation>
     </message>
@@ -1386,7 +1391,7 @@
       <translation>受信点の高さ（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1254" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1291" />
       <source>Reduction by district (mitigated versus current)</source>
       <translation>地区別の被害軽減（対策後と現状の比較）</translation>
     </message>
@@ -1396,7 +1401,7 @@
       <translation>出力フォルダが既にある場合は置き換える</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="436" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="437" />
       <source>Replace the output folder if it holds an earlier scenario</source>
       <translation>出力フォルダに以前のシナリオがある場合は置き換える</translation>
     </message>
@@ -1436,7 +1441,7 @@
       <translation>住宅地</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="170" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="171" />
       <source>Residents field (optional; evacuees and relief-centre residents)</source>
       <translation>居住者数のフィールド（任意、避難者数と避難所避難者数の算出用）</translation>
     </message>
@@ -1461,7 +1466,7 @@
       <translation>耐震化済み建物のフィールド（任意、真偽値）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="79" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="80" />
       <source>Road blockage</source>
       <translation>道路閉塞</translation>
     </message>
@@ -1471,7 +1476,7 @@
       <translation>建物倒壊・火災による道路閉塞</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="244" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="245" />
       <source>Road class field (OSM highway values)</source>
       <translation>道路種別のフィールド（OSM の highway の値）</translation>
     </message>
@@ -1506,7 +1511,7 @@
       <translation>STRUCTURE_FIELD と YEAR_FIELD：建物のフィールドを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="809" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="810" />
       <source>SUPPRESSION_RATE is deprecated: use INITIAL_EXTINGUISHMENT (same meaning).</source>
       <translation>SUPPRESSION_RATE は旧パラメータです。INITIAL_EXTINGUISHMENT（同じ意味）を使ってください。</translation>
     </message>
@@ -1531,7 +1536,7 @@
       <translation>想定地震の地震動…</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="311" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="312" />
       <source>Scenario hour (5, 12 or 18)</source>
       <translation>想定時刻（5 時・12 時・18 時）</translation>
     </message>
@@ -1541,7 +1546,7 @@
       <translation>想定時刻（5 時・12 時・18 時、冬）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="182" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="183" />
       <source>Scenario hour, winter (cited coefficients for 5, 6-7, 11-12, 17-18)</source>
       <translation>想定時刻、冬（係数の出典は 5 時、6〜7 時、11〜12 時、17〜18 時）</translation>
     </message>
@@ -1551,12 +1556,12 @@
       <translation>シナリオのパラメータ（KEY=値; ...）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="305" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="306" />
       <source>Season (the cited time-of-day coefficients are for winter)</source>
       <translation>季節（出典の時刻別係数は冬のもの）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="205" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="206" />
       <source>Seismic circuit breakers: share of premises with one (0-1; Tokyo 2022: 0.083)</source>
       <translation>感震ブレーカーの設置率（0〜1。東京都 令和4年：0.083）</translation>
     </message>
@@ -1596,17 +1601,17 @@
       <translation>避難所 Wi-Fi の電波到達範囲</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="264" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="265" />
       <source>Shelter capacity field (people)</source>
       <translation>避難所の収容人数のフィールド（人）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="71" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="72" />
       <source>Shelter demand (people)</source>
       <translation>避難所避難者数（人）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="261" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="262" />
       <source>Shelter id field</source>
       <translation>避難所 ID のフィールド</translation>
     </message>
@@ -1616,7 +1621,7 @@
       <translation>避難所 ID のフィールド（任意、重複不可）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="262" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="263" />
       <source>Shelter name field</source>
       <translation>避難所名のフィールド</translation>
     </message>
@@ -1626,7 +1631,7 @@
       <translation>避難所名のフィールド（任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="84" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="85" />
       <source>Shelter service areas</source>
       <translation>避難所の圏域</translation>
     </message>
@@ -1636,17 +1641,17 @@
       <translation>避難所の圏域（徒歩時間帯別）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1272" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1309" />
       <source>Shelter sites</source>
       <translation>避難所の敷地</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="268" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="269" />
       <source>Shelter sites (polygons)</source>
       <translation>避難所の敷地（ポリゴン）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1271" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1308" />
       <source>Shelters</source>
       <translation>避難所</translation>
     </message>
@@ -1656,7 +1661,7 @@
       <translation>避難所（点）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="258" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="259" />
       <source>Shelters (relief centres, points)</source>
       <translation>避難所（震災救援所、点）</translation>
     </message>
@@ -1671,7 +1676,7 @@
       <translation>割当人口付きの避難所</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="82" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="83" />
       <source>Shelters: assigned population</source>
       <translation>避難所：割当人口</translation>
     </message>
@@ -1681,7 +1686,7 @@
       <translation>最短</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="333" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="334" />
       <source>Simulation (Monte Carlo, Hamada spread times)</source>
       <translation>シミュレーション（モンテカルロ、浜田式の延焼時間）</translation>
     </message>
@@ -1691,7 +1696,7 @@
       <translation>地盤増幅</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="271" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="272" />
       <source>Site id field</source>
       <translation>敷地 ID のフィールド</translation>
     </message>
@@ -1711,7 +1716,7 @@
       <translation>最も混むアクセスポイントの接続数が {0} を超える敷地：{1}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="300" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="301" />
       <source>Smaller of the two spread-limit distances</source>
       <translation>2 棟の延焼限界距離の小さい方</translation>
     </message>
@@ -1726,37 +1731,37 @@
       <translation>自動候補地点の間隔（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="299" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="300" />
       <source>Spread rule between two buildings</source>
       <translation>2 棟間の延焼の判定方法</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="282" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="283" />
       <source>Spread-limit distance, bare wood (m)</source>
       <translation>延焼限界距離、裸木造（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="283" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="284" />
       <source>Spread-limit distance, fire-protected wood (m)</source>
       <translation>延焼限界距離、防火木造（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="285" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="286" />
       <source>Spread-limit distance, fireproof (m)</source>
       <translation>延焼限界距離、耐火（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="284" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="285" />
       <source>Spread-limit distance, semi-fireproof (m)</source>
       <translation>延焼限界距離、準耐火（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1066" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1103" />
       <source>Step suginami:{0} failed: {1}</source>
       <translation>手順 suginami:{0} が失敗しました：{1}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1057" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1093" />
       <source>Step {0}: suginami:{1}</source>
       <translation>手順 {0}：suginami:{1}</translation>
     </message>
@@ -1766,7 +1771,7 @@
       <translation>閉塞確率付きの道路区間</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="242" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="243" />
       <source>Street width field (m)</source>
       <translation>道路幅員のフィールド（m）</translation>
     </message>
@@ -1776,12 +1781,12 @@
       <translation>道路幅員のフィールド（m、任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1274" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1311" />
       <source>Streets</source>
       <translation>道路</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="237" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="238" />
       <source>Streets (centre lines in a projected CRS; or give an OSM file)</source>
       <translation>道路（投影座標系の中心線、または OSM ファイルを指定）</translation>
     </message>
@@ -1791,7 +1796,7 @@
       <translation>道路（投影座標系の中心線、または道路閉塞の出力）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="312" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="313" />
       <source>Strong-wind stretch in every direction</source>
       <translation>全方向に強風係数を掛ける</translation>
     </message>
@@ -1801,17 +1806,17 @@
       <translation>構造のフィールド（wood / non_wood、木造 / 非木造）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1226" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1263" />
       <source>Style of {0} could not be stored: {1}</source>
       <translation>{0} のスタイルを保存できませんでした：{1}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1223" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1260" />
       <source>Style {0} could not be loaded: {1}</source>
       <translation>スタイル {0} を読み込めませんでした：{1}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="587" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="589" />
       <source>Styles stored in the GeoPackage for {0} layers.</source>
       <translation>{0} レイヤのスタイルを GeoPackage に保存しました。</translation>
     </message>
@@ -1851,7 +1856,7 @@
       <translation>建物分類のフィールド（任意、OpenQuake の被害関数モデル用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1279" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1316" />
       <source>The project file could not be written: {0}</source>
       <translation>プロジェクトファイルを書き込めませんでした：{0}</translation>
     </message>
@@ -1861,7 +1866,7 @@
       <translation>ラスタの第 1 バンドは中央値のため、{0} 個の試行バンドを使います。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1294" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1331" />
       <source>The report module has no write_report(): report.pdf is not written.</source>
       <translation>報告書のモジュールに write_report() がないため、report.pdf は作成しません。</translation>
     </message>
@@ -1891,12 +1896,12 @@
       <translation>制限時間（分、0 = なし）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="472" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="473" />
       <source>Time per step (s): {0}</source>
       <translation>手順ごとの所要時間（秒）：{0}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="194" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="195" />
       <source>Time-of-day ignition coefficient relative to 05:00 (optional; empty = cited table)</source>
       <translation>5 時に対する時刻別出火係数（任意、空欄 = 出典の表の値）</translation>
     </message>
@@ -1911,7 +1916,7 @@
       <translation>タイトル（日本語）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="300" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="301" />
       <source>Tokyo: half-distance buffers touch</source>
       <translation>東京都の方式：延焼限界距離の半分のバッファが接する</translation>
     </message>
@@ -1926,7 +1931,7 @@
       <translation>歩行速度（m/s、一般 1.0、高齢者 0.5〜0.8）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="85" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="86" />
       <source>Ward damage summary</source>
       <translation>区全体の建物被害集計</translation>
     </message>
@@ -1936,12 +1941,12 @@
       <translation>区の地震被害想定シナリオ（現状と対策後）…</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="462" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="463" />
       <source>Ward fire summary</source>
       <translation>区全体の火災集計</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="112" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="113" />
       <source>Ward scenario: current state versus mitigation (whole chain)</source>
       <translation>区の被害想定シナリオ：現状と対策後の比較（一括実行）</translation>
     </message>
@@ -1951,7 +1956,7 @@
       <translation>区全体の集計</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1255" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1292" />
       <source>Ward totals before and after</source>
       <translation>区全体の対策前後の合計</translation>
     </message>
@@ -1961,7 +1966,7 @@
       <translation>区全体：全壊 {0:.0f} 棟、半壊 {1:.0f} 棟、死者 {2:.1f} 人、重傷者 {3:.1f} 人、避難所避難者 {4:.0f} 人（推計できなかった建物 {5:.0f} 棟）。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="768" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="769" />
       <source>Ward: {0:.2f} expected ignitions, {1:.0f} burned buildings (5-95 %: {2:.0f}-{3:.0f}), {4:.1f} fire deaths; fire-resistant share {5:.1%}.</source>
       <translation>区全体：出火 {0:.2f} 件（期待値）、焼失 {1:.0f} 棟（5〜95 %：{2:.0f}〜{3:.0f} 棟）、火災による死者 {4:.1f} 人、耐火建物の割合 {5:.1%}。</translation>
     </message>
@@ -1976,52 +1981,52 @@
       <translation>最寄りの避難所を決める基準</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1273" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1310" />
       <source>Wi-Fi access points</source>
       <translation>Wi-Fi アクセスポイント</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="279" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="280" />
       <source>Wi-Fi access points (points)</source>
       <translation>Wi-Fi アクセスポイント（点）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="89" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="90" />
       <source>Wi-Fi coverage</source>
       <translation>Wi-Fi の電波到達範囲</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="90" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="91" />
       <source>Wi-Fi per shelter site</source>
       <translation>避難所の敷地ごとの Wi-Fi</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="432" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="433" />
       <source>Wi-Fi pixel size (m)</source>
       <translation>Wi-Fi のピクセルサイズ（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1266" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1303" />
       <source>Wi-Fi received power (dBm)</source>
       <translation>Wi-Fi の受信電力（dBm）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="273" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="274" />
       <source>Wind direction (degrees the wind comes from; NNW = 337.5)</source>
       <translation>風向（風が吹いてくる方位角、度。北北西 = 337.5）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="310" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="311" />
       <source>Wind effect on the spread-limit distance</source>
       <translation>延焼限界距離への風の影響</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="262" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="263" />
       <source>Wind speed (m/s, 0-30)</source>
       <translation>風速（m/s、0〜30）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="306" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="307" />
       <source>Winter</source>
       <translation>冬</translation>
     </message>
@@ -2036,7 +2041,7 @@
       <translation>{0} のベクタタイルの書き込みに失敗しました：{1}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="587" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="588" />
       <source>YEAR_FIELD is used only with FIREPROOF_AREAS and FIREPROOF_TARGET_RATE: buildings are chosen at random.</source>
       <translation>YEAR_FIELD は FIREPROOF_AREAS と FIREPROOF_TARGET_RATE を指定したときだけ使います。建物はランダムに選びます。</translation>
     </message>
@@ -2073,7 +2078,7 @@
 {1}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1224" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1261" />
       <source>suginami_gis style {0}</source>
       <translation>suginami_gis のスタイル {0}</translation>
     </message>
@@ -2118,7 +2123,7 @@
       <translation>建物 {0} 棟</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="533" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="534" />
       <source>{0} buildings have no collapse probability (e.g. outside the ground-motion raster): taken as 0.</source>
       <translation>{0} 棟に全壊確率がありません（地震動ラスタの範囲外など）。0 とみなします。</translation>
     </message>
@@ -2128,7 +2133,7 @@
       <translation>{0} 棟に形状がないため、スキップしました。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="544" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="545" />
       <source>{0} buildings have no intensity: no ignition of a standing building for them.</source>
       <translation>{0} 棟に震度がないため、これらの建物には倒壊しない建物からの出火を見込みません。</translation>
     </message>
@@ -2147,17 +2152,17 @@
       <translation>{0} 地区に形状がないため、無視しました。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="849" />
+      <location filename="suginami_gis/processing/fireproofing.py" line="39" />
       <source>{0} fire-proofing areas have no open-space ratio: OPEN_SPACE_RATIO is used for them.</source>
       <translation>{0} 区域に空地率がないため、OPEN_SPACE_RATIO を使います。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="867" />
+      <location filename="suginami_gis/processing/fireproofing.py" line="57" />
       <source>{0} fire-proofing areas; {1} buildings lie in them.</source>
       <translation>不燃化の区域 {0} 件、区域内の建物 {1} 棟。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="560" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="561" />
       <source>{0} firebreak polygons</source>
       <translation>延焼遮断帯のポリゴン {0} 個</translation>
     </message>
@@ -2212,7 +2217,7 @@
       <translation>道路 {0} 本に形状がないため、スキップしました。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="693" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="695" />
       <source>{0}: choose a field of {1}.</source>
       <translation>{0}：{1} のフィールドを選んでください。</translation>
     </message>
@@ -2227,7 +2232,7 @@
       <translation>{0}：フィールド '{1}' が建物レイヤにありません（フィールド：{2}）。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="518" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="519" />
       <source>{0}: field '{1}' is not in the buildings layer (fields: {2}); choose an existing field.</source>
       <translation>{0}：フィールド '{1}' が建物レイヤにありません（フィールド：{2}）。既存のフィールドを選んでください。</translation>
     </message>
@@ -2242,7 +2247,7 @@
       <translation>{0}：フィールド '{1}' がレイヤにありません（フィールド：{2}）。既存のフィールドを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="696" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="698" />
       <source>{0}: field '{1}' is not in {2} (fields: {3}); choose an existing field.</source>
       <translation>{0}：フィールド '{1}' が {2} にありません（フィールド：{3}）。既存のフィールドを選んでください。</translation>
     </message>
@@ -2267,7 +2272,7 @@
       <translation>{0}：座標系が無効です。EPSG:6677 などの投影座標系を選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="648" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="650" />
       <source>{0}: the layer has no features.</source>
       <translation>{0}：レイヤに地物がありません。</translation>
     </message>
@@ -2277,7 +2282,7 @@
       <translation>{0}：値 '{1}' は真偽値ではありません。true/false または 1/0 を使ってください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="626" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="628" />
       <source>{0}: {1:,.1f} -&gt; {2:,.1f} ({3})</source>
       <translation>{0}：{1:,.1f} → {2:,.1f}（{3}）</translation>
     </message>

@@ -90,7 +90,36 @@ def one_by_one(provider, tmp_path_factory):
     def run(name, params):
         context = QgsProcessingContext()
         context.setProject(QgsProject.instance())
-        return processing.run(f"suginami:{name}", params, context=context, feedback=QgsProcessingFeedback())
+        algorithm = name if ":" in name else f"suginami:{name}"
+        return processing.run(algorithm, params, context=context, feedback=QgsProcessingFeedback())
+
+    def rebuilt_by_fireproofing(target):
+        """Sample buildings flagged where the ward-wide fire-proofing rebuilds (core selection, same seed)."""
+        import numpy as np
+        import shapely
+        from qgis.core import QgsVectorLayer
+
+        from suginami_gis.core import fire as core_fire
+
+        layer = QgsVectorLayer(sample("buildings"), "b", "ogr")
+        features = sorted(layer.getFeatures(), key=lambda f: f.id())
+        plan = core_fire.plan_fireproofing(
+            np.array([shapely.from_wkb(bytes(f.geometry().asWkb())) for f in features], dtype=object),
+            core_fire.parse_fire_resistance([f["fire_resistance"] for f in features]),
+            core_fire.FireScenario(seed=SEED, fireproof_target_rate=target),
+        )
+        ids = [str(f.id()) for f, chosen in zip(features, plan.converted) if chosen]
+        assert ids
+        return run(
+            "native:fieldcalculator",
+            {
+                "INPUT": sample("buildings"),
+                "FIELD_NAME": "suginami_rebuilt",
+                "FIELD_TYPE": 1,
+                "FORMULA": f"if($id IN ({','.join(ids)}), 1, 0)",
+                "OUTPUT": str(tmp / "mitigated_input.gpkg"),
+            },
+        )["OUTPUT"]
 
     gm = run(
         "groundmotion",
@@ -128,6 +157,9 @@ def one_by_one(provider, tmp_path_factory):
         }
         if retrofit is not None:
             damage_params["RETROFIT_TARGET_RATE"] = retrofit
+            # buildings rebuilt by fire-proofing take the newest seismic era
+            damage_params["BUILDINGS"] = rebuilt_by_fireproofing(fireproof)
+            damage_params["RETROFIT_FIELD"] = "suginami_rebuilt"
         damage = run("buildingdamage", damage_params)
         fire_params = {
             "BUILDINGS": damage["OUTPUT"],
@@ -389,6 +421,22 @@ def test_public_exports_and_report_hook(scenario):
     steps = [key.split(" ", 1)[1] for key in sorted(result["STEP_SECONDS"])]
     assert steps[:3] == ["groundmotion", "wificoverage", "baseline:buildingdamage"]
     assert steps[-3:] == ["mitigated:publicexport", "package", "report"]
+
+
+def test_buildings_rebuilt_by_fire_proofing_take_the_newest_seismic_era(scenario):
+    """The mitigated damage step flags, before it runs, exactly the buildings firespread rebuilds,
+    and gives them the newest seismic era (docs/methods/fire.md section 4)."""
+    from qgis.core import QgsVectorLayer
+
+    folder, _ = scenario
+    layer = QgsVectorLayer(f"{folder / 'scenario.gpkg'}|layername=mitigated_buildings", "b", "ogr")
+    rows = [(f["suginami_rebuilt"], f["fireproofed"], f["retrofitted"]) for f in layer.getFeatures()]
+    rebuilt = [r for r in rows if r[1]]
+    assert rebuilt, "the sample ward's programme rebuilds some buildings"
+    assert all(bool(flag) == bool(proofed) for flag, proofed, _ in rows)
+    assert all(retrofitted for _, _, retrofitted in rebuilt)
+    baseline = QgsVectorLayer(f"{folder / 'scenario.gpkg'}|layername=baseline_buildings", "b", "ogr")
+    assert "suginami_rebuilt" not in baseline.fields().names()
 
 
 def test_cancel_leaves_no_folder(provider, tmp_path):

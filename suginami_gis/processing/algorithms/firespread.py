@@ -34,6 +34,7 @@ from ..conversions import (
     write_features,
 )
 from ..executor_param import executor_parameter, open_executor
+from ..fireproofing import fireproof_areas
 from ..i18n import tr
 
 # Per-building output fields (the plugin-wide names of fire results) plus the fire-proofing flag.
@@ -828,42 +829,12 @@ class FireSpreadAlgorithm(SuginamiAlgorithm):
 
     def _fireproof_areas(self, parameters, context, feedback, data, crs) -> tuple[np.ndarray | None, int, Any]:
         """(area index per building or None, number of areas, 空地率 as a share: one value or one per area)."""
-        default_open_space = self.parameterAsDouble(parameters, self.OPEN_SPACE_RATIO, context)
-        areas_source = self.parameterAsSource(parameters, self.FIREPROOF_AREAS, context)
-        if areas_source is None:
-            return None, 0, default_open_space
-        open_field = self.parameterAsString(parameters, self.FIREPROOF_OPEN_SPACE_FIELD, context) or None
-        areas = read_vector(areas_source, context, crs, [open_field] if open_field else [], self.FIREPROOF_AREAS)
-        keep = np.array([g is not None for g in areas.geometries], dtype=bool)
-        polygons = areas.geometries[keep]
-        if len(polygons) == 0:
-            raise QgsProcessingException(
-                tr("FIREPROOF_AREAS: the layer has no polygons; choose the fire-proofing areas or leave it empty.")
-            )
-        open_space: Any = default_open_space
-        if open_field:
-            percent = areas.column(open_field, float)[keep]
-            missing = ~np.isfinite(percent)
-            if missing.any():
-                feedback.pushInfo(
-                    tr("{0} fire-proofing areas have no open-space ratio: OPEN_SPACE_RATIO is used for them.").format(
-                        int(missing.sum())
-                    )
-                )
-            share = np.where(missing, default_open_space, percent / 100.0)
-            bad = (share < 0) | (share >= 1)
-            if bad.any():
-                raise QgsProcessingException(
-                    tr(
-                        "FIREPROOF_OPEN_SPACE_FIELD: {0} areas have an open-space ratio outside 0 to below 100 %; "
-                        "give 空地率 in percent."
-                    ).format(int(bad.sum()))
-                )
-            open_space = share
-        present = np.array([g is not None for g in data.geometries], dtype=bool)
-        index = np.full(len(data), -1, dtype=np.int64)
-        index[present] = fire.assign_districts(data.geometries[present], list(polygons))
-        feedback.pushInfo(
-            tr("{0} fire-proofing areas; {1} buildings lie in them.").format(len(polygons), int((index >= 0).sum()))
+        return fireproof_areas(
+            self.parameterAsSource(parameters, self.FIREPROOF_AREAS, context),
+            self.parameterAsString(parameters, self.FIREPROOF_OPEN_SPACE_FIELD, context) or None,
+            self.parameterAsDouble(parameters, self.OPEN_SPACE_RATIO, context),
+            data,
+            crs,
+            context,
+            feedback,
         )
-        return index, len(polygons), open_space

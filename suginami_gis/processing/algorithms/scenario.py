@@ -49,6 +49,7 @@ from ...core.atomic import atomic_folder
 from ...core.feedback import Canceled
 from ..base import SuginamiAlgorithm
 from ..conversions import advanced, is_set, make_fields, require_projected
+from ..fireproofing import REBUILT_FIELD, planned_rebuilds
 from ..i18n import tr, tr_noop
 
 # The ward's programme targets (docs/validation.md): 耐震化率 84.6 % -> 96 % and the 不燃領域率 of the
@@ -462,7 +463,7 @@ class ScenarioAlgorithm(SuginamiAlgorithm):
         target = Path(settings["folder"]).expanduser().resolve()
         overwrite = self.parameterAsBoolean(parameters, self.OVERWRITE, context)
         _check_folder(target, overwrite)
-        steps = 3 + 6 * len(RUNS) + 1
+        steps = 3 + 6 * len(RUNS) + 2  # + the mitigated run's fire-proofing plan
         multi = QgsProcessingMultiStepFeedback(steps, feedback)
         times: dict[str, float] = {}
         runner = _StepRunner(context, multi, times)
@@ -497,18 +498,19 @@ class ScenarioAlgorithm(SuginamiAlgorithm):
         exports: dict[str, dict[str, Any]] = {}
         for run in RUNS:
             mitigated = run == "mitigated"
-            damage = runner.run(
-                "buildingdamage",
-                self.damage_parameters(
-                    parameters,
-                    gm["OUTPUT_INTENSITY"],
-                    mitigated,
-                    str(work / f"{run}_damage.gpkg"),
-                    table(f"{run}_damage_districts"),
-                    table(f"{run}_damage_summary"),
-                ),
-                label=f"{run}:buildingdamage",
+            damage_params = self.damage_parameters(
+                parameters,
+                gm["OUTPUT_INTENSITY"],
+                mitigated,
+                str(work / f"{run}_damage.gpkg"),
+                table(f"{run}_damage_districts"),
+                table(f"{run}_damage_summary"),
             )
+            if mitigated:
+                # A building the fire-proofing programme rebuilds also takes the newest seismic era:
+                # flag, before the damage step, the very buildings firespread will rebuild.
+                damage_params.update(self.rebuilt_buildings(parameters, context, runner, work))
+            damage = runner.run("buildingdamage", damage_params, label=f"{run}:buildingdamage")
             fire_result = runner.run(
                 "firespread",
                 self.fire_parameters(
@@ -774,6 +776,40 @@ class ScenarioAlgorithm(SuginamiAlgorithm):
         if mitigated:
             out["RETROFIT_TARGET_RATE"] = self._value(parameters, self.RETROFIT_TARGET_RATE, DEFAULT_RETROFIT_TARGET)
         return out
+
+    def rebuilt_buildings(self, parameters, context, runner, work: Path) -> dict[str, Any]:
+        """BUILDINGS with a REBUILT_FIELD flag (and RETROFIT_FIELD naming it) for the mitigated damage step."""
+        f = self._fields(parameters)
+        ids, count = planned_rebuilds(
+            self.parameterAsSource(parameters, self.BUILDINGS, context),
+            f[self.FIRE_RESISTANCE_FIELD],
+            f[self.YEAR_FIELD] if is_set(parameters, self.FIREPROOF_AREAS) else None,
+            float(self._value(parameters, self.FIREPROOF_TARGET_RATE, DEFAULT_FIREPROOF_TARGET)),
+            int(self._value(parameters, self.SEED, 42)),
+            self.parameterAsSource(parameters, self.FIREPROOF_AREAS, context),
+            f[self.FIREPROOF_OPEN_SPACE_FIELD],
+            0.0,
+            context,
+            runner.feedback,
+        )
+        runner.feedback.pushInfo(
+            tr("Fire-proofing rebuilds {0} of {1} buildings; they take the newest seismic era.").format(len(ids), count)
+        )
+        formula = f"if($id IN ({','.join(str(i) for i in ids)}), 1, 0)" if ids else "0"
+        flagged = runner.run(
+            "native:fieldcalculator",
+            {
+                "INPUT": parameters[self.BUILDINGS],
+                "FIELD_NAME": REBUILT_FIELD,
+                "FIELD_TYPE": 1,
+                "FIELD_LENGTH": 0,
+                "FIELD_PRECISION": 0,
+                "FORMULA": formula,
+                "OUTPUT": str(work / "mitigated_input.gpkg"),
+            },
+            label="mitigated:fireproofing-plan",
+        )
+        return {"BUILDINGS": flagged["OUTPUT"], "RETROFIT_FIELD": REBUILT_FIELD}
 
     def fire_levers(self, parameters, mitigated: bool) -> dict[str, float]:
         """Seismic breaker share and initial extinguishment of a run; the mitigated run's default to the baseline's."""
@@ -1057,8 +1093,9 @@ class _StepRunner:
         self.feedback.pushInfo(tr("Step {0}: suginami:{1}").format(self.step + 1, label or name))
         started = time.perf_counter()
         try:
+            algorithm = name if ":" in name else f"suginami:{name}"
             result = processing.run(
-                f"suginami:{name}", parameters, context=self.context, feedback=self.feedback, is_child_algorithm=True
+                algorithm, parameters, context=self.context, feedback=self.feedback, is_child_algorithm=True
             )
         except QgsProcessingException as exc:
             if self.feedback.isCanceled():

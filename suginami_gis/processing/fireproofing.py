@@ -1,0 +1,92 @@
+"""Fire-proofing areas and the buildings a programme rebuilds, shared by suginami:firespread and
+suginami:scenario (the scenario needs the rebuilt buildings before its damage step)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from qgis.core import QgsProcessingException
+
+from ..core import fire
+from .conversions import read_vector
+from .i18n import tr
+
+# Field the scenario adds to the mitigated run's buildings: rebuilt by the fire-proofing programme,
+# so the damage step gives them the newest seismic era (docs/methods/fire.md section 4).
+REBUILT_FIELD = "suginami_rebuilt"
+
+
+def fireproof_areas(
+    areas_source, open_field: str | None, default_open_space: float, data, crs, context, feedback
+) -> tuple[np.ndarray | None, int, Any]:
+    """(area index per building or None, number of areas, 空地率 as a share: one value or one per area)."""
+    if areas_source is None:
+        return None, 0, default_open_space
+    areas = read_vector(areas_source, context, crs, [open_field] if open_field else [], "FIREPROOF_AREAS")
+    keep = np.array([g is not None for g in areas.geometries], dtype=bool)
+    polygons = areas.geometries[keep]
+    if len(polygons) == 0:
+        raise QgsProcessingException(
+            tr("FIREPROOF_AREAS: the layer has no polygons; choose the fire-proofing areas or leave it empty.")
+        )
+    open_space: Any = default_open_space
+    if open_field:
+        percent = areas.column(open_field, float)[keep]
+        missing = ~np.isfinite(percent)
+        if missing.any():
+            feedback.pushInfo(
+                tr("{0} fire-proofing areas have no open-space ratio: OPEN_SPACE_RATIO is used for them.").format(
+                    int(missing.sum())
+                )
+            )
+        share = np.where(missing, default_open_space, percent / 100.0)
+        bad = (share < 0) | (share >= 1)
+        if bad.any():
+            raise QgsProcessingException(
+                tr(
+                    "FIREPROOF_OPEN_SPACE_FIELD: {0} areas have an open-space ratio outside 0 to below 100 %; "
+                    "give 空地率 in percent."
+                ).format(int(bad.sum()))
+            )
+        open_space = share
+    present = np.array([g is not None for g in data.geometries], dtype=bool)
+    index = np.full(len(data), -1, dtype=np.int64)
+    index[present] = fire.assign_districts(data.geometries[present], list(polygons))
+    feedback.pushInfo(
+        tr("{0} fire-proofing areas; {1} buildings lie in them.").format(len(polygons), int((index >= 0).sum()))
+    )
+    return index, len(polygons), open_space
+
+
+def planned_rebuilds(
+    buildings_source,
+    class_field: str,
+    year_field: str | None,
+    target_rate: float,
+    seed: int,
+    areas_source,
+    open_field: str | None,
+    default_open_space: float,
+    context,
+    feedback,
+) -> tuple[list[int], int]:
+    """Feature ids of the buildings suginami:firespread's fire-proofing will rebuild (the same core
+    selection, fire.plan_fireproofing, on the same inputs and seed), and the building count."""
+    crs = buildings_source.sourceCrs()
+    data = read_vector(buildings_source, context, None, [class_field, year_field], "BUILDINGS")
+    area_index, n_areas, open_space = fireproof_areas(
+        areas_source, open_field, default_open_space, data, crs, context, feedback
+    )
+    classes = fire.parse_fire_resistance(data.column(class_field, str), "FIRE_RESISTANCE_FIELD")
+    years = data.column(year_field, float) if (year_field and area_index is not None) else None
+    plan = fire.plan_fireproofing(
+        data.geometries,
+        classes,
+        fire.FireScenario(seed=int(seed), fireproof_target_rate=float(target_rate)),
+        area_index,
+        n_areas,
+        open_space,
+        years,
+    )
+    return [int(i) for i in np.asarray(data.ids)[plan.converted]], len(data)
