@@ -629,7 +629,7 @@
     <message>
       <location filename="suginami_gis/processing/algorithms/scenario.py" line="796" />
       <source>Fire-proofing rebuilds {0} of {1} buildings; they take the newest seismic era.</source>
-      <translation>不燃化で 1 棟のうち 0 棟を建て替えます。これらは最新の耐震基準の建物として扱います。</translation>
+      <translation>不燃化で {1} 棟のうち {0} 棟を建て替えます。これらは最新の耐震基準の建物として扱います。</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/algorithms/firespread.py" line="368" />
