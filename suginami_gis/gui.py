@@ -33,8 +33,8 @@ def _open_dialog(algorithm_id: str) -> None:
 
 def help_page_html() -> str:
     """resources/help/<language>/index.md as HTML, in the language QGIS runs in (English otherwise)."""
-    from .plugin import plugin_locale
     from .processing.help import help_html
+    from .processing.i18n import plugin_locale
 
     return help_html("index", plugin_locale())
 

@@ -5,21 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from qgis.core import QgsApplication
-from qgis.PyQt.QtCore import QCoreApplication, QLocale, QSettings, QTranslator
+from qgis.PyQt.QtCore import QCoreApplication, QTranslator
+
+from .processing.i18n import plugin_locale
 
 PLUGIN_DIR = Path(__file__).resolve().parent
 # Compiled translations suginami_gis_<language>.qm (built from the .ts files by scripts/setup.sh).
 I18N_DIR = PLUGIN_DIR / "i18n"
-
-
-def plugin_locale() -> str:
-    """Two-letter language QGIS runs in (its own override first, then the system locale)."""
-    settings = QSettings()
-    if settings.value("locale/overrideFlag", False, type=bool):
-        name = str(settings.value("locale/userLocale", "") or "")
-    else:
-        name = QLocale.system().name()
-    return (name or "en")[:2]
 
 
 class SuginamiGisPlugin:

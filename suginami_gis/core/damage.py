@@ -24,6 +24,7 @@ from .errors import InputError
 from .executors import run_tasks
 from .feedback import Feedback, NullFeedback, SubFeedback, check_canceled
 from .fragility import SEISMIC_STANDARD_YEAR, CurveSet, Measure, Structure, load_curve_set, to_measure
+from .realizations import check_realizations
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +35,6 @@ DEFAULT_CHUNK_REALIZATIONS = 50
 PERCENTILES = (5.0, 95.0)
 # District-total quantities, in output order.
 QUANTITIES = ("collapsed", "half_collapsed", "deaths", "severe_injuries", "shelter_need")
-MAX_REALIZATIONS = 100_000
 
 
 @dataclass
@@ -339,8 +339,7 @@ def estimate_damage(
     if gm.shape[0] == 0:
         raise InputError("the ground-motion raster has no bands", "GROUND_MOTION")
     realizations = int(realizations)
-    if not (0 <= realizations <= MAX_REALIZATIONS):
-        raise InputError(f"REALIZATIONS must be between 0 and {MAX_REALIZATIONS}, got {realizations}", "REALIZATIONS")
+    realizations = check_realizations(realizations, 0)
     if scenario_hour not in params.occupancy_ratio:
         params.ratio(scenario_hour)  # raises the InputError
     notes: list[str] = []

@@ -29,6 +29,7 @@ import numpy as np
 from .errors import InputError
 from .executors import run_tasks
 from .feedback import Feedback, NullFeedback, SubFeedback, check_canceled
+from .realizations import check_realizations
 
 log = logging.getLogger(__name__)
 
@@ -1063,8 +1064,7 @@ def monte_carlo(
     result is the same on any executor.
     """
     feedback = feedback or NullFeedback()
-    if realizations < 1:
-        raise InputError(f"the number of realizations must be at least 1, got {realizations}", "REALIZATIONS")
+    realizations = check_realizations(realizations, 1)
     n = graph.n
     minutes = np.ones(graph.n_links) if edge_minutes is None else np.asarray(edge_minutes, dtype=np.float64)
     csr = graph.csr(minutes)
@@ -1177,10 +1177,7 @@ class FireScenario:
             raise InputError(
                 f"duration must be a positive number of hours, got {self.duration_hours}", "DURATION_HOURS"
             )
-        if isinstance(self.realizations, bool) or int(self.realizations) != self.realizations or self.realizations < 1:
-            raise InputError(
-                f"the number of realizations must be a whole number >= 1, got {self.realizations}", "REALIZATIONS"
-            )
+        check_realizations(self.realizations, 1)
         if isinstance(self.seed, bool) or int(self.seed) != self.seed or self.seed < 0:
             raise InputError(f"the seed must be a whole number >= 0, got {self.seed}", "SEED")
         if self.fireproof_target_rate is not None and not (0.0 <= self.fireproof_target_rate <= 1.0):

@@ -16,6 +16,7 @@ import numpy as np
 from .errors import InputError
 from .feedback import Feedback, NullFeedback, check_canceled
 from .rasters import Grid
+from .realizations import check_realizations
 
 log = logging.getLogger(__name__)
 
@@ -387,8 +388,7 @@ def run_ground_motion(
     from .rasters import open_geotiff
 
     feedback = feedback or NullFeedback()
-    if realizations < 0:
-        raise InputError("the number of realizations must be 0 or more", "REALIZATIONS")
+    realizations = check_realizations(realizations, 0)
     if correlation_range_km < 0:
         raise InputError("the correlation range must be 0 (no correlation) or positive", "CORRELATION_RANGE_KM")
     scenario.validate()

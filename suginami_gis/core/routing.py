@@ -36,6 +36,7 @@ from .errors import InputError
 from .executors import run_tasks
 from .feedback import Feedback, NullFeedback, check_canceled
 from .network import StreetNetwork, csr_from_edges
+from .realizations import check_realizations
 
 log = logging.getLogger(__name__)
 
@@ -929,8 +930,7 @@ def monte_carlo_reachability(
     """
     feedback = feedback or NullFeedback()
     _check_speed(walk_speed, max_minutes)
-    if realizations < 1:
-        raise InputError("the number of realizations must be at least 1", "REALIZATIONS")
+    realizations = check_realizations(realizations, 1)
     if not 0 < isolated_threshold <= 1:
         raise InputError("the isolation threshold must be a probability in (0, 1]", "ISOLATED_THRESHOLD")
     n_o = origins.piece.shape[0]

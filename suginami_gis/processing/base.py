@@ -23,7 +23,7 @@ from ..core.errors import InputError
 from ..core.feedback import Canceled
 from .conversions import apply_field_aliases
 from .help import help_html
-from .i18n import tr
+from .i18n import plugin_locale, tr
 from .staging import StagedOutputs
 
 RESOURCES = Path(__file__).resolve().parents[1] / "resources"
@@ -152,8 +152,6 @@ class SuginamiAlgorithm(QgsProcessingAlgorithm):
         return tr(text)
 
     def shortHelpString(self) -> str:
-        from ..plugin import plugin_locale
-
         return help_html(self.NAME, plugin_locale())
 
     # --- dependencies ---------------------------------------------------------------------

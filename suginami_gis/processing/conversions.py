@@ -25,7 +25,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QVariant
 
 from .aliases import field_alias
-from .i18n import tr
+from .i18n import plugin_locale, tr
 
 # Python types of the core -> QVariant types of output fields.
 FIELD_TYPES = {
@@ -150,8 +150,6 @@ def read_vector(
 def make_fields(
     spec: list[tuple[str, type]] | tuple[tuple[str, type], ...], base: QgsFields | None = None
 ) -> QgsFields:
-    from ..plugin import plugin_locale
-
     language = plugin_locale()
     out = QgsFields(base) if base is not None else QgsFields()
     for name, py_type in spec:
@@ -166,7 +164,6 @@ def make_fields(
 
 def apply_field_aliases(layer: Any) -> int:
     """Give a loaded output layer the aliases of its known fields (file formats do not keep them)."""
-    from ..plugin import plugin_locale
 
     language = plugin_locale()
     count = 0
@@ -195,6 +192,14 @@ def is_set(parameters: dict[str, Any], key: str) -> bool:
     """Whether an optional parameter was given (qgis_process passes absent values in several ways)."""
     value = parameters.get(key)
     return value is not None and str(value).strip() not in ("", "NULL", "None")
+
+
+def field_name(
+    alg: Any, parameters: dict[str, Any], key: str, context: QgsProcessingContext, default: str | None = None
+) -> str | None:
+    """The field chosen in a field parameter, or ``default`` when none is."""
+    names = alg.parameterAsFields(parameters, key, context)
+    return names[0] if names else default
 
 
 def advanced(parameter: QgsProcessingParameterDefinition) -> QgsProcessingParameterDefinition:
@@ -253,3 +258,45 @@ def crs_wkt(crs: QgsCoordinateReferenceSystem) -> str:
     from qgis.core import QgsCoordinateReferenceSystem as Crs
 
     return crs.toWkt(Crs.WKT_PREFERRED_GDAL)
+
+
+def copy_features(sink, fields, source, context, ids, rows, target_crs=None, feedback=None) -> int:
+    """Write ``rows`` (one per feature id in ``ids``) with the source's own geometries.
+
+    Geometries are copied from QGIS features (keeping Z, M and curves) instead of being
+    rebuilt from shapely, so outputs look exactly like the input layer.
+    """
+    index = {int(fid): i for i, fid in enumerate(ids)}
+    request = QgsFeatureRequest()
+    if target_crs is not None and target_crs.isValid() and source.sourceCrs() != target_crs:
+        request.setDestinationCrs(target_crs, context.transformContext())
+    written = 0
+    for feature in source.getFeatures(request):
+        i = index.get(feature.id())
+        if i is None:
+            continue
+        if feedback is not None and written % 5000 == 0 and feedback.isCanceled():
+            break
+        out = QgsFeature(fields)
+        if feature.hasGeometry():
+            out.setGeometry(feature.geometry())
+        out.setAttributes([to_python(v) for v in rows[i]])
+        sink.addFeature(out, QgsFeatureSink.FastInsert)
+        written += 1
+    return written
+
+
+def as_bool(value: Any, parameter: str) -> bool:
+    """Booleans from a field: true/false, 1/0, yes/no, 済/未 and NULL (= not retrofitted)."""
+    if value is None or str(value) in ("NULL", ""):
+        return False
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "t", "yes", "y", "済", "はい", "1.0"):
+        return True
+    if text in ("0", "false", "f", "no", "n", "未", "いいえ", "0.0"):
+        return False
+    raise QgsProcessingException(
+        tr("{0}: value '{1}' is not a boolean; use true/false or 1/0.").format(parameter, value)
+    )

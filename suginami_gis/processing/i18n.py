@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtCore import QCoreApplication, QLocale, QSettings
 
 CONTEXT = "SuginamiGis"
 
@@ -17,3 +17,13 @@ def tr_noop(text: str) -> str:
     Like Qt's QT_TRANSLATE_NOOP: scripts/update_translations.py collects the literal.
     """
     return text
+
+
+def plugin_locale() -> str:
+    """Two-letter language QGIS runs in (its own override first, then the system locale)."""
+    settings = QSettings()
+    if settings.value("locale/overrideFlag", False, type=bool):
+        name = str(settings.value("locale/userLocale", "") or "")
+    else:
+        name = QLocale.system().name()
+    return (name or "en")[:2]

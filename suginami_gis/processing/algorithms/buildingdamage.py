@@ -8,7 +8,6 @@ import numpy as np
 from qgis.core import (
     QgsCoordinateTransform,
     QgsFeature,
-    QgsFeatureRequest,
     QgsFeatureSink,
     QgsFields,
     QgsPointXY,
@@ -29,8 +28,18 @@ from ...core import casualties as cas
 from ...core import damage as dm
 from ...core import fragility as fr
 from ...core.rasters import read_raster
+from ...core.realizations import MAX_REALIZATIONS
 from ..base import SuginamiAlgorithm
-from ..conversions import finite_or_none, is_set, make_fields, raster_file, read_vector, to_python
+from ..conversions import (
+    as_bool,
+    copy_features,
+    finite_or_none,
+    is_set,
+    make_fields,
+    raster_file,
+    read_vector,
+    to_python,
+)
 from ..executor_param import executor_parameter, open_executor
 from ..i18n import tr
 
@@ -192,7 +201,7 @@ class BuildingDamageAlgorithm(SuginamiAlgorithm):
                 0,
                 False,
                 0,
-                dm.MAX_REALIZATIONS,
+                MAX_REALIZATIONS,
             )
         )
         self.addParameter(
@@ -351,7 +360,7 @@ class BuildingDamageAlgorithm(SuginamiAlgorithm):
         taxonomy = data.column(taxonomy_field, str) if taxonomy_field else None
         retrofit_flags = None
         if retrofit_field:
-            retrofit_flags = np.array([_as_bool(v, self.RETROFIT_FIELD) for v in data.attributes[retrofit_field]])
+            retrofit_flags = np.array([as_bool(v, self.RETROFIT_FIELD) for v in data.attributes[retrofit_field]])
 
         # Centroids in the buildings' CRS; null geometries stay NaN and are skipped.
         import shapely
@@ -567,45 +576,3 @@ class BuildingDamageAlgorithm(SuginamiAlgorithm):
             )
         )
         return outputs
-
-
-def copy_features(sink, fields, source, context, ids, rows, target_crs=None, feedback=None) -> int:
-    """Write ``rows`` (one per feature id in ``ids``) with the source's own geometries.
-
-    Geometries are copied from QGIS features (keeping Z, M and curves) instead of being
-    rebuilt from shapely, so outputs look exactly like the input layer.
-    """
-    index = {int(fid): i for i, fid in enumerate(ids)}
-    request = QgsFeatureRequest()
-    if target_crs is not None and target_crs.isValid() and source.sourceCrs() != target_crs:
-        request.setDestinationCrs(target_crs, context.transformContext())
-    written = 0
-    for feature in source.getFeatures(request):
-        i = index.get(feature.id())
-        if i is None:
-            continue
-        if feedback is not None and written % 5000 == 0 and feedback.isCanceled():
-            break
-        out = QgsFeature(fields)
-        if feature.hasGeometry():
-            out.setGeometry(feature.geometry())
-        out.setAttributes([to_python(v) for v in rows[i]])
-        sink.addFeature(out, QgsFeatureSink.FastInsert)
-        written += 1
-    return written
-
-
-def _as_bool(value: Any, parameter: str) -> bool:
-    """Booleans from a field: true/false, 1/0, yes/no, 済/未 and NULL (= not retrofitted)."""
-    if value is None or str(value) in ("NULL", ""):
-        return False
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in ("1", "true", "t", "yes", "y", "済", "はい", "1.0"):
-        return True
-    if text in ("0", "false", "f", "no", "n", "未", "いいえ", "0.0"):
-        return False
-    raise QgsProcessingException(
-        tr("{0}: value '{1}' is not a boolean; use true/false or 1/0.").format(parameter, value)
-    )

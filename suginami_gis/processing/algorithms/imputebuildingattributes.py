@@ -20,9 +20,8 @@ from qgis.core import (
 
 from ...core import impute as im
 from ..base import SuginamiAlgorithm
-from ..conversions import make_fields, read_vector
+from ..conversions import copy_features, make_fields, read_vector
 from ..i18n import tr
-from .buildingdamage import copy_features
 
 OUTPUT_FIELDS: tuple[tuple[str, type], ...] = (
     ("structure", str),

@@ -22,8 +22,8 @@ from ...core.feedback import SubFeedback
 from ..base import SuginamiAlgorithm
 from ..conversions import advanced, make_fields, write_features
 from ..i18n import tr
-from .evacuationroutes import read_shelters
-from .roadblockage import add_cost_parameters, add_network_parameters, read_network
+from ..inputs.network import add_cost_parameters, add_network_parameters, read_network
+from ..inputs.shelters import read_shelters
 
 AREA_FIELDS: tuple[tuple[str, type], ...] = (
     ("shelter_id", str),

@@ -20,7 +20,7 @@ from ...core.feedback import SubFeedback
 from ..base import SuginamiAlgorithm
 from ..conversions import advanced, crs_wkt, make_fields, read_vector, write_features
 from ..i18n import tr
-from .wificoverage import (
+from ..inputs.wifi import (
     GROUP,
     GROUP_ID,
     add_access_point_parameters,

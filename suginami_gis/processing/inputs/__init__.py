@@ -1,0 +1,1 @@
+"""Input parameter groups and readers, one module per domain (network, shelters, wifi)."""

@@ -1,0 +1,227 @@
+"""Street-network inputs: the parameter group (ROADS or OSM_FILE, widths, snapping) and its reader.
+
+Used by suginami:roadblockage, suginami:evacuationroutes, suginami:shelteraccess and the scenario.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsProcessing,
+    QgsProcessingAlgorithm,
+    QgsProcessingContext,
+    QgsProcessingException,
+    QgsProcessingFeatureSource,
+    QgsProcessingParameterBoolean,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterField,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterNumber,
+)
+
+from ...core import network as nw
+from ..conversions import advanced, field_name, is_set, read_vector, require_projected
+from ..i18n import tr
+
+ROADS = "ROADS"
+WIDTH_FIELD = "WIDTH_FIELD"
+HIGHWAY_FIELD = "HIGHWAY_FIELD"
+SNAP_TOLERANCE = "SNAP_TOLERANCE"
+NODE_CROSSINGS = "NODE_CROSSINGS"
+OSM_FILE = "OSM_FILE"
+P_BLOCK_FIELD = "P_BLOCK_FIELD"
+# CRS of networks read from an OSM file (JGD2011 / Japan Plane Rectangular CS IX, Tokyo).
+OSM_CRS = nw.DEFAULT_METRIC_CRS
+
+
+def add_network_parameters(alg: QgsProcessingAlgorithm, widths: bool, blockage_field: bool) -> None:
+    """ROADS (+ fields), SNAP_TOLERANCE, NODE_CROSSINGS, OSM_FILE (and P_BLOCK_FIELD for routing)."""
+    alg.addParameter(
+        QgsProcessingParameterFeatureSource(
+            ROADS,
+            tr("Streets (centre lines in a projected CRS; or the output of Road blockage)"),
+            [QgsProcessing.TypeVectorLine],
+            optional=True,
+        )
+    )
+    if widths:
+        alg.addParameter(
+            QgsProcessingParameterField(
+                WIDTH_FIELD,
+                tr("Street width field (m, optional)"),
+                None,
+                ROADS,
+                QgsProcessingParameterField.Numeric,
+                optional=True,
+            )
+        )
+        alg.addParameter(
+            QgsProcessingParameterField(
+                HIGHWAY_FIELD, tr("Road class field (OSM highway values, optional)"), None, ROADS, optional=True
+            )
+        )
+    if blockage_field:
+        alg.addParameter(
+            QgsProcessingParameterField(
+                P_BLOCK_FIELD,
+                tr("Blockage probability field (default p_block, from Road blockage)"),
+                "p_block",
+                ROADS,
+                QgsProcessingParameterField.Numeric,
+                optional=True,
+            )
+        )
+    alg.addParameter(
+        QgsProcessingParameterNumber(
+            SNAP_TOLERANCE,
+            tr("Snap tolerance for joining line ends (m)"),
+            QgsProcessingParameterNumber.Double,
+            0.0,
+            False,
+            0.0,
+            100.0,
+        )
+    )
+    alg.addParameter(
+        advanced(
+            QgsProcessingParameterBoolean(
+                NODE_CROSSINGS, tr("Connect lines that cross without a shared vertex (not for bridges)"), False
+            )
+        )
+    )
+    alg.addParameter(
+        QgsProcessingParameterFile(
+            OSM_FILE,
+            tr("Or an OpenStreetMap file (.osm XML; walking network, read offline; used instead of the streets)"),
+            QgsProcessingParameterFile.File,
+            optional=True,
+            fileFilter=tr("OpenStreetMap XML (*.osm *.xml)"),
+        )
+    )
+
+
+@dataclass
+class NetworkInput:
+    network: nw.StreetNetwork
+    crs: QgsCoordinateReferenceSystem
+    road_fid: np.ndarray  # per edge: QGIS feature id of the street, or OSM way id
+    p_block: np.ndarray | None  # per edge, from P_BLOCK_FIELD
+
+
+def add_cost_parameters(alg: QgsProcessingAlgorithm, cost_label: str) -> None:
+    """COST, RISK_WEIGHT (advanced) and WALK_SPEED, shared by evacuationroutes and shelteraccess."""
+    from ...core import routing as rt
+
+    alg.addParameter(
+        QgsProcessingParameterEnum(
+            alg.COST,
+            cost_label,
+            [tr("Shortest"), tr("Safest (least blockage risk)"), tr("Balanced (length + risk)")],
+            defaultValue=0,
+        )
+    )
+    alg.addParameter(
+        advanced(
+            QgsProcessingParameterNumber(
+                alg.RISK_WEIGHT,
+                tr("Balanced cost: metres of detour worth one unit of -ln(1 - p)"),
+                QgsProcessingParameterNumber.Double,
+                rt.BALANCED_RISK_WEIGHT_M,
+                False,
+                0.0,
+            )
+        )
+    )
+    alg.addParameter(
+        QgsProcessingParameterNumber(
+            alg.WALK_SPEED,
+            tr("Walking speed (m/s; 1.0 general, 0.5-0.8 elderly)"),
+            QgsProcessingParameterNumber.Double,
+            rt.WALK_SPEED_MS,
+            False,
+            0.05,
+            5.0,
+        )
+    )
+
+
+def read_network(
+    alg: QgsProcessingAlgorithm,
+    parameters: dict[str, Any],
+    context: QgsProcessingContext,
+    feedback: Any,
+    core_feedback: Any,
+    widths: bool,
+    blockage_field: bool,
+) -> NetworkInput:
+    """The street network from ROADS or OSM_FILE, in the ROADS CRS (OSM: EPSG:6677)."""
+    osm_path = alg.parameterAsFile(parameters, OSM_FILE, context) if is_set(parameters, OSM_FILE) else ""
+    source: QgsProcessingFeatureSource | None = alg.parameterAsSource(parameters, ROADS, context)
+    if osm_path:
+        if source is not None:
+            feedback.pushInfo(tr("OSM_FILE is given: the street layer (ROADS) is not used."))
+        feedback.pushInfo(tr("Reading the walking network of {0} (projected to {1})").format(osm_path, OSM_CRS))
+        net = nw.network_from_osm_xml(osm_path, crs=OSM_CRS, feedback=core_feedback)
+        return NetworkInput(net, QgsCoordinateReferenceSystem(OSM_CRS), net.source_index.copy(), None)
+    if source is None:
+        if is_set(parameters, ROADS):
+            raise QgsProcessingException(alg.invalidSourceError(parameters, ROADS))
+        raise QgsProcessingException(tr("ROADS: give a street line layer or an OSM_FILE."))
+    crs = source.sourceCrs()
+    require_projected(crs, ROADS)
+    names = source.fields().names()
+    width_field = field_name(alg, parameters, WIDTH_FIELD, context, None) if widths else None
+    highway_field = field_name(alg, parameters, HIGHWAY_FIELD, context, None) if widths else None
+    p_field = None
+    if blockage_field:
+        p_field = field_name(alg, parameters, P_BLOCK_FIELD, context, "p_block")
+        if p_field not in names:
+            if is_set(parameters, P_BLOCK_FIELD) and p_field != "p_block":
+                raise QgsProcessingException(
+                    tr("P_BLOCK_FIELD: field '{0}' is not in the street layer (fields: {1}).").format(
+                        p_field, ", ".join(names)
+                    )
+                )
+            feedback.pushInfo(tr("The street layer has no blockage field: every street is taken as open."))
+            p_field = None
+    data = read_vector(source, context, None, [width_field, highway_field, p_field], ROADS)
+    if len(data) == 0:
+        raise QgsProcessingException(tr("ROADS: the layer has no features; choose a street line layer."))
+    if data.null_geometries:
+        feedback.pushInfo(tr("{0} streets have no geometry: skipped.").format(data.null_geometries))
+    width = data.column(width_field, float) if width_field else None
+    highway = data.column(highway_field, str) if highway_field else None
+    net = nw.build_network(
+        data.geometries,
+        snap_tolerance=alg.parameterAsDouble(parameters, SNAP_TOLERANCE, context),
+        node_crossings=alg.parameterAsBool(parameters, NODE_CROSSINGS, context),
+        width=width,
+        highway=highway,
+        parameter=ROADS,
+        feedback=core_feedback,
+    )
+    if net.n_unnoded_crossings:
+        feedback.pushInfo(
+            tr("{0} crossings without a shared vertex are not connected (bridges, tunnels or unnoded lines).").format(
+                net.n_unnoded_crossings
+            )
+        )
+    p_block = None
+    if p_field:
+        values = data.column(p_field, float)
+        missing = ~np.isfinite(values)
+        if missing.any():
+            feedback.pushInfo(tr("{0} streets have no blockage probability: taken as open.").format(int(missing.sum())))
+        values = np.where(missing, 0.0, values)
+        if (values < 0).any() or (values > 1).any():
+            raise QgsProcessingException(tr("P_BLOCK_FIELD: blockage probabilities must be between 0 and 1."))
+        p_block = values[net.source_index]
+    feedback.pushInfo(
+        tr("Network: {0} nodes, {1} segments, {2:.1f} km").format(net.n_nodes, net.n_edges, net.length.sum() / 1000)
+    )
+    return NetworkInput(net, crs, data.ids[net.source_index], p_block)

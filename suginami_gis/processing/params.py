@@ -1,0 +1,252 @@
+"""Parameter groups declared once: each algorithm composes them, the scenario reads their defaults.
+
+A group is a function ``add_<group>(alg, ...)`` that adds its parameters to an algorithm, plus the
+reader that turns the chosen values into what the core needs. Parameter names are the module
+constants below, so every algorithm and the scenario spell them the same way; defaults live
+here (or in the core, for model constants) and nowhere else.
+
+Groups: earthquake (EPICENTER, MAGNITUDE, DEPTH, FAULT_TYPE, FAULT, AVS30), districts
+(DISTRICTS, DISTRICT_NAME_FIELD), shelters (SHELTERS, SHELTER_ID_FIELD, SHELTER_NAME_FIELD,
+CAPACITY_FIELD), seed and realizations (SEED, REALIZATIONS), summary outputs (OUTPUT_DISTRICTS,
+OUTPUT_SUMMARY). The street network's group is in inputs/network.py, the Wi-Fi groups in
+inputs/wifi.py, beside their readers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsFeature,
+    QgsFeatureSink,
+    QgsFields,
+    QgsProcessing,
+    QgsProcessingAlgorithm,
+    QgsProcessingContext,
+    QgsProcessingException,
+    QgsProcessingFeatureSource,
+    QgsProcessingParameterDefinition,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterFeatureSink,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterField,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterPoint,
+    QgsProcessingParameterRasterLayer,
+    QgsWkbTypes,
+)
+
+from ..core.realizations import DEFAULT_SEED, MAX_REALIZATIONS
+from .conversions import field_name, make_fields, read_vector, to_python
+from .i18n import tr
+
+# --- earthquake ------------------------------------------------------------------------------------
+EPICENTER = "EPICENTER"
+MAGNITUDE = "MAGNITUDE"
+DEPTH = "DEPTH"
+FAULT_TYPE = "FAULT_TYPE"
+FAULT = "FAULT"
+AVS30 = "AVS30"
+DEFAULT_MAGNITUDE = 7.3
+
+
+def add_earthquake(alg: QgsProcessingAlgorithm, depth_km: float, fault_type: int) -> None:
+    """The scenario earthquake: a point or a fault trace, its magnitude, depth and type; AVS30."""
+    alg.addParameter(QgsProcessingParameterPoint(EPICENTER, tr("Epicentre (point source; any CRS)"), optional=True))
+    alg.addParameter(
+        QgsProcessingParameterNumber(
+            MAGNITUDE,
+            tr("Moment magnitude Mw (4-9)"),
+            QgsProcessingParameterNumber.Double,
+            DEFAULT_MAGNITUDE,
+            False,
+            4.0,
+            9.0,
+        )
+    )
+    alg.addParameter(
+        QgsProcessingParameterNumber(
+            DEPTH,
+            tr("Depth of the hypocentre or of the fault's top edge (km)"),
+            QgsProcessingParameterNumber.Double,
+            depth_km,
+            False,
+            0.0,
+            700.0,
+        )
+    )
+    alg.addParameter(
+        QgsProcessingParameterEnum(
+            FAULT_TYPE, tr("Fault type"), [tr("Crustal"), tr("Interplate"), tr("Intraslab")], defaultValue=fault_type
+        )
+    )
+    alg.addParameter(
+        QgsProcessingParameterFeatureSource(
+            FAULT,
+            tr("Fault surface trace (optional; replaces the epicentre)"),
+            [QgsProcessing.TypeVectorLine],
+            optional=True,
+        )
+    )
+    alg.addParameter(QgsProcessingParameterRasterLayer(AVS30, tr("AVS30 raster (m/s)"), optional=True))
+
+
+# --- seed and realizations -------------------------------------------------------------------------
+SEED = "SEED"
+REALIZATIONS = "REALIZATIONS"
+
+
+def add_seed(alg: QgsProcessingAlgorithm) -> None:
+    alg.addParameter(
+        QgsProcessingParameterNumber(
+            SEED, tr("Random seed"), QgsProcessingParameterNumber.Integer, DEFAULT_SEED, False, 0
+        )
+    )
+
+
+def add_realizations(alg: QgsProcessingAlgorithm, label: str, default: int, minimum: int = 0) -> None:
+    """REALIZATIONS: 0 is the deterministic result where the method has one (core/realizations.py)."""
+    alg.addParameter(
+        QgsProcessingParameterNumber(
+            REALIZATIONS, label, QgsProcessingParameterNumber.Integer, default, False, minimum, MAX_REALIZATIONS
+        )
+    )
+
+
+# --- districts -------------------------------------------------------------------------------------
+DISTRICTS = "DISTRICTS"
+DISTRICT_NAME_FIELD = "DISTRICT_NAME_FIELD"
+
+
+def add_districts(
+    alg: QgsProcessingAlgorithm,
+    label: str | None = None,
+    optional: bool = True,
+    name_default: str | None = None,
+) -> None:
+    alg.addParameter(
+        QgsProcessingParameterFeatureSource(
+            DISTRICTS,
+            label or tr("Districts (optional polygons)"),
+            [QgsProcessing.TypeVectorPolygon],
+            optional=optional,
+        )
+    )
+    alg.addParameter(
+        QgsProcessingParameterField(
+            DISTRICT_NAME_FIELD, tr("District name field"), name_default, DISTRICTS, optional=optional
+        )
+    )
+
+
+@dataclass
+class Districts:
+    """District polygons with a geometry, in the CRS they were read in."""
+
+    source: QgsProcessingFeatureSource
+    ids: np.ndarray  # QGIS feature ids
+    geometries: np.ndarray  # shapely polygons
+    names: list[str]
+
+
+def read_districts(
+    alg: QgsProcessingAlgorithm,
+    parameters: dict[str, Any],
+    context: QgsProcessingContext,
+    crs: QgsCoordinateReferenceSystem | None,
+    feedback: Any = None,
+) -> Districts | None:
+    """The DISTRICTS polygons (None when none were given); names from DISTRICT_NAME_FIELD or ids."""
+    source = alg.parameterAsSource(parameters, DISTRICTS, context)
+    if source is None:
+        return None
+    name_field = field_name(alg, parameters, DISTRICT_NAME_FIELD, context)
+    data = read_vector(source, context, crs, [name_field] if name_field else [], DISTRICTS)
+    keep = np.array([g is not None for g in data.geometries], dtype=bool)
+    if data.null_geometries and feedback is not None:
+        feedback.pushInfo(tr("{0} districts have no geometry: ignored.").format(data.null_geometries))
+    names = [str(v) for v in data.column(name_field, str)] if name_field else [str(i) for i in data.ids]
+    return Districts(
+        source,
+        data.ids[keep],
+        data.geometries[keep],
+        [name for name, k in zip(names, keep) if k],
+    )
+
+
+# --- shelters --------------------------------------------------------------------------------------
+SHELTERS = "SHELTERS"
+SHELTER_ID_FIELD = "SHELTER_ID_FIELD"
+SHELTER_NAME_FIELD = "SHELTER_NAME_FIELD"
+CAPACITY_FIELD = "CAPACITY_FIELD"
+
+
+def add_shelters(alg: QgsProcessingAlgorithm, label: str, capacity_label: str | None = None) -> None:
+    """SHELTERS (points) with optional id and name fields, and a capacity field when labelled."""
+    alg.addParameter(QgsProcessingParameterFeatureSource(SHELTERS, label, [QgsProcessing.TypeVectorPoint]))
+    alg.addParameter(
+        QgsProcessingParameterField(
+            SHELTER_ID_FIELD, tr("Shelter id field (optional; unique)"), None, SHELTERS, optional=True
+        )
+    )
+    alg.addParameter(
+        QgsProcessingParameterField(
+            SHELTER_NAME_FIELD, tr("Shelter name field (optional)"), None, SHELTERS, optional=True
+        )
+    )
+    if capacity_label:
+        alg.addParameter(
+            QgsProcessingParameterField(
+                CAPACITY_FIELD,
+                capacity_label,
+                None,
+                SHELTERS,
+                QgsProcessingParameterField.Numeric,
+                optional=True,
+            )
+        )
+
+
+# --- summary outputs -------------------------------------------------------------------------------
+OUTPUT_DISTRICTS = "OUTPUT_DISTRICTS"
+OUTPUT_SUMMARY = "OUTPUT_SUMMARY"
+
+
+def add_summary_outputs(alg: QgsProcessingAlgorithm, districts_label: str, summary_label: str) -> None:
+    """OUTPUT_DISTRICTS (optional polygons, one per district) and OUTPUT_SUMMARY (one ward row)."""
+    alg.addParameter(
+        QgsProcessingParameterFeatureSink(
+            OUTPUT_DISTRICTS, districts_label, QgsProcessing.TypeVectorPolygon, optional=True
+        )
+    )
+    alg.addParameter(QgsProcessingParameterFeatureSink(OUTPUT_SUMMARY, summary_label, QgsProcessing.TypeVector))
+
+
+def write_summary(
+    alg: QgsProcessingAlgorithm,
+    parameters: dict[str, Any],
+    context: QgsProcessingContext,
+    spec: list[tuple[str, type]],
+    values: list[Any],
+    crs: QgsCoordinateReferenceSystem,
+) -> str:
+    """Write the one-row ward summary to OUTPUT_SUMMARY; returns its destination id."""
+    fields: QgsFields = make_fields(spec)
+    sink, dest_id = alg.parameterAsSink(parameters, OUTPUT_SUMMARY, context, fields, QgsWkbTypes.NoGeometry, crs)
+    if sink is None:
+        raise QgsProcessingException(alg.invalidSinkError(parameters, OUTPUT_SUMMARY))
+    row = QgsFeature(fields)
+    row.setAttributes([to_python(v) for v in values])
+    sink.addFeature(row, QgsFeatureSink.FastInsert)
+    return dest_id
+
+
+def default_of(alg: QgsProcessingAlgorithm, key: str) -> Any:
+    """The declared default of one of ``alg``'s parameters (the scenario passes it to its children)."""
+    definition: QgsProcessingParameterDefinition | None = alg.parameterDefinition(key)
+    if definition is None:
+        raise KeyError(key)
+    return definition.defaultValue()
