@@ -135,9 +135,11 @@ def add_districts(
             optional=optional,
         )
     )
+    # Optional even beside a mandatory layer: QGIS 3.22's qgis_process refuses a mandatory field
+    # parameter left at its default; the reader falls back to feature ids.
     alg.addParameter(
         QgsProcessingParameterField(
-            DISTRICT_NAME_FIELD, tr("District name field"), name_default, DISTRICTS, optional=optional
+            DISTRICT_NAME_FIELD, tr("District name field"), name_default, DISTRICTS, optional=True
         )
     )
 
@@ -184,17 +186,26 @@ SHELTER_NAME_FIELD = "SHELTER_NAME_FIELD"
 CAPACITY_FIELD = "CAPACITY_FIELD"
 
 
-def add_shelters(alg: QgsProcessingAlgorithm, label: str, capacity_label: str | None = None) -> None:
-    """SHELTERS (points) with optional id and name fields, and a capacity field when labelled."""
+def add_shelters(
+    alg: QgsProcessingAlgorithm,
+    label: str,
+    capacity_label: str | None = None,
+    field_defaults: tuple[str | None, str | None, str | None] = (None, None, None),
+) -> None:
+    """SHELTERS (points) with optional id and name fields, and a capacity field when labelled.
+
+    ``field_defaults`` are the id, name and capacity fields' defaults (the scenario's sample names).
+    """
+    id_default, name_default, capacity_default = field_defaults
     alg.addParameter(QgsProcessingParameterFeatureSource(SHELTERS, label, [QgsProcessing.TypeVectorPoint]))
     alg.addParameter(
         QgsProcessingParameterField(
-            SHELTER_ID_FIELD, tr("Shelter id field (optional; unique)"), None, SHELTERS, optional=True
+            SHELTER_ID_FIELD, tr("Shelter id field (optional; unique)"), id_default, SHELTERS, optional=True
         )
     )
     alg.addParameter(
         QgsProcessingParameterField(
-            SHELTER_NAME_FIELD, tr("Shelter name field (optional)"), None, SHELTERS, optional=True
+            SHELTER_NAME_FIELD, tr("Shelter name field (optional)"), name_default, SHELTERS, optional=True
         )
     )
     if capacity_label:
@@ -202,7 +213,7 @@ def add_shelters(alg: QgsProcessingAlgorithm, label: str, capacity_label: str | 
             QgsProcessingParameterField(
                 CAPACITY_FIELD,
                 capacity_label,
-                None,
+                capacity_default,
                 SHELTERS,
                 QgsProcessingParameterField.Numeric,
                 optional=True,

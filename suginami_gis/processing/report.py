@@ -69,15 +69,8 @@ from ..core.atomic import atomic_folder, atomic_output
 from ..core.feedback import Canceled
 from .i18n import tr
 from .render import combined_extent, load_styled_layer
+from .scenario.comparison import LABELS as METRICS
 
-# (key, English label, Japanese label) of the compared quantities.
-METRICS: tuple[tuple[str, str, str], ...] = (
-    ("collapsed", "Collapsed buildings", "全壊棟数"),
-    ("burned", "Burned buildings", "焼失棟数"),
-    ("deaths", "Deaths", "死者数"),
-    ("shelter_demand", "Shelter demand (people)", "避難所避難者数"),
-    ("unreachable", "Unreachable population", "避難所に到達できない人口"),
-)
 # Bilingual labels of the scenario parameters the scenario algorithm passes; others are shown as named.
 PARAMETER_LABELS: dict[str, tuple[str, str]] = {
     "magnitude": ("Moment magnitude Mw", "モーメントマグニチュード"),
@@ -740,7 +733,6 @@ def write_report(
     output_folder = Path(output_folder)
     output_folder.mkdir(parents=True, exist_ok=True)
     builder = ReportBuilder(Path(gpkg_path), comparison, parameters)
-    layout = builder.layout
     title_en = str(parameters.get("title") or "Earthquake scenario: current state and after mitigation")
     title_ja = str(parameters.get("title_ja") or "地震被害想定：現状と対策後の比較")
 
@@ -748,48 +740,9 @@ def write_report(
     pdf_path = output_folder / "report.pdf"
     html_path = output_folder / "report.html"
     with atomic_folder(output_folder / "report_images", overwrite=True) as images:
-        charts_ok = True
-        try:
-            ward_png = ward_chart(builder.ward, images / "chart_ward.png")
-            districts_png = district_chart(builder.districts, images / "chart_districts.png")
-        except ImportError:
-            charts_ok = False
-
+        charts = _charts(builder, images)
         _feedback_step(feedback, 15, tr("Report: print layout"))
-        # 1. scenario, sources and licence
-        page = builder.add_page(title_en, title_ja)
-        builder.label(page, "Scenario parameters  シナリオの条件", MARGIN, 30, 150, 6, 11, bold=True)
-        parameter_rows = builder.parameter_rows()
-        builder.table(page, ["Parameter", "項目", "Value 値"], [52, 42, 50], parameter_rows, MARGIN, 38, 150)
-        builder.label(page, builder.sources_text(), 182, 30, PAGE_WIDTH - MARGIN - 182, 90, 8)
-        reading = (
-            "Before: the current state. After: with the mitigation targets (seismic retrofit, "
-            "fire-proofing). Change = after - before; change % = change / before.\n"
-            "対策前：現状。対策後：対策目標（耐震化・不燃化）を達成した状態。増減＝対策後－対策前、増減率＝増減÷対策前。"
-        )
-        builder.label(page, reading, 182, 125, PAGE_WIDTH - MARGIN - 182, 40, 8)
-        # 2. ward totals and chart
-        page = builder.add_page("Ward totals", "区全体の被害量")
-        ward_headers = ["Metric 指標", "Before 対策前", "After 対策後", "Change 増減", "Change % 増減率"]
-        builder.table(page, ward_headers, [84, 24, 24, 24, 24], builder.ward_rows(), MARGIN, 32, 60, size=8.5)
-        if charts_ok:
-            builder.picture(page, ward_png, 12, 100, 180, 98)
-        # 3-4. district totals
-        groups = (("collapsed", "burned", "deaths"), ("shelter_demand", "unreachable"))
-        for part, metrics in enumerate(groups, start=1):
-            page = builder.add_page(f"District totals ({part}/2)", f"地区別の被害量（{part}/2）")
-            widths = [44.0] + [(PAGE_WIDTH - 2 * MARGIN - 44.0 - 4 * 2.4 * len(metrics) - 4) / (4 * len(metrics))] * (
-                4 * len(metrics)
-            )
-            builder.table(
-                page, builder.district_headers(metrics), widths, builder.district_rows(metrics), MARGIN, 30, 165, size=7
-            )
-        # 5. district chart
-        page = builder.add_page("Before and after by district", "地区別の対策前後")
-        if charts_ok:
-            builder.picture(page, districts_png, MARGIN, 28, PAGE_WIDTH - 2 * MARGIN, 168)
-        else:
-            builder.label(page, tr("Charts need matplotlib, which is not installed."), MARGIN, 30, 200, 8, 9)
+        parameter_rows = _table_pages(builder, title_en, title_ja, charts)
         # 6-11. maps
         extent, crs = builder.map_extent()
         specs = builder.map_specs()
@@ -799,15 +752,7 @@ def write_report(
             map_pages[spec.key] = builder.map_page(spec, extent, crs)
 
         _feedback_step(feedback, 60, tr("Report: writing report.pdf"))
-        exporter = QgsLayoutExporter(layout)
-        settings = QgsLayoutExporter.PdfExportSettings()
-        # Text as text, not outlines: the PDF stays searchable and its numbers can be checked.
-        settings.textRenderFormat = QgsRenderContext.TextFormatAlwaysText
-        settings.dpi = 200
-        with atomic_output(pdf_path) as tmp_pdf:
-            result = exporter.exportToPdf(str(tmp_pdf), settings)
-            if result != QgsLayoutExporter.Success:
-                raise OSError(tr("Cannot write {0}: {1}").format(pdf_path, exporter.errorMessage()))
+        exporter = _export_pdf(builder.layout, pdf_path)
 
         _feedback_step(feedback, 80, tr("Report: writing report.html"))
         map_images = {}
@@ -818,12 +763,81 @@ def write_report(
             image.convertToFormat(QImage.Format_Indexed8, Qt.ThresholdDither | Qt.AvoidDither).save(str(path), "PNG")
             map_images[spec.key] = path.name
         document = build_html(
-            builder, title_en, title_ja, parameter_rows, ward_headers, specs, map_images, charts_ok, groups
+            builder, title_en, title_ja, parameter_rows, WARD_HEADERS, specs, map_images, charts is not None, GROUPS
         )
         with atomic_output(html_path) as tmp_html:
             tmp_html.write_text(document, encoding="utf-8")
     _feedback_step(feedback, 100, tr("Report written: {0}").format(pdf_path))
     return {"REPORT_PDF": str(pdf_path), "REPORT_HTML": str(html_path)}
+
+
+WARD_HEADERS = ["Metric 指標", "Before 対策前", "After 対策後", "Change 増減", "Change % 増減率"]
+# The metrics of the two district-table pages.
+GROUPS = (("collapsed", "burned", "deaths"), ("shelter_demand", "unreachable"))
+READING = (
+    "Before: the current state. After: with the mitigation targets (seismic retrofit, "
+    "fire-proofing). Change = after - before; change % = change / before.\n"
+    "対策前：現状。対策後：対策目標（耐震化・不燃化）を達成した状態。増減＝対策後－対策前、増減率＝増減÷対策前。"
+)
+
+
+def _charts(builder: ReportBuilder, images: Path) -> tuple[Path, Path] | None:
+    """The ward and district charts as PNG files, or None without matplotlib."""
+    try:
+        return ward_chart(builder.ward, images / "chart_ward.png"), district_chart(
+            builder.districts, images / "chart_districts.png"
+        )
+    except ImportError:
+        return None
+
+
+def _table_pages(builder: ReportBuilder, title_en: str, title_ja: str, charts: tuple[Path, Path] | None) -> list:
+    """Pages 1-5: the scenario, the ward totals, the district tables and the district chart.
+
+    Returns the parameter rows (the HTML report shows the same table).
+    """
+    # 1. scenario, sources and licence
+    page = builder.add_page(title_en, title_ja)
+    builder.label(page, "Scenario parameters  シナリオの条件", MARGIN, 30, 150, 6, 11, bold=True)
+    parameter_rows = builder.parameter_rows()
+    builder.table(page, ["Parameter", "項目", "Value 値"], [52, 42, 50], parameter_rows, MARGIN, 38, 150)
+    builder.label(page, builder.sources_text(), 182, 30, PAGE_WIDTH - MARGIN - 182, 90, 8)
+    builder.label(page, READING, 182, 125, PAGE_WIDTH - MARGIN - 182, 40, 8)
+    # 2. ward totals and chart
+    page = builder.add_page("Ward totals", "区全体の被害量")
+    builder.table(page, WARD_HEADERS, [84, 24, 24, 24, 24], builder.ward_rows(), MARGIN, 32, 60, size=8.5)
+    if charts is not None:
+        builder.picture(page, charts[0], 12, 100, 180, 98)
+    # 3-4. district totals
+    for part, metrics in enumerate(GROUPS, start=1):
+        page = builder.add_page(f"District totals ({part}/2)", f"地区別の被害量（{part}/2）")
+        widths = [44.0] + [(PAGE_WIDTH - 2 * MARGIN - 44.0 - 4 * 2.4 * len(metrics) - 4) / (4 * len(metrics))] * (
+            4 * len(metrics)
+        )
+        builder.table(
+            page, builder.district_headers(metrics), widths, builder.district_rows(metrics), MARGIN, 30, 165, size=7
+        )
+    # 5. district chart
+    page = builder.add_page("Before and after by district", "地区別の対策前後")
+    if charts is not None:
+        builder.picture(page, charts[1], MARGIN, 28, PAGE_WIDTH - 2 * MARGIN, 168)
+    else:
+        builder.label(page, tr("Charts need matplotlib, which is not installed."), MARGIN, 30, 200, 8, 9)
+    return parameter_rows
+
+
+def _export_pdf(layout: Any, pdf_path: Path) -> QgsLayoutExporter:
+    """report.pdf with searchable text; returns the exporter, which renders the map images next."""
+    exporter = QgsLayoutExporter(layout)
+    settings = QgsLayoutExporter.PdfExportSettings()
+    # Text as text, not outlines: the PDF stays searchable and its numbers can be checked.
+    settings.textRenderFormat = QgsRenderContext.TextFormatAlwaysText
+    settings.dpi = 200
+    with atomic_output(pdf_path) as tmp_pdf:
+        result = exporter.exportToPdf(str(tmp_pdf), settings)
+        if result != QgsLayoutExporter.Success:
+            raise OSError(tr("Cannot write {0}: {1}").format(pdf_path, exporter.errorMessage()))
+    return exporter
 
 
 def build_html(

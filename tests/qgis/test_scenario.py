@@ -260,11 +260,21 @@ def test_algorithm_is_registered_with_help(provider):
 
 def test_fire_wiring_of_both_runs(provider):
     """What the scenario passes to suginami:firespread in each run (no run needed)."""
+    from qgis.core import QgsCoordinateReferenceSystem
+
+    from suginami_gis.processing.scenario.settings import Settings, field_choices
+    from suginami_gis.processing.scenario.wiring import Wiring
+
     alg = provider.algorithm("scenario").create()
     areas = sample("districts")
 
+    def wiring(parameters, fireproof_areas=None):
+        crs = QgsCoordinateReferenceSystem("EPSG:6677")
+        settings = Settings(crs, field_choices(alg, parameters), Path("unused"), EXTENT, fireproof_areas)
+        return Wiring(alg, parameters, settings)
+
     def fire_params(parameters, mitigated):
-        return alg.fire_parameters(parameters, "b.gpkg", mitigated, "o", "r.tif", "d", "s")
+        return wiring(parameters).fire("b.gpkg", mitigated, "o", "r.tif", "d", "s")
 
     defaults = scenario_parameters(Path("unused"), MITIGATED_SEISMIC_BREAKER_RATE=None)
     for mitigated in (False, True):
@@ -286,7 +296,7 @@ def test_fire_wiring_of_both_runs(provider):
     assert "FIREPROOF_AREAS" not in baseline and "FIREPROOF_TARGET_RATE" not in baseline
     assert mitigated["FIREPROOF_AREAS"] == areas and mitigated["FIREPROOF_OPEN_SPACE_FIELD"] == "open_pct"
     assert mitigated["YEAR_FIELD"] == "year_built" and mitigated["FIREPROOF_TARGET_RATE"] == 0.70
-    report = alg.report_parameters(levers, {"extent": EXTENT, "fireproof_areas": "districts (9 areas)"})
+    report = wiring(levers, "districts (9 areas)").described()
     assert report["SEISMIC_BREAKER_RATE"] == 0.2 and report["MITIGATED_SEISMIC_BREAKER_RATE"] == MITIGATED_BREAKERS
     assert report["INITIAL_EXTINGUISHMENT"] == 0.4 and report["MITIGATED_INITIAL_EXTINGUISHMENT"] == 0.6
     assert report["FIREPROOF_AREAS"] == "districts (9 areas)" and report["FIREPROOF_OPEN_SPACE_FIELD"] == "open_pct"

@@ -1,0 +1,295 @@
+"""The scenario's chain: the shared steps, each run's six steps, the public exports, then the packaging.
+
+Every step is a child algorithm (processing.run with is_child_algorithm=True), so the numbers are
+exactly those of running the algorithms one by one with the same inputs and seed.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from qgis.core import QgsProcessingContext, QgsProcessingException, QgsProcessingMultiStepFeedback
+
+from ...core import comparison as cmp
+from ...core.feedback import Canceled
+from ..fireproofing import REBUILT_FIELD, planned_rebuilds
+from ..i18n import plugin_locale, tr
+from . import comparison, packaging
+from .packaging import layer_uri, table_uri
+from .settings import GPKG_NAME
+from .wiring import Wiring
+
+# Steps: ground motion and Wi-Fi once; per run damage, fire, blockage, evacuation, shelter access and
+# the public export; the mitigated run's fire-proofing plan; the packaging and the report.
+STEPS = 2 + 6 * len(cmp.RUNS) + 1 + 2
+# Methods and licence printed in the report (each method's citation is in docs/methods/).
+REPORT_SOURCES = (
+    "Ground motion: Si & Midorikawa (1999); site amplification Fujimoto & Midorikawa (2006); "
+    "JMA intensity Midorikawa et al. (1999)",
+    "Building damage: lognormal fragility curves fitted to the Cabinet Office (2005) anchors; "
+    "deaths Tokyo Metropolitan Government (2022); shelter need Cabinet Office (2012/2013) evacuee method",
+    "Fire: Tokyo Metropolitan Government (2022) cluster method (Kato et al. 2006), seismic breakers and initial "
+    "extinguishment; ignitions of standing buildings from a table derived from published rates of past "
+    "earthquakes (docs/methods/fire.md)",
+    "Road blockage: Tokyo Metropolitan Government (2022), after Ieda et al. (1997)",
+    "Wi-Fi: free-space loss and ITU-R P.2109 building entry loss",
+    "Mitigation targets: Suginami's programme (耐震化率 84.6 % -> 96 %; 不燃領域率 of the close-packed wooden district 56.1 % -> 70 %)",
+)
+REPORT_LICENCE = "Results CC BY 4.0 (as the public export); suginami_gis plugin GPL-2.0-or-later"
+
+
+class StepRunner:
+    """Runs child algorithms one after the other on one multi-step feedback, timing each."""
+
+    def __init__(self, context: QgsProcessingContext, feedback: QgsProcessingMultiStepFeedback) -> None:
+        self.context = context
+        self.feedback = feedback
+        self.times: dict[str, float] = {}
+        self.step = 0
+
+    def run(self, name: str, parameters: dict[str, Any], label: str | None = None) -> dict[str, Any]:
+        import processing
+
+        self.check_canceled()
+        self.feedback.setCurrentStep(self.step)
+        self.feedback.pushInfo(tr("Step {0}: suginami:{1}").format(self.step + 1, label or name))
+        started = time.perf_counter()
+        try:
+            algorithm = name if ":" in name else f"suginami:{name}"
+            result = processing.run(
+                algorithm, parameters, context=self.context, feedback=self.feedback, is_child_algorithm=True
+            )
+        except QgsProcessingException as exc:
+            if self.feedback.isCanceled():
+                raise Canceled() from exc
+            raise QgsProcessingException(tr("Step suginami:{0} failed: {1}").format(label or name, exc)) from exc
+        self.finish(label or name, started)
+        self.check_canceled()
+        return result
+
+    def finish(self, label: str, started: float) -> None:
+        """Record the time of the current step and move to the next."""
+        self.times[f"{self.step + 1:02d} {label}"] = time.perf_counter() - started
+        self.step += 1
+
+    def check_canceled(self) -> None:
+        if self.feedback.isCanceled():
+            raise Canceled()
+
+
+@dataclass
+class RunResult:
+    """What one run (baseline or mitigated) leaves for the comparison and the export."""
+
+    totals: dict[str, float]
+    districts: dict[str, dict[str, float]]
+    damage_districts: str
+    export_layers: list[Any] = field(default_factory=list)
+    index_html: str | None = None
+
+
+@dataclass
+class Chain:
+    wiring: Wiring
+    runner: StepRunner
+    folder: Path  # the temporary folder the scenario is built in
+
+    @property
+    def gpkg(self) -> Path:
+        return self.folder / GPKG_NAME
+
+    @property
+    def work(self) -> Path:
+        return self.folder / "_work"
+
+    def run(self) -> tuple[list[dict[str, Any]], dict[str, RunResult], dict[str, str]]:
+        """Every step; returns the comparison rows, each run's results and the report's paths."""
+        self.work.mkdir()
+        intensity = self.shared_steps()
+        runs = {run: self.one_run(run, intensity) for run in cmp.RUNS}
+        for run, result in runs.items():
+            exported = self.runner.run(
+                "publicexport",
+                self.wiring.export(run, result.export_layers, self.folder / f"public_{run}"),
+                label=f"{run}:publicexport",
+            )
+            result.index_html = exported.get("INDEX_HTML")
+        rows = self.package(runs)
+        return rows, runs, self.report(rows)
+
+    def shared_steps(self) -> str:
+        """Ground motion and Wi-Fi coverage, the same for both runs; returns the intensity raster."""
+        gm = self.runner.run(
+            "groundmotion", self.wiring.groundmotion(self.folder / "pgv.tif", self.folder / "intensity.tif")
+        )
+        self.runner.run(
+            "wificoverage",
+            self.wiring.wifi(
+                self.folder / "wifi_rssi.tif",
+                table_uri(self.gpkg, "wifi_coverage"),
+                table_uri(self.gpkg, "wifi_site_stats"),
+            ),
+        )
+        return gm["OUTPUT_INTENSITY"]
+
+    def one_run(self, run: str, intensity: str) -> RunResult:
+        """Damage, fire, blockage, evacuation and shelter access of one run."""
+        mitigated = run == "mitigated"
+        wiring, gpkg = self.wiring, self.gpkg
+        damage_params = wiring.damage(
+            intensity,
+            mitigated,
+            str(self.work / f"{run}_damage.gpkg"),
+            table_uri(gpkg, f"{run}_damage_districts"),
+            table_uri(gpkg, f"{run}_damage_summary"),
+        )
+        if mitigated:
+            # A building the fire-proofing programme rebuilds also takes the newest seismic era:
+            # flag, before the damage step, the very buildings firespread will rebuild.
+            damage_params.update(self.rebuilt_buildings())
+        damage = self.runner.run("buildingdamage", damage_params, label=f"{run}:buildingdamage")
+        outputs = {
+            key: table_uri(gpkg, f"{run}_{name}")
+            for key, name in (
+                ("OUTPUT", "buildings"),
+                ("OUTPUT_DISTRICTS", "fire_districts"),
+                ("OUTPUT_SUMMARY", "fire_summary"),
+            )
+        }
+        fire = self.runner.run(
+            "firespread",
+            wiring.fire(
+                damage["OUTPUT"],
+                mitigated,
+                outputs["OUTPUT"],
+                str(self.folder / f"{run}_burn_probability.tif"),
+                outputs["OUTPUT_DISTRICTS"],
+                outputs["OUTPUT_SUMMARY"],
+            ),
+            label=f"{run}:firespread",
+        )
+        unreachable = self.evacuation_steps(run)
+        ward, by_district = comparison.unreachable(unreachable)
+        return RunResult(
+            totals=cmp.run_totals(damage, fire, ward),
+            districts=comparison.district_values(damage["OUTPUT_DISTRICTS"], fire["OUTPUT_DISTRICTS"], by_district),
+            damage_districts=damage["OUTPUT_DISTRICTS"],
+            export_layers=packaging.export_layers(run, gpkg, self.folder, intensity),
+        )
+
+    def evacuation_steps(self, run: str) -> str:
+        """Road blockage, evacuation routes and shelter access of a run; returns the origins' layer."""
+        gpkg, buildings = self.gpkg, layer_uri(self.gpkg, f"{run}_buildings")
+        blockage = self.runner.run(
+            "roadblockage",
+            self.wiring.blockage(buildings, table_uri(gpkg, f"{run}_road_blockage")),
+            label=f"{run}:roadblockage",
+        )
+        outputs = {
+            "OUTPUT_ROUTES": table_uri(gpkg, f"{run}_routes"),
+            "OUTPUT_ASSIGNMENT": table_uri(gpkg, f"{run}_evacuation_origins"),
+            "OUTPUT_SHELTERS": table_uri(gpkg, f"{run}_evacuation_shelters"),
+            "OUTPUT_DISTRICTS": table_uri(gpkg, f"{run}_evacuation_districts"),
+        }
+        evacuation = self.runner.run(
+            "evacuationroutes",
+            self.wiring.evacuation(blockage["OUTPUT"], buildings, outputs),
+            label=f"{run}:evacuationroutes",
+        )
+        self.runner.run(
+            "shelteraccess",
+            self.wiring.access(blockage["OUTPUT"], table_uri(gpkg, f"{run}_shelter_access")),
+            label=f"{run}:shelteraccess",
+        )
+        return evacuation["OUTPUT_ASSIGNMENT"]
+
+    def rebuilt_buildings(self) -> dict[str, Any]:
+        """BUILDINGS with a REBUILT_FIELD flag (and RETROFIT_FIELD naming it) for the mitigated damage step."""
+        wiring, runner = self.wiring, self.runner
+        alg, parameters, context = wiring.alg, wiring.parameters, runner.context
+        areas = alg.parameterAsSource(parameters, "FIREPROOF_AREAS", context)
+        ids, count = planned_rebuilds(
+            alg.parameterAsSource(parameters, "BUILDINGS", context),
+            wiring.field("FIRE_RESISTANCE_FIELD"),
+            wiring.field("YEAR_FIELD") if areas is not None else None,
+            float(wiring.value("FIREPROOF_TARGET_RATE")),
+            int(wiring.value("SEED")),
+            areas,
+            wiring.field("FIREPROOF_OPEN_SPACE_FIELD"),
+            0.0,
+            context,
+            runner.feedback,
+        )
+        runner.feedback.pushInfo(
+            tr("Fire-proofing rebuilds {0} of {1} buildings; they take the newest seismic era.").format(len(ids), count)
+        )
+        formula = f"if($id IN ({','.join(str(i) for i in ids)}), 1, 0)" if ids else "0"
+        flagged = runner.run(
+            "native:fieldcalculator",
+            {
+                "INPUT": parameters["BUILDINGS"],
+                "FIELD_NAME": REBUILT_FIELD,
+                "FIELD_TYPE": 1,
+                "FIELD_LENGTH": 0,
+                "FIELD_PRECISION": 0,
+                "FORMULA": formula,
+                "OUTPUT": str(self.work / "mitigated_input.gpkg"),
+            },
+            label="mitigated:fireproofing-plan",
+        )
+        return {"BUILDINGS": flagged["OUTPUT"], "RETROFIT_FIELD": REBUILT_FIELD}
+
+    def package(self, runs: dict[str, RunResult]) -> list[dict[str, Any]]:
+        """The comparison, the inputs, the styles and the project, as one timed step."""
+        started = time.perf_counter()
+        runner, wiring, gpkg = self.runner, self.wiring, self.gpkg
+        runner.feedback.setCurrentStep(runner.step)
+        names = comparison.district_names(
+            wiring.alg, wiring.parameters, runner.context, wiring.field("DISTRICT_NAME_FIELD")
+        )
+        rows = cmp.comparison_rows(
+            {run: result.totals for run, result in runs.items()},
+            {run: result.districts for run, result in runs.items()},
+            names,
+        )
+        packaging.write_comparison(runner.context, gpkg, rows, runs[cmp.RUNS[-1]].damage_districts)
+        packaging.write_csv(self.folder / packaging.CSV_NAME, rows)
+        packaging.copy_inputs(wiring.alg, wiring.parameters, runner.context, gpkg)
+        styled = packaging.store_styles(gpkg)
+        runner.feedback.pushInfo(tr("Styles stored in the GeoPackage for {0} layers.").format(styled))
+        shutil.rmtree(self.work, ignore_errors=True)
+        packaging.write_project(self.folder, gpkg, wiring.settings.crs)
+        runner.finish("package", started)
+        runner.check_canceled()
+        return rows
+
+    def report(self, rows: list[dict[str, Any]]) -> dict[str, str]:
+        started = time.perf_counter()
+        settings = {key.lower(): value for key, value in self.wiring.described().items()}
+        settings["intensity_raster"] = str(self.folder / "intensity.tif")
+        settings["sources"] = list(REPORT_SOURCES)
+        settings["licence"] = REPORT_LICENCE
+        paths = packaging.report(self.folder, self.gpkg, rows, settings, self.runner.feedback)
+        self.runner.finish("report", started)
+        return paths
+
+
+def summary_lines(ward: dict[str, Any]) -> list[str]:
+    """One line per compared quantity: before -> after (change in percent), in the plugin's language."""
+    language = plugin_locale()
+    lines = []
+    for key in cmp.QUANTITIES:
+        pct = ward[f"{key}_change_pct"]
+        lines.append(
+            tr("{0}: {1:,.1f} -> {2:,.1f} ({3})").format(
+                comparison.label(key, language),
+                ward[f"{key}_before"],
+                ward[f"{key}_after"],
+                "-" if pct is None else f"{pct:+.1f} %",
+            )
+        )
+    return lines

@@ -1,0 +1,80 @@
+"""The comparison's labels, and its inputs read from the children's result layers (arithmetic: core/comparison.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from qgis.core import QgsProcessingAlgorithm, QgsProcessingContext, QgsVectorLayer
+
+from ...core import comparison as cmp
+
+# (key, English label, Japanese label) of each compared quantity, in core.comparison.QUANTITIES order:
+# the one table of labels of the scenario's messages, the report and its charts.
+LABELS: tuple[tuple[str, str, str], ...] = (
+    ("collapsed", "Collapsed buildings", "全壊棟数"),
+    ("burned", "Burned buildings", "焼失棟数"),
+    ("deaths", "Deaths", "死者数"),
+    ("shelter_demand", "Shelter demand (people)", "避難所避難者数"),
+    ("unreachable", "Unreachable population", "避難所に到達できない人口"),
+)
+assert tuple(key for key, _, _ in LABELS) == cmp.QUANTITIES
+
+
+def label(key: str, language: str) -> str:
+    """The label of a compared quantity in Japanese ("ja") or English (any other language)."""
+    en, ja = next((en, ja) for k, en, ja in LABELS if k == key)
+    return ja if language == "ja" else en
+
+
+def _value(feature: Any, name: str) -> Any:
+    """An attribute as a Python value: NULL (and a missing field) as None."""
+    if feature.fields().lookupField(name) < 0:
+        return None
+    value = feature[name]
+    return None if value is None or str(value) == "NULL" else value
+
+
+def _rows(uri: str, names: tuple[str, ...]) -> list[dict[str, Any]]:
+    layer = QgsVectorLayer(uri, "result", "ogr")
+    return [{name: _value(feature, name) for name in names} for feature in layer.getFeatures()]
+
+
+def unreachable(assignment_uri: str) -> tuple[float, dict[str, float]]:
+    """Expected people not reaching a shelter in time, ward and by district, from evacuationroutes' origins."""
+    origins = []
+    for row in _rows(assignment_uri, ("population", "p_reach", "unreachable", "district")):
+        p_reach = row["p_reach"]
+        district = row["district"]
+        origins.append(
+            (
+                float(row["population"] or 0.0),
+                None if p_reach is None else float(p_reach),
+                bool(row["unreachable"]),
+                None if district is None else str(district),
+            )
+        )
+    return cmp.unreachable_totals(origins)
+
+
+def district_values(
+    damage_uri: str, fire_uri: str, unreachable_by_district: dict[str, float]
+) -> dict[str, dict[str, float]]:
+    """Per-district quantities of one run from the district tables of damage and fire spread."""
+    damage = _rows(damage_uri, ("district", "collapsed", "deaths", "shelter_need"))
+    fire = _rows(fire_uri, ("district", "expected_burned", "fire_deaths", "shelter_residents"))
+    return cmp.district_values(damage, fire, unreachable_by_district)
+
+
+def district_names(
+    alg: QgsProcessingAlgorithm, parameters: dict[str, Any], context: QgsProcessingContext, name_field: str
+) -> dict[str, tuple[str, str]]:
+    """District name -> (Japanese, English) names, from name_ja / name_en fields when the layer has them."""
+    source = alg.parameterAsSource(parameters, "DISTRICTS", context)
+    fields = source.fields().names()
+    out: dict[str, tuple[str, str]] = {}
+    for feature in source.getFeatures():
+        name = str(feature[name_field])
+        ja = str(feature["name_ja"]) if "name_ja" in fields and feature["name_ja"] else name
+        en = str(feature["name_en"]) if "name_en" in fields and feature["name_en"] else name
+        out[name] = (ja, en)
+    return out

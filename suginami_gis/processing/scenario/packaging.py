@@ -1,0 +1,229 @@
+"""The scenario folder: scenario.gpkg (results, comparison, inputs, styles), comparison.csv, scenario.qgz, the report."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsFeature,
+    QgsFeatureRequest,
+    QgsFields,
+    QgsLayerTreeGroup,
+    QgsProcessingAlgorithm,
+    QgsProcessingContext,
+    QgsProcessingException,
+    QgsProcessingUtils,
+    QgsProject,
+    QgsRasterLayer,
+    QgsVectorFileWriter,
+    QgsVectorLayer,
+    QgsWkbTypes,
+)
+
+from ...core.comparison import RUNS, comparison_columns
+from ..base import SuginamiAlgorithm
+from ..conversions import is_set, make_fields
+from ..i18n import tr, tr_noop
+from ..report import write_report
+
+PROJECT_NAME = "scenario.qgz"
+CSV_NAME = "comparison.csv"
+# Per-run layers of the GeoPackage: (suffix, QML style or None, label).
+RUN_LAYERS: tuple[tuple[str, str | None, str], ...] = (
+    ("buildings", "building_damage", tr_noop("Buildings: collapse and burn probability")),
+    ("damage_districts", "district_damage", tr_noop("District damage")),
+    ("fire_districts", "fire_districts", tr_noop("District fire")),
+    ("road_blockage", "road_blockage", tr_noop("Road blockage")),
+    ("routes", "evacuation_routes", tr_noop("Evacuation routes")),
+    ("evacuation_origins", "evacuation_origins", tr_noop("Evacuation origins")),
+    ("evacuation_shelters", "evacuation_shelters", tr_noop("Shelters: assigned population")),
+    ("evacuation_districts", "evacuation_districts", tr_noop("District reachability")),
+    ("shelter_access", "shelter_access", tr_noop("Shelter service areas")),
+    ("damage_summary", None, tr_noop("Ward damage summary")),
+    ("fire_summary", None, tr_noop("Ward fire summary")),
+)
+SHARED_LAYERS: tuple[tuple[str, str | None, str], ...] = (
+    ("wifi_coverage", "wifi_coverage", tr_noop("Wi-Fi coverage")),
+    ("wifi_site_stats", "wifi_site_stats", tr_noop("Wi-Fi per shelter site")),
+)
+# Input layers copied into the GeoPackage: (parameter, layer name, label in the project).
+INPUT_LAYERS: tuple[tuple[str, str, str], ...] = (
+    ("DISTRICTS", "input_districts", tr_noop("Districts")),
+    ("SHELTERS", "input_shelters", tr_noop("Shelters")),
+    ("SHELTER_SITES", "input_shelter_sites", tr_noop("Shelter sites")),
+    ("ACCESS_POINTS", "input_access_points", tr_noop("Wi-Fi access points")),
+    ("ROADS", "input_roads", tr_noop("Streets")),
+    ("FIREPROOF_AREAS", "input_fireproof_areas", tr_noop("Fire-proofing areas")),
+)
+# Layers of each run that the built-in export profile covers (per-home origins and routes stay private).
+EXPORTED_RUN_LAYERS = ("buildings", "damage_districts", "road_blockage", "evacuation_shelters", "shelter_access")
+
+
+def table_uri(gpkg: Path, name: str) -> str:
+    """A GeoPackage table as a Processing output destination."""
+    return f"ogr:dbname='{gpkg}' table=\"{name}\" (geom)"
+
+
+def layer_uri(gpkg: Path, name: str) -> str:
+    """A GeoPackage table as a Processing input layer."""
+    return f"{gpkg}|layername={name}"
+
+
+def export_layers(run: str, gpkg: Path, folder: Path, intensity: str) -> list[Any]:
+    """The layers of one run that suginami:publicexport publishes."""
+    names = [f"{run}_{name}" for name in EXPORTED_RUN_LAYERS] + ["wifi_coverage", "wifi_site_stats"]
+    layers: list[Any] = [QgsVectorLayer(layer_uri(gpkg, name), name, "ogr") for name in names]
+    layers.append(QgsRasterLayer(str(intensity), "intensity"))
+    layers.append(QgsRasterLayer(str(folder / f"{run}_burn_probability.tif"), "burn_probability"))
+    return layers
+
+
+def _writer(gpkg: Path, name: str, fields: QgsFields, wkb_type: Any, crs: Any, context: QgsProcessingContext) -> Any:
+    options = QgsVectorFileWriter.SaveVectorOptions()
+    options.driverName = "GPKG"
+    options.layerName = name
+    options.actionOnExistingFile = QgsVectorFileWriter.CreateOrOverwriteLayer
+    writer = QgsVectorFileWriter.create(str(gpkg), fields, wkb_type, crs, context.transformContext(), options)
+    if writer is None or writer.hasError():
+        raise QgsProcessingException(tr("Cannot write {0}: {1}").format(name, writer.errorMessage() if writer else ""))
+    return writer
+
+
+def _write_table(gpkg: Path, name: str, fields: QgsFields, wkb_type, crs, rows, context) -> None:
+    writer = _writer(gpkg, name, fields, wkb_type, crs, context)
+    for values, geometry in rows:
+        feature = QgsFeature(fields)
+        if geometry is not None:
+            feature.setGeometry(geometry)
+        feature.setAttributes([values[fields.at(i).name()] for i in range(fields.count())])
+        writer.addFeature(feature)
+    del writer
+
+
+def write_comparison(context: QgsProcessingContext, gpkg: Path, rows: list[dict[str, Any]], districts_uri: str) -> None:
+    """Tables comparison (districts, with the damage districts' geometries) and comparison_ward."""
+    districts = QgsProcessingUtils.mapLayerFromString(districts_uri, context)
+    geometries = {}
+    if isinstance(districts, QgsVectorLayer):
+        for feature in districts.getFeatures():
+            geometries[str(feature["district"])] = feature.geometry()
+    fields = make_fields(comparison_columns())
+    crs = districts.crs() if isinstance(districts, QgsVectorLayer) else QgsCoordinateReferenceSystem()
+    district_rows = [(r, geometries.get(r["district"])) for r in rows[:-1]]
+    _write_table(gpkg, "comparison", fields, QgsWkbTypes.MultiPolygon, crs, district_rows, context)
+    _write_table(gpkg, "comparison_ward", fields, QgsWkbTypes.NoGeometry, crs, [(rows[-1], None)], context)
+
+
+def write_csv(path: Path, rows: list[dict[str, Any]]) -> None:
+    """comparison.csv (UTF-8 with BOM, for spreadsheet programs), numbers rounded to 4 decimals."""
+    with path.open("w", newline="", encoding="utf-8-sig") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        for row in rows:
+            writer.writerow(
+                {k: ("" if v is None else round(v, 4) if isinstance(v, float) else v) for k, v in row.items()}
+            )
+
+
+def copy_inputs(
+    alg: QgsProcessingAlgorithm, parameters: dict[str, Any], context: QgsProcessingContext, gpkg: Path
+) -> None:
+    """The given input layers into the GeoPackage, so the folder is complete on its own."""
+    for key, name, _ in INPUT_LAYERS:
+        source = alg.parameterAsSource(parameters, key, context) if is_set(parameters, key) else None
+        if source is None:
+            continue
+        writer = _writer(gpkg, name, source.fields(), source.wkbType(), source.sourceCrs(), context)
+        for feature in source.getFeatures(QgsFeatureRequest()):
+            writer.addFeature(feature)
+        del writer
+
+
+def styles() -> dict[str, str]:
+    """GeoPackage layer name -> QML style name."""
+    out = {f"{run}_{suffix}": style for run in RUNS for suffix, style, _ in RUN_LAYERS if style}
+    out.update({name: style for name, style, _ in SHARED_LAYERS if style})
+    out["comparison"] = "comparison"
+    return out
+
+
+def store_styles(gpkg: Path) -> int:
+    """Load each layer's QML and store it in the GeoPackage as its default style."""
+    stored = 0
+    for name, style in styles().items():
+        layer = QgsVectorLayer(layer_uri(gpkg, name), name, "ogr")
+        qml = SuginamiAlgorithm.style_path(style)
+        if not layer.isValid() or not qml.exists():
+            continue
+        message, ok = layer.loadNamedStyle(str(qml))
+        if not ok:
+            raise QgsProcessingException(tr("Style {0} could not be loaded: {1}").format(qml.name, message))
+        error = layer.saveStyleToDatabase(style, tr("suginami_gis style {0}").format(style), True, "")
+        if error:
+            raise QgsProcessingException(tr("Style of {0} could not be stored: {1}").format(name, error))
+        stored += 1
+    return stored
+
+
+class _ProjectBuilder:
+    """Adds the GeoPackage's layers and the rasters of the folder to a project's layer tree."""
+
+    def __init__(self, project: QgsProject, folder: Path, gpkg: Path) -> None:
+        self.project, self.folder, self.gpkg = project, folder, gpkg
+
+    def vector(self, group: QgsLayerTreeGroup, name: str, title: str, visible: bool = True) -> None:
+        layer = QgsVectorLayer(layer_uri(self.gpkg, name), title, "ogr")
+        if layer.isValid():
+            self.project.addMapLayer(layer, False)
+            node = group.addLayer(layer)
+            node.setItemVisibilityChecked(visible)
+            node.setExpanded(False)
+
+    def raster(self, group: QgsLayerTreeGroup, name: str, title: str, visible: bool = False) -> None:
+        path = self.folder / name
+        if path.exists():
+            layer = QgsRasterLayer(str(path), title)
+            if layer.isValid():
+                self.project.addMapLayer(layer, False)
+                group.addLayer(layer).setItemVisibilityChecked(visible)
+
+
+def write_project(folder: Path, gpkg: Path, crs: QgsCoordinateReferenceSystem) -> None:
+    """scenario.qgz: groups Comparison, Mitigated, Baseline, Inputs (top to bottom), relative paths."""
+    project = QgsProject()
+    project.setCrs(crs)
+    project.setTitle(tr("Earthquake scenario: current state and mitigation"))
+    root = project.layerTreeRoot()
+    add = _ProjectBuilder(project, folder, gpkg)
+    comparison = root.addGroup(tr("Comparison"))
+    add.vector(comparison, "comparison", tr("Reduction by district (mitigated versus current)"))
+    add.vector(comparison, "comparison_ward", tr("Ward totals before and after"))
+    for run, title in (("mitigated", tr("Mitigated")), ("baseline", tr("Baseline"))):
+        group = root.addGroup(title)
+        for suffix, _, label in RUN_LAYERS:
+            add.vector(group, f"{run}_{suffix}", tr(label), visible=suffix in ("buildings", "road_blockage"))
+        add.raster(group, f"{run}_burn_probability.tif", tr("Burn probability"))
+        group.setItemVisibilityChecked(run == "mitigated")
+        group.setExpanded(False)
+    inputs = root.addGroup(tr("Inputs"))
+    add.raster(inputs, "intensity.tif", tr("JMA intensity (median and realizations)"), True)
+    add.raster(inputs, "pgv.tif", tr("Peak ground velocity (cm/s)"))
+    add.raster(inputs, "wifi_rssi.tif", tr("Wi-Fi received power (dBm)"))
+    for name, _, label in SHARED_LAYERS:
+        add.vector(inputs, name, tr(label), visible=False)
+    for _, name, label in INPUT_LAYERS:
+        add.vector(inputs, name, tr(label), visible=False)
+    if not project.write(str(folder / PROJECT_NAME)):
+        raise QgsProcessingException(tr("The project file could not be written: {0}").format(project.error()))
+    project.clear()
+
+
+def report(
+    folder: Path, gpkg: Path, comparison: list[dict[str, Any]], settings: dict[str, Any], feedback: Any
+) -> dict[str, str]:
+    """report.pdf and report.html (processing/report.py): {"pdf": path, "html": path}."""
+    result = write_report(folder, gpkg, comparison, settings, feedback)
+    return {"pdf": result["REPORT_PDF"], "html": result["REPORT_HTML"]}

@@ -1,0 +1,198 @@
+"""Checks of the scenario's inputs before any step runs, and what they settle (CRS, fields, extent)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsProcessingAlgorithm,
+    QgsProcessingContext,
+    QgsProcessingException,
+    QgsProcessingFeatureSource,
+    QgsProcessingParameterField,
+    QgsRectangle,
+)
+
+from ..conversions import is_set, require_projected
+from ..i18n import tr
+
+GPKG_NAME = "scenario.gpkg"
+# Scenario hours with cited coefficients in both building damage and fire (Tokyo 2022, winter).
+SCENARIO_HOURS = (5, 12, 18)
+# Without an EXTENT the ground motion covers the buildings plus this margin (m).
+EXTENT_MARGIN_M = 500.0
+# Layers the scenario needs with at least one feature, and the one it may take instead of ROADS.
+REQUIRED_LAYERS = ("SHELTERS", "SHELTER_SITES", "ACCESS_POINTS", "DISTRICTS")
+# The field parameters of each layer parameter.
+LAYER_FIELDS: dict[str, tuple[str, ...]] = {
+    "BUILDINGS": (
+        "BUILDING_ID_FIELD",
+        "STRUCTURE_FIELD",
+        "YEAR_FIELD",
+        "OCCUPANTS_FIELD",
+        "FIRE_RESISTANCE_FIELD",
+        "FLOORS_FIELD",
+        "BUILDING_HEIGHT_FIELD",
+    ),
+    "ROADS": ("WIDTH_FIELD", "HIGHWAY_FIELD"),
+    "SHELTERS": ("SHELTER_ID_FIELD", "SHELTER_NAME_FIELD", "CAPACITY_FIELD"),
+    "SHELTER_SITES": ("SITE_ID_FIELD", "EVACUEES_FIELD"),
+    "ACCESS_POINTS": ("EIRP_FIELD", "AP_HEIGHT_FIELD", "FREQUENCY_FIELD"),
+    "DISTRICTS": ("DISTRICT_NAME_FIELD",),
+    "FIREPROOF_AREAS": ("FIREPROOF_OPEN_SPACE_FIELD",),
+}
+# Field parameters without which no step can run.
+REQUIRED_FIELDS = {"STRUCTURE_FIELD", "YEAR_FIELD", "FIRE_RESISTANCE_FIELD", "DISTRICT_NAME_FIELD"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the input checks settle, read by the wiring, the packaging and the report."""
+
+    crs: QgsCoordinateReferenceSystem
+    fields: dict[str, str | None]  # field parameter -> field name (None: not given or layer absent)
+    folder: Path
+    extent: str  # the ground-motion extent as "xmin,xmax,ymin,ymax [CRS]"
+    fireproof_areas: str | None  # "<layer> (<n> areas)" when FIREPROOF_AREAS is given
+
+
+def field_choices(alg: QgsProcessingAlgorithm, parameters: dict[str, Any]) -> dict[str, str | None]:
+    """Every field parameter's field: the one given, else the parameter's default (the sample ward's name)."""
+    out: dict[str, str | None] = {}
+    for definition in alg.parameterDefinitions():
+        if isinstance(definition, QgsProcessingParameterField):
+            value = parameters.get(definition.name())
+            if value in (None, "") and definition.name() not in parameters:
+                value = definition.defaultValue()
+            if isinstance(value, list | tuple):
+                value = value[0] if value else None
+            out[definition.name()] = str(value) if value not in (None, "", "NULL") else None
+    return out
+
+
+def check_inputs(alg: QgsProcessingAlgorithm, parameters: dict[str, Any], context: QgsProcessingContext) -> Settings:
+    """Refuse, naming the parameter and the fix, what would make a step fail later."""
+    sources = _layers(alg, parameters, context)
+    buildings = sources["BUILDINGS"]
+    crs = buildings.sourceCrs()
+    hour = alg.parameterAsInt(parameters, "SCENARIO_HOUR", context)
+    if hour not in SCENARIO_HOURS:
+        raise QgsProcessingException(
+            tr("SCENARIO_HOUR: {0} is not one of Tokyo's scenario hours 5, 12 or 18.").format(hour)
+        )
+    if parameters.get("EPICENTER") in (None, "") and alg.parameterAsSource(parameters, "FAULT", context) is None:
+        raise QgsProcessingException(tr("EPICENTER: give an epicentre point or a FAULT trace."))
+    folder = alg.parameterAsString(parameters, "OUTPUT_FOLDER", context)
+    if not folder:
+        raise QgsProcessingException(tr("OUTPUT_FOLDER: choose a folder for the results."))
+    areas = sources.get("FIREPROOF_AREAS")
+    return Settings(
+        crs=crs,
+        fields=_fields(alg, parameters, sources),
+        folder=Path(folder).expanduser().resolve(),
+        extent=_extent(alg, parameters, context, buildings, crs),
+        fireproof_areas=f"{areas.sourceName()} ({areas.featureCount()} areas)" if areas is not None else None,
+    )
+
+
+def _layers(
+    alg: QgsProcessingAlgorithm, parameters: dict[str, Any], context: QgsProcessingContext
+) -> dict[str, QgsProcessingFeatureSource]:
+    """The given layers by parameter; the required ones present and not empty, ROADS or OSM_FILE."""
+    buildings = alg.parameterAsSource(parameters, "BUILDINGS", context)
+    if buildings is None:
+        raise QgsProcessingException(alg.invalidSourceError(parameters, "BUILDINGS"))
+    require_projected(buildings.sourceCrs(), "BUILDINGS")
+    sources = {"BUILDINGS": buildings}
+    for key in REQUIRED_LAYERS:
+        source = alg.parameterAsSource(parameters, key, context)
+        if source is None:
+            raise QgsProcessingException(alg.invalidSourceError(parameters, key))
+        sources[key] = _not_empty(source, key)
+    _not_empty(buildings, "BUILDINGS")
+    roads = alg.parameterAsSource(parameters, "ROADS", context)
+    osm = alg.parameterAsFile(parameters, "OSM_FILE", context)
+    if roads is None and not osm:
+        raise QgsProcessingException(tr("ROADS: give a street layer or an OSM_FILE."))
+    if roads is not None and osm:
+        raise QgsProcessingException(tr("ROADS and OSM_FILE: give one of them, not both."))
+    if roads is not None:
+        sources["ROADS"] = roads
+    areas = alg.parameterAsSource(parameters, "FIREPROOF_AREAS", context)
+    if areas is not None:
+        sources["FIREPROOF_AREAS"] = _not_empty(areas, "FIREPROOF_AREAS")
+    if osm and not Path(osm).is_file():
+        raise QgsProcessingException(tr("OSM_FILE: {0} does not exist.").format(osm))
+    return sources
+
+
+def _not_empty(source: QgsProcessingFeatureSource, key: str) -> QgsProcessingFeatureSource:
+    if source.featureCount() == 0:
+        raise QgsProcessingException(tr("{0}: the layer has no features.").format(key))
+    return source
+
+
+def _fields(
+    alg: QgsProcessingAlgorithm, parameters: dict[str, Any], sources: dict[str, QgsProcessingFeatureSource]
+) -> dict[str, str | None]:
+    """Field names by field parameter, each checked against its layer; None where the layer is absent."""
+    chosen = field_choices(alg, parameters)
+    names: dict[str, str | None] = {}
+    for layer_key, keys in LAYER_FIELDS.items():
+        source = sources.get(layer_key)
+        for key in keys:
+            name = chosen.get(key)
+            if name is None and key in REQUIRED_FIELDS:
+                raise QgsProcessingException(tr("{0}: choose a field of {1}.").format(key, layer_key))
+            if source is not None and name and source.fields().lookupField(name) < 0:
+                raise QgsProcessingException(
+                    tr("{0}: field '{1}' is not in {2} (fields: {3}); choose an existing field.").format(
+                        key, name, layer_key, ", ".join(source.fields().names())
+                    )
+                )
+            names[key] = name if source is not None else None
+    return names
+
+
+def crs_text(crs: QgsCoordinateReferenceSystem) -> str:
+    return crs.authid() or crs.toWkt()
+
+
+def _extent(
+    alg: QgsProcessingAlgorithm,
+    parameters: dict[str, Any],
+    context: QgsProcessingContext,
+    buildings: QgsProcessingFeatureSource,
+    crs: QgsCoordinateReferenceSystem,
+) -> str:
+    if is_set(parameters, "EXTENT"):
+        rect = alg.parameterAsExtent(parameters, "EXTENT", context, crs)
+        if rect.isNull() or rect.isEmpty():
+            raise QgsProcessingException(tr("EXTENT: the extent is empty; draw or choose a non-empty extent."))
+    else:
+        rect = QgsRectangle(buildings.sourceExtent())
+        rect.grow(EXTENT_MARGIN_M)
+    return f"{rect.xMinimum()!r},{rect.xMaximum()!r},{rect.yMinimum()!r},{rect.yMaximum()!r} [{crs_text(crs)}]"
+
+
+def check_folder(target: Path, overwrite: bool) -> None:
+    """An existing folder is replaced only when OVERWRITE is set and it is empty or an earlier scenario."""
+    if not target.exists():
+        return
+    if not target.is_dir():
+        raise QgsProcessingException(tr("OUTPUT_FOLDER: {0} is a file; choose a folder.").format(target))
+    if not any(target.iterdir()):
+        return
+    if not overwrite:
+        raise QgsProcessingException(
+            tr("OUTPUT_FOLDER: {0} exists and is not empty; choose a new folder or set OVERWRITE.").format(target)
+        )
+    if not (target / GPKG_NAME).exists():
+        raise QgsProcessingException(
+            tr("OUTPUT_FOLDER: {0} is not an earlier scenario folder (no {1}); it is never replaced.").format(
+                target, GPKG_NAME
+            )
+        )

@@ -1,0 +1,224 @@
+"""What the scenario passes to each child algorithm, in the baseline and the mitigated run.
+
+Values are the scenario's parameters as given, else the scenario's declared defaults (read from
+its parameter definitions, which take them from processing/params.py and the core): no default
+is restated here. Fields the chain itself creates (p_collapse, intensity, p_block ...) are the
+children's output field names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from qgis.core import QgsProcessingAlgorithm
+
+from ..conversions import is_set
+from .settings import Settings, crs_text
+
+# Keys of the scenario's settings that the report and the web map describe (beside SEASON, EXTENT).
+DESCRIBED = (
+    "EPICENTER",
+    "MAGNITUDE",
+    "DEPTH",
+    "FAULT_TYPE",
+    "PIXEL_SIZE",
+    "SCENARIO_HOUR",
+    "WIND_SPEED",
+    "WIND_DIRECTION",
+    "RETROFIT_TARGET_RATE",
+    "FIREPROOF_TARGET_RATE",
+    "REALIZATIONS",
+    "SEED",
+)
+# The fire-prevention levers: (the mitigated run's parameter, the lever's parameter of both runs).
+MITIGATED_LEVERS = (
+    ("MITIGATED_SEISMIC_BREAKER_RATE", "SEISMIC_BREAKER_RATE"),
+    ("MITIGATED_INITIAL_EXTINGUISHMENT", "INITIAL_EXTINGUISHMENT"),
+)
+# Output fields of building damage, fire spread and road blockage that later steps read.
+DAMAGE_FIELDS = {
+    "P_COLLAPSE_FIELD": "p_collapse",
+    # the JMA intensity of each building, which the ignitions of standing buildings need
+    "INTENSITY_FIELD": "intensity",
+    # evacuees (Tokyo 2022: half of the half-collapsed) and the median-scenario totals
+    "P_HALF_FIELD": "p_half",
+    "P_COLLAPSE_MEDIAN_FIELD": "p_collapse_median",
+    "INTENSITY_MEDIAN_FIELD": "intensity_median",
+}
+BLOCKAGE_FIELDS = {"P_COLLAPSE_FIELD": "p_collapse", "P_HALF_FIELD": "p_half", "P_BURN_FIELD": "p_burn"}
+BLOCK_FIELD = {"P_BLOCK_FIELD": "p_block"}
+
+
+@dataclass
+class Wiring:
+    alg: QgsProcessingAlgorithm
+    parameters: dict[str, Any]
+    settings: Settings
+
+    def value(self, key: str) -> Any:
+        """The parameter as given, else the scenario's declared default."""
+        value = self.parameters.get(key)
+        return self.alg.parameterDefinition(key).defaultValue() if value is None else value
+
+    def field(self, key: str) -> str | None:
+        return self.settings.fields[key]
+
+    def common(self, *keys: str) -> dict[str, Any]:
+        return {key: self.value(key) for key in keys}
+
+    # --- the children ----------------------------------------------------------------------------
+    def groundmotion(self, pgv: Path, intensity: Path) -> dict[str, Any]:
+        out = {
+            **self.common("MAGNITUDE", "DEPTH", "FAULT_TYPE", "PIXEL_SIZE", "REALIZATIONS", "SEED"),
+            "EXTENT": self.settings.extent,
+            "TARGET_CRS": crs_text(self.settings.crs),
+            "OUTPUT_PGV": str(pgv),
+            "OUTPUT_INTENSITY": str(intensity),
+        }
+        for key in ("EPICENTER", "FAULT", "AVS30"):
+            if is_set(self.parameters, key):
+                out[key] = self.parameters[key]
+        return out
+
+    def damage(self, intensity: str, mitigated: bool, output: str, districts: str, summary: str) -> dict[str, Any]:
+        out = {
+            "BUILDINGS": self.parameters["BUILDINGS"],
+            "STRUCTURE_FIELD": self.field("STRUCTURE_FIELD"),
+            "YEAR_FIELD": self.field("YEAR_FIELD"),
+            "OCCUPANTS_FIELD": self.field("OCCUPANTS_FIELD"),
+            "GROUND_MOTION": intensity,
+            "GROUND_MOTION_MEASURE": 0,
+            **self.common("REALIZATIONS", "SEED", "SCENARIO_HOUR"),
+            **self.districts(),
+            "OUTPUT": output,
+            "OUTPUT_DISTRICTS": districts,
+            "OUTPUT_SUMMARY": summary,
+        }
+        if mitigated:
+            out["RETROFIT_TARGET_RATE"] = self.value("RETROFIT_TARGET_RATE")
+        return out
+
+    def fire_levers(self, mitigated: bool) -> dict[str, float]:
+        """Seismic breaker share and initial extinguishment of a run; the mitigated run's default to the baseline's."""
+        out = {key: float(self.value(key)) for _, key in MITIGATED_LEVERS}
+        if mitigated:
+            for key, lever in MITIGATED_LEVERS:
+                if is_set(self.parameters, key):
+                    out[lever] = float(self.parameters[key])
+        return out
+
+    def fire(
+        self, buildings: str, mitigated: bool, output: str, raster: str, districts: str, summary: str
+    ) -> dict[str, Any]:
+        out = {
+            "BUILDINGS": buildings,
+            **DAMAGE_FIELDS,
+            "OCCUPANTS_FIELD": self.field("OCCUPANTS_FIELD"),
+            **self.fire_levers(mitigated),
+            "FIRE_RESISTANCE_FIELD": self.field("FIRE_RESISTANCE_FIELD"),
+            "FLOORS_FIELD": self.field("FLOORS_FIELD"),
+            **self.common("SCENARIO_HOUR", "WIND_SPEED", "WIND_DIRECTION", "REALIZATIONS", "SEED"),
+            **self.districts(),
+            "OUTPUT": output,
+            "OUTPUT_BURN_PROBABILITY": raster,
+            "OUTPUT_DISTRICTS": districts,
+            "OUTPUT_SUMMARY": summary,
+        }
+        if mitigated:
+            out["FIREPROOF_TARGET_RATE"] = self.value("FIREPROOF_TARGET_RATE")
+            if is_set(self.parameters, "FIREPROOF_AREAS"):
+                out["FIREPROOF_AREAS"] = self.parameters["FIREPROOF_AREAS"]
+                out["FIREPROOF_OPEN_SPACE_FIELD"] = self.field("FIREPROOF_OPEN_SPACE_FIELD")
+                # Within the areas the oldest wooden buildings are rebuilt first.
+                out["YEAR_FIELD"] = self.field("YEAR_FIELD")
+        return out
+
+    def network(self) -> dict[str, Any]:
+        if is_set(self.parameters, "OSM_FILE"):
+            return {"OSM_FILE": self.parameters["OSM_FILE"]}
+        return {
+            "ROADS": self.parameters["ROADS"],
+            "WIDTH_FIELD": self.field("WIDTH_FIELD"),
+            "HIGHWAY_FIELD": self.field("HIGHWAY_FIELD"),
+        }
+
+    def blockage(self, buildings: str, output: str) -> dict[str, Any]:
+        return {**self.network(), "BUILDINGS": buildings, **BLOCKAGE_FIELDS, "OUTPUT": output}
+
+    def evacuation(self, network: str, origins: str, outputs: dict[str, str]) -> dict[str, Any]:
+        return {
+            "ROADS": network,
+            **BLOCK_FIELD,
+            "ORIGINS": origins,
+            "ORIGIN_ID_FIELD": self.field("BUILDING_ID_FIELD"),
+            "POPULATION_FIELD": self.field("OCCUPANTS_FIELD"),
+            **self.districts(),
+            **self.shelters(),
+            "CAPACITY_FIELD": self.field("CAPACITY_FIELD"),
+            "COST": self.value("ROUTE_COST"),
+            **self.common("MAX_MINUTES", "REALIZATIONS", "SEED"),
+            **outputs,
+        }
+
+    def access(self, network: str, output: str) -> dict[str, Any]:
+        return {"ROADS": network, **BLOCK_FIELD, **self.shelters(), "COST": self.value("ROUTE_COST"), "OUTPUT": output}
+
+    def wifi(self, rssi: Path, coverage: str, sites: str) -> dict[str, Any]:
+        return {
+            "ACCESS_POINTS": self.parameters["ACCESS_POINTS"],
+            "EIRP_FIELD": self.field("EIRP_FIELD"),
+            "HEIGHT_FIELD": self.field("AP_HEIGHT_FIELD"),
+            "FREQUENCY_FIELD": self.field("FREQUENCY_FIELD"),
+            "BUILDINGS": self.parameters["BUILDINGS"],
+            "BUILDING_HEIGHT_FIELD": self.field("BUILDING_HEIGHT_FIELD"),
+            "PIXEL_SIZE": self.value("WIFI_PIXEL_SIZE"),
+            "SITES": self.parameters["SHELTER_SITES"],
+            "SITE_ID_FIELD": self.field("SITE_ID_FIELD"),
+            "EVACUEES_FIELD": self.field("EVACUEES_FIELD"),
+            "OUTPUT_RSSI": str(rssi),
+            "OUTPUT_COVERAGE": coverage,
+            "OUTPUT_SITE_STATS": sites,
+        }
+
+    def export(self, run: str, layers: list[Any], folder: Path) -> dict[str, Any]:
+        label_en = "current state" if run == "baseline" else "after mitigation"
+        label_ja = "現状" if run == "baseline" else "対策後"
+        scenario = "; ".join(f"{k}={v}" for k, v in self.described().items())
+        return {
+            "LAYERS": layers,
+            "TITLE_JA": f"地震被害想定（{label_ja}）",
+            "TITLE_EN": f"Earthquake scenario ({label_en})",
+            "SCENARIO": scenario.replace("\n", " "),
+            "OUTPUT_FOLDER": str(folder),
+        }
+
+    def districts(self) -> dict[str, Any]:
+        return {"DISTRICTS": self.parameters["DISTRICTS"], "DISTRICT_NAME_FIELD": self.field("DISTRICT_NAME_FIELD")}
+
+    def shelters(self) -> dict[str, Any]:
+        return {
+            "SHELTERS": self.parameters["SHELTERS"],
+            "SHELTER_ID_FIELD": self.field("SHELTER_ID_FIELD"),
+            "SHELTER_NAME_FIELD": self.field("SHELTER_NAME_FIELD"),
+        }
+
+    # --- what the report and the web map describe ------------------------------------------------------
+    def described(self) -> dict[str, Any]:
+        """The scenario's settings as plain values (given or default), for the report and the web map."""
+        out: dict[str, Any] = {"SEASON": "winter", "EXTENT": self.settings.extent}
+        for key in DESCRIBED:
+            value = self.parameters.get(key) if is_set(self.parameters, key) else self.value(key)
+            if value is not None:
+                out[key] = value if isinstance(value, int | float | str) else str(value)
+        if self.settings.fireproof_areas:
+            out["FIREPROOF_AREAS"] = self.settings.fireproof_areas
+            field = self.field("FIREPROOF_OPEN_SPACE_FIELD")
+            if field:
+                out["FIREPROOF_OPEN_SPACE_FIELD"] = field
+        # The fire-prevention levers as used: the mitigated run's values default to the current state's.
+        for prefix, mitigated in (("", False), ("MITIGATED_", True)):
+            for key, value in self.fire_levers(mitigated).items():
+                out[prefix + key] = value
+        return out
