@@ -97,6 +97,18 @@ def test_sample_ward_expected_values(run_alg, tmp_path):
     assert len(summary) == 1 and summary[0]["deaths"] == pytest.approx(result["DEATHS"], rel=1e-6)
 
 
+def test_districts_with_a_raster_in_another_crs(run_alg, tmp_path):
+    # Buildings are assigned to districts in their own CRS, whatever the raster's CRS.
+    same = run_alg("buildingdamage", params(tmp_path / "a"))
+    wgs = intensity_raster(tmp_path / "wgs.tif", epsg=4326)
+    other = run_alg("buildingdamage", params(tmp_path / "b", GROUND_MOTION=wgs))
+    _, expected = features(same["OUTPUT_DISTRICTS"])
+    _, got = features(other["OUTPUT_DISTRICTS"])
+    assert [r["buildings"] for r in got] == [r["buildings"] for r in expected]
+    assert sum(r["buildings"] for r in got) == other["BUILDINGS_ESTIMATED"]
+    assert [r["collapsed"] for r in got] == pytest.approx([r["collapsed"] for r in expected], rel=1e-9)
+
+
 def test_monte_carlo_and_retrofit(run_alg, tmp_path):
     base = run_alg("buildingdamage", params(tmp_path / "a", REALIZATIONS=60))
     retro = run_alg("buildingdamage", params(tmp_path / "b", REALIZATIONS=60, RETROFIT_TARGET_RATE=0.96))

@@ -7,10 +7,10 @@ from typing import Any
 import numpy as np
 from qgis.core import (
     QgsCoordinateReferenceSystem,
-    QgsFields,
     QgsProcessing,
+    QgsProcessingContext,
     QgsProcessingException,
-    QgsProcessingParameterDefinition,
+    QgsProcessingFeatureSource,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
@@ -20,8 +20,10 @@ from qgis.core import (
 
 from ...core import impute as im
 from ..base import SuginamiAlgorithm
-from ..conversions import copy_features, make_fields, read_vector
+from ..conversions import advanced, read_vector
 from ..i18n import tr
+from ..inputs.buildings import read_attributes, write_buildings
+from ..params import SEED, add_seed
 
 OUTPUT_FIELDS: tuple[tuple[str, type], ...] = (
     ("structure", str),
@@ -49,7 +51,6 @@ class ImputeBuildingAttributesAlgorithm(SuginamiAlgorithm):
     FIRE_RESISTANT_SHARE = "FIRE_RESISTANT_SHARE"
     WOOD_SHARE = "WOOD_SHARE"
     STOREY_HEIGHT = "STOREY_HEIGHT"
-    SEED = "SEED"
     OUTPUT = "OUTPUT"
 
     def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:
@@ -84,52 +85,35 @@ class ImputeBuildingAttributesAlgorithm(SuginamiAlgorithm):
             (self.FIRE_FIELD, tr("Known fire-resistance field (optional; its values are kept)")),
         ):
             self.addParameter(QgsProcessingParameterField(key, label, None, self.INPUT, optional=True))
-        for key, label, default, maximum in (
+        for key, label, default, minimum, maximum in (
             (
                 self.SEISMIC_STANDARD_SHARE,
                 tr("Share built to the 1981 seismic standard"),
                 im.SEISMIC_STANDARD_SHARE,
+                0.0,
                 1.0,
             ),
-            (self.FIRE_RESISTANT_SHARE, tr("Share of fire-resistant buildings"), im.FIRE_RESISTANT_SHARE, 1.0),
-            (self.WOOD_SHARE, tr("Share of wooden buildings"), im.WOOD_SHARE, 1.0),
-            (self.STOREY_HEIGHT, tr("Floor-to-floor height (m)"), im.STOREY_HEIGHT_M, 10.0),
+            (self.FIRE_RESISTANT_SHARE, tr("Share of fire-resistant buildings"), im.FIRE_RESISTANT_SHARE, 0.0, 1.0),
+            (self.WOOD_SHARE, tr("Share of wooden buildings"), im.WOOD_SHARE, 0.0, 1.0),
+            (self.STOREY_HEIGHT, tr("Floor-to-floor height (m)"), im.STOREY_HEIGHT_M, 1.0, 10.0),
         ):
-            param = QgsProcessingParameterNumber(
-                key, label, QgsProcessingParameterNumber.Double, default, False, 0.0 if maximum == 1.0 else 1.0, maximum
+            self.addParameter(
+                advanced(
+                    QgsProcessingParameterNumber(
+                        key, label, QgsProcessingParameterNumber.Double, default, False, minimum, maximum
+                    )
+                )
             )
-            param.setFlags(param.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
-            self.addParameter(param)
-        self.addParameter(
-            QgsProcessingParameterNumber(
-                self.SEED, tr("Random seed"), QgsProcessingParameterNumber.Integer, 42, False, 0
-            )
-        )
+        add_seed(self)
         self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, tr("Buildings with imputed attributes")))
 
     def compute(self, parameters, context, feedback, core_feedback) -> dict[str, Any]:
         source = self.parameterAsSource(parameters, self.INPUT, context)
         if source is None:
             raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))
-        height_field = self.parameterAsString(parameters, self.HEIGHT_FIELD, context)
-        if not height_field:
-            raise QgsProcessingException(tr("HEIGHT_FIELD: choose the field with building heights in metres."))
-        area_field = self.parameterAsString(parameters, self.AREA_FIELD, context) or None
-        known = {
-            key: (self.parameterAsString(parameters, key, context) or None)
-            for key in (self.STRUCTURE_FIELD, self.YEAR_FIELD, self.FLOORS_FIELD, self.FIRE_FIELD)
-        }
-        fields_in = source.fields()
-        all_names = fields_in.names()
-        for key, name in ((self.HEIGHT_FIELD, height_field), (self.AREA_FIELD, area_field)):
-            if name and name in all_names and not fields_in.at(fields_in.lookupField(name)).isNumeric():
-                raise QgsProcessingException(tr("{0}: field '{1}' is not numeric.").format(key, name))
-        extra = [height_field, area_field, *known.values()]
-        data = read_vector(
-            source, context, None, all_names + [e for e in extra if e and e not in all_names], self.INPUT
-        )
-        n = len(data)
-        if n == 0:
+        height_field, area_field, known = self._field_names(parameters, context, source)
+        data = read_attributes(source, context, [height_field, area_field, *known.values()], self.INPUT)
+        if len(data) == 0:
             raise QgsProcessingException(tr("INPUT: the layer has no features."))
         height = data.column(height_field, float)
         if area_field:
@@ -145,12 +129,6 @@ class ImputeBuildingAttributesAlgorithm(SuginamiAlgorithm):
                 return None
             return np.array([None if _null(v) else v for v in data.attributes[name]], dtype=object)
 
-        params = im.ImputeParameters(
-            seismic_standard_share=self.parameterAsDouble(parameters, self.SEISMIC_STANDARD_SHARE, context),
-            fire_resistant_share=self.parameterAsDouble(parameters, self.FIRE_RESISTANT_SHARE, context),
-            wood_share=self.parameterAsDouble(parameters, self.WOOD_SHARE, context),
-            storey_height_m=self.parameterAsDouble(parameters, self.STOREY_HEIGHT, context),
-        )
         result = im.impute_building_attributes(
             height,
             area,
@@ -158,38 +136,21 @@ class ImputeBuildingAttributesAlgorithm(SuginamiAlgorithm):
             known_values(self.YEAR_FIELD),
             known_values(self.FLOORS_FIELD),
             known_values(self.FIRE_FIELD),
-            params=params,
-            seed=self.parameterAsInt(parameters, self.SEED, context),
+            params=self._impute_parameters(parameters, context),
+            seed=self.parameterAsInt(parameters, SEED, context),
             feedback=core_feedback,
         )
-
-        ours = {name for name, _ in OUTPUT_FIELDS}
-        kept = [name for name in all_names if name not in ours]
-        base = QgsFields()
-        for name in kept:
-            base.append(fields_in.at(fields_in.lookupField(name)))
-        out_fields = make_fields(OUTPUT_FIELDS, base)
-        sink, dest_id = self.parameterAsSink(
-            parameters, self.OUTPUT, context, out_fields, source.wkbType(), source.sourceCrs()
-        )
-        if sink is None:
-            raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT))
-        labels = result.imputed_labels()
-        rows = [
-            [data.attributes[name][i] for name in kept]
-            + [
-                result.structure[i],
-                int(result.year_built[i]),
-                int(result.floors[i]),
-                result.fire_resistance[i],
-                labels[i],
-            ]
-            for i in range(n)
+        columns = [
+            result.structure,
+            [int(v) for v in result.year_built],
+            [int(v) for v in result.floors],
+            result.fire_resistance,
+            result.imputed_labels(),
         ]
-        copy_features(sink, out_fields, source, context, data.ids, rows, None, feedback)
+        dest_id = write_buildings(self, parameters, context, source, data, OUTPUT_FIELDS, columns, feedback)
         return {
             self.OUTPUT: dest_id,
-            "BUILDING_COUNT": n,
+            "BUILDING_COUNT": len(data),
             "IMPUTED_STRUCTURE": int(result.imputed["structure"].sum()),
             "IMPUTED_YEAR_BUILT": int(result.imputed["year_built"].sum()),
             "IMPUTED_FLOORS": int(result.imputed["floors"].sum()),
@@ -197,6 +158,32 @@ class ImputeBuildingAttributesAlgorithm(SuginamiAlgorithm):
             "SHARE_WOOD": float(np.mean(result.structure == "wood")),
             "SHARE_SEISMIC_STANDARD": float(np.mean(result.year_built >= 1981)),
         }
+
+    def _field_names(
+        self, parameters: dict[str, Any], context: QgsProcessingContext, source: QgsProcessingFeatureSource
+    ) -> tuple[str, str | None, dict[str, str | None]]:
+        """The height field, the area field (or None) and the known-attribute fields by parameter key."""
+        height_field = self.parameterAsString(parameters, self.HEIGHT_FIELD, context)
+        if not height_field:
+            raise QgsProcessingException(tr("HEIGHT_FIELD: choose the field with building heights in metres."))
+        area_field = self.parameterAsString(parameters, self.AREA_FIELD, context) or None
+        known = {
+            key: (self.parameterAsString(parameters, key, context) or None)
+            for key in (self.STRUCTURE_FIELD, self.YEAR_FIELD, self.FLOORS_FIELD, self.FIRE_FIELD)
+        }
+        fields_in = source.fields()
+        for key, name in ((self.HEIGHT_FIELD, height_field), (self.AREA_FIELD, area_field)):
+            if name and name in fields_in.names() and not fields_in.at(fields_in.lookupField(name)).isNumeric():
+                raise QgsProcessingException(tr("{0}: field '{1}' is not numeric.").format(key, name))
+        return height_field, area_field, known
+
+    def _impute_parameters(self, parameters: dict[str, Any], context: QgsProcessingContext) -> im.ImputeParameters:
+        return im.ImputeParameters(
+            seismic_standard_share=self.parameterAsDouble(parameters, self.SEISMIC_STANDARD_SHARE, context),
+            fire_resistant_share=self.parameterAsDouble(parameters, self.FIRE_RESISTANT_SHARE, context),
+            wood_share=self.parameterAsDouble(parameters, self.WOOD_SHARE, context),
+            storey_height_m=self.parameterAsDouble(parameters, self.STOREY_HEIGHT, context),
+        )
 
 
 def _null(value: Any) -> bool:

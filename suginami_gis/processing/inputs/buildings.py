@@ -1,0 +1,197 @@
+"""Building inputs and outputs: a buildings layer's attributes and centroids, outputs that keep its fields.
+
+The damage fields (structure, year, occupants, taxonomy, retrofit flag, dwellings) are read and
+checked here for suginami:buildingdamage; the scenario passes the same keys to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from qgis.core import (
+    QgsFields,
+    QgsProcessingAlgorithm,
+    QgsProcessingContext,
+    QgsProcessingException,
+    QgsProcessingFeatureSource,
+    QgsWkbTypes,
+)
+
+from ...core import fragility as fr
+from ..conversions import VectorData, as_bool, copy_features, make_fields, read_vector
+from ..i18n import tr
+
+BUILDINGS = "BUILDINGS"
+STRUCTURE_FIELD = "STRUCTURE_FIELD"
+YEAR_FIELD = "YEAR_FIELD"
+OCCUPANTS_FIELD = "OCCUPANTS_FIELD"
+TAXONOMY_FIELD = "TAXONOMY_FIELD"
+RETROFIT_FIELD = "RETROFIT_FIELD"
+DWELLINGS_FIELD = "DWELLINGS_FIELD"
+# Damage fields that must hold numbers.
+NUMERIC_DAMAGE_FIELDS = (OCCUPANTS_FIELD, YEAR_FIELD, DWELLINGS_FIELD)
+
+
+def read_attributes(
+    source: QgsProcessingFeatureSource,
+    context: QgsProcessingContext,
+    fields: Sequence[str | None],
+    parameter: str,
+) -> VectorData:
+    """Every attribute of the layer (so outputs can keep them), plus the named ``fields``.
+
+    A named field missing from the layer is reported by read_vector with ``parameter``.
+    """
+    names = source.fields().names()
+    return read_vector(source, context, None, names + [f for f in fields if f and f not in names], parameter)
+
+
+def centroids(geometries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Centroid x and y of each geometry in its own CRS; NaN for features without geometry."""
+    import shapely
+
+    x = np.full(len(geometries), np.nan)
+    y = np.full(len(geometries), np.nan)
+    present = np.array([g is not None for g in geometries], dtype=bool)
+    if present.any():
+        centres = shapely.centroid(np.asarray(geometries[present]))
+        x[present], y[present] = shapely.get_x(centres), shapely.get_y(centres)
+    return x, y
+
+
+def write_buildings(
+    alg: QgsProcessingAlgorithm,
+    parameters: dict[str, Any],
+    context: QgsProcessingContext,
+    source: QgsProcessingFeatureSource,
+    data: VectorData,
+    spec: Sequence[tuple[str, type]],
+    columns: Sequence[Sequence[Any]],
+    feedback: Any,
+    key: str = "OUTPUT",
+) -> str:
+    """Write every building with its own fields and geometry plus one column per ``spec`` entry.
+
+    An input field named like a ``spec`` field is replaced by the new column. Returns the
+    destination id.
+    """
+    fields_in = source.fields()
+    ours = {name for name, _ in spec}
+    kept = [name for name in fields_in.names() if name not in ours]
+    base = QgsFields()
+    for name in kept:
+        base.append(fields_in.at(fields_in.lookupField(name)))
+    out_fields = make_fields(list(spec), base)
+    sink, dest_id = alg.parameterAsSink(parameters, key, context, out_fields, source.wkbType(), source.sourceCrs())
+    if sink is None:
+        raise QgsProcessingException(alg.invalidSinkError(parameters, key))
+    rows = [[data.attributes[name][i] for name in kept] + [column[i] for column in columns] for i in range(len(data))]
+    copy_features(sink, out_fields, source, context, data.ids, rows, None, feedback)
+    return dest_id
+
+
+@dataclass
+class DamageBuildings:
+    """The attributes the damage model needs, one entry per building of ``data``."""
+
+    data: VectorData
+    structure: np.ndarray  # fragility.Structure codes
+    years: np.ndarray
+    occupants: np.ndarray | None
+    dwellings: np.ndarray | None
+    taxonomy: np.ndarray | None
+    retrofit_flags: np.ndarray | None
+    x: np.ndarray  # centroids in the layer's CRS; NaN without geometry
+    y: np.ndarray
+
+
+def damage_source(
+    alg: QgsProcessingAlgorithm, parameters: dict[str, Any], context: QgsProcessingContext
+) -> QgsProcessingFeatureSource:
+    """The BUILDINGS layer: footprints or points (a point per building is enough to sample ground motion)."""
+    source = alg.parameterAsSource(parameters, BUILDINGS, context)
+    if source is None:
+        raise QgsProcessingException(alg.invalidSourceError(parameters, BUILDINGS))
+    if QgsWkbTypes.geometryType(source.wkbType()) == QgsWkbTypes.LineGeometry:
+        raise QgsProcessingException(
+            tr("BUILDINGS: the layer has line geometries; give building footprints (polygons) or points.")
+        )
+    return source
+
+
+def damage_field_names(
+    alg: QgsProcessingAlgorithm,
+    parameters: dict[str, Any],
+    context: QgsProcessingContext,
+    source: QgsProcessingFeatureSource,
+) -> dict[str, str | None]:
+    """The chosen damage fields by parameter key (None when not chosen), checked against the layer."""
+    keys = (STRUCTURE_FIELD, YEAR_FIELD, OCCUPANTS_FIELD, TAXONOMY_FIELD, RETROFIT_FIELD, DWELLINGS_FIELD)
+    names = {key: alg.parameterAsString(parameters, key, context) or None for key in keys}
+    if not names[STRUCTURE_FIELD] or not names[YEAR_FIELD]:
+        raise QgsProcessingException(tr("STRUCTURE_FIELD and YEAR_FIELD: choose the building fields."))
+    fields = source.fields()
+    for key, name in names.items():
+        if name and fields.lookupField(name) < 0:
+            raise QgsProcessingException(
+                tr("{0}: field '{1}' is not in the buildings layer (fields: {2}).").format(
+                    key, name, ", ".join(fields.names())
+                )
+            )
+    for key in NUMERIC_DAMAGE_FIELDS:
+        name = names[key]
+        if name and not fields.at(fields.lookupField(name)).isNumeric():
+            raise QgsProcessingException(
+                tr("{0}: field '{1}' is not numeric; choose a numeric field.").format(key, name)
+            )
+    return names
+
+
+def _counts(data: VectorData, name: str | None, message: str) -> np.ndarray | None:
+    """A per-building count column; ``message`` (with the number of bad buildings) if one is empty or negative."""
+    if not name:
+        return None
+    values = data.column(name, float)
+    bad = ~np.isfinite(values) | (values < 0)
+    if bad.any():
+        raise QgsProcessingException(message.format(int(bad.sum())))
+    return values
+
+
+def read_damage_buildings(
+    source: QgsProcessingFeatureSource,
+    context: QgsProcessingContext,
+    names: dict[str, str | None],
+    feedback: Any,
+) -> DamageBuildings:
+    """Read and check the damage fields ``names`` (from damage_field_names) of every building."""
+    feedback.pushInfo(tr("Reading {0} buildings").format(source.featureCount()))
+    data = read_attributes(source, context, list(names.values()), BUILDINGS)
+    if feedback.isCanceled():
+        raise QgsProcessingException(tr("Canceled: no output was written."))
+    if len(data) == 0:
+        raise QgsProcessingException(tr("BUILDINGS: the layer has no features."))
+    structure = fr.parse_structure(data.column(names[STRUCTURE_FIELD], str), STRUCTURE_FIELD)
+    years = fr.parse_years(data.column(names[YEAR_FIELD], float), YEAR_FIELD)
+    occupants = _counts(
+        data,
+        names[OCCUPANTS_FIELD],
+        tr("OCCUPANTS_FIELD: {0} buildings have an empty or negative occupant count."),
+    )
+    dwellings = _counts(
+        data,
+        names[DWELLINGS_FIELD],
+        tr("DWELLINGS_FIELD: {0} buildings have an empty or negative dwelling count."),
+    )
+    taxonomy_field, retrofit_field = names[TAXONOMY_FIELD], names[RETROFIT_FIELD]
+    taxonomy = data.column(taxonomy_field, str) if taxonomy_field else None
+    retrofit_flags = None
+    if retrofit_field:
+        retrofit_flags = np.array([as_bool(v, RETROFIT_FIELD) for v in data.attributes[retrofit_field]])
+    x, y = centroids(data.geometries)
+    if data.null_geometries:
+        feedback.pushInfo(tr("{0} buildings have no geometry: skipped.").format(data.null_geometries))
+    return DamageBuildings(data, structure, years, occupants, dwellings, taxonomy, retrofit_flags, x, y)
