@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import InputError
+from .errors import InputError, raise_if_any
 from .executors import run_tasks
 from .feedback import Feedback, NullFeedback, SubFeedback, check_canceled
 from .realizations import check_realizations
@@ -482,42 +482,36 @@ def validate_footprints(
         raise InputError("there are no buildings; select a layer with building footprints", parameter)
     types = shapely.get_type_id(geoms)
     # 3 Polygon, 6 MultiPolygon (GEOS type ids); -1 for None
-    bad_type = ~np.isin(types, (3, 6))
-    if bad_type.any():
-        raise InputError(
-            f"{int(bad_type.sum())} building geometries are missing or not polygons "
-            f"(first at row {int(np.flatnonzero(bad_type)[0])}); use footprint polygons",
-            parameter,
-        )
-    empty = shapely.is_empty(geoms)
-    if empty.any():
-        raise InputError(
-            f"{int(empty.sum())} building footprints are empty (first at row {int(np.flatnonzero(empty)[0])})",
-            parameter,
-        )
-    invalid = ~shapely.is_valid(geoms)
-    if invalid.any():
-        first = int(np.flatnonzero(invalid)[0])
-        reason = shapely.is_valid_reason(geoms[first])
-        raise InputError(
-            f"{int(invalid.sum())} building footprints are invalid (first at row {first}: {reason}); "
-            "repair them first (QGIS: Fix geometries)",
-            parameter,
-        )
+    raise_if_any(
+        ~np.isin(types, (3, 6)),
+        parameter,
+        lambda n, k: f"{n} building geometries are missing or not polygons (first at row {k}); use footprint polygons",
+    )
+    raise_if_any(
+        shapely.is_empty(geoms), parameter, lambda n, k: f"{n} building footprints are empty (first at row {k})"
+    )
+    raise_if_any(
+        ~shapely.is_valid(geoms),
+        parameter,
+        lambda n, k: (
+            f"{n} building footprints are invalid (first at row {k}: {shapely.is_valid_reason(geoms[k])}); "
+            "repair them first (QGIS: Fix geometries)"
+        ),
+    )
     tree = shapely.STRtree(geoms)
     i, j = tree.query(geoms, predicate="intersects")
     keep = i < j
     i, j = i[keep], j[keep]
     if len(i):
         area = shapely.area(shapely.intersection(geoms[i], geoms[j]))
-        over = area > overlap_tolerance_m2
-        if over.any():
-            k = int(np.flatnonzero(over)[0])
-            raise InputError(
-                f"{int(over.sum())} pairs of building footprints overlap by more than {overlap_tolerance_m2:g} m2 "
-                f"(e.g. rows {int(i[k])} and {int(j[k])}, {area[k]:.1f} m2); remove duplicates or fix the footprints",
-                parameter,
-            )
+        raise_if_any(
+            area > overlap_tolerance_m2,
+            parameter,
+            lambda n, k: (
+                f"{n} pairs of building footprints overlap by more than {overlap_tolerance_m2:g} m2 "
+                f"(e.g. rows {int(i[k])} and {int(j[k])}, {area[k]:.1f} m2); remove duplicates or fix the footprints"
+            ),
+        )
     return geoms
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import InputError
+from .errors import InputError, raise_if_any
 
 FRAGILITY_PARAMETER = "FRAGILITY"
 STRUCTURE_PARAMETER = "STRUCTURE_FIELD"
@@ -291,14 +291,14 @@ class CurveSet:
             if c.last_year is not None:
                 sel &= year <= c.last_year
             out[sel & (out < 0)] = i
-        missing = out < 0
-        if missing.any():
-            j = int(np.flatnonzero(missing)[0])
-            raise InputError(
-                f"{int(missing.sum())} buildings match no curve of {self.name!r} (first: structure "
-                f"{Structure(int(structure[j])).name.lower()}, year {year[j]:g}); add a class covering them",
-                FRAGILITY_PARAMETER,
-            )
+        raise_if_any(
+            out < 0,
+            FRAGILITY_PARAMETER,
+            lambda n, k: (
+                f"{n} buildings match no curve of {self.name!r} (first: structure "
+                f"{Structure(int(structure[k])).name.lower()}, year {year[k]:g}); add a class covering them"
+            ),
+        )
         return out
 
     def retrofit_class(self, class_index: int) -> int:

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import InputError
+from .errors import InputError, raise_if_any
 from .executors import run_tasks
 from .feedback import Feedback, NullFeedback, SubFeedback, check_canceled
 from .rasters import Grid
@@ -246,14 +246,16 @@ def _filled(
         if len(arr) != n:
             raise InputError(f"{what}: {len(arr)} values for {n} access points", field_key)
     missing = ~np.isfinite(arr)
-    if missing.any():
-        if default is None or not np.isfinite(default):
-            first = int(np.flatnonzero(missing)[0]) + 1
-            raise InputError(
-                f"{int(missing.sum())} access point(s) (first: #{first}) have no {what} and no default is set; "
-                f"fill the field or set {default_key}",
-                field_key,
-            )
+    if default is None or not np.isfinite(default):
+        raise_if_any(
+            missing,
+            field_key,
+            lambda count, k: (
+                f"{count} access point(s) (first: #{k + 1}) have no {what} and no default is set; "
+                f"fill the field or set {default_key}"
+            ),
+        )
+    else:
         arr[missing] = float(default)
     return arr
 

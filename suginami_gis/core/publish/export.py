@@ -23,7 +23,7 @@ from ..errors import InputError
 from ..feedback import Feedback, NullFeedback, SubFeedback, check_canceled
 from . import gsi_csv
 from .aggregate import ZoneLayer, aggregate_features
-from .geojson import bounds_of, geometry_type_of, parse_crs, to_rfc7946, write_geojson
+from .geojson import bounds_of, geometry_type_of, json_value, parse_crs, to_rfc7946, write_geojson
 from .metadata import (
     DEFAULT_LICENSE,
     GENERATOR,
@@ -36,7 +36,7 @@ from .metadata import (
     write_readmes,
 )
 from .mvt import clean_mbtiles, clean_tile_folder
-from .profile import LANGUAGES, FieldSpec, KindSpec, Profile, Text, load_profile
+from .profile import LANGUAGES, FieldSpec, KindSpec, Legend, Profile, Text, load_profile
 from .rasters import fill_missing_tiles, write_cog, write_png_tiles
 from .webmap import WebLayer, check_basemap_url, notice_paragraphs, write_webmap
 
@@ -79,6 +79,8 @@ class RasterLayer:
 
 @dataclass
 class ExportedLayer:
+    """What the caller learns about one published layer (metadata.json says more)."""
+
     id: str
     kind: str
     source_name: str
@@ -89,6 +91,22 @@ class ExportedLayer:
     fields: list[str]
     aggregated_to: str | None = None
     web_source: str = "geojson"
+
+    @classmethod
+    def of(cls, record: LayerRecord) -> ExportedLayer:
+        """The summary of a layer's metadata record, with the names of its published fields."""
+        return cls(
+            record.id,
+            record.kind,
+            record.source_name,
+            record.geometry,
+            record.feature_count,
+            record.source_feature_count,
+            record.files,
+            [f.name for f in record.fields],
+            record.aggregated_to,
+            record.web_source,
+        )
 
 
 @dataclass
@@ -116,6 +134,10 @@ def _lookup(attributes: Mapping[str, Sequence[Any]], name: str) -> Sequence[Any]
     return attributes[key] if key is not None else None
 
 
+# Values json_value turns into JSON scalars; _round writes anything else as its text.
+_JSON_SCALARS = (bool, np.bool_, int, np.integer, float, np.floating, bytes, str)
+
+
 def _to_float(value: Any) -> float | None:
     if value is None or isinstance(value, bool | np.bool_):
         return None
@@ -127,24 +149,13 @@ def _to_float(value: Any) -> float | None:
 
 
 def _round(value: Any, decimals: int | None) -> Any:
-    if value is None:
-        return None
-    if isinstance(value, bool | np.bool_):
-        return bool(value)
-    if isinstance(value, int | np.integer):
-        return int(value)
-    if isinstance(value, float | np.floating):
-        v = float(value)
-        if not math.isfinite(v):
-            return None
-        if decimals is None:
-            return v
-        return round(v) if decimals == 0 else round(v, decimals)
-    if isinstance(value, bytes):
-        return value.decode("utf-8", errors="replace")
-    if isinstance(value, str):
-        return value
-    return str(value)
+    """A property value as plain JSON (see json_value), floats rounded to ``decimals``; other objects as text."""
+    if value is not None and not isinstance(value, _JSON_SCALARS):
+        return str(value)
+    plain = json_value(value)
+    if isinstance(plain, float) and decimals is not None:
+        return round(plain) if decimals == 0 else round(plain, decimals)
+    return plain
 
 
 def filter_properties(
@@ -300,6 +311,101 @@ _ZONE_FIELD_LABELS = {
     "name_en": FieldSpec("name_en", Text("地区名（英語）", "District")),
 }
 
+# Drawing order of the web map: rasters, polygons, lines, points (input order within each).
+_DRAWING_ORDER = {"raster": 0, "polygon": 1, "line": 2, "point": 3}
+
+
+@dataclass(frozen=True)
+class _Settings:
+    """The checked arguments of one export."""
+
+    title: Text
+    description: Text | None
+    languages: tuple[str, ...]
+    scenario: Mapping[str, Any] | None
+    license: str
+    attribution: str
+    generated: str  # ISO 8601 UTC, e.g. 2025-01-17T05:46:00Z
+    software_version: str
+    profile_source: str
+    min_count: int
+    municipality: str
+    basemap_url: str | None
+    basemap_attribution: str
+    vector_tile_cutoff: int
+    vector_tile_writer: VectorTileWriter | None
+
+
+@dataclass
+class _Planned:
+    """An input layer the profile covers: its kind, the geometry it is published as and its aggregation zones."""
+
+    layer: VectorLayer | RasterLayer
+    spec: KindSpec
+    geometry: str
+    zones: ZoneLayer | None = None
+
+
+@dataclass(frozen=True)
+class _Slot:
+    """Where a planned layer goes: its id in the export, its title and whether the map shows it at first."""
+
+    layer_id: str
+    title: Text
+    visible: bool
+
+
+@dataclass(frozen=True)
+class _WebSource:
+    """How the web map loads a layer: GeoJSON, vector tiles or raster tiles."""
+
+    kind: str  # geojson | vector | raster
+    url: str  # relative to the export folder
+    source_layer: str | None = None
+    min_zoom: int | None = None
+    max_zoom: int | None = None
+    bounds: tuple[float, float, float, float] | None = None
+
+
+@dataclass
+class _Table:
+    """The features a vector layer publishes: its own, or statistics per aggregation zone."""
+
+    geometries: Sequence[Any]
+    attributes: Mapping[str, Sequence[Any]]
+    crs: str
+    fields: tuple[FieldSpec, ...]
+    suppress_by: tuple[str, ...]
+
+
+@dataclass
+class _Run:
+    """What one export collects while it writes: the caller's result and the parts of the web map and metadata."""
+
+    result: ExportResult
+    feedback: Feedback
+    records: list[LayerRecord] = field(default_factory=list)
+    web_layers: list[WebLayer] = field(default_factory=list)
+    # Published (filtered) geometries and rows by kind: the sources of shelters.csv.
+    published: dict[str, list[tuple[np.ndarray, list[dict[str, Any]]]]] = field(default_factory=dict)
+
+    def warn(self, message: str) -> None:
+        """A warning for the result, the caller's feedback and the log."""
+        self.result.warnings.append(message)
+        self.feedback.info(message)
+        log.warning(message)
+
+    def skip(self, layer_name: str, reason: str, message: str) -> None:
+        """A layer left out of the export: ``reason`` goes into the result, ``message`` is warned."""
+        self.result.skipped.append({"layer": layer_name, "reason": reason})
+        self.warn(message)
+
+    def add(self, record: LayerRecord, web: WebLayer) -> None:
+        """A written layer, for the metadata, the web map and the caller."""
+        self.records.append(record)
+        self.web_layers.append(web)
+        self.result.layers.append(ExportedLayer.of(record))
+
 
 def export_public(
     layers: Sequence[VectorLayer | RasterLayer],
@@ -336,84 +442,157 @@ def export_public(
     feedback = feedback or NullFeedback()
     prof = profile if isinstance(profile, Profile) else load_profile(profile)
     languages = tuple(dict.fromkeys(languages))
+    min_count = prof.min_count if min_count is None else int(min_count)
+    _check_arguments(languages, min_count, vector_tile_cutoff, title_ja, title_en, license)
+    title = Text(title_ja.strip() or title_en.strip(), title_en.strip() or title_ja.strip())
+    basemap_url = check_basemap_url(basemap_url)
+    target = Path(output_folder).expanduser().resolve()
+    _check_output_folder(target, overwrite)
+    generated_text = _timestamp(generated)
+    version = software_version or plugin_version()
+    settings = _Settings(
+        title=title,
+        description=description,
+        languages=languages,
+        scenario=scenario,
+        license=license,
+        attribution=attribution,
+        generated=generated_text,
+        software_version=version,
+        profile_source=prof.source,
+        min_count=min_count,
+        municipality=municipality,
+        basemap_url=basemap_url,
+        basemap_attribution=basemap_attribution,
+        vector_tile_cutoff=vector_tile_cutoff,
+        vector_tile_writer=vector_tile_writer,
+    )
+    run = _Run(ExportResult(folder=target, index_html=target / "index.html"), feedback)
+    planned = _plan(layers, prof, districts, segments, run)
+    with atomic_folder(target, overwrite=overwrite) as tmp:
+        (tmp / "data").mkdir()
+        _write_layers(tmp, planned, settings, run)
+        check_canceled(feedback)
+        _write_shelters_csv(tmp, settings, run)
+        feedback.set_progress(85)
+        _write_webmap(tmp, settings, run)
+        feedback.set_progress(92)
+        _write_metadata(tmp, settings, run)
+        check_canceled(feedback)
+    run.result.metadata_json = target / "metadata.json"
+    feedback.set_progress(100)
+    feedback.info(f"public export written to {target} (open index.html through a web server)")
+    return run.result
+
+
+def _check_arguments(
+    languages: Sequence[str], min_count: int, vector_tile_cutoff: int, title_ja: str, title_en: str, license: str
+) -> None:
+    """InputError for the first bad argument of export_public, named by its algorithm parameter."""
     if not languages or any(lang not in LANGUAGES for lang in languages):
         raise InputError("LANGUAGES must be ja, en or both", "LANGUAGES")
-    min_count = prof.min_count if min_count is None else int(min_count)
     if min_count < 1:
         raise InputError("MIN_COUNT must be at least 1", "MIN_COUNT")
     if vector_tile_cutoff < 1:
         raise InputError("the vector-tile cut-off must be a positive number of features", "VECTOR_TILE_CUTOFF")
     if not title_ja.strip() and not title_en.strip():
         raise InputError("give a title in Japanese or English", "TITLE_JA")
-    title = Text(title_ja.strip() or title_en.strip(), title_en.strip() or title_ja.strip())
     if not license.strip():
         raise InputError("give a licence, e.g. CC BY 4.0", "LICENSE")
-    basemap_url = check_basemap_url(basemap_url)
-    target = Path(output_folder).expanduser().resolve()
-    _check_output_folder(target, overwrite)
+
+
+def _timestamp(generated: datetime | None) -> str:
+    """The generation time as ISO 8601 UTC to the second (now when not given)."""
     stamp = (generated or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
-    generated_text = stamp.isoformat().replace("+00:00", "Z")
-    version = software_version or plugin_version()
+    return stamp.isoformat().replace("+00:00", "Z")
 
-    result = ExportResult(folder=target, index_html=target / "index.html")
 
-    def warn(message: str) -> None:
-        result.warnings.append(message)
-        feedback.info(message)
-        log.warning(message)
+def _plan(
+    layers: Sequence[VectorLayer | RasterLayer],
+    profile: Profile,
+    districts: ZoneLayer | None,
+    segments: ZoneLayer | None,
+    run: _Run,
+) -> list[_Planned]:
+    """The layers to publish in drawing order, with their kinds and aggregation zones; skipped ones are reported."""
+    planned = _classify(layers, profile, run)
+    if planned:
+        districts, segments = _zones_of(planned, districts, segments)
+        planned = _with_zones(planned, districts, segments, run)
+    if not planned:
+        raise InputError("none of the layers can be published with this profile; nothing to export", "LAYERS")
+    planned.sort(key=lambda plan: _DRAWING_ORDER[plan.geometry])
+    return planned
 
-    # ---- classify the layers ----------------------------------------------------------------
-    planned: list[tuple[VectorLayer | RasterLayer, KindSpec]] = []
+
+def _classify(layers: Sequence[VectorLayer | RasterLayer], profile: Profile, run: _Run) -> list[_Planned]:
+    """Each layer's kind (given or detected); layers without geometries or a profile kind are skipped."""
+    planned: list[_Planned] = []
     for layer in layers:
         if isinstance(layer, RasterLayer):
-            kind = layer.kind or _detect_raster(prof, layer)
+            kind = layer.kind or _detect_raster(profile, layer)
         else:
             gtype = layer.geometry_type or geometry_type_of(layer.geometries)
             if gtype is None:
-                result.skipped.append({"layer": layer.name, "reason": "no geometries"})
-                warn(f"layer {layer.name!r} has no geometries; skipped")
+                run.skip(layer.name, "no geometries", f"layer {layer.name!r} has no geometries; skipped")
                 continue
             layer.geometry_type = gtype
-            kind = layer.kind or prof.detect_vector_kind(list(layer.attributes), gtype)
-        spec = prof.kind(kind) if kind else None
+            kind = layer.kind or profile.detect_vector_kind(list(layer.attributes), gtype)
+        spec = profile.kind(kind) if kind else None
         if spec is None:
             reason = (
                 f"layer kind {kind!r} is not in the profile"
                 if kind
                 else "its fields match no layer kind of the profile (see docs/publicexport.md)"
             )
-            result.skipped.append({"layer": layer.name, "reason": reason + "; not exported"})
-            warn(f"layer {layer.name!r} skipped: {reason}; it is not exported raw")
-            continue
-        if isinstance(layer, VectorLayer) and spec.geometry == "raster":
-            raise InputError(f"layer {layer.name!r} is a vector layer but kind {kind!r} is a raster kind", "LAYERS")
-        if isinstance(layer, RasterLayer) and spec.geometry != "raster":
-            raise InputError(f"layer {layer.name!r} is a raster but kind {kind!r} is a vector kind", "LAYERS")
-        if isinstance(layer, VectorLayer) and layer.geometry_type != spec.geometry:
-            raise InputError(
-                f"layer {layer.name!r} has {layer.geometry_type} geometries but kind {kind!r} needs {spec.geometry}s",
-                "LAYERS",
+            run.skip(
+                layer.name, reason + "; not exported", f"layer {layer.name!r} skipped: {reason}; it is not exported raw"
             )
-        planned.append((layer, spec))
-    if not planned:
-        raise InputError("none of the layers can be published with this profile; nothing to export", "LAYERS")
+            continue
+        _check_geometry(layer, spec)
+        planned.append(_Planned(layer, spec, spec.geometry))
+    return planned
 
-    # Aggregation zones: given explicitly, or taken from the exported district / road layers.
-    for layer, spec in planned:
-        if isinstance(layer, VectorLayer):
-            zones = _zones_from_layer(layer, spec.kind)
+
+def _check_geometry(layer: VectorLayer | RasterLayer, spec: KindSpec) -> None:
+    """InputError when a layer's data (raster, or vector geometry type) does not fit its kind."""
+    kind = spec.kind
+    if isinstance(layer, VectorLayer) and spec.geometry == "raster":
+        raise InputError(f"layer {layer.name!r} is a vector layer but kind {kind!r} is a raster kind", "LAYERS")
+    if isinstance(layer, RasterLayer) and spec.geometry != "raster":
+        raise InputError(f"layer {layer.name!r} is a raster but kind {kind!r} is a vector kind", "LAYERS")
+    if isinstance(layer, VectorLayer) and layer.geometry_type != spec.geometry:
+        raise InputError(
+            f"layer {layer.name!r} has {layer.geometry_type} geometries but kind {kind!r} needs {spec.geometry}s",
+            "LAYERS",
+        )
+
+
+def _zones_of(
+    planned: Sequence[_Planned], districts: ZoneLayer | None, segments: ZoneLayer | None
+) -> tuple[ZoneLayer | None, ZoneLayer | None]:
+    """Aggregation zones: the ones given, else the first exported district and road-blockage layers."""
+    for plan in planned:
+        if isinstance(plan.layer, VectorLayer):
+            zones = _zones_from_layer(plan.layer, plan.spec.kind)
             if zones is not None and zones.kind == "district" and districts is None:
                 districts = zones
             if zones is not None and zones.kind == "segment" and segments is None:
                 segments = zones
+    return districts, segments
 
-    # Per-home kinds become district polygons or segment lines: choose the zones now.
-    zones_for: dict[int, ZoneLayer] = {}
-    out_geometry: dict[int, str] = {}
-    kept: list[tuple[VectorLayer | RasterLayer, KindSpec]] = []
-    for layer, spec in planned:
-        out_geometry[id(layer)] = spec.geometry
-        if isinstance(layer, VectorLayer) and spec.per_home and not spec.publish_per_home:
+
+def _with_zones(
+    planned: Sequence[_Planned], districts: ZoneLayer | None, segments: ZoneLayer | None, run: _Run
+) -> list[_Planned]:
+    """Per-home layers with the zones they are aggregated into (district polygons or segment lines).
+
+    A per-home layer none of whose aggregation targets is available is skipped.
+    """
+    kept: list[_Planned] = []
+    for plan in planned:
+        spec = plan.spec
+        if isinstance(plan.layer, VectorLayer) and spec.per_home and not spec.publish_per_home:
             assert spec.aggregate is not None  # the profile loader guarantees it
             chosen = None
             for target_kind in spec.aggregate.to:
@@ -425,238 +604,304 @@ def export_public(
                 reason = (
                     f"per-home data needs {' or '.join(spec.aggregate.to)} zones to aggregate into, and none were given"
                 )
-                result.skipped.append({"layer": layer.name, "reason": reason})
-                warn(f"layer {layer.name!r} skipped: {reason}")
+                run.skip(plan.layer.name, reason, f"layer {plan.layer.name!r} skipped: {reason}")
                 continue
-            zones_for[id(layer)] = chosen
-            out_geometry[id(layer)] = "polygon" if chosen.kind == "district" else "line"
-        kept.append((layer, spec))
-    planned = kept
-    if not planned:
-        raise InputError("none of the layers can be published with this profile; nothing to export", "LAYERS")
+            plan.zones = chosen
+            plan.geometry = "polygon" if chosen.kind == "district" else "line"
+        kept.append(plan)
+    return kept
 
-    # Drawing order: rasters, polygons, lines, points (input order within each).
-    order = {"raster": 0, "polygon": 1, "line": 2, "point": 3}
-    planned.sort(key=lambda item: order[out_geometry[id(item[0])]])
+
+def _slots(planned: Sequence[_Planned]) -> list[_Slot]:
+    """Ids, titles and first visibility of the planned layers, in their order.
+
+    A kind published again gets the id ``kind_2`` (``_3``, ...) and a title naming its source
+    layer. Of the rasters and of the polygon layers only the first is shown at first (they would
+    cover each other); every line and point layer is.
+    """
     used_ids: dict[str, int] = {}
-    web_layers: list[WebLayer] = []
-    records: list[LayerRecord] = []
-    published: dict[str, list[tuple[np.ndarray, list[dict[str, Any]]]]] = {}
-    all_bounds: list[tuple[float, float, float, float]] = []
     shown_geometry: set[str] = set()
+    slots = []
+    for plan in planned:
+        spec = plan.spec
+        base_id = _slug(spec.kind)
+        used_ids[base_id] = used_ids.get(base_id, 0) + 1
+        layer_id = base_id if used_ids[base_id] == 1 else f"{base_id}_{used_ids[base_id]}"
+        title = spec.title
+        if used_ids[base_id] > 1:
+            title = Text(f"{spec.title.ja}（{plan.layer.name}）", f"{spec.title.en} ({plan.layer.name})")
+        visible = plan.geometry not in shown_geometry or plan.geometry in ("point", "line")
+        shown_geometry.add(plan.geometry)
+        slots.append(_Slot(layer_id, title, visible))
+    return slots
 
-    with atomic_folder(target, overwrite=overwrite) as tmp:
-        (tmp / "data").mkdir()
-        gpkg_path = tmp / "data" / GEOPACKAGE_NAME
-        gpkg_written = False
-        step = 80.0 / len(planned)
-        for index, (layer, spec) in enumerate(planned):
-            check_canceled(feedback)
-            sub = SubFeedback(feedback, index * step, (index + 1) * step)
-            base_id = _slug(spec.kind)
-            used_ids[base_id] = used_ids.get(base_id, 0) + 1
-            layer_id = base_id if used_ids[base_id] == 1 else f"{base_id}_{used_ids[base_id]}"
-            title_text = spec.title
-            if used_ids[base_id] > 1:
-                title_text = Text(f"{spec.title.ja}（{layer.name}）", f"{spec.title.en} ({layer.name})")
-            geometry = out_geometry[id(layer)]
-            visible = geometry not in shown_geometry or geometry in ("point", "line")
-            shown_geometry.add(geometry)
-            feedback.info(f"exporting {layer.name!r} as {spec.kind} ({layer_id})")
 
-            if isinstance(layer, RasterLayer):
-                rec, web = _export_raster(tmp, layer, spec, layer_id, title_text, visible, sub)
-                records.append(rec)
-                web_layers.append(web)
-                if web.bounds:
-                    all_bounds.append(web.bounds)
-                result.layers.append(
-                    ExportedLayer(layer_id, spec.kind, layer.name, "raster", None, None, rec.files, [], None, "raster")
-                )
-                continue
-
-            # ---- vector layer ----
-            source_count = len(layer.geometries)
-            geometries: Sequence[Any] = layer.geometries
-            attributes: Mapping[str, Sequence[Any]] = layer.attributes
-            crs = layer.crs
-            aggregated_to = None
-            field_specs = spec.published_fields()
-            legend = spec.published_legend()
-            suppress_by: tuple[str, ...] = spec.suppress_by
-            if id(layer) in zones_for:
-                agg = spec.aggregate
-                assert agg is not None  # the profile loader guarantees it
-                zones = zones_for[id(layer)]
-                aggregated = aggregate_features(
-                    layer.geometries,
-                    layer.attributes,
-                    layer.crs,
-                    zones,
-                    [(s.name, op, src) for s, op, src in agg.stats],
-                    agg.min_overlap,
-                )
-                geometries, attributes, crs = list(aggregated.geometries), aggregated.columns, aggregated.crs
-                aggregated_to = zones.kind
-                zone_specs = [_ZONE_FIELD_LABELS[n] for n in aggregated.columns if n in _ZONE_FIELD_LABELS]
-                field_specs = (*zone_specs, *field_specs)
-                count_name = next(s.name for s, op, _ in agg.stats if op == "count")
-                suppress_by = (count_name,)
-                feedback.info(
-                    f"{layer.name!r}: {source_count} features aggregated into {len(geometries)} {zones.kind}s"
-                )
-
-            n = len(geometries)
-            rows, names, n_suppressed = filter_properties(attributes, n, field_specs, suppress_by, min_count)
-            missing = [f.name for f in field_specs if f.name not in names]
-            if missing:
-                log.info("layer %r lacks profile fields %s (not exported)", layer.name, ", ".join(missing))
-            if n_suppressed:
-                feedback.info(
-                    f"{layer.name!r}: small counts suppressed in {n_suppressed} feature(s) (MIN_COUNT {min_count})"
-                )
-            check_canceled(feedback)
-            geoms = to_rfc7946(geometries, crs, geometry)
-            sub.set_progress(50)
-            rel = f"data/{layer_id}.geojson"
-            write_geojson(tmp / rel, geoms, rows)
-            _write_gpkg_layer(gpkg_path, layer_id, geoms, rows, names, geometry, append=gpkg_written)
-            gpkg_written = True
-            files = [rel, f"data/{GEOPACKAGE_NAME}"]
-            layer_bounds = bounds_of(geoms)
-            if layer_bounds:
-                all_bounds.append(layer_bounds)
-            published.setdefault(spec.kind, []).append((geoms, rows))
-            published_fields = [f for f in field_specs if f.name in names]
-
-            web_source, url, source_layer = "geojson", rel, None
-            min_zoom = max_zoom = None
-            if n > vector_tile_cutoff:
-                if vector_tile_writer is not None and layer_bounds is not None:
-                    xyz = tmp / "tiles" / layer_id
-                    mbtiles = tmp / "data" / f"{layer_id}.mbtiles"
-                    vector_tile_writer(tmp / rel, xyz, mbtiles, layer_id, VECTOR_TILE_MIN_ZOOM, VECTOR_TILE_MAX_ZOOM)
-                    # QGIS 3.22 can write features that browsers reject (see mvt.py): repair them.
-                    repaired = clean_tile_folder(xyz)
-                    if mbtiles.exists():
-                        repaired.add(clean_mbtiles(mbtiles))
-                    if repaired.features_dropped or repaired.parts_dropped:
-                        feedback.info(
-                            f"{layer.name!r}: vector tiles repaired ({repaired.features_dropped} empty features "
-                            f"and {repaired.parts_dropped} degenerate parts removed in {repaired.tiles_changed} tiles)"
-                        )
-                    fill_missing_tiles(xyz, layer_bounds, VECTOR_TILE_MIN_ZOOM, VECTOR_TILE_MAX_ZOOM, "pbf")
-                    web_source, url, source_layer = "vector", f"tiles/{layer_id}/{{z}}/{{x}}/{{y}}.pbf", layer_id
-                    min_zoom, max_zoom = VECTOR_TILE_MIN_ZOOM, VECTOR_TILE_MAX_ZOOM
-                    if mbtiles.exists():
-                        files.append(f"data/{layer_id}.mbtiles")
-                else:
-                    warn(
-                        f"layer {layer.name!r} has {n} features (more than the cut-off {vector_tile_cutoff}) but no "
-                        "vector-tile writer is available; the web map loads its GeoJSON, which may be slow"
-                    )
-            web_layers.append(
-                WebLayer(
-                    id=layer_id,
-                    kind=spec.kind,
-                    title=title_text,
-                    geometry=geometry,
-                    source=web_source,
-                    url=url,
-                    fields=published_fields,
-                    legend=legend,
-                    style=spec.style,
-                    visible=visible,
-                    source_layer=source_layer,
-                    min_zoom=min_zoom,
-                    max_zoom=max_zoom,
-                    bounds=layer_bounds,
-                )
-            )
-            records.append(
-                LayerRecord(
-                    layer_id,
-                    spec.kind,
-                    title_text,
-                    layer.name,
-                    _crs_name(layer.crs),
-                    geometry,
-                    n,
-                    source_count,
-                    files,
-                    published_fields,
-                    aggregated_to,
-                    web_source,
-                )
-            )
-            result.layers.append(
-                ExportedLayer(
-                    layer_id, spec.kind, layer.name, geometry, n, source_count, files, names, aggregated_to, web_source
-                )
-            )
-            sub.set_progress(100)
-
+def _write_layers(tmp: Path, planned: Sequence[_Planned], settings: _Settings, run: _Run) -> None:
+    """Write every planned layer into ``tmp`` (0-80 % of the progress)."""
+    feedback = run.feedback
+    step = 80.0 / len(planned)
+    for index, (plan, slot) in enumerate(zip(planned, _slots(planned))):
         check_canceled(feedback)
-        # ---- shelters.csv ----
-        if "shelters" in published:
-            rows_csv, extra = _shelter_rows(published, municipality)
-            gsi_csv.write_shelters_csv(tmp / "shelters.csv", rows_csv, extra)
-            result.shelters_csv = target / "shelters.csv"
+        sub = SubFeedback(feedback, index * step, (index + 1) * step)
+        feedback.info(f"exporting {plan.layer.name!r} as {plan.spec.kind} ({slot.layer_id})")
+        if isinstance(plan.layer, RasterLayer):
+            run.add(*_export_raster(tmp, plan.layer, plan, slot, sub))
         else:
-            warn("no relief-centre (shelters) layer was exported, so shelters.csv is not written")
-        feedback.set_progress(85)
+            run.add(*_export_vector(tmp, plan.layer, plan, slot, settings, run, sub))
 
-        # ---- web map ----
-        bounds = _union_bounds(all_bounds)
-        aggregated_any = any(r.aggregated_to for r in records)
-        lic_url = license_url(license)
-        write_webmap(
-            tmp,
-            web_layers,
-            title=title,
-            languages=languages,
-            notice_paragraphs=notice_paragraphs(
-                description, scenario, license, lic_url, attribution, generated_text, min_count, aggregated_any
-            ),
-            attribution=attribution,
-            bounds=bounds,
-            basemap_url=basemap_url,
-            basemap_attribution=basemap_attribution,
-            min_count=min_count,
-        )
-        feedback.set_progress(92)
 
-        # ---- metadata and README ----
-        files_info: dict[str, dict[str, Any]] = {}
-        for path in sorted(tmp.rglob("*")):
-            rel_path = path.relative_to(tmp).as_posix()
-            if path.is_file() and not rel_path.startswith(("tiles/", "vendor/")):
-                files_info[rel_path] = {"bytes": path.stat().st_size, "sha256": sha256_of(path)}
-        for tiles_dir in sorted((tmp / "tiles").glob("*")) if (tmp / "tiles").exists() else []:
-            files_info[f"tiles/{tiles_dir.name}/"] = {"tiles": sum(1 for p in tiles_dir.rglob("*") if p.is_file())}
-        metadata = build_metadata(
-            title=title,
-            description=description,
-            scenario=scenario,
-            layers=records,
-            skipped=result.skipped,
-            license_name=license,
-            attribution=attribution,
-            generated=generated_text,
-            software_version=version,
-            min_count=min_count,
-            profile_source=prof.source,
-            files=files_info,
-            languages=languages,
-        )
-        metadata["warnings"] = list(result.warnings)
-        write_readmes(tmp, metadata, records, languages)
-        write_metadata(tmp, metadata)
-        check_canceled(feedback)
-    result.metadata_json = target / "metadata.json"
+def _publication(
+    plan: _Planned,
+    slot: _Slot,
+    source_crs: str,
+    source: _WebSource,
+    files: list[str],
+    fields: list[FieldSpec],
+    legend: Legend | None,
+    feature_counts: tuple[int | None, int | None] = (None, None),
+) -> tuple[LayerRecord, WebLayer]:
+    """The metadata record and the web-map layer of one written layer."""
+    aggregated_to = plan.zones.kind if plan.zones is not None else None
+    record = LayerRecord(
+        slot.layer_id,
+        plan.spec.kind,
+        slot.title,
+        plan.layer.name,
+        source_crs,
+        plan.geometry,
+        *feature_counts,
+        files,
+        fields,
+        aggregated_to,
+        source.kind,
+    )
+    web = WebLayer(
+        id=slot.layer_id,
+        kind=plan.spec.kind,
+        title=slot.title,
+        geometry=plan.geometry,
+        source=source.kind,
+        url=source.url,
+        fields=fields,
+        legend=legend,
+        style=plan.spec.style,
+        visible=slot.visible,
+        source_layer=source.source_layer,
+        min_zoom=source.min_zoom,
+        max_zoom=source.max_zoom,
+        bounds=source.bounds,
+    )
+    return record, web
+
+
+def _export_raster(
+    tmp: Path, layer: RasterLayer, plan: _Planned, slot: _Slot, feedback: Feedback
+) -> tuple[LayerRecord, WebLayer]:
+    """A raster as a Cloud-Optimised GeoTIFF and coloured PNG tiles for the web map."""
+    spec = plan.spec
+    assert spec.legend is not None  # the profile loader guarantees a raster legend
+    rel = f"rasters/{slot.layer_id}.tif"
+    info = write_cog(layer.path, tmp / rel, spec.band, description=spec.title.en)
+    tiles = write_png_tiles(
+        layer.path, tmp / "tiles" / slot.layer_id, f"tiles/{slot.layer_id}", spec.legend, spec.band, feedback=feedback
+    )
+    source = _WebSource(
+        "raster", tiles.url_template, min_zoom=tiles.min_zoom, max_zoom=tiles.max_zoom, bounds=tiles.bounds
+    )
+    return _publication(plan, slot, _crs_name(info.crs_wkt), source, [rel, f"tiles/{slot.layer_id}/"], [], spec.legend)
+
+
+def _table(layer: VectorLayer, plan: _Planned, feedback: Feedback) -> _Table:
+    """The layer's features, or (per-home layers) their statistics per zone; a zone's count drives suppression."""
+    spec = plan.spec
+    if plan.zones is None:
+        return _Table(layer.geometries, layer.attributes, layer.crs, spec.published_fields(), spec.suppress_by)
+    agg = spec.aggregate
+    assert agg is not None  # the profile loader guarantees it
+    aggregated = aggregate_features(
+        layer.geometries,
+        layer.attributes,
+        layer.crs,
+        plan.zones,
+        [(s.name, op, src) for s, op, src in agg.stats],
+        agg.min_overlap,
+    )
+    zone_specs = [_ZONE_FIELD_LABELS[n] for n in aggregated.columns if n in _ZONE_FIELD_LABELS]
+    count_name = next(s.name for s, op, _ in agg.stats if op == "count")
+    feedback.info(
+        f"{layer.name!r}: {len(layer.geometries)} features aggregated into {len(aggregated.geometries)} {plan.zones.kind}s"
+    )
+    return _Table(
+        list(aggregated.geometries),
+        aggregated.columns,
+        aggregated.crs,
+        (*zone_specs, *spec.published_fields()),
+        (count_name,),
+    )
+
+
+def _export_vector(
+    tmp: Path, layer: VectorLayer, plan: _Planned, slot: _Slot, settings: _Settings, run: _Run, feedback: Feedback
+) -> tuple[LayerRecord, WebLayer]:
+    """A vector layer's published fields as GeoJSON and a GeoPackage layer, and as vector tiles when large."""
+    table = _table(layer, plan, feedback)
+    n = len(table.geometries)
+    min_count = settings.min_count
+    rows, names, n_suppressed = filter_properties(table.attributes, n, table.fields, table.suppress_by, min_count)
+    missing = [f.name for f in table.fields if f.name not in names]
+    if missing:
+        log.info("layer %r lacks profile fields %s (not exported)", layer.name, ", ".join(missing))
+    if n_suppressed:
+        feedback.info(f"{layer.name!r}: small counts suppressed in {n_suppressed} feature(s) (MIN_COUNT {min_count})")
+    check_canceled(feedback)
+    geoms = to_rfc7946(table.geometries, table.crs, plan.geometry)
+    feedback.set_progress(50)
+    rel = f"data/{slot.layer_id}.geojson"
+    write_geojson(tmp / rel, geoms, rows)
+    gpkg_path = tmp / "data" / GEOPACKAGE_NAME
+    _write_gpkg_layer(gpkg_path, slot.layer_id, geoms, rows, names, plan.geometry, append=gpkg_path.exists())
+    run.published.setdefault(plan.spec.kind, []).append((geoms, rows))
+    source, tile_files = _vector_source(tmp, layer.name, slot.layer_id, n, bounds_of(geoms), settings, run)
+    fields = [f for f in table.fields if f.name in names]
+    files = [rel, f"data/{GEOPACKAGE_NAME}", *tile_files]
+    publication = _publication(
+        plan,
+        slot,
+        _crs_name(layer.crs),
+        source,
+        files,
+        fields,
+        plan.spec.published_legend(),
+        (n, len(layer.geometries)),
+    )
     feedback.set_progress(100)
-    feedback.info(f"public export written to {target} (open index.html through a web server)")
-    return result
+    return publication
+
+
+def _vector_source(
+    tmp: Path,
+    layer_name: str,
+    layer_id: str,
+    n_features: int,
+    bounds: tuple[float, float, float, float] | None,
+    settings: _Settings,
+    run: _Run,
+) -> tuple[_WebSource, list[str]]:
+    """The layer's GeoJSON, or above the cut-off vector tiles (and their MBTiles file) when a writer is given."""
+    geojson = f"data/{layer_id}.geojson"
+    if n_features > settings.vector_tile_cutoff:
+        if settings.vector_tile_writer is not None and bounds is not None:
+            return _write_vector_tiles(tmp, geojson, layer_name, layer_id, bounds, settings.vector_tile_writer, run)
+        run.warn(
+            f"layer {layer_name!r} has {n_features} features (more than the cut-off {settings.vector_tile_cutoff}) "
+            "but no vector-tile writer is available; the web map loads its GeoJSON, which may be slow"
+        )
+    return _WebSource("geojson", geojson, bounds=bounds), []
+
+
+def _write_vector_tiles(
+    tmp: Path,
+    geojson: str,
+    layer_name: str,
+    layer_id: str,
+    bounds: tuple[float, float, float, float],
+    writer: VectorTileWriter,
+    run: _Run,
+) -> tuple[_WebSource, list[str]]:
+    """XYZ .pbf tiles (and an MBTiles file when the writer makes one) of a written GeoJSON, repaired for browsers."""
+    xyz = tmp / "tiles" / layer_id
+    mbtiles = tmp / "data" / f"{layer_id}.mbtiles"
+    writer(tmp / geojson, xyz, mbtiles, layer_id, VECTOR_TILE_MIN_ZOOM, VECTOR_TILE_MAX_ZOOM)
+    # QGIS 3.22 can write features that browsers reject (see mvt.py): repair them.
+    repaired = clean_tile_folder(xyz)
+    if mbtiles.exists():
+        repaired.add(clean_mbtiles(mbtiles))
+    if repaired.features_dropped or repaired.parts_dropped:
+        run.feedback.info(
+            f"{layer_name!r}: vector tiles repaired ({repaired.features_dropped} empty features "
+            f"and {repaired.parts_dropped} degenerate parts removed in {repaired.tiles_changed} tiles)"
+        )
+    fill_missing_tiles(xyz, bounds, VECTOR_TILE_MIN_ZOOM, VECTOR_TILE_MAX_ZOOM, "pbf")
+    source = _WebSource(
+        "vector",
+        f"tiles/{layer_id}/{{z}}/{{x}}/{{y}}.pbf",
+        source_layer=layer_id,
+        min_zoom=VECTOR_TILE_MIN_ZOOM,
+        max_zoom=VECTOR_TILE_MAX_ZOOM,
+        bounds=bounds,
+    )
+    return source, [f"data/{layer_id}.mbtiles"] if mbtiles.exists() else []
+
+
+def _write_shelters_csv(tmp: Path, settings: _Settings, run: _Run) -> None:
+    """shelters.csv (GSI's designated-shelter columns) from the published shelter and Wi-Fi layers."""
+    if "shelters" in run.published:
+        rows, extra = _shelter_rows(run.published, settings.municipality)
+        gsi_csv.write_shelters_csv(tmp / "shelters.csv", rows, extra)
+        run.result.shelters_csv = run.result.folder / "shelters.csv"
+    else:
+        run.warn("no relief-centre (shelters) layer was exported, so shelters.csv is not written")
+
+
+def _write_webmap(tmp: Path, settings: _Settings, run: _Run) -> None:
+    """index.html and its files, with the notice on scenario, licence and privacy rules."""
+    aggregated_any = any(record.aggregated_to for record in run.records)
+    notice = notice_paragraphs(
+        settings.description,
+        settings.scenario,
+        settings.license,
+        license_url(settings.license),
+        settings.attribution,
+        settings.generated,
+        settings.min_count,
+        aggregated_any,
+    )
+    write_webmap(
+        tmp,
+        run.web_layers,
+        title=settings.title,
+        languages=settings.languages,
+        notice_paragraphs=notice,
+        attribution=settings.attribution,
+        bounds=_union_bounds([web.bounds for web in run.web_layers if web.bounds]),
+        basemap_url=settings.basemap_url,
+        basemap_attribution=settings.basemap_attribution,
+        min_count=settings.min_count,
+    )
+
+
+def _write_metadata(tmp: Path, settings: _Settings, run: _Run) -> None:
+    """metadata.json (with the size and SHA-256 of every file) and the README of each language."""
+    metadata = build_metadata(
+        title=settings.title,
+        description=settings.description,
+        scenario=settings.scenario,
+        layers=run.records,
+        skipped=run.result.skipped,
+        license_name=settings.license,
+        attribution=settings.attribution,
+        generated=settings.generated,
+        software_version=settings.software_version,
+        min_count=settings.min_count,
+        profile_source=settings.profile_source,
+        files=_file_inventory(tmp),
+        languages=settings.languages,
+    )
+    metadata["warnings"] = list(run.result.warnings)
+    write_readmes(tmp, metadata, run.records, settings.languages)
+    write_metadata(tmp, metadata)
+
+
+def _file_inventory(folder: Path) -> dict[str, dict[str, Any]]:
+    """Size and SHA-256 of each file, and the number of tiles of each tile folder (tiles and vendor not hashed)."""
+    files: dict[str, dict[str, Any]] = {}
+    for path in sorted(folder.rglob("*")):
+        rel_path = path.relative_to(folder).as_posix()
+        if path.is_file() and not rel_path.startswith(("tiles/", "vendor/")):
+            files[rel_path] = {"bytes": path.stat().st_size, "sha256": sha256_of(path)}
+    for tiles_dir in sorted((folder / "tiles").glob("*")) if (folder / "tiles").exists() else []:
+        files[f"tiles/{tiles_dir.name}/"] = {"tiles": sum(1 for p in tiles_dir.rglob("*") if p.is_file())}
+    return files
 
 
 def _detect_raster(profile: Profile, layer: RasterLayer) -> str | None:
@@ -686,46 +931,6 @@ def _union_bounds(bounds: Sequence[tuple[float, float, float, float]]) -> tuple[
         return None
     arr = np.array(bounds)
     return (float(arr[:, 0].min()), float(arr[:, 1].min()), float(arr[:, 2].max()), float(arr[:, 3].max()))
-
-
-def _export_raster(
-    tmp: Path, layer: RasterLayer, spec: KindSpec, layer_id: str, title: Text, visible: bool, feedback: Feedback
-) -> tuple[LayerRecord, WebLayer]:
-    assert spec.legend is not None  # the profile loader guarantees a raster legend
-    rel = f"rasters/{layer_id}.tif"
-    info = write_cog(layer.path, tmp / rel, spec.band, description=spec.title.en)
-    tiles = write_png_tiles(
-        layer.path, tmp / "tiles" / layer_id, f"tiles/{layer_id}", spec.legend, spec.band, feedback=feedback
-    )
-    record = LayerRecord(
-        layer_id,
-        spec.kind,
-        title,
-        layer.name,
-        _crs_name(info.crs_wkt),
-        "raster",
-        None,
-        None,
-        [rel, f"tiles/{layer_id}/"],
-        [],
-    )
-    record.web_source = "raster"
-    web = WebLayer(
-        id=layer_id,
-        kind=spec.kind,
-        title=title,
-        geometry="raster",
-        source="raster",
-        url=tiles.url_template,
-        fields=[],
-        legend=spec.legend,
-        style=spec.style,
-        visible=visible,
-        min_zoom=tiles.min_zoom,
-        max_zoom=tiles.max_zoom,
-        bounds=tiles.bounds,
-    )
-    return record, web
 
 
 def _shelter_rows(

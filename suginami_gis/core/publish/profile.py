@@ -299,6 +299,13 @@ def _name_list(obj: Any, path: str) -> tuple[str, ...]:
     return tuple(obj)
 
 
+def _items(obj: Any, path: str) -> list[tuple[str, Any]]:
+    """The (path, item) pairs of a non-empty list, e.g. ``("kinds.x.legend.classes[0]", {...})``."""
+    if not isinstance(obj, list) or not obj:
+        raise InputError(f"{path} must be a non-empty list", "PROFILE")
+    return [(f"{path}[{i}]", item) for i, item in enumerate(obj)]
+
+
 def _number(obj: Any, path: str) -> float:
     if isinstance(obj, bool) or not isinstance(obj, int | float) or not math.isfinite(float(obj)):
         raise InputError(f"{path} must be a finite number, got {obj!r}", "PROFILE")
@@ -350,12 +357,8 @@ def _legend(obj: Any, path: str, geometry: str) -> Legend:
     field_name = m.get("field")
     if kind != "single" and geometry != "raster" and not isinstance(field_name, str):
         raise InputError(f"{path}.field must name the field the {kind} legend classifies", "PROFILE")
-    raw = m["classes"]
-    if not isinstance(raw, list) or not raw:
-        raise InputError(f"{path}.classes must be a non-empty list", "PROFILE")
     classes = []
-    for i, c in enumerate(raw):
-        cpath = f"{path}.classes[{i}]"
+    for cpath, c in _items(m["classes"], f"{path}.classes"):
         allowed = {"color", "label"} | {
             "graduated": {"min", "max"},
             "categorical": {"value"},
@@ -406,12 +409,8 @@ def _aggregation(obj: Any, path: str) -> Aggregation:
     bad = [t for t in targets if t not in AGGREGATION_TARGETS]
     if not targets or bad:
         raise InputError(f"{path}.to must list targets from {', '.join(AGGREGATION_TARGETS)}", "PROFILE")
-    stats_raw = m["stats"]
-    if not isinstance(stats_raw, list) or not stats_raw:
-        raise InputError(f"{path}.stats must be a non-empty list", "PROFILE")
     stats = []
-    for i, s in enumerate(stats_raw):
-        spath = f"{path}.stats[{i}]"
+    for spath, s in _items(m["stats"], f"{path}.stats"):
         sm = _check_keys(
             s,
             {"name", "label", "unit", "decimals", "suppress", "values", "op", "source"},
