@@ -1,16 +1,27 @@
-"""Fire-proofing areas and the buildings a programme rebuilds, shared by suginami:firespread and
-suginami:scenario (the scenario needs the rebuilt buildings before its damage step)."""
+"""The fire-proofing programme: its target and areas as suginami:firespread reads them, and the
+buildings it rebuilds, which suginami:scenario needs before its damage step."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from qgis.core import QgsProcessingException
+from qgis.core import QgsProcessingAlgorithm, QgsProcessingContext, QgsProcessingException
 
 from ..core import fire
-from .conversions import read_vector
+from .conversions import is_set, read_vector
 from .i18n import tr
+from .inputs.fire import (
+    BUILDINGS,
+    FIRE_RESISTANCE_FIELD,
+    FIREPROOF_AREAS,
+    FIREPROOF_OPEN_SPACE_FIELD,
+    FIREPROOF_TARGET_RATE,
+    OPEN_SPACE_RATIO,
+    FireBuildings,
+    footprint_index,
+)
 
 # Field the scenario adds to the mitigated run's buildings: rebuilt by the fire-proofing programme,
 # so the damage step gives them the newest seismic era (docs/methods/fire.md section 4).
@@ -23,7 +34,7 @@ def fireproof_areas(
     """(area index per building or None, number of areas, 空地率 as a share: one value or one per area)."""
     if areas_source is None:
         return None, 0, default_open_space
-    areas = read_vector(areas_source, context, crs, [open_field] if open_field else [], "FIREPROOF_AREAS")
+    areas = read_vector(areas_source, context, crs, [open_field] if open_field else [], FIREPROOF_AREAS)
     keep = np.array([g is not None for g in areas.geometries], dtype=bool)
     polygons = areas.geometries[keep]
     if len(polygons) == 0:
@@ -50,13 +61,62 @@ def fireproof_areas(
                 ).format(int(bad.sum()))
             )
         open_space = share
-    present = np.array([g is not None for g in data.geometries], dtype=bool)
-    index = np.full(len(data), -1, dtype=np.int64)
-    index[present] = fire.assign_districts(data.geometries[present], list(polygons))
+    index = footprint_index(data.geometries, polygons)
     feedback.pushInfo(
         tr("{0} fire-proofing areas; {1} buildings lie in them.").format(len(polygons), int((index >= 0).sum()))
     )
     return index, len(polygons), open_space
+
+
+@dataclass
+class Fireproofing:
+    """A run's fire-proofing programme: its target, the area each building lies in, 空地率."""
+
+    target: float | None  # None: no programme
+    area_index: np.ndarray | None  # per building, -1 outside every area; None without areas
+    n_areas: int
+    open_space: Any  # one share, or one per area
+
+    def run_arguments(self) -> dict[str, Any]:
+        """The fire-proofing-area arguments of fire.run_fire."""
+        return {
+            "fireproof_area_index": self.area_index,
+            "n_fireproof_areas": self.n_areas,
+            "open_space_ratio": self.open_space,
+        }
+
+
+def read_fireproofing(
+    alg: QgsProcessingAlgorithm,
+    parameters: dict[str, Any],
+    context: QgsProcessingContext,
+    feedback: Any,
+    buildings: FireBuildings,
+) -> Fireproofing:
+    """FIREPROOF_TARGET_RATE with FIREPROOF_AREAS, their 空地率, and notes on inputs that go unused."""
+    target = (
+        alg.parameterAsDouble(parameters, FIREPROOF_TARGET_RATE, context)
+        if is_set(parameters, FIREPROOF_TARGET_RATE)
+        else None
+    )
+    area_index, n_areas, open_space = fireproof_areas(
+        alg.parameterAsSource(parameters, FIREPROOF_AREAS, context),
+        alg.parameterAsString(parameters, FIREPROOF_OPEN_SPACE_FIELD, context) or None,
+        alg.parameterAsDouble(parameters, OPEN_SPACE_RATIO, context),
+        buildings.data,
+        buildings.crs,
+        context,
+        feedback,
+    )
+    if area_index is not None and target is None:
+        feedback.pushInfo(tr("FIREPROOF_AREAS is ignored: no FIREPROOF_TARGET_RATE was given."))
+    if buildings.year_built is not None and (area_index is None or target is None):
+        feedback.pushInfo(
+            tr(
+                "YEAR_FIELD is used only with FIREPROOF_AREAS and FIREPROOF_TARGET_RATE: buildings are chosen at random."
+            )
+        )
+    return Fireproofing(target, area_index, n_areas, open_space)
 
 
 def planned_rebuilds(
@@ -74,11 +134,11 @@ def planned_rebuilds(
     """Feature ids of the buildings suginami:firespread's fire-proofing will rebuild (the same core
     selection, fire.plan_fireproofing, on the same inputs and seed), and the building count."""
     crs = buildings_source.sourceCrs()
-    data = read_vector(buildings_source, context, None, [class_field, year_field], "BUILDINGS")
+    data = read_vector(buildings_source, context, None, [class_field, year_field], BUILDINGS)
     area_index, n_areas, open_space = fireproof_areas(
         areas_source, open_field, default_open_space, data, crs, context, feedback
     )
-    classes = fire.parse_fire_resistance(data.column(class_field, str), "FIRE_RESISTANCE_FIELD")
+    classes = fire.parse_fire_resistance(data.column(class_field, str), FIRE_RESISTANCE_FIELD)
     years = data.column(year_field, float) if (year_field and area_index is not None) else None
     plan = fire.plan_fireproofing(
         data.geometries,
