@@ -162,6 +162,21 @@ def make_fields(
     return out
 
 
+def extended_fields(
+    fields_in: QgsFields, spec: list[tuple[str, type]] | tuple[tuple[str, type], ...]
+) -> tuple[QgsFields, list[str]]:
+    """The input's fields except those ``spec`` names, then ``spec``'s; and the names kept.
+
+    A layer that already went through the algorithm gets fresh result fields, not a second set.
+    """
+    ours = {name for name, _ in spec}
+    kept = [name for name in fields_in.names() if name not in ours]
+    base = QgsFields()
+    for name in kept:
+        base.append(fields_in.at(fields_in.lookupField(name)))
+    return make_fields(spec, base), kept
+
+
 def apply_field_aliases(layer: Any) -> int:
     """Give a loaded output layer the aliases of its known fields (file formats do not keep them)."""
 

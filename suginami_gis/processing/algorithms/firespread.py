@@ -16,11 +16,12 @@ from qgis.core import (
 
 from ...core import fire
 from ..base import SuginamiAlgorithm
-from ..conversions import advanced, crs_wkt, finite_or_none, is_set, write_features
+from ..conversions import advanced, crs_wkt, extended_fields, finite_or_none, is_set, write_features
 from ..executor_param import executor_parameter, open_executor
 from ..fireproofing import Fireproofing, read_fireproofing
 from ..i18n import tr
-from ..inputs.common import Number, add_numbers, extended_fields, write_district_table
+from ..inputs.common import Number, add_numbers
+from ..inputs.districts import write_district_table
 from ..inputs.fire import (
     FIREPROOF_TARGET_RATE,
     OPEN_SPACE_RATIO,

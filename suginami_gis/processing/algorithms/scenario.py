@@ -22,10 +22,8 @@ from qgis.core import (
     QgsProcessingParameterField,
     QgsProcessingParameterFile,
     QgsProcessingParameterFolderDestination,
-    QgsProcessingParameterNumber,
 )
 
-from ...core import fire
 from ...core.atomic import atomic_folder
 from ...core.comparison import QUANTITIES, RUNS
 from ...core.groundmotion import FaultType
@@ -33,6 +31,8 @@ from .. import params
 from ..base import SuginamiAlgorithm
 from ..conversions import advanced
 from ..i18n import tr, tr_noop
+from ..inputs import fire as fire_inputs
+from ..inputs.common import Number, add_numbers
 from ..scenario.chain import STEPS, Chain, RunResult, StepRunner, summary_lines
 from ..scenario.packaging import CSV_NAME, PROJECT_NAME
 from ..scenario.settings import GPKG_NAME, check_folder, check_inputs
@@ -47,7 +47,6 @@ SCENARIO_FAULT_TYPE = int(FaultType.INTRASLAB)
 DEFAULT_RETROFIT_TARGET = 0.96
 DEFAULT_FIREPROOF_TARGET = 0.70
 DEFAULT_REALIZATIONS = 100
-DOUBLE, INTEGER = QgsProcessingParameterNumber.Double, QgsProcessingParameterNumber.Integer
 # Field parameters of each input layer: (key, label, the sample ward's field, numeric).
 BUILDING_FIELDS = (
     ("BUILDING_ID_FIELD", tr_noop("Building id field"), "building_id", False),
@@ -76,80 +75,6 @@ ACCESS_POINT_FIELDS = (
     ("AP_HEIGHT_FIELD", tr_noop("Access point height field (m above ground)"), "height_m", True),
     ("FREQUENCY_FIELD", tr_noop("Frequency field (MHz)"), "frequency_mhz", True),
 )
-# Numbers of the conditions and the programme: (key, label, type, default, optional, minimum, maximum).
-CONDITIONS = (
-    ("SCENARIO_HOUR", tr_noop("Scenario hour (5, 12 or 18)"), INTEGER, 18, False, 0, 23),
-    ("WIND_SPEED", tr_noop("Wind speed (m/s, 0-30)"), DOUBLE, 8.0, False, 0.0, 30.0),
-    (
-        "WIND_DIRECTION",
-        tr_noop("Wind direction (degrees the wind comes from; NNW = 337.5)"),
-        DOUBLE,
-        fire.TOKYO_WIND_DIRECTION_DEG,
-        False,
-        0.0,
-        360.0,
-    ),
-    (
-        "RETROFIT_TARGET_RATE",
-        tr_noop("Mitigation: share of buildings meeting the 1981 seismic standard (0-1; ward target 0.96)"),
-        DOUBLE,
-        DEFAULT_RETROFIT_TARGET,
-        False,
-        0.0,
-        1.0,
-    ),
-    (
-        "FIREPROOF_TARGET_RATE",
-        tr_noop("Mitigation: share of fire-resistant buildings (0-1; ward target 0.70)"),
-        DOUBLE,
-        DEFAULT_FIREPROOF_TARGET,
-        False,
-        0.0,
-        1.0,
-    ),
-)
-LEVERS = (
-    (
-        "SEISMIC_BREAKER_RATE",
-        tr_noop("Seismic circuit breakers: share of premises with one (0-1; Tokyo 2022: 0.083)"),
-        DOUBLE,
-        fire.SEISMIC_BREAKER_RATE,
-        True,
-        0.0,
-        1.0,
-    ),
-    (
-        "INITIAL_EXTINGUISHMENT",
-        tr_noop("Initial extinguishment by residents, fires in standing buildings (0-1; Tokyo 2022: 0.366)"),
-        DOUBLE,
-        fire.INITIAL_SUPPRESSION_RATE,
-        True,
-        0.0,
-        1.0,
-    ),
-    (
-        "MITIGATED_SEISMIC_BREAKER_RATE",
-        tr_noop("Mitigation: seismic circuit breaker share (0-1; empty = as the current state)"),
-        DOUBLE,
-        None,
-        True,
-        0.0,
-        1.0,
-    ),
-    (
-        "MITIGATED_INITIAL_EXTINGUISHMENT",
-        tr_noop("Mitigation: initial extinguishment (0-1; empty = as the current state)"),
-        DOUBLE,
-        None,
-        True,
-        0.0,
-        1.0,
-    ),
-)
-ADVANCED_NUMBERS = (
-    ("MAX_MINUTES", tr_noop("Evacuation time limit (minutes)"), DOUBLE, 15.0, False, 1.0, 600.0),
-    ("WIFI_PIXEL_SIZE", tr_noop("Wi-Fi pixel size (m)"), DOUBLE, 4.0, False, 0.5, None),
-)
 
 
 class ScenarioAlgorithm(SuginamiAlgorithm):
@@ -165,7 +90,7 @@ class ScenarioAlgorithm(SuginamiAlgorithm):
                 "EXTENT", tr("Ground-motion extent (empty = the buildings plus 500 m)"), optional=True
             )
         )
-        self._numbers(((("PIXEL_SIZE", tr_noop("Ground-motion pixel size (m)"), DOUBLE, 50.0, False, 1.0, None)),))
+        add_numbers(self, (Number("PIXEL_SIZE", tr("Ground-motion pixel size (m)"), 50.0, 1.0),))
         self._layer("BUILDINGS", tr("Buildings (footprint polygons)"), QgsProcessing.TypeVectorPolygon)
         self._fields(BUILDING_FIELDS, "BUILDINGS")
         self._layer(
@@ -213,24 +138,15 @@ class ScenarioAlgorithm(SuginamiAlgorithm):
                 defaultValue=0,
             )
         )
-        self._numbers(CONDITIONS)
-        self._layer(
-            "FIREPROOF_AREAS",
+        add_numbers(self, (Number("SCENARIO_HOUR", tr("Scenario hour (5, 12 or 18)"), 18, 0, 23, integer=True),))
+        fire_inputs.add_wind(self)
+        add_numbers(self, self._targets())
+        fire_inputs.add_fireproof_areas(
+            self,
             tr("Mitigation: fire-proofing areas (optional polygons; the target is then the 不燃領域率 of each area)"),
-            QgsProcessing.TypeVectorPolygon,
-            optional=True,
         )
-        self.addParameter(
-            QgsProcessingParameterField(
-                "FIREPROOF_OPEN_SPACE_FIELD",
-                tr("Open-space ratio field of the areas (空地率, %; optional)"),
-                None,
-                "FIREPROOF_AREAS",
-                QgsProcessingParameterField.Numeric,
-                optional=True,
-            )
-        )
-        self._numbers(LEVERS)
+        fire_inputs.add_levers(self)
+        add_numbers(self, self._mitigated_levers())
         params.add_realizations(self, tr("Monte Carlo realizations"), DEFAULT_REALIZATIONS, minimum=1)
         params.add_seed(self)
         self.addParameter(
@@ -243,16 +159,57 @@ class ScenarioAlgorithm(SuginamiAlgorithm):
                 )
             )
         )
-        self._numbers(ADVANCED_NUMBERS, advanced_flag=True)
+        add_numbers(
+            self,
+            (
+                Number("MAX_MINUTES", tr("Evacuation time limit (minutes)"), 15.0, 1.0, 600.0, advanced=True),
+                Number("WIFI_PIXEL_SIZE", tr("Wi-Fi pixel size (m)"), 4.0, 0.5, advanced=True),
+            ),
+        )
+
+    @staticmethod
+    def _targets() -> tuple[Number, ...]:
+        return (
+            Number(
+                "RETROFIT_TARGET_RATE",
+                tr("Mitigation: share of buildings meeting the 1981 seismic standard (0-1; ward target 0.96)"),
+                DEFAULT_RETROFIT_TARGET,
+                0.0,
+                1.0,
+            ),
+            Number(
+                "FIREPROOF_TARGET_RATE",
+                tr("Mitigation: share of fire-resistant buildings (0-1; ward target 0.70)"),
+                DEFAULT_FIREPROOF_TARGET,
+                0.0,
+                1.0,
+            ),
+        )
+
+    @staticmethod
+    def _mitigated_levers() -> tuple[Number, ...]:
+        """The levers' values in the mitigated run; empty = as the current state."""
+        return (
+            Number(
+                "MITIGATED_SEISMIC_BREAKER_RATE",
+                tr("Mitigation: seismic circuit breaker share (0-1; empty = as the current state)"),
+                None,
+                0.0,
+                1.0,
+                optional=True,
+            ),
+            Number(
+                "MITIGATED_INITIAL_EXTINGUISHMENT",
+                tr("Mitigation: initial extinguishment (0-1; empty = as the current state)"),
+                None,
+                0.0,
+                1.0,
+                optional=True,
+            ),
+        )
 
     def _layer(self, key: str, label: str, kind: int, optional: bool = False) -> None:
         self.addParameter(QgsProcessingParameterFeatureSource(key, label, [kind], optional=optional))
-
-    def _numbers(self, rows: tuple[tuple[Any, ...], ...], advanced_flag: bool = False) -> None:
-        for key, label, kind, default, optional, minimum, maximum in rows:
-            limits = (minimum,) if maximum is None else (minimum, maximum)
-            parameter = QgsProcessingParameterNumber(key, tr(label), kind, default, optional, *limits)
-            self.addParameter(advanced(parameter) if advanced_flag else parameter)
 
     def _fields(self, rows: tuple[tuple[str, str, str, bool], ...], parent: str) -> None:
         # Optional with the sample ward's names as defaults: QGIS 3.22 refuses a mandatory field

@@ -12,7 +12,6 @@ from typing import Any
 
 import numpy as np
 from qgis.core import (
-    QgsFields,
     QgsProcessingAlgorithm,
     QgsProcessingContext,
     QgsProcessingException,
@@ -21,7 +20,7 @@ from qgis.core import (
 )
 
 from ...core import fragility as fr
-from ..conversions import VectorData, as_bool, copy_features, make_fields, read_vector
+from ..conversions import VectorData, as_bool, copy_features, extended_fields, read_vector
 from ..i18n import tr
 
 BUILDINGS = "BUILDINGS"
@@ -78,13 +77,7 @@ def write_buildings(
     An input field named like a ``spec`` field is replaced by the new column. Returns the
     destination id.
     """
-    fields_in = source.fields()
-    ours = {name for name, _ in spec}
-    kept = [name for name in fields_in.names() if name not in ours]
-    base = QgsFields()
-    for name in kept:
-        base.append(fields_in.at(fields_in.lookupField(name)))
-    out_fields = make_fields(list(spec), base)
+    out_fields, kept = extended_fields(source.fields(), list(spec))
     sink, dest_id = alg.parameterAsSink(parameters, key, context, out_fields, source.wkbType(), source.sourceCrs())
     if sink is None:
         raise QgsProcessingException(alg.invalidSinkError(parameters, key))

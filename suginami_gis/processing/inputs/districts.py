@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from qgis.core import QgsCoordinateReferenceSystem, QgsProcessingAlgorithm, QgsProcessingContext
@@ -16,21 +17,21 @@ def write_district_table(
     parameters: dict[str, Any],
     context: QgsProcessingContext,
     districts: Districts | None,
-    spec: list[tuple[str, type]],
-    rows: list[list[Any]],
+    spec: Sequence[tuple[str, type]],
+    rows: Sequence[Sequence[Any]],
     crs: QgsCoordinateReferenceSystem,
     feedback: Any,
 ) -> str | None:
-    """Write ``rows`` (one per district of ``districts``) with the districts' own geometries in ``crs``.
+    """One row per district (in ``districts`` order) with its own geometry, to OUTPUT_DISTRICTS.
 
-    Returns the destination id, or None when OUTPUT_DISTRICTS was not asked for or there are no districts.
+    Returns the destination id, or None when OUTPUT_DISTRICTS is not asked for or there are no DISTRICTS.
     """
     if not is_set(parameters, OUTPUT_DISTRICTS):
         return None
     if districts is None:
         feedback.pushInfo(tr("OUTPUT_DISTRICTS: no DISTRICTS layer was given, so no district table is written."))
         return None
-    fields = make_fields(spec)
+    fields = make_fields(list(spec))
     sink, dest_id = alg.parameterAsSink(parameters, OUTPUT_DISTRICTS, context, fields, districts.source.wkbType(), crs)
     if sink is None:
         return None
