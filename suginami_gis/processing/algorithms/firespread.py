@@ -20,7 +20,7 @@ from ..conversions import advanced, crs_wkt, extended_fields, finite_or_none, is
 from ..executor_param import executor_parameter, open_executor
 from ..fireproofing import Fireproofing, read_fireproofing
 from ..i18n import tr
-from ..inputs.common import Number, add_numbers
+from ..inputs.common import add_parameters, number
 from ..inputs.districts import write_district_table
 from ..inputs.fire import (
     FIREPROOF_TARGET_RATE,
@@ -147,17 +147,17 @@ class FireSpreadAlgorithm(SuginamiAlgorithm):
         self._add_method_parameters()
         self._add_fireproofing_parameters()
         add_districts(self)
-        add_numbers(
+        add_parameters(
             self,
-            (
-                Number(
+            *(
+                number(
                     self.INDOOR_OCCUPANCY_RATIO,
                     tr("Indoor occupants at the hour / 24-hour mean (for fire deaths)"),
                     1.0,
                     0.0,
                     advanced=True,
                 ),
-                Number(self.PIXEL_SIZE, tr("Pixel size of the burn-probability raster (m)"), 5.0, 0.5, advanced=True),
+                number(self.PIXEL_SIZE, tr("Pixel size of the burn-probability raster (m)"), 5.0, 0.5, advanced=True),
             ),
         )
         self.addParameter(executor_parameter())
@@ -169,10 +169,10 @@ class FireSpreadAlgorithm(SuginamiAlgorithm):
 
     def _add_ignition_parameters(self) -> None:
         """Hour and time coefficient, the levers, the collapse ignition rate and the ignition table."""
-        add_numbers(
+        add_parameters(
             self,
-            (
-                Number(
+            *(
+                number(
                     self.SCENARIO_HOUR,
                     tr("Scenario hour, winter (cited coefficients for 5, 6-7, 11-12, 17-18)"),
                     18,
@@ -180,7 +180,7 @@ class FireSpreadAlgorithm(SuginamiAlgorithm):
                     23,
                     integer=True,
                 ),
-                Number(
+                number(
                     self.TIME_COEFFICIENT,
                     tr("Time-of-day ignition coefficient relative to 05:00 (optional; empty = cited table)"),
                     None,
@@ -191,10 +191,10 @@ class FireSpreadAlgorithm(SuginamiAlgorithm):
             ),
         )
         add_levers(self, deprecated_alias=True)
-        add_numbers(
+        add_parameters(
             self,
-            (
-                Number(
+            *(
+                number(
                     self.COLLAPSE_IGNITION_RATE,
                     tr("Ignitions per collapsed building, winter 05-06 h (Tokyo 2022: 0.000355)"),
                     fire.COLLAPSE_IGNITION_RATE_0506,
@@ -214,10 +214,10 @@ class FireSpreadAlgorithm(SuginamiAlgorithm):
             tr("Spread-limit distance, semi-fireproof (m)"),
             tr("Spread-limit distance, fireproof (m)"),
         )
-        add_numbers(
+        add_parameters(
             self,
-            (
-                Number(key, label, default, 0.0, 100.0, advanced=True)
+            *(
+                number(key, label, default, 0.0, 100.0, advanced=True)
                 for key, label, default in zip(self.SPREAD_LIMIT_KEYS, labels, fire.SPREAD_LIMIT_M)
             ),
         )
@@ -247,10 +247,10 @@ class FireSpreadAlgorithm(SuginamiAlgorithm):
         """Cluster or simulation, the simulated duration, realizations and seed."""
         methods = [tr("Cluster (Tokyo 2022)"), tr("Simulation (Monte Carlo, Hamada spread times)")]
         self.addParameter(QgsProcessingParameterEnum(self.METHOD, tr("Method"), methods, defaultValue=0))
-        add_numbers(
+        add_parameters(
             self,
-            (
-                Number(
+            *(
+                number(
                     self.DURATION_HOURS,
                     tr("Duration of the spread (hours; simulation)"),
                     fire.DEFAULT_DURATION_HOURS,
@@ -265,10 +265,10 @@ class FireSpreadAlgorithm(SuginamiAlgorithm):
 
     def _add_fireproofing_parameters(self) -> None:
         """The fire-proofing target, its areas with their 空地率, and the construction year (oldest first)."""
-        add_numbers(
+        add_parameters(
             self,
-            (
-                Number(
+            *(
+                number(
                     FIREPROOF_TARGET_RATE,
                     tr(
                         "Fire-proofing target (0-1, optional): share of fire-resistant buildings, "
@@ -284,10 +284,10 @@ class FireSpreadAlgorithm(SuginamiAlgorithm):
         add_fireproof_areas(
             self, tr("Fire-proofing areas (optional polygons: the designated close-packed wooden districts)")
         )
-        add_numbers(
+        add_parameters(
             self,
-            (
-                Number(
+            *(
+                number(
                     OPEN_SPACE_RATIO,
                     tr("Open-space ratio of the areas when there is no field (空地率, 0-0.99)"),
                     0.0,

@@ -16,6 +16,7 @@ from qgis.core import (
     QgsProcessingAlgorithm,
     QgsProcessingMultiStepFeedback,
     QgsProcessingParameterBoolean,
+    QgsProcessingParameterDefinition,
     QgsProcessingParameterEnum,
     QgsProcessingParameterExtent,
     QgsProcessingParameterFeatureSource,
@@ -32,7 +33,7 @@ from ..base import SuginamiAlgorithm
 from ..conversions import advanced
 from ..i18n import tr, tr_noop
 from ..inputs import fire as fire_inputs
-from ..inputs.common import Number, add_numbers
+from ..inputs.common import add_parameters, number
 from ..scenario.chain import STEPS, Chain, RunResult, StepRunner, summary_lines
 from ..scenario.packaging import CSV_NAME, PROJECT_NAME
 from ..scenario.settings import GPKG_NAME, check_folder, check_inputs
@@ -90,7 +91,7 @@ class ScenarioAlgorithm(SuginamiAlgorithm):
                 "EXTENT", tr("Ground-motion extent (empty = the buildings plus 500 m)"), optional=True
             )
         )
-        add_numbers(self, (Number("PIXEL_SIZE", tr("Ground-motion pixel size (m)"), 50.0, 1.0),))
+        add_parameters(self, *(number("PIXEL_SIZE", tr("Ground-motion pixel size (m)"), 50.0, 1.0),))
         self._layer("BUILDINGS", tr("Buildings (footprint polygons)"), QgsProcessing.TypeVectorPolygon)
         self._fields(BUILDING_FIELDS, "BUILDINGS")
         self._layer(
@@ -138,15 +139,15 @@ class ScenarioAlgorithm(SuginamiAlgorithm):
                 defaultValue=0,
             )
         )
-        add_numbers(self, (Number("SCENARIO_HOUR", tr("Scenario hour (5, 12 or 18)"), 18, 0, 23, integer=True),))
+        add_parameters(self, *(number("SCENARIO_HOUR", tr("Scenario hour (5, 12 or 18)"), 18, 0, 23, integer=True),))
         fire_inputs.add_wind(self)
-        add_numbers(self, self._targets())
+        add_parameters(self, *self._targets())
         fire_inputs.add_fireproof_areas(
             self,
             tr("Mitigation: fire-proofing areas (optional polygons; the target is then the 不燃領域率 of each area)"),
         )
         fire_inputs.add_levers(self)
-        add_numbers(self, self._mitigated_levers())
+        add_parameters(self, *self._mitigated_levers())
         params.add_realizations(self, tr("Monte Carlo realizations"), DEFAULT_REALIZATIONS, minimum=1)
         params.add_seed(self)
         self.addParameter(
@@ -159,25 +160,25 @@ class ScenarioAlgorithm(SuginamiAlgorithm):
                 )
             )
         )
-        add_numbers(
+        add_parameters(
             self,
-            (
-                Number("MAX_MINUTES", tr("Evacuation time limit (minutes)"), 15.0, 1.0, 600.0, advanced=True),
-                Number("WIFI_PIXEL_SIZE", tr("Wi-Fi pixel size (m)"), 4.0, 0.5, advanced=True),
+            *(
+                number("MAX_MINUTES", tr("Evacuation time limit (minutes)"), 15.0, 1.0, 600.0, advanced=True),
+                number("WIFI_PIXEL_SIZE", tr("Wi-Fi pixel size (m)"), 4.0, 0.5, advanced=True),
             ),
         )
 
     @staticmethod
-    def _targets() -> tuple[Number, ...]:
+    def _targets() -> tuple[QgsProcessingParameterDefinition, ...]:
         return (
-            Number(
+            number(
                 "RETROFIT_TARGET_RATE",
                 tr("Mitigation: share of buildings meeting the 1981 seismic standard (0-1; ward target 0.96)"),
                 DEFAULT_RETROFIT_TARGET,
                 0.0,
                 1.0,
             ),
-            Number(
+            number(
                 "FIREPROOF_TARGET_RATE",
                 tr("Mitigation: share of fire-resistant buildings (0-1; ward target 0.70)"),
                 DEFAULT_FIREPROOF_TARGET,
@@ -187,10 +188,10 @@ class ScenarioAlgorithm(SuginamiAlgorithm):
         )
 
     @staticmethod
-    def _mitigated_levers() -> tuple[Number, ...]:
+    def _mitigated_levers() -> tuple[QgsProcessingParameterDefinition, ...]:
         """The levers' values in the mitigated run; empty = as the current state."""
         return (
-            Number(
+            number(
                 "MITIGATED_SEISMIC_BREAKER_RATE",
                 tr("Mitigation: seismic circuit breaker share (0-1; empty = as the current state)"),
                 None,
@@ -198,7 +199,7 @@ class ScenarioAlgorithm(SuginamiAlgorithm):
                 1.0,
                 optional=True,
             ),
-            Number(
+            number(
                 "MITIGATED_INITIAL_EXTINGUISHMENT",
                 tr("Mitigation: initial extinguishment (0-1; empty = as the current state)"),
                 None,

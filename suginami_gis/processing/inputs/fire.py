@@ -24,7 +24,7 @@ from qgis.core import (
 from ...core import fire
 from ..conversions import VectorData, is_set, read_vector, require_projected
 from ..i18n import tr
-from .common import Number, add_numbers, number_parameter
+from .common import add_parameters, number
 
 # --- buildings -------------------------------------------------------------------------------------
 BUILDINGS = "BUILDINGS"
@@ -119,10 +119,10 @@ def add_levers(alg: QgsProcessingAlgorithm, deprecated_alias: bool = False) -> N
 
     With ``deprecated_alias``, also the hidden SUPPRESSION_RATE that initial_extinguishment() still reads.
     """
-    add_numbers(
+    add_parameters(
         alg,
-        (
-            Number(
+        *(
+            number(
                 SEISMIC_BREAKER_RATE,
                 tr("Seismic circuit breakers: share of premises with one (0-1; Tokyo 2022: 0.083)"),
                 fire.SEISMIC_BREAKER_RATE,
@@ -130,7 +130,7 @@ def add_levers(alg: QgsProcessingAlgorithm, deprecated_alias: bool = False) -> N
                 1.0,
                 optional=True,
             ),
-            Number(
+            number(
                 INITIAL_EXTINGUISHMENT,
                 tr("Initial extinguishment by residents, fires in standing buildings (0-1; Tokyo 2022: 0.366)"),
                 fire.INITIAL_SUPPRESSION_RATE,
@@ -141,15 +141,13 @@ def add_levers(alg: QgsProcessingAlgorithm, deprecated_alias: bool = False) -> N
         ),
     )
     if deprecated_alias:
-        alias = number_parameter(
-            Number(
-                SUPPRESSION_RATE,
-                tr("Initial extinguishment rate (deprecated: use INITIAL_EXTINGUISHMENT)"),
-                fire.INITIAL_SUPPRESSION_RATE,
-                0.0,
-                1.0,
-                optional=True,
-            )
+        alias = number(
+            SUPPRESSION_RATE,
+            tr("Initial extinguishment rate (deprecated: use INITIAL_EXTINGUISHMENT)"),
+            fire.INITIAL_SUPPRESSION_RATE,
+            0.0,
+            1.0,
+            optional=True,
         )
         alias.setFlags(alias.flags() | QgsProcessingParameterDefinition.FlagHidden)
         alg.addParameter(alias)
@@ -168,11 +166,11 @@ def add_ignition_table(alg: QgsProcessingAlgorithm) -> None:
 
 def add_wind(alg: QgsProcessingAlgorithm) -> None:
     """WIND_SPEED and WIND_DIRECTION (the direction the wind comes from)."""
-    add_numbers(
+    add_parameters(
         alg,
-        (
-            Number(WIND_SPEED, tr("Wind speed (m/s, 0-30)"), 8.0, 0.0, 30.0),
-            Number(
+        *(
+            number(WIND_SPEED, tr("Wind speed (m/s, 0-30)"), 8.0, 0.0, 30.0),
+            number(
                 WIND_DIRECTION,
                 tr("Wind direction (degrees the wind comes from; NNW = 337.5)"),
                 fire.TOKYO_WIND_DIRECTION_DEG,

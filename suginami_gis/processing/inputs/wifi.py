@@ -1,11 +1,13 @@
-"""Wi-Fi inputs: access points, obstacle buildings, shelter sites, propagation model; site statistics.
+"""Wi-Fi inputs: access points, obstacle buildings, shelter sites, propagation model, grid, candidates.
 
-The parameter groups and readers of suginami:wificoverage, suginami:wifiplacement and the scenario.
+The parameter groups and readers of suginami:wificoverage and suginami:wifiplacement; their outputs
+are written with inputs/wifi_outputs.py.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
@@ -16,201 +18,52 @@ from qgis.core import (
     QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingParameterCrs,
-    QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSource,
-    QgsProcessingParameterField,
-    QgsProcessingParameterNumber,
     QgsProcessingParameterString,
 )
 
 from ...core import wifi
 from ...core.errors import InputError
-from ..conversions import advanced, field_name, read_vector, require_projected
+from ...core.rasters import Grid
+from ..base import SuginamiAlgorithm
+from ..conversions import advanced, crs_wkt, field_name, read_vector, require_projected
 from ..i18n import tr
+from .common import add_parameters, choice, field, number
 
 # JGD2011 / Japan Plane Rectangular CS IX: the plane system for Tokyo.
 DEFAULT_CRS = "EPSG:6677"
 # Without an EXTENT: the access points and sites plus this margin (m).
 EXTENT_MARGIN_M = 100.0
-NODATA = -9999.0
-GROUP = "Shelters and Wi-Fi"
-GROUP_ID = "wifi"
+
+ACCESS_POINTS = "ACCESS_POINTS"
+BUILDINGS = "BUILDINGS"
+SITES = "SITES"
+CLIENT_LIMIT = "CLIENT_LIMIT"
+THRESHOLDS_DBM = "THRESHOLDS_DBM"
+TARGET_CRS = "TARGET_CRS"
+EXTENT = "EXTENT"
+PIXEL_SIZE = "PIXEL_SIZE"
+CANDIDATES = "CANDIDATES"
 
 
-# --- parameters shared with wifiplacement --------------------------------------------------------------
+class WifiAlgorithm(SuginamiAlgorithm):
+    """Base of the Wi-Fi algorithms: their Processing group."""
+
+    GROUP = "Shelters and Wi-Fi"
+    GROUP_ID = "wifi"
 
 
-def add_access_point_parameters(alg: QgsProcessingAlgorithm, optional: bool, label: str) -> None:
-    alg.addParameter(
-        QgsProcessingParameterFeatureSource("ACCESS_POINTS", label, [QgsProcessing.TypeVectorPoint], optional=optional)
-    )
-    for key, default_key, text, default_text, default, lo, hi in (
-        (
-            "EIRP_FIELD",
-            "DEFAULT_EIRP",
-            tr("EIRP field (dBm)"),
-            tr("EIRP where the field is empty (dBm)"),
-            wifi.DEFAULT_EIRP_DBM,
-            -30.0,
-            60.0,
-        ),
-        (
-            "HEIGHT_FIELD",
-            "DEFAULT_HEIGHT",
-            tr("Height field (m above ground)"),
-            tr("Height where the field is empty (m)"),
-            wifi.DEFAULT_AP_HEIGHT_M,
-            0.0,
-            500.0,
-        ),
-        (
-            "FREQUENCY_FIELD",
-            "DEFAULT_FREQUENCY",
-            tr("Frequency field (MHz)"),
-            tr("Frequency where the field is empty (MHz)"),
-            wifi.DEFAULT_FREQUENCY_MHZ,
-            None,
-            None,
-        ),
-    ):
-        alg.addParameter(
-            QgsProcessingParameterField(
-                key, text, None, "ACCESS_POINTS", QgsProcessingParameterField.Numeric, optional=True
-            )
-        )
-        number = QgsProcessingParameterNumber(
-            default_key, default_text, QgsProcessingParameterNumber.Double, default, True
-        )
-        if lo is not None:
-            number.setMinimum(lo)
-            number.setMaximum(hi)
-        alg.addParameter(number)
+def keywords(settings: Any) -> dict[str, Any]:
+    """A settings dataclass as keyword arguments of the core function its fields are named after."""
+    return {f.name: getattr(settings, f.name) for f in fields(settings)}
 
 
-def add_building_parameters(alg: QgsProcessingAlgorithm) -> None:
-    alg.addParameter(
-        QgsProcessingParameterFeatureSource(
-            "BUILDINGS", tr("Buildings (obstacles, optional)"), [QgsProcessing.TypeVectorPolygon], optional=True
-        )
-    )
-    alg.addParameter(
-        QgsProcessingParameterField(
-            "BUILDING_HEIGHT_FIELD",
-            tr("Building height field (m)"),
-            None,
-            "BUILDINGS",
-            QgsProcessingParameterField.Numeric,
-            optional=True,
-        )
-    )
-    alg.addParameter(
-        advanced(
-            QgsProcessingParameterNumber(
-                "DEFAULT_BUILDING_HEIGHT",
-                tr("Height of buildings with no height (m; empty = refuse them)"),
-                QgsProcessingParameterNumber.Double,
-                None,
-                True,
-                0.0,
-            )
-        )
-    )
-    alg.addParameter(
-        QgsProcessingParameterNumber(
-            "BUILDING_LOSS_DB",
-            tr("Loss per building crossed (dB; empty = ITU-R P.2109 traditional building at the frequency)"),
-            QgsProcessingParameterNumber.Double,
-            None,
-            True,
-            0.0,
-            100.0,
-        )
-    )
-
-
-def add_model_parameters(alg: QgsProcessingAlgorithm) -> None:
-    alg.addParameter(
-        QgsProcessingParameterEnum(
-            "MODEL",
-            tr("Propagation model"),
-            [tr("Free space + loss per building"), tr("ITU-R P.1411 site-general, below rooftop (LoS/NLoS)")],
-            defaultValue=0,
-        )
-    )
-    alg.addParameter(
-        advanced(
-            QgsProcessingParameterEnum(
-                "NLOS_ENVIRONMENT",
-                tr("P.1411 NLoS environment"),
-                [tr("Residential"), tr("Urban high-rise")],
-                defaultValue=0,
-            )
-        )
-    )
-    alg.addParameter(
-        QgsProcessingParameterNumber(
-            "RECEIVER_HEIGHT",
-            tr("Receiver height (m)"),
-            QgsProcessingParameterNumber.Double,
-            wifi.DEFAULT_RECEIVER_HEIGHT_M,
-            False,
-            0.0,
-            100.0,
-        )
-    )
-    alg.addParameter(
-        QgsProcessingParameterString(
-            "THRESHOLDS_DBM",
-            tr("Thresholds (dBm, comma-separated; the first is the primary one)"),
-            ",".join(f"{t:g}" for t in wifi.DEFAULT_THRESHOLDS_DBM),
-        )
-    )
-
-
-def add_site_parameters(alg: QgsProcessingAlgorithm, optional: bool) -> None:
-    alg.addParameter(
-        QgsProcessingParameterFeatureSource(
-            "SITES", tr("Shelter sites (polygons)"), [QgsProcessing.TypeVectorPolygon], optional=optional
-        )
-    )
-    alg.addParameter(QgsProcessingParameterField("SITE_ID_FIELD", tr("Site id field"), None, "SITES", optional=True))
-    alg.addParameter(
-        QgsProcessingParameterField(
-            "EVACUEES_FIELD",
-            tr("Expected evacuees field"),
-            None,
-            "SITES",
-            QgsProcessingParameterField.Numeric,
-            optional=True,
-        )
-    )
-    alg.addParameter(
-        QgsProcessingParameterNumber(
-            "CLIENT_LIMIT",
-            tr("Clients per access point (limit)"),
-            QgsProcessingParameterNumber.Integer,
-            wifi.DEFAULT_CLIENT_LIMIT,
-            False,
-            1,
-        )
-    )
-
-
-def add_crs_parameter(alg: QgsProcessingAlgorithm) -> None:
-    alg.addParameter(
-        QgsProcessingParameterCrs("TARGET_CRS", tr("Working CRS (projected, metres)"), DEFAULT_CRS, optional=True)
-    )
-
-
-def target_crs(
-    alg: QgsProcessingAlgorithm, parameters: dict, context: QgsProcessingContext
-) -> QgsCoordinateReferenceSystem:
-    crs = alg.parameterAsCrs(parameters, "TARGET_CRS", context)
-    if not crs.isValid():
-        # qgis_process 3.22 treats a mandatory CRS with a default as missing (as groundmotion).
-        crs = QgsCoordinateReferenceSystem(DEFAULT_CRS)
-    require_projected(crs, "TARGET_CRS")
-    return crs
+def _source(alg: QgsProcessingAlgorithm, parameters: dict, key: str, context: QgsProcessingContext) -> Any:
+    """An optional layer parameter's source: None when it was left empty, an error when it cannot be read."""
+    source = alg.parameterAsSource(parameters, key, context)
+    if source is None and parameters.get(key) not in (None, ""):
+        raise QgsProcessingException(alg.invalidSourceError(parameters, key))
+    return source
 
 
 def optional_number(
@@ -224,17 +77,30 @@ def optional_number(
     return alg.parameterAsDouble(parameters, key, context)
 
 
-def parse_thresholds(text: str) -> tuple[float, ...]:
-    parts = [p for p in re.split(r"[,;\s]+", (text or "").strip()) if p]
-    try:
-        values = tuple(float(p) for p in parts)
-    except ValueError as exc:
-        raise InputError(
-            tr("cannot read '{0}' as dBm values; write e.g. -67,-75").format(text), "THRESHOLDS_DBM"
-        ) from exc
-    if not values:
-        raise InputError(tr("give at least one threshold in dBm, e.g. -67,-75"), "THRESHOLDS_DBM")
-    return values
+# --- access points ---------------------------------------------------------------------------------------
+
+
+def add_access_point_parameters(alg: QgsProcessingAlgorithm, optional: bool, label: str) -> None:
+    """ACCESS_POINTS with a field and a value for where it is empty, for each of EIRP, height and frequency."""
+    add_parameters(
+        alg,
+        QgsProcessingParameterFeatureSource(ACCESS_POINTS, label, [QgsProcessing.TypeVectorPoint], optional=optional),
+        field("EIRP_FIELD", tr("EIRP field (dBm)"), ACCESS_POINTS, numeric=True),
+        number(
+            "DEFAULT_EIRP", tr("EIRP where the field is empty (dBm)"), wifi.DEFAULT_EIRP_DBM, -30, 60, optional=True
+        ),
+        field("HEIGHT_FIELD", tr("Height field (m above ground)"), ACCESS_POINTS, numeric=True),
+        number(
+            "DEFAULT_HEIGHT", tr("Height where the field is empty (m)"), wifi.DEFAULT_AP_HEIGHT_M, 0, 500, optional=True
+        ),
+        field("FREQUENCY_FIELD", tr("Frequency field (MHz)"), ACCESS_POINTS, numeric=True),
+        number(
+            "DEFAULT_FREQUENCY",
+            tr("Frequency where the field is empty (MHz)"),
+            wifi.DEFAULT_FREQUENCY_MHZ,
+            optional=True,
+        ),
+    )
 
 
 def read_access_points(
@@ -245,19 +111,17 @@ def read_access_points(
     feedback: Any,
 ) -> tuple[list[wifi.AccessPoint], np.ndarray]:
     """Access points (in ``crs``) and their QGIS feature ids; [] when the optional layer is absent."""
-    source = alg.parameterAsSource(parameters, "ACCESS_POINTS", context)
+    source = _source(alg, parameters, ACCESS_POINTS, context)
     if source is None:
-        if parameters.get("ACCESS_POINTS") not in (None, ""):
-            raise QgsProcessingException(alg.invalidSourceError(parameters, "ACCESS_POINTS"))
         return [], np.zeros(0, dtype=np.int64)
     eirp_f = field_name(alg, parameters, "EIRP_FIELD", context)
     height_f = field_name(alg, parameters, "HEIGHT_FIELD", context)
     freq_f = field_name(alg, parameters, "FREQUENCY_FIELD", context)
-    data = read_vector(source, context, crs, [eirp_f, height_f, freq_f], "ACCESS_POINTS", feedback)
+    data = read_vector(source, context, crs, [eirp_f, height_f, freq_f], ACCESS_POINTS, feedback)
     if data.null_geometries:
         raise InputError(
             tr("{0} access point(s) have no geometry; fix or remove them").format(data.null_geometries),
-            "ACCESS_POINTS",
+            ACCESS_POINTS,
         )
     if len(data) == 0:
         return [], data.ids
@@ -278,6 +142,37 @@ def read_access_points(
     return aps, data.ids
 
 
+# --- obstacle buildings ----------------------------------------------------------------------------------
+
+
+def add_building_parameters(alg: QgsProcessingAlgorithm) -> None:
+    """BUILDINGS (optional obstacles) with their height, and the loss per building crossed."""
+    add_parameters(
+        alg,
+        QgsProcessingParameterFeatureSource(
+            BUILDINGS, tr("Buildings (obstacles, optional)"), [QgsProcessing.TypeVectorPolygon], optional=True
+        ),
+        field("BUILDING_HEIGHT_FIELD", tr("Building height field (m)"), BUILDINGS, numeric=True),
+        advanced(
+            number(
+                "DEFAULT_BUILDING_HEIGHT",
+                tr("Height of buildings with no height (m; empty = refuse them)"),
+                None,
+                0,
+                optional=True,
+            )
+        ),
+        number(
+            "BUILDING_LOSS_DB",
+            tr("Loss per building crossed (dB; empty = ITU-R P.2109 traditional building at the frequency)"),
+            None,
+            0,
+            100,
+            optional=True,
+        ),
+    )
+
+
 def read_buildings(
     alg: QgsProcessingAlgorithm,
     parameters: dict,
@@ -285,19 +180,90 @@ def read_buildings(
     crs: QgsCoordinateReferenceSystem,
     feedback: Any,
 ) -> wifi.Buildings | None:
-    source = alg.parameterAsSource(parameters, "BUILDINGS", context)
+    """The obstacle buildings (in ``crs``) with their heights; None when the optional layer is absent."""
+    source = _source(alg, parameters, BUILDINGS, context)
     if source is None:
-        if parameters.get("BUILDINGS") not in (None, ""):
-            raise QgsProcessingException(alg.invalidSourceError(parameters, "BUILDINGS"))
         return None
     height_f = field_name(alg, parameters, "BUILDING_HEIGHT_FIELD", context)
     if not height_f:
         raise InputError(tr("choose the field that holds the building heights (m)"), "BUILDING_HEIGHT_FIELD")
-    data = read_vector(source, context, crs, [height_f], "BUILDINGS", feedback)
+    data = read_vector(source, context, crs, [height_f], BUILDINGS, feedback)
     return wifi.Buildings.from_arrays(
         list(data.geometries),
         data.column(height_f),
         optional_number(alg, parameters, "DEFAULT_BUILDING_HEIGHT", context),
+    )
+
+
+# --- propagation model -----------------------------------------------------------------------------------
+
+
+def add_model_parameters(alg: QgsProcessingAlgorithm) -> None:
+    """MODEL, NLOS_ENVIRONMENT (advanced), RECEIVER_HEIGHT and THRESHOLDS_DBM."""
+    add_parameters(
+        alg,
+        choice(
+            "MODEL",
+            tr("Propagation model"),
+            [tr("Free space + loss per building"), tr("ITU-R P.1411 site-general, below rooftop (LoS/NLoS)")],
+        ),
+        advanced(choice("NLOS_ENVIRONMENT", tr("P.1411 NLoS environment"), [tr("Residential"), tr("Urban high-rise")])),
+        number("RECEIVER_HEIGHT", tr("Receiver height (m)"), wifi.DEFAULT_RECEIVER_HEIGHT_M, 0, 100),
+        QgsProcessingParameterString(
+            THRESHOLDS_DBM,
+            tr("Thresholds (dBm, comma-separated; the first is the primary one)"),
+            ",".join(f"{t:g}" for t in wifi.DEFAULT_THRESHOLDS_DBM),
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class Propagation:
+    """The propagation settings, named as the core's coverage and placement functions take them."""
+
+    model: wifi.PropagationModel
+    receiver_height_m: float
+    thresholds_dbm: tuple[float, ...]
+    building_loss_db: float | None  # None: ITU-R P.2109 at each access point's frequency
+    nlos_environment: wifi.NlosEnvironment
+
+
+def parse_thresholds(text: str) -> tuple[float, ...]:
+    parts = [p for p in re.split(r"[,;\s]+", (text or "").strip()) if p]
+    try:
+        values = tuple(float(p) for p in parts)
+    except ValueError as exc:
+        raise InputError(
+            tr("cannot read '{0}' as dBm values; write e.g. -67,-75").format(text), THRESHOLDS_DBM
+        ) from exc
+    if not values:
+        raise InputError(tr("give at least one threshold in dBm, e.g. -67,-75"), THRESHOLDS_DBM)
+    return values
+
+
+def read_propagation(alg: QgsProcessingAlgorithm, parameters: dict, context: QgsProcessingContext) -> Propagation:
+    return Propagation(
+        wifi.PropagationModel(alg.parameterAsEnum(parameters, "MODEL", context)),
+        alg.parameterAsDouble(parameters, "RECEIVER_HEIGHT", context),
+        parse_thresholds(alg.parameterAsString(parameters, THRESHOLDS_DBM, context)),
+        optional_number(alg, parameters, "BUILDING_LOSS_DB", context),
+        wifi.NlosEnvironment(alg.parameterAsEnum(parameters, "NLOS_ENVIRONMENT", context)),
+    )
+
+
+# --- shelter sites ---------------------------------------------------------------------------------------
+
+
+def add_site_parameters(alg: QgsProcessingAlgorithm, optional: bool) -> None:
+    """SITES (polygons) with their id and expected evacuees, and the clients one access point serves."""
+    add_parameters(
+        alg,
+        QgsProcessingParameterFeatureSource(
+            SITES, tr("Shelter sites (polygons)"), [QgsProcessing.TypeVectorPolygon], optional=optional
+        ),
+        field("SITE_ID_FIELD", tr("Site id field"), SITES),
+        field("EVACUEES_FIELD", tr("Expected evacuees field"), SITES, numeric=True),
+        number(CLIENT_LIMIT, tr("Clients per access point (limit)"), wifi.DEFAULT_CLIENT_LIMIT, 1, integer=True),
     )
 
 
@@ -308,14 +274,13 @@ def read_sites(
     crs: QgsCoordinateReferenceSystem,
     feedback: Any,
 ) -> list[wifi.Site]:
-    source = alg.parameterAsSource(parameters, "SITES", context)
+    """The shelter sites with a geometry (in ``crs``); [] when the optional layer is absent."""
+    source = _source(alg, parameters, SITES, context)
     if source is None:
-        if parameters.get("SITES") not in (None, ""):
-            raise QgsProcessingException(alg.invalidSourceError(parameters, "SITES"))
         return []
     id_f = field_name(alg, parameters, "SITE_ID_FIELD", context)
     evac_f = field_name(alg, parameters, "EVACUEES_FIELD", context)
-    data = read_vector(source, context, crs, [id_f, evac_f], "SITES", feedback)
+    data = read_vector(source, context, crs, [id_f, evac_f], SITES, feedback)
     ids = data.column(id_f, str) if id_f else np.array([str(i) for i in data.ids], dtype=object)
     evacuees = data.column(evac_f) if evac_f else np.zeros(len(data))
     if evac_f and np.isnan(evacuees).any():
@@ -329,45 +294,109 @@ def read_sites(
     return [s for s in sites if s.geometry is not None]
 
 
-def threshold_tag(threshold: float) -> str:
-    """Field-name tag of a threshold: -67 -> '67', -72.5 -> '72_5' (thresholds are <= 0 dBm)."""
-    return f"{abs(threshold):g}".replace(".", "_")
+# --- working CRS and grid --------------------------------------------------------------------------------
 
 
-def stats_fields(thresholds: tuple[float, ...], suffixes: tuple[str, ...] = ("",)) -> list[tuple[str, type]]:
-    spec: list[tuple[str, type]] = [("site_id", str), ("evacuees", float), ("area_m2", float), ("analysed_m2", float)]
-    spec += [("share_primary" + s, float) for s in suffixes]
-    for s in suffixes:
-        spec += [(f"share_{threshold_tag(t)}{s}", float) for t in thresholds]
-        spec += [(f"evac_{threshold_tag(t)}{s}", float) for t in thresholds]
-        spec += [
-            (f"n_aps{s}", int),
-            (f"serving_aps{s}", str),
-            (f"evac_per_ap{s}", float),
-            (f"max_clients{s}", float),
-            (f"over_limit{s}", bool),
-        ]
-    spec += [("client_limit", int), ("aps_needed", int)]
-    return spec
+def add_crs_parameter(alg: QgsProcessingAlgorithm) -> None:
+    alg.addParameter(
+        QgsProcessingParameterCrs(TARGET_CRS, tr("Working CRS (projected, metres)"), DEFAULT_CRS, optional=True)
+    )
 
 
-def stats_values(reports: list[wifi.SiteStats], ap_labels: list[list[str]]) -> list[Any]:
-    """One attribute row in the order of stats_fields for the given reports (before/after...)."""
-    first = reports[0]
-    row: list[Any] = [first.site_id, first.evacuees, first.area_m2, first.analysed_area_m2]
-    row += [r.covered_share[0] for r in reports]
-    for r, labels in zip(reports, ap_labels):
-        row += list(r.covered_share)
-        row += list(r.covered_evacuees)
-        row += [
-            len(r.serving_aps),
-            ",".join(labels[a] for a in r.serving_aps),
-            r.evacuees_per_ap,
-            r.max_ap_clients,
-            r.over_limit,
-        ]
-    row += [first.client_limit, first.aps_needed]
-    return row
+def target_crs(
+    alg: QgsProcessingAlgorithm, parameters: dict, context: QgsProcessingContext
+) -> QgsCoordinateReferenceSystem:
+    crs = alg.parameterAsCrs(parameters, TARGET_CRS, context)
+    if not crs.isValid():
+        # qgis_process 3.22 treats a mandatory CRS with a default as missing (as groundmotion).
+        crs = QgsCoordinateReferenceSystem(DEFAULT_CRS)
+    require_projected(crs, TARGET_CRS)
+    return crs
 
 
-# --- the algorithm -------------------------------------------------------------------------------------------
+def read_grid(
+    alg: QgsProcessingAlgorithm,
+    parameters: dict,
+    context: QgsProcessingContext,
+    crs: QgsCoordinateReferenceSystem,
+    aps: list[wifi.AccessPoint],
+    sites: list[wifi.Site],
+) -> Grid:
+    """The grid of PIXEL_SIZE over EXTENT, or over the access points and sites plus a margin without one."""
+    pixel = alg.parameterAsDouble(parameters, PIXEL_SIZE, context)
+    extent = alg.parameterAsExtent(parameters, EXTENT, context, crs)
+    if not (extent.isNull() or extent.isEmpty()):
+        return Grid.from_extent(
+            extent.xMinimum(), extent.yMinimum(), extent.xMaximum(), extent.yMaximum(), pixel, crs_wkt(crs)
+        )
+    if parameters.get(EXTENT) not in (None, ""):
+        raise InputError(tr("the extent is empty; draw or choose a non-empty extent"), EXTENT)
+    xs = [a.x for a in aps] + [b for s in sites for b in s.geometry.bounds[0::2]]
+    ys = [a.y for a in aps] + [b for s in sites for b in s.geometry.bounds[1::2]]
+    return Grid.from_extent(
+        min(xs) - EXTENT_MARGIN_M,
+        min(ys) - EXTENT_MARGIN_M,
+        max(xs) + EXTENT_MARGIN_M,
+        max(ys) + EXTENT_MARGIN_M,
+        pixel,
+        crs_wkt(crs),
+    )
+
+
+# --- candidates for new access points --------------------------------------------------------------------
+
+
+def add_candidate_parameters(alg: QgsProcessingAlgorithm) -> None:
+    """CANDIDATES (optional points), the spacing of automatic ones, and what a new access point is."""
+    add_parameters(
+        alg,
+        QgsProcessingParameterFeatureSource(
+            CANDIDATES,
+            tr("Candidate points (empty = a grid on the sites and roof edges)"),
+            [QgsProcessing.TypeVectorPoint],
+            optional=True,
+        ),
+        number("CANDIDATE_SPACING", tr("Spacing of automatic candidates (m)"), wifi.DEFAULT_CANDIDATE_SPACING_M, 1),
+        number("NEW_AP_EIRP", tr("EIRP of new access points (dBm)"), wifi.DEFAULT_EIRP_DBM),
+        number("NEW_AP_HEIGHT", tr("Height of new access points on poles (m)"), wifi.DEFAULT_AP_HEIGHT_M),
+        number("NEW_AP_FREQUENCY", tr("Frequency of new access points (MHz)"), wifi.DEFAULT_FREQUENCY_MHZ),
+    )
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """Where new access points may go and what they are, named as the core's placement takes them."""
+
+    candidates: list[wifi.AccessPoint] | None  # None: a grid on the sites and roof edges
+    candidate_spacing_m: float
+    new_ap_eirp_dbm: float
+    new_ap_height_m: float
+    new_ap_frequency_mhz: float
+
+
+def read_candidates(
+    alg: QgsProcessingAlgorithm,
+    parameters: dict,
+    context: QgsProcessingContext,
+    crs: QgsCoordinateReferenceSystem,
+    feedback: Any,
+) -> Candidates:
+    """The CANDIDATES points (in ``crs``) as new access points, or None for automatic ones."""
+    eirp = alg.parameterAsDouble(parameters, "NEW_AP_EIRP", context)
+    height = alg.parameterAsDouble(parameters, "NEW_AP_HEIGHT", context)
+    frequency = alg.parameterAsDouble(parameters, "NEW_AP_FREQUENCY", context)
+    spacing = alg.parameterAsDouble(parameters, "CANDIDATE_SPACING", context)
+    source = _source(alg, parameters, CANDIDATES, context)
+    if source is None:
+        return Candidates(None, spacing, eirp, height, frequency)
+    import shapely
+
+    data = read_vector(source, context, crs, (), CANDIDATES, feedback)
+    present = [(fid, g) for fid, g in zip(data.ids, data.geometries) if g is not None]
+    if not present:
+        raise InputError(tr("the candidate layer holds no points; leave it empty for automatic ones"), CANDIDATES)
+    points = []
+    for fid, geometry in present:
+        x, y = shapely.get_coordinates(geometry)[0]
+        points.append(wifi.AccessPoint(float(x), float(y), eirp, height, frequency, f"candidate fid {fid}"))
+    return Candidates(points, spacing, eirp, height, frequency)

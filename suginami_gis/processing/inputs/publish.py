@@ -1,0 +1,166 @@
+"""Public-export inputs and writer: result layers as the core's layers, page texts, and vector tiles.
+
+Used by suginami:publicexport.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from qgis.core import (
+    QgsCoordinateTransformContext,
+    QgsMapLayer,
+    QgsProcessingContext,
+    QgsProcessingException,
+    QgsProcessingFeatureSource,
+    QgsRasterLayer,
+    QgsVectorLayer,
+    QgsVectorTileWriter,
+    QgsWkbTypes,
+)
+from qgis.PyQt.QtCore import QUrl
+
+from ...core.publish.export import RasterLayer, VectorLayer
+from ...core.publish.profile import Profile, Text
+from ..conversions import _is_null, crs_wkt, raster_file, read_vector
+from ..i18n import tr
+
+# LANGUAGES choices (index -> languages); the first language is the page's default.
+LANGUAGE_CHOICES = (("ja", "en"), ("ja",), ("en",))
+DEFAULT_TITLE_JA = "杉並区 地震被害想定マップ"
+DEFAULT_TITLE_EN = "Suginami earthquake scenario map"
+# A layer name ending in "[kind]" forces that layer kind (docs/publicexport.md).
+KIND_SUFFIX = re.compile(r"\[([a-z][a-z0-9_]*)\]\s*$")
+GEOMETRY_NAMES = {
+    QgsWkbTypes.PointGeometry: "point",
+    QgsWkbTypes.LineGeometry: "line",
+    QgsWkbTypes.PolygonGeometry: "polygon",
+}
+
+
+def plain_value(value: Any) -> Any:
+    """A QGIS attribute value as a plain Python value (NULL -> None, dates -> ISO text)."""
+    if _is_null(value):
+        return None
+    if hasattr(value, "toString") and hasattr(value, "isValid"):  # QDate, QDateTime, QTime
+        from qgis.PyQt.QtCore import Qt
+
+        return value.toString(Qt.ISODate)
+    return value
+
+
+def forced_kind(name: str) -> str | None:
+    """The kind a layer name asks for with a trailing "[kind]", or None."""
+    match = KIND_SUFFIX.search(name or "")
+    return match.group(1) if match else None
+
+
+def parse_scenario(text: str) -> dict[str, Any]:
+    """'MAGNITUDE=7.3; SCENARIO_HOUR=18' -> {'MAGNITUDE': 7.3, 'SCENARIO_HOUR': 18}."""
+    out: dict[str, Any] = {}
+    for item in re.split(r"[;\n]", text or ""):
+        if not item.strip():
+            continue
+        if "=" not in item:
+            raise QgsProcessingException(
+                tr(
+                    "SCENARIO: write the scenario as KEY=value pairs separated by ';', e.g. MAGNITUDE=7.3; SCENARIO_HOUR=18."
+                )
+            )
+        key, value = (part.strip() for part in item.split("=", 1))
+        for cast in (int, float):
+            try:
+                out[key] = cast(value)
+                break
+            except ValueError:
+                continue
+        else:
+            out[key] = value
+    return out
+
+
+def bilingual_text(ja: str, en: str) -> Text | None:
+    """A text given in one or both languages (the other falls back to it); None when neither is."""
+    ja, en = ja.strip(), en.strip()
+    return Text(ja or en, en or ja) if ja or en else None
+
+
+def read_layers(
+    layers: list[QgsMapLayer], profile: Profile, key: str, context: QgsProcessingContext, feedback: Any
+) -> list[VectorLayer | RasterLayer]:
+    """The layers to publish as the core's layers; layers without geometry or of other types are skipped."""
+    if not layers:
+        raise QgsProcessingException(tr("LAYERS: choose at least one result layer to publish."))
+    inputs: list[VectorLayer | RasterLayer] = []
+    for layer in layers:
+        kind = forced_kind(layer.name())
+        if kind is not None and profile.kind(kind) is None:
+            raise QgsProcessingException(
+                tr("LAYERS: the layer name '{0}' asks for kind '{1}', which the profile does not have ({2}).").format(
+                    layer.name(), kind, ", ".join(profile.kinds)
+                )
+            )
+        if not layer.crs().isValid():
+            raise QgsProcessingException(
+                tr("LAYERS: layer '{0}' has no valid CRS; set its CRS in QGIS first.").format(layer.name())
+            )
+        if isinstance(layer, QgsRasterLayer):
+            inputs.append(RasterLayer(layer.name(), raster_file(layer, key), kind))
+        elif isinstance(layer, QgsVectorLayer):
+            vector = _vector_layer(layer, kind, key, context, feedback)
+            if vector is not None:
+                inputs.append(vector)
+        else:
+            feedback.pushWarning(
+                tr("Layer '{0}' is neither a vector nor a raster layer: skipped.").format(layer.name())
+            )
+    return inputs
+
+
+def _vector_layer(
+    layer: QgsVectorLayer, kind: str | None, key: str, context: QgsProcessingContext, feedback: Any
+) -> VectorLayer | None:
+    """Every feature and attribute of a vector layer as plain values; None (and a warning) without geometry."""
+    geometry = GEOMETRY_NAMES.get(layer.geometryType())
+    if geometry is None:
+        feedback.pushWarning(tr("Layer '{0}' has no geometry: skipped.").format(layer.name()))
+        return None
+    source = QgsProcessingFeatureSource(layer, context)
+    data = read_vector(source, context, None, layer.fields().names(), key, feedback)
+    if feedback.isCanceled():
+        raise QgsProcessingException(tr("Canceled: no output was written."))
+    attributes = {name: [plain_value(v) for v in values] for name, values in data.attributes.items()}
+    return VectorLayer(layer.name(), data.geometries, attributes, crs_wkt(layer.crs()), kind, geometry)
+
+
+class VectorTileWriter:
+    """Writes MBTiles and an XYZ folder of .pbf tiles of one GeoJSON with QGIS's QgsVectorTileWriter."""
+
+    def __init__(self, transform_context: QgsCoordinateTransformContext, feedback: Any) -> None:
+        self.transform_context = transform_context
+        self.feedback = feedback
+
+    def __call__(
+        self, geojson: Path, xyz_dir: Path, mbtiles: Path, layer_name: str, min_zoom: int, max_zoom: int
+    ) -> None:
+        layer = QgsVectorLayer(str(geojson), layer_name, "ogr")
+        if not layer.isValid():
+            raise QgsProcessingException(tr("Cannot reopen {0} to write vector tiles.").format(geojson))
+        xyz_dir.mkdir(parents=True, exist_ok=True)
+        xyz_template = QUrl.fromLocalFile(str(xyz_dir)).toString() + "/{z}/{x}/{y}.pbf"
+        for uri in (f"type=xyz&url={xyz_template}", f"type=mbtiles&url={mbtiles}"):
+            writer = QgsVectorTileWriter()
+            tile_layer = QgsVectorTileWriter.Layer(layer)
+            tile_layer.setLayerName(layer_name)
+            writer.setLayers([tile_layer])
+            writer.setTransformContext(self.transform_context)
+            writer.setMinZoom(min_zoom)
+            writer.setMaxZoom(max_zoom)
+            writer.setExtent(writer.fullExtent())
+            writer.setDestinationUri(uri)
+            if not writer.writeTiles(self.feedback):
+                raise QgsProcessingException(
+                    tr("Writing vector tiles of {0} failed: {1}").format(layer_name, writer.errorMessage())
+                )
