@@ -1,4 +1,6 @@
-"""Street-network inputs: the parameter group (ROADS or OSM_FILE, widths, snapping) and its reader.
+"""Street-network inputs: the parameter group (ROADS or OSM_FILE, widths, snapping) and its reader;
+the route cost group (COST, RISK_WEIGHT, WALK_SPEED) and its reader; the base class of the algorithms
+on the network (their processing group).
 
 Used by suginami:roadblockage, suginami:evacuationroutes, suginami:shelteraccess and the scenario.
 """
@@ -25,8 +27,11 @@ from qgis.core import (
 )
 
 from ...core import network as nw
+from ...core import routing as rt
+from ..base import SuginamiAlgorithm
 from ..conversions import advanced, field_name, is_set, read_vector, require_projected
 from ..i18n import tr
+from .layerio import non_empty
 
 ROADS = "ROADS"
 WIDTH_FIELD = "WIDTH_FIELD"
@@ -35,12 +40,31 @@ SNAP_TOLERANCE = "SNAP_TOLERANCE"
 NODE_CROSSINGS = "NODE_CROSSINGS"
 OSM_FILE = "OSM_FILE"
 P_BLOCK_FIELD = "P_BLOCK_FIELD"
+COST = "COST"
+RISK_WEIGHT = "RISK_WEIGHT"
+WALK_SPEED = "WALK_SPEED"
 # CRS of networks read from an OSM file (JGD2011 / Japan Plane Rectangular CS IX, Tokyo).
 OSM_CRS = nw.DEFAULT_METRIC_CRS
 
 
-def add_network_parameters(alg: QgsProcessingAlgorithm, widths: bool, blockage_field: bool) -> None:
-    """ROADS (+ fields), SNAP_TOLERANCE, NODE_CROSSINGS, OSM_FILE (and P_BLOCK_FIELD for routing)."""
+class StreetNetworkAlgorithm(SuginamiAlgorithm):
+    """An algorithm on the street network: road blockage, evacuation routes, shelter service areas."""
+
+    GROUP = "Evacuation"
+    GROUP_ID = "evacuation"
+
+
+def _road_field(
+    alg: QgsProcessingAlgorithm, key: str, label: str, default: str | None = None, numeric: bool = False
+) -> None:
+    """An optional field of the ROADS layer."""
+    kind = QgsProcessingParameterField.Numeric if numeric else QgsProcessingParameterField.Any
+    alg.addParameter(QgsProcessingParameterField(key, label, default, ROADS, kind, optional=True))
+
+
+def add_network_parameters(alg: QgsProcessingAlgorithm, widths: bool = False, blockage_field: bool = True) -> None:
+    """ROADS (+ fields), SNAP_TOLERANCE, NODE_CROSSINGS, OSM_FILE; by default the network for routing
+    (P_BLOCK_FIELD), with ``widths`` the one whose widths are estimated (WIDTH_FIELD, HIGHWAY_FIELD)."""
     alg.addParameter(
         QgsProcessingParameterFeatureSource(
             ROADS,
@@ -50,32 +74,11 @@ def add_network_parameters(alg: QgsProcessingAlgorithm, widths: bool, blockage_f
         )
     )
     if widths:
-        alg.addParameter(
-            QgsProcessingParameterField(
-                WIDTH_FIELD,
-                tr("Street width field (m, optional)"),
-                None,
-                ROADS,
-                QgsProcessingParameterField.Numeric,
-                optional=True,
-            )
-        )
-        alg.addParameter(
-            QgsProcessingParameterField(
-                HIGHWAY_FIELD, tr("Road class field (OSM highway values, optional)"), None, ROADS, optional=True
-            )
-        )
+        _road_field(alg, WIDTH_FIELD, tr("Street width field (m, optional)"), numeric=True)
+        _road_field(alg, HIGHWAY_FIELD, tr("Road class field (OSM highway values, optional)"))
     if blockage_field:
-        alg.addParameter(
-            QgsProcessingParameterField(
-                P_BLOCK_FIELD,
-                tr("Blockage probability field (default p_block, from Road blockage)"),
-                "p_block",
-                ROADS,
-                QgsProcessingParameterField.Numeric,
-                optional=True,
-            )
-        )
+        label = tr("Blockage probability field (default p_block, from Road blockage)")
+        _road_field(alg, P_BLOCK_FIELD, label, "p_block", numeric=True)
     alg.addParameter(
         QgsProcessingParameterNumber(
             SNAP_TOLERANCE,
@@ -115,11 +118,9 @@ class NetworkInput:
 
 def add_cost_parameters(alg: QgsProcessingAlgorithm, cost_label: str) -> None:
     """COST, RISK_WEIGHT (advanced) and WALK_SPEED, shared by evacuationroutes and shelteraccess."""
-    from ...core import routing as rt
-
     alg.addParameter(
         QgsProcessingParameterEnum(
-            alg.COST,
+            COST,
             cost_label,
             [tr("Shortest"), tr("Safest (least blockage risk)"), tr("Balanced (length + risk)")],
             defaultValue=0,
@@ -128,7 +129,7 @@ def add_cost_parameters(alg: QgsProcessingAlgorithm, cost_label: str) -> None:
     alg.addParameter(
         advanced(
             QgsProcessingParameterNumber(
-                alg.RISK_WEIGHT,
+                RISK_WEIGHT,
                 tr("Balanced cost: metres of detour worth one unit of -ln(1 - p)"),
                 QgsProcessingParameterNumber.Double,
                 rt.BALANCED_RISK_WEIGHT_M,
@@ -139,7 +140,7 @@ def add_cost_parameters(alg: QgsProcessingAlgorithm, cost_label: str) -> None:
     )
     alg.addParameter(
         QgsProcessingParameterNumber(
-            alg.WALK_SPEED,
+            WALK_SPEED,
             tr("Walking speed (m/s; 1.0 general, 0.5-0.8 elderly)"),
             QgsProcessingParameterNumber.Double,
             rt.WALK_SPEED_MS,
@@ -150,14 +151,40 @@ def add_cost_parameters(alg: QgsProcessingAlgorithm, cost_label: str) -> None:
     )
 
 
+@dataclass
+class RouteCost:
+    """What a route costs: length, blockage risk or both (COST), and the walking speed."""
+
+    cost: rt.Cost
+    risk_weight_m: float
+    walk_speed: float
+
+
+def read_cost(alg: QgsProcessingAlgorithm, parameters: dict[str, Any], context: QgsProcessingContext) -> RouteCost:
+    """COST, RISK_WEIGHT and WALK_SPEED."""
+    return RouteCost(
+        rt.Cost(alg.parameterAsEnum(parameters, COST, context)),
+        alg.parameterAsDouble(parameters, RISK_WEIGHT, context),
+        alg.parameterAsDouble(parameters, WALK_SPEED, context),
+    )
+
+
+def zero_where_missing(values: np.ndarray, feedback: Any, message: str) -> np.ndarray:
+    """Missing (NaN) values as 0, with ``message`` (one placeholder: how many) when there are any."""
+    missing = ~np.isfinite(values)
+    if missing.any():
+        feedback.pushInfo(message.format(int(missing.sum())))
+    return np.where(missing, 0.0, values)
+
+
 def read_network(
     alg: QgsProcessingAlgorithm,
     parameters: dict[str, Any],
     context: QgsProcessingContext,
     feedback: Any,
     core_feedback: Any,
-    widths: bool,
-    blockage_field: bool,
+    widths: bool = False,
+    blockage_field: bool = True,
 ) -> NetworkInput:
     """The street network from ROADS or OSM_FILE, in the ROADS CRS (OSM: EPSG:6677)."""
     osm_path = alg.parameterAsFile(parameters, OSM_FILE, context) if is_set(parameters, OSM_FILE) else ""
@@ -190,8 +217,7 @@ def read_network(
             feedback.pushInfo(tr("The street layer has no blockage field: every street is taken as open."))
             p_field = None
     data = read_vector(source, context, None, [width_field, highway_field, p_field], ROADS)
-    if len(data) == 0:
-        raise QgsProcessingException(tr("ROADS: the layer has no features; choose a street line layer."))
+    non_empty(data, tr("ROADS: the layer has no features; choose a street line layer."))
     if data.null_geometries:
         feedback.pushInfo(tr("{0} streets have no geometry: skipped.").format(data.null_geometries))
     width = data.column(width_field, float) if width_field else None
@@ -213,11 +239,9 @@ def read_network(
         )
     p_block = None
     if p_field:
-        values = data.column(p_field, float)
-        missing = ~np.isfinite(values)
-        if missing.any():
-            feedback.pushInfo(tr("{0} streets have no blockage probability: taken as open.").format(int(missing.sum())))
-        values = np.where(missing, 0.0, values)
+        values = zero_where_missing(
+            data.column(p_field, float), feedback, tr("{0} streets have no blockage probability: taken as open.")
+        )
         if (values < 0).any() or (values > 1).any():
             raise QgsProcessingException(tr("P_BLOCK_FIELD: blockage probabilities must be between 0 and 1."))
         p_block = values[net.source_index]

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
-import numpy as np
-from qgis.core import QgsProcessingException
+from dataclasses import dataclass
+from typing import Any
 
-from ..conversions import read_vector
+import numpy as np
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsProcessingAlgorithm,
+    QgsProcessingContext,
+    QgsProcessingException,
+    QgsProcessingFeatureSource,
+)
+
+from ..conversions import VectorData, field_name, read_vector
 from ..i18n import tr
+from ..params import CAPACITY_FIELD, SHELTER_ID_FIELD, SHELTER_NAME_FIELD, SHELTERS
+from .layerio import non_empty, required_source
 
 
 def representative_xy(geometries: np.ndarray) -> np.ndarray:
@@ -20,20 +31,43 @@ def representative_xy(geometries: np.ndarray) -> np.ndarray:
     return xy
 
 
-def read_shelters(alg, parameters, context, crs, id_key, name_key, capacity_key=None):
-    """Shelter points as (VectorData, xy, ids, names, capacity or None)."""
-    source = alg.parameterAsSource(parameters, "SHELTERS", context)
-    if source is None:
-        raise QgsProcessingException(alg.invalidSourceError(parameters, "SHELTERS"))
-    id_field = alg.parameterAsString(parameters, id_key, context) or None
-    name_field = alg.parameterAsString(parameters, name_key, context) or None
-    cap_field = (alg.parameterAsString(parameters, capacity_key, context) or None) if capacity_key else None
-    data = read_vector(source, context, crs, [id_field, name_field, cap_field], "SHELTERS")
-    if len(data) == 0:
-        raise QgsProcessingException(
-            tr("SHELTERS: the layer has no features; choose a layer with at least one shelter.")
-        )
+@dataclass
+class Shelters:
+    """The SHELTERS points in the routing CRS, with an id and a name each (and capacities when asked for)."""
+
+    source: QgsProcessingFeatureSource
+    data: VectorData
+    xy: np.ndarray
+    ids: np.ndarray  # from SHELTER_ID_FIELD, else the feature ids
+    names: np.ndarray  # from SHELTER_NAME_FIELD, else ""
+    capacity: np.ndarray | None  # people, from CAPACITY_FIELD
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def chosen(self, shelter: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Id and name of the shelter chosen per origin (``shelter``: index, -1 for none); None for none."""
+        index, found = np.maximum(shelter, 0), shelter >= 0
+        return np.where(found, self.ids[index], None), np.where(found, self.names[index], None)
+
+
+def read_shelters(
+    alg: QgsProcessingAlgorithm,
+    parameters: dict[str, Any],
+    context: QgsProcessingContext,
+    crs: QgsCoordinateReferenceSystem,
+    capacity: bool = False,
+) -> Shelters:
+    """The SHELTERS group (params.add_shelters); with ``capacity``, every shelter needs one when the field is set."""
+    source = required_source(alg, parameters, SHELTERS, context)
+    id_field = field_name(alg, parameters, SHELTER_ID_FIELD, context)
+    name_field = field_name(alg, parameters, SHELTER_NAME_FIELD, context)
+    cap_field = field_name(alg, parameters, CAPACITY_FIELD, context) if capacity else None
+    data = read_vector(source, context, crs, [id_field, name_field, cap_field], SHELTERS)
+    non_empty(data, tr("SHELTERS: the layer has no features; choose a layer with at least one shelter."))
     ids = data.column(id_field, str) if id_field else np.array([str(i) for i in data.ids], dtype=object)
     names = data.column(name_field, str) if name_field else np.full(len(data), "", dtype=object)
-    capacity = data.column(cap_field, float) if cap_field else None
-    return source, data, representative_xy(data.geometries), ids, names, capacity
+    people = data.column(cap_field, float) if cap_field else None
+    if people is not None and (~np.isfinite(people)).any():
+        raise QgsProcessingException(tr("CAPACITY_FIELD: some shelters have no capacity; fill the field."))
+    return Shelters(source, data, representative_xy(data.geometries), ids, names, people)
