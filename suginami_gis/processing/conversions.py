@@ -315,3 +315,39 @@ def as_bool(value: Any, parameter: str) -> bool:
     raise QgsProcessingException(
         tr("{0}: value '{1}' is not a boolean; use true/false or 1/0.").format(parameter, value)
     )
+
+
+@dataclass
+class OutputWriter:
+    """Writes the vector outputs of one run, all in one CRS: fields from a spec, a sink, shapely
+    geometries with their values, and the output's style when QGIS loads it."""
+
+    alg: Any  # a SuginamiAlgorithm (parameterAsSink, style_on_load)
+    parameters: dict[str, Any]
+    context: QgsProcessingContext
+    crs: QgsCoordinateReferenceSystem
+    feedback: Any
+
+    def write(
+        self,
+        key: str,
+        spec: list[tuple[str, type]] | tuple[tuple[str, type], ...],
+        wkb_type: Any,
+        geometries: Any,
+        values: Any,
+        style: str,
+    ) -> str | None:
+        """Write output ``key``; ``values`` are rows (one per geometry) or columns by field name.
+
+        Returns the destination id, or None for an optional output the user left off.
+        """
+        fields = make_fields(spec)
+        sink, dest_id = self.alg.parameterAsSink(self.parameters, key, self.context, fields, wkb_type, self.crs)
+        if sink is None:
+            if self.alg.parameterDefinition(key).flags() & QgsProcessingParameterDefinition.FlagOptional:
+                return None
+            raise QgsProcessingException(self.alg.invalidSinkError(self.parameters, key))
+        rows = zip(*(values[name] for name, _ in spec)) if isinstance(values, dict) else values
+        write_features(sink, fields, geometries, rows, self.feedback)
+        self.alg.style_on_load(self.context, dest_id, style)
+        return dest_id

@@ -17,7 +17,7 @@ from qgis.core import (
 from ...core import routing as rt
 from ...core.feedback import SubFeedback
 from ..base import CORE_PACKAGES, CoreFeedback
-from ..conversions import advanced, is_set
+from ..conversions import OutputWriter, advanced, is_set
 from ..executor_param import executor_parameter, open_executor
 from ..i18n import tr
 from ..inputs.evacuation import (
@@ -31,7 +31,6 @@ from ..inputs.evacuation import (
     route_columns,
     shelter_load_columns,
 )
-from ..inputs.layerio import OutputWriter
 from ..inputs.network import (
     NetworkInput,
     StreetNetworkAlgorithm,
@@ -125,9 +124,7 @@ class EvacuationRoutesAlgorithm(StreetNetworkAlgorithm):
             polygons = district_polygons(result.reachability, polygons_by_name)
             geometry = QgsWkbTypes.MultiPolygon if polygons_by_name is not None else QgsWkbTypes.NoGeometry
             columns = district_columns(result.reachability)
-            dest = out.write(
-                OUTPUT_DISTRICTS, DISTRICT_FIELDS, geometry, polygons, columns, "evacuation_districts", True
-            )
+            dest = out.write(OUTPUT_DISTRICTS, DISTRICT_FIELDS, geometry, polygons, columns, "evacuation_districts")
             if dest is not None:
                 outputs[OUTPUT_DISTRICTS] = dest
         max_minutes = self.parameterAsDouble(parameters, MAX_MINUTES, context) or None

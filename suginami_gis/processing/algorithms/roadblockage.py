@@ -10,9 +10,9 @@ from qgis.core import QgsProcessing, QgsProcessingException, QgsProcessingParame
 from ...core import blockage as bk
 from ...core import network as nw
 from ...core.feedback import SubFeedback
+from ..conversions import OutputWriter
 from ..i18n import tr
 from ..inputs.blockage import BUILDINGS, add_blockage_sources, read_blockage_sources, segment_columns
-from ..inputs.layerio import OutputWriter
 from ..inputs.network import StreetNetworkAlgorithm, add_network_parameters, read_network
 
 OUTPUT = "OUTPUT"

@@ -16,10 +16,11 @@ from qgis.core import (
 from ...core import wifi
 from ...core.errors import InputError
 from ...core.feedback import SubFeedback
+from ..conversions import OutputWriter
 from ..i18n import tr
 from ..inputs import wifi as inputs
 from ..inputs import wifi_outputs as outputs
-from ..inputs.common import VectorOutputs, add_parameters, number
+from ..inputs.common import add_parameters, number
 from ..inputs.wifi import WifiAlgorithm
 
 
@@ -84,7 +85,7 @@ class WifiCoverageAlgorithm(WifiAlgorithm):
         outputs.write_rssi(rssi_path, result, ap_fids, propagation, with_serving)
         self.raster_style(context, rssi_path, "wifi_rssi")
         core_feedback.set_progress(90.0)
-        out = VectorOutputs(self, parameters, context, crs, feedback)
+        out = OutputWriter(self, parameters, context, crs, feedback)
         geometries, rows = outputs.coverage_features(result)
         coverage_id = out.write(
             self.OUTPUT_COVERAGE, self.COVERAGE_FIELDS, QgsWkbTypes.MultiPolygon, geometries, rows, "wifi_coverage"

@@ -9,11 +9,11 @@ from qgis.core import QgsProcessing, QgsProcessingParameterFeatureSink, QgsWkbTy
 from ...core import wifi
 from ...core.errors import InputError
 from ...core.feedback import SubFeedback
-from ..conversions import advanced, crs_wkt
+from ..conversions import OutputWriter, advanced, crs_wkt
 from ..i18n import tr
 from ..inputs import wifi as inputs
 from ..inputs import wifi_outputs as outputs
-from ..inputs.common import VectorOutputs, add_parameters, choice, number
+from ..inputs.common import add_parameters, choice, number
 from ..inputs.wifi import WifiAlgorithm
 
 
@@ -94,7 +94,7 @@ class WifiPlacementAlgorithm(WifiAlgorithm):
             **inputs.keywords(candidates),
         )
 
-        out = VectorOutputs(self, parameters, context, crs, feedback)
+        out = OutputWriter(self, parameters, context, crs, feedback)
         points, ap_rows = outputs.new_ap_features(result, objective)
         ap_id = out.write(self.OUTPUT_NEW_APS, self.NEW_AP_FIELDS, QgsWkbTypes.Point, points, ap_rows, "wifi_new_aps")
         rows = outputs.placement_stats_rows(result, existing_fids)

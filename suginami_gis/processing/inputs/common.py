@@ -1,16 +1,9 @@
-"""Short parameter constructors, so a parameter group reads as a table, and the vector-output writer."""
+"""Short parameter constructors, so a parameter group reads as a table."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
-
 from qgis.core import (
-    QgsCoordinateReferenceSystem,
     QgsProcessingAlgorithm,
-    QgsProcessingContext,
-    QgsProcessingException,
     QgsProcessingParameterDefinition,
     QgsProcessingParameterEnum,
     QgsProcessingParameterField,
@@ -19,7 +12,6 @@ from qgis.core import (
 )
 
 from ..conversions import advanced as advanced_parameter
-from ..conversions import make_fields, write_features
 
 
 def number(
@@ -65,37 +57,3 @@ def add_parameters(alg: QgsProcessingAlgorithm, *parameters: QgsProcessingParame
     """Add parameter definitions to ``alg`` in the given order."""
     for parameter in parameters:
         alg.addParameter(parameter)
-
-
-@dataclass(frozen=True)
-class VectorOutputs:
-    """Where an algorithm run writes its vector outputs: its sinks, in ``crs``."""
-
-    alg: Any  # a SuginamiAlgorithm (style_on_load)
-    parameters: dict[str, Any]
-    context: QgsProcessingContext
-    crs: QgsCoordinateReferenceSystem
-    feedback: Any
-
-    def write(
-        self,
-        key: str,
-        spec: Sequence[tuple[str, type]],
-        wkb_type: int,
-        geometries: Any,
-        rows: list[list[Any]],
-        style: str,
-    ) -> str | None:
-        """Write shapely geometries and attribute rows to the sink ``key`` and style it when loaded.
-
-        Returns the destination id, or None for an optional output the user left off.
-        """
-        fields = make_fields(spec)
-        sink, dest_id = self.alg.parameterAsSink(self.parameters, key, self.context, fields, wkb_type, self.crs)
-        if sink is None:
-            if self.alg.parameterDefinition(key).flags() & QgsProcessingParameterDefinition.FlagOptional:
-                return None
-            raise QgsProcessingException(self.alg.invalidSinkError(self.parameters, key))
-        write_features(sink, fields, geometries, rows, self.feedback)
-        self.alg.style_on_load(self.context, dest_id, style)
-        return dest_id

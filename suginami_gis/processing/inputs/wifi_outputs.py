@@ -9,8 +9,8 @@ from qgis.core import QgsWkbTypes
 
 from ...core import wifi
 from ...core.rasters import write_geotiff
+from ..conversions import OutputWriter
 from ..i18n import tr
-from .common import VectorOutputs
 from .wifi import Propagation
 
 NODATA = -9999.0
@@ -87,7 +87,7 @@ def stats_values(reports: list[wifi.SiteStats], ap_labels: list[list[str]]) -> l
 
 
 def write_site_stats(
-    out: VectorOutputs,
+    out: OutputWriter,
     key: str,
     sites: list[wifi.Site],
     thresholds: tuple[float, ...],
