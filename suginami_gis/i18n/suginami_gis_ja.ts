@@ -9,117 +9,121 @@
       <translation>杉並区 防災計画(&amp;S)</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="501" />
+      <location filename="suginami_gis/processing/inputs/evacuation.py" line="121" />
       <source>(outside districts)</source>
       <translation>（地区外）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="140" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="123" />
       <source>AREA_FIELD: points have no area; choose a footprint area field.</source>
       <translation>AREA_FIELD：点には面積がありません。建築面積のフィールドを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="212" />
+      <location filename="suginami_gis/processing/inputs/ground.py" line="89" />
       <source>AVS30 is in {0}: resampled to {1} (bilinear).</source>
       <translation>AVS30 は {0} のため、{1} に再投影しました（双一次補間）。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="97" />
+      <location filename="suginami_gis/processing/params.py" line="94" />
       <source>AVS30 raster (m/s)</source>
       <translation>AVS30 ラスタ（m/s）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="101" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="76" />
       <source>AVS30 where the raster has no value or is absent (m/s)</source>
       <translation>ラスタに値がない場合・ラスタがない場合の AVS30（m/s）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="287" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="76" />
       <source>Access point height field (m above ground)</source>
       <translation>アクセスポイントの高さのフィールド（地上高、m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="404" />
+      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="39" />
       <source>Access points</source>
       <translation>アクセスポイント</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="420" />
+      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="53" />
       <source>Add a band with the serving access point's id</source>
       <translation>接続先アクセスポイントの ID のバンドを追加する</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="288" />
+      <location filename="suginami_gis/processing/inputs/blockage.py" line="52" />
       <source>At-least-half-collapse probability field</source>
       <translation>全半壊確率のフィールド</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="170" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="109" />
       <source>At-least-half-collapse probability field (optional; for evacuees)</source>
       <translation>全半壊確率のフィールド（任意、避難者数の算出用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="168" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="73" />
       <source>Attribution (shown on the map)</source>
       <translation>出典表示（地図に表示）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/shelteraccess.py" line="111" />
+      <location filename="suginami_gis/processing/inputs/catchments.py" line="68" />
       <source>BANDS: '{0}' is not a list of minutes; write e.g. 5, 10, 15.</source>
       <translation>BANDS：'{0}' は分の一覧として読めません。5, 10, 15 のように入力してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="276" />
+      <location filename="suginami_gis/processing/inputs/buildings.py" line="113" />
       <source>BUILDINGS: the layer has line geometries; give building footprints (polygons) or points.</source>
       <translation>BUILDINGS：レイヤが線の形状です。建物形状（ポリゴン）か点を指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="328" />
+      <location filename="suginami_gis/processing/inputs/blockage.py" line="124" />
       <source>BUILDINGS: the layer has no features.</source>
       <translation>BUILDINGS：レイヤに地物がありません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="529" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="297" />
       <source>BUILDINGS: the layer has no features; choose a layer with footprints.</source>
       <translation>BUILDINGS：レイヤに地物がありません。建物形状のあるレイヤを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="139" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="158" />
       <source>Balanced (length + risk)</source>
       <translation>バランス（距離＋危険度）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="147" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="133" />
       <source>Balanced cost: metres of detour worth one unit of -ln(1 - p)</source>
       <translation>バランス型コスト：-ln(1 - p) の 1 単位に相当する迂回距離（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1293" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="204" />
       <source>Baseline</source>
       <translation>現状</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="186" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="77" />
       <source>Basemap tile URL (optional, XYZ with {z}/{x}/{y})</source>
       <translation>背景地図タイルの URL（任意、{z}/{x}/{y} を含む XYZ 形式）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="423" />
+      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="54" />
       <source>Best-server received power (dBm)</source>
       <translation>最良局の受信電力（dBm）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="77" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="80" />
       <source>Blockage probability field (default p_block, from Road blockage)</source>
       <translation>閉塞確率のフィールド（既定は道路閉塞の出力の p_block）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="199" />
       <source>Blockage realizations for reachability (0 = none)</source>
-      <translation>到達可能性を求める閉塞の試行回数（0 = 計算しない）</translation>
+      <translation type="vanished">到達可能性を求める閉塞の試行回数（0 = 計算しない）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="259" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="66" />
+      <source>Blockage realizations for reachability (0 = none: routes on expected street states)</source>
+      <translation>到達可能性を求める閉塞の試行回数（0 = 試行なし：道路の期待状態で経路を求める）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="121" />
       <source>Building damage</source>
       <translation>建物被害</translation>
     </message>
@@ -129,22 +133,22 @@
       <translation>建物形状</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="108" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="155" />
       <source>Building height field (m)</source>
       <translation>建物高さのフィールド（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="231" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="64" />
       <source>Building height field (m; Wi-Fi obstacles)</source>
       <translation>建物高さのフィールド（m、Wi-Fi の遮蔽物）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="220" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="53" />
       <source>Building id field</source>
       <translation>建物 ID のフィールド</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="153" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="107" />
       <source>Building use field (optional; for an ignition table by use)</source>
       <translation>建物用途のフィールド（任意。用途別の出火率表用）</translation>
     </message>
@@ -153,92 +157,91 @@
       <translation type="vanished">建物用途のフィールド（任意、出火率表に使用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="216" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="95" />
       <source>Buildings (footprint polygons)</source>
       <translation>建物（建物形状のポリゴン）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="117" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="92" />
       <source>Buildings (footprint polygons, e.g. the output of Earthquake building damage)</source>
       <translation>建物（建物形状のポリゴン。例：地震による建物被害の出力）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="102" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="153" />
       <source>Buildings (obstacles, optional)</source>
       <translation>建物（遮蔽物、任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="87" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="128" />
       <source>Buildings (polygons or points)</source>
       <translation>建物（ポリゴンまたは点）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="308" />
+      <location filename="suginami_gis/processing/inputs/blockage.py" line="71" />
       <source>Buildings count as 'along' a street up to this far behind its edge (m)</source>
       <translation>道路端からこの距離（m）までの建物を沿道建物とみなす</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="386" />
+      <location filename="suginami_gis/processing/inputs/ground.py" line="157" />
       <source>Buildings in {0}, raster in {1}: building centroids are transformed to the raster CRS.</source>
       <translation>建物は {0}、ラスタは {1} のため、建物の重心をラスタの座標系に変換します。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="453" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="164" />
       <source>Buildings with burn probability</source>
       <translation>焼失確率付きの建物</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="282" />
+      <location filename="suginami_gis/processing/inputs/blockage.py" line="46" />
       <source>Buildings with damage probabilities (output of Earthquake building damage; footprints)</source>
       <translation>被害確率付きの建物（地震による建物被害の出力、建物形状）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="109" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="108" />
       <source>Buildings with imputed attributes</source>
       <translation>属性を補完した建物</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="77" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="36" />
       <source>Buildings: collapse and burn probability</source>
       <translation>建物：全壊確率と焼失確率</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1297" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="208" />
       <source>Burn probability</source>
       <translation>焼失確率</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="289" />
+      <location filename="suginami_gis/processing/inputs/blockage.py" line="53" />
       <source>Burn probability field (optional; from Fire following earthquake)</source>
       <translation>焼失確率のフィールド（任意、地震火災の出力）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="455" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="166" />
       <source>Burn probability raster</source>
       <translation>焼失確率ラスタ</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="70" />
       <source>Burned buildings</source>
-      <translation>焼失棟数</translation>
+      <translation type="vanished">焼失棟数</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="261" />
+      <location filename="suginami_gis/processing/inputs/shelters.py" line="72" />
       <source>CAPACITY_FIELD: some shelters have no capacity; fill the field.</source>
       <translation>CAPACITY_FIELD：収容人数が空の避難所があります。値を入力してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="257" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="162" />
       <source>CSV (*.csv)</source>
       <translation>CSV（*.csv）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="325" />
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="40" />
       <source>Canceled: no output was written.</source>
       <translation>キャンセルしました。出力は書き込まれていません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="66" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="355" />
       <source>Candidate points (empty = a grid on the sites and roof edges)</source>
       <translation>候補地点（空欄 = 敷地上の格子点と屋根の縁）</translation>
     </message>
@@ -253,12 +256,12 @@
       <translation>レイヤ {0} を開けません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="218" />
+      <location filename="suginami_gis/processing/report.py" line="211" />
       <source>Cannot open the scenario GeoPackage {0}.</source>
       <translation>シナリオの GeoPackage {0} を開けません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="99" />
+      <location filename="suginami_gis/processing/inputs/publish.py" line="150" />
       <source>Cannot reopen {0} to write vector tiles.</source>
       <translation>ベクタタイルを書き込むために {0} を開き直せません。</translation>
     </message>
@@ -268,17 +271,17 @@
       <translation>{0} を書き込めません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1232" />
+      <location filename="suginami_gis/processing/report.py" line="839" />
       <source>Cannot write {0}: {1}</source>
       <translation>{0} を書き込めません：{1}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="154" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="63" />
       <source>Capacity field (optional; people): assign within capacity</source>
       <translation>収容人数のフィールド（任意、人）：収容人数の範囲内で割り当てる</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="176" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="96" />
       <source>Capacity: candidate shelters per origin (cheapest first)</source>
       <translation>収容人数を考慮する場合の出発地ごとの候補避難所数（コストの小さい順）</translation>
     </message>
@@ -287,212 +290,210 @@
       <translation type="vanished">全壊棟数の変化（%）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="792" />
+      <location filename="suginami_gis/processing/report.py" line="825" />
       <source>Charts need matplotlib, which is not installed.</source>
       <translation>グラフには matplotlib が必要ですが、インストールされていません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="199" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="266" />
       <source>Clients per access point (limit)</source>
       <translation>アクセスポイント 1 台あたりの接続上限</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="299" />
+      <location filename="suginami_gis/processing/inputs/blockage.py" line="64" />
       <source>Closures (optional polygons: streets crossing them are closed)</source>
       <translation>通行止め区域（任意のポリゴン。横切る道路を通行止めにする）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="334" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="248" />
       <source>Cluster (Tokyo 2022)</source>
       <translation>延焼クラスター（東京都 2022）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="124" />
+      <location filename="suginami_gis/processing/inputs/blockage.py" line="51" />
       <source>Collapse probability field</source>
       <translation>全壊確率のフィールド</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="172" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="111" />
       <source>Collapse probability under the median ground motion (optional)</source>
       <translation>地震動の中央値のもとでの全壊確率（任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="69" />
       <source>Collapsed buildings</source>
-      <translation>全壊棟数</translation>
+      <translation type="vanished">全壊棟数</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1290" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="201" />
       <source>Comparison</source>
       <translation>比較</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="98" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="96" />
       <source>Connect lines that cross without a shared vertex (not for bridges)</source>
       <translation>共有頂点なしで交差する線を接続する（橋梁には使わない）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="102" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="135" />
       <source>Construction year field</source>
       <translation>建築年のフィールド</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="411" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="302" />
       <source>Construction year field (optional; the oldest wooden buildings are rebuilt first)</source>
       <translation>建築年のフィールド（任意。古い木造建物から建て替えます）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="152" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="57" />
       <source>Correlation range of the scatter (km; 0 = uncorrelated)</source>
       <translation>ばらつきの相関距離（km、0 = 相関なし）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="427" />
+      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="56" />
       <source>Coverage per threshold</source>
       <translation>しきい値別の受信エリア</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="113" />
+      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="56" />
       <source>Covered evacuees</source>
       <translation>通信できる避難者数</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="113" />
+      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="56" />
       <source>Covered site area</source>
       <translation>受信エリアの敷地面積</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="86" />
+      <location filename="suginami_gis/processing/params.py" line="83" />
       <source>Crustal</source>
       <translation>地殻内地震</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="347" />
+      <location filename="suginami_gis/processing/inputs/buildings.py" line="180" />
       <source>DWELLINGS_FIELD: {0} buildings have an empty or negative dwelling count.</source>
       <translation>DWELLINGS_FIELD：{0} 棟で住戸数が空または負です。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="71" />
       <source>Deaths (collapse + fire)</source>
-      <translation>死者数（倒壊＋火災）</translation>
+      <translation type="vanished">死者数（倒壊＋火災）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="236" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="205" />
       <source>Deaths per collapsed non-wooden building at 05:00</source>
       <translation>5 時の非木造全壊 1 棟あたりの死者数</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="231" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="200" />
       <source>Deaths per collapsed wooden building at 05:00</source>
       <translation>5 時の木造全壊 1 棟あたりの死者数</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="76" />
+      <location filename="suginami_gis/processing/params.py" line="73" />
       <source>Depth of the hypocentre or of the fault's top edge (km)</source>
       <translation>震源の深さ、または断層上端の深さ（km）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="202" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="89" />
       <source>Description (English)</source>
       <translation>説明（英語）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="201" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="88" />
       <source>Description (Japanese)</source>
       <translation>説明（日本語）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="314" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="236" />
       <source>Directional ellipse (longer downwind, shorter upwind)</source>
       <translation>方向別の楕円（風下で長く、風上で短く）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="78" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="37" />
       <source>District damage</source>
       <translation>地区別の建物被害</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="125" />
+      <location filename="suginami_gis/processing/inputs/evacuation.py" line="53" />
       <source>District field of the origins (optional)</source>
       <translation>出発地の地区フィールド（任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="79" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="38" />
       <source>District fire</source>
       <translation>地区別の火災被害</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="459" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="168" />
       <source>District fire totals</source>
       <translation>地区別の火災集計</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="222" />
+      <location filename="suginami_gis/processing/params.py" line="142" />
       <source>District name field</source>
       <translation>地区名のフィールド</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="84" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="43" />
       <source>District reachability</source>
       <translation>地区別の到達可能性</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="225" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="81" />
       <source>District reachability (with realizations)</source>
       <translation>地区別の到達可能性（試行あり）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="262" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="122" />
       <source>District totals</source>
       <translation>地区別集計</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1307" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="54" />
       <source>Districts</source>
       <translation>地区</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="216" />
+      <location filename="suginami_gis/processing/params.py" line="133" />
       <source>Districts (optional polygons)</source>
       <translation>地区（任意のポリゴン）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="298" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="123" />
       <source>Districts (polygons)</source>
       <translation>地区（ポリゴン）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="341" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="255" />
       <source>Duration of the spread (hours; simulation)</source>
       <translation>延焼の継続時間（時間、シミュレーション）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="170" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="181" />
       <source>Dwellings field (optional; dwellings per building, weights the retrofit share)</source>
       <translation>住戸数フィールド（任意、建物ごとの住戸数。耐震化率を住戸数で重み付けします）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="283" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="75" />
       <source>EIRP field (dBm)</source>
       <translation>EIRP のフィールド（dBm）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="82" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="360" />
       <source>EIRP of new access points (dBm)</source>
       <translation>新設アクセスポイントの EIRP（dBm）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="61" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="90" />
       <source>EIRP where the field is empty (dBm)</source>
       <translation>フィールドが空の場合の EIRP（dBm）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="204" />
+      <location filename="suginami_gis/processing/inputs/ground.py" line="64" />
       <source>EPICENTER: give an epicentre point or a FAULT trace.</source>
       <translation>EPICENTER：震央の点か断層トレース（FAULT）を指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="178" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="168" />
       <source>EXTENT: the extent is empty; draw or choose a non-empty extent.</source>
       <translation>EXTENT：範囲が空です。空でない範囲を描くか選んでください。</translation>
     </message>
@@ -502,52 +503,52 @@
       <translation>地震</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="55" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="87" />
       <source>Earthquake building damage (collapse, casualties, district totals)</source>
       <translation>地震による建物被害（全壊・人的被害・地区別集計）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1272" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="198" />
       <source>Earthquake scenario: current state and mitigation</source>
       <translation>地震被害想定：現状と対策後</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="161" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="70" />
       <source>English</source>
       <translation>英語</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="60" />
+      <location filename="suginami_gis/processing/params.py" line="58" />
       <source>Epicentre (point source; any CRS)</source>
       <translation>震央（点震源、任意の座標系）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="71" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="53" />
       <source>Evacuation</source>
       <translation>避難</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="82" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="41" />
       <source>Evacuation origins</source>
       <translation>避難の出発地</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="421" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="157" />
       <source>Evacuation route cost</source>
       <translation>避難経路のコスト</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="213" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="69" />
       <source>Evacuation routes</source>
       <translation>避難経路</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="70" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="55" />
       <source>Evacuation routes to shelters (one pass, capacity, reachability)</source>
       <translation>避難所への避難経路（一括計算・収容人数・到達可能性）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="429" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="166" />
       <source>Evacuation time limit (minutes)</source>
       <translation>避難の制限時間（分）</translation>
     </message>
@@ -557,82 +558,82 @@
       <translation>モンテカルロ計算の実行先（'' = このプロセス、'local' = プロセスプール、tcp://host:8786 = Dask）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="62" />
+      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="43" />
       <source>Existing access points (optional)</source>
       <translation>既設のアクセスポイント（任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="275" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="72" />
       <source>Expected evacuees field</source>
       <translation>想定避難者数のフィールド</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="151" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="65" />
       <source>Export profile (JSON/YAML; empty = built-in)</source>
       <translation>エクスポートの設定（JSON/YAML、空欄 = 組み込みの設定）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="125" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="99" />
       <source>Extent</source>
       <translation>範囲</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="409" />
+      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="45" />
       <source>Extent (empty = access points and sites + 100 m)</source>
       <translation>範囲（空欄 = アクセスポイントと敷地＋100 m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="197" />
+      <location filename="suginami_gis/processing/inputs/ground.py" line="58" />
       <source>FAULT: the layer has no line geometry; give a fault trace or leave it empty.</source>
       <translation>FAULT：レイヤに線がありません。断層トレースを指定するか空欄にしてください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="585" />
+      <location filename="suginami_gis/processing/fireproofing.py" line="112" />
       <source>FIREPROOF_AREAS is ignored: no FIREPROOF_TARGET_RATE was given.</source>
       <translation>FIREPROOF_TARGET_RATE が指定されていないため、FIREPROOF_AREAS は使いません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/fireproofing.py" line="31" />
+      <location filename="suginami_gis/processing/fireproofing.py" line="42" />
       <source>FIREPROOF_AREAS: the layer has no polygons; choose the fire-proofing areas or leave it empty.</source>
       <translation>FIREPROOF_AREAS：レイヤにポリゴンがありません。不燃化の区域を選ぶか、空欄にしてください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/fireproofing.py" line="47" />
+      <location filename="suginami_gis/processing/fireproofing.py" line="58" />
       <source>FIREPROOF_OPEN_SPACE_FIELD: {0} areas have an open-space ratio outside 0 to below 100 %; give 空地率 in percent.</source>
       <translation>FIREPROOF_OPEN_SPACE_FIELD：{0} 区域の空地率が 0 以上 100 % 未満の範囲外です。空地率を % で指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="92" />
+      <location filename="suginami_gis/processing/params.py" line="89" />
       <source>Fault surface trace (optional; replaces the epicentre)</source>
       <translation>断層の地表トレース（任意、震央の代わりに使用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="86" />
+      <location filename="suginami_gis/processing/params.py" line="83" />
       <source>Fault type</source>
       <translation>地震のタイプ</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="57" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="114" />
       <source>Fire following earthquake (ignition, spread, burn probability)</source>
       <translation>地震火災（出火・延焼・焼失確率）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1312" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="59" />
       <source>Fire-proofing areas</source>
       <translation>不燃化の区域</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="382" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="285" />
       <source>Fire-proofing areas (optional polygons: the designated close-packed wooden districts)</source>
       <translation>不燃化の区域（任意のポリゴン：木造住宅密集地域などの指定区域）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="796" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="228" />
       <source>Fire-proofing rebuilds {0} of {1} buildings; they take the newest seismic era.</source>
       <translation>不燃化で {1} 棟のうち {0} 棟を建て替えます。これらは最新の耐震基準の建物として扱います。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="368" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="273" />
       <source>Fire-proofing target (0-1, optional): share of fire-resistant buildings, or with fire-proofing areas the 不燃領域率 of each area</source>
       <translation>不燃化の目標（0〜1、任意）：耐火・準耐火建物の割合。不燃化の区域を指定した場合は区域ごとの不燃領域率</translation>
     </message>
@@ -641,27 +642,27 @@
       <translation type="vanished">不燃化の目標：対策後の耐火建物の割合（0〜1、任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="134" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="59" />
       <source>Fire-resistance field (bare_wood, protected_wood, semi_fireproof, fireproof)</source>
       <translation>耐火性能のフィールド（bare_wood 裸木造、protected_wood 防火木造、semi_fireproof 準耐火、fireproof 耐火）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="325" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="188" />
       <source>Firebreaks (optional polygons: wide roads, parks, rivers)</source>
       <translation>延焼遮断帯（任意のポリゴン：広幅員道路・公園・河川）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="97" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="98" />
       <source>Floor-to-floor height (m)</source>
       <translation>階高（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="230" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="63" />
       <source>Floors field (for the burned floor area)</source>
       <translation>階数のフィールド（焼失床面積に使用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="162" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="108" />
       <source>Floors field (optional; for the burned floor area)</source>
       <translation>階数のフィールド（任意、焼失床面積に使用）</translation>
     </message>
@@ -671,87 +672,87 @@
       <translation>建築面積のフィールド（m²、任意。既定はポリゴンの面積）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="144" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="161" />
       <source>Fragility (*.yaml *.yml *.xml)</source>
       <translation>被害関数（*.yaml *.yml *.xml）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="141" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="158" />
       <source>Fragility curves (optional: project YAML or OpenQuake NRML .xml; default built-in Japanese set)</source>
       <translation>被害関数（任意：本プロジェクトの YAML または OpenQuake NRML の .xml。既定は組み込みの日本の被害関数）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="405" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="259" />
       <source>Fragility curves: {0} ({1} classes)</source>
       <translation>被害関数：{0}（{1} 区分）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="145" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="208" />
       <source>Free space + loss per building</source>
       <translation>自由空間＋建物 1 棟ごとの損失</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="294" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="77" />
       <source>Frequency field (MHz)</source>
       <translation>周波数のフィールド（MHz）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="84" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="362" />
       <source>Frequency of new access points (MHz)</source>
       <translation>新設アクセスポイントの周波数（MHz）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="79" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="99" />
       <source>Frequency where the field is empty (MHz)</source>
       <translation>フィールドが空の場合の周波数（MHz）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="121" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="93" />
       <source>Fujimoto &amp; Midorikawa (2005)</source>
       <translation>藤本・翠川（2005）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="113" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="88" />
       <source>Fujimoto &amp; Midorikawa (2006), as J-SHIS</source>
       <translation>藤本・翠川（2006）、J-SHIS と同じ</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="370" />
+      <location filename="suginami_gis/processing/inputs/ground.py" line="109" />
       <source>GROUND_MOTION: choose a ground-motion raster.</source>
       <translation>GROUND_MOTION：地震動のラスタを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="228" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="117" />
       <source>Grid: {0} x {1} pixels of {2} m in {3}</source>
       <translation>グリッド：{0} × {1} ピクセル（{2} m、{3}）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="128" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="145" />
       <source>Ground motion raster (one realization per band)</source>
       <translation>地震動ラスタ（バンドごとに 1 試行）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="209" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="91" />
       <source>Ground-motion extent (empty = the buildings plus 500 m)</source>
       <translation>地震動の計算範囲（空欄 = 建物の範囲＋500 m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="133" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="150" />
       <source>Ground-motion measure of the raster</source>
       <translation>ラスタの地震動指標</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="212" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="94" />
       <source>Ground-motion pixel size (m)</source>
       <translation>地震動のピクセルサイズ（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="117" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="168" />
       <source>HEIGHT_FIELD: choose the field with building heights in metres.</source>
       <translation>HEIGHT_FIELD：建物高さ（m）のフィールドを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="69" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="92" />
       <source>Height field (m above ground)</source>
       <translation>高さのフィールド（地上高、m）</translation>
     </message>
@@ -761,17 +762,17 @@
       <translation>高さのフィールド（m、例：PLATEAU の measuredHeight）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="119" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="159" />
       <source>Height of buildings with no height (m; empty = refuse them)</source>
       <translation>高さのない建物に使う高さ（m、空欄 = エラーにする）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="83" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="361" />
       <source>Height of new access points on poles (m)</source>
       <translation>ポールに設置する新設アクセスポイントの高さ（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="70" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="94" />
       <source>Height where the field is empty (m)</source>
       <translation>フィールドが空の場合の高さ（m）</translation>
     </message>
@@ -781,17 +782,17 @@
       <translation>ヘルプ…</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="134" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="117" />
       <source>INPUT: the layer has no features.</source>
       <translation>INPUT：レイヤに地物がありません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="502" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="325" />
       <source>INTENSITY_FIELD: ignitions of buildings that do not collapse need each building's JMA intensity, and field '{0}' is not in the buildings layer (fields: {1}). Choose the intensity field (Earthquake building damage writes one), or give an IGNITION_TABLE with the header only to model ignitions of collapsed buildings alone.</source>
       <translation>INTENSITY_FIELD：倒壊しない建物からの出火の計算には建物ごとの計測震度が必要ですが、フィールド「{0}」が建物レイヤにありません（フィールド：{1}）。震度のフィールドを選ぶ（「地震による建物被害」が書き出します）か、圧壊による出火だけを扱う場合は見出し行だけの IGNITION_TABLE を指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="145" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="208" />
       <source>ITU-R P.1411 site-general, below rooftop (LoS/NLoS)</source>
       <translation>ITU-R P.1411 サイト一般モデル、屋根より低い場合（見通し内／見通し外）</translation>
     </message>
@@ -800,42 +801,42 @@
       <translation type="vanished">全壊していない建物の出火率表（任意の CSV：use、intensity_min、rate）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="252" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="160" />
       <source>Ignition table of non-collapsed buildings (optional CSV: use, intensity_min, rate; empty = built-in)</source>
       <translation>倒壊しない建物の出火率表（任意の CSV：use, intensity_min, rate。空欄 = 組み込みの表）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="817" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="254" />
       <source>Ignition table {0} has no rows: only ignitions of collapsed buildings are modelled.</source>
       <translation>出火率表 {0} に行がないため、圧壊による出火だけを扱います。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="824" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="261" />
       <source>Ignitions of buildings that do not collapse: built-in table '{0}' ({1} rows), derived from published fire rates of past earthquakes (docs/methods/fire.md section 1); a ward with the Tokyo Fire Department's table gives it as IGNITION_TABLE.</source>
       <translation>倒壊しない建物からの出火：組み込みの出火率表「{0}」（{1} 行）を使います。過去の地震の公表された出火率から導いた表です（docs/methods/fire.md 第 1 節）。東京消防庁の出火率表をもつ区は IGNITION_TABLE に指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="821" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="258" />
       <source>Ignitions of buildings that do not collapse: table {0} ({1} rows).</source>
       <translation>倒壊しない建物からの出火：出火率表 {0}（{1} 行）を使います。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="240" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="199" />
       <source>Ignitions per collapsed building, winter 05-06 h (Tokyo 2022: 0.000355)</source>
       <translation>全壊 1 棟あたりの出火件数、冬 5〜6 時（東京都 2022：0.000355）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="40" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="41" />
       <source>Impute building attributes (structure, year, floors, fire resistance)</source>
       <translation>建物属性の推定補完（構造・建築年・階数・耐火性能）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="432" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="155" />
       <source>Indoor occupants at the hour / 24-hour mean (for fire deaths)</source>
       <translation>その時刻の屋内滞留者数 ÷ 24 時間平均（火災による死者数に使用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="217" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="135" />
       <source>Initial extinguishment by residents, fires in standing buildings (0-1; Tokyo 2022: 0.366)</source>
       <translation>住民による初期消火率（倒壊しない建物の火災、0〜1。東京都 令和4年：0.366）</translation>
     </message>
@@ -844,37 +845,37 @@
       <translation type="vanished">初期消火率（東京都 2022：0.366）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="227" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="146" />
       <source>Initial extinguishment rate (deprecated: use INITIAL_EXTINGUISHMENT)</source>
       <translation>初期消火率（旧パラメータ：INITIAL_EXTINGUISHMENT を使ってください）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1300" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="211" />
       <source>Inputs</source>
       <translation>入力データ</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="86" />
+      <location filename="suginami_gis/processing/params.py" line="83" />
       <source>Interplate</source>
       <translation>プレート境界地震</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="86" />
+      <location filename="suginami_gis/processing/params.py" line="83" />
       <source>Intraslab</source>
       <translation>スラブ内地震</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="134" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="151" />
       <source>JMA instrumental intensity</source>
       <translation>計測震度</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1301" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="212" />
       <source>JMA intensity (median and realizations)</source>
       <translation>計測震度（中央値と各試行）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="143" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="105" />
       <source>JMA intensity field (for ignitions of buildings that do not collapse)</source>
       <translation>計測震度のフィールド（倒壊しない建物からの出火用）</translation>
     </message>
@@ -883,7 +884,7 @@
       <translation type="vanished">計測震度のフィールド（出火率表とともに使用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="173" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="112" />
       <source>JMA intensity of the median ground motion (optional)</source>
       <translation>地震動の中央値の計測震度（任意）</translation>
     </message>
@@ -892,12 +893,12 @@
       <translation type="vanished">計測震度</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="161" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="70" />
       <source>Japanese</source>
       <translation>日本語</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="161" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="70" />
       <source>Japanese and English</source>
       <translation>日本語と英語</translation>
     </message>
@@ -922,142 +923,142 @@
       <translation>既知の構造のフィールド（任意、値はそのまま使用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="214" />
+      <location filename="suginami_gis/processing/inputs/publish.py" line="95" />
       <source>LAYERS: choose at least one result layer to publish.</source>
       <translation>LAYERS：公開する結果レイヤを 1 つ以上選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="226" />
+      <location filename="suginami_gis/processing/inputs/publish.py" line="107" />
       <source>LAYERS: layer '{0}' has no valid CRS; set its CRS in QGIS first.</source>
       <translation>LAYERS：レイヤ '{0}' に有効な座標系がありません。先に QGIS で座標系を設定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="220" />
+      <location filename="suginami_gis/processing/inputs/publish.py" line="101" />
       <source>LAYERS: the layer name '{0}' asks for kind '{1}', which the profile does not have ({2}).</source>
       <translation>LAYERS：レイヤ名 '{0}' は種類 '{1}' を指定していますが、設定にその種類はありません（{2}）。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="160" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="70" />
       <source>Languages</source>
       <translation>言語</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="188" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="105" />
       <source>Largest distance from an origin or shelter to a street (m; 0 = any)</source>
       <translation>出発地・避難所から道路までの最大距離（m、0 = 制限なし）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="302" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="212" />
       <source>Largest distance from an origin to its street: {0:.0f} m (origin {1}); walking times start at the street (field snap_m). Set MAX_SNAP_DISTANCE to leave far origins unplaced.</source>
       <translation>出発地から道路までの最大距離：{0:.0f} m（出発地 {1}）。徒歩時間は道路上から数えます（フィールド snap_m）。遠い出発地を割り当てない場合は MAX_SNAP_DISTANCE を指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/shelteraccess.py" line="82" />
+      <location filename="suginami_gis/processing/inputs/catchments.py" line="33" />
       <source>Largest distance of a place from its street (m)</source>
       <translation>道路からの最大距離（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="233" />
+      <location filename="suginami_gis/processing/inputs/publish.py" line="128" />
       <source>Layer '{0}' has no geometry: skipped.</source>
       <translation>レイヤ '{0}' には形状がないため、スキップしました。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="245" />
+      <location filename="suginami_gis/processing/inputs/publish.py" line="117" />
       <source>Layer '{0}' is neither a vector nor a raster layer: skipped.</source>
       <translation>レイヤ '{0}' はベクタでもラスタでもないため、スキップしました。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="191" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="81" />
       <source>Layers with more features than this go to the web map as vector tiles</source>
       <translation>地物数がこれを超えるレイヤはベクタタイルとしてウェブ地図に載せる</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="412" />
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="65" />
       <source>Length-weighted mean blockage probability {0:.1%}; {1} segments closed.</source>
       <translation>延長で重み付けした平均閉塞確率 {0:.1%}、通行止め {1} 区間。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="170" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="74" />
       <source>Licence</source>
       <translation>ライセンス</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="407" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="261" />
       <source>Limit states: {0}</source>
       <translation>被害区分：{0}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="130" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="167" />
       <source>Loss per building crossed (dB; empty = ITU-R P.2109 traditional building at the frequency)</source>
       <translation>建物 1 棟を通過するごとの損失（dB、空欄 = その周波数での ITU-R P.2109 の従来型建物）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="112" />
+      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="56" />
       <source>Maximise</source>
       <translation>最大化する値</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="101" />
+      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="50" />
       <source>Maximum number of new access points</source>
       <translation>新設アクセスポイントの最大数</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="249" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="140" />
       <source>Median JMA intensity {0:.2f}-{1:.2f}; {2:.0%} of the extent at 6- or more.</source>
       <translation>計測震度の中央値 {0:.2f}〜{1:.2f}、範囲の {2:.0%} が震度6弱以上。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="333" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="249" />
       <source>Method</source>
       <translation>計算手法</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="113" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="88" />
       <source>Midorikawa et al. (1994)</source>
       <translation>翠川ほか（1994）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="121" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="93" />
       <source>Midorikawa et al. (1999)</source>
       <translation>翠川ほか（1999）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/base.py" line="163" />
+      <location filename="suginami_gis/processing/base.py" line="161" />
       <source>Missing Python packages for QGIS's Python: {0}. Install them with: python3 -m pip install --user {1} (or from your system's packages), then restart QGIS.</source>
       <translation>QGIS の Python に必要なパッケージがありません：{0}。python3 -m pip install --user {1} でインストールし（またはシステムのパッケージから導入し）、QGIS を再起動してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1293" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="204" />
       <source>Mitigated</source>
       <translation>対策後</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="351" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="147" />
       <source>Mitigation: fire-proofing areas (optional polygons; the target is then the 不燃領域率 of each area)</source>
       <translation>対策：不燃化の区域（任意のポリゴン。指定すると目標は区域ごとの不燃領域率になります）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="405" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="204" />
       <source>Mitigation: initial extinguishment (0-1; empty = as the current state)</source>
       <translation>対策：初期消火率（0〜1。空欄 = 現状と同じ）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="394" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="196" />
       <source>Mitigation: seismic circuit breaker share (0-1; empty = as the current state)</source>
       <translation>対策：感震ブレーカーの設置率（0〜1。空欄 = 現状と同じ）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="329" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="176" />
       <source>Mitigation: share of buildings meeting the 1981 seismic standard (0-1; ward target 0.96)</source>
       <translation>対策：新耐震基準（1981 年）を満たす建物の割合（0〜1、区の目標 0.96）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="340" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="183" />
       <source>Mitigation: share of fire-resistant buildings (0-1; ward target 0.70)</source>
       <translation>対策：耐火建物の割合（0〜1、区の目標 0.70）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="65" />
+      <location filename="suginami_gis/processing/params.py" line="62" />
       <source>Moment magnitude Mw (4-9)</source>
       <translation>モーメントマグニチュード Mw（4〜9）</translation>
     </message>
@@ -1067,22 +1068,22 @@
       <translation>モンテカルロ計算の実行先：{0}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="352" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="263" />
       <source>Monte Carlo realizations</source>
       <translation>モンテカルロ試行回数</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="190" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="105" />
       <source>Monte Carlo realizations (0 = exact expected values)</source>
       <translation>モンテカルロ試行回数（0 = 期待値を厳密に計算）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="240" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="249" />
       <source>Network: {0} nodes, {1} segments, {2:.1f} km</source>
       <translation>道路網：ノード {0}、区間 {1}、総延長 {2:.1f} km</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="129" />
+      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="65" />
       <source>New access points</source>
       <translation>新設アクセスポイント</translation>
     </message>
@@ -1091,22 +1092,21 @@
       <translation type="vanished">IGNITION_TABLE がないため、全壊建物からの出火だけを扱います。火災は過小評価になります（ヘルプを参照）。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="269" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="147" />
       <source>No blockage probabilities: the safest and balanced costs equal the shortest.</source>
       <translation>閉塞確率がないため、最も安全な経路・バランス型の経路は最短経路と同じになります。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1327" />
       <source>No report module (suginami_gis/processing/report.py): report.pdf is not written.</source>
-      <translation>報告書のモジュール（suginami_gis/processing/report.py）がないため、report.pdf は作成しません。</translation>
+      <translation type="vanished">報告書のモジュール（suginami_gis/processing/report.py）がないため、report.pdf は作成しません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="315" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="237" />
       <source>None</source>
       <translation>なし</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="523" />
+      <location filename="suginami_gis/processing/report.py" line="516" />
       <source>Not available: the scenario did not write this layer.</source>
       <translation>ありません：シナリオはこのレイヤを出力していません。</translation>
     </message>
@@ -1121,67 +1121,67 @@
       <translation>描画するものがありません：レイヤが空です。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="337" />
+      <location filename="suginami_gis/processing/inputs/buildings.py" line="175" />
       <source>OCCUPANTS_FIELD: {0} buildings have an empty or negative occupant count.</source>
       <translation>OCCUPANTS_FIELD：{0} 棟で居住者数が空または負です。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="244" />
+      <location filename="suginami_gis/processing/inputs/evacuation.py" line="92" />
       <source>ORIGINS: the layer has no features; choose a layer of origins.</source>
       <translation>ORIGINS：レイヤに地物がありません。出発地のレイヤを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="182" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="194" />
       <source>OSM_FILE is given: the street layer (ROADS) is not used.</source>
       <translation>OSM_FILE が指定されているため、道路レイヤ（ROADS）は使いません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="670" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="128" />
       <source>OSM_FILE: {0} does not exist.</source>
       <translation>OSM_FILE：{0} は存在しません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="533" />
+      <location filename="suginami_gis/processing/inputs/districts.py" line="32" />
       <source>OUTPUT_DISTRICTS: no DISTRICTS layer was given, so no district table is written.</source>
       <translation>OUTPUT_DISTRICTS：DISTRICTS レイヤが指定されていないため、地区別の表は書き出しません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="715" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="90" />
       <source>OUTPUT_FOLDER: choose a folder for the results.</source>
       <translation>OUTPUT_FOLDER：結果を保存するフォルダを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1126" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="191" />
       <source>OUTPUT_FOLDER: {0} exists and is not empty; choose a new folder or set OVERWRITE.</source>
       <translation>OUTPUT_FOLDER：{0} は既にあり、空ではありません。新しいフォルダを選ぶか OVERWRITE を指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1120" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="186" />
       <source>OUTPUT_FOLDER: {0} is a file; choose a folder.</source>
       <translation>OUTPUT_FOLDER：{0} はファイルです。フォルダを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1130" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="195" />
       <source>OUTPUT_FOLDER: {0} is not an earlier scenario folder (no {1}); it is never replaced.</source>
       <translation>OUTPUT_FOLDER：{0} は以前のシナリオのフォルダではない（{1} がない）ため、置き換えません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="111" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="137" />
       <source>Occupants field (optional; residents per building)</source>
       <translation>居住者数のフィールド（任意、建物ごとの居住者数）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="223" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="56" />
       <source>Occupants field (residents per building)</source>
       <translation>居住者数のフィールド（建物ごとの居住者数）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="251" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="220" />
       <source>Occupants per building without an occupants field</source>
       <translation>居住者数のフィールドがない場合の 1 棟あたりの居住者数</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="181" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="189" />
       <source>Oldest wooden buildings first</source>
       <translation>古い木造建物から</translation>
     </message>
@@ -1191,342 +1191,341 @@
       <translation>杉並区 防災計画ツールの被害想定シナリオのダイアログを開きます</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="390" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="203" />
       <source>Open-space ratio field of the areas (空地率, %; optional)</source>
       <translation>区域の空地率のフィールド（%、任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="400" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="292" />
       <source>Open-space ratio of the areas when there is no field (空地率, 0-0.99)</source>
       <translation>フィールドがない場合の区域の空地率（0〜0.99）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="253" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="110" />
       <source>OpenStreetMap (*.osm *.xml)</source>
       <translation>OpenStreetMap（*.osm *.xml）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="108" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="106" />
       <source>OpenStreetMap XML (*.osm *.xml)</source>
       <translation>OpenStreetMap XML（*.osm *.xml）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="250" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="107" />
       <source>Or an OpenStreetMap file (.osm XML; used instead of the streets)</source>
       <translation>または OpenStreetMap ファイル（.osm XML、道路レイヤの代わりに使用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="105" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="103" />
       <source>Or an OpenStreetMap file (.osm XML; walking network, read offline; used instead of the streets)</source>
       <translation>または OpenStreetMap ファイル（.osm XML、歩行者ネットワーク、オフラインで読込。道路レイヤの代わりに使用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="130" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="62" />
       <source>Or district polygons (optional)</source>
       <translation>または地区のポリゴン（任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="110" />
+      <location filename="suginami_gis/processing/inputs/evacuation.py" line="47" />
       <source>Origin id field (optional)</source>
       <translation>出発地 ID のフィールド（任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="104" />
+      <location filename="suginami_gis/processing/inputs/evacuation.py" line="42" />
       <source>Origins (homes, buildings or district centroids: points or polygons)</source>
       <translation>出発地（住宅・建物・地区の重心：点またはポリゴン）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="216" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="72" />
       <source>Origins with their shelter</source>
       <translation>避難先付きの出発地</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="132" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="106" />
       <source>Output CRS (projected, metres)</source>
       <translation>出力の座標系（投影座標系、メートル単位）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="207" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="90" />
       <source>Output folder</source>
       <translation>出力フォルダ</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="153" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="210" />
       <source>P.1411 NLoS environment</source>
       <translation>P.1411 の見通し外の環境</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="134" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="151" />
       <source>PGV (cm/s)</source>
       <translation>最大速度 PGV（cm/s）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="120" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="92" />
       <source>PGV to JMA intensity</source>
       <translation>PGV から計測震度への換算式</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="647" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="383" />
       <source>PIXEL_SIZE: the burn-probability raster would have {0} pixels (more than {1}); choose a coarser pixel.</source>
       <translation>PIXEL_SIZE：焼失確率ラスタが {0} ピクセルになり、上限の {1} を超えます。より粗いピクセルを指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="185" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="175" />
       <source>PIXEL_SIZE: {0} x {1} pixels is more than {2}; choose a coarser pixel or a smaller extent.</source>
       <translation>PIXEL_SIZE：{0} × {1} ピクセルは上限の {2} を超えます。より粗いピクセルか、より狭い範囲を指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="237" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="246" />
       <source>P_BLOCK_FIELD: blockage probabilities must be between 0 and 1.</source>
       <translation>P_BLOCK_FIELD：閉塞確率は 0 から 1 の間でなければなりません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="201" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="213" />
       <source>P_BLOCK_FIELD: field '{0}' is not in the street layer (fields: {1}).</source>
       <translation>P_BLOCK_FIELD：フィールド '{0}' が道路レイヤにありません（フィールド：{1}）。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="346" />
+      <location filename="suginami_gis/processing/inputs/blockage.py" line="109" />
       <source>P_BURN_FIELD: field '{0}' is not in the buildings layer.</source>
       <translation>P_BURN_FIELD：フィールド '{0}' が建物レイヤにありません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="803" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="390" />
       <source>P_COLLAPSE_MEDIAN_FIELD and INTENSITY_MEDIAN_FIELD go together: no median-scenario totals.</source>
       <translation>P_COLLAPSE_MEDIAN_FIELD と INTENSITY_MEDIAN_FIELD は両方指定してください。地震動の中央値による集計は行いません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="161" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="66" />
       <source>Peak ground velocity (cm/s)</source>
       <translation>最大速度（cm/s）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="73" />
       <source>People not reaching a shelter in time</source>
-      <translation>制限時間内に避難所に到達できない人数</translation>
+      <translation type="vanished">制限時間内に避難所に到達できない人数</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="128" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="102" />
       <source>Pixel size (m)</source>
       <translation>ピクセルサイズ（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="444" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="160" />
       <source>Pixel size of the burn-probability raster (m)</source>
       <translation>焼失確率ラスタのピクセルサイズ（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="116" />
+      <location filename="suginami_gis/processing/inputs/evacuation.py" line="50" />
       <source>Population field (optional; 1 person per origin without it)</source>
       <translation>人口のフィールド（任意、ない場合は出発地 1 か所につき 1 人）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="153" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="67" />
       <source>Profiles (*.yaml *.yml *.json)</source>
       <translation>設定ファイル（*.yaml *.yml *.json）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="144" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="207" />
       <source>Propagation model</source>
       <translation>電波伝搬モデル</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="120" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="35" />
       <source>Public map export (open data and bilingual web map)</source>
       <translation>公開用地図エクスポート（オープンデータと日英ウェブ地図）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="121" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="36" />
       <source>Public maps</source>
       <translation>公開用地図</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="659" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="121" />
       <source>ROADS and OSM_FILE: give one of them, not both.</source>
       <translation>ROADS と OSM_FILE：どちらか一方だけを指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="657" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="119" />
       <source>ROADS: give a street layer or an OSM_FILE.</source>
       <translation>ROADS：道路レイヤか OSM_FILE を指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="189" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="201" />
       <source>ROADS: give a street line layer or an OSM_FILE.</source>
       <translation>ROADS：道路のラインレイヤか OSM_FILE を指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="209" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="220" />
       <source>ROADS: the layer has no features; choose a street line layer.</source>
       <translation>ROADS：レイヤに地物がありません。道路のラインレイヤを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="181" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="189" />
       <source>Random (seeded)</source>
       <translation>無作為（シードで再現可能）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="200" />
+      <location filename="suginami_gis/processing/params.py" line="105" />
       <source>Random seed</source>
       <translation>乱数シード</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="183" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="195" />
       <source>Reading the walking network of {0} (projected to {1})</source>
       <translation>{0} の歩行者ネットワークを読み込み中（{1} に投影）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="320" />
+      <location filename="suginami_gis/processing/inputs/buildings.py" line="164" />
       <source>Reading {0} buildings</source>
       <translation>建物 {0} 棟を読み込み中</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="137" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="51" />
       <source>Realizations (0 = median only)</source>
       <translation>試行回数（0 = 中央値のみ）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="162" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="211" />
       <source>Receiver height (m)</source>
       <translation>受信点の高さ（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1291" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="202" />
       <source>Reduction by district (mitigated versus current)</source>
       <translation>地区別の被害軽減（対策後と現状の比較）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="182" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="76" />
       <source>Replace the output folder if it exists</source>
       <translation>出力フォルダが既にある場合は置き換える</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="437" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="127" />
       <source>Replace the output folder if it holds an earlier scenario</source>
       <translation>出力フォルダに以前のシナリオがある場合は置き換える</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="825" />
+      <location filename="suginami_gis/processing/report.py" line="770" />
       <source>Report written: {0}</source>
       <translation>報告書を作成しました：{0}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="747" />
+      <location filename="suginami_gis/processing/report.py" line="739" />
       <source>Report: charts</source>
       <translation>報告書：グラフ</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="798" />
+      <location filename="suginami_gis/processing/report.py" line="751" />
       <source>Report: map {0}</source>
       <translation>報告書：地図 {0}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="758" />
+      <location filename="suginami_gis/processing/report.py" line="744" />
       <source>Report: print layout</source>
       <translation>報告書：印刷レイアウト</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="812" />
+      <location filename="suginami_gis/processing/report.py" line="757" />
       <source>Report: writing report.html</source>
       <translation>報告書：report.html を作成中</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="801" />
+      <location filename="suginami_gis/processing/report.py" line="754" />
       <source>Report: writing report.pdf</source>
       <translation>報告書：report.pdf を作成中</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="154" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="210" />
       <source>Residential</source>
       <translation>住宅地</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="171" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="110" />
       <source>Residents field (optional; evacuees and relief-centre residents)</source>
       <translation>居住者数のフィールド（任意、避難者数と避難所避難者数の算出用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="145" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="61" />
       <source>Result layers to publish (vector and raster)</source>
       <translation>公開する結果レイヤ（ベクタとラスタ）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="180" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="188" />
       <source>Retrofit priority (which buildings below the standard are retrofitted first)</source>
       <translation>耐震化の優先順位（基準を満たさない建物のうちどれから耐震化するか）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="150" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="169" />
       <source>Retrofit target: share meeting the 1981 standard after retrofit (0-1, optional)</source>
       <translation>耐震化の目標：対策後に新耐震基準（1981 年）を満たす建物の割合（0〜1、任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="161" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="177" />
       <source>Retrofitted-building field (optional, boolean)</source>
       <translation>耐震化済み建物のフィールド（任意、真偽値）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="80" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="39" />
       <source>Road blockage</source>
       <translation>道路閉塞</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="265" />
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="23" />
       <source>Road blockage by collapsed buildings and fire</source>
       <translation>建物倒壊・火災による道路閉塞</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="245" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="68" />
       <source>Road class field (OSM highway values)</source>
       <translation>道路種別のフィールド（OSM の highway の値）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="70" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="78" />
       <source>Road class field (OSM highway values, optional)</source>
       <translation>道路種別のフィールド（OSM の highway の値、任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="161" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="64" />
       <source>Route cost</source>
       <translation>経路のコスト</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="73" />
+      <location filename="suginami_gis/processing/inputs/publish.py" line="68" />
       <source>SCENARIO: write the scenario as KEY=value pairs separated by ';', e.g. MAGNITUDE=7.3; SCENARIO_HOUR=18.</source>
       <translation>SCENARIO：シナリオは ';' で区切った KEY=値 の組で書いてください（例：MAGNITUDE=7.3; SCENARIO_HOUR=18）。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="287" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="237" />
       <source>SCENARIO_HOUR: {0} is not one of Tokyo's scenario hours 5, 12 or 18.</source>
       <translation>SCENARIO_HOUR：{0} は東京都の想定時刻（5 時・12 時・18 時）のいずれでもありません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="60" />
+      <location filename="suginami_gis/processing/inputs/shelters.py" line="67" />
       <source>SHELTERS: the layer has no features; choose a layer with at least one shelter.</source>
       <translation>SHELTERS：レイヤに地物がありません。避難所が 1 か所以上あるレイヤを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="290" />
+      <location filename="suginami_gis/processing/inputs/buildings.py" line="128" />
       <source>STRUCTURE_FIELD and YEAR_FIELD: choose the building fields.</source>
       <translation>STRUCTURE_FIELD と YEAR_FIELD：建物のフィールドを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="810" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="273" />
       <source>SUPPRESSION_RATE is deprecated: use INITIAL_EXTINGUISHMENT (same meaning).</source>
       <translation>SUPPRESSION_RATE は旧パラメータです。INITIAL_EXTINGUISHMENT（同じ意味）を使ってください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="139" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="158" />
       <source>Safest (least blockage risk)</source>
       <translation>最も安全（閉塞の危険が最小）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/shelteraccess.py" line="93" />
+      <location filename="suginami_gis/processing/inputs/catchments.py" line="42" />
       <source>Sampling interval along the streets (m)</source>
       <translation>道路沿いの評価間隔（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="38" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="35" />
       <source>Scenario ground motion (PGV, JMA intensity)</source>
       <translation>想定地震の地震動（最大速度・計測震度）</translation>
     </message>
@@ -1536,37 +1535,37 @@
       <translation>想定地震の地震動…</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="312" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="142" />
       <source>Scenario hour (5, 12 or 18)</source>
       <translation>想定時刻（5 時・12 時・18 時）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="206" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="110" />
       <source>Scenario hour (5, 12 or 18; winter)</source>
       <translation>想定時刻（5 時・12 時・18 時、冬）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="183" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="177" />
       <source>Scenario hour, winter (cited coefficients for 5, 6-7, 11-12, 17-18)</source>
       <translation>想定時刻、冬（係数の出典は 5 時、6〜7 時、11〜12 時、17〜18 時）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="200" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="87" />
       <source>Scenario parameters (KEY=value; ...)</source>
       <translation>シナリオのパラメータ（KEY=値; ...）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="306" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="137" />
       <source>Season (the cited time-of-day coefficients are for winter)</source>
       <translation>季節（出典の時刻別係数は冬のもの）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="206" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="127" />
       <source>Seismic circuit breakers: share of premises with one (0-1; Tokyo 2022: 0.083)</source>
       <translation>感震ブレーカーの設置率（0〜1。東京都 令和4年：0.083）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="241" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="210" />
       <source>Severe injuries per occupant of a collapsed building</source>
       <translation>全壊建物の居住者 1 人あたりの重傷者数</translation>
     </message>
@@ -1576,247 +1575,244 @@
       <translation>新耐震基準（1981 年）の建物の割合</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="95" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="96" />
       <source>Share of fire-resistant buildings</source>
       <translation>耐火建物の割合</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="246" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="215" />
       <source>Share of residents of half-collapsed buildings needing shelter</source>
       <translation>半壊建物の居住者のうち避難所へ避難する割合</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="96" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="97" />
       <source>Share of wooden buildings</source>
       <translation>木造建物の割合</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="44" />
+      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="22" />
       <source>Shelter Wi-Fi access point placement</source>
       <translation>避難所 Wi-Fi アクセスポイントの配置</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="392" />
+      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="29" />
       <source>Shelter Wi-Fi coverage</source>
       <translation>避難所 Wi-Fi の電波到達範囲</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="265" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="116" />
       <source>Shelter capacity field (people)</source>
       <translation>避難所の収容人数のフィールド（人）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="72" />
       <source>Shelter demand (people)</source>
-      <translation>避難所避難者数（人）</translation>
+      <translation type="vanished">避難所避難者数（人）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="262" />
       <source>Shelter id field</source>
-      <translation>避難所 ID のフィールド</translation>
+      <translation type="vanished">避難所 ID のフィールド</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="143" />
+      <location filename="suginami_gis/processing/params.py" line="203" />
       <source>Shelter id field (optional; unique)</source>
       <translation>避難所 ID のフィールド（任意、重複不可）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="263" />
       <source>Shelter name field</source>
-      <translation>避難所名のフィールド</translation>
+      <translation type="vanished">避難所名のフィールド</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="148" />
+      <location filename="suginami_gis/processing/params.py" line="208" />
       <source>Shelter name field (optional)</source>
       <translation>避難所名のフィールド（任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="85" />
+      <location filename="suginami_gis/processing/algorithms/shelteraccess.py" line="40" />
       <source>Shelter service areas</source>
       <translation>避難所の圏域</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/shelteraccess.py" line="45" />
+      <location filename="suginami_gis/processing/algorithms/shelteraccess.py" line="32" />
       <source>Shelter service areas by walking time</source>
       <translation>避難所の圏域（徒歩時間帯別）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1309" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="56" />
       <source>Shelter sites</source>
       <translation>避難所の敷地</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="269" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="119" />
       <source>Shelter sites (polygons)</source>
       <translation>避難所の敷地（ポリゴン）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1308" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="55" />
       <source>Shelters</source>
       <translation>避難所</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="139" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="63" />
       <source>Shelters (points)</source>
       <translation>避難所（点）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="259" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="115" />
       <source>Shelters (relief centres, points)</source>
       <translation>避難所（震災救援所、点）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="45" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="52" />
       <source>Shelters and Wi-Fi</source>
       <translation>避難所と Wi-Fi</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="219" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="75" />
       <source>Shelters with assigned population</source>
       <translation>割当人口付きの避難所</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="83" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="42" />
       <source>Shelters: assigned population</source>
       <translation>避難所：割当人口</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="139" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="158" />
       <source>Shortest</source>
       <translation>最短</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="334" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="248" />
       <source>Simulation (Monte Carlo, Hamada spread times)</source>
       <translation>シミュレーション（モンテカルロ、浜田式の延焼時間）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="112" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="87" />
       <source>Site amplification</source>
       <translation>地盤増幅</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="272" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="71" />
       <source>Site id field</source>
       <translation>敷地 ID のフィールド</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="433" />
+      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="60" />
       <source>Site statistics</source>
       <translation>敷地別の統計</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="134" />
+      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="68" />
       <source>Site statistics before and after</source>
       <translation>敷地別の統計（配置前と配置後）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="535" />
+      <location filename="suginami_gis/processing/inputs/wifi_outputs.py" line="107" />
       <source>Sites whose busiest access point serves more than {0} clients: {1}</source>
       <translation>最も混むアクセスポイントの接続数が {0} を超える敷地：{1}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="301" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="228" />
       <source>Smaller of the two spread-limit distances</source>
       <translation>2 棟の延焼限界距離の小さい方</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="87" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="85" />
       <source>Snap tolerance for joining line ends (m)</source>
       <translation>線の端点をつなぐ許容距離（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="74" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="359" />
       <source>Spacing of automatic candidates (m)</source>
       <translation>自動候補地点の間隔（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="300" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="227" />
       <source>Spread rule between two buildings</source>
       <translation>2 棟間の延焼の判定方法</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="283" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="212" />
       <source>Spread-limit distance, bare wood (m)</source>
       <translation>延焼限界距離、裸木造（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="284" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="213" />
       <source>Spread-limit distance, fire-protected wood (m)</source>
       <translation>延焼限界距離、防火木造（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="286" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="215" />
       <source>Spread-limit distance, fireproof (m)</source>
       <translation>延焼限界距離、耐火（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="285" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="214" />
       <source>Spread-limit distance, semi-fireproof (m)</source>
       <translation>延焼限界距離、準耐火（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1103" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="69" />
       <source>Step suginami:{0} failed: {1}</source>
       <translation>手順 suginami:{0} が失敗しました：{1}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1093" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="59" />
       <source>Step {0}: suginami:{1}</source>
       <translation>手順 {0}：suginami:{1}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="319" />
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="29" />
       <source>Street segments with blockage</source>
       <translation>閉塞確率付きの道路区間</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="243" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="67" />
       <source>Street width field (m)</source>
       <translation>道路幅員のフィールド（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="61" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="77" />
       <source>Street width field (m, optional)</source>
       <translation>道路幅員のフィールド（m、任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1311" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="58" />
       <source>Streets</source>
       <translation>道路</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="238" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="99" />
       <source>Streets (centre lines in a projected CRS; or give an OSM file)</source>
       <translation>道路（投影座標系の中心線、または OSM ファイルを指定）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="52" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="71" />
       <source>Streets (centre lines in a projected CRS; or the output of Road blockage)</source>
       <translation>道路（投影座標系の中心線、または道路閉塞の出力）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="313" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="235" />
       <source>Strong-wind stretch in every direction</source>
       <translation>全方向に強風係数を掛ける</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="94" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="133" />
       <source>Structure field (wood / non_wood, 木造 / 非木造)</source>
       <translation>構造のフィールド（wood / non_wood、木造 / 非木造）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1263" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="166" />
       <source>Style of {0} could not be stored: {1}</source>
       <translation>{0} のスタイルを保存できませんでした：{1}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1260" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="163" />
       <source>Style {0} could not be loaded: {1}</source>
       <translation>スタイル {0} を読み込めませんでした：{1}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="589" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="263" />
       <source>Styles stored in the GeoPackage for {0} layers.</source>
       <translation>{0} レイヤのスタイルを GeoPackage に保存しました。</translation>
     </message>
@@ -1836,102 +1832,101 @@
       <translation>杉並区 防災計画：ヘルプ</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="368" />
+      <location filename="suginami_gis/processing/report.py" line="361" />
       <source>Suginami disaster-planning GIS: earthquake scenario report</source>
       <translation>杉並区 防災計画 GIS：地震被害想定の報告書</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="174" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="75" />
       <source>Suppress district statistics below this count</source>
       <translation>この数未満の地区統計は公開しない</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="90" />
+      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="47" />
       <source>Target covered share of all sites (0-1)</source>
       <translation>全敷地の受信エリアの割合の目標（0〜1）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="121" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="140" />
       <source>Taxonomy field (optional; for OpenQuake fragility models)</source>
       <translation>建物分類のフィールド（任意、OpenQuake の被害関数モデル用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1316" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="220" />
       <source>The project file could not be written: {0}</source>
       <translation>プロジェクトファイルを書き込めませんでした：{0}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="380" />
+      <location filename="suginami_gis/processing/inputs/ground.py" line="119" />
       <source>The raster's first band is the median: the {0} realization bands are used.</source>
       <translation>ラスタの第 1 バンドは中央値のため、{0} 個の試行バンドを使います。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1331" />
       <source>The report module has no write_report(): report.pdf is not written.</source>
-      <translation>報告書のモジュールに write_report() がないため、report.pdf は作成しません。</translation>
+      <translation type="vanished">報告書のモジュールに write_report() がないため、report.pdf は作成しません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="355" />
+      <location filename="suginami_gis/processing/report.py" line="348" />
       <source>The scenario GeoPackage has no layer to map.</source>
       <translation>シナリオの GeoPackage に地図にするレイヤがありません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="205" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="217" />
       <source>The street layer has no blockage field: every street is taken as open.</source>
       <translation>道路レイヤに閉塞確率のフィールドがないため、すべての道路を通行可能とみなします。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="173" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="214" />
       <source>Thresholds (dBm, comma-separated; the first is the primary one)</source>
       <translation>受信電力のしきい値（dBm、カンマ区切り。最初の値が主しきい値）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/shelteraccess.py" line="77" />
+      <location filename="suginami_gis/processing/inputs/catchments.py" line="29" />
       <source>Time bands (minutes, comma separated)</source>
       <translation>時間帯（分、カンマ区切り）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="165" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="91" />
       <source>Time limit (minutes; 0 = none)</source>
       <translation>制限時間（分、0 = なし）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="473" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="243" />
       <source>Time per step (s): {0}</source>
       <translation>手順ごとの所要時間（秒）：{0}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="195" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="185" />
       <source>Time-of-day ignition coefficient relative to 05:00 (optional; empty = cited table)</source>
       <translation>5 時に対する時刻別出火係数（任意、空欄 = 出典の表の値）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="166" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="72" />
       <source>Title (English)</source>
       <translation>タイトル（英語）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="165" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="71" />
       <source>Title (Japanese)</source>
       <translation>タイトル（日本語）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="301" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="228" />
       <source>Tokyo: half-distance buffers touch</source>
       <translation>東京都の方式：延焼限界距離の半分のバッファが接する</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="154" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="210" />
       <source>Urban high-rise</source>
       <translation>高層市街地</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="158" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="144" />
       <source>Walking speed (m/s; 1.0 general, 0.5-0.8 elderly)</source>
       <translation>歩行速度（m/s、一般 1.0、高齢者 0.5〜0.8）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="86" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="45" />
       <source>Ward damage summary</source>
       <translation>区全体の建物被害集計</translation>
     </message>
@@ -1941,132 +1936,132 @@
       <translation>区の地震被害想定シナリオ（現状と対策後）…</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="463" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="168" />
       <source>Ward fire summary</source>
       <translation>区全体の火災集計</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="113" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="83" />
       <source>Ward scenario: current state versus mitigation (whole chain)</source>
       <translation>区の被害想定シナリオ：現状と対策後の比較（一括実行）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="266" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="122" />
       <source>Ward summary</source>
       <translation>区全体の集計</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1292" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="203" />
       <source>Ward totals before and after</source>
       <translation>区全体の対策前後の合計</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="557" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="392" />
       <source>Ward: {0:.0f} collapsed, {1:.0f} half-collapsed, {2:.1f} deaths, {3:.1f} severe injuries, {4:.0f} people needing shelter ({5:.0f} buildings skipped).</source>
       <translation>区全体：全壊 {0:.0f} 棟、半壊 {1:.0f} 棟、死者 {2:.1f} 人、重傷者 {3:.1f} 人、避難所避難者 {4:.0f} 人（推計できなかった建物 {5:.0f} 棟）。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="769" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="465" />
       <source>Ward: {0:.2f} expected ignitions, {1:.0f} burned buildings (5-95 %: {2:.0f}-{3:.0f}), {4:.1f} fire deaths; fire-resistant share {5:.1%}.</source>
       <translation>区全体：出火 {0:.2f} 件（期待値）、焼失 {1:.0f} 棟（5〜95 %：{2:.0f}〜{3:.0f} 棟）、火災による死者 {4:.1f} 人、耐火建物の割合 {5:.1%}。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="279" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="121" />
       <source>Web map: {0} (serve the folder with any web server)</source>
       <translation>ウェブ地図：{0}（フォルダを任意のウェブサーバで公開してください）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/shelteraccess.py" line="75" />
+      <location filename="suginami_gis/processing/algorithms/shelteraccess.py" line="37" />
       <source>Which shelter is nearest by</source>
       <translation>最寄りの避難所を決める基準</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1310" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="57" />
       <source>Wi-Fi access points</source>
       <translation>Wi-Fi アクセスポイント</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="280" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="121" />
       <source>Wi-Fi access points (points)</source>
       <translation>Wi-Fi アクセスポイント（点）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="90" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="49" />
       <source>Wi-Fi coverage</source>
       <translation>Wi-Fi の電波到達範囲</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="91" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="50" />
       <source>Wi-Fi per shelter site</source>
       <translation>避難所の敷地ごとの Wi-Fi</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="433" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="167" />
       <source>Wi-Fi pixel size (m)</source>
       <translation>Wi-Fi のピクセルサイズ（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1303" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="214" />
       <source>Wi-Fi received power (dBm)</source>
       <translation>Wi-Fi の受信電力（dBm）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="274" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="175" />
       <source>Wind direction (degrees the wind comes from; NNW = 337.5)</source>
       <translation>風向（風が吹いてくる方位角、度。北北西 = 337.5）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="311" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="233" />
       <source>Wind effect on the spread-limit distance</source>
       <translation>延焼限界距離への風の影響</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="263" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="172" />
       <source>Wind speed (m/s, 0-30)</source>
       <translation>風速（m/s、0〜30）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="307" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="138" />
       <source>Winter</source>
       <translation>冬</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="210" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="302" />
       <source>Working CRS (projected, metres)</source>
       <translation>計算用の座標系（投影座標系、メートル単位）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="114" />
+      <location filename="suginami_gis/processing/inputs/publish.py" line="165" />
       <source>Writing vector tiles of {0} failed: {1}</source>
       <translation>{0} のベクタタイルの書き込みに失敗しました：{1}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="588" />
+      <location filename="suginami_gis/processing/fireproofing.py" line="115" />
       <source>YEAR_FIELD is used only with FIREPROOF_AREAS and FIREPROOF_TARGET_RATE: buildings are chosen at random.</source>
       <translation>YEAR_FIELD は FIREPROOF_AREAS と FIREPROOF_TARGET_RATE を指定したときだけ使います。建物はランダムに選びます。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="247" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="237" />
       <source>cannot read '{0}' as dBm values; write e.g. -67,-75</source>
       <translation>'{0}' を dBm の値として読めません。-67,-75 のように入力してください</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="309" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="189" />
       <source>choose the field that holds the building heights (m)</source>
       <translation>建物高さ（m）のフィールドを選んでください</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="250" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="240" />
       <source>give at least one threshold in dBm, e.g. -67,-75</source>
       <translation>しきい値（dBm）を 1 つ以上指定してください（例：-67,-75）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="242" />
+      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="110" />
       <source>not reached</source>
       <translation>未達成</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="242" />
+      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="110" />
       <source>reached</source>
       <translation>達成</translation>
     </message>
@@ -2078,62 +2073,62 @@
 {1}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="1261" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="164" />
       <source>suginami_gis style {0}</source>
       <translation>suginami_gis のスタイル {0}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="159" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="397" />
       <source>the candidate layer holds no points; leave it empty for automatic ones</source>
       <translation>候補地点のレイヤに点がありません。自動で候補を作る場合は空欄にしてください</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="453" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="333" />
       <source>the extent is empty; draw or choose a non-empty extent</source>
       <translation>範囲が空です。空でない範囲を描くか選んでください</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="445" />
+      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="72" />
       <source>the layer holds no access points</source>
       <translation>レイヤにアクセスポイントがありません</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="143" />
+      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="77" />
       <source>the layer holds no site polygons</source>
       <translation>レイヤに敷地のポリゴンがありません</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="495" />
+      <location filename="suginami_gis/processing/inputs/evacuation.py" line="119" />
       <source>ward</source>
       <translation>区全体</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="277" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="119" />
       <source>{0} -&gt; {1} ({2}): {3}</source>
       <translation>{0} → {1}（{2}）：{3}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="273" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="123" />
       <source>{0} access point(s) have no geometry; fix or remove them</source>
       <translation>{0} 個のアクセスポイントに位置がありません。修正するか削除してください</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="354" />
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="38" />
       <source>{0} buildings</source>
       <translation>建物 {0} 棟</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="534" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="346" />
       <source>{0} buildings have no collapse probability (e.g. outside the ground-motion raster): taken as 0.</source>
       <translation>{0} 棟に全壊確率がありません（地震動ラスタの範囲外など）。0 とみなします。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="366" />
+      <location filename="suginami_gis/processing/inputs/buildings.py" line="189" />
       <source>{0} buildings have no geometry: skipped.</source>
       <translation>{0} 棟に形状がないため、スキップしました。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="545" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="361" />
       <source>{0} buildings have no intensity: no ignition of a standing building for them.</source>
       <translation>{0} 棟に震度がないため、これらの建物には倒壊しない建物からの出火を見込みません。</translation>
     </message>
@@ -2142,82 +2137,82 @@
       <translation type="vanished">{0} 棟に計測震度がないため、出火率表による出火は計算しません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="225" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="236" />
       <source>{0} crossings without a shared vertex are not connected (bridges, tunnels or unnoded lines).</source>
       <translation>共有頂点のない交差 {0} か所は接続していません（橋梁・トンネル、またはノードのない線）。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="421" />
+      <location filename="suginami_gis/processing/params.py" line="172" />
       <source>{0} districts have no geometry: ignored.</source>
       <translation>{0} 地区に形状がないため、無視しました。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/fireproofing.py" line="39" />
+      <location filename="suginami_gis/processing/fireproofing.py" line="50" />
       <source>{0} fire-proofing areas have no open-space ratio: OPEN_SPACE_RATIO is used for them.</source>
       <translation>{0} 区域に空地率がないため、OPEN_SPACE_RATIO を使います。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/fireproofing.py" line="57" />
+      <location filename="suginami_gis/processing/fireproofing.py" line="66" />
       <source>{0} fire-proofing areas; {1} buildings lie in them.</source>
       <translation>不燃化の区域 {0} 件、区域内の建物 {1} 棟。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="561" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="408" />
       <source>{0} firebreak polygons</source>
       <translation>延焼遮断帯のポリゴン {0} 個</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="237" />
+      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="105" />
       <source>{0} new access point(s) out of {1} candidates; covered share {2:.1%} -&gt; {3:.1%} (target {4})</source>
       <translation>候補 {1} 地点から {0} 台を新設、受信エリアの割合 {2:.1%} → {3:.1%}（目標 {4}）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="467" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="225" />
       <source>{0} of {1} origins reach a shelter within {2:g} minutes; {3} unreachable.</source>
       <translation>出発地 {1} か所のうち {0} か所が {2:g} 分以内に避難所に到達、到達不能 {3} か所。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="471" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="229" />
       <source>{0} of {1} origins reach a shelter; {2} unreachable.</source>
       <translation>出発地 {1} か所のうち {0} か所が避難所に到達、到達不能 {2} か所。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="361" />
+      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="45" />
       <source>{0} of {1} segments had no width: estimated from the building footprints (or the road class).</source>
       <translation>{1} 区間のうち {0} 区間に幅員がないため、建物形状（または道路種別）から推定しました。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="253" />
+      <location filename="suginami_gis/processing/inputs/evacuation.py" line="96" />
       <source>{0} origins have no population: taken as 0.</source>
       <translation>出発地 {0} か所に人口がないため、0 とみなします。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/shelteraccess.py" line="148" />
+      <location filename="suginami_gis/processing/algorithms/shelteraccess.py" line="71" />
       <source>{0} service areas for {1} shelters, {2:.2f} km2 in all.</source>
       <translation>避難所 {1} か所の圏域 {0} 件、合計 {2:.2f} km²。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="295" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="204" />
       <source>{0} shelters are farther than MAX_SNAP_DISTANCE from a street: not used.</source>
       <translation>避難所 {0} か所は道路から MAX_SNAP_DISTANCE より遠いため、使いません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="337" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="288" />
       <source>{0} site(s) have no expected evacuees; fill the field (0 is allowed)</source>
       <translation>{0} か所の敷地に想定避難者数がありません。値を入力してください（0 も可）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="234" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="243" />
       <source>{0} streets have no blockage probability: taken as open.</source>
       <translation>道路 {0} 区間に閉塞確率がないため、通行可能とみなします。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="211" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="222" />
       <source>{0} streets have no geometry: skipped.</source>
       <translation>道路 {0} 本に形状がないため、スキップしました。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="695" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="149" />
       <source>{0}: choose a field of {1}.</source>
       <translation>{0}：{1} のフィールドを選んでください。</translation>
     </message>
@@ -2227,17 +2222,17 @@
       <translation>{0}：フィールド '{1}' の値 '{2}' は数値ではありません。数値のフィールドを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="301" />
+      <location filename="suginami_gis/processing/inputs/buildings.py" line="133" />
       <source>{0}: field '{1}' is not in the buildings layer (fields: {2}).</source>
       <translation>{0}：フィールド '{1}' が建物レイヤにありません（フィールド：{2}）。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="519" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="335" />
       <source>{0}: field '{1}' is not in the buildings layer (fields: {2}); choose an existing field.</source>
       <translation>{0}：フィールド '{1}' が建物レイヤにありません（フィールド：{2}）。既存のフィールドを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="338" />
+      <location filename="suginami_gis/processing/inputs/blockage.py" line="101" />
       <source>{0}: field '{1}' is not in the buildings layer (fields: {2}); run Earthquake building damage first or choose the field.</source>
       <translation>{0}：フィールド '{1}' が建物レイヤにありません（フィールド：{2}）。先に「地震による建物被害」を実行するか、フィールドを選んでください。</translation>
     </message>
@@ -2247,22 +2242,22 @@
       <translation>{0}：フィールド '{1}' がレイヤにありません（フィールド：{2}）。既存のフィールドを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="698" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="152" />
       <source>{0}: field '{1}' is not in {2} (fields: {3}); choose an existing field.</source>
       <translation>{0}：フィールド '{1}' が {2} にありません（フィールド：{3}）。既存のフィールドを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="127" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="177" />
       <source>{0}: field '{1}' is not numeric.</source>
       <translation>{0}：フィールド '{1}' は数値ではありません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="314" />
+      <location filename="suginami_gis/processing/inputs/buildings.py" line="141" />
       <source>{0}: field '{1}' is not numeric; choose a numeric field.</source>
       <translation>{0}：フィールド '{1}' は数値ではありません。数値のフィールドを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/conversions.py" line="247" />
+      <location filename="suginami_gis/processing/conversions.py" line="267" />
       <source>{0}: only file-based rasters are supported (save the layer as GeoTIFF first).</source>
       <translation>{0}：ファイルのラスタだけに対応しています（先に GeoTIFF として保存してください）。</translation>
     </message>
@@ -2272,17 +2267,17 @@
       <translation>{0}：座標系が無効です。EPSG:6677 などの投影座標系を選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="650" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="134" />
       <source>{0}: the layer has no features.</source>
       <translation>{0}：レイヤに地物がありません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="610" />
+      <location filename="suginami_gis/processing/conversions.py" line="316" />
       <source>{0}: value '{1}' is not a boolean; use true/false or 1/0.</source>
       <translation>{0}：値 '{1}' は真偽値ではありません。true/false または 1/0 を使ってください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="628" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="288" />
       <source>{0}: {1:,.1f} -&gt; {2:,.1f} ({3})</source>
       <translation>{0}：{1:,.1f} → {2:,.1f}（{3}）</translation>
     </message>
