@@ -55,17 +55,17 @@ class VectorData:
         if dtype is float:
             fill = np.nan if default is None else default
             try:
-                return np.array([fill if _is_null(v) else float(v) for v in values], dtype=np.float64)
+                return np.array([fill if is_null(v) else float(v) for v in values], dtype=np.float64)
             except (TypeError, ValueError):
-                bad = next(v for v in values if not _is_null(v) and not _is_number(v))
+                bad = next(v for v in values if not is_null(v) and not _is_number(v))
                 raise QgsProcessingException(
                     tr("{0}: field '{1}' holds '{2}', which is not a number; choose a numeric field.").format(
                         self.parameter, name, bad
                     )
                 ) from None
         if dtype is str:
-            return np.array(["" if _is_null(v) else str(v) for v in values], dtype=object)
-        return np.array([default if _is_null(v) else dtype(v) for v in values])
+            return np.array(["" if is_null(v) else str(v) for v in values], dtype=object)
+        return np.array([default if is_null(v) else dtype(v) for v in values])
 
 
 def _is_number(value: Any) -> bool:
@@ -76,7 +76,7 @@ def _is_number(value: Any) -> bool:
     return True
 
 
-def _is_null(value: Any) -> bool:
+def is_null(value: Any) -> bool:
     return value is None or (isinstance(value, QVariant) and value.isNull()) or str(value) == "NULL"
 
 
@@ -351,3 +351,34 @@ class OutputWriter:
         write_features(sink, fields, geometries, rows, self.feedback)
         self.alg.style_on_load(self.context, dest_id, style)
         return dest_id
+
+
+def required_source(
+    alg: Any, parameters: dict[str, Any], key: str, context: QgsProcessingContext
+) -> QgsProcessingFeatureSource:
+    """The source of parameter ``key``; an error naming it when the layer cannot be opened."""
+    source = alg.parameterAsSource(parameters, key, context)
+    if source is None:
+        raise QgsProcessingException(alg.invalidSourceError(parameters, key))
+    return source
+
+
+def non_empty(data: VectorData, message: str) -> VectorData:
+    """``data``, or an error with ``message`` when the layer has no features."""
+    if len(data) == 0:
+        raise QgsProcessingException(message)
+    return data
+
+
+def as_multipolygons(geometries: Any) -> np.ndarray:
+    """Polygons (and the polygons of geometry collections) as MultiPolygons, so one layer holds them all."""
+    import shapely
+
+    out = np.empty(len(geometries), dtype=object)
+    for i, geometry in enumerate(geometries):
+        if geometry is not None and geometry.geom_type == "Polygon":
+            geometry = shapely.MultiPolygon([geometry])
+        elif geometry is not None and geometry.geom_type == "GeometryCollection":
+            geometry = shapely.MultiPolygon([p for p in shapely.get_parts(geometry) if p.geom_type == "Polygon"])
+        out[i] = geometry
+    return out

@@ -187,6 +187,33 @@ class MapSpec:
     note: str = ""
 
 
+# The two runs of the scenario with their captions (English, Japanese), in map-panel order.
+RUN_CAPTIONS: dict[str, tuple[str, str]] = {
+    "baseline": ("Before (current state)", "対策前（現状）"),
+    "mitigated": ("After mitigation", "対策後"),
+}
+
+
+def _one_panel(
+    key: str, title: tuple[str, str], caption: tuple[str, str], layer: QgsMapLayer | None, extra: list[QgsMapLayer]
+) -> MapSpec:
+    """A map of one layer (over ``extra`` layers such as the district outlines)."""
+    layers = [layer] if layer is not None else []
+    return MapSpec(key, *title, [(*caption, [*extra, *layers] if layers else [])], layers)
+
+
+def _before_after(
+    key: str, title: tuple[str, str], layers: dict[str, list[QgsMapLayer | None]], extra: list[QgsMapLayer]
+) -> MapSpec:
+    """Two panels, before and after; the legend from the first run that has layers."""
+    panels, legend = [], []
+    for state, caption in RUN_CAPTIONS.items():
+        present = [layer for layer in layers[state] if layer is not None]
+        panels.append((*caption, [*extra, *present] if present else []))
+        legend = legend or present
+    return MapSpec(key, *title, panels, legend)
+
+
 class ReportBuilder:
     def __init__(self, gpkg_path: Path, comparison: Sequence[dict[str, Any]], parameters: dict[str, Any]) -> None:
         self.gpkg_path = Path(gpkg_path)
@@ -266,75 +293,62 @@ class ReportBuilder:
     def map_specs(self) -> list[MapSpec]:
         outlines = self.district_outlines()
         extra = [outlines] if outlines is not None else []
-        before = ("Before (current state)", "対策前（現状）")
-        after = ("After mitigation", "対策後")
-        specs: list[MapSpec] = []
-        intensity = self.intensity_layer()
-        specs.append(
-            MapSpec(
+        specs = [
+            _one_panel(
                 "intensity",
-                "Seismic intensity (JMA)",
-                "震度分布",
-                [("Median JMA instrumental intensity", "計測震度（中央値）", [*extra, intensity] if intensity else [])],
-                [intensity] if intensity else [],
+                ("Seismic intensity (JMA)", "震度分布"),
+                ("Median JMA instrumental intensity", "計測震度（中央値）"),
+                self.intensity_layer(),
+                extra,
             )
-        )
+        ]
         for key, field_style, title_en, title_ja in (
             ("collapse", "building_damage", "Collapse probability", "建物全壊確率"),
             ("burn", "fire_buildings", "Burn probability", "焼失確率"),
         ):
-            panels, legend = [], []
-            for state, (cap_en, cap_ja) in (("baseline", before), ("mitigated", after)):
-                layer = self.layer(f"{state}_buildings", f"{title_en} {title_ja}", field_style)
-                panels.append((cap_en, cap_ja, [*extra, layer] if layer else []))
-                if layer is not None and not legend:
-                    legend = [layer]
-            specs.append(MapSpec(key, title_en, title_ja, panels, legend))
-        panels, legend = [], []
-        for state, (cap_en, cap_ja) in (("baseline", before), ("mitigated", after)):
-            roads = self.layer(f"{state}_road_blockage", "Street blockage probability 道路閉塞確率", "road_blockage")
-            routes = self.layer(
-                f"{state}_routes", "Evacuation routes: passable probability 避難経路の通行可能確率", "evacuation_routes"
-            )
-            if routes is not None:
-                # Routes run along the streets: see-through, so blocked streets show beneath them.
-                routes.setOpacity(0.5)
-            layers = [lyr for lyr in (routes, roads) if lyr is not None]
-            panels.append((cap_en, cap_ja, [*extra, *layers] if layers else []))
-            if layers and not legend:
-                legend = layers
-        specs.append(MapSpec("streets", "Blocked streets and evacuation routes", "道路閉塞と避難経路", panels, legend))
+            layers = {
+                state: [self.layer(f"{state}_buildings", f"{title_en} {title_ja}", field_style)]
+                for state in RUN_CAPTIONS
+            }
+            specs.append(_before_after(key, (title_en, title_ja), layers, extra))
+        streets = {state: self.street_layers(state) for state in RUN_CAPTIONS}
+        specs.append(
+            _before_after("streets", ("Blocked streets and evacuation routes", "道路閉塞と避難経路"), streets, extra)
+        )
         wifi = None
         for name in ("baseline_wifi_coverage", "wifi_coverage", "mitigated_wifi_coverage"):
             wifi = self.layer(name, "Shelter Wi-Fi coverage 避難所Wi-Fiカバレッジ", "wifi_coverage")
             if wifi is not None:
                 break
         specs.append(
-            MapSpec(
+            _one_panel(
                 "wifi",
-                "Shelter Wi-Fi coverage",
-                "避難所Wi-Fiのカバー範囲",
-                [("Received signal at the shelters", "避難所での受信強度", [*extra, wifi] if wifi else [])],
-                [wifi] if wifi else [],
+                ("Shelter Wi-Fi coverage", "避難所Wi-Fiのカバー範囲"),
+                ("Received signal at the shelters", "避難所での受信強度"),
+                wifi,
+                extra,
             )
         )
-        reduction = self.reduction_layer()
         specs.append(
-            MapSpec(
+            _one_panel(
                 "reduction",
-                "Reduction by the mitigation programme",
-                "対策による被害軽減",
-                [
-                    (
-                        "Change in collapsed buildings by district",
-                        "地区別の全壊棟数の増減率",
-                        [reduction] if reduction else [],
-                    )
-                ],
-                [reduction] if reduction else [],
+                ("Reduction by the mitigation programme", "対策による被害軽減"),
+                ("Change in collapsed buildings by district", "地区別の全壊棟数の増減率"),
+                self.reduction_layer(),
+                [],
             )
         )
         return specs
+
+    def street_layers(self, state: str) -> list[QgsMapLayer | None]:
+        """Evacuation routes (see-through, so blocked streets show beneath them) over street blockage."""
+        roads = self.layer(f"{state}_road_blockage", "Street blockage probability 道路閉塞確率", "road_blockage")
+        routes = self.layer(
+            f"{state}_routes", "Evacuation routes: passable probability 避難経路の通行可能確率", "evacuation_routes"
+        )
+        if routes is not None:
+            routes.setOpacity(0.5)
+        return [routes, roads]
 
     def map_extent(self) -> tuple[QgsRectangle, QgsCoordinateReferenceSystem]:
         candidates = [n for n in ("comparison", "baseline_buildings", "mitigated_buildings") if n in self.layer_names]

@@ -63,7 +63,9 @@ class EvacuationRoutesAlgorithm(StreetNetworkAlgorithm):
         add_shelters(self, tr("Shelters (points)"), tr("Capacity field (optional; people): assign within capacity"))
         add_cost_parameters(self, tr("Route cost"))
         self._add_limits()
-        add_realizations(self, tr("Blockage realizations for reachability (0 = none: routes on expected street states)"), 0)
+        add_realizations(
+            self, tr("Blockage realizations for reachability (0 = none: routes on expected street states)"), 0
+        )
         add_seed(self)
         self.addParameter(
             QgsProcessingParameterFeatureSink(OUTPUT_ROUTES, tr("Evacuation routes"), QgsProcessing.TypeVectorLine)

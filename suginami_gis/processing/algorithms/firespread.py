@@ -15,6 +15,7 @@ from qgis.core import (
 )
 
 from ...core import fire
+from .. import params
 from ..base import SuginamiAlgorithm
 from ..conversions import advanced, crs_wkt, extended_fields, finite_or_none, is_set, write_features
 from ..executor_param import executor_parameter, open_executor
@@ -43,19 +44,6 @@ from ..inputs.fire import (
     read_buildings,
     read_firebreaks,
     read_ignition_table,
-)
-from ..params import (
-    OUTPUT_DISTRICTS,
-    OUTPUT_SUMMARY,
-    REALIZATIONS,
-    SEED,
-    Districts,
-    add_districts,
-    add_realizations,
-    add_seed,
-    add_summary_outputs,
-    read_districts,
-    write_summary,
 )
 
 # Per-building output fields (the plugin-wide names of fire results) plus the fire-proofing flag.
@@ -146,7 +134,7 @@ class FireSpreadAlgorithm(SuginamiAlgorithm):
         add_firebreaks(self)
         self._add_method_parameters()
         self._add_fireproofing_parameters()
-        add_districts(self)
+        params.add_districts(self)
         add_parameters(
             self,
             *(
@@ -165,7 +153,7 @@ class FireSpreadAlgorithm(SuginamiAlgorithm):
         self.addParameter(
             QgsProcessingParameterRasterDestination(self.OUTPUT_BURN_PROBABILITY, tr("Burn probability raster"))
         )
-        add_summary_outputs(self, tr("District fire totals"), tr("Ward fire summary"))
+        params.add_summary_outputs(self, tr("District fire totals"), tr("Ward fire summary"))
 
     def _add_ignition_parameters(self) -> None:
         """Hour and time coefficient, the levers, the collapse ignition rate and the ignition table."""
@@ -260,8 +248,8 @@ class FireSpreadAlgorithm(SuginamiAlgorithm):
             ),
         )
         # Fire spread has no deterministic form: at least one realization.
-        add_realizations(self, tr("Monte Carlo realizations"), fire.DEFAULT_REALIZATIONS, minimum=1)
-        add_seed(self)
+        params.add_realizations(self, tr("Monte Carlo realizations"), fire.DEFAULT_REALIZATIONS, minimum=1)
+        params.add_seed(self)
 
     def _add_fireproofing_parameters(self) -> None:
         """The fire-proofing target, its areas with their 空地率, and the construction year (oldest first)."""
@@ -309,7 +297,7 @@ class FireSpreadAlgorithm(SuginamiAlgorithm):
         buildings = read_buildings(self, parameters, context, feedback, table)
         crs = buildings.crs
         firebreaks = read_firebreaks(self, parameters, context, crs, feedback)
-        districts = read_districts(self, parameters, context, crs, feedback)
+        districts = params.read_districts(self, parameters, context, crs, feedback)
         fireproofing = read_fireproofing(self, parameters, context, feedback, buildings)
         scenario = self._scenario(parameters, context, feedback, table, fireproofing.target)
         feedback.pushInfo(ignition_message(table, table_path))
@@ -363,8 +351,8 @@ class FireSpreadAlgorithm(SuginamiAlgorithm):
             wind_model=fire.WindModel(option(self.WIND_MODEL)),
             method=fire.Method(option(self.METHOD)),
             duration_hours=number(self.DURATION_HOURS),
-            realizations=self.parameterAsInt(parameters, REALIZATIONS, context),
-            seed=self.parameterAsInt(parameters, SEED, context),
+            realizations=self.parameterAsInt(parameters, params.REALIZATIONS, context),
+            seed=self.parameterAsInt(parameters, params.SEED, context),
             fireproof_target_rate=fireproof_target,
             indoor_occupancy_ratio=number(self.INDOOR_OCCUPANCY_RATIO),
         )
@@ -423,7 +411,7 @@ class FireSpreadAlgorithm(SuginamiAlgorithm):
         parameters,
         context,
         feedback,
-        districts: Districts | None,
+        districts: params.Districts | None,
         result: fire.FireResult,
         crs: QgsCoordinateReferenceSystem,
     ) -> dict[str, Any]:
@@ -436,7 +424,7 @@ class FireSpreadAlgorithm(SuginamiAlgorithm):
         if dest_id is None:
             return {}
         self.style_on_load(context, dest_id, "fire_districts")
-        return {OUTPUT_DISTRICTS: dest_id}
+        return {params.OUTPUT_DISTRICTS: dest_id}
 
     def _write_summary(
         self,
@@ -454,7 +442,9 @@ class FireSpreadAlgorithm(SuginamiAlgorithm):
         settings = self._settings(scenario, result, table, fireproofing)
         spec = [*TOTALS_FIELDS, *((name, typ) for name, typ, _ in settings)]
         values = [*ward_row, *(value for _, _, value in settings)]
-        outputs: dict[str, Any] = {OUTPUT_SUMMARY: write_summary(self, parameters, context, spec, values, crs)}
+        outputs: dict[str, Any] = {
+            params.OUTPUT_SUMMARY: params.write_summary(self, parameters, context, spec, values, crs)
+        }
         for (name, _), value in zip(TOTALS_FIELDS, ward_row):
             key = "BUILDING_COUNT" if name == "buildings" else name.upper()
             outputs[key] = finite_or_none(value) if isinstance(value, float) else value

@@ -20,7 +20,7 @@ from qgis.core import (
 
 from ...core import impute as im
 from ..base import SuginamiAlgorithm
-from ..conversions import advanced, read_vector
+from ..conversions import advanced, read_vector, required_source
 from ..i18n import tr
 from ..inputs.buildings import read_attributes, write_buildings
 from ..params import SEED, add_seed
@@ -108,9 +108,7 @@ class ImputeBuildingAttributesAlgorithm(SuginamiAlgorithm):
         self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, tr("Buildings with imputed attributes")))
 
     def compute(self, parameters, context, feedback, core_feedback) -> dict[str, Any]:
-        source = self.parameterAsSource(parameters, self.INPUT, context)
-        if source is None:
-            raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))
+        source = required_source(self, parameters, self.INPUT, context)
         height_field, area_field, known = self._field_names(parameters, context, source)
         data = read_attributes(source, context, [height_field, area_field, *known.values()], self.INPUT)
         if len(data) == 0:

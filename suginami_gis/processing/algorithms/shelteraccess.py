@@ -10,10 +10,9 @@ from qgis.core import QgsProcessing, QgsProcessingParameterFeatureSink, QgsWkbTy
 from ...core import catchments as ca
 from ...core import routing as rt
 from ...core.feedback import SubFeedback
-from ..conversions import OutputWriter
+from ..conversions import OutputWriter, as_multipolygons
 from ..i18n import tr
 from ..inputs.catchments import add_service_area_parameters, area_columns, read_service_area_options
-from ..inputs.layerio import as_multipolygons
 from ..inputs.network import (
     StreetNetworkAlgorithm,
     add_cost_parameters,

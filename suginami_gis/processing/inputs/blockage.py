@@ -21,9 +21,8 @@ from qgis.core import (
 )
 
 from ...core import blockage as bk
-from ..conversions import advanced, field_name, is_set, read_vector
+from ..conversions import advanced, field_name, is_set, non_empty, read_vector, required_source
 from ..i18n import tr
-from .layerio import non_empty, required_source
 from .network import NetworkInput
 
 BUILDINGS = "BUILDINGS"

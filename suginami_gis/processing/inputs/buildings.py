@@ -20,7 +20,7 @@ from qgis.core import (
 )
 
 from ...core import fragility as fr
-from ..conversions import VectorData, as_bool, copy_features, extended_fields, read_vector
+from ..conversions import VectorData, as_bool, copy_features, extended_fields, read_vector, required_source
 from ..i18n import tr
 
 BUILDINGS = "BUILDINGS"
@@ -105,9 +105,7 @@ def damage_source(
     alg: QgsProcessingAlgorithm, parameters: dict[str, Any], context: QgsProcessingContext
 ) -> QgsProcessingFeatureSource:
     """The BUILDINGS layer: footprints or points (a point per building is enough to sample ground motion)."""
-    source = alg.parameterAsSource(parameters, BUILDINGS, context)
-    if source is None:
-        raise QgsProcessingException(alg.invalidSourceError(parameters, BUILDINGS))
+    source = required_source(alg, parameters, BUILDINGS, context)
     if QgsWkbTypes.geometryType(source.wkbType()) == QgsWkbTypes.LineGeometry:
         raise QgsProcessingException(
             tr("BUILDINGS: the layer has line geometries; give building footprints (polygons) or points.")

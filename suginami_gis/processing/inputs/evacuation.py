@@ -21,10 +21,9 @@ from qgis.core import (
 )
 
 from ...core import routing as rt
-from ..conversions import VectorData, field_name, read_vector
+from ..conversions import VectorData, as_multipolygons, field_name, non_empty, read_vector, required_source
 from ..i18n import tr
 from ..params import read_districts
-from .layerio import as_multipolygons, non_empty, required_source
 from .network import zero_where_missing
 from .shelters import Shelters, representative_xy
 

@@ -22,7 +22,7 @@ from qgis.core import (
 )
 
 from ...core import fire
-from ..conversions import VectorData, is_set, read_vector, require_projected
+from ..conversions import VectorData, is_set, read_vector, require_projected, required_source
 from ..i18n import tr
 from .common import add_parameters, number
 
@@ -283,9 +283,7 @@ def read_buildings(
     table: fire.IgnitionTable,
 ) -> FireBuildings:
     """BUILDINGS with the chosen fields; with an empty ignition table no intensity is needed."""
-    source = alg.parameterAsSource(parameters, BUILDINGS, context)
-    if source is None:
-        raise QgsProcessingException(alg.invalidSourceError(parameters, BUILDINGS))
+    source = required_source(alg, parameters, BUILDINGS, context)
     require_projected(source.sourceCrs(), BUILDINGS)
     names = _building_field_names(alg, parameters, context, standing_ignitions=bool(table.rows))
     _require_building_fields(source.fields().names(), names)

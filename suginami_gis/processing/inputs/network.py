@@ -29,9 +29,8 @@ from qgis.core import (
 from ...core import network as nw
 from ...core import routing as rt
 from ..base import SuginamiAlgorithm
-from ..conversions import advanced, field_name, is_set, read_vector, require_projected
+from ..conversions import advanced, field_name, is_set, non_empty, read_vector, require_projected
 from ..i18n import tr
-from .layerio import non_empty
 
 ROADS = "ROADS"
 WIDTH_FIELD = "WIDTH_FIELD"

@@ -24,7 +24,7 @@ from qgis.PyQt.QtCore import QUrl
 
 from ...core.publish.export import RasterLayer, VectorLayer
 from ...core.publish.profile import Profile, Text
-from ..conversions import _is_null, crs_wkt, raster_file, read_vector
+from ..conversions import crs_wkt, is_null, raster_file, read_vector
 from ..i18n import tr
 
 # LANGUAGES choices (index -> languages); the first language is the page's default.
@@ -42,7 +42,7 @@ GEOMETRY_NAMES = {
 
 def plain_value(value: Any) -> Any:
     """A QGIS attribute value as a plain Python value (NULL -> None, dates -> ISO text)."""
-    if _is_null(value):
+    if is_null(value):
         return None
     if hasattr(value, "toString") and hasattr(value, "isValid"):  # QDate, QDateTime, QTime
         from qgis.PyQt.QtCore import Qt

@@ -14,10 +14,9 @@ from qgis.core import (
     QgsProcessingFeatureSource,
 )
 
-from ..conversions import VectorData, field_name, read_vector
+from ..conversions import VectorData, field_name, non_empty, read_vector, required_source
 from ..i18n import tr
 from ..params import CAPACITY_FIELD, SHELTER_ID_FIELD, SHELTER_NAME_FIELD, SHELTERS
-from .layerio import non_empty, required_source
 
 
 def representative_xy(geometries: np.ndarray) -> np.ndarray:

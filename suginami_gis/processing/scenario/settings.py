@@ -16,7 +16,7 @@ from qgis.core import (
     QgsRectangle,
 )
 
-from ..conversions import is_set, require_projected
+from ..conversions import is_set, require_projected, required_source
 from ..i18n import tr
 
 GPKG_NAME = "scenario.gpkg"
@@ -102,16 +102,11 @@ def _layers(
     alg: QgsProcessingAlgorithm, parameters: dict[str, Any], context: QgsProcessingContext
 ) -> dict[str, QgsProcessingFeatureSource]:
     """The given layers by parameter; the required ones present and not empty, ROADS or OSM_FILE."""
-    buildings = alg.parameterAsSource(parameters, "BUILDINGS", context)
-    if buildings is None:
-        raise QgsProcessingException(alg.invalidSourceError(parameters, "BUILDINGS"))
+    buildings = required_source(alg, parameters, "BUILDINGS", context)
     require_projected(buildings.sourceCrs(), "BUILDINGS")
     sources = {"BUILDINGS": buildings}
     for key in REQUIRED_LAYERS:
-        source = alg.parameterAsSource(parameters, key, context)
-        if source is None:
-            raise QgsProcessingException(alg.invalidSourceError(parameters, key))
-        sources[key] = _not_empty(source, key)
+        sources[key] = _not_empty(required_source(alg, parameters, key, context), key)
     _not_empty(buildings, "BUILDINGS")
     roads = alg.parameterAsSource(parameters, "ROADS", context)
     osm = alg.parameterAsFile(parameters, "OSM_FILE", context)
