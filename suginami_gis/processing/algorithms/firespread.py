@@ -21,7 +21,7 @@ from ..conversions import advanced, crs_wkt, extended_fields, finite_or_none, is
 from ..executor_param import executor_parameter, open_executor
 from ..fireproofing import Fireproofing, read_fireproofing
 from ..i18n import tr
-from ..inputs.common import add_parameters, number
+from ..inputs.common import add_parameters, number, share
 from ..inputs.districts import write_district_table
 from ..inputs.fire import (
     FIREPROOF_TARGET_RATE,
@@ -182,12 +182,10 @@ class FireSpreadAlgorithm(SuginamiAlgorithm):
         add_parameters(
             self,
             *(
-                number(
+                share(
                     self.COLLAPSE_IGNITION_RATE,
                     tr("Ignitions per collapsed building, winter 05-06 h (Tokyo 2022: 0.000355)"),
                     fire.COLLAPSE_IGNITION_RATE_0506,
-                    0.0,
-                    1.0,
                     advanced=True,
                 ),
             ),
@@ -256,15 +254,13 @@ class FireSpreadAlgorithm(SuginamiAlgorithm):
         add_parameters(
             self,
             *(
-                number(
+                share(
                     FIREPROOF_TARGET_RATE,
                     tr(
                         "Fire-proofing target (0-1, optional): share of fire-resistant buildings, "
                         "or with fire-proofing areas the 不燃領域率 of each area"
                     ),
                     None,
-                    0.0,
-                    1.0,
                     optional=True,
                 ),
             ),

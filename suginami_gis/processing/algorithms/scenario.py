@@ -33,7 +33,7 @@ from ..base import SuginamiAlgorithm
 from ..conversions import advanced
 from ..i18n import tr, tr_noop
 from ..inputs import fire as fire_inputs
-from ..inputs.common import add_parameters, number
+from ..inputs.common import add_parameters, number, share
 from ..scenario.chain import STEPS, Chain, RunResult, StepRunner, summary_lines
 from ..scenario.packaging import CSV_NAME, PROJECT_NAME
 from ..scenario.settings import GPKG_NAME, check_folder, check_inputs
@@ -171,19 +171,15 @@ class ScenarioAlgorithm(SuginamiAlgorithm):
     @staticmethod
     def _targets() -> tuple[QgsProcessingParameterDefinition, ...]:
         return (
-            number(
+            share(
                 "RETROFIT_TARGET_RATE",
                 tr("Mitigation: share of buildings meeting the 1981 seismic standard (0-1; ward target 0.96)"),
                 DEFAULT_RETROFIT_TARGET,
-                0.0,
-                1.0,
             ),
-            number(
+            share(
                 "FIREPROOF_TARGET_RATE",
                 tr("Mitigation: share of fire-resistant buildings (0-1; ward target 0.70)"),
                 DEFAULT_FIREPROOF_TARGET,
-                0.0,
-                1.0,
             ),
         )
 
@@ -191,20 +187,16 @@ class ScenarioAlgorithm(SuginamiAlgorithm):
     def _mitigated_levers() -> tuple[QgsProcessingParameterDefinition, ...]:
         """The levers' values in the mitigated run; empty = as the current state."""
         return (
-            number(
+            share(
                 "MITIGATED_SEISMIC_BREAKER_RATE",
                 tr("Mitigation: seismic circuit breaker share (0-1; empty = as the current state)"),
                 None,
-                0.0,
-                1.0,
                 optional=True,
             ),
-            number(
+            share(
                 "MITIGATED_INITIAL_EXTINGUISHMENT",
                 tr("Mitigation: initial extinguishment (0-1; empty = as the current state)"),
                 None,
-                0.0,
-                1.0,
                 optional=True,
             ),
         )

@@ -37,6 +37,13 @@ def number(
     return advanced_parameter(parameter) if advanced else parameter
 
 
+def share(
+    key: str, label: str, default: float | None, optional: bool = False, advanced: bool = False
+) -> QgsProcessingParameterNumber:
+    """A share or probability: a number from 0 to 1."""
+    return number(key, label, default, 0.0, 1.0, optional=optional, advanced=advanced)
+
+
 def choice(key: str, label: str, options: list[str], default: int = 0) -> QgsProcessingParameterEnum:
     """A drop-down of ``options``; the value is the index of the chosen one."""
     return QgsProcessingParameterEnum(key, label, options, defaultValue=default)

@@ -24,7 +24,7 @@ from qgis.core import (
 from ...core import fire
 from ..conversions import VectorData, is_set, read_vector, require_projected, required_source
 from ..i18n import tr
-from .common import add_parameters, number
+from .common import add_parameters, number, share
 
 # --- buildings -------------------------------------------------------------------------------------
 BUILDINGS = "BUILDINGS"
@@ -122,31 +122,25 @@ def add_levers(alg: QgsProcessingAlgorithm, deprecated_alias: bool = False) -> N
     add_parameters(
         alg,
         *(
-            number(
+            share(
                 SEISMIC_BREAKER_RATE,
                 tr("Seismic circuit breakers: share of premises with one (0-1; Tokyo 2022: 0.083)"),
                 fire.SEISMIC_BREAKER_RATE,
-                0.0,
-                1.0,
                 optional=True,
             ),
-            number(
+            share(
                 INITIAL_EXTINGUISHMENT,
                 tr("Initial extinguishment by residents, fires in standing buildings (0-1; Tokyo 2022: 0.366)"),
                 fire.INITIAL_SUPPRESSION_RATE,
-                0.0,
-                1.0,
                 optional=True,
             ),
         ),
     )
     if deprecated_alias:
-        alias = number(
+        alias = share(
             SUPPRESSION_RATE,
             tr("Initial extinguishment rate (deprecated: use INITIAL_EXTINGUISHMENT)"),
             fire.INITIAL_SUPPRESSION_RATE,
-            0.0,
-            1.0,
             optional=True,
         )
         alias.setFlags(alias.flags() | QgsProcessingParameterDefinition.FlagHidden)

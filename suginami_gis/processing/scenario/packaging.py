@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from qgis.core import (
     QgsCoordinateReferenceSystem,
@@ -31,35 +31,42 @@ from ..report import write_report
 
 PROJECT_NAME = "scenario.qgz"
 CSV_NAME = "comparison.csv"
-# Per-run layers of the GeoPackage: (suffix, QML style or None, label).
-RUN_LAYERS: tuple[tuple[str, str | None, str], ...] = (
-    ("buildings", "building_damage", tr_noop("Buildings: collapse and burn probability")),
-    ("damage_districts", "district_damage", tr_noop("District damage")),
-    ("fire_districts", "fire_districts", tr_noop("District fire")),
-    ("road_blockage", "road_blockage", tr_noop("Road blockage")),
-    ("routes", "evacuation_routes", tr_noop("Evacuation routes")),
-    ("evacuation_origins", "evacuation_origins", tr_noop("Evacuation origins")),
-    ("evacuation_shelters", "evacuation_shelters", tr_noop("Shelters: assigned population")),
-    ("evacuation_districts", "evacuation_districts", tr_noop("District reachability")),
-    ("shelter_access", "shelter_access", tr_noop("Shelter service areas")),
-    ("damage_summary", None, tr_noop("Ward damage summary")),
-    ("fire_summary", None, tr_noop("Ward fire summary")),
+
+
+class Layer(NamedTuple):
+    """A layer of scenario.gpkg: its name (per run: after "<run>_"), QML style, label in the project."""
+
+    name: str
+    style: str | None
+    label: str
+    scope: str  # "run": one per run; "shared": one for both runs; or the input parameter it copies
+    public: bool = False  # published by suginami:publicexport (per-home origins and routes stay private)
+
+
+LAYERS: tuple[Layer, ...] = (
+    Layer("buildings", "building_damage", tr_noop("Buildings: collapse and burn probability"), "run", True),
+    Layer("damage_districts", "district_damage", tr_noop("District damage"), "run", True),
+    Layer("fire_districts", "fire_districts", tr_noop("District fire"), "run"),
+    Layer("road_blockage", "road_blockage", tr_noop("Road blockage"), "run", True),
+    Layer("routes", "evacuation_routes", tr_noop("Evacuation routes"), "run"),
+    Layer("evacuation_origins", "evacuation_origins", tr_noop("Evacuation origins"), "run"),
+    Layer("evacuation_shelters", "evacuation_shelters", tr_noop("Shelters: assigned population"), "run", True),
+    Layer("evacuation_districts", "evacuation_districts", tr_noop("District reachability"), "run"),
+    Layer("shelter_access", "shelter_access", tr_noop("Shelter service areas"), "run", True),
+    Layer("damage_summary", None, tr_noop("Ward damage summary"), "run"),
+    Layer("fire_summary", None, tr_noop("Ward fire summary"), "run"),
+    Layer("wifi_coverage", "wifi_coverage", tr_noop("Wi-Fi coverage"), "shared", True),
+    Layer("wifi_site_stats", "wifi_site_stats", tr_noop("Wi-Fi per shelter site"), "shared", True),
+    Layer("input_districts", None, tr_noop("Districts"), "DISTRICTS"),
+    Layer("input_shelters", None, tr_noop("Shelters"), "SHELTERS"),
+    Layer("input_shelter_sites", None, tr_noop("Shelter sites"), "SHELTER_SITES"),
+    Layer("input_access_points", None, tr_noop("Wi-Fi access points"), "ACCESS_POINTS"),
+    Layer("input_roads", None, tr_noop("Streets"), "ROADS"),
+    Layer("input_fireproof_areas", None, tr_noop("Fire-proofing areas"), "FIREPROOF_AREAS"),
 )
-SHARED_LAYERS: tuple[tuple[str, str | None, str], ...] = (
-    ("wifi_coverage", "wifi_coverage", tr_noop("Wi-Fi coverage")),
-    ("wifi_site_stats", "wifi_site_stats", tr_noop("Wi-Fi per shelter site")),
-)
-# Input layers copied into the GeoPackage: (parameter, layer name, label in the project).
-INPUT_LAYERS: tuple[tuple[str, str, str], ...] = (
-    ("DISTRICTS", "input_districts", tr_noop("Districts")),
-    ("SHELTERS", "input_shelters", tr_noop("Shelters")),
-    ("SHELTER_SITES", "input_shelter_sites", tr_noop("Shelter sites")),
-    ("ACCESS_POINTS", "input_access_points", tr_noop("Wi-Fi access points")),
-    ("ROADS", "input_roads", tr_noop("Streets")),
-    ("FIREPROOF_AREAS", "input_fireproof_areas", tr_noop("Fire-proofing areas")),
-)
-# Layers of each run that the built-in export profile covers (per-home origins and routes stay private).
-EXPORTED_RUN_LAYERS = ("buildings", "damage_districts", "road_blockage", "evacuation_shelters", "shelter_access")
+RUN_LAYERS = tuple(layer for layer in LAYERS if layer.scope == "run")
+SHARED_LAYERS = tuple(layer for layer in LAYERS if layer.scope == "shared")
+INPUT_LAYERS = tuple(layer for layer in LAYERS if layer.scope not in ("run", "shared"))
 
 
 def table_uri(gpkg: Path, name: str) -> str:
@@ -74,7 +81,8 @@ def layer_uri(gpkg: Path, name: str) -> str:
 
 def export_layers(run: str, gpkg: Path, folder: Path, intensity: str) -> list[Any]:
     """The layers of one run that suginami:publicexport publishes."""
-    names = [f"{run}_{name}" for name in EXPORTED_RUN_LAYERS] + ["wifi_coverage", "wifi_site_stats"]
+    names = [f"{run}_{layer.name}" for layer in RUN_LAYERS if layer.public]
+    names += [layer.name for layer in SHARED_LAYERS if layer.public]
     layers: list[Any] = [QgsVectorLayer(layer_uri(gpkg, name), name, "ogr") for name in names]
     layers.append(QgsRasterLayer(str(intensity), "intensity"))
     layers.append(QgsRasterLayer(str(folder / f"{run}_burn_probability.tif"), "burn_probability"))
@@ -132,7 +140,7 @@ def copy_inputs(
     alg: QgsProcessingAlgorithm, parameters: dict[str, Any], context: QgsProcessingContext, gpkg: Path
 ) -> None:
     """The given input layers into the GeoPackage, so the folder is complete on its own."""
-    for key, name, _ in INPUT_LAYERS:
+    for name, _, _, key, _ in INPUT_LAYERS:
         source = alg.parameterAsSource(parameters, key, context) if is_set(parameters, key) else None
         if source is None:
             continue
@@ -144,8 +152,8 @@ def copy_inputs(
 
 def styles() -> dict[str, str]:
     """GeoPackage layer name -> QML style name."""
-    out = {f"{run}_{suffix}": style for run in RUNS for suffix, style, _ in RUN_LAYERS if style}
-    out.update({name: style for name, style, _ in SHARED_LAYERS if style})
+    out = {f"{run}_{layer.name}": layer.style for run in RUNS for layer in RUN_LAYERS if layer.style}
+    out.update({layer.name: layer.style for layer in SHARED_LAYERS if layer.style})
     out["comparison"] = "comparison"
     return out
 
@@ -203,8 +211,10 @@ def write_project(folder: Path, gpkg: Path, crs: QgsCoordinateReferenceSystem) -
     add.vector(comparison, "comparison_ward", tr("Ward totals before and after"))
     for run, title in (("mitigated", tr("Mitigated")), ("baseline", tr("Baseline"))):
         group = root.addGroup(title)
-        for suffix, _, label in RUN_LAYERS:
-            add.vector(group, f"{run}_{suffix}", tr(label), visible=suffix in ("buildings", "road_blockage"))
+        for layer in RUN_LAYERS:
+            add.vector(
+                group, f"{run}_{layer.name}", tr(layer.label), visible=layer.name in ("buildings", "road_blockage")
+            )
         add.raster(group, f"{run}_burn_probability.tif", tr("Burn probability"))
         group.setItemVisibilityChecked(run == "mitigated")
         group.setExpanded(False)
@@ -212,10 +222,8 @@ def write_project(folder: Path, gpkg: Path, crs: QgsCoordinateReferenceSystem) -
     add.raster(inputs, "intensity.tif", tr("JMA intensity (median and realizations)"), True)
     add.raster(inputs, "pgv.tif", tr("Peak ground velocity (cm/s)"))
     add.raster(inputs, "wifi_rssi.tif", tr("Wi-Fi received power (dBm)"))
-    for name, _, label in SHARED_LAYERS:
-        add.vector(inputs, name, tr(label), visible=False)
-    for _, name, label in INPUT_LAYERS:
-        add.vector(inputs, name, tr(label), visible=False)
+    for layer in (*SHARED_LAYERS, *INPUT_LAYERS):
+        add.vector(inputs, layer.name, tr(layer.label), visible=False)
     if not project.write(str(folder / PROJECT_NAME)):
         raise QgsProcessingException(tr("The project file could not be written: {0}").format(project.error()))
     project.clear()
