@@ -28,6 +28,7 @@ from qgis.core import (
     QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingFeatureSource,
+    QgsProcessingParameterCrs,
     QgsProcessingParameterDefinition,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSink,
@@ -40,7 +41,7 @@ from qgis.core import (
 )
 
 from ..core.realizations import DEFAULT_SEED, MAX_REALIZATIONS
-from .conversions import field_name, make_fields, read_vector, to_python
+from .conversions import field_name, make_fields, read_vector, require_projected, to_python
 from .i18n import tr
 
 # --- earthquake ------------------------------------------------------------------------------------
@@ -92,6 +93,28 @@ def add_earthquake(alg: QgsProcessingAlgorithm, depth_km: float, fault_type: int
         )
     )
     alg.addParameter(QgsProcessingParameterRasterLayer(AVS30, tr("AVS30 raster (m/s)"), optional=True))
+
+
+# --- working CRS ----------------------------------------------------------------------------------
+TARGET_CRS = "TARGET_CRS"
+# JGD2011 / Japan Plane Rectangular CS IX, the plane system of Tokyo: the default working CRS.
+DEFAULT_CRS = "EPSG:6677"
+
+
+def add_target_crs(alg: QgsProcessingAlgorithm, label: str) -> None:
+    """TARGET_CRS: optional, since qgis_process 3.22 takes a mandatory CRS left at its default as missing."""
+    alg.addParameter(QgsProcessingParameterCrs(TARGET_CRS, label, DEFAULT_CRS, optional=True))
+
+
+def read_target_crs(
+    alg: QgsProcessingAlgorithm, parameters: dict[str, Any], context: QgsProcessingContext
+) -> QgsCoordinateReferenceSystem:
+    """TARGET_CRS, or DEFAULT_CRS when none is given; it must be projected, in metres."""
+    crs = alg.parameterAsCrs(parameters, TARGET_CRS, context)
+    if not crs.isValid():
+        crs = QgsCoordinateReferenceSystem(DEFAULT_CRS)
+    require_projected(crs, TARGET_CRS)
+    return crs
 
 
 # --- seed and realizations -------------------------------------------------------------------------

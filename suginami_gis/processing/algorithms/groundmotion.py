@@ -8,7 +8,6 @@ from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsProcessingContext,
     QgsProcessingException,
-    QgsProcessingParameterCrs,
     QgsProcessingParameterEnum,
     QgsProcessingParameterExtent,
     QgsProcessingParameterNumber,
@@ -18,16 +17,14 @@ from qgis.core import (
 from ...core import groundmotion as gm
 from ...core.rasters import Grid
 from ..base import SuginamiAlgorithm
-from ..conversions import advanced, crs_wkt, require_projected
+from ..conversions import advanced, crs_wkt
 from ..executor_param import executor_parameter, open_executor
 from ..i18n import tr
 from ..inputs.ground import read_avs30, read_earthquake
-from ..params import REALIZATIONS, SEED, add_earthquake, add_realizations, add_seed
+from ..params import REALIZATIONS, SEED, add_earthquake, add_realizations, add_seed, add_target_crs, read_target_crs
 
 # Largest grid accepted in one run; beyond this ask for a coarser pixel.
 MAX_CELLS = 100_000_000
-# JGD2011 / Japan Plane Rectangular CS IX: the plane system for Tokyo.
-DEFAULT_CRS = "EPSG:6677"
 
 
 class GroundMotionAlgorithm(SuginamiAlgorithm):
@@ -39,7 +36,6 @@ class GroundMotionAlgorithm(SuginamiAlgorithm):
     INTENSITY_MODEL = "INTENSITY_MODEL"
     EXTENT = "EXTENT"
     PIXEL_SIZE = "PIXEL_SIZE"
-    TARGET_CRS = "TARGET_CRS"
     CORRELATION_RANGE_KM = "CORRELATION_RANGE_KM"
     OUTPUT_PGV = "OUTPUT_PGV"
     OUTPUT_INTENSITY = "OUTPUT_INTENSITY"
@@ -102,12 +98,10 @@ class GroundMotionAlgorithm(SuginamiAlgorithm):
                 self.PIXEL_SIZE, tr("Pixel size (m)"), QgsProcessingParameterNumber.Double, 50.0, False, 0.1
             )
         )
-        self.addParameter(
-            QgsProcessingParameterCrs(self.TARGET_CRS, tr("Output CRS (projected, metres)"), DEFAULT_CRS, optional=True)
-        )
+        add_target_crs(self, tr("Output CRS (projected, metres)"))
 
     def compute(self, parameters, context, feedback, core_feedback) -> dict[str, Any]:
-        target_crs = self._target_crs(parameters, context)
+        target_crs = read_target_crs(self, parameters, context)
         grid = self._grid(parameters, context, target_crs)
         scenario = read_earthquake(self, parameters, context, target_crs)
         avs30 = read_avs30(self, parameters, context, grid, target_crs, feedback)
@@ -148,16 +142,6 @@ class GroundMotionAlgorithm(SuginamiAlgorithm):
             "MAX_INTENSITY": result.max_intensity,
             "AVS30_FALLBACK_CELLS": result.fallback_cells,
         }
-
-    def _target_crs(self, parameters: dict[str, Any], context: QgsProcessingContext) -> QgsCoordinateReferenceSystem:
-        """TARGET_CRS, or DEFAULT_CRS when none is given; it must be projected."""
-        target_crs: QgsCoordinateReferenceSystem = self.parameterAsCrs(parameters, self.TARGET_CRS, context)
-        if not target_crs.isValid():
-            # qgis_process 3.22 treats a mandatory CRS with a default as missing: the parameter is
-            # optional and falls back to the documented default here.
-            target_crs = QgsCoordinateReferenceSystem(DEFAULT_CRS)
-        require_projected(target_crs, self.TARGET_CRS)
-        return target_crs
 
     def _grid(
         self, parameters: dict[str, Any], context: QgsProcessingContext, crs: QgsCoordinateReferenceSystem

@@ -16,6 +16,7 @@ from qgis.core import (
 from ...core import wifi
 from ...core.errors import InputError
 from ...core.feedback import SubFeedback
+from .. import params
 from ..conversions import OutputWriter
 from ..i18n import tr
 from ..inputs import wifi as inputs
@@ -46,7 +47,7 @@ class WifiCoverageAlgorithm(WifiAlgorithm):
             ),
             number(inputs.PIXEL_SIZE, tr("Pixel size (m)"), 2.0, 0.1),
         )
-        inputs.add_crs_parameter(self)
+        params.add_target_crs(self, tr("Working CRS (projected, metres)"))
         inputs.add_site_parameters(self, optional=True)
         add_parameters(
             self,
@@ -65,7 +66,7 @@ class WifiCoverageAlgorithm(WifiAlgorithm):
         )
 
     def compute(self, parameters, context, feedback, core_feedback) -> dict[str, Any]:
-        crs = inputs.target_crs(self, parameters, context)
+        crs = params.read_target_crs(self, parameters, context)
         propagation = inputs.read_propagation(self, parameters, context)
         aps, ap_fids = inputs.read_access_points(self, parameters, context, crs, feedback)
         if not aps:

@@ -9,6 +9,7 @@ from qgis.core import QgsProcessing, QgsProcessingParameterFeatureSink, QgsWkbTy
 from ...core import wifi
 from ...core.errors import InputError
 from ...core.feedback import SubFeedback
+from .. import params
 from ..conversions import OutputWriter, advanced, crs_wkt
 from ..i18n import tr
 from ..inputs import wifi as inputs
@@ -58,7 +59,7 @@ class WifiPlacementAlgorithm(WifiAlgorithm):
         inputs.add_building_parameters(self)
         inputs.add_model_parameters(self)
         self.addParameter(advanced(number(inputs.PIXEL_SIZE, tr("Pixel size (m)"), 2.0, 0.1)))
-        inputs.add_crs_parameter(self)
+        params.add_target_crs(self, tr("Working CRS (projected, metres)"))
         add_parameters(
             self,
             QgsProcessingParameterFeatureSink(
@@ -70,7 +71,7 @@ class WifiPlacementAlgorithm(WifiAlgorithm):
         )
 
     def compute(self, parameters, context, feedback, core_feedback) -> dict[str, Any]:
-        crs = inputs.target_crs(self, parameters, context)
+        crs = params.read_target_crs(self, parameters, context)
         propagation = inputs.read_propagation(self, parameters, context)
         sites = inputs.read_sites(self, parameters, context, crs, feedback)
         if not sites:

@@ -17,7 +17,6 @@ from qgis.core import (
     QgsProcessingAlgorithm,
     QgsProcessingContext,
     QgsProcessingException,
-    QgsProcessingParameterCrs,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterString,
 )
@@ -26,12 +25,10 @@ from ...core import wifi
 from ...core.errors import InputError
 from ...core.rasters import Grid
 from ..base import SuginamiAlgorithm
-from ..conversions import advanced, crs_wkt, field_name, read_vector, require_projected
+from ..conversions import advanced, crs_wkt, field_name, read_vector
 from ..i18n import tr
 from .common import add_parameters, choice, field, number
 
-# JGD2011 / Japan Plane Rectangular CS IX: the plane system for Tokyo.
-DEFAULT_CRS = "EPSG:6677"
 # Without an EXTENT: the access points and sites plus this margin (m).
 EXTENT_MARGIN_M = 100.0
 
@@ -40,7 +37,6 @@ BUILDINGS = "BUILDINGS"
 SITES = "SITES"
 CLIENT_LIMIT = "CLIENT_LIMIT"
 THRESHOLDS_DBM = "THRESHOLDS_DBM"
-TARGET_CRS = "TARGET_CRS"
 EXTENT = "EXTENT"
 PIXEL_SIZE = "PIXEL_SIZE"
 CANDIDATES = "CANDIDATES"
@@ -295,23 +291,6 @@ def read_sites(
 
 
 # --- working CRS and grid --------------------------------------------------------------------------------
-
-
-def add_crs_parameter(alg: QgsProcessingAlgorithm) -> None:
-    alg.addParameter(
-        QgsProcessingParameterCrs(TARGET_CRS, tr("Working CRS (projected, metres)"), DEFAULT_CRS, optional=True)
-    )
-
-
-def target_crs(
-    alg: QgsProcessingAlgorithm, parameters: dict, context: QgsProcessingContext
-) -> QgsCoordinateReferenceSystem:
-    crs = alg.parameterAsCrs(parameters, TARGET_CRS, context)
-    if not crs.isValid():
-        # qgis_process 3.22 treats a mandatory CRS with a default as missing (as groundmotion).
-        crs = QgsCoordinateReferenceSystem(DEFAULT_CRS)
-    require_projected(crs, TARGET_CRS)
-    return crs
 
 
 def read_grid(
