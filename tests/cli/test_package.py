@@ -24,6 +24,8 @@ def test_zip_installs_and_runs(tmp_path):
     with zipfile.ZipFile(archive) as zf:
         names = zf.namelist()
         assert "suginami_gis/metadata.txt" in names
+        # The QGIS plugin repository refuses a zip without its licence.
+        assert "suginami_gis/LICENSE" in names
         assert "suginami_gis/resources/sample/sample_ward.gpkg" in names
         assert "suginami_gis/i18n/suginami_gis_ja.qm" in names  # compiled by scripts/package.sh
         assert not any("tests/" in n or n.endswith(".pyc") for n in names)
