@@ -417,6 +417,31 @@ def test_project_opens_with_the_expected_groups(scenario):
     project.clear()
 
 
+def test_project_opens_on_the_ward_with_aliases_and_layers_that_show_through(scenario):
+    from qgis.core import QgsProject
+
+    from suginami_gis.processing.aliases import field_alias
+    from suginami_gis.processing.i18n import plugin_locale
+
+    folder, _ = scenario
+    project = QgsProject()
+    assert project.read(str(folder / "scenario.qgz"))
+    view = project.viewSettings().defaultViewExtent()
+    buildings = project.mapLayersByName("Buildings: collapse and burn probability")[0]
+    # Opens on the ward: the view holds every building and is at most a few kilometres wide.
+    assert not view.isEmpty() and view.contains(buildings.extent()) and view.width() < 10_000
+    assert view.crs() == project.crs()
+    # Field aliases live in the project (the GeoPackage cannot keep them).
+    index = buildings.fields().indexOf("p_collapse")
+    assert buildings.attributeAlias(index) == field_alias("p_collapse", plugin_locale()) != ""
+    comparison = project.mapLayersByName("Reduction by district (mitigated versus current)")[0]
+    assert comparison.opacity() < 1.0
+    tree = project.layerTreeRoot()
+    intensity = next(n for n in tree.findLayers() if n.layer().source().endswith("intensity.tif"))
+    assert not intensity.isVisible()
+    project.clear()
+
+
 def test_public_exports_and_report_hook(scenario):
     folder, result = scenario
     for run_name in ("baseline", "mitigated"):

@@ -18,6 +18,8 @@ from qgis.core import (
     QgsProcessingUtils,
     QgsProject,
     QgsRasterLayer,
+    QgsRectangle,
+    QgsReferencedRectangle,
     QgsVectorFileWriter,
     QgsVectorLayer,
     QgsWkbTypes,
@@ -25,8 +27,9 @@ from qgis.core import (
 
 from ...core.comparison import RUNS, comparison_columns
 from ..base import SuginamiAlgorithm
-from ..conversions import is_set, make_fields
+from ..conversions import apply_field_aliases, is_set, make_fields
 from ..i18n import tr, tr_noop
+from ..render import combined_extent
 from ..report import write_report
 
 PROJECT_NAME = "scenario.qgz"
@@ -182,9 +185,14 @@ class _ProjectBuilder:
     def __init__(self, project: QgsProject, folder: Path, gpkg: Path) -> None:
         self.project, self.folder, self.gpkg = project, folder, gpkg
 
-    def vector(self, group: QgsLayerTreeGroup, name: str, title: str, visible: bool = True) -> None:
+    def vector(
+        self, group: QgsLayerTreeGroup, name: str, title: str, visible: bool = True, opacity: float = 1.0
+    ) -> None:
+        """A GeoPackage layer with its field aliases (kept in the project: GeoPackages do not store them)."""
         layer = QgsVectorLayer(layer_uri(self.gpkg, name), title, "ogr")
         if layer.isValid():
+            apply_field_aliases(layer)
+            layer.setOpacity(opacity)
             self.project.addMapLayer(layer, False)
             node = group.addLayer(layer)
             node.setItemVisibilityChecked(visible)
@@ -199,6 +207,16 @@ class _ProjectBuilder:
                 group.addLayer(layer).setItemVisibilityChecked(visible)
 
 
+def _ward_extent(gpkg: Path, crs: QgsCoordinateReferenceSystem) -> QgsRectangle | None:
+    """The districts' extent (else the buildings'), 3 % larger, in ``crs``."""
+    for name in ("comparison", "baseline_buildings"):
+        layer = QgsVectorLayer(layer_uri(gpkg, name), name, "ogr")
+        if layer.isValid() and not layer.extent().isEmpty():
+            extent = combined_extent([layer], crs)
+            return extent.buffered(max(extent.width(), extent.height()) * 0.03)
+    return None
+
+
 def write_project(folder: Path, gpkg: Path, crs: QgsCoordinateReferenceSystem) -> None:
     """scenario.qgz: groups Comparison, Mitigated, Baseline, Inputs (top to bottom), relative paths."""
     project = QgsProject()
@@ -207,7 +225,8 @@ def write_project(folder: Path, gpkg: Path, crs: QgsCoordinateReferenceSystem) -
     root = project.layerTreeRoot()
     add = _ProjectBuilder(project, folder, gpkg)
     comparison = root.addGroup(tr("Comparison"))
-    add.vector(comparison, "comparison", tr("Reduction by district (mitigated versus current)"))
+    # See-through, so the buildings of the mitigated run show beneath the reduction by district.
+    add.vector(comparison, "comparison", tr("Reduction by district (mitigated versus current)"), opacity=0.4)
     add.vector(comparison, "comparison_ward", tr("Ward totals before and after"))
     for run, title in (("mitigated", tr("Mitigated")), ("baseline", tr("Baseline"))):
         group = root.addGroup(title)
@@ -219,11 +238,16 @@ def write_project(folder: Path, gpkg: Path, crs: QgsCoordinateReferenceSystem) -
         group.setItemVisibilityChecked(run == "mitigated")
         group.setExpanded(False)
     inputs = root.addGroup(tr("Inputs"))
-    add.raster(inputs, "intensity.tif", tr("JMA intensity (median and realizations)"), True)
+    # Off at first: its colours would mix with the buildings' collapse probabilities above it.
+    add.raster(inputs, "intensity.tif", tr("JMA intensity (median and realizations)"))
     add.raster(inputs, "pgv.tif", tr("Peak ground velocity (cm/s)"))
     add.raster(inputs, "wifi_rssi.tif", tr("Wi-Fi received power (dBm)"))
     for layer in (*SHARED_LAYERS, *INPUT_LAYERS):
         add.vector(inputs, layer.name, tr(layer.label), visible=False)
+    extent = _ward_extent(gpkg, crs)
+    if extent is not None:
+        # The view the project opens on (without it QGIS opens on an empty canvas at 1:1).
+        project.viewSettings().setDefaultViewExtent(QgsReferencedRectangle(extent, crs))
     if not project.write(str(folder / PROJECT_NAME)):
         raise QgsProcessingException(tr("The project file could not be written: {0}").format(project.error()))
     project.clear()

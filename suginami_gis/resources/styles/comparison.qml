@@ -276,7 +276,7 @@
   </renderer-v2>
   <labeling type="simple">
     <settings calloutType="simple">
-      <text-style fontItalic="0" fontSize="8" fieldName="&quot;district&quot; || '\n' || coalesce(format_number(&quot;collapsed_change_pct&quot;, 0) || ' %', '-')" fontStrikeout="0" fontSizeMapUnitScale="3x:0,0,0,0,0,0" blendMode="0" fontWeight="50" capitalization="0" fontKerning="1" useSubstitutions="0" fontLetterSpacing="0" fontSizeUnit="Point" previewBkgrdColor="255,255,255,255" textOrientation="horizontal" fontUnderline="0" fontWordSpacing="0" namedStyle="" isExpression="1" multilineHeight="1" textColor="0,0,0,255" fontFamily="DejaVu LGC Sans" legendString="Aa" textOpacity="1" allowHtml="0">
+      <text-style fontItalic="0" fontSize="8" fieldName="&quot;district&quot; || '\n' || coalesce(format_number(&quot;collapsed_change_pct&quot;, 0) || ' %', '-')" fontStrikeout="0" fontSizeMapUnitScale="3x:0,0,0,0,0,0" blendMode="0" fontWeight="50" capitalization="0" fontKerning="1" useSubstitutions="0" fontLetterSpacing="0" fontSizeUnit="Point" previewBkgrdColor="255,255,255,255" textOrientation="horizontal" fontUnderline="0" fontWordSpacing="0" namedStyle="" isExpression="1" multilineHeight="1" textColor="0,0,0,255" legendString="Aa" textOpacity="1" allowHtml="0">
         <families/>
         <text-buffer bufferSizeUnits="MM" bufferBlendMode="0" bufferOpacity="1" bufferSize="0.80000000000000004" bufferColor="255,255,255,255" bufferNoFill="1" bufferJoinStyle="128" bufferSizeMapUnitScale="3x:0,0,0,0,0,0" bufferDraw="1"/>
         <text-mask maskOpacity="1" maskEnabled="0" maskType="0" maskSizeUnits="MM" maskSizeMapUnitScale="3x:0,0,0,0,0,0" maskSize="1.5" maskJoinStyle="128" maskedSymbolLayers=""/>
