@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import csv
+import shutil
+import sys
 from pathlib import Path
 
 import pyogrio
 import pytest
-from conftest import SAMPLE_AVS30, SAMPLE_GPKG, run_json
+from conftest import REPO, SAMPLE_AVS30, SAMPLE_GPKG, run_json
 
 
-def test_scenario_through_qgis_process(tmp_path):
-    folder = tmp_path / "ward"
+@pytest.fixture(scope="module")
+def scenario(tmp_path_factory):
+    """The scenario on the sample ward through qgis_process: (folder, --json payload)."""
+    folder = tmp_path_factory.mktemp("scenario") / "ward"
     ward = SAMPLE_GPKG
     payload = run_json(
         "suginami:scenario",
@@ -38,6 +42,11 @@ def test_scenario_through_qgis_process(tmp_path):
             "OUTPUT_FOLDER": folder,
         },
     )
+    return folder, payload
+
+
+def test_scenario_through_qgis_process(scenario):
+    folder, payload = scenario
     results = payload["results"]
     assert Path(results["OUTPUT_FOLDER"]) == folder
     for name in ("scenario.gpkg", "scenario.qgz", "comparison.csv", "intensity.tif", "wifi_rssi.tif"):
@@ -62,4 +71,25 @@ def test_scenario_through_qgis_process(tmp_path):
     assert len(pyogrio.read_dataframe(folder / "scenario.gpkg", layer="input_fireproof_areas")) == 9
     assert len(results["STEP_SECONDS"]) >= 15
     # No temporary folder is left beside the result.
-    assert [p.name for p in tmp_path.iterdir()] == ["ward"]
+    assert [p.name for p in folder.parent.iterdir()] == ["ward"]
+
+
+@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="needs Debian's xvfb (scripts/setup.sh installs it)")
+def test_real_qgis_desktop_opens_the_result_in_japanese(scenario, tmp_path):
+    """QGIS desktop under Xvfb with the plugin: the project on the ward, the toolbox, the dialog in Japanese."""
+    from PIL import Image
+
+    sys.path.insert(0, str(REPO / "scripts"))
+    from desktop_screenshots import take
+
+    folder, _ = scenario
+    shots = {path.stem: path for path in take(folder / "scenario.qgz", tmp_path, "ja")}
+    assert set(shots) == {"desktop_ja", "scenario_dialog_ja"}
+    window = Image.open(shots["desktop_ja"]).convert("RGB")
+    assert window.size == (1600, 1000)
+    # The map canvas (the middle of the window) shows the ward, not an empty white canvas.
+    canvas = window.crop((500, 300, 1100, 800))
+    assert len(canvas.getcolors(maxcolors=1 << 20)) > 200
+    # The dialog is the plugin's scenario dialog, in Japanese: its help panel and labels draw text.
+    dialog = Image.open(shots["scenario_dialog_ja"]).convert("RGB")
+    assert len(dialog.getcolors(maxcolors=1 << 20)) > 50

@@ -440,6 +440,20 @@ def test_project_opens_on_the_ward_with_aliases_and_layers_that_show_through(sce
     intensity = next(n for n in tree.findLayers() if n.layer().source().endswith("intensity.tif"))
     assert not intensity.isVisible()
     project.clear()
+    # Label styles name only fonts this system has (or none: the desktop's default), so opening the
+    # project never starts with a missing-font warning.
+    import re
+    import sqlite3
+    import zipfile
+
+    from qgis.PyQt.QtGui import QFontDatabase
+
+    with zipfile.ZipFile(folder / "scenario.qgz") as archive:
+        texts = [archive.read(name).decode("utf-8") for name in archive.namelist() if name.endswith(".qgs")]
+    with sqlite3.connect(folder / "scenario.gpkg") as db:
+        texts += [row[0] for row in db.execute("SELECT styleQML FROM layer_styles")]
+    families = {f for text in texts for f in re.findall(r'fontFamily="([^"]*)"', text)}
+    assert families <= set(QFontDatabase().families())
 
 
 def test_public_exports_and_report_hook(scenario):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import sqlite3
+import zipfile
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -24,7 +27,9 @@ from qgis.core import (
     QgsVectorLayer,
     QgsWkbTypes,
 )
+from qgis.PyQt.QtGui import QFont, QFontDatabase
 
+from ...core.atomic import atomic_output
 from ...core.comparison import RUNS, comparison_columns
 from ..base import SuginamiAlgorithm
 from ..conversions import apply_field_aliases, is_set, make_fields
@@ -161,6 +166,21 @@ def styles() -> dict[str, str]:
     return out
 
 
+def missing_default_font() -> str | None:
+    """The default font family when it is not installed, else None.
+
+    Headless (Qt's offscreen platform) the default family is a name no system has; a label style
+    written then names it, and every desktop opening the result warns about a missing font.
+    Without a family, QGIS uses the desktop's own default font.
+    """
+    family = QFont().family()
+    return None if family in QFontDatabase().families() else family
+
+
+def _without_font(text: str, family: str | None) -> str:
+    return text.replace(f' fontFamily="{family}"', "") if family else text
+
+
 def store_styles(gpkg: Path) -> int:
     """Load each layer's QML and store it in the GeoPackage as its default style."""
     stored = 0
@@ -176,6 +196,10 @@ def store_styles(gpkg: Path) -> int:
         if error:
             raise QgsProcessingException(tr("Style of {0} could not be stored: {1}").format(name, error))
         stored += 1
+    family = missing_default_font()
+    if family:
+        with contextlib.closing(sqlite3.connect(gpkg)) as db, db:
+            db.execute("UPDATE layer_styles SET styleQML = replace(styleQML, ?, '')", (f' fontFamily="{family}"',))
     return stored
 
 
@@ -251,6 +275,21 @@ def write_project(folder: Path, gpkg: Path, crs: QgsCoordinateReferenceSystem) -
     if not project.write(str(folder / PROJECT_NAME)):
         raise QgsProcessingException(tr("The project file could not be written: {0}").format(project.error()))
     project.clear()
+    _drop_missing_font(folder / PROJECT_NAME)
+
+
+def _drop_missing_font(qgz: Path) -> None:
+    """Remove the missing default font family (see missing_default_font) from the project's label styles."""
+    family = missing_default_font()
+    if not family:
+        return
+    with zipfile.ZipFile(qgz) as archive:
+        members = [(info, archive.read(info)) for info in archive.infolist()]
+    with atomic_output(qgz) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info, data in members:
+            if info.filename.endswith(".qgs"):
+                data = _without_font(data.decode("utf-8"), family).encode("utf-8")
+            archive.writestr(info, data)
 
 
 def report(
