@@ -15,6 +15,8 @@ from qgis.core import (
     QgsProcessingException,
     QgsProcessingFeedback,
     QgsProcessingLayerPostProcessorInterface,
+    QgsProcessingParameterDefinition,
+    QgsProcessingParameterNumber,
     QgsVectorLayer,
 )
 from qgis.PyQt.QtGui import QIcon
@@ -25,6 +27,8 @@ from .conversions import apply_field_aliases
 from .help import help_html
 from .i18n import plugin_locale, tr
 from .staging import StagedOutputs
+
+Double = QgsProcessingParameterNumber.Double
 
 RESOURCES = Path(__file__).resolve().parents[1] / "resources"
 STYLES = RESOURCES / "styles"
@@ -69,6 +73,17 @@ def _clear_frames(error: BaseException | None) -> None:
         seen.add(id(error))
         traceback.clear_frames(error.__traceback__)
         error = error.__cause__ or error.__context__
+
+
+def decimals(value: object, maximum: float | None = None) -> int:
+    """Decimals a number field shows: those of ``value`` (0.083 -> 3), at least 2 (3 for shares, at
+    most 1), at most 6, so a typed value is never rounded below the precision of the default."""
+    fewest = 3 if maximum is not None and maximum <= 1 else 2
+    try:
+        text = f"{float(value):.6f}".rstrip("0")  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return fewest
+    return min(6, max(fewest, len(text.split(".")[1])))
 
 
 class CoreFeedback:
@@ -152,7 +167,18 @@ class SuginamiAlgorithm(QgsProcessingAlgorithm):
         return tr(text)
 
     def shortHelpString(self) -> str:
-        return help_html(self.NAME, plugin_locale())
+        """The help file, each parameter id shown with its on-screen label; the dialog shows the title."""
+        labels = tuple((d.name(), d.description()) for d in self.parameterDefinitions())
+        return help_html(self.NAME, plugin_locale(), labels, title=False)
+
+    def addParameter(self, definition: QgsProcessingParameterDefinition, createOutput: bool = True) -> bool:
+        """Add a parameter; decimal numbers show no more decimals than their default needs (2 to 6)."""
+        if isinstance(definition, QgsProcessingParameterNumber) and definition.dataType() == Double:
+            wrapper = dict(definition.metadata().get("widget_wrapper") or {})
+            if "decimals" not in wrapper:
+                wrapper["decimals"] = decimals(definition.defaultValue(), definition.maximum())
+                definition.setMetadata({**definition.metadata(), "widget_wrapper": wrapper})
+        return super().addParameter(definition, createOutput)
 
     # --- dependencies ---------------------------------------------------------------------
     def canExecute(self) -> tuple[bool, str]:

@@ -8,41 +8,72 @@ from functools import lru_cache
 from pathlib import Path
 
 HELP_DIR = Path(__file__).resolve().parents[1] / "resources" / "help"
+METADATA = Path(__file__).resolve().parents[1] / "metadata.txt"
 
 
-def _inline(text: str) -> str:
+@lru_cache(maxsize=1)
+def docs_url() -> str:
+    """Where the repository's docs/ folder is online (the zip holds the plugin, not docs/)."""
+    for line in METADATA.read_text(encoding="utf-8").splitlines():
+        if line.startswith("repository="):
+            return line.split("=", 1)[1].strip().rstrip("/") + "/blob/main/docs/"
+    return ""
+
+
+def _inline(text: str, labels: dict[str, str] | None = None) -> str:
+    """Code, bold and italic spans; a parameter id in code is shown as its on-screen label, id beside it."""
     text = html.escape(text, quote=False)
-    text = re.sub(r"`([^`]+)`", r"<code>\1</code>", text)
+    labels = labels or {}
+
+    def code(match: re.Match[str]) -> str:
+        key = match.group(1)
+        if key in labels:
+            return f"<b>{html.escape(labels[key], quote=False)}</b> <small><code>{key}</code></small>"
+        return f"<code>{key}</code>"
+
+    text = re.sub(r"`([^`]+)`", code, text)
     text = re.sub(r"\*\*([^*]+)\*\*", r"<b>\1</b>", text)
+    if docs_url():
+        text = re.sub(
+            r"\bdocs/([\w/.-]*\w)", lambda m: f'<a href="{docs_url()}{m.group(1)}">docs/{m.group(1)}</a>', text
+        )
+    text = re.sub(r"(?<![\w*])\*([^*\s][^*]*)\*(?![\w*])", r"<i>\1</i>", text)
     return text
 
 
-def markdown_to_html(markdown: str) -> str:
-    """The small Markdown subset the help files use: headings, paragraphs, bullet lists, code."""
+def markdown_to_html(markdown: str, labels: dict[str, str] | None = None, title: bool = True) -> str:
+    """The small Markdown subset the help files use: headings, paragraphs, bullet lists, code, emphasis.
+
+    ``labels`` maps parameter ids to their on-screen labels; without ``title`` the first heading
+    is left out (the Processing dialog already shows the algorithm's name above the help).
+    """
     out: list[str] = []
+    skip_title = not title
     in_list = False
     paragraph: list[str] = []
 
     def flush_paragraph() -> None:
         if paragraph:
-            out.append("<p>" + _inline(" ".join(paragraph)) + "</p>")
+            out.append("<p>" + _inline(" ".join(paragraph), labels) + "</p>")
             paragraph.clear()
 
     for raw in markdown.splitlines():
         line = raw.rstrip()
-        if line.startswith("#"):
+        if line.startswith("#") and skip_title:
+            skip_title = False
+        elif line.startswith("#"):
             flush_paragraph()
             if in_list:
                 out.append("</ul>")
                 in_list = False
             level = min(len(line) - len(line.lstrip("#")) + 1, 4)
-            out.append(f"<h{level}>{_inline(line.lstrip('#').strip())}</h{level}>")
+            out.append(f"<h{level}>{_inline(line.lstrip('#').strip(), labels)}</h{level}>")
         elif line.lstrip().startswith(("- ", "* ")):
             flush_paragraph()
             if not in_list:
                 out.append("<ul>")
                 in_list = True
-            out.append("<li>" + _inline(line.lstrip()[2:]) + "</li>")
+            out.append("<li>" + _inline(line.lstrip()[2:], labels) + "</li>")
         elif not line.strip():
             flush_paragraph()
             if in_list:
@@ -57,9 +88,10 @@ def markdown_to_html(markdown: str) -> str:
 
 
 @lru_cache(maxsize=64)
-def help_html(algorithm: str, language: str) -> str:
+def help_html(algorithm: str, language: str, labels: tuple[tuple[str, str], ...] = (), title: bool = True) -> str:
+    """resources/help/<language>/<algorithm>.md (English when missing) as HTML; see markdown_to_html."""
     for lang in (language, "en"):
         path = HELP_DIR / lang / f"{algorithm}.md"
         if path.exists():
-            return markdown_to_html(path.read_text(encoding="utf-8"))
+            return markdown_to_html(path.read_text(encoding="utf-8"), dict(labels), title)
     return ""

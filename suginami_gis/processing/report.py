@@ -97,6 +97,11 @@ PARAMETER_LABELS: dict[str, tuple[str, str]] = {
     "realizations": ("Realizations", "試行回数"),
     "seed": ("Random seed", "乱数シード"),
 }
+# Coded values printed by name (the options of the scenario's enumerations).
+PARAMETER_VALUES: dict[str, dict[str, str]] = {
+    "fault_type": {"0": "Crustal 地殻内地震", "1": "Interplate プレート境界地震", "2": "Intraslab スラブ内地震"},
+    "season": {"winter": "Winter 冬", "0": "Winter 冬"},
+}
 # Not printed as parameters: shown elsewhere or internal paths.
 HIDDEN_PARAMETERS = {"sources", "licence", "license", "intensity_raster", "title", "title_ja"}
 
@@ -545,7 +550,8 @@ class ReportBuilder:
             if key in HIDDEN_PARAMETERS:
                 continue
             en, ja = PARAMETER_LABELS.get(key, (key.replace("_", " ").capitalize(), ""))
-            rows.append([en, ja, format_parameter(value)])
+            names = PARAMETER_VALUES.get(key, {})
+            rows.append([en, ja, names.get(str(value), format_parameter(value))])
         return rows
 
     def sources_text(self) -> str:

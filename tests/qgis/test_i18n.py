@@ -114,7 +114,11 @@ def test_ground_motion_in_japanese(japanese):
     fault_type = algorithm.parameterDefinition("FAULT_TYPE")
     assert isinstance(fault_type, QgsProcessingParameterEnum)
     assert fault_type.options() == [ja["Crustal"], ja["Interplate"], ja["Intraslab"]]
-    assert "想定地震の地震動" in algorithm.shortHelpString()
+    help_text = algorithm.shortHelpString()
+    # Japanese help; parameter ids shown with their Japanese on-screen labels; the title only once
+    # (the dialog shows it above the help).
+    assert "計測震度" in help_text and "想定地震の地震動" not in help_text
+    assert f"<b>{ja['Moment magnitude Mw (4-9)']}</b> <small><code>MAGNITUDE</code></small>" in help_text
     assert QgsApplication.processingRegistry().providerById("suginami").name() == ja["Suginami disaster planning"]
 
 
@@ -201,5 +205,6 @@ def test_english_otherwise(english):
     algorithm = _algorithm("groundmotion")
     assert algorithm.displayName() == "Scenario ground motion (PGV, JMA intensity)"
     assert algorithm.parameterDefinition("MAGNITUDE").description() == "Moment magnitude Mw (4-9)"
-    assert algorithm.shortHelpString().startswith("<h2>Scenario ground motion")
+    assert algorithm.shortHelpString().startswith("<p>Computes peak ground velocity")
+    assert "<b>Moment magnitude Mw (4-9)</b> <small><code>MAGNITUDE</code></small>" in algorithm.shortHelpString()
     assert make_fields([("p_collapse", float)]).field("p_collapse").alias() == "Collapse probability"

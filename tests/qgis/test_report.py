@@ -163,6 +163,7 @@ def report(provider, tmp_path_factory):
     parameters = {
         "magnitude": SCENARIO["MAGNITUDE"],
         "depth": SCENARIO["DEPTH"],
+        "fault_type": 2,
         "hour": 18,
         "wind": "8 m/s from NNW (337.5°)",
         "targets": {"retrofit": RETROFIT_TARGET, "fireproof": FIREPROOF_TARGET},
@@ -252,6 +253,8 @@ def test_pdf_has_the_expected_pages_in_order(report):
     assert "建物全壊確率" in pages[6]
     # The parameters and licence are printed.
     assert "7.3" in pages[0] and "GPL-2.0-or-later" in pages[0] and "Sample ward generated" in pages[0]
+    # Coded parameters are printed by name.
+    assert "Intraslab" in pages[0] and "スラブ内地震" in pages[0]
 
 
 def test_pdf_numbers_match_the_comparison_rows(report):
