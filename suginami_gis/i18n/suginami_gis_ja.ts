@@ -4,17 +4,17 @@
   <context>
     <name>SuginamiGis</name>
     <message>
-      <location filename="suginami_gis/gui.py" line="14" />
+      <location filename="suginami_gis/gui.py" line="18" />
       <source>&amp;Suginami disaster planning</source>
       <translation>杉並区 防災計画(&amp;S)</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/evacuation.py" line="121" />
+      <location filename="suginami_gis/processing/inputs/evacuation.py" line="120" />
       <source>(outside districts)</source>
       <translation>（地区外）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="123" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="121" />
       <source>AREA_FIELD: points have no area; choose a footprint area field.</source>
       <translation>AREA_FIELD：点には面積がありません。建築面積のフィールドを選んでください。</translation>
     </message>
@@ -24,12 +24,12 @@
       <translation>AVS30 は {0} のため、{1} に再投影しました（双一次補間）。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="94" />
+      <location filename="suginami_gis/processing/params.py" line="95" />
       <source>AVS30 raster (m/s)</source>
       <translation>AVS30 ラスタ（m/s）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="76" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="72" />
       <source>AVS30 where the raster has no value or is absent (m/s)</source>
       <translation>ラスタに値がない場合・ラスタがない場合の AVS30（m/s）</translation>
     </message>
@@ -39,17 +39,22 @@
       <translation>アクセスポイントの高さのフィールド（地上高、m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="39" />
+      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="40" />
       <source>Access points</source>
       <translation>アクセスポイント</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="53" />
+      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="54" />
       <source>Add a band with the serving access point's id</source>
       <translation>接続先アクセスポイントの ID のバンドを追加する</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/blockage.py" line="52" />
+      <location filename="suginami_gis/gui.py" line="113" />
+      <source>Add the bundled sample ward's layers to the project, to try the tools</source>
+      <translation>同梱のサンプルの区のレイヤをプロジェクトに追加します（ツールを試すため）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/inputs/blockage.py" line="51" />
       <source>At-least-half-collapse probability field</source>
       <translation>全半壊確率のフィールド</translation>
     </message>
@@ -69,17 +74,17 @@
       <translation>BANDS：'{0}' は分の一覧として読めません。5, 10, 15 のように入力してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/buildings.py" line="113" />
+      <location filename="suginami_gis/processing/inputs/buildings.py" line="111" />
       <source>BUILDINGS: the layer has line geometries; give building footprints (polygons) or points.</source>
       <translation>BUILDINGS：レイヤが線の形状です。建物形状（ポリゴン）か点を指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/blockage.py" line="124" />
+      <location filename="suginami_gis/processing/inputs/blockage.py" line="123" />
       <source>BUILDINGS: the layer has no features.</source>
       <translation>BUILDINGS：レイヤに地物がありません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="297" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="289" />
       <source>BUILDINGS: the layer has no features; choose a layer with footprints.</source>
       <translation>BUILDINGS：レイヤに地物がありません。建物形状のあるレイヤを選んでください。</translation>
     </message>
@@ -89,12 +94,12 @@
       <translation>バランス（距離＋危険度）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="133" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="132" />
       <source>Balanced cost: metres of detour worth one unit of -ln(1 - p)</source>
       <translation>バランス型コスト：-ln(1 - p) の 1 単位に相当する迂回距離（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="204" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="255" />
       <source>Baseline</source>
       <translation>現状</translation>
     </message>
@@ -104,12 +109,12 @@
       <translation>背景地図タイルの URL（任意、{z}/{x}/{y} を含む XYZ 形式）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="54" />
+      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="55" />
       <source>Best-server received power (dBm)</source>
       <translation>最良局の受信電力（dBm）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="80" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="79" />
       <source>Blockage probability field (default p_block, from Road blockage)</source>
       <translation>閉塞確率のフィールド（既定は道路閉塞の出力の p_block）</translation>
     </message>
@@ -118,7 +123,7 @@
       <translation type="vanished">到達可能性を求める閉塞の試行回数（0 = 計算しない）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="66" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="67" />
       <source>Blockage realizations for reachability (0 = none: routes on expected street states)</source>
       <translation>到達可能性を求める閉塞の試行回数（0 = 試行なし：道路の期待状態で経路を求める）</translation>
     </message>
@@ -133,7 +138,7 @@
       <translation>建物形状</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/wifi.py" line="155" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="151" />
       <source>Building height field (m)</source>
       <translation>建物高さのフィールド（m）</translation>
     </message>
@@ -167,7 +172,7 @@
       <translation>建物（建物形状のポリゴン。例：地震による建物被害の出力）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/wifi.py" line="153" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="149" />
       <source>Buildings (obstacles, optional)</source>
       <translation>建物（遮蔽物、任意）</translation>
     </message>
@@ -177,7 +182,7 @@
       <translation>建物（ポリゴンまたは点）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/blockage.py" line="71" />
+      <location filename="suginami_gis/processing/inputs/blockage.py" line="70" />
       <source>Buildings count as 'along' a street up to this far behind its edge (m)</source>
       <translation>道路端からこの距離（m）までの建物を沿道建物とみなす</translation>
     </message>
@@ -187,12 +192,12 @@
       <translation>建物は {0}、ラスタは {1} のため、建物の重心をラスタの座標系に変換します。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="164" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="152" />
       <source>Buildings with burn probability</source>
       <translation>焼失確率付きの建物</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/blockage.py" line="46" />
+      <location filename="suginami_gis/processing/inputs/blockage.py" line="45" />
       <source>Buildings with damage probabilities (output of Earthquake building damage; footprints)</source>
       <translation>被害確率付きの建物（地震による建物被害の出力、建物形状）</translation>
     </message>
@@ -202,22 +207,22 @@
       <translation>属性を補完した建物</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="36" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="55" />
       <source>Buildings: collapse and burn probability</source>
       <translation>建物：全壊確率と焼失確率</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="208" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="261" />
       <source>Burn probability</source>
       <translation>焼失確率</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/blockage.py" line="53" />
+      <location filename="suginami_gis/processing/inputs/blockage.py" line="52" />
       <source>Burn probability field (optional; from Fire following earthquake)</source>
       <translation>焼失確率のフィールド（任意、地震火災の出力）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="166" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="154" />
       <source>Burn probability raster</source>
       <translation>焼失確率ラスタ</translation>
     </message>
@@ -226,12 +231,12 @@
       <translation type="vanished">焼失棟数</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/shelters.py" line="72" />
+      <location filename="suginami_gis/processing/inputs/shelters.py" line="71" />
       <source>CAPACITY_FIELD: some shelters have no capacity; fill the field.</source>
       <translation>CAPACITY_FIELD：収容人数が空の避難所があります。値を入力してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="162" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="156" />
       <source>CSV (*.csv)</source>
       <translation>CSV（*.csv）</translation>
     </message>
@@ -241,7 +246,7 @@
       <translation>キャンセルしました。出力は書き込まれていません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/wifi.py" line="355" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="334" />
       <source>Candidate points (empty = a grid on the sites and roof edges)</source>
       <translation>候補地点（空欄 = 敷地上の格子点と屋根の縁）</translation>
     </message>
@@ -256,7 +261,7 @@
       <translation>レイヤ {0} を開けません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="211" />
+      <location filename="suginami_gis/processing/report.py" line="243" />
       <source>Cannot open the scenario GeoPackage {0}.</source>
       <translation>シナリオの GeoPackage {0} を開けません。</translation>
     </message>
@@ -271,7 +276,7 @@
       <translation>{0} を書き込めません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="839" />
+      <location filename="suginami_gis/processing/report.py" line="859" />
       <source>Cannot write {0}: {1}</source>
       <translation>{0} を書き込めません：{1}</translation>
     </message>
@@ -281,7 +286,7 @@
       <translation>収容人数のフィールド（任意、人）：収容人数の範囲内で割り当てる</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="96" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="98" />
       <source>Capacity: candidate shelters per origin (cheapest first)</source>
       <translation>収容人数を考慮する場合の出発地ごとの候補避難所数（コストの小さい順）</translation>
     </message>
@@ -290,27 +295,27 @@
       <translation type="vanished">全壊棟数の変化（%）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="825" />
+      <location filename="suginami_gis/processing/report.py" line="845" />
       <source>Charts need matplotlib, which is not installed.</source>
       <translation>グラフには matplotlib が必要ですが、インストールされていません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/wifi.py" line="266" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="262" />
       <source>Clients per access point (limit)</source>
       <translation>アクセスポイント 1 台あたりの接続上限</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/blockage.py" line="64" />
+      <location filename="suginami_gis/processing/inputs/blockage.py" line="63" />
       <source>Closures (optional polygons: streets crossing them are closed)</source>
       <translation>通行止め区域（任意のポリゴン。横切る道路を通行止めにする）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="248" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="234" />
       <source>Cluster (Tokyo 2022)</source>
       <translation>延焼クラスター（東京都 2022）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/blockage.py" line="51" />
+      <location filename="suginami_gis/processing/inputs/blockage.py" line="50" />
       <source>Collapse probability field</source>
       <translation>全壊確率のフィールド</translation>
     </message>
@@ -324,12 +329,12 @@
       <translation type="vanished">全壊棟数</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="201" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="251" />
       <source>Comparison</source>
       <translation>比較</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="96" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="95" />
       <source>Connect lines that cross without a shared vertex (not for bridges)</source>
       <translation>共有頂点なしで交差する線を接続する（橋梁には使わない）</translation>
     </message>
@@ -339,37 +344,37 @@
       <translation>建築年のフィールド</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="302" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="286" />
       <source>Construction year field (optional; the oldest wooden buildings are rebuilt first)</source>
       <translation>建築年のフィールド（任意。古い木造建物から建て替えます）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="57" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="53" />
       <source>Correlation range of the scatter (km; 0 = uncorrelated)</source>
       <translation>ばらつきの相関距離（km、0 = 相関なし）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="56" />
+      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="57" />
       <source>Coverage per threshold</source>
       <translation>しきい値別の受信エリア</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="56" />
+      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="57" />
       <source>Covered evacuees</source>
       <translation>通信できる避難者数</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="56" />
+      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="57" />
       <source>Covered site area</source>
       <translation>受信エリアの敷地面積</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="83" />
+      <location filename="suginami_gis/processing/params.py" line="84" />
       <source>Crustal</source>
       <translation>地殻内地震</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/buildings.py" line="180" />
+      <location filename="suginami_gis/processing/inputs/buildings.py" line="178" />
       <source>DWELLINGS_FIELD: {0} buildings have an empty or negative dwelling count.</source>
       <translation>DWELLINGS_FIELD：{0} 棟で住戸数が空または負です。</translation>
     </message>
@@ -388,7 +393,7 @@
       <translation>5 時の木造全壊 1 棟あたりの死者数</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="73" />
+      <location filename="suginami_gis/processing/params.py" line="74" />
       <source>Depth of the hypocentre or of the fault's top edge (km)</source>
       <translation>震源の深さ、または断層上端の深さ（km）</translation>
     </message>
@@ -403,42 +408,42 @@
       <translation>説明（日本語）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="236" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="222" />
       <source>Directional ellipse (longer downwind, shorter upwind)</source>
       <translation>方向別の楕円（風下で長く、風上で短く）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="37" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="56" />
       <source>District damage</source>
       <translation>地区別の建物被害</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/evacuation.py" line="53" />
+      <location filename="suginami_gis/processing/inputs/evacuation.py" line="52" />
       <source>District field of the origins (optional)</source>
       <translation>出発地の地区フィールド（任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="38" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="57" />
       <source>District fire</source>
       <translation>地区別の火災被害</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="168" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="156" />
       <source>District fire totals</source>
       <translation>地区別の火災集計</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="142" />
+      <location filename="suginami_gis/processing/params.py" line="165" />
       <source>District name field</source>
       <translation>地区名のフィールド</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="43" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="62" />
       <source>District reachability</source>
       <translation>地区別の到達可能性</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="81" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="83" />
       <source>District reachability (with realizations)</source>
       <translation>地区別の到達可能性（試行あり）</translation>
     </message>
@@ -448,12 +453,12 @@
       <translation>地区別集計</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="54" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="68" />
       <source>Districts</source>
       <translation>地区</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="133" />
+      <location filename="suginami_gis/processing/params.py" line="156" />
       <source>Districts (optional polygons)</source>
       <translation>地区（任意のポリゴン）</translation>
     </message>
@@ -463,7 +468,7 @@
       <translation>地区（ポリゴン）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="255" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="241" />
       <source>Duration of the spread (hours; simulation)</source>
       <translation>延焼の継続時間（時間、シミュレーション）</translation>
     </message>
@@ -478,12 +483,12 @@
       <translation>EIRP のフィールド（dBm）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/wifi.py" line="360" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="339" />
       <source>EIRP of new access points (dBm)</source>
       <translation>新設アクセスポイントの EIRP（dBm）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/wifi.py" line="90" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="86" />
       <source>EIRP where the field is empty (dBm)</source>
       <translation>フィールドが空の場合の EIRP（dBm）</translation>
     </message>
@@ -493,12 +498,12 @@
       <translation>EPICENTER：震央の点か断層トレース（FAULT）を指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="168" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="152" />
       <source>EXTENT: the extent is empty; draw or choose a non-empty extent.</source>
       <translation>EXTENT：範囲が空です。空でない範囲を描くか選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/base.py" line="125" />
+      <location filename="suginami_gis/processing/base.py" line="140" />
       <source>Earthquake</source>
       <translation>地震</translation>
     </message>
@@ -508,7 +513,7 @@
       <translation>地震による建物被害（全壊・人的被害・地区別集計）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="198" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="248" />
       <source>Earthquake scenario: current state and mitigation</source>
       <translation>地震被害想定：現状と対策後</translation>
     </message>
@@ -518,17 +523,17 @@
       <translation>英語</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="58" />
+      <location filename="suginami_gis/processing/params.py" line="59" />
       <source>Epicentre (point source; any CRS)</source>
       <translation>震央（点震源、任意の座標系）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="53" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="52" />
       <source>Evacuation</source>
       <translation>避難</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="41" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="60" />
       <source>Evacuation origins</source>
       <translation>避難の出発地</translation>
     </message>
@@ -538,7 +543,7 @@
       <translation>避難経路のコスト</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="69" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="71" />
       <source>Evacuation routes</source>
       <translation>避難経路</translation>
     </message>
@@ -558,7 +563,7 @@
       <translation>モンテカルロ計算の実行先（'' = このプロセス、'local' = プロセスプール、tcp://host:8786 = Dask）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="43" />
+      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="44" />
       <source>Existing access points (optional)</source>
       <translation>既設のアクセスポイント（任意）</translation>
     </message>
@@ -573,12 +578,12 @@
       <translation>エクスポートの設定（JSON/YAML、空欄 = 組み込みの設定）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="99" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="95" />
       <source>Extent</source>
       <translation>範囲</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="45" />
+      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="46" />
       <source>Extent (empty = access points and sites + 100 m)</source>
       <translation>範囲（空欄 = アクセスポイントと敷地＋100 m）</translation>
     </message>
@@ -603,27 +608,27 @@
       <translation>FIREPROOF_OPEN_SPACE_FIELD：{0} 区域の空地率が 0 以上 100 % 未満の範囲外です。空地率を % で指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="89" />
+      <location filename="suginami_gis/processing/params.py" line="90" />
       <source>Fault surface trace (optional; replaces the epicentre)</source>
       <translation>断層の地表トレース（任意、震央の代わりに使用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="83" />
+      <location filename="suginami_gis/processing/params.py" line="84" />
       <source>Fault type</source>
       <translation>地震のタイプ</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="114" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="102" />
       <source>Fire following earthquake (ignition, spread, burn probability)</source>
       <translation>地震火災（出火・延焼・焼失確率）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="59" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="73" />
       <source>Fire-proofing areas</source>
       <translation>不燃化の区域</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="285" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="269" />
       <source>Fire-proofing areas (optional polygons: the designated close-packed wooden districts)</source>
       <translation>不燃化の区域（任意のポリゴン：木造住宅密集地域などの指定区域）</translation>
     </message>
@@ -633,7 +638,7 @@
       <translation>不燃化で {1} 棟のうち {0} 棟を建て替えます。これらは最新の耐震基準の建物として扱います。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="273" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="259" />
       <source>Fire-proofing target (0-1, optional): share of fire-resistant buildings, or with fire-proofing areas the 不燃領域率 of each area</source>
       <translation>不燃化の目標（0〜1、任意）：耐火・準耐火建物の割合。不燃化の区域を指定した場合は区域ごとの不燃領域率</translation>
     </message>
@@ -647,7 +652,7 @@
       <translation>耐火性能のフィールド（bare_wood 裸木造、protected_wood 防火木造、semi_fireproof 準耐火、fireproof 耐火）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="188" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="182" />
       <source>Firebreaks (optional polygons: wide roads, parks, rivers)</source>
       <translation>延焼遮断帯（任意のポリゴン：広幅員道路・公園・河川）</translation>
     </message>
@@ -687,7 +692,7 @@
       <translation>被害関数：{0}（{1} 区分）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/wifi.py" line="208" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="204" />
       <source>Free space + loss per building</source>
       <translation>自由空間＋建物 1 棟ごとの損失</translation>
     </message>
@@ -697,22 +702,22 @@
       <translation>周波数のフィールド（MHz）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/wifi.py" line="362" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="341" />
       <source>Frequency of new access points (MHz)</source>
       <translation>新設アクセスポイントの周波数（MHz）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/wifi.py" line="99" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="95" />
       <source>Frequency where the field is empty (MHz)</source>
       <translation>フィールドが空の場合の周波数（MHz）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="93" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="89" />
       <source>Fujimoto &amp; Midorikawa (2005)</source>
       <translation>藤本・翠川（2005）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="88" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="84" />
       <source>Fujimoto &amp; Midorikawa (2006), as J-SHIS</source>
       <translation>藤本・翠川（2006）、J-SHIS と同じ</translation>
     </message>
@@ -722,7 +727,7 @@
       <translation>GROUND_MOTION：地震動のラスタを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="117" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="111" />
       <source>Grid: {0} x {1} pixels of {2} m in {3}</source>
       <translation>グリッド：{0} × {1} ピクセル（{2} m、{3}）</translation>
     </message>
@@ -747,12 +752,12 @@
       <translation>地震動のピクセルサイズ（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="168" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="166" />
       <source>HEIGHT_FIELD: choose the field with building heights in metres.</source>
       <translation>HEIGHT_FIELD：建物高さ（m）のフィールドを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/wifi.py" line="92" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="88" />
       <source>Height field (m above ground)</source>
       <translation>高さのフィールド（地上高、m）</translation>
     </message>
@@ -762,37 +767,37 @@
       <translation>高さのフィールド（m、例：PLATEAU の measuredHeight）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/wifi.py" line="159" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="155" />
       <source>Height of buildings with no height (m; empty = refuse them)</source>
       <translation>高さのない建物に使う高さ（m、空欄 = エラーにする）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/wifi.py" line="361" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="340" />
       <source>Height of new access points on poles (m)</source>
       <translation>ポールに設置する新設アクセスポイントの高さ（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/wifi.py" line="94" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="90" />
       <source>Height where the field is empty (m)</source>
       <translation>フィールドが空の場合の高さ（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/gui.py" line="72" />
+      <location filename="suginami_gis/gui.py" line="108" />
       <source>Help…</source>
       <translation>ヘルプ…</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="117" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="115" />
       <source>INPUT: the layer has no features.</source>
       <translation>INPUT：レイヤに地物がありません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="325" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="317" />
       <source>INTENSITY_FIELD: ignitions of buildings that do not collapse need each building's JMA intensity, and field '{0}' is not in the buildings layer (fields: {1}). Choose the intensity field (Earthquake building damage writes one), or give an IGNITION_TABLE with the header only to model ignitions of collapsed buildings alone.</source>
       <translation>INTENSITY_FIELD：倒壊しない建物からの出火の計算には建物ごとの計測震度が必要ですが、フィールド「{0}」が建物レイヤにありません（フィールド：{1}）。震度のフィールドを選ぶ（「地震による建物被害」が書き出します）か、圧壊による出火だけを扱う場合は見出し行だけの IGNITION_TABLE を指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/wifi.py" line="208" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="204" />
       <source>ITU-R P.1411 site-general, below rooftop (LoS/NLoS)</source>
       <translation>ITU-R P.1411 サイト一般モデル、屋根より低い場合（見通し内／見通し外）</translation>
     </message>
@@ -801,27 +806,27 @@
       <translation type="vanished">全壊していない建物の出火率表（任意の CSV：use、intensity_min、rate）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="160" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="154" />
       <source>Ignition table of non-collapsed buildings (optional CSV: use, intensity_min, rate; empty = built-in)</source>
       <translation>倒壊しない建物の出火率表（任意の CSV：use, intensity_min, rate。空欄 = 組み込みの表）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="254" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="248" />
       <source>Ignition table {0} has no rows: only ignitions of collapsed buildings are modelled.</source>
       <translation>出火率表 {0} に行がないため、圧壊による出火だけを扱います。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="261" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="255" />
       <source>Ignitions of buildings that do not collapse: built-in table '{0}' ({1} rows), derived from published fire rates of past earthquakes (docs/methods/fire.md section 1); a ward with the Tokyo Fire Department's table gives it as IGNITION_TABLE.</source>
       <translation>倒壊しない建物からの出火：組み込みの出火率表「{0}」（{1} 行）を使います。過去の地震の公表された出火率から導いた表です（docs/methods/fire.md 第 1 節）。東京消防庁の出火率表をもつ区は IGNITION_TABLE に指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="258" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="252" />
       <source>Ignitions of buildings that do not collapse: table {0} ({1} rows).</source>
       <translation>倒壊しない建物からの出火：出火率表 {0}（{1} 行）を使います。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="199" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="187" />
       <source>Ignitions per collapsed building, winter 05-06 h (Tokyo 2022: 0.000355)</source>
       <translation>全壊 1 棟あたりの出火件数、冬 5〜6 時（東京都 2022：0.000355）</translation>
     </message>
@@ -831,12 +836,12 @@
       <translation>建物属性の推定補完（構造・建築年・階数・耐火性能）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="155" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="143" />
       <source>Indoor occupants at the hour / 24-hour mean (for fire deaths)</source>
       <translation>その時刻の屋内滞留者数 ÷ 24 時間平均（火災による死者数に使用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="135" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="133" />
       <source>Initial extinguishment by residents, fires in standing buildings (0-1; Tokyo 2022: 0.366)</source>
       <translation>住民による初期消火率（倒壊しない建物の火災、0〜1。東京都 令和4年：0.366）</translation>
     </message>
@@ -845,22 +850,22 @@
       <translation type="vanished">初期消火率（東京都 2022：0.366）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="146" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="142" />
       <source>Initial extinguishment rate (deprecated: use INITIAL_EXTINGUISHMENT)</source>
       <translation>初期消火率（旧パラメータ：INITIAL_EXTINGUISHMENT を使ってください）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="211" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="264" />
       <source>Inputs</source>
       <translation>入力データ</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="83" />
+      <location filename="suginami_gis/processing/params.py" line="84" />
       <source>Interplate</source>
       <translation>プレート境界地震</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="83" />
+      <location filename="suginami_gis/processing/params.py" line="84" />
       <source>Intraslab</source>
       <translation>スラブ内地震</translation>
     </message>
@@ -870,7 +875,7 @@
       <translation>計測震度</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="212" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="266" />
       <source>JMA intensity (median and realizations)</source>
       <translation>計測震度（中央値と各試行）</translation>
     </message>
@@ -943,12 +948,12 @@
       <translation>言語</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="105" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="107" />
       <source>Largest distance from an origin or shelter to a street (m; 0 = any)</source>
       <translation>出発地・避難所から道路までの最大距離（m、0 = 制限なし）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="212" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="214" />
       <source>Largest distance from an origin to its street: {0:.0f} m (origin {1}); walking times start at the street (field snap_m). Set MAX_SNAP_DISTANCE to leave far origins unplaced.</source>
       <translation>出発地から道路までの最大距離：{0:.0f} m（出発地 {1}）。徒歩時間は道路上から数えます（フィールド snap_m）。遠い出発地を割り当てない場合は MAX_SNAP_DISTANCE を指定してください。</translation>
     </message>
@@ -988,47 +993,52 @@
       <translation>被害区分：{0}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/wifi.py" line="167" />
+      <location filename="suginami_gis/gui.py" line="111" />
+      <source>Load sample ward</source>
+      <translation>サンプルの区を読み込む</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="163" />
       <source>Loss per building crossed (dB; empty = ITU-R P.2109 traditional building at the frequency)</source>
       <translation>建物 1 棟を通過するごとの損失（dB、空欄 = その周波数での ITU-R P.2109 の従来型建物）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="56" />
+      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="57" />
       <source>Maximise</source>
       <translation>最大化する値</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="50" />
+      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="51" />
       <source>Maximum number of new access points</source>
       <translation>新設アクセスポイントの最大数</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="140" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="134" />
       <source>Median JMA intensity {0:.2f}-{1:.2f}; {2:.0%} of the extent at 6- or more.</source>
       <translation>計測震度の中央値 {0:.2f}〜{1:.2f}、範囲の {2:.0%} が震度6弱以上。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="249" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="235" />
       <source>Method</source>
       <translation>計算手法</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="88" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="84" />
       <source>Midorikawa et al. (1994)</source>
       <translation>翠川ほか（1994）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="93" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="89" />
       <source>Midorikawa et al. (1999)</source>
       <translation>翠川ほか（1999）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/base.py" line="161" />
+      <location filename="suginami_gis/processing/base.py" line="187" />
       <source>Missing Python packages for QGIS's Python: {0}. Install them with: python3 -m pip install --user {1} (or from your system's packages), then restart QGIS.</source>
       <translation>QGIS の Python に必要なパッケージがありません：{0}。python3 -m pip install --user {1} でインストールし（またはシステムのパッケージから導入し）、QGIS を再起動してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="204" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="255" />
       <source>Mitigated</source>
       <translation>対策後</translation>
     </message>
@@ -1038,12 +1048,12 @@
       <translation>対策：不燃化の区域（任意のポリゴン。指定すると目標は区域ごとの不燃領域率になります）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="204" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="198" />
       <source>Mitigation: initial extinguishment (0-1; empty = as the current state)</source>
       <translation>対策：初期消火率（0〜1。空欄 = 現状と同じ）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="196" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="192" />
       <source>Mitigation: seismic circuit breaker share (0-1; empty = as the current state)</source>
       <translation>対策：感震ブレーカーの設置率（0〜1。空欄 = 現状と同じ）</translation>
     </message>
@@ -1053,12 +1063,12 @@
       <translation>対策：新耐震基準（1981 年）を満たす建物の割合（0〜1、区の目標 0.96）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="183" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="181" />
       <source>Mitigation: share of fire-resistant buildings (0-1; ward target 0.70)</source>
       <translation>対策：耐火建物の割合（0〜1、区の目標 0.70）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="62" />
+      <location filename="suginami_gis/processing/params.py" line="63" />
       <source>Moment magnitude Mw (4-9)</source>
       <translation>モーメントマグニチュード Mw（4〜9）</translation>
     </message>
@@ -1068,7 +1078,7 @@
       <translation>モンテカルロ計算の実行先：{0}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="263" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="249" />
       <source>Monte Carlo realizations</source>
       <translation>モンテカルロ試行回数</translation>
     </message>
@@ -1078,12 +1088,12 @@
       <translation>モンテカルロ試行回数（0 = 期待値を厳密に計算）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="249" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="248" />
       <source>Network: {0} nodes, {1} segments, {2:.1f} km</source>
       <translation>道路網：ノード {0}、区間 {1}、総延長 {2:.1f} km</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="65" />
+      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="66" />
       <source>New access points</source>
       <translation>新設アクセスポイント</translation>
     </message>
@@ -1092,7 +1102,7 @@
       <translation type="vanished">IGNITION_TABLE がないため、全壊建物からの出火だけを扱います。火災は過小評価になります（ヘルプを参照）。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="147" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="149" />
       <source>No blockage probabilities: the safest and balanced costs equal the shortest.</source>
       <translation>閉塞確率がないため、最も安全な経路・バランス型の経路は最短経路と同じになります。</translation>
     </message>
@@ -1101,12 +1111,12 @@
       <translation type="vanished">報告書のモジュール（suginami_gis/processing/report.py）がないため、report.pdf は作成しません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="237" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="223" />
       <source>None</source>
       <translation>なし</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="516" />
+      <location filename="suginami_gis/processing/report.py" line="535" />
       <source>Not available: the scenario did not write this layer.</source>
       <translation>ありません：シナリオはこのレイヤを出力していません。</translation>
     </message>
@@ -1121,22 +1131,22 @@
       <translation>描画するものがありません：レイヤが空です。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/buildings.py" line="175" />
+      <location filename="suginami_gis/processing/inputs/buildings.py" line="173" />
       <source>OCCUPANTS_FIELD: {0} buildings have an empty or negative occupant count.</source>
       <translation>OCCUPANTS_FIELD：{0} 棟で居住者数が空または負です。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/evacuation.py" line="92" />
+      <location filename="suginami_gis/processing/inputs/evacuation.py" line="91" />
       <source>ORIGINS: the layer has no features; choose a layer of origins.</source>
       <translation>ORIGINS：レイヤに地物がありません。出発地のレイヤを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="194" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="193" />
       <source>OSM_FILE is given: the street layer (ROADS) is not used.</source>
       <translation>OSM_FILE が指定されているため、道路レイヤ（ROADS）は使いません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="128" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="123" />
       <source>OSM_FILE: {0} does not exist.</source>
       <translation>OSM_FILE：{0} は存在しません。</translation>
     </message>
@@ -1151,17 +1161,17 @@
       <translation>OUTPUT_FOLDER：結果を保存するフォルダを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="191" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="186" />
       <source>OUTPUT_FOLDER: {0} exists and is not empty; choose a new folder or set OVERWRITE.</source>
       <translation>OUTPUT_FOLDER：{0} は既にあり、空ではありません。新しいフォルダを選ぶか OVERWRITE を指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="186" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="181" />
       <source>OUTPUT_FOLDER: {0} is a file; choose a folder.</source>
       <translation>OUTPUT_FOLDER：{0} はファイルです。フォルダを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="195" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="190" />
       <source>OUTPUT_FOLDER: {0} is not an earlier scenario folder (no {1}); it is never replaced.</source>
       <translation>OUTPUT_FOLDER：{0} は以前のシナリオのフォルダではない（{1} がない）ため、置き換えません。</translation>
     </message>
@@ -1186,17 +1196,17 @@
       <translation>古い木造建物から</translation>
     </message>
     <message>
-      <location filename="suginami_gis/gui.py" line="69" />
+      <location filename="suginami_gis/gui.py" line="105" />
       <source>Open the scenario dialog of the Suginami disaster-planning tools</source>
       <translation>杉並区 防災計画ツールの被害想定シナリオのダイアログを開きます</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="203" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="197" />
       <source>Open-space ratio field of the areas (空地率, %; optional)</source>
       <translation>区域の空地率のフィールド（%、任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="292" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="276" />
       <source>Open-space ratio of the areas when there is no field (空地率, 0-0.99)</source>
       <translation>フィールドがない場合の区域の空地率（0〜0.99）</translation>
     </message>
@@ -1206,7 +1216,7 @@
       <translation>OpenStreetMap（*.osm *.xml）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="106" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="105" />
       <source>OpenStreetMap XML (*.osm *.xml)</source>
       <translation>OpenStreetMap XML（*.osm *.xml）</translation>
     </message>
@@ -1216,7 +1226,7 @@
       <translation>または OpenStreetMap ファイル（.osm XML、道路レイヤの代わりに使用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="103" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="102" />
       <source>Or an OpenStreetMap file (.osm XML; walking network, read offline; used instead of the streets)</source>
       <translation>または OpenStreetMap ファイル（.osm XML、歩行者ネットワーク、オフラインで読込。道路レイヤの代わりに使用）</translation>
     </message>
@@ -1226,22 +1236,22 @@
       <translation>または地区のポリゴン（任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/evacuation.py" line="47" />
+      <location filename="suginami_gis/processing/inputs/evacuation.py" line="46" />
       <source>Origin id field (optional)</source>
       <translation>出発地 ID のフィールド（任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/evacuation.py" line="42" />
+      <location filename="suginami_gis/processing/inputs/evacuation.py" line="41" />
       <source>Origins (homes, buildings or district centroids: points or polygons)</source>
       <translation>出発地（住宅・建物・地区の重心：点またはポリゴン）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="72" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="74" />
       <source>Origins with their shelter</source>
       <translation>避難先付きの出発地</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="106" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="101" />
       <source>Output CRS (projected, metres)</source>
       <translation>出力の座標系（投影座標系、メートル単位）</translation>
     </message>
@@ -1251,7 +1261,7 @@
       <translation>出力フォルダ</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/wifi.py" line="210" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="206" />
       <source>P.1411 NLoS environment</source>
       <translation>P.1411 の見通し外の環境</translation>
     </message>
@@ -1261,42 +1271,42 @@
       <translation>最大速度 PGV（cm/s）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="92" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="88" />
       <source>PGV to JMA intensity</source>
       <translation>PGV から計測震度への換算式</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="383" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="367" />
       <source>PIXEL_SIZE: the burn-probability raster would have {0} pixels (more than {1}); choose a coarser pixel.</source>
       <translation>PIXEL_SIZE：焼失確率ラスタが {0} ピクセルになり、上限の {1} を超えます。より粗いピクセルを指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="175" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="159" />
       <source>PIXEL_SIZE: {0} x {1} pixels is more than {2}; choose a coarser pixel or a smaller extent.</source>
       <translation>PIXEL_SIZE：{0} × {1} ピクセルは上限の {2} を超えます。より粗いピクセルか、より狭い範囲を指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="246" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="245" />
       <source>P_BLOCK_FIELD: blockage probabilities must be between 0 and 1.</source>
       <translation>P_BLOCK_FIELD：閉塞確率は 0 から 1 の間でなければなりません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="213" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="212" />
       <source>P_BLOCK_FIELD: field '{0}' is not in the street layer (fields: {1}).</source>
       <translation>P_BLOCK_FIELD：フィールド '{0}' が道路レイヤにありません（フィールド：{1}）。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/blockage.py" line="109" />
+      <location filename="suginami_gis/processing/inputs/blockage.py" line="108" />
       <source>P_BURN_FIELD: field '{0}' is not in the buildings layer.</source>
       <translation>P_BURN_FIELD：フィールド '{0}' が建物レイヤにありません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="390" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="382" />
       <source>P_COLLAPSE_MEDIAN_FIELD and INTENSITY_MEDIAN_FIELD go together: no median-scenario totals.</source>
       <translation>P_COLLAPSE_MEDIAN_FIELD と INTENSITY_MEDIAN_FIELD は両方指定してください。地震動の中央値による集計は行いません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="66" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="62" />
       <source>Peak ground velocity (cm/s)</source>
       <translation>最大速度（cm/s）</translation>
     </message>
@@ -1305,17 +1315,17 @@
       <translation type="vanished">制限時間内に避難所に到達できない人数</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="102" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="98" />
       <source>Pixel size (m)</source>
       <translation>ピクセルサイズ（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="160" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="148" />
       <source>Pixel size of the burn-probability raster (m)</source>
       <translation>焼失確率ラスタのピクセルサイズ（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/evacuation.py" line="50" />
+      <location filename="suginami_gis/processing/inputs/evacuation.py" line="49" />
       <source>Population field (optional; 1 person per origin without it)</source>
       <translation>人口のフィールド（任意、ない場合は出発地 1 か所につき 1 人）</translation>
     </message>
@@ -1325,7 +1335,7 @@
       <translation>設定ファイル（*.yaml *.yml *.json）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/wifi.py" line="207" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="203" />
       <source>Propagation model</source>
       <translation>電波伝搬モデル</translation>
     </message>
@@ -1340,22 +1350,22 @@
       <translation>公開用地図</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="121" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="116" />
       <source>ROADS and OSM_FILE: give one of them, not both.</source>
       <translation>ROADS と OSM_FILE：どちらか一方だけを指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="119" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="114" />
       <source>ROADS: give a street layer or an OSM_FILE.</source>
       <translation>ROADS：道路レイヤか OSM_FILE を指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="201" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="200" />
       <source>ROADS: give a street line layer or an OSM_FILE.</source>
       <translation>ROADS：道路のラインレイヤか OSM_FILE を指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="220" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="219" />
       <source>ROADS: the layer has no features; choose a street line layer.</source>
       <translation>ROADS：レイヤに地物がありません。道路のラインレイヤを選んでください。</translation>
     </message>
@@ -1365,32 +1375,32 @@
       <translation>無作為（シードで再現可能）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="105" />
+      <location filename="suginami_gis/processing/params.py" line="128" />
       <source>Random seed</source>
       <translation>乱数シード</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="195" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="194" />
       <source>Reading the walking network of {0} (projected to {1})</source>
       <translation>{0} の歩行者ネットワークを読み込み中（{1} に投影）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/buildings.py" line="164" />
+      <location filename="suginami_gis/processing/inputs/buildings.py" line="162" />
       <source>Reading {0} buildings</source>
       <translation>建物 {0} 棟を読み込み中</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="51" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="47" />
       <source>Realizations (0 = median only)</source>
       <translation>試行回数（0 = 中央値のみ）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/wifi.py" line="211" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="207" />
       <source>Receiver height (m)</source>
       <translation>受信点の高さ（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="202" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="253" />
       <source>Reduction by district (mitigated versus current)</source>
       <translation>地区別の被害軽減（対策後と現状の比較）</translation>
     </message>
@@ -1405,37 +1415,37 @@
       <translation>出力フォルダに以前のシナリオがある場合は置き換える</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="770" />
+      <location filename="suginami_gis/processing/report.py" line="790" />
       <source>Report written: {0}</source>
       <translation>報告書を作成しました：{0}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="739" />
+      <location filename="suginami_gis/processing/report.py" line="759" />
       <source>Report: charts</source>
       <translation>報告書：グラフ</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="751" />
+      <location filename="suginami_gis/processing/report.py" line="771" />
       <source>Report: map {0}</source>
       <translation>報告書：地図 {0}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="744" />
+      <location filename="suginami_gis/processing/report.py" line="764" />
       <source>Report: print layout</source>
       <translation>報告書：印刷レイアウト</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="757" />
+      <location filename="suginami_gis/processing/report.py" line="777" />
       <source>Report: writing report.html</source>
       <translation>報告書：report.html を作成中</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="754" />
+      <location filename="suginami_gis/processing/report.py" line="774" />
       <source>Report: writing report.pdf</source>
       <translation>報告書：report.pdf を作成中</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/wifi.py" line="210" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="206" />
       <source>Residential</source>
       <translation>住宅地</translation>
     </message>
@@ -1465,7 +1475,7 @@
       <translation>耐震化済み建物のフィールド（任意、真偽値）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="39" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="58" />
       <source>Road blockage</source>
       <translation>道路閉塞</translation>
     </message>
@@ -1480,7 +1490,7 @@
       <translation>道路種別のフィールド（OSM の highway の値）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="78" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="77" />
       <source>Road class field (OSM highway values, optional)</source>
       <translation>道路種別のフィールド（OSM の highway の値、任意）</translation>
     </message>
@@ -1500,17 +1510,17 @@
       <translation>SCENARIO_HOUR：{0} は東京都の想定時刻（5 時・12 時・18 時）のいずれでもありません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/shelters.py" line="67" />
+      <location filename="suginami_gis/processing/inputs/shelters.py" line="66" />
       <source>SHELTERS: the layer has no features; choose a layer with at least one shelter.</source>
       <translation>SHELTERS：レイヤに地物がありません。避難所が 1 か所以上あるレイヤを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/buildings.py" line="128" />
+      <location filename="suginami_gis/processing/inputs/buildings.py" line="126" />
       <source>STRUCTURE_FIELD and YEAR_FIELD: choose the building fields.</source>
       <translation>STRUCTURE_FIELD と YEAR_FIELD：建物のフィールドを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="273" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="267" />
       <source>SUPPRESSION_RATE is deprecated: use INITIAL_EXTINGUISHMENT (same meaning).</source>
       <translation>SUPPRESSION_RATE は旧パラメータです。INITIAL_EXTINGUISHMENT（同じ意味）を使ってください。</translation>
     </message>
@@ -1520,17 +1530,22 @@
       <translation>最も安全（閉塞の危険が最小）</translation>
     </message>
     <message>
+      <location filename="suginami_gis/gui.py" line="78" />
+      <source>Sample ward</source>
+      <translation>サンプルの区</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/inputs/catchments.py" line="42" />
       <source>Sampling interval along the streets (m)</source>
       <translation>道路沿いの評価間隔（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="35" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="32" />
       <source>Scenario ground motion (PGV, JMA intensity)</source>
       <translation>想定地震の地震動（最大速度・計測震度）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/gui.py" line="66" />
+      <location filename="suginami_gis/gui.py" line="102" />
       <source>Scenario ground motion…</source>
       <translation>想定地震の地震動…</translation>
     </message>
@@ -1545,7 +1560,7 @@
       <translation>想定時刻（5 時・12 時・18 時、冬）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="177" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="165" />
       <source>Scenario hour, winter (cited coefficients for 5, 6-7, 11-12, 17-18)</source>
       <translation>想定時刻、冬（係数の出典は 5 時、6〜7 時、11〜12 時、17〜18 時）</translation>
     </message>
@@ -1590,12 +1605,12 @@
       <translation>木造建物の割合</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="22" />
+      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="23" />
       <source>Shelter Wi-Fi access point placement</source>
       <translation>避難所 Wi-Fi アクセスポイントの配置</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="29" />
+      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="30" />
       <source>Shelter Wi-Fi coverage</source>
       <translation>避難所 Wi-Fi の電波到達範囲</translation>
     </message>
@@ -1613,7 +1628,7 @@
       <translation type="vanished">避難所 ID のフィールド</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="203" />
+      <location filename="suginami_gis/processing/params.py" line="226" />
       <source>Shelter id field (optional; unique)</source>
       <translation>避難所 ID のフィールド（任意、重複不可）</translation>
     </message>
@@ -1622,22 +1637,22 @@
       <translation type="vanished">避難所名のフィールド</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="208" />
+      <location filename="suginami_gis/processing/params.py" line="231" />
       <source>Shelter name field (optional)</source>
       <translation>避難所名のフィールド（任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/shelteraccess.py" line="40" />
+      <location filename="suginami_gis/processing/algorithms/shelteraccess.py" line="39" />
       <source>Shelter service areas</source>
       <translation>避難所の圏域</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/shelteraccess.py" line="32" />
+      <location filename="suginami_gis/processing/algorithms/shelteraccess.py" line="31" />
       <source>Shelter service areas by walking time</source>
       <translation>避難所の圏域（徒歩時間帯別）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="56" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="70" />
       <source>Shelter sites</source>
       <translation>避難所の敷地</translation>
     </message>
@@ -1647,7 +1662,7 @@
       <translation>避難所の敷地（ポリゴン）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="55" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="69" />
       <source>Shelters</source>
       <translation>避難所</translation>
     </message>
@@ -1662,17 +1677,17 @@
       <translation>避難所（震災救援所、点）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/wifi.py" line="52" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="48" />
       <source>Shelters and Wi-Fi</source>
       <translation>避難所と Wi-Fi</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="75" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="77" />
       <source>Shelters with assigned population</source>
       <translation>割当人口付きの避難所</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="42" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="61" />
       <source>Shelters: assigned population</source>
       <translation>避難所：割当人口</translation>
     </message>
@@ -1682,12 +1697,12 @@
       <translation>最短</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="248" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="234" />
       <source>Simulation (Monte Carlo, Hamada spread times)</source>
       <translation>シミュレーション（モンテカルロ、浜田式の延焼時間）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="87" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="83" />
       <source>Site amplification</source>
       <translation>地盤増幅</translation>
     </message>
@@ -1697,12 +1712,12 @@
       <translation>敷地 ID のフィールド</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="60" />
+      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="61" />
       <source>Site statistics</source>
       <translation>敷地別の統計</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="68" />
+      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="69" />
       <source>Site statistics before and after</source>
       <translation>敷地別の統計（配置前と配置後）</translation>
     </message>
@@ -1712,42 +1727,42 @@
       <translation>最も混むアクセスポイントの接続数が {0} を超える敷地：{1}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="228" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="214" />
       <source>Smaller of the two spread-limit distances</source>
       <translation>2 棟の延焼限界距離の小さい方</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="85" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="84" />
       <source>Snap tolerance for joining line ends (m)</source>
       <translation>線の端点をつなぐ許容距離（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/wifi.py" line="359" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="338" />
       <source>Spacing of automatic candidates (m)</source>
       <translation>自動候補地点の間隔（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="227" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="213" />
       <source>Spread rule between two buildings</source>
       <translation>2 棟間の延焼の判定方法</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="212" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="198" />
       <source>Spread-limit distance, bare wood (m)</source>
       <translation>延焼限界距離、裸木造（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="213" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="199" />
       <source>Spread-limit distance, fire-protected wood (m)</source>
       <translation>延焼限界距離、防火木造（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="215" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="201" />
       <source>Spread-limit distance, fireproof (m)</source>
       <translation>延焼限界距離、耐火（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="214" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="200" />
       <source>Spread-limit distance, semi-fireproof (m)</source>
       <translation>延焼限界距離、準耐火（m）</translation>
     </message>
@@ -1772,12 +1787,12 @@
       <translation>道路幅員のフィールド（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="77" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="76" />
       <source>Street width field (m, optional)</source>
       <translation>道路幅員のフィールド（m、任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="58" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="72" />
       <source>Streets</source>
       <translation>道路</translation>
     </message>
@@ -1787,12 +1802,12 @@
       <translation>道路（投影座標系の中心線、または OSM ファイルを指定）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="71" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="70" />
       <source>Streets (centre lines in a projected CRS; or the output of Road blockage)</source>
       <translation>道路（投影座標系の中心線、または道路閉塞の出力）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="235" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="221" />
       <source>Strong-wind stretch in every direction</source>
       <translation>全方向に強風係数を掛ける</translation>
     </message>
@@ -1802,12 +1817,12 @@
       <translation>構造のフィールド（wood / non_wood、木造 / 非木造）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="166" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="197" />
       <source>Style of {0} could not be stored: {1}</source>
       <translation>{0} のスタイルを保存できませんでした：{1}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="163" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="194" />
       <source>Style {0} could not be loaded: {1}</source>
       <translation>スタイル {0} を読み込めませんでした：{1}</translation>
     </message>
@@ -1827,12 +1842,12 @@
       <translation>杉並区 防災計画（地震・火災・避難・Wi-Fi・公開地図）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/gui.py" line="45" />
+      <location filename="suginami_gis/gui.py" line="49" />
       <source>Suginami disaster planning: help</source>
       <translation>杉並区 防災計画：ヘルプ</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="361" />
+      <location filename="suginami_gis/processing/report.py" line="380" />
       <source>Suginami disaster-planning GIS: earthquake scenario report</source>
       <translation>杉並区 防災計画 GIS：地震被害想定の報告書</translation>
     </message>
@@ -1842,7 +1857,7 @@
       <translation>この数未満の地区統計は公開しない</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="47" />
+      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="48" />
       <source>Target covered share of all sites (0-1)</source>
       <translation>全敷地の受信エリアの割合の目標（0〜1）</translation>
     </message>
@@ -1852,7 +1867,7 @@
       <translation>建物分類のフィールド（任意、OpenQuake の被害関数モデル用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="220" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="276" />
       <source>The project file could not be written: {0}</source>
       <translation>プロジェクトファイルを書き込めませんでした：{0}</translation>
     </message>
@@ -1866,17 +1881,17 @@
       <translation type="vanished">報告書のモジュールに write_report() がないため、report.pdf は作成しません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="348" />
+      <location filename="suginami_gis/processing/report.py" line="367" />
       <source>The scenario GeoPackage has no layer to map.</source>
       <translation>シナリオの GeoPackage に地図にするレイヤがありません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="217" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="216" />
       <source>The street layer has no blockage field: every street is taken as open.</source>
       <translation>道路レイヤに閉塞確率のフィールドがないため、すべての道路を通行可能とみなします。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/wifi.py" line="214" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="210" />
       <source>Thresholds (dBm, comma-separated; the first is the primary one)</source>
       <translation>受信電力のしきい値（dBm、カンマ区切り。最初の値が主しきい値）</translation>
     </message>
@@ -1886,17 +1901,17 @@
       <translation>時間帯（分、カンマ区切り）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="91" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="93" />
       <source>Time limit (minutes; 0 = none)</source>
       <translation>制限時間（分、0 = なし）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="243" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="235" />
       <source>Time per step (s): {0}</source>
       <translation>手順ごとの所要時間（秒）：{0}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="185" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="173" />
       <source>Time-of-day ignition coefficient relative to 05:00 (optional; empty = cited table)</source>
       <translation>5 時に対する時刻別出火係数（任意、空欄 = 出典の表の値）</translation>
     </message>
@@ -1911,32 +1926,32 @@
       <translation>タイトル（日本語）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="228" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="214" />
       <source>Tokyo: half-distance buffers touch</source>
       <translation>東京都の方式：延焼限界距離の半分のバッファが接する</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/wifi.py" line="210" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="206" />
       <source>Urban high-rise</source>
       <translation>高層市街地</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="144" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="143" />
       <source>Walking speed (m/s; 1.0 general, 0.5-0.8 elderly)</source>
       <translation>歩行速度（m/s、一般 1.0、高齢者 0.5〜0.8）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="45" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="64" />
       <source>Ward damage summary</source>
       <translation>区全体の建物被害集計</translation>
     </message>
     <message>
-      <location filename="suginami_gis/gui.py" line="64" />
+      <location filename="suginami_gis/gui.py" line="100" />
       <source>Ward earthquake scenario (current state and mitigation)…</source>
       <translation>区の地震被害想定シナリオ（現状と対策後）…</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="168" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="156" />
       <source>Ward fire summary</source>
       <translation>区全体の火災集計</translation>
     </message>
@@ -1951,7 +1966,7 @@
       <translation>区全体の集計</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="203" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="254" />
       <source>Ward totals before and after</source>
       <translation>区全体の対策前後の合計</translation>
     </message>
@@ -1961,7 +1976,7 @@
       <translation>区全体：全壊 {0:.0f} 棟、半壊 {1:.0f} 棟、死者 {2:.1f} 人、重傷者 {3:.1f} 人、避難所避難者 {4:.0f} 人（推計できなかった建物 {5:.0f} 棟）。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="465" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="451" />
       <source>Ward: {0:.2f} expected ignitions, {1:.0f} burned buildings (5-95 %: {2:.0f}-{3:.0f}), {4:.1f} fire deaths; fire-resistant share {5:.1%}.</source>
       <translation>区全体：出火 {0:.2f} 件（期待値）、焼失 {1:.0f} 棟（5〜95 %：{2:.0f}〜{3:.0f} 棟）、火災による死者 {4:.1f} 人、耐火建物の割合 {5:.1%}。</translation>
     </message>
@@ -1971,12 +1986,12 @@
       <translation>ウェブ地図：{0}（フォルダを任意のウェブサーバで公開してください）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/shelteraccess.py" line="37" />
+      <location filename="suginami_gis/processing/algorithms/shelteraccess.py" line="36" />
       <source>Which shelter is nearest by</source>
       <translation>最寄りの避難所を決める基準</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="57" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="71" />
       <source>Wi-Fi access points</source>
       <translation>Wi-Fi アクセスポイント</translation>
     </message>
@@ -1986,12 +2001,12 @@
       <translation>Wi-Fi アクセスポイント（点）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="49" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="66" />
       <source>Wi-Fi coverage</source>
       <translation>Wi-Fi の電波到達範囲</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="50" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="67" />
       <source>Wi-Fi per shelter site</source>
       <translation>避難所の敷地ごとの Wi-Fi</translation>
     </message>
@@ -2001,22 +2016,22 @@
       <translation>Wi-Fi のピクセルサイズ（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="214" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="268" />
       <source>Wi-Fi received power (dBm)</source>
       <translation>Wi-Fi の受信電力（dBm）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="175" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="169" />
       <source>Wind direction (degrees the wind comes from; NNW = 337.5)</source>
       <translation>風向（風が吹いてくる方位角、度。北北西 = 337.5）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="233" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="219" />
       <source>Wind effect on the spread-limit distance</source>
       <translation>延焼限界距離への風の影響</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="172" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="166" />
       <source>Wind speed (m/s, 0-30)</source>
       <translation>風速（m/s、0〜30）</translation>
     </message>
@@ -2026,7 +2041,7 @@
       <translation>冬</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/wifi.py" line="302" />
+      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="50" />
       <source>Working CRS (projected, metres)</source>
       <translation>計算用の座標系（投影座標系、メートル単位）</translation>
     </message>
@@ -2041,27 +2056,27 @@
       <translation>YEAR_FIELD は FIREPROOF_AREAS と FIREPROOF_TARGET_RATE を指定したときだけ使います。建物はランダムに選びます。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/wifi.py" line="237" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="233" />
       <source>cannot read '{0}' as dBm values; write e.g. -67,-75</source>
       <translation>'{0}' を dBm の値として読めません。-67,-75 のように入力してください</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/wifi.py" line="189" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="185" />
       <source>choose the field that holds the building heights (m)</source>
       <translation>建物高さ（m）のフィールドを選んでください</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/wifi.py" line="240" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="236" />
       <source>give at least one threshold in dBm, e.g. -67,-75</source>
       <translation>しきい値（dBm）を 1 つ以上指定してください（例：-67,-75）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="110" />
+      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="111" />
       <source>not reached</source>
       <translation>未達成</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="110" />
+      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="111" />
       <source>reached</source>
       <translation>達成</translation>
     </message>
@@ -2073,32 +2088,32 @@
 {1}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="164" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="195" />
       <source>suginami_gis style {0}</source>
       <translation>suginami_gis のスタイル {0}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/wifi.py" line="397" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="376" />
       <source>the candidate layer holds no points; leave it empty for automatic ones</source>
       <translation>候補地点のレイヤに点がありません。自動で候補を作る場合は空欄にしてください</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/wifi.py" line="333" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="312" />
       <source>the extent is empty; draw or choose a non-empty extent</source>
       <translation>範囲が空です。空でない範囲を描くか選んでください</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="72" />
+      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="73" />
       <source>the layer holds no access points</source>
       <translation>レイヤにアクセスポイントがありません</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="77" />
+      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="78" />
       <source>the layer holds no site polygons</source>
       <translation>レイヤに敷地のポリゴンがありません</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/evacuation.py" line="119" />
+      <location filename="suginami_gis/processing/inputs/evacuation.py" line="118" />
       <source>ward</source>
       <translation>区全体</translation>
     </message>
@@ -2108,7 +2123,7 @@
       <translation>{0} → {1}（{2}）：{3}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/wifi.py" line="123" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="119" />
       <source>{0} access point(s) have no geometry; fix or remove them</source>
       <translation>{0} 個のアクセスポイントに位置がありません。修正するか削除してください</translation>
     </message>
@@ -2118,17 +2133,17 @@
       <translation>建物 {0} 棟</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="346" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="338" />
       <source>{0} buildings have no collapse probability (e.g. outside the ground-motion raster): taken as 0.</source>
       <translation>{0} 棟に全壊確率がありません（地震動ラスタの範囲外など）。0 とみなします。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/buildings.py" line="189" />
+      <location filename="suginami_gis/processing/inputs/buildings.py" line="187" />
       <source>{0} buildings have no geometry: skipped.</source>
       <translation>{0} 棟に形状がないため、スキップしました。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="361" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="353" />
       <source>{0} buildings have no intensity: no ignition of a standing building for them.</source>
       <translation>{0} 棟に震度がないため、これらの建物には倒壊しない建物からの出火を見込みません。</translation>
     </message>
@@ -2137,12 +2152,12 @@
       <translation type="vanished">{0} 棟に計測震度がないため、出火率表による出火は計算しません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="236" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="235" />
       <source>{0} crossings without a shared vertex are not connected (bridges, tunnels or unnoded lines).</source>
       <translation>共有頂点のない交差 {0} か所は接続していません（橋梁・トンネル、またはノードのない線）。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="172" />
+      <location filename="suginami_gis/processing/params.py" line="195" />
       <source>{0} districts have no geometry: ignored.</source>
       <translation>{0} 地区に形状がないため、無視しました。</translation>
     </message>
@@ -2157,22 +2172,22 @@
       <translation>不燃化の区域 {0} 件、区域内の建物 {1} 棟。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="408" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="400" />
       <source>{0} firebreak polygons</source>
       <translation>延焼遮断帯のポリゴン {0} 個</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="105" />
+      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="106" />
       <source>{0} new access point(s) out of {1} candidates; covered share {2:.1%} -&gt; {3:.1%} (target {4})</source>
       <translation>候補 {1} 地点から {0} 台を新設、受信エリアの割合 {2:.1%} → {3:.1%}（目標 {4}）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="225" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="227" />
       <source>{0} of {1} origins reach a shelter within {2:g} minutes; {3} unreachable.</source>
       <translation>出発地 {1} か所のうち {0} か所が {2:g} 分以内に避難所に到達、到達不能 {3} か所。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="229" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="231" />
       <source>{0} of {1} origins reach a shelter; {2} unreachable.</source>
       <translation>出発地 {1} か所のうち {0} か所が避難所に到達、到達不能 {2} か所。</translation>
     </message>
@@ -2182,37 +2197,37 @@
       <translation>{1} 区間のうち {0} 区間に幅員がないため、建物形状（または道路種別）から推定しました。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/evacuation.py" line="96" />
+      <location filename="suginami_gis/processing/inputs/evacuation.py" line="95" />
       <source>{0} origins have no population: taken as 0.</source>
       <translation>出発地 {0} か所に人口がないため、0 とみなします。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/shelteraccess.py" line="71" />
+      <location filename="suginami_gis/processing/algorithms/shelteraccess.py" line="70" />
       <source>{0} service areas for {1} shelters, {2:.2f} km2 in all.</source>
       <translation>避難所 {1} か所の圏域 {0} 件、合計 {2:.2f} km²。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="204" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="206" />
       <source>{0} shelters are farther than MAX_SNAP_DISTANCE from a street: not used.</source>
       <translation>避難所 {0} か所は道路から MAX_SNAP_DISTANCE より遠いため、使いません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/wifi.py" line="288" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="284" />
       <source>{0} site(s) have no expected evacuees; fill the field (0 is allowed)</source>
       <translation>{0} か所の敷地に想定避難者数がありません。値を入力してください（0 も可）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="243" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="242" />
       <source>{0} streets have no blockage probability: taken as open.</source>
       <translation>道路 {0} 区間に閉塞確率がないため、通行可能とみなします。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="222" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="221" />
       <source>{0} streets have no geometry: skipped.</source>
       <translation>道路 {0} 本に形状がないため、スキップしました。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="149" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="144" />
       <source>{0}: choose a field of {1}.</source>
       <translation>{0}：{1} のフィールドを選んでください。</translation>
     </message>
@@ -2222,17 +2237,17 @@
       <translation>{0}：フィールド '{1}' の値 '{2}' は数値ではありません。数値のフィールドを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/buildings.py" line="133" />
+      <location filename="suginami_gis/processing/inputs/buildings.py" line="131" />
       <source>{0}: field '{1}' is not in the buildings layer (fields: {2}).</source>
       <translation>{0}：フィールド '{1}' が建物レイヤにありません（フィールド：{2}）。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="335" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="327" />
       <source>{0}: field '{1}' is not in the buildings layer (fields: {2}); choose an existing field.</source>
       <translation>{0}：フィールド '{1}' が建物レイヤにありません（フィールド：{2}）。既存のフィールドを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/blockage.py" line="101" />
+      <location filename="suginami_gis/processing/inputs/blockage.py" line="100" />
       <source>{0}: field '{1}' is not in the buildings layer (fields: {2}); run Earthquake building damage first or choose the field.</source>
       <translation>{0}：フィールド '{1}' が建物レイヤにありません（フィールド：{2}）。先に「地震による建物被害」を実行するか、フィールドを選んでください。</translation>
     </message>
@@ -2242,17 +2257,17 @@
       <translation>{0}：フィールド '{1}' がレイヤにありません（フィールド：{2}）。既存のフィールドを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="152" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="147" />
       <source>{0}: field '{1}' is not in {2} (fields: {3}); choose an existing field.</source>
       <translation>{0}：フィールド '{1}' が {2} にありません（フィールド：{3}）。既存のフィールドを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="177" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="175" />
       <source>{0}: field '{1}' is not numeric.</source>
       <translation>{0}：フィールド '{1}' は数値ではありません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/buildings.py" line="141" />
+      <location filename="suginami_gis/processing/inputs/buildings.py" line="139" />
       <source>{0}: field '{1}' is not numeric; choose a numeric field.</source>
       <translation>{0}：フィールド '{1}' は数値ではありません。数値のフィールドを選んでください。</translation>
     </message>
@@ -2267,7 +2282,7 @@
       <translation>{0}：座標系が無効です。EPSG:6677 などの投影座標系を選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="134" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="129" />
       <source>{0}: the layer has no features.</source>
       <translation>{0}：レイヤに地物がありません。</translation>
     </message>

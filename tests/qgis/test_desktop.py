@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import processing
 import pytest
 from qgis.core import QgsApplication
@@ -38,7 +40,11 @@ def test_toolbar_button_and_menu_open_the_scenario_dialog(desktop):
     assert QgsApplication.processingRegistry().algorithmById("suginami:scenario") is not None
     scenario = _action(plugin, "suginami_scenario")
     assert calls["toolbar"] == [scenario]
-    assert [action for _, action in calls["menu"]] == [scenario, _action(plugin, "suginami_help")]
+    assert [action for _, action in calls["menu"]] == [
+        scenario,
+        _action(plugin, "suginami_sample"),
+        _action(plugin, "suginami_help"),
+    ]
     assert {menu for menu, _ in calls["menu"]} == {gui.tr(gui.MENU)}
     assert scenario.text() == gui.tr("Ward earthquake scenario (current state and mitigation)…")
     assert not scenario.icon().isNull()
@@ -66,6 +72,26 @@ def test_help_entry_shows_the_help_page(desktop):
     assert text.startswith("Suginami disaster planning")
     assert "Scenario ground motion" in text and "Public map export" in text
     assert calls["dialogs"] == []
+
+
+def test_load_sample_ward_adds_its_layers_to_the_project(desktop):
+    from qgis.core import QgsProject
+
+    plugin, _ = desktop
+    project = QgsProject.instance()
+    before = set(project.mapLayers())
+    _action(plugin, "suginami_sample").trigger()
+    group = project.layerTreeRoot().findGroup(gui.tr("Sample ward"))
+    assert group is not None and project.layerTreeRoot().children()[0] is group
+    layers = [node.layer() for node in group.findLayers()]
+    assert [layer.name() for layer in layers] == [*gui.SAMPLE_LAYERS, "avs30"]
+    assert all(layer.isValid() for layer in layers) and layers[4].featureCount() == 9102
+    # A copy in the user's QGIS folder is opened, never the plugin's own file.
+    assert all(gui.SAMPLE not in Path(layer.source().split("|")[0]).parents for layer in layers)
+    assert project.crs().authid() == "EPSG:6677"
+    project.removeMapLayers([layer.id() for layer in layers])
+    project.layerTreeRoot().removeChildNode(group)
+    assert set(project.mapLayers()) == before
 
 
 def test_unload_removes_every_entry_and_closes_help(desktop):
