@@ -96,7 +96,7 @@ def build_model():
             values = value if isinstance(value, list) else [value]
             step.addParameterSources(name, [v if isinstance(v, Source) else Source.fromStaticValue(v) for v in values])
         for name, description in (outputs or {}).items():
-            output = QgsProcessingModelOutput(description)
+            output = QgsProcessingModelOutput(description, description)
             output.setChildOutputName(name)
             output.setChildId(child_id)
             step.setModelOutputs({**step.modelOutputs(), description: output})
@@ -125,6 +125,7 @@ def build_model():
             "REALIZATIONS": inp("realizations"),
             "SEED": inp("seed"),
         },
+        {"OUTPUT_INTENSITY": "JMA intensity"},
     )
     damage = child(
         "building_damage",
@@ -144,7 +145,11 @@ def build_model():
             "DISTRICTS": inp("districts"),
             "DISTRICT_NAME_FIELD": "name_ja",
         },
-        {"OUTPUT_SUMMARY": "Ward damage summary"},
+        {
+            "OUTPUT": "Buildings: collapse probability",
+            "OUTPUT_DISTRICTS": "District damage",
+            "OUTPUT_SUMMARY": "Ward damage summary",
+        },
     )
     fire = child(
         "fire",
@@ -161,7 +166,12 @@ def build_model():
             "DISTRICTS": inp("districts"),
             "DISTRICT_NAME_FIELD": "name_ja",
         },
-        {"OUTPUT_SUMMARY": "Ward fire summary"},
+        {
+            "OUTPUT": "Buildings: collapse and burn probability",
+            "OUTPUT_BURN_PROBABILITY": "Burn probability",
+            "OUTPUT_DISTRICTS": "District fire",
+            "OUTPUT_SUMMARY": "Ward fire summary",
+        },
     )
     blockage = child(
         "road_blockage",
@@ -174,6 +184,7 @@ def build_model():
             "BUILDINGS": out(fire, "OUTPUT"),
             "P_BURN_FIELD": "p_burn",
         },
+        {"OUTPUT": "Road blockage"},
     )
     evacuation = child(
         "evacuation_routes",
@@ -195,6 +206,11 @@ def build_model():
             "REALIZATIONS": inp("realizations"),
             "SEED": inp("seed"),
         },
+        {
+            "OUTPUT_ROUTES": "Evacuation routes",
+            "OUTPUT_ASSIGNMENT": "Evacuation origins",
+            "OUTPUT_SHELTERS": "Shelters: assigned population",
+        },
     )
     wifi = child(
         "wifi_coverage",
@@ -212,6 +228,7 @@ def build_model():
             "SITE_ID_FIELD": "site_id",
             "EVACUEES_FIELD": "expected_evacuees",
         },
+        {"OUTPUT_COVERAGE": "Wi-Fi coverage", "OUTPUT_SITE_STATS": "Wi-Fi per shelter site"},
     )
     child(
         "public_export",

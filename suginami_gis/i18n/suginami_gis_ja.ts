@@ -24,7 +24,7 @@
       <translation>AVS30 は {0} のため、{1} に再投影しました（双一次補間）。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="95" />
+      <location filename="suginami_gis/processing/model.py" line="26" />
       <source>AVS30 raster (m/s)</source>
       <translation>AVS30 ラスタ（m/s）</translation>
     </message>
@@ -162,6 +162,11 @@
       <translation type="vanished">建物用途のフィールド（任意、出火率表に使用）</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/model.py" line="20" />
+      <source>Buildings</source>
+      <translation>建物</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/algorithms/scenario.py" line="95" />
       <source>Buildings (footprint polygons)</source>
       <translation>建物（建物形状のポリゴン）</translation>
@@ -207,12 +212,17 @@
       <translation>属性を補完した建物</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="55" />
+      <location filename="suginami_gis/processing/model.py" line="41" />
       <source>Buildings: collapse and burn probability</source>
       <translation>建物：全壊確率と焼失確率</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="261" />
+      <location filename="suginami_gis/processing/model.py" line="38" />
+      <source>Buildings: collapse probability</source>
+      <translation>建物：全壊確率</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/model.py" line="42" />
       <source>Burn probability</source>
       <translation>焼失確率</translation>
     </message>
@@ -393,6 +403,11 @@
       <translation>5 時の木造全壊 1 棟あたりの死者数</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/model.py" line="30" />
+      <source>Depth (km)</source>
+      <translation>深さ（km）</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/params.py" line="74" />
       <source>Depth of the hypocentre or of the fault's top edge (km)</source>
       <translation>震源の深さ、または断層上端の深さ（km）</translation>
@@ -413,7 +428,7 @@
       <translation>方向別の楕円（風下で長く、風上で短く）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="56" />
+      <location filename="suginami_gis/processing/model.py" line="39" />
       <source>District damage</source>
       <translation>地区別の建物被害</translation>
     </message>
@@ -423,7 +438,7 @@
       <translation>出発地の地区フィールド（任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="57" />
+      <location filename="suginami_gis/processing/model.py" line="43" />
       <source>District fire</source>
       <translation>地区別の火災被害</translation>
     </message>
@@ -453,7 +468,7 @@
       <translation>地区別集計</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="68" />
+      <location filename="suginami_gis/processing/model.py" line="25" />
       <source>Districts</source>
       <translation>地区</translation>
     </message>
@@ -523,6 +538,11 @@
       <translation>英語</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/model.py" line="27" />
+      <source>Epicentre</source>
+      <translation>震央</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/params.py" line="59" />
       <source>Epicentre (point source; any CRS)</source>
       <translation>震央（点震源、任意の座標系）</translation>
@@ -533,7 +553,7 @@
       <translation>避難</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="60" />
+      <location filename="suginami_gis/processing/model.py" line="47" />
       <source>Evacuation origins</source>
       <translation>避難の出発地</translation>
     </message>
@@ -643,6 +663,11 @@
       <translation>不燃化の目標（0〜1、任意）：耐火・準耐火建物の割合。不燃化の区域を指定した場合は区域ごとの不燃領域率</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/model.py" line="36" />
+      <source>Fire-proofing target (fire-resistant share, 0 = none)</source>
+      <translation>不燃化の目標（耐火建物の割合、0 = なし）</translation>
+    </message>
+    <message>
       <source>Fire-proofing target: share of fire-resistant buildings after the programme (0-1, optional)</source>
       <translation type="vanished">不燃化の目標：対策後の耐火建物の割合（0〜1、任意）</translation>
     </message>
@@ -735,6 +760,11 @@
       <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="145" />
       <source>Ground motion raster (one realization per band)</source>
       <translation>地震動ラスタ（バンドごとに 1 試行）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/model.py" line="28" />
+      <source>Ground-motion extent</source>
+      <translation>地震動の計算範囲</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/algorithms/scenario.py" line="91" />
@@ -872,6 +902,11 @@
     <message>
       <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="151" />
       <source>JMA instrumental intensity</source>
+      <translation>計測震度</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/model.py" line="37" />
+      <source>JMA intensity</source>
       <translation>計測震度</translation>
     </message>
     <message>
@@ -1066,6 +1101,11 @@
       <location filename="suginami_gis/processing/algorithms/scenario.py" line="181" />
       <source>Mitigation: share of fire-resistant buildings (0-1; ward target 0.70)</source>
       <translation>対策：耐火建物の割合（0〜1、区の目標 0.70）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/model.py" line="29" />
+      <source>Moment magnitude Mw</source>
+      <translation>モーメントマグニチュード Mw</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/params.py" line="63" />
@@ -1345,6 +1385,11 @@
       <translation>公開用地図エクスポート（オープンデータと日英ウェブ地図）</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/model.py" line="51" />
+      <source>Public map folder</source>
+      <translation>公開用地図のフォルダ</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/algorithms/publicexport.py" line="36" />
       <source>Public maps</source>
       <translation>公開用地図</translation>
@@ -1375,7 +1420,7 @@
       <translation>無作為（シードで再現可能）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="128" />
+      <location filename="suginami_gis/processing/model.py" line="32" />
       <source>Random seed</source>
       <translation>乱数シード</translation>
     </message>
@@ -1388,6 +1433,11 @@
       <location filename="suginami_gis/processing/inputs/buildings.py" line="162" />
       <source>Reading {0} buildings</source>
       <translation>建物 {0} 棟を読み込み中</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/model.py" line="31" />
+      <source>Realizations</source>
+      <translation>試行回数</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="47" />
@@ -1465,6 +1515,11 @@
       <translation>耐震化の優先順位（基準を満たさない建物のうちどれから耐震化するか）</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/model.py" line="35" />
+      <source>Retrofit target (1981-standard share, 0 = none)</source>
+      <translation>耐震化の目標（1981 年基準を満たす割合、0 = なし）</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="169" />
       <source>Retrofit target: share meeting the 1981 standard after retrofit (0-1, optional)</source>
       <translation>耐震化の目標：対策後に新耐震基準（1981 年）を満たす建物の割合（0〜1、任意）</translation>
@@ -1475,7 +1530,7 @@
       <translation>耐震化済み建物のフィールド（任意、真偽値）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="58" />
+      <location filename="suginami_gis/processing/model.py" line="45" />
       <source>Road blockage</source>
       <translation>道路閉塞</translation>
     </message>
@@ -1652,7 +1707,7 @@
       <translation>避難所の圏域（徒歩時間帯別）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="70" />
+      <location filename="suginami_gis/processing/model.py" line="23" />
       <source>Shelter sites</source>
       <translation>避難所の敷地</translation>
     </message>
@@ -1662,7 +1717,7 @@
       <translation>避難所の敷地（ポリゴン）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="69" />
+      <location filename="suginami_gis/processing/model.py" line="22" />
       <source>Shelters</source>
       <translation>避難所</translation>
     </message>
@@ -1687,7 +1742,7 @@
       <translation>割当人口付きの避難所</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="61" />
+      <location filename="suginami_gis/processing/model.py" line="48" />
       <source>Shelters: assigned population</source>
       <translation>避難所：割当人口</translation>
     </message>
@@ -1792,7 +1847,7 @@
       <translation>道路幅員のフィールド（m、任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="72" />
+      <location filename="suginami_gis/processing/model.py" line="21" />
       <source>Streets</source>
       <translation>道路</translation>
     </message>
@@ -1941,7 +1996,7 @@
       <translation>歩行速度（m/s、一般 1.0、高齢者 0.5〜0.8）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="64" />
+      <location filename="suginami_gis/processing/model.py" line="40" />
       <source>Ward damage summary</source>
       <translation>区全体の建物被害集計</translation>
     </message>
@@ -1954,6 +2009,11 @@
       <location filename="suginami_gis/processing/algorithms/firespread.py" line="156" />
       <source>Ward fire summary</source>
       <translation>区全体の火災集計</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/model.py" line="59" />
+      <source>Ward scenario, one run (graphical model of the chain)</source>
+      <translation>区の被害想定シナリオ（1 回分、計算の流れのグラフィカルモデル）</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/algorithms/scenario.py" line="83" />
@@ -1991,7 +2051,7 @@
       <translation>最寄りの避難所を決める基準</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="71" />
+      <location filename="suginami_gis/processing/model.py" line="24" />
       <source>Wi-Fi access points</source>
       <translation>Wi-Fi アクセスポイント</translation>
     </message>
@@ -2001,12 +2061,12 @@
       <translation>Wi-Fi アクセスポイント（点）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="66" />
+      <location filename="suginami_gis/processing/model.py" line="49" />
       <source>Wi-Fi coverage</source>
       <translation>Wi-Fi の電波到達範囲</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="67" />
+      <location filename="suginami_gis/processing/model.py" line="50" />
       <source>Wi-Fi per shelter site</source>
       <translation>避難所の敷地ごとの Wi-Fi</translation>
     </message>
@@ -2029,6 +2089,11 @@
       <location filename="suginami_gis/processing/algorithms/firespread.py" line="219" />
       <source>Wind effect on the spread-limit distance</source>
       <translation>延焼限界距離への風の影響</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/model.py" line="34" />
+      <source>Wind speed (m/s)</source>
+      <translation>風速（m/s）</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/inputs/fire.py" line="166" />
@@ -2086,6 +2151,13 @@
 {1}</source>
       <translation>suginami：アルゴリズムのモジュール {0} を読み込めませんでした：
 {1}</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/provider.py" line="71" />
+      <source>suginami: the scenario model failed to load:
+{0}</source>
+      <translation>suginami: シナリオのモデルを読み込めませんでした：
+{0}</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/scenario/packaging.py" line="195" />

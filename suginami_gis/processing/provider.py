@@ -62,3 +62,13 @@ class SuginamiProvider(QgsProcessingProvider):
     def loadAlgorithms(self) -> None:
         for cls in algorithm_classes():
             self.addAlgorithm(cls())
+        try:
+            from .model import ScenarioModelAlgorithm
+
+            self.addAlgorithm(ScenarioModelAlgorithm())
+        except Exception:  # the algorithms stay usable when the model cannot be read
+            QgsMessageLog.logMessage(
+                tr("suginami: the scenario model failed to load:\n{0}").format(traceback.format_exc()),
+                "Processing",
+                Qgis.Critical,
+            )

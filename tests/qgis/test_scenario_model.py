@@ -23,6 +23,38 @@ def _summary(uri: str) -> dict:
     return {name: feature[name] for name in layer.fields().names()}
 
 
+CHAIN_LAYERS = (
+    "JMA intensity",
+    "Buildings: collapse probability",
+    "District damage",
+    "Buildings: collapse and burn probability",
+    "Burn probability",
+    "District fire",
+    "Road blockage",
+    "Evacuation routes",
+    "Evacuation origins",
+    "Shelters: assigned population",
+    "Wi-Fi coverage",
+    "Wi-Fi per shelter site",
+)
+
+
+def test_model_is_in_the_toolbox_with_every_layer_as_an_output(provider):
+    from qgis.core import QgsApplication
+
+    from suginami_gis.processing.model import TEXTS
+
+    registered = QgsApplication.processingRegistry().algorithmById("suginami:scenariomodel")
+    assert registered is not None and registered.provider().id() == "suginami"
+    algorithm = registered.create()
+    ok, errors = algorithm.validate()
+    assert ok, errors
+    outputs = {d.name().split(":", 1)[1] for d in algorithm.destinationParameterDefinitions()}
+    assert set(CHAIN_LAYERS) <= outputs
+    # Every text the dialog shows is translatable (processing/model.py lists them for the .ts file).
+    assert {d.description() for d in algorithm.parameterDefinitions()} <= set(TEXTS)
+
+
 def test_model_loads_and_runs_on_the_sample_ward(provider, tmp_path):
     import processing
     from qgis.core import QgsProcessingContext, QgsProcessingFeedback, QgsProcessingModelAlgorithm, QgsProject
@@ -70,10 +102,20 @@ def test_model_loads_and_runs_on_the_sample_ward(provider, tmp_path):
     for name in names:
         if "summary" in name.lower():
             params[name] = outputs["Ward damage summary" if "damage" in name.lower() else "Ward fire summary"]
-        else:
+        elif name.endswith("Public map folder"):
             params[name] = str(tmp_path / "public")
+        else:
+            params[name] = "TEMPORARY_OUTPUT"
     result = processing.run(model, params, context=context, feedback=QgsProcessingFeedback())
     assert (tmp_path / "public" / "index.html").exists()
+    # Every layer of the chain is an output of the model, not thrown away as temporary.
+    from qgis.core import QgsMapLayer, QgsProcessingUtils
+
+    for label in CHAIN_LAYERS:
+        key = next(k for k in result if k.endswith(":" + label))
+        value = result[key]
+        layer = value if isinstance(value, QgsMapLayer) else QgsProcessingUtils.mapLayerFromString(str(value), context)
+        assert layer is not None and layer.isValid(), (label, result[key])
 
     # The model's damage equals ground motion + building damage run directly with the same settings.
     direct_context = QgsProcessingContext()
