@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import shapely
 
 from .errors import InputError
 from .feedback import Feedback, NullFeedback, check_canceled
@@ -99,6 +98,8 @@ def buildings_along(
     along_distance_m: float = ALONG_DISTANCE_M,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(edge index, building index) pairs: footprints within width/2 + along_distance_m of the centreline."""
+    import shapely
+
     reach = np.where(np.isfinite(width_m), width_m, 0.0) / 2.0 + along_distance_m
     tree = shapely.STRtree(buildings)
     edge_idx, bld_idx = tree.query(geometry, predicate="dwithin", distance=reach)
@@ -119,6 +120,8 @@ def road_blockage(
     feedback: Feedback | None = None,
 ) -> BlockageResult:
     """Blockage probability of every edge of ``network`` (widths must be filled, see network.fill_widths)."""
+    import shapely
+
     feedback = feedback or NullFeedback()
     if along_distance_m < 0:
         raise InputError("the along distance must not be negative", "ALONG_DISTANCE")

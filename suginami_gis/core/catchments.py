@@ -22,7 +22,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import shapely
 
 from .errors import InputError
 from .feedback import Feedback, NullFeedback, check_canceled
@@ -57,6 +56,8 @@ def service_areas(
     feedback: Feedback | None = None,
 ) -> ServiceAreas:
     """Non-overlapping polygons per shelter and time band (see the module docstring)."""
+    import shapely
+
     feedback = feedback or NullFeedback()
     bands = np.asarray(sorted(float(b) for b in bands_minutes), dtype=np.float64)
     if bands.size == 0 or (bands <= 0).any() or np.unique(bands).size != bands.size:

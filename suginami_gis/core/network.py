@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import shapely
 
 from .errors import InputError
 from .feedback import Feedback, NullFeedback, check_canceled
@@ -307,6 +306,8 @@ def build_network(
     layer, a geographic CRS, a negative tolerance or a layer whose lines cross without shared
     vertices so that no connected network forms ("unnoded").
     """
+    import shapely
+
     feedback = feedback or NullFeedback()
     check_metric_crs(crs, parameter)
     if snap_tolerance < 0 or not np.isfinite(snap_tolerance):
@@ -560,6 +561,8 @@ def estimate_width_from_buildings(
     wider than the carriageway where buildings are set back.
     Returns (width, n_cross_sections_used).
     """
+    import shapely
+
     feedback = feedback or NullFeedback()
     geometry = np.asarray(geometry, dtype=object)
     n = geometry.shape[0]
@@ -699,6 +702,8 @@ def network_from_osm_xml(
     Nothing is downloaded: graph_from_xml only parses the file, and the osmnx URL settings are
     pointed at an unroutable address for the duration of the call as a guard.
     """
+    import shapely
+
     feedback = feedback or NullFeedback()
     check_metric_crs(crs, "OSM_FILE")
     path = Path(path)

@@ -30,7 +30,6 @@ from functools import partial
 from typing import Any
 
 import numpy as np
-import shapely
 
 from .errors import InputError
 from .executors import run_tasks
@@ -112,6 +111,8 @@ def snap_to_network(
     max_distance: float | None = None,
 ) -> Snap:
     """Nearest point on the nearest (usable) edge for each point (shapely STRtree.query_nearest)."""
+    import shapely
+
     xy = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
     n = xy.shape[0]
     edge = np.full(n, -1, dtype=np.int64)
@@ -724,6 +725,8 @@ def route_lines(
     root, gathered with index arithmetic and turned into lines with one shapely.linestrings call.
     Returns an object array (None where there is no route); each line's length equals length_m.
     """
+    import shapely
+
     trees = routes.trees
     if trees is None:
         raise ValueError("routes carry no trees")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import importlib
 import importlib.metadata
 import sys
@@ -169,7 +170,10 @@ class SuginamiAlgorithm(QgsProcessingAlgorithm):
     def shortHelpString(self) -> str:
         """The help file, each parameter id shown with its on-screen label; the dialog shows the title."""
         labels = tuple((d.name(), d.description()) for d in self.parameterDefinitions())
-        return help_html(self.NAME, plugin_locale(), labels, title=False)
+        text = help_html(self.NAME, plugin_locale(), labels, title=False)
+        ok, message = self.canExecute()
+        # An algorithm whose packages are missing is still listed; its help says why it cannot run.
+        return text if ok else f'<p style="color:#b00000"><b>{html.escape(message)}</b></p>\n{text}'
 
     def addParameter(self, definition: QgsProcessingParameterDefinition, createOutput: bool = True) -> bool:
         """Add a parameter; decimal numbers show no more decimals than their default needs (2 to 6)."""
