@@ -26,8 +26,8 @@ def test_init_processing_never_registers_twice_nor_removes_a_foreign_provider(pr
 def test_desktop_entries(qgis_iface, provider):
     plugin = suginami_gis.classFactory(qgis_iface)
     plugin.initGui()
-    # The scenario entry and the help page (tests/qgis/test_desktop.py checks what they open).
-    assert [a.objectName() for a in plugin.actions] == ["suginami_scenario", "suginami_help"]
+    # The scenario entry, the sample ward and the help page (tests/qgis/test_desktop.py checks what they do).
+    assert [a.objectName() for a in plugin.actions] == ["suginami_scenario", "suginami_sample", "suginami_help"]
     plugin.unload()
     assert plugin.actions == []
     assert QgsApplication.processingRegistry().providerById("suginami") is provider
