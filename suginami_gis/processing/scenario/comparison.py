@@ -8,21 +8,23 @@ from qgis.core import QgsProcessingAlgorithm, QgsProcessingContext, QgsVectorLay
 
 from ...core import comparison as cmp
 
-# (key, English label, Japanese label) of each compared quantity, in core.comparison.QUANTITIES order:
-# the one table of labels of the scenario's messages, the report and its charts.
-LABELS: tuple[tuple[str, str, str], ...] = (
-    ("collapsed", "Collapsed buildings", "全壊棟数"),
-    ("burned", "Burned buildings", "焼失棟数"),
-    ("deaths", "Deaths", "死者数"),
-    ("shelter_demand", "Shelter demand (people)", "避難所避難者数"),
-    ("unreachable", "Unreachable population", "避難所に到達できない人口"),
-)
-assert tuple(key for key, _, _ in LABELS) == cmp.QUANTITIES
+# English and Japanese label of each compared quantity: the one table of labels of the scenario's
+# messages, the report and its charts.
+NAMES: dict[str, tuple[str, str]] = {
+    "collapsed": ("Collapsed buildings", "全壊棟数"),
+    "burned": ("Burned buildings", "焼失棟数"),
+    "deaths": ("Deaths", "死者数"),
+    "shelter_demand": ("Shelter demand (people)", "避難所避難者数"),
+    "unreachable": ("Unreachable population", "避難所に到達できない人口"),
+}
+# (key, English, Japanese) in the order of core.comparison.QUANTITIES (a quantity without labels
+# fails here, at import).
+LABELS: tuple[tuple[str, str, str], ...] = tuple((key, *NAMES[key]) for key in cmp.QUANTITIES)
 
 
 def label(key: str, language: str) -> str:
     """The label of a compared quantity in Japanese ("ja") or English (any other language)."""
-    en, ja = next((en, ja) for k, en, ja in LABELS if k == key)
+    en, ja = NAMES[key]
     return ja if language == "ja" else en
 
 
