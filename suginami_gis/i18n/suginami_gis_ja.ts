@@ -518,7 +518,7 @@
       <translation>EXTENT：範囲が空です。空でない範囲を描くか選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/base.py" line="140" />
+      <location filename="suginami_gis/processing/base.py" line="141" />
       <source>Earthquake</source>
       <translation>地震</translation>
     </message>
@@ -1068,7 +1068,7 @@
       <translation>翠川ほか（1999）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/base.py" line="187" />
+      <location filename="suginami_gis/processing/base.py" line="191" />
       <source>Missing Python packages for QGIS's Python: {0}. Install them with: python3 -m pip install --user {1} (or from your system's packages), then restart QGIS.</source>
       <translation>QGIS の Python に必要なパッケージがありません：{0}。python3 -m pip install --user {1} でインストールし（またはシステムのパッケージから導入し）、QGIS を再起動してください。</translation>
     </message>
@@ -2116,6 +2116,16 @@
       <translation>{0} のベクタタイルの書き込みに失敗しました：{1}</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/staging.py" line="139" />
+      <source>Writing {0} failed: the file holds {1} of the {2} features written (is the disk full or the folder not writable?). Nothing was replaced: free space or choose another {0}.</source>
+      <translation>{0} の書き込みに失敗しました: 書き込んだ {2} 件の地物のうちファイルにあるのは {1} 件です（ディスクの空きがないか、フォルダーに書き込めません）。何も置き換えていません。空きを作るか、別の {0} を選んでください。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/staging.py" line="194" />
+      <source>Writing {0} failed: {1}</source>
+      <translation>{0} の書き込みに失敗しました: {1}</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/fireproofing.py" line="115" />
       <source>YEAR_FIELD is used only with FIREPROOF_AREAS and FIREPROOF_TARGET_RATE: buildings are chosen at random.</source>
       <translation>YEAR_FIELD は FIREPROOF_AREAS と FIREPROOF_TARGET_RATE を指定したときだけ使います。建物はランダムに選びます。</translation>
@@ -2134,6 +2144,11 @@
       <location filename="suginami_gis/processing/inputs/wifi.py" line="236" />
       <source>give at least one threshold in dBm, e.g. -67,-75</source>
       <translation>しきい値（dBm）を 1 つ以上指定してください（例：-67,-75）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/staging.py" line="137" />
+      <source>none</source>
+      <translation>0</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="111" />
@@ -2297,6 +2312,11 @@
       <location filename="suginami_gis/processing/inputs/network.py" line="221" />
       <source>{0} streets have no geometry: skipped.</source>
       <translation>道路 {0} 本に形状がないため、スキップしました。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/staging.py" line="306" />
+      <source>{0} would overwrite the input {1} ({2}): choose another file or folder for {0}.</source>
+      <translation>{0} は入力 {1}（{2}）を上書きしてしまいます。{0} には別のファイルかフォルダーを選んでください。</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/scenario/settings.py" line="144" />
