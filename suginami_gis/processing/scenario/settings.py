@@ -16,6 +16,7 @@ from qgis.core import (
     QgsRectangle,
 )
 
+from ...core.atomic import check_replaceable
 from ..conversions import is_set, require_projected, required_source
 from ..i18n import tr
 
@@ -174,7 +175,7 @@ def _extent(
 
 
 def check_folder(target: Path, overwrite: bool) -> None:
-    """An existing folder is replaced only when OVERWRITE is set and it is empty or an earlier scenario."""
+    """An existing folder is replaced only when OVERWRITE is set and it is empty or was written by this plugin."""
     if not target.exists():
         return
     if not target.is_dir():
@@ -185,9 +186,4 @@ def check_folder(target: Path, overwrite: bool) -> None:
         raise QgsProcessingException(
             tr("OUTPUT_FOLDER: {0} exists and is not empty; choose a new folder or set OVERWRITE.").format(target)
         )
-    if not (target / GPKG_NAME).exists():
-        raise QgsProcessingException(
-            tr("OUTPUT_FOLDER: {0} is not an earlier scenario folder (no {1}); it is never replaced.").format(
-                target, GPKG_NAME
-            )
-        )
+    check_replaceable(target)  # only a folder this plugin wrote, holding nothing else
