@@ -19,7 +19,7 @@
       <translation>AREA_FIELD：点には面積がありません。建築面積のフィールドを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/ground.py" line="89" />
+      <location filename="suginami_gis/processing/inputs/ground.py" line="147" />
       <source>AVS30 is in {0}: resampled to {1} (bilinear).</source>
       <translation>AVS30 は {0} のため、{1} に再投影しました（双一次補間）。</translation>
     </message>
@@ -192,7 +192,7 @@
       <translation>道路端からこの距離（m）までの建物を沿道建物とみなす</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/ground.py" line="157" />
+      <location filename="suginami_gis/processing/inputs/ground.py" line="215" />
       <source>Buildings in {0}, raster in {1}: building centroids are transformed to the raster CRS.</source>
       <translation>建物は {0}、ラスタは {1} のため、建物の重心をラスタの座標系に変換します。</translation>
     </message>
@@ -508,7 +508,17 @@
       <translation>フィールドが空の場合の EIRP（dBm）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/ground.py" line="64" />
+      <location filename="suginami_gis/processing/inputs/ground.py" line="99" />
+      <source>EPICENTER cannot be transformed from {0} to {1}: check the point and its CRS.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/inputs/ground.py" line="91" />
+      <source>EPICENTER {0},{1} [{2}]: {3}. QGIS reads a point as x,y (longitude first in degrees).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/inputs/ground.py" line="122" />
       <source>EPICENTER: give an epicentre point or a FAULT trace.</source>
       <translation>EPICENTER：震央の点か断層トレース（FAULT）を指定してください。</translation>
     </message>
@@ -608,7 +618,7 @@
       <translation>範囲（空欄 = アクセスポイントと敷地＋100 m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/ground.py" line="58" />
+      <location filename="suginami_gis/processing/inputs/ground.py" line="118" />
       <source>FAULT: the layer has no line geometry; give a fault trace or leave it empty.</source>
       <translation>FAULT：レイヤに線がありません。断層トレースを指定するか空欄にしてください。</translation>
     </message>
@@ -747,7 +757,7 @@
       <translation>藤本・翠川（2006）、J-SHIS と同じ</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/ground.py" line="109" />
+      <location filename="suginami_gis/processing/inputs/ground.py" line="167" />
       <source>GROUND_MOTION: choose a ground-motion raster.</source>
       <translation>GROUND_MOTION：地震動のラスタを選んでください。</translation>
     </message>
@@ -1186,7 +1196,7 @@
       <translation>OSM_FILE が指定されているため、道路レイヤ（ROADS）は使いません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="123" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="124" />
       <source>OSM_FILE: {0} does not exist.</source>
       <translation>OSM_FILE：{0} は存在しません。</translation>
     </message>
@@ -1196,24 +1206,23 @@
       <translation>OUTPUT_DISTRICTS：DISTRICTS レイヤが指定されていないため、地区別の表は書き出しません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="90" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="91" />
       <source>OUTPUT_FOLDER: choose a folder for the results.</source>
       <translation>OUTPUT_FOLDER：結果を保存するフォルダを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="186" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="187" />
       <source>OUTPUT_FOLDER: {0} exists and is not empty; choose a new folder or set OVERWRITE.</source>
       <translation>OUTPUT_FOLDER：{0} は既にあり、空ではありません。新しいフォルダを選ぶか OVERWRITE を指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="181" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="182" />
       <source>OUTPUT_FOLDER: {0} is a file; choose a folder.</source>
       <translation>OUTPUT_FOLDER：{0} はファイルです。フォルダを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="190" />
       <source>OUTPUT_FOLDER: {0} is not an earlier scenario folder (no {1}); it is never replaced.</source>
-      <translation>OUTPUT_FOLDER：{0} は以前のシナリオのフォルダではない（{1} がない）ため、置き換えません。</translation>
+      <translation type="vanished">OUTPUT_FOLDER：{0} は以前のシナリオのフォルダではない（{1} がない）ため、置き換えません。</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="137" />
@@ -1395,12 +1404,12 @@
       <translation>公開用地図</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="116" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="117" />
       <source>ROADS and OSM_FILE: give one of them, not both.</source>
       <translation>ROADS と OSM_FILE：どちらか一方だけを指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="114" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="115" />
       <source>ROADS: give a street layer or an OSM_FILE.</source>
       <translation>ROADS：道路レイヤか OSM_FILE を指定してください。</translation>
     </message>
@@ -1927,7 +1936,7 @@
       <translation>プロジェクトファイルを書き込めませんでした：{0}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/ground.py" line="119" />
+      <location filename="suginami_gis/processing/inputs/ground.py" line="177" />
       <source>The raster's first band is the median: the {0} realization bands are used.</source>
       <translation>ラスタの第 1 バンドは中央値のため、{0} 個の試行バンドを使います。</translation>
     </message>
@@ -2146,6 +2155,31 @@
       <translation>しきい値（dBm）を 1 つ以上指定してください（例：-67,-75）</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/inputs/ground.py" line="66" />
+      <source>it cannot be transformed to longitude and latitude</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/inputs/ground.py" line="54" />
+      <source>it is not a longitude,latitude pair</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/inputs/ground.py" line="73" />
+      <source>it lies outside the area where {0} is used</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/inputs/ground.py" line="70" />
+      <source>it lies outside the area where {0} is used, and swapped it would lie inside; write {1},{2}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/inputs/ground.py" line="51" />
+      <source>latitude {0} is impossible: it looks like latitude and longitude swapped; write {1},{2}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <location filename="suginami_gis/processing/staging.py" line="137" />
       <source>none</source>
       <translation>0</translation>
@@ -2319,7 +2353,12 @@
       <translation>{0} は入力 {1}（{2}）を上書きしてしまいます。{0} には別のファイルかフォルダーを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="144" />
+      <location filename="suginami_gis/processing/inputs/ground.py" line="56" />
+      <source>{0},{1} look like degrees, not metres of {2}; give the point with the CRS EPSG:4326</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/scenario/settings.py" line="145" />
       <source>{0}: choose a field of {1}.</source>
       <translation>{0}：{1} のフィールドを選んでください。</translation>
     </message>
@@ -2349,7 +2388,7 @@
       <translation>{0}：フィールド '{1}' がレイヤにありません（フィールド：{2}）。既存のフィールドを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="147" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="148" />
       <source>{0}: field '{1}' is not in {2} (fields: {3}); choose an existing field.</source>
       <translation>{0}：フィールド '{1}' が {2} にありません（フィールド：{3}）。既存のフィールドを選んでください。</translation>
     </message>
@@ -2374,7 +2413,7 @@
       <translation>{0}：座標系が無効です。EPSG:6677 などの投影座標系を選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="129" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="130" />
       <source>{0}: the layer has no features.</source>
       <translation>{0}：レイヤに地物がありません。</translation>
     </message>

@@ -319,6 +319,27 @@ CASES: list[Case] = [
     _e("groundmotion", "empty layer", "FAULT with no feature", lambda t: {"FAULT": mem("LineString", [])}, "FAULT"),
     _e(
         "groundmotion",
+        "swapped axes",
+        "EPICENTER 35.7,139.6 [EPSG:4326] (latitude first)",
+        lambda t: {"EPICENTER": "35.7,139.6 [EPSG:4326]"},
+        "swapped",
+    ),
+    _e(
+        "groundmotion",
+        "implausible distance",
+        "EPICENTER in Washington, 10,900 km away",
+        lambda t: {"EPICENTER": "-77.04,38.9 [EPSG:4326]"},
+        "not felt",
+    ),
+    _e(
+        "groundmotion",
+        "degrees as metres",
+        "EPICENTER 139.6,35.7 given as EPSG:6677 metres",
+        lambda t: {"EPICENTER": "139.6,35.7 [EPSG:6677]"},
+        "look like degrees",
+    ),
+    _e(
+        "groundmotion",
         "wrong geometry type",
         "FAULT of points",
         lambda t: {"FAULT": points([(X0, Y0)])},
