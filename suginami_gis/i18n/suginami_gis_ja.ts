@@ -510,12 +510,12 @@
     <message>
       <location filename="suginami_gis/processing/inputs/ground.py" line="99" />
       <source>EPICENTER cannot be transformed from {0} to {1}: check the point and its CRS.</source>
-      <translation type="unfinished" />
+      <translation>EPICENTER を {0} から {1} へ変換できません。点とその CRS を確認してください。</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/inputs/ground.py" line="91" />
       <source>EPICENTER {0},{1} [{2}]: {3}. QGIS reads a point as x,y (longitude first in degrees).</source>
-      <translation type="unfinished" />
+      <translation>EPICENTER {0},{1} [{2}]: {3}。QGIS は点を x,y（度では経度が先）として読みます。</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/inputs/ground.py" line="122" />
@@ -2157,27 +2157,27 @@
     <message>
       <location filename="suginami_gis/processing/inputs/ground.py" line="66" />
       <source>it cannot be transformed to longitude and latitude</source>
-      <translation type="unfinished" />
+      <translation>経度・緯度に変換できません</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/inputs/ground.py" line="54" />
       <source>it is not a longitude,latitude pair</source>
-      <translation type="unfinished" />
+      <translation>経度,緯度の組になっていません</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/inputs/ground.py" line="73" />
       <source>it lies outside the area where {0} is used</source>
-      <translation type="unfinished" />
+      <translation>{0} の適用範囲の外にあります</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/inputs/ground.py" line="70" />
       <source>it lies outside the area where {0} is used, and swapped it would lie inside; write {1},{2}</source>
-      <translation type="unfinished" />
+      <translation>{0} の適用範囲の外にあり、入れ替えると範囲内になります。{1},{2} と書いてください</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/inputs/ground.py" line="51" />
       <source>latitude {0} is impossible: it looks like latitude and longitude swapped; write {1},{2}</source>
-      <translation type="unfinished" />
+      <translation>緯度 {0} はありえません。緯度と経度が入れ替わっているようです。{1},{2} と書いてください</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/staging.py" line="137" />
@@ -2355,7 +2355,7 @@
     <message>
       <location filename="suginami_gis/processing/inputs/ground.py" line="56" />
       <source>{0},{1} look like degrees, not metres of {2}; give the point with the CRS EPSG:4326</source>
-      <translation type="unfinished" />
+      <translation>{0},{1} は {2} のメートルではなく度のようです。CRS を EPSG:4326 として点を指定してください</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/scenario/settings.py" line="145" />
