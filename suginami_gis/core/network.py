@@ -341,8 +341,8 @@ def build_network(
         raise InputError("the road layer's lines all have zero length", parameter)
     along = _cumulative_along(x, y, vpart)
     snapped_parts = np.full(parts.shape[0], None, dtype=object)
-    idx_parts = np.unique(vpart)
-    snapped_parts[idx_parts] = shapely.linestrings(np.column_stack([x, y]), indices=vpart)
+    idx_parts, dense = np.unique(vpart, return_inverse=True)  # zero-length parts dropped above leave gaps
+    snapped_parts[idx_parts] = shapely.linestrings(np.column_stack([x, y]), indices=dense)
     is_start = np.r_[True, vpart[1:] != vpart[:-1]]
     is_end = np.r_[vpart[1:] != vpart[:-1], True]
     node_count = np.bincount(node, minlength=node_xy.shape[0])

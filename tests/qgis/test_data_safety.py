@@ -5,13 +5,14 @@ and GDAL sidecars of a replaced raster do not outlive it."""
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from test_reliability import base, box_grid, raster
+from test_reliability import DAMAGE_FIELDS, base, box_grid, mem, raster
 
 from suginami_gis.processing.staging import OWNER_FILE, PARTIAL_PREFIX
 
@@ -140,3 +141,23 @@ def test_counting_sink_refuses_a_short_file(run_alg, tmp_path, monkeypatch):
     assert "OUTPUT" in str(info.value) and "disk" in str(info.value)
     assert digest(tmp_path / "damage.gpkg") == before
     assert not list(tmp_path.glob(PARTIAL_PREFIX + "*"))
+
+
+def test_curved_geometries_are_segmentised_not_refused(run_alg, tmp_path):
+    """CurvePolygon footprints and CompoundCurve streets (as a GML or GeoPackage may hold) are read."""
+    from qgis.core import QgsVectorLayer
+
+    X, Y = -17000.0, -33000.0
+    circle = f"CURVEPOLYGON(CIRCULARSTRING({X} {Y}, {X + 10} {Y + 10}, {X} {Y + 20}, {X - 10} {Y + 10}, {X} {Y}))"
+    footprints = mem("CurvePolygon", [(circle, ["wood", 1970, 3.0])], DAMAGE_FIELDS)
+    params = {**base("buildingdamage", tmp_path), "BUILDINGS": footprints}
+    layer = QgsVectorLayer(run_alg("buildingdamage", params)["OUTPUT"], "damage", "ogr")
+    (feature,) = list(layer.getFeatures())
+    assert feature.geometry().area() == pytest.approx(math.pi * 10**2, rel=0.01)
+
+    road = f"COMPOUNDCURVE(({X - 200} {Y}, {X} {Y}), CIRCULARSTRING({X} {Y}, {X + 100} {Y + 100}, {X + 200} {Y}))"
+    roads_layer = mem("CompoundCurve", [(road, [4.0])], (("width_m", "double"),))
+    params = {**base("roadblockage", tmp_path), "ROADS": roads_layer}
+    blocked = QgsVectorLayer(run_alg("roadblockage", params)["OUTPUT"], "blockage", "ogr")
+    total = sum(f.geometry().length() for f in blocked.getFeatures())
+    assert total == pytest.approx(200 + math.pi * 100, rel=0.01)

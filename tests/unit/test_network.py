@@ -257,3 +257,20 @@ def test_osm_edge_geometries_meet_at_nodes(nerima):
     ends = shapely.get_coordinates(shapely.get_point(net.geometry, -1))
     np.testing.assert_allclose(starts, net.node_xy[net.u], atol=1e-6)
     np.testing.assert_allclose(ends, net.node_xy[net.v], atol=1e-6)
+
+
+def test_a_zero_length_line_and_a_self_loop_at_one_node():
+    """A zero-length feature is dropped and a loop that starts and ends at one node is routable."""
+    from suginami_gis.core import routing as rt
+
+    lines = [
+        LineString([(0, 0), (100, 0)]),
+        LineString([(100, 0), (100, 0)]),  # zero length
+        LineString([(100, 0), (150, 50), (150, -50), (100, 0)]),  # a loop back to its start node
+        LineString([(100, 0), (200, 0)]),
+    ]
+    net = nw.build_network(lines)
+    graph = rt.prepare_graph(net, np.array([[200.0, 0.0]]))
+    routes = rt.route_nearest(graph, rt.snap_origins(graph, np.array([[10.0, 1.0], [150.0, 10.0]])))
+    # along the loop the nearer way back to (100, 0) is up through (150, 50): 40 + 50 sqrt(2)
+    np.testing.assert_allclose(routes.length_m, [190.0, 40 + 50 * np.sqrt(2) + 100.0])
