@@ -697,6 +697,12 @@ def assign_with_capacity(
     n_o = origins.piece.shape[0]
     pop = np.rint(_check_population(population, n_o)).astype(np.int64)
     cap = _check_capacity(capacity, graph.n_shelters)
+    if cap.sum() == 0 and pop.sum() > 0:
+        raise InputError(
+            "every shelter has capacity 0, so nobody could be placed: check the capacity field, or leave "
+            "CAPACITY_FIELD empty to route everyone to the nearest shelter",
+            "CAPACITY_FIELD",
+        )
     if max_candidates < 1:
         raise InputError("at least one candidate shelter per origin is needed", "MAX_CANDIDATES")
     trees = shortest_path_trees(graph, per_shelter=True)

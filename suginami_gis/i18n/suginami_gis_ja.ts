@@ -2348,6 +2348,11 @@
       <translation>道路 {0} 本に形状がないため、スキップしました。</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/staging.py" line="333" />
+      <source>{0} was given {1} times ({2}); give it once.</source>
+      <translation>{0} が {1} 回指定されています（{2}）。1 回だけ指定してください。</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/staging.py" line="306" />
       <source>{0} would overwrite the input {1} ({2}): choose another file or folder for {0}.</source>
       <translation>{0} は入力 {1}（{2}）を上書きしてしまいます。{0} には別のファイルかフォルダーを選んでください。</translation>
@@ -2363,7 +2368,7 @@
       <translation>{0}：{1} のフィールドを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/conversions.py" line="62" />
+      <location filename="suginami_gis/processing/conversions.py" line="63" />
       <source>{0}: field '{1}' holds '{2}', which is not a number; choose a numeric field.</source>
       <translation>{0}：フィールド '{1}' の値 '{2}' は数値ではありません。数値のフィールドを選んでください。</translation>
     </message>
@@ -2383,7 +2388,7 @@
       <translation>{0}：フィールド '{1}' が建物レイヤにありません（フィールド：{2}）。先に「地震による建物被害」を実行するか、フィールドを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/conversions.py" line="101" />
+      <location filename="suginami_gis/processing/conversions.py" line="102" />
       <source>{0}: field '{1}' is not in the layer (fields: {2}); choose an existing field.</source>
       <translation>{0}：フィールド '{1}' がレイヤにありません（フィールド：{2}）。既存のフィールドを選んでください。</translation>
     </message>
@@ -2403,12 +2408,12 @@
       <translation>{0}：フィールド '{1}' は数値ではありません。数値のフィールドを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/conversions.py" line="267" />
+      <location filename="suginami_gis/processing/conversions.py" line="270" />
       <source>{0}: only file-based rasters are supported (save the layer as GeoTIFF first).</source>
       <translation>{0}：ファイルのラスタだけに対応しています（先に GeoTIFF として保存してください）。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/conversions.py" line="86" />
+      <location filename="suginami_gis/processing/conversions.py" line="87" />
       <source>{0}: the CRS is not valid; choose a projected CRS such as EPSG:6677.</source>
       <translation>{0}：座標系が無効です。EPSG:6677 などの投影座標系を選んでください。</translation>
     </message>
@@ -2418,7 +2423,7 @@
       <translation>{0}：レイヤに地物がありません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/conversions.py" line="316" />
+      <location filename="suginami_gis/processing/conversions.py" line="319" />
       <source>{0}: value '{1}' is not a boolean; use true/false or 1/0.</source>
       <translation>{0}：値 '{1}' は真偽値ではありません。true/false または 1/0 を使ってください。</translation>
     </message>
@@ -2428,7 +2433,7 @@
       <translation>{0}：{1:,.1f} → {2:,.1f}（{3}）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/conversions.py" line="90" />
+      <location filename="suginami_gis/processing/conversions.py" line="91" />
       <source>{0}: {1} is geographic (degrees); choose a projected CRS in metres such as EPSG:6677 (JGD2011 / Japan Plane Rectangular CS IX).</source>
       <translation>{0}：{1} は地理座標系（度）です。EPSG:6677（JGD2011 / 平面直角座標系第IX系）などのメートル単位の投影座標系を選んでください。</translation>
     </message>

@@ -27,7 +27,7 @@ from ..core.feedback import Canceled
 from .conversions import apply_field_aliases
 from .help import help_html
 from .i18n import plugin_locale, tr
-from .staging import StagedOutputs, refuse_output_over_input
+from .staging import StagedOutputs, refuse_output_over_input, refuse_repeated_values
 
 Double = QgsProcessingParameterNumber.Double
 
@@ -202,6 +202,7 @@ class SuginamiAlgorithm(QgsProcessingAlgorithm):
         if not ok:
             raise QgsProcessingException(message)
         # File outputs are written under a temporary folder and moved into place only on success.
+        refuse_repeated_values(self, parameters)
         refuse_output_over_input(self, parameters, context)
         staged = self._staged = StagedOutputs(self, parameters)
         try:

@@ -307,3 +307,30 @@ def refuse_output_over_input(algorithm: Any, parameters: dict[str, Any], context
                         definition.name(), key, path.name
                     )
                 )
+
+
+def refuse_repeated_values(algorithm: Any, parameters: dict[str, Any]) -> None:
+    """A single-valued parameter given more than once (qgis_process ``--AVS30=a --AVS30=b`` passes a
+    list, of which QGIS would silently keep one) is refused, naming the parameter."""
+    from qgis.core import (
+        QgsProcessingParameterEnum,
+        QgsProcessingParameterField,
+        QgsProcessingParameterMatrix,
+        QgsProcessingParameterMultipleLayers,
+    )
+
+    for definition in algorithm.parameterDefinitions():
+        value = parameters.get(definition.name())
+        if not isinstance(value, list | tuple) or len(value) < 2:
+            continue
+        if isinstance(definition, QgsProcessingParameterMultipleLayers | QgsProcessingParameterMatrix):
+            continue
+        if isinstance(definition, QgsProcessingParameterEnum | QgsProcessingParameterField) and (
+            definition.allowMultiple()
+        ):
+            continue
+        raise QgsProcessingException(
+            tr("{0} was given {1} times ({2}); give it once.").format(
+                definition.name(), len(value), ", ".join(str(v) for v in value)
+            )
+        )
