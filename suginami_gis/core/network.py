@@ -9,9 +9,10 @@ the tolerance of another line's interior is joined to it (a T-junction), and cro
 shared vertex are noded only on request (``node_crossings``), because in OpenStreetMap-style data
 they are bridges and tunnels.
 
-Street widths come from a field, from OSM tags (``width=*``, or the imported Yahoo! Japan
-``yh:WIDTH`` class, e.g. ``3.0m〜5.5m``) or are estimated from the building footprints on both
-sides of the centreline (:func:`estimate_width_from_buildings`); estimated widths are flagged.
+Street widths come from a field, from OSM tags (``width=*``, ``est_width=*``, the imported Yahoo!
+Japan ``yh:WIDTH`` class, e.g. ``3.0m〜5.5m``, or ``lanes=*``) or are estimated from the building
+footprints on both sides of the centreline, capped by road class
+(:func:`estimate_width_from_buildings`); estimated widths are flagged.
 """
 
 from __future__ import annotations
@@ -62,11 +63,50 @@ ASSUMED_WIDTH_BY_HIGHWAY_M = {
     "trunk_link": 20.0,
 }
 
-# Width estimation from building footprints (see estimate_width_from_buildings).
-WIDTH_SAMPLE_SPACING_M = 10.0  # one cross-section every 10 m along the centreline
+# Width estimation from building footprints (see estimate_width_from_buildings; docs/methods/routing.md).
+WIDTH_SAMPLE_SPACING_M = 5.0  # one cross-section every 5 m along the centreline
+WIDTH_WINDOW_M = 8.0  # each cross-section sees the nearest facade within +-4 m along the street (gaps between houses)
 WIDTH_SEARCH_HALF_M = 15.0  # look for a facade up to 15 m either side (streets up to 30 m wide)
 WIDTH_END_MARGIN_M = 3.0  # skip cross-sections this close to a junction (they see the crossing street)
 WIDTH_MIN_FACADE_M = 0.5  # a facade closer than this means the centreline runs through a footprint
+WIDTH_QUANTILE = 0.25  # the segment's width: this quantile of its cross-sections (narrow points matter)
+# Distance [m] from the road edge to the facade on each side (front gardens, parking, eaves offset). FITTED
+# on the Nerima extract: the median (facade-to-facade - tagged width) / 2 of the tagged segments with an even
+# OSM way id (the tuning half); the odd half is held out and its error is the one reported
+# (docs/methods/routing.md, scripts/validate_widths.py). No published value was found for Tokyo.
+WIDTH_SETBACK_M = 1.4
+WIDTH_MIN_M = 1.0  # an estimate is never narrower than a footpath
+
+# Upper bound [m] of a footprint estimate by OSM highway class: the widest cross-section the Road Structure
+# Ordinance (道路構造令, Cabinet Order 320 of 1970) gives an urban (class 4) road of that rank. Art. 5: lane
+# 3.0 m (class 4 grades 2-3), 3.25 m (grade 1); Art. 5(5): a road without lanes (class 4 grade 4) has a 4 m
+# carriageway; Art. 8: shoulders 0.5 m; Art. 11: sidewalks 3.5 m with heavy pedestrian traffic, else 2 m.
+# The rank of each OSM class follows the Japanese OSM road conventions (JA:Road in Japan: tertiary = major
+# municipal road, unclassified = other public roads, residential / living_street = local access roads).
+_SHOULDERS_M = 2 * 0.5
+WIDTH_CAP_BY_HIGHWAY_M = {
+    "footway": 3.5,  # a sidewalk with heavy pedestrian traffic (Art. 11)
+    "path": 3.5,
+    "steps": 3.5,
+    "cycleway": 3.5,
+    "pedestrian": 4.0 + _SHOULDERS_M,
+    "track": 4.0 + _SHOULDERS_M,
+    "service": 4.0 + _SHOULDERS_M,  # one-lane road (Art. 5(5)) with shoulders
+    "living_street": 4.0 + _SHOULDERS_M,
+    "residential": 4.0 + _SHOULDERS_M,
+    "unclassified": 2 * 3.0 + _SHOULDERS_M,  # two 3.0 m lanes, no sidewalk
+    "tertiary": 2 * 3.0 + _SHOULDERS_M + 2 * 2.0,  # two lanes and 2 m sidewalks
+    "tertiary_link": 2 * 3.0 + _SHOULDERS_M + 2 * 2.0,
+    "secondary": 2 * 3.25 + _SHOULDERS_M + 2 * 3.5,  # two 3.25 m lanes and 3.5 m sidewalks
+    "secondary_link": 2 * 3.25 + _SHOULDERS_M + 2 * 3.5,
+    "primary": 4 * 3.25 + _SHOULDERS_M + 2 * 3.5,  # four lanes
+    "primary_link": 4 * 3.25 + _SHOULDERS_M + 2 * 3.5,
+    "trunk": 6 * 3.25 + _SHOULDERS_M + 2 * 3.5,  # six lanes
+    "trunk_link": 6 * 3.25 + _SHOULDERS_M + 2 * 3.5,
+}
+WIDTH_CAP_DEFAULT_M = 2 * 3.0 + _SHOULDERS_M  # a street without a class: as unclassified
+# OSM lanes=* without a width: lanes x 3.0 m (Art. 5, class 4 grades 2-3) + shoulders (Art. 8); estimated.
+LANE_WIDTH_M = 3.0
 
 # OSM "walk" network: the exclusions of osmnx's own walking filter (osmnx._overpass, network_type
 # "walk"), applied to the ways read from an .osm file (graph_from_xml does not filter).
@@ -82,7 +122,7 @@ OSM_WALK_EXCLUDE = {
     "sidewalk:left": r"separate",
     "sidewalk:right": r"separate",
 }
-OSM_WAY_TAGS = ("highway", "width", "est_width", "yh:WIDTH", "name", *OSM_WALK_EXCLUDE)
+OSM_WAY_TAGS = ("highway", "width", "est_width", "yh:WIDTH", "lanes", "name", *OSM_WALK_EXCLUDE)
 
 
 @dataclass
@@ -100,7 +140,8 @@ class StreetNetwork:
     highway: np.ndarray | None = None  # (n_edges,) object array of highway classes, or None
     crs: str | None = None
     n_unnoded_crossings: int = 0  # crossings of two lines without a shared vertex (not connected)
-    width_source: np.ndarray | None = None  # (n_edges,) object: field|osm_width|yh_width|buildings|highway|default
+    # (n_edges,) object: field|osm_width|yh_width|osm_lanes|buildings|highway|default
+    width_source: np.ndarray | None = None
     meta: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -544,21 +585,22 @@ def estimate_width_from_buildings(
     geometry: np.ndarray,
     buildings: Sequence[Any] | np.ndarray,
     *,
+    highway: np.ndarray | Sequence[Any] | None = None,
     spacing_m: float = WIDTH_SAMPLE_SPACING_M,
     search_half_m: float = WIDTH_SEARCH_HALF_M,
     feedback: Feedback | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Street width [m] from the facades on both sides of each centreline; NaN where none is found.
 
-    Method: cross-sections every ``spacing_m`` along the centreline (at least one, at the middle;
-    none within WIDTH_END_MARGIN_M of either end unless the edge is short). At each one a ray is cast
-    perpendicular to the centreline to each side, up to ``search_half_m``; the distance to the first
-    building footprint it meets is that side's facade distance. A cross-section whose point lies
-    inside a footprint (closer than WIDTH_MIN_FACADE_M) is ignored. The width is the median over the
-    cross-sections of left + right distance; where no cross-section has buildings on both sides it
-    is twice the median one-sided distance (one row of buildings, e.g. along a park). This is the
-    open space between facing buildings - the space debris must fill to block the street - and is
-    wider than the carriageway where buildings are set back.
+    Method: cross-sections every ``spacing_m`` along the centreline (at least one, at the middle; none
+    within WIDTH_END_MARGIN_M of either end unless the edge is short). At each one, on each side, the
+    facade distance is the distance, measured perpendicular to the centreline, to the nearest building
+    footprint within a strip WIDTH_WINDOW_M long along the street and ``search_half_m`` deep (so a gap
+    between two houses does not make the street look wide). A cross-section with no building on one
+    side, or whose point lies inside a footprint (closer than WIDTH_MIN_FACADE_M), is not used. The
+    segment's open space is the WIDTH_QUANTILE quantile of left + right over its cross-sections; the
+    road width is that minus WIDTH_SETBACK_M on each side, at least WIDTH_MIN_M and at most the cap of
+    its highway class (WIDTH_CAP_BY_HIGHWAY_M; WIDTH_CAP_DEFAULT_M without a class).
     Returns (width, n_cross_sections_used).
     """
     import shapely
@@ -567,58 +609,79 @@ def estimate_width_from_buildings(
     geometry = np.asarray(geometry, dtype=object)
     n = geometry.shape[0]
     width = np.full(n, np.nan)
-    used = np.zeros(n, dtype=np.int64)
     bld = np.asarray(buildings, dtype=object).ravel()
     bld = bld[~shapely.is_missing(bld) & ~shapely.is_empty(bld)]
     if n == 0 or bld.shape[0] == 0:
-        return width, used
+        return width, np.zeros(n, dtype=np.int64)
+    edge_of, centre, tangent = _cross_sections(geometry, spacing_m)
+    check_canceled(feedback)
+    tree = shapely.STRtree(bld)
+    left = _facade_distance(tree, bld, centre, tangent, 1.0, search_half_m)
+    check_canceled(feedback)
+    right = _facade_distance(tree, bld, centre, tangent, -1.0, search_half_m)
+    check_canceled(feedback)
+    both = np.isfinite(left) & np.isfinite(right) & (left >= WIDTH_MIN_FACADE_M) & (right >= WIDTH_MIN_FACADE_M)
+    open_space = _quantile_by_group(np.where(both, left + right, np.nan), edge_of, n, WIDTH_QUANTILE)
+    used = np.bincount(edge_of[both], minlength=n)
+    width = np.maximum(open_space - 2.0 * WIDTH_SETBACK_M, WIDTH_MIN_M)
+    cap = np.full(n, WIDTH_CAP_DEFAULT_M)
+    if highway is not None:
+        cap = np.array([width_cap(h) for h in np.asarray(highway, dtype=object).ravel()], dtype=np.float64)
+    width = np.where(np.isfinite(open_space), np.minimum(width, cap), np.nan)
+    return width, used
+
+
+def width_cap(highway: Any) -> float:
+    """Largest footprint-estimated width [m] of a highway class (WIDTH_CAP_BY_HIGHWAY_M, Road Structure Ordinance)."""
+    if isinstance(highway, list | tuple):
+        highway = highway[0] if highway else None
+    return WIDTH_CAP_BY_HIGHWAY_M.get(str(highway), WIDTH_CAP_DEFAULT_M)
+
+
+def _cross_sections(geometry: np.ndarray, spacing_m: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Edge index, point and unit tangent of every cross-section (see estimate_width_from_buildings)."""
+    import shapely
+
     lengths = shapely.length(geometry)
-    n_samples = np.maximum(1, np.floor(np.maximum(lengths - 2 * WIDTH_END_MARGIN_M, 0) / spacing_m).astype(np.int64))
-    edge_of = np.repeat(np.arange(n), n_samples)
-    k = np.arange(edge_of.shape[0]) - np.repeat(np.cumsum(n_samples) - n_samples, n_samples)
     usable = np.maximum(lengths - 2 * WIDTH_END_MARGIN_M, 0.0)
+    n_samples = np.maximum(1, np.floor(usable / spacing_m).astype(np.int64))
+    edge_of = np.repeat(np.arange(geometry.shape[0]), n_samples)
+    k = np.arange(edge_of.shape[0]) - np.repeat(np.cumsum(n_samples) - n_samples, n_samples)
     margin = (lengths - usable) / 2.0
     pos = margin[edge_of] + (k + 0.5) * usable[edge_of] / n_samples[edge_of]
     pos = np.where(usable[edge_of] > 0, pos, lengths[edge_of] / 2.0)
     g = geometry[edge_of]
+    length = lengths[edge_of]
     centre = shapely.get_coordinates(shapely.line_interpolate_point(g, pos))
-    delta = np.minimum(0.5, lengths[edge_of] / 4.0)
-    ahead = shapely.get_coordinates(shapely.line_interpolate_point(g, np.minimum(pos + delta, lengths[edge_of])))
+    delta = np.minimum(1.0, length / 4.0)
+    ahead = shapely.get_coordinates(shapely.line_interpolate_point(g, np.minimum(pos + delta, length)))
     behind = shapely.get_coordinates(shapely.line_interpolate_point(g, np.maximum(pos - delta, 0.0)))
     tangent = ahead - behind
     norm = np.hypot(tangent[:, 0], tangent[:, 1])
     norm[norm == 0] = 1.0
-    normal = np.column_stack([-tangent[:, 1], tangent[:, 0]]) / norm[:, None]
-    check_canceled(feedback)
-    tree = shapely.STRtree(bld)
-    side_dist = []
-    for sign in (1.0, -1.0):
-        tip = centre + sign * search_half_m * normal
-        rays = shapely.linestrings(np.stack([centre, tip], axis=1))
-        ray_idx, bld_idx = tree.query(rays, predicate="intersects")
-        dist = np.full(centre.shape[0], np.inf)
-        if ray_idx.size:
-            hit = shapely.intersection(rays[ray_idx], bld[bld_idx])
-            d = shapely.distance(shapely.points(centre[ray_idx]), hit)
-            np.minimum.at(dist, ray_idx, d)
-        side_dist.append(dist)
-        check_canceled(feedback)
-    left, right = side_dist
-    inside = (left < WIDTH_MIN_FACADE_M) | (right < WIDTH_MIN_FACADE_M)
-    both = np.isfinite(left) & np.isfinite(right) & ~inside
-    one = (np.isfinite(left) ^ np.isfinite(right)) & ~inside
-    two_sided = np.where(both, left + right, np.nan)
-    one_sided = np.where(one, 2.0 * np.fmin(left, right), np.nan)
-    width = _median_by_group(two_sided, edge_of, n)
-    fallback = _median_by_group(one_sided, edge_of, n)
-    used = np.bincount(edge_of[both], minlength=n)
-    need = ~np.isfinite(width)
-    width[need] = fallback[need]
-    used[need] = np.bincount(edge_of[one], minlength=n)[need]
-    return width, used
+    return edge_of, centre, tangent / norm[:, None]
 
 
-def _median_by_group(values: np.ndarray, group: np.ndarray, n: int) -> np.ndarray:
+def _facade_distance(tree, bld, centre, tangent, sign: float, search_half_m: float) -> np.ndarray:
+    """Perpendicular distance from each cross-section's tangent line to the nearest footprint in its strip on one side."""
+    import shapely
+
+    normal = sign * np.column_stack([-tangent[:, 1], tangent[:, 0]])
+    p1 = centre - tangent * WIDTH_WINDOW_M / 2.0
+    p2 = centre + tangent * WIDTH_WINDOW_M / 2.0
+    ring = np.stack([p1, p2, p2 + search_half_m * normal, p1 + search_half_m * normal, p1], axis=1)
+    strips = shapely.polygons(ring)
+    base = shapely.linestrings(np.stack([p1, p2], axis=1))
+    dist = np.full(centre.shape[0], np.inf)
+    strip_idx, bld_idx = tree.query(strips, predicate="intersects")
+    if strip_idx.size:
+        inside = shapely.intersection(strips[strip_idx], bld[bld_idx])
+        np.minimum.at(dist, strip_idx, shapely.distance(base[strip_idx], inside))
+    return dist
+
+
+def _quantile_by_group(values: np.ndarray, group: np.ndarray, n: int, q: float) -> np.ndarray:
+    """The ``q`` quantile (linear interpolation, as numpy's default) of the finite values of every group; NaN if none."""
     ok = np.isfinite(values)
     values, group = values[ok], group[ok]
     out = np.full(n, np.nan)
@@ -628,9 +691,10 @@ def _median_by_group(values: np.ndarray, group: np.ndarray, n: int) -> np.ndarra
     values, group = values[order], group[order]
     starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
     counts = np.diff(np.r_[starts, group.shape[0]])
-    lo = values[starts + (counts - 1) // 2]
-    hi = values[starts + counts // 2]
-    out[group[starts]] = (lo + hi) / 2.0
+    pos = starts + q * (counts - 1)
+    lo = np.floor(pos).astype(np.int64)
+    hi = np.ceil(pos).astype(np.int64)
+    out[group[starts]] = values[lo] + (pos - lo) * (values[hi] - values[lo])
     return out
 
 
@@ -649,7 +713,8 @@ def fill_widths(
         network.width_source = np.full(need.shape[0], "field", dtype=object)
         network.width_source[need] = None
     if buildings is not None and need.any():
-        est, _ = estimate_width_from_buildings(network.geometry[need], buildings, feedback=feedback)
+        highway = None if network.highway is None else network.highway[need]
+        est, _ = estimate_width_from_buildings(network.geometry[need], buildings, highway=highway, feedback=feedback)
         idx = np.flatnonzero(need)
         ok = np.isfinite(est)
         network.width[idx[ok]] = est[ok]
@@ -668,6 +733,42 @@ def fill_widths(
             network.width_source[idx] = "default"
         network.width_estimated[idx] = True
     return network
+
+
+def width_estimate_errors(network: StreetNetwork, buildings: Sequence[Any] | np.ndarray) -> dict[str, Any]:
+    """Out-of-sample check of the footprint estimate: estimate every tag-width segment as if it had no tag.
+
+    The segments whose width came from an OSM tag (osm_width, yh_width) are split by OSM way id: even
+    ids are the half WIDTH_SETBACK_M was fitted on ("tuning"), odd ids are held out ("held_out").
+    Returns per split: segments, estimated (share with buildings on both sides), median absolute error,
+    share within 1 m, median signed error (estimate - tag; positive = biased wide) and the share in the
+    tag's Tokyo 2022 width class (3.5 / 5.5 / 13 m bounds).
+    """
+    from .blockage import width_class
+
+    if network.width_source is None:
+        raise InputError("the network has no width sources: read it with network_from_osm_xml", "OSM_FILE")
+    sources = network.width_source.astype(str)
+    tagged = np.isin(sources, ["osm_width", "yh_width"])
+    highway = None if network.highway is None else network.highway
+    out: dict[str, Any] = {}
+    even = network.source_index % 2 == 0
+    for name, mask in (("tuning", tagged & even), ("held_out", tagged & ~even), ("all", tagged)):
+        est, _ = estimate_width_from_buildings(
+            network.geometry[mask], buildings, highway=None if highway is None else highway[mask]
+        )
+        tag = network.width[mask]
+        ok = np.isfinite(est)
+        err = est[ok] - tag[ok]
+        out[name] = {
+            "segments": int(mask.sum()),
+            "estimated": float(ok.mean()) if mask.any() else math.nan,
+            "median_abs_error_m": float(np.median(np.abs(err))) if err.size else math.nan,
+            "within_1m": float(np.mean(np.abs(err) <= 1.0)) if err.size else math.nan,
+            "median_signed_error_m": float(np.median(err)) if err.size else math.nan,
+            "same_width_class": float(np.mean(width_class(est[ok]) == width_class(tag[ok]))) if err.size else math.nan,
+        }
+    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -698,7 +799,8 @@ def network_from_osm_xml(
     Ways are kept when osmnx's "walk" filter would keep them (OSM_WALK_EXCLUDE); the graph is
     made bidirectional, simplified (osmnx.simplify_graph, keeping nodes where highway or width tags
     change) and projected to ``crs``. Lengths are planar lengths in ``crs``. Widths: ``width=*``,
-    then ``est_width=*``, then ``yh:WIDTH`` (see :func:`parse_yh_width`); others stay NaN.
+    then ``est_width=*``, then ``yh:WIDTH`` (see :func:`parse_yh_width`), then ``lanes=*`` (flagged
+    estimated); others stay NaN.
     Nothing is downloaded: graph_from_xml only parses the file, and the osmnx URL settings are
     pointed at an unroutable address for the duration of the call as a guard.
     """
@@ -734,7 +836,7 @@ def network_from_osm_xml(
         graph.remove_nodes_from([n for n in list(graph.nodes) if graph.degree(n) == 0])
         if graph.number_of_edges() == 0:
             raise InputError(f"the OSM file {path.name} has no walkable ways (highway=*)", "OSM_FILE")
-        graph = ox.simplify_graph(graph, edge_attrs_differ=["highway", "width", "est_width", "yh:WIDTH"])
+        graph = ox.simplify_graph(graph, edge_attrs_differ=["highway", "width", "est_width", "yh:WIDTH", "lanes"])
         graph = ox.convert.to_undirected(graph)
     finally:
         for name, value in saved.items():
@@ -787,7 +889,7 @@ def network_from_osm_xml(
         length=shapely.length(geometry),
         geometry=geometry,
         width=width,
-        width_estimated=np.zeros(width.shape[0], dtype=bool),
+        width_estimated=np.array([src == "osm_lanes" for src in sources], dtype=bool),
         source_index=np.array(ways, dtype=np.int64),
         highway=np.array(highways, dtype=object),
         crs=str(crs),
@@ -799,13 +901,23 @@ def network_from_osm_xml(
 
 
 def _osm_edge_width(data: dict[str, Any]) -> tuple[float, str | None]:
+    """Width from the tags: width=*, est_width=*, yh:WIDTH (a class), else lanes=* x LANE_WIDTH_M + shoulders."""
     for key, parser, label in (
         ("width", parse_osm_width, "osm_width"),
         ("est_width", parse_osm_width, "osm_width"),
         ("yh:WIDTH", parse_yh_width, "yh_width"),
+        ("lanes", width_from_lanes, "osm_lanes"),
     ):
         if key in data:
             value = parser(data[key])
             if np.isfinite(value):
                 return value, label
     return math.nan, None
+
+
+def width_from_lanes(value: Any) -> float:
+    """Road width [m] from OSM ``lanes=*``: lanes x LANE_WIDTH_M + 2 x 0.5 m shoulders (Road Structure Ordinance)."""
+    lanes = parse_osm_width(value)
+    if not np.isfinite(lanes) or lanes < 1:
+        return math.nan
+    return float(round(lanes)) * LANE_WIDTH_M + _SHOULDERS_M
