@@ -804,45 +804,81 @@ def network_from_osm_xml(
     Nothing is downloaded: graph_from_xml only parses the file, and the osmnx URL settings are
     pointed at an unroutable address for the duration of the call as a guard.
     """
-    import shapely
-
     feedback = feedback or NullFeedback()
     check_metric_crs(crs, "OSM_FILE")
     path = Path(path)
     if not path.is_file():
         raise InputError(f"OSM file not found: {path}", "OSM_FILE")
     import osmnx as ox
-    from pyproj import Transformer
 
-    saved = {
-        name: getattr(ox.settings, name)
-        for name in ("useful_tags_way", "use_cache", "overpass_url", "nominatim_url", "log_console", "log_file")
-    }
-    try:
-        ox.settings.useful_tags_way = sorted(set(saved["useful_tags_way"]) | set(OSM_WAY_TAGS))
-        ox.settings.use_cache = False
-        ox.settings.overpass_url = "http://127.0.0.1:9/offline"
-        ox.settings.nominatim_url = "http://127.0.0.1:9/offline"
-        ox.settings.log_console = False
-        ox.settings.log_file = False
+    with osmnx_settings(ox, use_cache=False, overpass_url=OFFLINE_URL, nominatim_url=OFFLINE_URL):
         try:
             graph = ox.graph_from_xml(path, bidirectional=True, simplify=False, retain_all=True)
         except Exception as exc:  # osmnx raises several types for unreadable or empty files
             raise InputError(f"cannot read the OSM file {path.name}: {exc}", "OSM_FILE") from exc
-        check_canceled(feedback)
-        feedback.set_progress(40)
-        drop = [(a, b, k) for a, b, k, d in graph.edges(keys=True, data=True) if not _osm_walkable(d)]
-        graph.remove_edges_from(drop)
-        graph.remove_nodes_from([n for n in list(graph.nodes) if graph.degree(n) == 0])
-        if graph.number_of_edges() == 0:
-            raise InputError(f"the OSM file {path.name} has no walkable ways (highway=*)", "OSM_FILE")
+    return network_from_osm_graph(graph, crs=crs, name=path.name, parameter="OSM_FILE", feedback=feedback)
+
+
+OFFLINE_URL = "http://127.0.0.1:9/offline"
+
+
+class osmnx_settings:  # noqa: N801 - used like a function: ``with osmnx_settings(ox, use_cache=False): ...``
+    """Set osmnx.settings for a block (the way tags this module reads, no logging) and restore them after."""
+
+    def __init__(self, ox: Any, **values: Any) -> None:
+        self.ox = ox
+        self.values = {"useful_tags_way": sorted(set(ox.settings.useful_tags_way) | set(OSM_WAY_TAGS))}
+        self.values.update(log_console=False, log_file=False, **values)
+        self.saved: dict[str, Any] = {}
+
+    def __enter__(self) -> osmnx_settings:
+        for name, value in self.values.items():
+            self.saved[name] = getattr(self.ox.settings, name)
+            setattr(self.ox.settings, name, value)
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        for name, value in self.saved.items():
+            setattr(self.ox.settings, name, value)
+
+
+def network_from_osm_graph(
+    graph: Any,
+    *,
+    crs: str = DEFAULT_METRIC_CRS,
+    name: str = "OpenStreetMap",
+    parameter: str = "OSM_FILE",
+    feedback: Feedback | None = None,
+) -> StreetNetwork:
+    """The walking network of an unsimplified osmnx graph in EPSG:4326 (from a file or a download).
+
+    Keeps the ways osmnx's "walk" filter keeps (OSM_WALK_EXCLUDE), simplifies (keeping nodes where
+    highway, width or lanes tags change), makes it undirected and projects it to ``crs``.
+    """
+    import osmnx as ox
+    import shapely
+
+    feedback = feedback or NullFeedback()
+    check_canceled(feedback)
+    feedback.set_progress(40)
+    graph = graph.copy()
+    drop = [(a, b, k) for a, b, k, d in graph.edges(keys=True, data=True) if not _osm_walkable(d)]
+    graph.remove_edges_from(drop)
+    graph.remove_nodes_from([n for n in list(graph.nodes) if graph.degree(n) == 0])
+    if graph.number_of_edges() == 0:
+        raise InputError(f"{name} has no walkable ways (highway=*)", parameter)
+    with osmnx_settings(ox):
         graph = ox.simplify_graph(graph, edge_attrs_differ=["highway", "width", "est_width", "yh:WIDTH", "lanes"])
         graph = ox.convert.to_undirected(graph)
-    finally:
-        for name, value in saved.items():
-            setattr(ox.settings, name, value)
     feedback.set_progress(70)
     check_canceled(feedback)
+    net = _network_from_undirected(graph, crs, shapely)
+    feedback.set_progress(100)
+    return net
+
+
+def _network_from_undirected(graph: Any, crs: str, shapely: Any) -> StreetNetwork:
+    from pyproj import Transformer
 
     osm_ids = np.array(list(graph.nodes), dtype=np.int64)
     index = {n: i for i, n in enumerate(osm_ids)}
@@ -896,7 +932,6 @@ def network_from_osm_xml(
         width_source=np.array(sources, dtype=object),
         meta={"osm_node_id": osm_ids},
     )
-    feedback.set_progress(100)
     return net
 
 
