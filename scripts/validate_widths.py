@@ -16,6 +16,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from suginami_gis.core import blockage as bk  # noqa: E402
 from suginami_gis.core import network as nw  # noqa: E402
 
 OSM = "osm-nerima-2011/nerima_2011_tokyo.osm"
@@ -27,7 +28,7 @@ def main(real: Path) -> dict:
 
     net = nw.network_from_osm_xml(real / OSM)
     buildings = gpd.read_file(real / BUILDINGS).to_crs(nw.DEFAULT_METRIC_CRS).geometry.to_numpy()
-    return nw.width_estimate_errors(net, buildings)
+    return bk.width_estimate_errors(net, buildings)
 
 
 if __name__ == "__main__":

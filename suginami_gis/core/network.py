@@ -20,7 +20,8 @@ from __future__ import annotations
 import logging
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -735,42 +736,6 @@ def fill_widths(
     return network
 
 
-def width_estimate_errors(network: StreetNetwork, buildings: Sequence[Any] | np.ndarray) -> dict[str, Any]:
-    """Out-of-sample check of the footprint estimate: estimate every tag-width segment as if it had no tag.
-
-    The segments whose width came from an OSM tag (osm_width, yh_width) are split by OSM way id: even
-    ids are the half WIDTH_SETBACK_M was fitted on ("tuning"), odd ids are held out ("held_out").
-    Returns per split: segments, estimated (share with buildings on both sides), median absolute error,
-    share within 1 m, median signed error (estimate - tag; positive = biased wide) and the share in the
-    tag's Tokyo 2022 width class (3.5 / 5.5 / 13 m bounds).
-    """
-    from .blockage import width_class
-
-    if network.width_source is None:
-        raise InputError("the network has no width sources: read it with network_from_osm_xml", "OSM_FILE")
-    sources = network.width_source.astype(str)
-    tagged = np.isin(sources, ["osm_width", "yh_width"])
-    highway = None if network.highway is None else network.highway
-    out: dict[str, Any] = {}
-    even = network.source_index % 2 == 0
-    for name, mask in (("tuning", tagged & even), ("held_out", tagged & ~even), ("all", tagged)):
-        est, _ = estimate_width_from_buildings(
-            network.geometry[mask], buildings, highway=None if highway is None else highway[mask]
-        )
-        tag = network.width[mask]
-        ok = np.isfinite(est)
-        err = est[ok] - tag[ok]
-        out[name] = {
-            "segments": int(mask.sum()),
-            "estimated": float(ok.mean()) if mask.any() else math.nan,
-            "median_abs_error_m": float(np.median(np.abs(err))) if err.size else math.nan,
-            "within_1m": float(np.mean(np.abs(err) <= 1.0)) if err.size else math.nan,
-            "median_signed_error_m": float(np.median(err)) if err.size else math.nan,
-            "same_width_class": float(np.mean(width_class(est[ok]) == width_class(tag[ok]))) if err.size else math.nan,
-        }
-    return out
-
-
 # --------------------------------------------------------------------------------------------
 # OpenStreetMap
 
@@ -822,24 +787,19 @@ def network_from_osm_xml(
 OFFLINE_URL = "http://127.0.0.1:9/offline"
 
 
-class osmnx_settings:  # noqa: N801 - used like a function: ``with osmnx_settings(ox, use_cache=False): ...``
+@contextmanager
+def osmnx_settings(ox: Any, **values: Any) -> Iterator[None]:
     """Set osmnx.settings for a block (the way tags this module reads, no logging) and restore them after."""
-
-    def __init__(self, ox: Any, **values: Any) -> None:
-        self.ox = ox
-        self.values = {"useful_tags_way": sorted(set(ox.settings.useful_tags_way) | set(OSM_WAY_TAGS))}
-        self.values.update(log_console=False, log_file=False, **values)
-        self.saved: dict[str, Any] = {}
-
-    def __enter__(self) -> osmnx_settings:
-        for name, value in self.values.items():
-            self.saved[name] = getattr(self.ox.settings, name)
-            setattr(self.ox.settings, name, value)
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        for name, value in self.saved.items():
-            setattr(self.ox.settings, name, value)
+    wanted: dict[str, Any] = {"useful_tags_way": sorted(set(ox.settings.useful_tags_way) | set(OSM_WAY_TAGS))}
+    wanted.update(log_console=False, log_file=False, **values)
+    saved = {name: getattr(ox.settings, name) for name in wanted}
+    try:
+        for name, value in wanted.items():
+            setattr(ox.settings, name, value)
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(ox.settings, name, value)
 
 
 def network_from_osm_graph(

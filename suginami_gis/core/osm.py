@@ -79,7 +79,7 @@ def pbf_highways_to_xml(pbf: Path, xml: Path) -> int:
     try:
         for way in osmium.FileProcessor(str(pbf), osmium.osm.WAY):
             if "highway" in way.tags:
-                node_ids.update(n.ref for n in way.nodes)
+                node_ids.update(n.ref for n in way.nodes)  # type: ignore[union-attr]  # only ways are read
                 n_ways += 1
         with osmium.SimpleWriter(str(xml)) as writer:
             for node in osmium.FileProcessor(str(pbf), osmium.osm.NODE):
@@ -157,7 +157,9 @@ def network_from_osm_area(
         ox.io.save_graphml(graph, path)
         feedback.info(f"OpenStreetMap streets downloaded and cached in {path}")
     check_canceled(feedback)
-    return nw.network_from_osm_graph(graph, crs=crs, name="the OpenStreetMap area", parameter=parameter, feedback=feedback)
+    return nw.network_from_osm_graph(
+        graph, crs=crs, name="the OpenStreetMap area", parameter=parameter, feedback=feedback
+    )
 
 
 def overpass_reachable(url: str, timeout_s: float = OSM_CONNECT_TIMEOUT_S) -> tuple[bool, str]:

@@ -11,6 +11,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from shapely.geometry import LineString, MultiLineString, box
 
+from suginami_gis.core import blockage as bk
 from suginami_gis.core import network as nw
 from suginami_gis.core.errors import InputError
 
@@ -296,7 +297,7 @@ def test_footprint_widths_match_the_tags_out_of_sample(nerima, shared_data):
     if not path.exists():
         pytest.skip(f"{path} is absent")
     buildings = gpd.read_file(path).to_crs(nw.DEFAULT_METRIC_CRS).geometry.to_numpy()
-    check = nw.width_estimate_errors(nerima, buildings)
+    check = bk.width_estimate_errors(nerima, buildings)
     held = check["held_out"]
     assert held["segments"] > 100 and held["estimated"] > 0.5
     assert held["median_signed_error_m"] <= 0.0  # not biased wide: blockage is not underestimated
