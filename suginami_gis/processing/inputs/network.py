@@ -148,7 +148,7 @@ def add_osm_parameters(alg: QgsProcessingAlgorithm) -> None:
                 tr("Reuse downloaded OpenStreetMap streets for (days; 0 = download again)"),
                 QgsProcessingParameterNumber.Double,
                 osm.OSM_CACHE_EXPIRY_DAYS,
-                False,
+                True,  # optional with a default, so saved models without it stay valid
                 0.0,
             )
         )
@@ -199,7 +199,8 @@ def _read_osm(
         return None
     folder = osm_cache_folder()
     feedback.pushInfo(tr("OpenStreetMap streets of the area (cache folder {0})").format(folder))
-    days = alg.parameterAsDouble(parameters, OSM_CACHE_DAYS, context)
+    days = alg.parameterAsDouble(parameters, OSM_CACHE_DAYS, context) if is_set(parameters, OSM_CACHE_DAYS) else None
+    days = osm.OSM_CACHE_EXPIRY_DAYS if days is None else days
     return osm.network_from_osm_area(area, cache_folder=folder, expiry_days=days, crs=OSM_CRS, feedback=core_feedback)
 
 
