@@ -235,7 +235,8 @@ _NUMBER = r"(\d+(?:[.,]\d+)?)"
 def parse_osm_width(value: Any) -> float:
     """Width in metres from an OSM ``width=*``/``est_width=*`` value ("4", "4.5 m", "3,5", "12'"); NaN if unreadable.
 
-    Several values ("4;6") give the first; feet (') and inches (") are converted.
+    Several values ("4;6") give the first; a range ("3-5", "3.0m〜5.5m") gives its middle; feet (') and
+    inches (") are converted.
     """
     if value is None:
         return math.nan
@@ -246,6 +247,10 @@ def parse_osm_width(value: Any) -> float:
     if feet:
         inches = float(feet.group(2).replace(",", ".")) if feet.group(2) else 0.0
         return float(feet.group(1).replace(",", ".")) * 0.3048 + inches * 0.0254
+    span = re.fullmatch(rf"{_NUMBER}\s*(?:m\s*)?[-〜～~]\s*{_NUMBER}\s*(m|metres|meters)?", text)
+    if span:  # a range ("3-5", "3.0m〜5.5m"): its middle, as for the yh:WIDTH classes
+        low, high = (float(span.group(k).replace(",", ".")) for k in (1, 2))
+        return (low + high) / 2.0 if 0 < low <= high else math.nan
     metres = re.fullmatch(rf"{_NUMBER}\s*(m|metres|meters)?", text)
     if metres:
         width = float(metres.group(1).replace(",", "."))

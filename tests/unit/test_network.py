@@ -164,6 +164,9 @@ def test_osm_width_tags():
     assert nw.parse_osm_width("4 m") == 4.0
     assert nw.parse_osm_width("2,5") == 2.5
     assert nw.parse_osm_width("4;6") == 4.0
+    assert nw.parse_osm_width("3-5") == pytest.approx(4.0)
+    assert nw.parse_osm_width("3.0m〜5.5m") == pytest.approx(4.25)
+    assert np.isnan(nw.parse_osm_width("5-3"))
     assert nw.parse_osm_width("10'") == pytest.approx(3.048)
     assert np.isnan(nw.parse_osm_width("narrow"))
     assert np.isnan(nw.parse_osm_width(None))
