@@ -173,3 +173,14 @@ def test_area_checks():
     # the key depends on the polygon only through its coordinates
     assert osm.cache_key(NERIMA_BOX) == osm.cache_key(shapely.box(139.6577, 35.7403, 139.6802, 35.7584))
     assert osm.cache_key(NERIMA_BOX) != osm.cache_key(shapely.box(139.6577, 35.7403, 139.6802, 35.7585))
+
+
+def test_pbf_without_pyosmium_says_what_to_install(tmp_path, monkeypatch):
+    import sys
+
+    pbf = tmp_path / "streets.osm.pbf"
+    pbf.write_bytes(b"\x00")
+    monkeypatch.setitem(sys.modules, "osmium", None)  # import osmium -> ImportError
+    with pytest.raises(InputError, match="pip install osmium") as err:
+        osm.network_from_osm_file(pbf)
+    assert err.value.parameter == "OSM_FILE"
