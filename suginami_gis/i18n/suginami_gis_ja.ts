@@ -89,12 +89,12 @@
       <translation>BUILDINGS：レイヤに地物がありません。建物形状のあるレイヤを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="158" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="151" />
       <source>Balanced (length + risk)</source>
       <translation>バランス（距離＋危険度）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="132" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="229" />
       <source>Balanced cost: metres of detour worth one unit of -ln(1 - p)</source>
       <translation>バランス型コスト：-ln(1 - p) の 1 単位に相当する迂回距離（m）</translation>
     </message>
@@ -114,7 +114,7 @@
       <translation>最良局の受信電力（dBm）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="79" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="91" />
       <source>Blockage probability field (default p_block, from Road blockage)</source>
       <translation>閉塞確率のフィールド（既定は道路閉塞の出力の p_block）</translation>
     </message>
@@ -344,7 +344,7 @@
       <translation>比較</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="95" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="107" />
       <source>Connect lines that cross without a shared vertex (not for bridges)</source>
       <translation>共有頂点なしで交差する線を接続する（橋梁には使わない）</translation>
     </message>
@@ -478,7 +478,7 @@
       <translation>地区（任意のポリゴン）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="123" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="116" />
       <source>Districts (polygons)</source>
       <translation>地区（ポリゴン）</translation>
     </message>
@@ -558,7 +558,7 @@
       <translation>震央（点震源、任意の座標系）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="52" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="64" />
       <source>Evacuation</source>
       <translation>避難</translation>
     </message>
@@ -568,7 +568,7 @@
       <translation>避難の出発地</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="157" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="150" />
       <source>Evacuation route cost</source>
       <translation>避難経路のコスト</translation>
     </message>
@@ -583,7 +583,7 @@
       <translation>避難所への避難経路（一括計算・収容人数・到達可能性）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="166" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="159" />
       <source>Evacuation time limit (minutes)</source>
       <translation>避難の制限時間（分）</translation>
     </message>
@@ -1088,27 +1088,27 @@
       <translation>対策後</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="147" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="140" />
       <source>Mitigation: fire-proofing areas (optional polygons; the target is then the 不燃領域率 of each area)</source>
       <translation>対策：不燃化の区域（任意のポリゴン。指定すると目標は区域ごとの不燃領域率になります）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="198" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="191" />
       <source>Mitigation: initial extinguishment (0-1; empty = as the current state)</source>
       <translation>対策：初期消火率（0〜1。空欄 = 現状と同じ）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="192" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="185" />
       <source>Mitigation: seismic circuit breaker share (0-1; empty = as the current state)</source>
       <translation>対策：感震ブレーカーの設置率（0〜1。空欄 = 現状と同じ）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="176" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="169" />
       <source>Mitigation: share of buildings meeting the 1981 seismic standard (0-1; ward target 0.96)</source>
       <translation>対策：新耐震基準（1981 年）を満たす建物の割合（0〜1、区の目標 0.96）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="181" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="174" />
       <source>Mitigation: share of fire-resistant buildings (0-1; ward target 0.70)</source>
       <translation>対策：耐火建物の割合（0〜1、区の目標 0.70）</translation>
     </message>
@@ -1138,7 +1138,7 @@
       <translation>モンテカルロ試行回数（0 = 期待値を厳密に計算）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="248" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="343" />
       <source>Network: {0} nodes, {1} segments, {2:.1f} km</source>
       <translation>道路網：ノード {0}、区間 {1}、総延長 {2:.1f} km</translation>
     </message>
@@ -1191,12 +1191,16 @@
       <translation>ORIGINS：レイヤに地物がありません。出発地のレイヤを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="193" />
-      <source>OSM_FILE is given: the street layer (ROADS) is not used.</source>
-      <translation>OSM_FILE が指定されているため、道路レイヤ（ROADS）は使いません。</translation>
+      <location filename="suginami_gis/processing/inputs/network.py" line="177" />
+      <source>OSM_AREA: the layer has no features; choose polygons such as the districts.</source>
+      <translation>OSM_AREA：レイヤに地物がありません。地区などのポリゴンを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="124" />
+      <source>OSM_FILE is given: the street layer (ROADS) is not used.</source>
+      <translation type="vanished">OSM_FILE が指定されているため、道路レイヤ（ROADS）は使いません。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/scenario/settings.py" line="125" />
       <source>OSM_FILE: {0} does not exist.</source>
       <translation>OSM_FILE：{0} は存在しません。</translation>
     </message>
@@ -1211,12 +1215,12 @@
       <translation>OUTPUT_FOLDER：結果を保存するフォルダを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="187" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="188" />
       <source>OUTPUT_FOLDER: {0} exists and is not empty; choose a new folder or set OVERWRITE.</source>
       <translation>OUTPUT_FOLDER：{0} は既にあり、空ではありません。新しいフォルダを選ぶか OVERWRITE を指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="182" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="183" />
       <source>OUTPUT_FOLDER: {0} is a file; choose a folder.</source>
       <translation>OUTPUT_FOLDER：{0} はファイルです。フォルダを選んでください。</translation>
     </message>
@@ -1260,29 +1264,55 @@
       <translation>フィールドがない場合の区域の空地率（0〜0.99）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="110" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="124" />
+      <source>OpenStreetMap (*.osm *.xml *.pbf)</source>
+      <translation>OpenStreetMap（*.osm *.xml *.pbf）</translation>
+    </message>
+    <message>
       <source>OpenStreetMap (*.osm *.xml)</source>
-      <translation>OpenStreetMap（*.osm *.xml）</translation>
+      <translation type="vanished">OpenStreetMap（*.osm *.xml）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="105" />
       <source>OpenStreetMap XML (*.osm *.xml)</source>
-      <translation>OpenStreetMap XML（*.osm *.xml）</translation>
+      <translation type="vanished">OpenStreetMap XML（*.osm *.xml）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="107" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="290" />
+      <source>OpenStreetMap streets are used: the street layer (ROADS) is not.</source>
+      <translation>OpenStreetMap の道路を使うため、道路レイヤ（ROADS）は使いません。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/inputs/network.py" line="201" />
+      <source>OpenStreetMap streets of the area (cache folder {0})</source>
+      <translation>範囲内の OpenStreetMap の道路（キャッシュフォルダ {0}）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/inputs/network.py" line="119" />
+      <source>Or an OpenStreetMap file (.osm XML or .osm.pbf; walking network, read offline; used instead of the streets)</source>
+      <translation>または OpenStreetMap ファイル（.osm XML または .osm.pbf。歩行ネットワーク、オフラインで読み込み。道路レイヤの代わりに使用）</translation>
+    </message>
+    <message>
       <source>Or an OpenStreetMap file (.osm XML; used instead of the streets)</source>
-      <translation>または OpenStreetMap ファイル（.osm XML、道路レイヤの代わりに使用）</translation>
+      <translation type="vanished">または OpenStreetMap ファイル（.osm XML、道路レイヤの代わりに使用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="102" />
       <source>Or an OpenStreetMap file (.osm XML; walking network, read offline; used instead of the streets)</source>
-      <translation>または OpenStreetMap ファイル（.osm XML、歩行者ネットワーク、オフラインで読込。道路レイヤの代わりに使用）</translation>
+      <translation type="vanished">または OpenStreetMap ファイル（.osm XML、歩行者ネットワーク、オフラインで読込。道路レイヤの代わりに使用）</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="62" />
       <source>Or district polygons (optional)</source>
       <translation>または地区のポリゴン（任意）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/inputs/network.py" line="130" />
+      <source>Or download the OpenStreetMap streets inside these polygons (e.g. the districts; needs the internet once)</source>
+      <translation>またはこのポリゴン（地区など）内の OpenStreetMap の道路をダウンロード（初回のみインターネットが必要）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/inputs/network.py" line="140" />
+      <source>Or download the OpenStreetMap streets of this extent (needs the internet once)</source>
+      <translation>またはこの範囲の OpenStreetMap の道路をダウンロード（初回のみインターネットが必要）</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/inputs/evacuation.py" line="46" />
@@ -1335,12 +1365,12 @@
       <translation>PIXEL_SIZE：{0} × {1} ピクセルは上限の {2} を超えます。より粗いピクセルか、より狭い範囲を指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="245" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="340" />
       <source>P_BLOCK_FIELD: blockage probabilities must be between 0 and 1.</source>
       <translation>P_BLOCK_FIELD：閉塞確率は 0 から 1 の間でなければなりません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="212" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="307" />
       <source>P_BLOCK_FIELD: field '{0}' is not in the street layer (fields: {1}).</source>
       <translation>P_BLOCK_FIELD：フィールド '{0}' が道路レイヤにありません（フィールド：{1}）。</translation>
     </message>
@@ -1404,22 +1434,30 @@
       <translation>公開用地図</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="117" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="118" />
       <source>ROADS and OSM_FILE: give one of them, not both.</source>
       <translation>ROADS と OSM_FILE：どちらか一方だけを指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="115" />
       <source>ROADS: give a street layer or an OSM_FILE.</source>
-      <translation>ROADS：道路レイヤか OSM_FILE を指定してください。</translation>
+      <translation type="vanished">ROADS：道路レイヤか OSM_FILE を指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="200" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="116" />
+      <source>ROADS: give a street layer, an OSM_FILE or an OSM_AREA / OSM_EXTENT.</source>
+      <translation>ROADS：道路レイヤ、OSM_FILE、または OSM_AREA / OSM_EXTENT を指定してください。</translation>
+    </message>
+    <message>
       <source>ROADS: give a street line layer or an OSM_FILE.</source>
-      <translation>ROADS：道路のラインレイヤか OSM_FILE を指定してください。</translation>
+      <translation type="vanished">ROADS：道路のラインレイヤか OSM_FILE を指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="219" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="295" />
+      <source>ROADS: give a street line layer, an OSM_FILE or an OSM_AREA / OSM_EXTENT.</source>
+      <translation>ROADS：道路の線レイヤ、OSM_FILE、または OSM_AREA / OSM_EXTENT を指定してください。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/inputs/network.py" line="314" />
       <source>ROADS: the layer has no features; choose a street line layer.</source>
       <translation>ROADS：レイヤに地物がありません。道路のラインレイヤを選んでください。</translation>
     </message>
@@ -1434,7 +1472,7 @@
       <translation>乱数シード</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="194" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="195" />
       <source>Reading the walking network of {0} (projected to {1})</source>
       <translation>{0} の歩行者ネットワークを読み込み中（{1} に投影）</translation>
     </message>
@@ -1469,7 +1507,7 @@
       <translation>出力フォルダが既にある場合は置き換える</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="127" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="120" />
       <source>Replace the output folder if it holds an earlier scenario</source>
       <translation>出力フォルダに以前のシナリオがある場合は置き換える</translation>
     </message>
@@ -1539,6 +1577,11 @@
       <translation>耐震化済み建物のフィールド（任意、真偽値）</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/inputs/network.py" line="148" />
+      <source>Reuse downloaded OpenStreetMap streets for (days; 0 = download again)</source>
+      <translation>ダウンロードした OpenStreetMap の道路を再利用する期間（日。0 = 毎回ダウンロード）</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/model.py" line="45" />
       <source>Road blockage</source>
       <translation>道路閉塞</translation>
@@ -1554,7 +1597,7 @@
       <translation>道路種別のフィールド（OSM の highway の値）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="77" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="89" />
       <source>Road class field (OSM highway values, optional)</source>
       <translation>道路種別のフィールド（OSM の highway の値、任意）</translation>
     </message>
@@ -1589,7 +1632,7 @@
       <translation>SUPPRESSION_RATE は旧パラメータです。INITIAL_EXTINGUISHMENT（同じ意味）を使ってください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="158" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="151" />
       <source>Safest (least blockage risk)</source>
       <translation>最も安全（閉塞の危険が最小）</translation>
     </message>
@@ -1614,7 +1657,7 @@
       <translation>想定地震の地震動…</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="142" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="135" />
       <source>Scenario hour (5, 12 or 18)</source>
       <translation>想定時刻（5 時・12 時・18 時）</translation>
     </message>
@@ -1634,7 +1677,7 @@
       <translation>シナリオのパラメータ（KEY=値; ...）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="137" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="130" />
       <source>Season (the cited time-of-day coefficients are for winter)</source>
       <translation>季節（出典の時刻別係数は冬のもの）</translation>
     </message>
@@ -1679,7 +1722,7 @@
       <translation>避難所 Wi-Fi の電波到達範囲</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="116" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="109" />
       <source>Shelter capacity field (people)</source>
       <translation>避難所の収容人数のフィールド（人）</translation>
     </message>
@@ -1721,7 +1764,7 @@
       <translation>避難所の敷地</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="119" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="112" />
       <source>Shelter sites (polygons)</source>
       <translation>避難所の敷地（ポリゴン）</translation>
     </message>
@@ -1736,7 +1779,7 @@
       <translation>避難所（点）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="115" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="108" />
       <source>Shelters (relief centres, points)</source>
       <translation>避難所（震災救援所、点）</translation>
     </message>
@@ -1756,7 +1799,7 @@
       <translation>避難所：割当人口</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="158" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="151" />
       <source>Shortest</source>
       <translation>最短</translation>
     </message>
@@ -1796,7 +1839,7 @@
       <translation>2 棟の延焼限界距離の小さい方</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="84" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="96" />
       <source>Snap tolerance for joining line ends (m)</source>
       <translation>線の端点をつなぐ許容距離（m）</translation>
     </message>
@@ -1851,7 +1894,7 @@
       <translation>道路幅員のフィールド（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="76" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="88" />
       <source>Street width field (m, optional)</source>
       <translation>道路幅員のフィールド（m、任意）</translation>
     </message>
@@ -1862,11 +1905,15 @@
     </message>
     <message>
       <location filename="suginami_gis/processing/algorithms/scenario.py" line="99" />
-      <source>Streets (centre lines in a projected CRS; or give an OSM file)</source>
-      <translation>道路（投影座標系の中心線、または OSM ファイルを指定）</translation>
+      <source>Streets (centre lines in a projected CRS; or give an OSM file or area)</source>
+      <translation>道路（投影座標系の中心線。または OSM ファイルか範囲を指定）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="70" />
+      <source>Streets (centre lines in a projected CRS; or give an OSM file)</source>
+      <translation type="vanished">道路（投影座標系の中心線、または OSM ファイルを指定）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/inputs/network.py" line="82" />
       <source>Streets (centre lines in a projected CRS; or the output of Road blockage)</source>
       <translation>道路（投影座標系の中心線、または道路閉塞の出力）</translation>
     </message>
@@ -1950,7 +1997,7 @@
       <translation>シナリオの GeoPackage に地図にするレイヤがありません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="216" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="311" />
       <source>The street layer has no blockage field: every street is taken as open.</source>
       <translation>道路レイヤに閉塞確率のフィールドがないため、すべての道路を通行可能とみなします。</translation>
     </message>
@@ -1970,7 +2017,7 @@
       <translation>制限時間（分、0 = なし）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="235" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="228" />
       <source>Time per step (s): {0}</source>
       <translation>手順ごとの所要時間（秒）：{0}</translation>
     </message>
@@ -2000,7 +2047,7 @@
       <translation>高層市街地</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="143" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="240" />
       <source>Walking speed (m/s; 1.0 general, 0.5-0.8 elderly)</source>
       <translation>歩行速度（m/s、一般 1.0、高齢者 0.5〜0.8）</translation>
     </message>
@@ -2065,7 +2112,7 @@
       <translation>Wi-Fi アクセスポイント</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="121" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="114" />
       <source>Wi-Fi access points (points)</source>
       <translation>Wi-Fi アクセスポイント（点）</translation>
     </message>
@@ -2080,7 +2127,7 @@
       <translation>避難所の敷地ごとの Wi-Fi</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="167" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="160" />
       <source>Wi-Fi pixel size (m)</source>
       <translation>Wi-Fi のピクセルサイズ（m）</translation>
     </message>
@@ -2110,7 +2157,7 @@
       <translation>風速（m/s、0〜30）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="138" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="131" />
       <source>Winter</source>
       <translation>冬</translation>
     </message>
@@ -2273,7 +2320,7 @@
       <translation type="vanished">{0} 棟に計測震度がないため、出火率表による出火は計算しません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="235" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="330" />
       <source>{0} crossings without a shared vertex are not connected (bridges, tunnels or unnoded lines).</source>
       <translation>共有頂点のない交差 {0} か所は接続していません（橋梁・トンネル、またはノードのない線）。</translation>
     </message>
@@ -2338,12 +2385,12 @@
       <translation>{0} か所の敷地に想定避難者数がありません。値を入力してください（0 も可）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="242" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="337" />
       <source>{0} streets have no blockage probability: taken as open.</source>
       <translation>道路 {0} 区間に閉塞確率がないため、通行可能とみなします。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="221" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="316" />
       <source>{0} streets have no geometry: skipped.</source>
       <translation>道路 {0} 本に形状がないため、スキップしました。</translation>
     </message>
@@ -2363,7 +2410,7 @@
       <translation>{0},{1} は {2} のメートルではなく度のようです。CRS を EPSG:4326 として点を指定してください</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="145" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="146" />
       <source>{0}: choose a field of {1}.</source>
       <translation>{0}：{1} のフィールドを選んでください。</translation>
     </message>
@@ -2393,7 +2440,7 @@
       <translation>{0}：フィールド '{1}' がレイヤにありません（フィールド：{2}）。既存のフィールドを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="148" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="149" />
       <source>{0}: field '{1}' is not in {2} (fields: {3}); choose an existing field.</source>
       <translation>{0}：フィールド '{1}' が {2} にありません（フィールド：{3}）。既存のフィールドを選んでください。</translation>
     </message>
@@ -2418,7 +2465,7 @@
       <translation>{0}：座標系が無効です。EPSG:6677 などの投影座標系を選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="130" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="131" />
       <source>{0}: the layer has no features.</source>
       <translation>{0}：レイヤに地物がありません。</translation>
     </message>

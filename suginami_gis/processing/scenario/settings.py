@@ -102,7 +102,7 @@ def check_inputs(alg: QgsProcessingAlgorithm, parameters: dict[str, Any], contex
 def _layers(
     alg: QgsProcessingAlgorithm, parameters: dict[str, Any], context: QgsProcessingContext
 ) -> dict[str, QgsProcessingFeatureSource]:
-    """The given layers by parameter; the required ones present and not empty, ROADS or OSM_FILE."""
+    """The given layers by parameter; the required ones present and not empty, ROADS or OSM_FILE / OSM area."""
     buildings = required_source(alg, parameters, "BUILDINGS", context)
     require_projected(buildings.sourceCrs(), "BUILDINGS")
     sources = {"BUILDINGS": buildings}
@@ -111,9 +111,10 @@ def _layers(
     _not_empty(buildings, "BUILDINGS")
     roads = alg.parameterAsSource(parameters, "ROADS", context)
     osm = alg.parameterAsFile(parameters, "OSM_FILE", context)
-    if roads is None and not osm:
-        raise QgsProcessingException(tr("ROADS: give a street layer or an OSM_FILE."))
-    if roads is not None and osm:
+    osm_area = is_set(parameters, "OSM_AREA") or is_set(parameters, "OSM_EXTENT")
+    if roads is None and not osm and not osm_area:
+        raise QgsProcessingException(tr("ROADS: give a street layer, an OSM_FILE or an OSM_AREA / OSM_EXTENT."))
+    if roads is not None and (osm or osm_area):
         raise QgsProcessingException(tr("ROADS and OSM_FILE: give one of them, not both."))
     if roads is not None:
         sources["ROADS"] = roads
