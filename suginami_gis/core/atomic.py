@@ -6,7 +6,9 @@ import contextlib
 import json
 import os
 import shutil
+import socket
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +17,52 @@ from .errors import InputError
 # Written into every folder output: what the plugin wrote there. OVERWRITE replaces a folder only
 # when it holds this marker and nothing the marker does not list (never a user's own folder or files).
 MARKER = ".suginami-output.json"
+OWNER_SUFFIX = ".owner"  # beside a temporary folder: "<host> <pid>" of the run building it
+STALE_SECONDS = 24 * 3600  # a temporary folder of another host (or without owner) is removed after a day
+
+
+def _owner_file(folder: Path) -> Path:
+    return folder.with_name(folder.name + OWNER_SUFFIX)
+
+
+def claim(folder: Path) -> None:
+    """Mark a temporary folder as this process's (a file beside it, so nothing inside it leaks the host)."""
+    _owner_file(folder).write_text(f"{socket.gethostname()} {os.getpid()}", encoding="utf-8")
+
+
+def release(folder: Path) -> None:
+    """Remove a temporary folder's owner file (after the folder was renamed into place or removed)."""
+    with contextlib.suppress(OSError):
+        _owner_file(folder).unlink()
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_abandoned(parent: Path, prefix: str) -> None:
+    """Remove temporary folders ``parent/<prefix>*`` whose run is gone: its process ended (same host),
+    or, from another host or without an owner file, the folder is more than a day old (killed runs)."""
+    host = socket.gethostname()
+    for entry in parent.glob(prefix + "*"):
+        if not entry.is_dir():
+            continue
+        try:
+            owner_host, pid = _owner_file(entry).read_text(encoding="utf-8").split()
+            alive = _alive(int(pid)) if owner_host == host else time.time() - entry.stat().st_mtime < STALE_SECONDS
+        except (OSError, ValueError):
+            alive = time.time() - entry.stat().st_mtime < STALE_SECONDS
+        if not alive:
+            shutil.rmtree(entry, ignore_errors=True)
+            release(entry)
 
 
 def _umask() -> int:
@@ -112,7 +160,9 @@ def atomic_folder(path: str | os.PathLike[str], overwrite: bool = False) -> Iter
     if target.exists():
         check_replaceable(target)
     target.parent.mkdir(parents=True, exist_ok=True)
+    remove_abandoned(target.parent, f".{target.name}.")
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    claim(tmp)
     try:
         yield tmp
         checkpoint_geopackages(tmp)
@@ -125,3 +175,4 @@ def atomic_folder(path: str | os.PathLike[str], overwrite: bool = False) -> Iter
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
+        release(tmp)

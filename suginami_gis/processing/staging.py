@@ -19,9 +19,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
@@ -35,11 +33,10 @@ from qgis.core import (
     QgsProperty,
 )
 
+from ..core.atomic import claim, release, remove_abandoned
 from .i18n import tr
 
 PARTIAL_PREFIX = ".suginami-partial-"
-OWNER_FILE = ".owner"  # "<host> <pid>" of the run that staged into the folder; never moved
-STALE_SECONDS = 24 * 3600  # a staging folder of another host is removed after a day
 SIDECARS = (".aux.xml", ".ovr", ".msk")  # GDAL's files beside a raster, stale once the raster is replaced
 _NOT_FILES = ("memory:", "ogr:", "postgis:", "postgres:", "spatialite:", "mssql:", "oracle:", "hana:")
 
@@ -94,9 +91,9 @@ class StagedOutputs:
                 continue
             try:
                 target.parent.mkdir(parents=True, exist_ok=True)
-                remove_abandoned(target.parent)
+                remove_abandoned(target.parent, PARTIAL_PREFIX)
                 folder = Path(tempfile.mkdtemp(prefix=PARTIAL_PREFIX, dir=target.parent))
-                (folder / OWNER_FILE).write_text(f"{socket.gethostname()} {os.getpid()}", encoding="utf-8")
+                claim(folder)
             except OSError:
                 continue  # an unwritable folder: let QGIS report it as usual
             self.staged.append((folder, target.parent))
@@ -151,8 +148,6 @@ class StagedOutputs:
         """Move every staged file into its target folder; results and layers to load name the final paths."""
         for folder, target_dir in self.staged:
             for entry in sorted(folder.iterdir()):
-                if entry.name == OWNER_FILE:
-                    continue
                 destination = target_dir / entry.name
                 for suffix in SIDECARS:
                     stale = target_dir / (entry.name + suffix)
@@ -177,6 +172,7 @@ class StagedOutputs:
         for folder, _ in self.staged:
             with contextlib.suppress(OSError):
                 shutil.rmtree(folder)
+            release(folder)
 
 
 class CountingSink(QgsFeatureSink):
@@ -217,33 +213,6 @@ class CountingSink(QgsFeatureSink):
         if self.sink is not None:
             self.sink.flushBuffer()
             self.sink = None
-
-
-def remove_abandoned(folder: Path) -> None:
-    """Remove staging folders in ``folder`` whose run is gone (its process ended, or a day old on another host)."""
-    host = socket.gethostname()
-    for entry in folder.glob(PARTIAL_PREFIX + "*"):
-        if not entry.is_dir():
-            continue
-        try:
-            owner_host, pid = (entry / OWNER_FILE).read_text(encoding="utf-8").split()
-            alive = _alive(int(pid)) if owner_host == host else time.time() - entry.stat().st_mtime < STALE_SECONDS
-        except (OSError, ValueError):
-            alive = time.time() - entry.stat().st_mtime < STALE_SECONDS
-        if not alive:
-            shutil.rmtree(entry, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _input_paths(algorithm: Any, parameters: dict[str, Any], context: QgsProcessingContext) -> dict[Path, str]:

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from test_reliability import DAMAGE_FIELDS, base, box_grid, mem, raster
 
-from suginami_gis.processing.staging import OWNER_FILE, PARTIAL_PREFIX
+from suginami_gis.core.atomic import OWNER_SUFFIX
+from suginami_gis.processing.staging import PARTIAL_PREFIX
 
 
 def digest(path: Path) -> str:
@@ -89,15 +90,15 @@ def test_leftovers_of_a_killed_run_are_removed_and_a_live_run_is_left_alone(run_
     killed = tmp_path / f"{PARTIAL_PREFIX}killed"
     killed.mkdir()
     (killed / "damage.gpkg").write_bytes(b"half written")
-    (killed / OWNER_FILE).write_text(f"{socket.gethostname()} {_dead_pid()}", encoding="utf-8")
+    (tmp_path / (killed.name + OWNER_SUFFIX)).write_text(f"{socket.gethostname()} {_dead_pid()}", encoding="utf-8")
     running = tmp_path / f"{PARTIAL_PREFIX}running"
     running.mkdir()
-    (running / OWNER_FILE).write_text(f"{socket.gethostname()} {os.getppid()}", encoding="utf-8")
+    (tmp_path / (running.name + OWNER_SUFFIX)).write_text(f"{socket.gethostname()} {os.getppid()}", encoding="utf-8")
     run_alg("buildingdamage", base("buildingdamage", tmp_path))
     assert not killed.exists()
     assert running.exists()
     assert (tmp_path / "damage.gpkg").exists()
-    assert [p.name for p in tmp_path.glob(PARTIAL_PREFIX + "*")] == [running.name]
+    assert sorted(p.name for p in tmp_path.glob(PARTIAL_PREFIX + "*")) == [running.name, running.name + OWNER_SUFFIX]
 
 
 def test_a_replaced_raster_loses_its_stale_statistics_sidecar(run_alg, tmp_path):
