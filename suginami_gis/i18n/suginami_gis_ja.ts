@@ -34,7 +34,7 @@
       <translation>ラスタに値がない場合・ラスタがない場合の AVS30（m/s）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="76" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="78" />
       <source>Access point height field (m above ground)</source>
       <translation>アクセスポイントの高さのフィールド（地上高、m）</translation>
     </message>
@@ -52,6 +52,11 @@
       <location filename="suginami_gis/gui.py" line="113" />
       <source>Add the bundled sample ward's layers to the project, to try the tools</source>
       <translation>同梱のサンプルの区のレイヤをプロジェクトに追加します（ツールを試すため）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/scenario/layouts.py" line="41" />
+      <source>After mitigation</source>
+      <translation>対策後</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/inputs/blockage.py" line="51" />
@@ -89,7 +94,7 @@
       <translation>BUILDINGS：レイヤに地物がありません。建物形状のあるレイヤを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="158" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="161" />
       <source>Balanced (length + risk)</source>
       <translation>バランス（距離＋危険度）</translation>
     </message>
@@ -99,7 +104,7 @@
       <translation>バランス型コスト：-ln(1 - p) の 1 単位に相当する迂回距離（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="255" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="263" />
       <source>Baseline</source>
       <translation>現状</translation>
     </message>
@@ -107,6 +112,11 @@
       <location filename="suginami_gis/processing/algorithms/publicexport.py" line="77" />
       <source>Basemap tile URL (optional, XYZ with {z}/{x}/{y})</source>
       <translation>背景地図タイルの URL（任意、{z}/{x}/{y} を含む XYZ 形式）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/scenario/layouts.py" line="41" />
+      <source>Before (current state)</source>
+      <translation>対策前（現状）</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="55" />
@@ -128,7 +138,12 @@
       <translation>到達可能性を求める閉塞の試行回数（0 = 試行なし：道路の期待状態で経路を求める）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="121" />
+      <location filename="suginami_gis/processing/scenario/layouts.py" line="61" />
+      <source>Blocked streets and evacuation routes</source>
+      <translation>道路閉塞と避難経路</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="125" />
       <source>Building damage</source>
       <translation>建物被害</translation>
     </message>
@@ -143,12 +158,12 @@
       <translation>建物高さのフィールド（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="64" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="66" />
       <source>Building height field (m; Wi-Fi obstacles)</source>
       <translation>建物高さのフィールド（m、Wi-Fi の遮蔽物）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="53" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="55" />
       <source>Building id field</source>
       <translation>建物 ID のフィールド</translation>
     </message>
@@ -167,7 +182,7 @@
       <translation>建物</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="95" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="97" />
       <source>Buildings (footprint polygons)</source>
       <translation>建物（建物形状のポリゴン）</translation>
     </message>
@@ -182,7 +197,7 @@
       <translation>建物（遮蔽物、任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="128" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="132" />
       <source>Buildings (polygons or points)</source>
       <translation>建物（ポリゴンまたは点）</translation>
     </message>
@@ -325,6 +340,11 @@
       <translation>延焼クラスター（東京都 2022）</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/scenario/layouts.py" line="58" />
+      <source>Collapse probability</source>
+      <translation>建物全壊確率</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/inputs/blockage.py" line="50" />
       <source>Collapse probability field</source>
       <translation>全壊確率のフィールド</translation>
@@ -339,7 +359,7 @@
       <translation type="vanished">全壊棟数</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="251" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="259" />
       <source>Comparison</source>
       <translation>比較</translation>
     </message>
@@ -349,7 +369,7 @@
       <translation>共有頂点なしで交差する線を接続する（橋梁には使わない）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="135" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="139" />
       <source>Construction year field</source>
       <translation>建築年のフィールド</translation>
     </message>
@@ -393,12 +413,12 @@
       <translation type="vanished">死者数（倒壊＋火災）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="205" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="209" />
       <source>Deaths per collapsed non-wooden building at 05:00</source>
       <translation>5 時の非木造全壊 1 棟あたりの死者数</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="200" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="204" />
       <source>Deaths per collapsed wooden building at 05:00</source>
       <translation>5 時の木造全壊 1 棟あたりの死者数</translation>
     </message>
@@ -453,7 +473,7 @@
       <translation>地区名のフィールド</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="62" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="63" />
       <source>District reachability</source>
       <translation>地区別の到達可能性</translation>
     </message>
@@ -463,7 +483,7 @@
       <translation>地区別の到達可能性（試行あり）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="122" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="126" />
       <source>District totals</source>
       <translation>地区別集計</translation>
     </message>
@@ -478,7 +498,7 @@
       <translation>地区（任意のポリゴン）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="123" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="125" />
       <source>Districts (polygons)</source>
       <translation>地区（ポリゴン）</translation>
     </message>
@@ -488,12 +508,12 @@
       <translation>延焼の継続時間（時間、シミュレーション）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="181" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="185" />
       <source>Dwellings field (optional; dwellings per building, weights the retrofit share)</source>
       <translation>住戸数フィールド（任意、建物ごとの住戸数。耐震化率を住戸数で重み付けします）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="75" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="77" />
       <source>EIRP field (dBm)</source>
       <translation>EIRP のフィールド（dBm）</translation>
     </message>
@@ -518,17 +538,17 @@
       <translation>EXTENT：範囲が空です。空でない範囲を描くか選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/base.py" line="140" />
+      <location filename="suginami_gis/processing/base.py" line="143" />
       <source>Earthquake</source>
       <translation>地震</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="87" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="88" />
       <source>Earthquake building damage (collapse, casualties, district totals)</source>
       <translation>地震による建物被害（全壊・人的被害・地区別集計）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="248" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="256" />
       <source>Earthquake scenario: current state and mitigation</source>
       <translation>地震被害想定：現状と対策後</translation>
     </message>
@@ -558,7 +578,7 @@
       <translation>避難の出発地</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="157" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="160" />
       <source>Evacuation route cost</source>
       <translation>避難経路のコスト</translation>
     </message>
@@ -573,7 +593,7 @@
       <translation>避難所への避難経路（一括計算・収容人数・到達可能性）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="166" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="169" />
       <source>Evacuation time limit (minutes)</source>
       <translation>避難の制限時間（分）</translation>
     </message>
@@ -588,7 +608,7 @@
       <translation>既設のアクセスポイント（任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="72" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="74" />
       <source>Expected evacuees field</source>
       <translation>想定避難者数のフィールド</translation>
     </message>
@@ -638,12 +658,17 @@
       <translation>地震のタイプ</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/field_memory.py" line="109" />
+      <source>Field choices of {0} remembered in {1}.</source>
+      <translation>{0} のフィールドの選択を{1}に記憶しました。</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/algorithms/firespread.py" line="102" />
       <source>Fire following earthquake (ignition, spread, burn probability)</source>
       <translation>地震火災（出火・延焼・焼失確率）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="73" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="74" />
       <source>Fire-proofing areas</source>
       <translation>不燃化の区域</translation>
     </message>
@@ -672,7 +697,7 @@
       <translation type="vanished">不燃化の目標：対策後の耐火建物の割合（0〜1、任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="59" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="61" />
       <source>Fire-resistance field (bare_wood, protected_wood, semi_fireproof, fireproof)</source>
       <translation>耐火性能のフィールド（bare_wood 裸木造、protected_wood 防火木造、semi_fireproof 準耐火、fireproof 耐火）</translation>
     </message>
@@ -687,7 +712,7 @@
       <translation>階高（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="63" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="65" />
       <source>Floors field (for the burned floor area)</source>
       <translation>階数のフィールド（焼失床面積に使用）</translation>
     </message>
@@ -702,17 +727,17 @@
       <translation>建築面積のフィールド（m²、任意。既定はポリゴンの面積）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="161" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="165" />
       <source>Fragility (*.yaml *.yml *.xml)</source>
       <translation>被害関数（*.yaml *.yml *.xml）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="158" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="162" />
       <source>Fragility curves (optional: project YAML or OpenQuake NRML .xml; default built-in Japanese set)</source>
       <translation>被害関数（任意：本プロジェクトの YAML または OpenQuake NRML の .xml。既定は組み込みの日本の被害関数）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="259" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="263" />
       <source>Fragility curves: {0} ({1} classes)</source>
       <translation>被害関数：{0}（{1} 区分）</translation>
     </message>
@@ -722,7 +747,7 @@
       <translation>自由空間＋建物 1 棟ごとの損失</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="77" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="79" />
       <source>Frequency field (MHz)</source>
       <translation>周波数のフィールド（MHz）</translation>
     </message>
@@ -757,7 +782,7 @@
       <translation>グリッド：{0} × {1} ピクセル（{2} m、{3}）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="145" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="149" />
       <source>Ground motion raster (one realization per band)</source>
       <translation>地震動ラスタ（バンドごとに 1 試行）</translation>
     </message>
@@ -767,17 +792,17 @@
       <translation>地震動の計算範囲</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="91" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="93" />
       <source>Ground-motion extent (empty = the buildings plus 500 m)</source>
       <translation>地震動の計算範囲（空欄 = 建物の範囲＋500 m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="150" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="154" />
       <source>Ground-motion measure of the raster</source>
       <translation>ラスタの地震動指標</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="94" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="96" />
       <source>Ground-motion pixel size (m)</source>
       <translation>地震動のピクセルサイズ（m）</translation>
     </message>
@@ -885,7 +910,7 @@
       <translation>初期消火率（旧パラメータ：INITIAL_EXTINGUISHMENT を使ってください）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="264" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="272" />
       <source>Inputs</source>
       <translation>入力データ</translation>
     </message>
@@ -900,7 +925,7 @@
       <translation>スラブ内地震</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="151" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="155" />
       <source>JMA instrumental intensity</source>
       <translation>計測震度</translation>
     </message>
@@ -910,7 +935,7 @@
       <translation>計測震度</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="266" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="274" />
       <source>JMA intensity (median and realizations)</source>
       <translation>計測震度（中央値と各試行）</translation>
     </message>
@@ -1013,6 +1038,11 @@
       <translation>地物数がこれを超えるレイヤはベクタタイルとしてウェブ地図に載せる</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/scenario/layouts.py" line="161" />
+      <source>Legend</source>
+      <translation>凡例</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="65" />
       <source>Length-weighted mean blockage probability {0:.1%}; {1} segments closed.</source>
       <translation>延長で重み付けした平均閉塞確率 {0:.1%}、通行止め {1} 区間。</translation>
@@ -1023,7 +1053,7 @@
       <translation>ライセンス</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="261" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="265" />
       <source>Limit states: {0}</source>
       <translation>被害区分：{0}</translation>
     </message>
@@ -1058,6 +1088,11 @@
       <translation>計算手法</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/scenario/layouts.py" line="219" />
+      <source>Methods and sources: see report.pdf.</source>
+      <translation>手法と出典：report.pdf を参照。</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="84" />
       <source>Midorikawa et al. (1994)</source>
       <translation>翠川ほか（1994）</translation>
@@ -1068,37 +1103,37 @@
       <translation>翠川ほか（1999）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/base.py" line="187" />
+      <location filename="suginami_gis/processing/base.py" line="193" />
       <source>Missing Python packages for QGIS's Python: {0}. Install them with: python3 -m pip install --user {1} (or from your system's packages), then restart QGIS.</source>
       <translation>QGIS の Python に必要なパッケージがありません：{0}。python3 -m pip install --user {1} でインストールし（またはシステムのパッケージから導入し）、QGIS を再起動してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="255" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="263" />
       <source>Mitigated</source>
       <translation>対策後</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="147" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="150" />
       <source>Mitigation: fire-proofing areas (optional polygons; the target is then the 不燃領域率 of each area)</source>
       <translation>対策：不燃化の区域（任意のポリゴン。指定すると目標は区域ごとの不燃領域率になります）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="198" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="201" />
       <source>Mitigation: initial extinguishment (0-1; empty = as the current state)</source>
       <translation>対策：初期消火率（0〜1。空欄 = 現状と同じ）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="192" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="195" />
       <source>Mitigation: seismic circuit breaker share (0-1; empty = as the current state)</source>
       <translation>対策：感震ブレーカーの設置率（0〜1。空欄 = 現状と同じ）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="176" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="179" />
       <source>Mitigation: share of buildings meeting the 1981 seismic standard (0-1; ward target 0.96)</source>
       <translation>対策：新耐震基準（1981 年）を満たす建物の割合（0〜1、区の目標 0.96）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="181" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="184" />
       <source>Mitigation: share of fire-resistant buildings (0-1; ward target 0.70)</source>
       <translation>対策：耐火建物の割合（0〜1、区の目標 0.70）</translation>
     </message>
@@ -1123,7 +1158,7 @@
       <translation>モンテカルロ試行回数</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="105" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="106" />
       <source>Monte Carlo realizations (0 = exact expected values)</source>
       <translation>モンテカルロ試行回数（0 = 期待値を厳密に計算）</translation>
     </message>
@@ -1216,22 +1251,22 @@
       <translation>OUTPUT_FOLDER：{0} は以前のシナリオのフォルダではない（{1} がない）ため、置き換えません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="137" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="141" />
       <source>Occupants field (optional; residents per building)</source>
       <translation>居住者数のフィールド（任意、建物ごとの居住者数）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="56" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="58" />
       <source>Occupants field (residents per building)</source>
       <translation>居住者数のフィールド（建物ごとの居住者数）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="220" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="224" />
       <source>Occupants per building without an occupants field</source>
       <translation>居住者数のフィールドがない場合の 1 棟あたりの居住者数</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="189" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="193" />
       <source>Oldest wooden buildings first</source>
       <translation>古い木造建物から</translation>
     </message>
@@ -1251,7 +1286,7 @@
       <translation>フィールドがない場合の区域の空地率（0〜0.99）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="110" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="112" />
       <source>OpenStreetMap (*.osm *.xml)</source>
       <translation>OpenStreetMap（*.osm *.xml）</translation>
     </message>
@@ -1261,7 +1296,7 @@
       <translation>OpenStreetMap XML（*.osm *.xml）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="107" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="109" />
       <source>Or an OpenStreetMap file (.osm XML; used instead of the streets)</source>
       <translation>または OpenStreetMap ファイル（.osm XML、道路レイヤの代わりに使用）</translation>
     </message>
@@ -1306,7 +1341,7 @@
       <translation>P.1411 の見通し外の環境</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="151" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="155" />
       <source>PGV (cm/s)</source>
       <translation>最大速度 PGV（cm/s）</translation>
     </message>
@@ -1415,7 +1450,7 @@
       <translation>ROADS：レイヤに地物がありません。道路のラインレイヤを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="189" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="193" />
       <source>Random (seeded)</source>
       <translation>無作為（シードで再現可能）</translation>
     </message>
@@ -1450,9 +1485,14 @@
       <translation>受信点の高さ（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="253" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="261" />
       <source>Reduction by district (mitigated versus current)</source>
       <translation>地区別の被害軽減（対策後と現状の比較）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/scenario/layouts.py" line="64" />
+      <source>Reduction by the mitigation programme</source>
+      <translation>対策による被害軽減</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/algorithms/publicexport.py" line="76" />
@@ -1460,7 +1500,7 @@
       <translation>出力フォルダが既にある場合は置き換える</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="127" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="129" />
       <source>Replace the output folder if it holds an earlier scenario</source>
       <translation>出力フォルダに以前のシナリオがある場合は置き換える</translation>
     </message>
@@ -1510,7 +1550,7 @@
       <translation>公開する結果レイヤ（ベクタとラスタ）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="188" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="192" />
       <source>Retrofit priority (which buildings below the standard are retrofitted first)</source>
       <translation>耐震化の優先順位（基準を満たさない建物のうちどれから耐震化するか）</translation>
     </message>
@@ -1520,12 +1560,12 @@
       <translation>耐震化の目標（1981 年基準を満たす割合、0 = なし）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="169" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="173" />
       <source>Retrofit target: share meeting the 1981 standard after retrofit (0-1, optional)</source>
       <translation>耐震化の目標：対策後に新耐震基準（1981 年）を満たす建物の割合（0〜1、任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="177" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="181" />
       <source>Retrofitted-building field (optional, boolean)</source>
       <translation>耐震化済み建物のフィールド（任意、真偽値）</translation>
     </message>
@@ -1540,7 +1580,7 @@
       <translation>建物倒壊・火災による道路閉塞</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="68" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="70" />
       <source>Road class field (OSM highway values)</source>
       <translation>道路種別のフィールド（OSM の highway の値）</translation>
     </message>
@@ -1560,7 +1600,7 @@
       <translation>SCENARIO：シナリオは ';' で区切った KEY=値 の組で書いてください（例：MAGNITUDE=7.3; SCENARIO_HOUR=18）。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="237" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="241" />
       <source>SCENARIO_HOUR: {0} is not one of Tokyo's scenario hours 5, 12 or 18.</source>
       <translation>SCENARIO_HOUR：{0} は東京都の想定時刻（5 時・12 時・18 時）のいずれでもありません。</translation>
     </message>
@@ -1580,7 +1620,7 @@
       <translation>SUPPRESSION_RATE は旧パラメータです。INITIAL_EXTINGUISHMENT（同じ意味）を使ってください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="158" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="161" />
       <source>Safest (least blockage risk)</source>
       <translation>最も安全（閉塞の危険が最小）</translation>
     </message>
@@ -1605,12 +1645,12 @@
       <translation>想定地震の地震動…</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="142" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="144" />
       <source>Scenario hour (5, 12 or 18)</source>
       <translation>想定時刻（5 時・12 時・18 時）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="110" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="112" />
       <source>Scenario hour (5, 12 or 18; winter)</source>
       <translation>想定時刻（5 時・12 時・18 時、冬）</translation>
     </message>
@@ -1625,7 +1665,7 @@
       <translation>シナリオのパラメータ（KEY=値; ...）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="137" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="139" />
       <source>Season (the cited time-of-day coefficients are for winter)</source>
       <translation>季節（出典の時刻別係数は冬のもの）</translation>
     </message>
@@ -1635,7 +1675,12 @@
       <translation>感震ブレーカーの設置率（0〜1。東京都 令和4年：0.083）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="210" />
+      <location filename="suginami_gis/processing/scenario/layouts.py" line="57" />
+      <source>Seismic intensity (JMA)</source>
+      <translation>震度分布（気象庁震度階）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="214" />
       <source>Severe injuries per occupant of a collapsed building</source>
       <translation>全壊建物の居住者 1 人あたりの重傷者数</translation>
     </message>
@@ -1650,7 +1695,7 @@
       <translation>耐火建物の割合</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="215" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="219" />
       <source>Share of residents of half-collapsed buildings needing shelter</source>
       <translation>半壊建物の居住者のうち避難所へ避難する割合</translation>
     </message>
@@ -1670,7 +1715,7 @@
       <translation>避難所 Wi-Fi の電波到達範囲</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="116" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="118" />
       <source>Shelter capacity field (people)</source>
       <translation>避難所の収容人数のフィールド（人）</translation>
     </message>
@@ -1712,7 +1757,7 @@
       <translation>避難所の敷地</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="119" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="121" />
       <source>Shelter sites (polygons)</source>
       <translation>避難所の敷地（ポリゴン）</translation>
     </message>
@@ -1727,7 +1772,7 @@
       <translation>避難所（点）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="115" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="117" />
       <source>Shelters (relief centres, points)</source>
       <translation>避難所（震災救援所、点）</translation>
     </message>
@@ -1747,7 +1792,7 @@
       <translation>避難所：割当人口</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="158" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="161" />
       <source>Shortest</source>
       <translation>最短</translation>
     </message>
@@ -1762,7 +1807,7 @@
       <translation>地盤増幅</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="71" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="73" />
       <source>Site id field</source>
       <translation>敷地 ID のフィールド</translation>
     </message>
@@ -1837,7 +1882,7 @@
       <translation>閉塞確率付きの道路区間</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="67" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="69" />
       <source>Street width field (m)</source>
       <translation>道路幅員のフィールド（m）</translation>
     </message>
@@ -1852,7 +1897,7 @@
       <translation>道路</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="99" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="101" />
       <source>Streets (centre lines in a projected CRS; or give an OSM file)</source>
       <translation>道路（投影座標系の中心線、または OSM ファイルを指定）</translation>
     </message>
@@ -1867,17 +1912,17 @@
       <translation>全方向に強風係数を掛ける</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="133" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="137" />
       <source>Structure field (wood / non_wood, 木造 / 非木造)</source>
       <translation>構造のフィールド（wood / non_wood、木造 / 非木造）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="197" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="198" />
       <source>Style of {0} could not be stored: {1}</source>
       <translation>{0} のスタイルを保存できませんでした：{1}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="194" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="195" />
       <source>Style {0} could not be loaded: {1}</source>
       <translation>スタイル {0} を読み込めませんでした：{1}</translation>
     </message>
@@ -1917,12 +1962,12 @@
       <translation>全敷地の受信エリアの割合の目標（0〜1）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="140" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="144" />
       <source>Taxonomy field (optional; for OpenQuake fragility models)</source>
       <translation>建物分類のフィールド（任意、OpenQuake の被害関数モデル用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="276" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="285" />
       <source>The project file could not be written: {0}</source>
       <translation>プロジェクトファイルを書き込めませんでした：{0}</translation>
     </message>
@@ -1961,7 +2006,7 @@
       <translation>制限時間（分、0 = なし）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="235" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="238" />
       <source>Time per step (s): {0}</source>
       <translation>手順ごとの所要時間（秒）：{0}</translation>
     </message>
@@ -2016,22 +2061,22 @@
       <translation>区の被害想定シナリオ（1 回分、計算の流れのグラフィカルモデル）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="83" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="85" />
       <source>Ward scenario: current state versus mitigation (whole chain)</source>
       <translation>区の被害想定シナリオ：現状と対策後の比較（一括実行）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="122" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="126" />
       <source>Ward summary</source>
       <translation>区全体の集計</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="254" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="262" />
       <source>Ward totals before and after</source>
       <translation>区全体の対策前後の合計</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="392" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="396" />
       <source>Ward: {0:.0f} collapsed, {1:.0f} half-collapsed, {2:.1f} deaths, {3:.1f} severe injuries, {4:.0f} people needing shelter ({5:.0f} buildings skipped).</source>
       <translation>区全体：全壊 {0:.0f} 棟、半壊 {1:.0f} 棟、死者 {2:.1f} 人、重傷者 {3:.1f} 人、避難所避難者 {4:.0f} 人（推計できなかった建物 {5:.0f} 棟）。</translation>
     </message>
@@ -2056,7 +2101,7 @@
       <translation>Wi-Fi アクセスポイント</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="121" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="123" />
       <source>Wi-Fi access points (points)</source>
       <translation>Wi-Fi アクセスポイント（点）</translation>
     </message>
@@ -2071,12 +2116,12 @@
       <translation>避難所の敷地ごとの Wi-Fi</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="167" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="170" />
       <source>Wi-Fi pixel size (m)</source>
       <translation>Wi-Fi のピクセルサイズ（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="268" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="276" />
       <source>Wi-Fi received power (dBm)</source>
       <translation>Wi-Fi の受信電力（dBm）</translation>
     </message>
@@ -2101,7 +2146,7 @@
       <translation>風速（m/s、0〜30）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="138" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="140" />
       <source>Winter</source>
       <translation>冬</translation>
     </message>
@@ -2160,7 +2205,7 @@
 {0}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="195" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="196" />
       <source>suginami_gis style {0}</source>
       <translation>suginami_gis のスタイル {0}</translation>
     </message>
@@ -2183,6 +2228,16 @@
       <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="78" />
       <source>the layer holds no site polygons</source>
       <translation>レイヤに敷地のポリゴンがありません</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/field_memory.py" line="108" />
+      <source>the layer's file</source>
+      <translation>レイヤーのファイル</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/field_memory.py" line="108" />
+      <source>the project</source>
+      <translation>プロジェクト</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/inputs/evacuation.py" line="118" />
@@ -2304,6 +2359,21 @@
       <translation>{0}：{1} のフィールドを選んでください。</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/field_memory.py" line="97" />
+      <source>{0}: field '{1}' (chosen)</source>
+      <translation>{0}: フィールド '{1}'（指定）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/field_memory.py" line="106" />
+      <source>{0}: field '{1}' (found by its name)</source>
+      <translation>{0}: フィールド '{1}'（名前から検出）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/field_memory.py" line="104" />
+      <source>{0}: field '{1}' (remembered with the layer {2})</source>
+      <translation>{0}: フィールド '{1}'（レイヤー {2} に記憶された選択）</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/conversions.py" line="62" />
       <source>{0}: field '{1}' holds '{2}', which is not a number; choose a numeric field.</source>
       <translation>{0}：フィールド '{1}' の値 '{2}' は数値ではありません。数値のフィールドを選んでください。</translation>
@@ -2367,6 +2437,11 @@
       <location filename="suginami_gis/processing/scenario/chain.py" line="288" />
       <source>{0}: {1:,.1f} -&gt; {2:,.1f} ({3})</source>
       <translation>{0}：{1:,.1f} → {2:,.1f}（{3}）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/choices.py" line="42" />
+      <source>{0}: {1} has no coefficients; choose one of {2}.</source>
+      <translation>{0}: {1} には係数がありません。{2} のいずれかを選んでください。</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/conversions.py" line="90" />

@@ -24,7 +24,9 @@ from qgis.PyQt.QtGui import QIcon
 
 from ..core.errors import InputError
 from ..core.feedback import Canceled
+from .choices import check_values
 from .conversions import apply_field_aliases
+from .field_memory import remember_fields
 from .help import help_html
 from .i18n import plugin_locale, tr
 from .staging import StagedOutputs
@@ -195,12 +197,20 @@ class SuginamiAlgorithm(QgsProcessingAlgorithm):
         return True, ""
 
     # --- running --------------------------------------------------------------------------
+    def checkParameterValues(self, parameters: dict[str, Any], context: QgsProcessingContext) -> tuple[bool, str]:
+        """QGIS's checks (with the fields remembered with the layers), then the limited numbers (choices.py)."""
+        parameters = remember_fields(self, parameters, context, None, store=False)
+        ok, message = super().checkParameterValues(parameters, context)
+        return check_values(self, parameters, context) if ok else (ok, message)
+
     def processAlgorithm(
         self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
     ) -> dict[str, Any]:
         ok, message = self.canExecute()
         if not ok:
             raise QgsProcessingException(message)
+        # Empty field parameters take the fields remembered with their layer (field_memory.py).
+        parameters = remember_fields(self, parameters, context, feedback)
         # File outputs are written under a temporary folder and moved into place only on success.
         staged = StagedOutputs(self, parameters)
         try:
