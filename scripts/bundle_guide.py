@@ -18,6 +18,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from suginami_gis.processing import help as plugin_help  # noqa: E402
 from suginami_gis.processing.help import GUIDE_DIR, HELP_DIR, _inline, docs_url, markdown_to_html  # noqa: E402
 
 DOCS = REPO / "docs"
@@ -126,9 +127,18 @@ def _write(target: Path, title: str, body: str) -> Path:
 def bundle(destination: Path = GUIDE_DIR) -> list[Path]:
     """Write every linked page (and its pictures) under ``destination``; returns the files written.
 
-    Built in a temporary folder first: while the pages are written, a docs/ name inside them links
-    online (help.guide_url), never to this machine's files.
+    A docs/ name inside a page becomes a relative link (``_links``), never one to this machine's
+    files: while the pages are written, help.guide_url sees no bundled guide.
     """
+    saved = plugin_help.GUIDE_DIR
+    plugin_help.GUIDE_DIR = destination.with_name(destination.name + ".absent")
+    try:
+        return _bundle(destination)
+    finally:
+        plugin_help.GUIDE_DIR = saved
+
+
+def _bundle(destination: Path) -> list[Path]:
     if destination.exists():
         shutil.rmtree(destination)
     building = destination.with_name(destination.name + ".tmp")
