@@ -92,6 +92,8 @@ def _one_layer(
     updated = dict(stored)
     for definition in definitions:
         key, default = definition.name(), _chosen(definition.defaultValue())
+        if is_set(parameters, key) and _chosen(parameters.get(key)) is None:
+            continue  # several fields chosen: not a mapping of one field
         chosen = _chosen(parameters.get(key)) if is_set(parameters, key) else None
         if chosen is not None:
             log(tr("{0}: field '{1}' (chosen)").format(key, chosen))
