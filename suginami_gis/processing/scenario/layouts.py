@@ -22,6 +22,7 @@ from qgis.core import (
     QgsLayoutItemScaleBar,
     QgsLayoutPoint,
     QgsLayoutSize,
+    QgsLegendStyle,
     QgsMapLayer,
     QgsMapLayerStyle,
     QgsMapThemeCollection,
@@ -156,9 +157,18 @@ class _LayoutBuilder:
         self.place(arrow, x + width - 14, y + 3, 10, 14)
         return item
 
-    def legend(self, item: QgsLayoutItemMap, layers: list[QgsMapLayer], x: float, y: float) -> None:
+    def legend(self, item: QgsLayoutItemMap, layers: list[QgsMapLayer], x: float, y: float, columns: int) -> None:
         legend = QgsLayoutItemLegend(self.layout)
         legend.setTitle(tr("Legend"))
+        legend.setColumnCount(columns)
+        legend.setSplitLayer(True)
+        for style, size, bold in (
+            (QgsLegendStyle.Title, 9, True),
+            (QgsLegendStyle.Group, 8, True),
+            (QgsLegendStyle.Subgroup, 8, True),
+            (QgsLegendStyle.SymbolLabel, 7.5, False),
+        ):
+            legend.rstyle(style).setFont(_font(size, bold))
         legend.setLinkedMap(item)
         # Without auto-update the legend owns a copy of the project's tree: keep only the page's layers.
         legend.setAutoUpdateModel(False)
@@ -203,7 +213,7 @@ def add_layout(
     builder.label(tr(page.title), MARGIN, 7, PAGE_WIDTH - 2 * MARGIN, 9, 16, bold=True)
     two = len(panels) == 2
     width = (PAGE_WIDTH - 2 * MARGIN - 6) / 2 if two else 190.0
-    height = 140.0 if two else 168.0
+    height = 128.0 if two else 168.0
     first = None
     for k, (run, present) in enumerate(panels):
         x = MARGIN + k * (width + 6)
@@ -215,9 +225,9 @@ def add_layout(
         first = first or (item, present)
     assert first is not None
     legend_x, legend_y = (MARGIN, 25 + height + 3) if two else (MARGIN + width + 6, 25)
-    builder.legend(first[0], first[1], legend_x, legend_y)
+    builder.legend(first[0], first[1], legend_x, legend_y, 3 if two else 1)
     credit = tr("Methods and sources: see report.pdf.") + (f" {attribution}" if attribution else "")
-    builder.label(credit, MARGIN, PAGE_HEIGHT - 12, PAGE_WIDTH - 2 * MARGIN, 8, 6)
+    builder.label(credit, MARGIN, PAGE_HEIGHT - 7, PAGE_WIDTH - 2 * MARGIN, 5, 6)
     project.layoutManager().addLayout(builder.layout)
     return builder.layout
 
