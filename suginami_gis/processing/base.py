@@ -17,6 +17,7 @@ from qgis.core import (
     QgsProcessingFeedback,
     QgsProcessingLayerPostProcessorInterface,
     QgsProcessingParameterDefinition,
+    QgsProcessingParameterField,
     QgsProcessingParameterNumber,
     QgsVectorLayer,
 )
@@ -36,6 +37,7 @@ Double = QgsProcessingParameterNumber.Double
 RESOURCES = Path(__file__).resolve().parents[1] / "resources"
 STYLES = RESOURCES / "styles"
 ICON = str(RESOURCES / "icons" / "suginami.svg")
+FIELD_WRAPPER = f"{__package__}.field_widget.RememberedFieldWrapper"
 
 # (import name, pip name, minimum version) of what the core needs.
 CORE_PACKAGES: tuple[tuple[str, str, str], ...] = (
@@ -179,6 +181,14 @@ class SuginamiAlgorithm(QgsProcessingAlgorithm):
 
     def addParameter(self, definition: QgsProcessingParameterDefinition, createOutput: bool = True) -> bool:
         """Add a parameter; decimal numbers show no more decimals than their default needs (2 to 6)."""
+        if (
+            isinstance(definition, QgsProcessingParameterField)
+            and definition.parentLayerParameterName()
+            and not definition.allowMultiple()
+            and "widget_wrapper" not in definition.metadata()
+        ):
+            # The dialog shows the field remembered with the chosen layer (field_widget.py).
+            definition.setMetadata({**definition.metadata(), "widget_wrapper": {"class": FIELD_WRAPPER}})
         if isinstance(definition, QgsProcessingParameterNumber) and definition.dataType() == Double:
             wrapper = dict(definition.metadata().get("widget_wrapper") or {})
             if "decimals" not in wrapper:

@@ -119,3 +119,35 @@ def test_a_layer_of_the_project_keeps_its_fields_in_the_project(run_alg, tmp_pat
         assert PROPERTY in text and "nendo" in text
     finally:
         QgsProject.instance().removeMapLayer(memory.id())
+
+
+def test_the_dialog_shows_the_remembered_fields_of_the_chosen_layer(qgis_iface, provider, monkeypatch, tmp_path):
+    from processing.gui.AlgorithmDialog import AlgorithmDialog
+    from qgis.core import QgsApplication, QgsProcessingContext, QgsProject, QgsVectorLayer
+    from qgis.gui import QgsBrowserGuiModel
+
+    from suginami_gis.processing.field_memory import store_fields
+
+    model = QgsBrowserGuiModel()
+    monkeypatch.setattr(qgis_iface, "browserModel", lambda: model, raising=False)
+    renamed = QgsVectorLayer(renamed_buildings(tmp_path / "renamed.gpkg"), "renamed", "ogr")
+    assert store_fields(renamed, CHOSEN)
+    sample = QgsVectorLayer(f"{SAMPLE_GPKG}|layername=buildings", "sample", "ogr")
+    QgsProject.instance().addMapLayers([renamed, sample])
+    try:
+        algorithm = QgsApplication.processingRegistry().createAlgorithmById("suginami:buildingdamage")
+        dialog = AlgorithmDialog(algorithm, False, None)
+        panel = dialog.mainWidget()
+        values = {}
+        context = QgsProcessingContext()
+        context.setProject(QgsProject.instance())
+        for layer in (sample, renamed):
+            panel.wrappers["BUILDINGS"].setParameterValue(layer.id(), context)
+            QgsApplication.processEvents()
+            values[layer.name()] = {key: panel.wrappers[key].value() for key in CHOSEN}
+        # The sample: the default names (occupants has none); the renamed layer: its remembered fields.
+        assert values["sample"] == {"STRUCTURE_FIELD": "structure", "YEAR_FIELD": "year_built", "OCCUPANTS_FIELD": None}
+        assert values["renamed"] == CHOSEN
+        dialog.close()
+    finally:
+        QgsProject.instance().removeMapLayers([renamed.id(), sample.id()])
