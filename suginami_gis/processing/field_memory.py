@@ -1,7 +1,7 @@
 """Remembered inputs: the fields chosen for a layer are stored with the layer and used next time.
 
-Like InaSAFE's keywords. When an algorithm runs with a field chosen that its name-based default
-would not find, the mapping (parameter key -> field name) is stored
+Like InaSAFE's keywords. When an algorithm runs with a field chosen that no algorithm's default
+name would find (a name of the sample ward), the mapping (parameter key -> field name) is stored
 
 - as the layer's custom property ``suginami_gis/fields`` (kept in the QGIS project), and
 - in the layer's metadata, keyword vocabulary ``suginami_gis:fields`` (``KEY=field`` entries),
@@ -14,9 +14,11 @@ default (the sample ward's name). The log says where each field came from.
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from typing import Any
 
 from qgis.core import (
+    QgsApplication,
     QgsProcessingAlgorithm,
     QgsProcessingContext,
     QgsProcessingParameterField,
@@ -64,6 +66,28 @@ def store_fields(layer: QgsVectorLayer, mapping: dict[str, str]) -> bool:
     return bool(saved)
 
 
+def known_names(key: str) -> set[str]:
+    """The names found without a stored mapping: the defaults of ``key`` (by role) in every suginami algorithm.
+
+    A choice among them is not stored (a run on the sample ward writes nothing into its file).
+    """
+    return set(_defaults().get(role(key), ()))
+
+
+@lru_cache(maxsize=1)
+def _defaults() -> dict[str, tuple[str, ...]]:
+    provider = QgsApplication.processingRegistry().providerById("suginami")
+    out: dict[str, set[str]] = {}
+    for algorithm in provider.algorithms() if provider is not None else []:
+        for definition in algorithm.parameterDefinitions():
+            default = (
+                _chosen(definition.defaultValue()) if isinstance(definition, QgsProcessingParameterField) else None
+            )
+            if default:
+                out.setdefault(role(definition.name()), set()).add(default)
+    return {key: tuple(sorted(names)) for key, names in out.items()}
+
+
 def _field_parameters(alg: QgsProcessingAlgorithm) -> dict[str, list[QgsProcessingParameterField]]:
     """Field parameters by their parent layer parameter."""
     out: dict[str, list[QgsProcessingParameterField]] = {}
@@ -92,12 +116,13 @@ def _one_layer(
     updated = dict(stored)
     for definition in definitions:
         key, default = definition.name(), _chosen(definition.defaultValue())
+        standard = known_names(key) | ({default} if default else set())
         if is_set(parameters, key) and _chosen(parameters.get(key)) is None:
             continue  # several fields chosen: not a mapping of one field
         chosen = _chosen(parameters.get(key)) if is_set(parameters, key) else None
         if chosen is not None:
             log(tr("{0}: field '{1}' (chosen)").format(key, chosen))
-            if chosen == default:
+            if chosen in standard:
                 updated.pop(role(key), None)
             else:
                 updated[role(key)] = chosen

@@ -151,3 +151,26 @@ def test_the_dialog_shows_the_remembered_fields_of_the_chosen_layer(qgis_iface, 
         dialog.close()
     finally:
         QgsProject.instance().removeMapLayers([renamed.id(), sample.id()])
+
+
+def test_a_run_with_the_sample_ward_names_writes_nothing_into_the_file(run_alg, tmp_path):
+    """OCCUPANTS_FIELD has no default in building damage, but 'occupants' is the scenario's name for it."""
+    import shutil
+    import sqlite3
+
+    from qgis.core import QgsVectorLayer
+
+    from suginami_gis.processing.field_memory import VOCABULARY
+
+    copy = tmp_path / "sample.gpkg"
+    shutil.copy2(SAMPLE_GPKG, copy)
+    log = Log()
+    fields = {"STRUCTURE_FIELD": "structure", "YEAR_FIELD": "year_built", "OCCUPANTS_FIELD": "occupants"}
+    buildings = f"{copy}|layername=buildings"
+    run_alg("buildingdamage", damage_params(tmp_path, buildings, "sample", **fields), feedback=log.feedback)
+    assert log.find("OCCUPANTS_FIELD: field 'occupants' (chosen)") and not log.find("remembered in")
+    assert QgsVectorLayer(buildings, "b", "ogr").metadata().keywords(VOCABULARY) == []
+    with sqlite3.connect(copy) as db:
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        stored = db.execute("SELECT count(*) FROM gpkg_metadata").fetchone()[0] if "gpkg_metadata" in tables else 0
+    assert stored == 0
