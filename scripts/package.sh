@@ -11,6 +11,9 @@ for ts in suginami_gis/i18n/*.ts; do
   [ -e "$ts" ] || continue
   lrelease -silent "$ts" -qm "${ts%.ts}.qm" || /usr/lib/qt5/bin/lrelease -silent "$ts" -qm "${ts%.ts}.qm"
 done
+# The user-guide pages the help links to, as HTML (a build product like the .qm files): the help
+# then opens them from the installed plugin instead of the internet.
+.venv/bin/python scripts/bundle_guide.py
 .venv/bin/python - "$version" <<'PY'
 import glob
 import sys
@@ -19,9 +22,10 @@ import zipfile
 for archive in glob.glob(f"suginami[_-]gis.{sys.argv[1]}.zip"):
     with zipfile.ZipFile(archive, "a", zipfile.ZIP_DEFLATED) as zf:
         present = set(zf.namelist())
-        for qm in sorted(glob.glob("suginami_gis/i18n/*.qm")):
-            if qm not in present:
-                zf.write(qm, qm)
+        built = glob.glob("suginami_gis/i18n/*.qm") + glob.glob("suginami_gis/resources/help/guide/**/*.*", recursive=True)
+        for path in sorted(built):
+            if path not in present:
+                zf.write(path, path)
 PY
 mv -f suginami_gis.*.zip dist/ 2>/dev/null || mv -f suginami-gis.*.zip dist/ 2>/dev/null || true
 ls dist/*.zip

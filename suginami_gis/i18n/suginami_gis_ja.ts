@@ -34,7 +34,7 @@
       <translation>ラスタに値がない場合・ラスタがない場合の AVS30（m/s）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="76" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="78" />
       <source>Access point height field (m above ground)</source>
       <translation>アクセスポイントの高さのフィールド（地上高、m）</translation>
     </message>
@@ -52,6 +52,11 @@
       <location filename="suginami_gis/gui.py" line="113" />
       <source>Add the bundled sample ward's layers to the project, to try the tools</source>
       <translation>同梱のサンプルの区のレイヤをプロジェクトに追加します（ツールを試すため）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/scenario/layouts.py" line="42" />
+      <source>After mitigation</source>
+      <translation>対策後</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/inputs/blockage.py" line="51" />
@@ -89,7 +94,7 @@
       <translation>BUILDINGS：レイヤに地物がありません。建物形状のあるレイヤを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="151" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="154" />
       <source>Balanced (length + risk)</source>
       <translation>バランス（距離＋危険度）</translation>
     </message>
@@ -99,7 +104,7 @@
       <translation>バランス型コスト：-ln(1 - p) の 1 単位に相当する迂回距離（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="255" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="263" />
       <source>Baseline</source>
       <translation>現状</translation>
     </message>
@@ -107,6 +112,11 @@
       <location filename="suginami_gis/processing/algorithms/publicexport.py" line="77" />
       <source>Basemap tile URL (optional, XYZ with {z}/{x}/{y})</source>
       <translation>背景地図タイルの URL（任意、{z}/{x}/{y} を含む XYZ 形式）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/scenario/layouts.py" line="42" />
+      <source>Before (current state)</source>
+      <translation>対策前（現状）</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="55" />
@@ -128,7 +138,12 @@
       <translation>到達可能性を求める閉塞の試行回数（0 = 試行なし：道路の期待状態で経路を求める）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="121" />
+      <location filename="suginami_gis/processing/scenario/layouts.py" line="62" />
+      <source>Blocked streets and evacuation routes</source>
+      <translation>道路閉塞と避難経路</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="125" />
       <source>Building damage</source>
       <translation>建物被害</translation>
     </message>
@@ -143,12 +158,12 @@
       <translation>建物高さのフィールド（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="64" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="66" />
       <source>Building height field (m; Wi-Fi obstacles)</source>
       <translation>建物高さのフィールド（m、Wi-Fi の遮蔽物）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="53" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="55" />
       <source>Building id field</source>
       <translation>建物 ID のフィールド</translation>
     </message>
@@ -167,7 +182,7 @@
       <translation>建物</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="95" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="97" />
       <source>Buildings (footprint polygons)</source>
       <translation>建物（建物形状のポリゴン）</translation>
     </message>
@@ -182,7 +197,7 @@
       <translation>建物（遮蔽物、任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="128" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="132" />
       <source>Buildings (polygons or points)</source>
       <translation>建物（ポリゴンまたは点）</translation>
     </message>
@@ -325,6 +340,11 @@
       <translation>延焼クラスター（東京都 2022）</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/scenario/layouts.py" line="59" />
+      <source>Collapse probability</source>
+      <translation>建物全壊確率</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/inputs/blockage.py" line="50" />
       <source>Collapse probability field</source>
       <translation>全壊確率のフィールド</translation>
@@ -339,7 +359,7 @@
       <translation type="vanished">全壊棟数</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="251" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="259" />
       <source>Comparison</source>
       <translation>比較</translation>
     </message>
@@ -349,7 +369,7 @@
       <translation>共有頂点なしで交差する線を接続する（橋梁には使わない）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="135" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="139" />
       <source>Construction year field</source>
       <translation>建築年のフィールド</translation>
     </message>
@@ -393,12 +413,12 @@
       <translation type="vanished">死者数（倒壊＋火災）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="205" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="209" />
       <source>Deaths per collapsed non-wooden building at 05:00</source>
       <translation>5 時の非木造全壊 1 棟あたりの死者数</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="200" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="204" />
       <source>Deaths per collapsed wooden building at 05:00</source>
       <translation>5 時の木造全壊 1 棟あたりの死者数</translation>
     </message>
@@ -453,7 +473,7 @@
       <translation>地区名のフィールド</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="62" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="63" />
       <source>District reachability</source>
       <translation>地区別の到達可能性</translation>
     </message>
@@ -463,7 +483,7 @@
       <translation>地区別の到達可能性（試行あり）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="122" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="126" />
       <source>District totals</source>
       <translation>地区別集計</translation>
     </message>
@@ -478,7 +498,7 @@
       <translation>地区（任意のポリゴン）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="116" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="118" />
       <source>Districts (polygons)</source>
       <translation>地区（ポリゴン）</translation>
     </message>
@@ -488,12 +508,12 @@
       <translation>延焼の継続時間（時間、シミュレーション）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="181" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="185" />
       <source>Dwellings field (optional; dwellings per building, weights the retrofit share)</source>
       <translation>住戸数フィールド（任意、建物ごとの住戸数。耐震化率を住戸数で重み付けします）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="75" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="77" />
       <source>EIRP field (dBm)</source>
       <translation>EIRP のフィールド（dBm）</translation>
     </message>
@@ -528,17 +548,17 @@
       <translation>EXTENT：範囲が空です。空でない範囲を描くか選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/base.py" line="141" />
+      <location filename="suginami_gis/processing/base.py" line="145" />
       <source>Earthquake</source>
       <translation>地震</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="87" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="88" />
       <source>Earthquake building damage (collapse, casualties, district totals)</source>
       <translation>地震による建物被害（全壊・人的被害・地区別集計）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="248" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="256" />
       <source>Earthquake scenario: current state and mitigation</source>
       <translation>地震被害想定：現状と対策後</translation>
     </message>
@@ -568,7 +588,7 @@
       <translation>避難の出発地</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="150" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="153" />
       <source>Evacuation route cost</source>
       <translation>避難経路のコスト</translation>
     </message>
@@ -583,7 +603,7 @@
       <translation>避難所への避難経路（一括計算・収容人数・到達可能性）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="159" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="162" />
       <source>Evacuation time limit (minutes)</source>
       <translation>避難の制限時間（分）</translation>
     </message>
@@ -598,7 +618,7 @@
       <translation>既設のアクセスポイント（任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="72" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="74" />
       <source>Expected evacuees field</source>
       <translation>想定避難者数のフィールド</translation>
     </message>
@@ -648,12 +668,17 @@
       <translation>地震のタイプ</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/field_memory.py" line="136" />
+      <source>Field choices of {0} remembered in {1}.</source>
+      <translation>{0} のフィールドの選択を{1}に記憶しました。</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/algorithms/firespread.py" line="102" />
       <source>Fire following earthquake (ignition, spread, burn probability)</source>
       <translation>地震火災（出火・延焼・焼失確率）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="73" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="74" />
       <source>Fire-proofing areas</source>
       <translation>不燃化の区域</translation>
     </message>
@@ -682,7 +707,7 @@
       <translation type="vanished">不燃化の目標：対策後の耐火建物の割合（0〜1、任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="59" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="61" />
       <source>Fire-resistance field (bare_wood, protected_wood, semi_fireproof, fireproof)</source>
       <translation>耐火性能のフィールド（bare_wood 裸木造、protected_wood 防火木造、semi_fireproof 準耐火、fireproof 耐火）</translation>
     </message>
@@ -697,7 +722,7 @@
       <translation>階高（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="63" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="65" />
       <source>Floors field (for the burned floor area)</source>
       <translation>階数のフィールド（焼失床面積に使用）</translation>
     </message>
@@ -712,17 +737,17 @@
       <translation>建築面積のフィールド（m²、任意。既定はポリゴンの面積）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="161" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="165" />
       <source>Fragility (*.yaml *.yml *.xml)</source>
       <translation>被害関数（*.yaml *.yml *.xml）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="158" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="162" />
       <source>Fragility curves (optional: project YAML or OpenQuake NRML .xml; default built-in Japanese set)</source>
       <translation>被害関数（任意：本プロジェクトの YAML または OpenQuake NRML の .xml。既定は組み込みの日本の被害関数）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="259" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="263" />
       <source>Fragility curves: {0} ({1} classes)</source>
       <translation>被害関数：{0}（{1} 区分）</translation>
     </message>
@@ -732,7 +757,7 @@
       <translation>自由空間＋建物 1 棟ごとの損失</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="77" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="79" />
       <source>Frequency field (MHz)</source>
       <translation>周波数のフィールド（MHz）</translation>
     </message>
@@ -767,7 +792,7 @@
       <translation>グリッド：{0} × {1} ピクセル（{2} m、{3}）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="145" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="149" />
       <source>Ground motion raster (one realization per band)</source>
       <translation>地震動ラスタ（バンドごとに 1 試行）</translation>
     </message>
@@ -777,17 +802,17 @@
       <translation>地震動の計算範囲</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="91" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="93" />
       <source>Ground-motion extent (empty = the buildings plus 500 m)</source>
       <translation>地震動の計算範囲（空欄 = 建物の範囲＋500 m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="150" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="154" />
       <source>Ground-motion measure of the raster</source>
       <translation>ラスタの地震動指標</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="94" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="96" />
       <source>Ground-motion pixel size (m)</source>
       <translation>地震動のピクセルサイズ（m）</translation>
     </message>
@@ -895,7 +920,7 @@
       <translation>初期消火率（旧パラメータ：INITIAL_EXTINGUISHMENT を使ってください）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="264" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="272" />
       <source>Inputs</source>
       <translation>入力データ</translation>
     </message>
@@ -910,7 +935,7 @@
       <translation>スラブ内地震</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="151" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="155" />
       <source>JMA instrumental intensity</source>
       <translation>計測震度</translation>
     </message>
@@ -920,7 +945,7 @@
       <translation>計測震度</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="266" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="274" />
       <source>JMA intensity (median and realizations)</source>
       <translation>計測震度（中央値と各試行）</translation>
     </message>
@@ -1023,6 +1048,11 @@
       <translation>地物数がこれを超えるレイヤはベクタタイルとしてウェブ地図に載せる</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/scenario/layouts.py" line="162" />
+      <source>Legend</source>
+      <translation>凡例</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="65" />
       <source>Length-weighted mean blockage probability {0:.1%}; {1} segments closed.</source>
       <translation>延長で重み付けした平均閉塞確率 {0:.1%}、通行止め {1} 区間。</translation>
@@ -1033,7 +1063,7 @@
       <translation>ライセンス</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="261" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="265" />
       <source>Limit states: {0}</source>
       <translation>被害区分：{0}</translation>
     </message>
@@ -1068,6 +1098,11 @@
       <translation>計算手法</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/scenario/layouts.py" line="229" />
+      <source>Methods and sources: see report.pdf.</source>
+      <translation>手法と出典：report.pdf を参照。</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="84" />
       <source>Midorikawa et al. (1994)</source>
       <translation>翠川ほか（1994）</translation>
@@ -1078,37 +1113,37 @@
       <translation>翠川ほか（1999）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/base.py" line="191" />
+      <location filename="suginami_gis/processing/base.py" line="203" />
       <source>Missing Python packages for QGIS's Python: {0}. Install them with: python3 -m pip install --user {1} (or from your system's packages), then restart QGIS.</source>
       <translation>QGIS の Python に必要なパッケージがありません：{0}。python3 -m pip install --user {1} でインストールし（またはシステムのパッケージから導入し）、QGIS を再起動してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="255" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="263" />
       <source>Mitigated</source>
       <translation>対策後</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="140" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="143" />
       <source>Mitigation: fire-proofing areas (optional polygons; the target is then the 不燃領域率 of each area)</source>
       <translation>対策：不燃化の区域（任意のポリゴン。指定すると目標は区域ごとの不燃領域率になります）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="191" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="194" />
       <source>Mitigation: initial extinguishment (0-1; empty = as the current state)</source>
       <translation>対策：初期消火率（0〜1。空欄 = 現状と同じ）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="185" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="188" />
       <source>Mitigation: seismic circuit breaker share (0-1; empty = as the current state)</source>
       <translation>対策：感震ブレーカーの設置率（0〜1。空欄 = 現状と同じ）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="169" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="172" />
       <source>Mitigation: share of buildings meeting the 1981 seismic standard (0-1; ward target 0.96)</source>
       <translation>対策：新耐震基準（1981 年）を満たす建物の割合（0〜1、区の目標 0.96）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="174" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="177" />
       <source>Mitigation: share of fire-resistant buildings (0-1; ward target 0.70)</source>
       <translation>対策：耐火建物の割合（0〜1、区の目標 0.70）</translation>
     </message>
@@ -1133,7 +1168,7 @@
       <translation>モンテカルロ試行回数</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="105" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="106" />
       <source>Monte Carlo realizations (0 = exact expected values)</source>
       <translation>モンテカルロ試行回数（0 = 期待値を厳密に計算）</translation>
     </message>
@@ -1229,22 +1264,22 @@
       <translation type="vanished">OUTPUT_FOLDER：{0} は以前のシナリオのフォルダではない（{1} がない）ため、置き換えません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="137" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="141" />
       <source>Occupants field (optional; residents per building)</source>
       <translation>居住者数のフィールド（任意、建物ごとの居住者数）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="56" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="58" />
       <source>Occupants field (residents per building)</source>
       <translation>居住者数のフィールド（建物ごとの居住者数）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="220" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="224" />
       <source>Occupants per building without an occupants field</source>
       <translation>居住者数のフィールドがない場合の 1 棟あたりの居住者数</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="189" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="193" />
       <source>Oldest wooden buildings first</source>
       <translation>古い木造建物から</translation>
     </message>
@@ -1345,7 +1380,7 @@
       <translation>P.1411 の見通し外の環境</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="151" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="155" />
       <source>PGV (cm/s)</source>
       <translation>最大速度 PGV（cm/s）</translation>
     </message>
@@ -1462,7 +1497,7 @@
       <translation>ROADS：レイヤに地物がありません。道路のラインレイヤを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="189" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="193" />
       <source>Random (seeded)</source>
       <translation>無作為（シードで再現可能）</translation>
     </message>
@@ -1497,9 +1532,14 @@
       <translation>受信点の高さ（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="253" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="261" />
       <source>Reduction by district (mitigated versus current)</source>
       <translation>地区別の被害軽減（対策後と現状の比較）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/scenario/layouts.py" line="65" />
+      <source>Reduction by the mitigation programme</source>
+      <translation>対策による被害軽減</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/algorithms/publicexport.py" line="76" />
@@ -1507,7 +1547,7 @@
       <translation>出力フォルダが既にある場合は置き換える</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="120" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="122" />
       <source>Replace the output folder if it holds an earlier scenario</source>
       <translation>出力フォルダに以前のシナリオがある場合は置き換える</translation>
     </message>
@@ -1557,7 +1597,7 @@
       <translation>公開する結果レイヤ（ベクタとラスタ）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="188" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="192" />
       <source>Retrofit priority (which buildings below the standard are retrofitted first)</source>
       <translation>耐震化の優先順位（基準を満たさない建物のうちどれから耐震化するか）</translation>
     </message>
@@ -1567,12 +1607,12 @@
       <translation>耐震化の目標（1981 年基準を満たす割合、0 = なし）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="169" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="173" />
       <source>Retrofit target: share meeting the 1981 standard after retrofit (0-1, optional)</source>
       <translation>耐震化の目標：対策後に新耐震基準（1981 年）を満たす建物の割合（0〜1、任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="177" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="181" />
       <source>Retrofitted-building field (optional, boolean)</source>
       <translation>耐震化済み建物のフィールド（任意、真偽値）</translation>
     </message>
@@ -1592,7 +1632,7 @@
       <translation>建物倒壊・火災による道路閉塞</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="68" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="70" />
       <source>Road class field (OSM highway values)</source>
       <translation>道路種別のフィールド（OSM の highway の値）</translation>
     </message>
@@ -1612,7 +1652,7 @@
       <translation>SCENARIO：シナリオは ';' で区切った KEY=値 の組で書いてください（例：MAGNITUDE=7.3; SCENARIO_HOUR=18）。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="237" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="241" />
       <source>SCENARIO_HOUR: {0} is not one of Tokyo's scenario hours 5, 12 or 18.</source>
       <translation>SCENARIO_HOUR：{0} は東京都の想定時刻（5 時・12 時・18 時）のいずれでもありません。</translation>
     </message>
@@ -1632,7 +1672,7 @@
       <translation>SUPPRESSION_RATE は旧パラメータです。INITIAL_EXTINGUISHMENT（同じ意味）を使ってください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="151" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="154" />
       <source>Safest (least blockage risk)</source>
       <translation>最も安全（閉塞の危険が最小）</translation>
     </message>
@@ -1657,12 +1697,12 @@
       <translation>想定地震の地震動…</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="135" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="137" />
       <source>Scenario hour (5, 12 or 18)</source>
       <translation>想定時刻（5 時・12 時・18 時）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="110" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="112" />
       <source>Scenario hour (5, 12 or 18; winter)</source>
       <translation>想定時刻（5 時・12 時・18 時、冬）</translation>
     </message>
@@ -1677,7 +1717,7 @@
       <translation>シナリオのパラメータ（KEY=値; ...）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="130" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="132" />
       <source>Season (the cited time-of-day coefficients are for winter)</source>
       <translation>季節（出典の時刻別係数は冬のもの）</translation>
     </message>
@@ -1687,7 +1727,12 @@
       <translation>感震ブレーカーの設置率（0〜1。東京都 令和4年：0.083）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="210" />
+      <location filename="suginami_gis/processing/scenario/layouts.py" line="58" />
+      <source>Seismic intensity (JMA)</source>
+      <translation>震度分布（気象庁震度階）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="214" />
       <source>Severe injuries per occupant of a collapsed building</source>
       <translation>全壊建物の居住者 1 人あたりの重傷者数</translation>
     </message>
@@ -1702,7 +1747,7 @@
       <translation>耐火建物の割合</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="215" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="219" />
       <source>Share of residents of half-collapsed buildings needing shelter</source>
       <translation>半壊建物の居住者のうち避難所へ避難する割合</translation>
     </message>
@@ -1722,7 +1767,7 @@
       <translation>避難所 Wi-Fi の電波到達範囲</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="109" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="111" />
       <source>Shelter capacity field (people)</source>
       <translation>避難所の収容人数のフィールド（人）</translation>
     </message>
@@ -1764,7 +1809,7 @@
       <translation>避難所の敷地</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="112" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="114" />
       <source>Shelter sites (polygons)</source>
       <translation>避難所の敷地（ポリゴン）</translation>
     </message>
@@ -1779,7 +1824,7 @@
       <translation>避難所（点）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="108" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="110" />
       <source>Shelters (relief centres, points)</source>
       <translation>避難所（震災救援所、点）</translation>
     </message>
@@ -1799,7 +1844,7 @@
       <translation>避難所：割当人口</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="151" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="154" />
       <source>Shortest</source>
       <translation>最短</translation>
     </message>
@@ -1814,7 +1859,7 @@
       <translation>地盤増幅</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="71" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="73" />
       <source>Site id field</source>
       <translation>敷地 ID のフィールド</translation>
     </message>
@@ -1889,7 +1934,7 @@
       <translation>閉塞確率付きの道路区間</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="67" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="69" />
       <source>Street width field (m)</source>
       <translation>道路幅員のフィールド（m）</translation>
     </message>
@@ -1904,7 +1949,7 @@
       <translation>道路</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="99" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="101" />
       <source>Streets (centre lines in a projected CRS; or give an OSM file or area)</source>
       <translation>道路（投影座標系の中心線。または OSM ファイルか範囲を指定）</translation>
     </message>
@@ -1923,17 +1968,17 @@
       <translation>全方向に強風係数を掛ける</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="133" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="137" />
       <source>Structure field (wood / non_wood, 木造 / 非木造)</source>
       <translation>構造のフィールド（wood / non_wood、木造 / 非木造）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="197" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="198" />
       <source>Style of {0} could not be stored: {1}</source>
       <translation>{0} のスタイルを保存できませんでした：{1}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="194" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="195" />
       <source>Style {0} could not be loaded: {1}</source>
       <translation>スタイル {0} を読み込めませんでした：{1}</translation>
     </message>
@@ -1973,12 +2018,12 @@
       <translation>全敷地の受信エリアの割合の目標（0〜1）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="140" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="144" />
       <source>Taxonomy field (optional; for OpenQuake fragility models)</source>
       <translation>建物分類のフィールド（任意、OpenQuake の被害関数モデル用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="276" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="285" />
       <source>The project file could not be written: {0}</source>
       <translation>プロジェクトファイルを書き込めませんでした：{0}</translation>
     </message>
@@ -2017,7 +2062,7 @@
       <translation>制限時間（分、0 = なし）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="228" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="231" />
       <source>Time per step (s): {0}</source>
       <translation>手順ごとの所要時間（秒）：{0}</translation>
     </message>
@@ -2072,22 +2117,22 @@
       <translation>区の被害想定シナリオ（1 回分、計算の流れのグラフィカルモデル）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="83" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="85" />
       <source>Ward scenario: current state versus mitigation (whole chain)</source>
       <translation>区の被害想定シナリオ：現状と対策後の比較（一括実行）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="122" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="126" />
       <source>Ward summary</source>
       <translation>区全体の集計</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="254" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="262" />
       <source>Ward totals before and after</source>
       <translation>区全体の対策前後の合計</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="392" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="396" />
       <source>Ward: {0:.0f} collapsed, {1:.0f} half-collapsed, {2:.1f} deaths, {3:.1f} severe injuries, {4:.0f} people needing shelter ({5:.0f} buildings skipped).</source>
       <translation>区全体：全壊 {0:.0f} 棟、半壊 {1:.0f} 棟、死者 {2:.1f} 人、重傷者 {3:.1f} 人、避難所避難者 {4:.0f} 人（推計できなかった建物 {5:.0f} 棟）。</translation>
     </message>
@@ -2112,7 +2157,7 @@
       <translation>Wi-Fi アクセスポイント</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="114" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="116" />
       <source>Wi-Fi access points (points)</source>
       <translation>Wi-Fi アクセスポイント（点）</translation>
     </message>
@@ -2127,12 +2172,12 @@
       <translation>避難所の敷地ごとの Wi-Fi</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="160" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="163" />
       <source>Wi-Fi pixel size (m)</source>
       <translation>Wi-Fi のピクセルサイズ（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="268" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="276" />
       <source>Wi-Fi received power (dBm)</source>
       <translation>Wi-Fi の受信電力（dBm）</translation>
     </message>
@@ -2157,7 +2202,7 @@
       <translation>風速（m/s、0〜30）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="131" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="133" />
       <source>Winter</source>
       <translation>冬</translation>
     </message>
@@ -2172,12 +2217,12 @@
       <translation>{0} のベクタタイルの書き込みに失敗しました：{1}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/staging.py" line="139" />
+      <location filename="suginami_gis/processing/staging.py" line="136" />
       <source>Writing {0} failed: the file holds {1} of the {2} features written (is the disk full or the folder not writable?). Nothing was replaced: free space or choose another {0}.</source>
       <translation>{0} の書き込みに失敗しました: 書き込んだ {2} 件の地物のうちファイルにあるのは {1} 件です（ディスクの空きがないか、フォルダーに書き込めません）。何も置き換えていません。空きを作るか、別の {0} を選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/staging.py" line="194" />
+      <location filename="suginami_gis/processing/staging.py" line="190" />
       <source>Writing {0} failed: {1}</source>
       <translation>{0} の書き込みに失敗しました: {1}</translation>
     </message>
@@ -2227,7 +2272,7 @@
       <translation>緯度 {0} はありえません。緯度と経度が入れ替わっているようです。{1},{2} と書いてください</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/staging.py" line="137" />
+      <location filename="suginami_gis/processing/staging.py" line="134" />
       <source>none</source>
       <translation>0</translation>
     </message>
@@ -2256,7 +2301,7 @@
 {0}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="195" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="196" />
       <source>suginami_gis style {0}</source>
       <translation>suginami_gis のスタイル {0}</translation>
     </message>
@@ -2279,6 +2324,16 @@
       <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="78" />
       <source>the layer holds no site polygons</source>
       <translation>レイヤに敷地のポリゴンがありません</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/field_memory.py" line="135" />
+      <source>the layer's file</source>
+      <translation>レイヤーのファイル</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/field_memory.py" line="135" />
+      <source>the project</source>
+      <translation>プロジェクト</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/inputs/evacuation.py" line="118" />
@@ -2395,12 +2450,12 @@
       <translation>道路 {0} 本に形状がないため、スキップしました。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/staging.py" line="333" />
+      <location filename="suginami_gis/processing/staging.py" line="302" />
       <source>{0} was given {1} times ({2}); give it once.</source>
       <translation>{0} が {1} 回指定されています（{2}）。1 回だけ指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/staging.py" line="306" />
+      <location filename="suginami_gis/processing/staging.py" line="275" />
       <source>{0} would overwrite the input {1} ({2}): choose another file or folder for {0}.</source>
       <translation>{0} は入力 {1}（{2}）を上書きしてしまいます。{0} には別のファイルかフォルダーを選んでください。</translation>
     </message>
@@ -2413,6 +2468,21 @@
       <location filename="suginami_gis/processing/scenario/settings.py" line="146" />
       <source>{0}: choose a field of {1}.</source>
       <translation>{0}：{1} のフィールドを選んでください。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/field_memory.py" line="124" />
+      <source>{0}: field '{1}' (chosen)</source>
+      <translation>{0}: フィールド '{1}'（指定）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/field_memory.py" line="133" />
+      <source>{0}: field '{1}' (found by its name)</source>
+      <translation>{0}: フィールド '{1}'（名前から検出）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/field_memory.py" line="131" />
+      <source>{0}: field '{1}' (remembered with the layer {2})</source>
+      <translation>{0}: フィールド '{1}'（レイヤー {2} に記憶された選択）</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/conversions.py" line="63" />
@@ -2478,6 +2548,11 @@
       <location filename="suginami_gis/processing/scenario/chain.py" line="288" />
       <source>{0}: {1:,.1f} -&gt; {2:,.1f} ({3})</source>
       <translation>{0}：{1:,.1f} → {2:,.1f}（{3}）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/choices.py" line="42" />
+      <source>{0}: {1} has no coefficients; choose one of {2}.</source>
+      <translation>{0}: {1} には係数がありません。{2} のいずれかを選んでください。</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/conversions.py" line="91" />

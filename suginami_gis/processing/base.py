@@ -17,6 +17,7 @@ from qgis.core import (
     QgsProcessingFeedback,
     QgsProcessingLayerPostProcessorInterface,
     QgsProcessingParameterDefinition,
+    QgsProcessingParameterField,
     QgsProcessingParameterNumber,
     QgsVectorLayer,
 )
@@ -24,7 +25,9 @@ from qgis.PyQt.QtGui import QIcon
 
 from ..core.errors import InputError
 from ..core.feedback import Canceled
+from .choices import check_values
 from .conversions import apply_field_aliases
+from .field_memory import remember_fields
 from .help import help_html
 from .i18n import plugin_locale, tr
 from .staging import StagedOutputs, refuse_output_over_input, refuse_repeated_values
@@ -34,6 +37,7 @@ Double = QgsProcessingParameterNumber.Double
 RESOURCES = Path(__file__).resolve().parents[1] / "resources"
 STYLES = RESOURCES / "styles"
 ICON = str(RESOURCES / "icons" / "suginami.svg")
+FIELD_WRAPPER = f"{__package__}.field_widget.RememberedFieldWrapper"
 
 # (import name, pip name, minimum version) of what the core needs.
 CORE_PACKAGES: tuple[tuple[str, str, str], ...] = (
@@ -177,6 +181,14 @@ class SuginamiAlgorithm(QgsProcessingAlgorithm):
 
     def addParameter(self, definition: QgsProcessingParameterDefinition, createOutput: bool = True) -> bool:
         """Add a parameter; decimal numbers show no more decimals than their default needs (2 to 6)."""
+        if (
+            isinstance(definition, QgsProcessingParameterField)
+            and definition.parentLayerParameterName()
+            and not definition.allowMultiple()
+            and "widget_wrapper" not in definition.metadata()
+        ):
+            # The dialog shows the field remembered with the chosen layer (field_widget.py).
+            definition.setMetadata({**definition.metadata(), "widget_wrapper": {"class": FIELD_WRAPPER}})
         if isinstance(definition, QgsProcessingParameterNumber) and definition.dataType() == Double:
             wrapper = dict(definition.metadata().get("widget_wrapper") or {})
             if "decimals" not in wrapper:
@@ -195,12 +207,20 @@ class SuginamiAlgorithm(QgsProcessingAlgorithm):
         return True, ""
 
     # --- running --------------------------------------------------------------------------
+    def checkParameterValues(self, parameters: dict[str, Any], context: QgsProcessingContext) -> tuple[bool, str]:
+        """QGIS's checks (with the fields remembered with the layers), then the limited numbers (choices.py)."""
+        parameters = remember_fields(self, parameters, context, None, store=False)
+        ok, message = super().checkParameterValues(parameters, context)
+        return check_values(self, parameters, context) if ok else (ok, message)
+
     def processAlgorithm(
         self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
     ) -> dict[str, Any]:
         ok, message = self.canExecute()
         if not ok:
             raise QgsProcessingException(message)
+        # Empty field parameters take the fields remembered with their layer (field_memory.py).
+        parameters = remember_fields(self, parameters, context, feedback)
         # File outputs are written under a temporary folder and moved into place only on success.
         refuse_repeated_values(self, parameters)
         refuse_output_over_input(self, parameters, context)

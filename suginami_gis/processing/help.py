@@ -8,6 +8,8 @@ from functools import lru_cache
 from pathlib import Path
 
 HELP_DIR = Path(__file__).resolve().parents[1] / "resources" / "help"
+# The user-guide pages the help names, as HTML (scripts/bundle_guide.py, run by scripts/package.sh).
+GUIDE_DIR = HELP_DIR / "guide"
 METADATA = Path(__file__).resolve().parents[1] / "metadata.txt"
 
 
@@ -18,6 +20,23 @@ def docs_url() -> str:
         if line.startswith("repository="):
             return line.split("=", 1)[1].strip().rstrip("/") + "/blob/main/docs/"
     return ""
+
+
+def guide_url(page: str) -> str | None:
+    """The bundled guide page for docs/<page> (a file URL), else the page online, else None.
+
+    A folder (docs/methods) stands for the guide's index of its pages, methods/index.html.
+    """
+    name = page[: -len(".md")] if page.endswith(".md") else page.rstrip("/") + "/index"
+    local = GUIDE_DIR / f"{name}.html"
+    if local.is_file():
+        return local.as_uri()
+    return f"{docs_url()}{page}" if docs_url() else None
+
+
+def _guide_link(match: re.Match[str]) -> str:
+    url = guide_url(match.group(1))
+    return f'<a href="{url}">docs/{match.group(1)}</a>' if url else match.group(0)
 
 
 def _inline(text: str, labels: dict[str, str] | None = None) -> str:
@@ -33,10 +52,7 @@ def _inline(text: str, labels: dict[str, str] | None = None) -> str:
 
     text = re.sub(r"`([^`]+)`", code, text)
     text = re.sub(r"\*\*([^*]+)\*\*", r"<b>\1</b>", text)
-    if docs_url():
-        text = re.sub(
-            r"\bdocs/([\w/.-]*\w)", lambda m: f'<a href="{docs_url()}{m.group(1)}">docs/{m.group(1)}</a>', text
-        )
+    text = re.sub(r"\bdocs/([\w/.-]*\w)", _guide_link, text)
     text = re.sub(r"(?<![\w*])\*([^*\s][^*]*)\*(?![\w*])", r"<i>\1</i>", text)
     return text
 

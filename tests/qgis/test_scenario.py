@@ -578,3 +578,127 @@ def test_the_same_field_may_serve_twice(provider):
     context = QgsProcessingContext()
     data = read_vector(QgsProcessingFeatureSource(layer, context), context, None, ["name_ja", "name_ja"])
     assert len(data.column("name_ja", str)) == len(data) == layer.featureCount()
+
+
+def _non_white_share(image) -> float:
+    """Share of pixels that are not (near) white: a blank export has almost none."""
+    import numpy as np
+    from qgis.PyQt.QtGui import QImage
+
+    image = image.convertToFormat(QImage.Format_RGB32)
+    pointer = image.constBits()
+    pointer.setsize(image.byteCount())
+    pixels = np.frombuffer(pointer, np.uint8).reshape(image.height(), image.bytesPerLine())[:, : image.width() * 4]
+    rgb = pixels.reshape(image.height(), image.width(), 4)[:, :, :3]
+    return float((rgb.min(axis=2) < 235).mean())
+
+
+def test_project_has_a_print_layout_per_map_page_of_the_report(scenario, tmp_path):
+    from qgis.core import (
+        QgsLayoutExporter,
+        QgsLayoutItemLabel,
+        QgsLayoutItemLegend,
+        QgsLayoutItemMap,
+        QgsLayoutItemPicture,
+        QgsLayoutItemScaleBar,
+        QgsProject,
+    )
+    from qgis.PyQt.QtCore import QSize
+
+    from suginami_gis.processing.scenario.layouts import PAGES, layout_name
+
+    folder, _ = scenario
+    project = QgsProject()
+    assert project.read(str(folder / "scenario.qgz"))
+    layouts = {layout.name(): layout for layout in project.layoutManager().printLayouts()}
+    # The report's map pages, in its order: intensity, collapse, burn, streets, Wi-Fi, reduction.
+    assert [page.key for page in PAGES] == ["intensity", "collapse", "burn", "streets", "wifi", "reduction"]
+    assert sorted(layouts) == sorted(layout_name(page) for page in PAGES)
+    buildings = project.mapLayersByName("Buildings: collapse and burn probability")[0]
+    themes = project.mapThemeCollection()
+    for page in PAGES:
+        layout = layouts[layout_name(page)]
+        items = layout.items()
+        maps = [i for i in items if isinstance(i, QgsLayoutItemMap)]
+        assert len(maps) == (2 if page.per_run else 1), page.key
+        for item in maps:
+            assert item.followVisibilityPreset() and item.followVisibilityPresetName() in themes.mapThemes()
+            assert item.extent().width() < 10_000 and item.extent().intersects(buildings.extent())
+            assert themes.mapThemeVisibleLayers(item.followVisibilityPresetName())
+        assert len([i for i in items if isinstance(i, QgsLayoutItemLegend)]) == 1
+        assert len([i for i in items if isinstance(i, QgsLayoutItemScaleBar)]) == len(maps)
+        arrows = [i for i in items if isinstance(i, QgsLayoutItemPicture)]
+        assert len(arrows) == len(maps) and all(Path(a.picturePath()).exists() for a in arrows)
+        texts = [i.text() for i in items if isinstance(i, QgsLayoutItemLabel)]
+        assert page.title in texts and any("CC BY 4.0" in t and "report.pdf" in t for t in texts)
+    # The burn page shows the buildings in their burn style, the collapse page in their default one.
+    burn = themes.mapThemeStyleOverrides(f"{layout_name(PAGES[2])}: After mitigation")
+    collapse = themes.mapThemeStyleOverrides(f"{layout_name(PAGES[1])}: After mitigation")
+    assert len(burn) == 1 and collapse == {}
+    assert 'attr="p_burn"' in next(iter(burn.values())) and 'attr="p_collapse"' not in next(iter(burn.values()))
+    # Exports are not blank: the maps draw their layers.
+    shares = {}
+    for key in ("collapse", "burn", "reduction"):
+        layout = layouts[layout_name(next(p for p in PAGES if p.key == key))]
+        exporter = QgsLayoutExporter(layout)
+        shares[key] = _non_white_share(exporter.renderPageToImage(0, QSize(), 60))
+        png = tmp_path / f"{key}.png"
+        assert exporter.exportToImage(str(png), QgsLayoutExporter.ImageExportSettings()) == exporter.Success
+        assert png.stat().st_size > 20_000
+    pdf = tmp_path / "collapse.pdf"
+    exporter = QgsLayoutExporter(layouts[layout_name(PAGES[1])])
+    assert exporter.exportToPdf(str(pdf), QgsLayoutExporter.PdfExportSettings()) == exporter.Success
+    assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 20_000
+    assert all(share > 0.05 for share in shares.values()), shares
+    project.clear()
+
+
+def test_project_names_follow_the_language_qgis_runs_in(scenario, tmp_path):
+    """Groups, layers and layouts in English, and in Japanese when the Japanese translation is loaded."""
+    import shutil
+    import subprocess
+    import xml.etree.ElementTree as ET
+
+    from qgis.core import QgsProject
+    from qgis.PyQt.QtCore import QCoreApplication, QTranslator
+
+    from suginami_gis.processing.scenario import packaging
+    from suginami_gis.processing.scenario.layouts import PAGES
+
+    ts = REPO / "suginami_gis" / "i18n" / "suginami_gis_ja.ts"
+    japanese = {m.findtext("source"): m.findtext("translation") for m in ET.parse(ts).getroot().iter("message")}
+    lrelease = shutil.which("lrelease") or "/usr/lib/qt5/bin/lrelease"
+    subprocess.run([lrelease, "-silent", str(ts), "-qm", str(tmp_path / "ja.qm")], check=True)
+    folder, _ = scenario
+    crs = QgsProject.instance().crs()
+    names = {}
+    for language in ("en", "ja"):
+        target = tmp_path / language
+        target.mkdir()
+        for path in folder.iterdir():
+            if path.suffix in (".gpkg", ".tif"):
+                shutil.copy2(path, target / path.name)
+        translator = QTranslator()
+        if language == "ja":
+            assert translator.load(str(tmp_path / "ja.qm"))
+            QCoreApplication.installTranslator(translator)
+        try:
+            crs = _vector(f"{target / 'scenario.gpkg'}|layername=comparison").crs()
+            packaging.write_project(target, target / "scenario.gpkg", crs, "CC BY 4.0")
+        finally:
+            QCoreApplication.removeTranslator(translator)
+        project = QgsProject()
+        assert project.read(str(target / "scenario.qgz"))
+        names[language] = (
+            [node.name() for node in project.layerTreeRoot().children()],
+            {layer.name() for layer in project.mapLayers().values()},
+            {layout.name() for layout in project.layoutManager().printLayouts()},
+        )
+        project.clear()
+    groups = ["Comparison", "Mitigated", "Baseline", "Inputs"]
+    assert names["en"][0] == groups
+    assert names["ja"][0] == [japanese[g] for g in groups] == ["比較", "対策後", "現状", "入力データ"]
+    assert "Buildings: collapse and burn probability" in names["en"][1]
+    assert japanese["Buildings: collapse and burn probability"] in names["ja"][1]
+    assert names["en"][2] == {page.title for page in PAGES}
+    assert names["ja"][2] == {japanese[page.title] for page in PAGES}

@@ -25,6 +25,7 @@ from ...core import casualties as cas
 from ...core import damage as dm
 from ...core import fragility as fr
 from ..base import SuginamiAlgorithm
+from ..choices import only_values
 from ..conversions import advanced, finite_or_none, is_set
 from ..executor_param import executor_parameter, open_executor
 from ..i18n import tr
@@ -105,14 +106,17 @@ class BuildingDamageAlgorithm(SuginamiAlgorithm):
         add_realizations(self, tr("Monte Carlo realizations (0 = exact expected values)"), 0)
         add_seed(self)
         self.addParameter(
-            QgsProcessingParameterNumber(
-                self.SCENARIO_HOUR,
-                tr("Scenario hour (5, 12 or 18; winter)"),
-                QgsProcessingParameterNumber.Integer,
-                18,
-                False,
-                0,
-                23,
+            only_values(
+                QgsProcessingParameterNumber(
+                    self.SCENARIO_HOUR,
+                    tr("Scenario hour (5, 12 or 18; winter)"),
+                    QgsProcessingParameterNumber.Integer,
+                    18,
+                    False,
+                    0,
+                    23,
+                ),
+                cas.SCENARIO_HOURS,
             )
         )
         add_districts(self)

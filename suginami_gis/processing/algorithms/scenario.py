@@ -25,10 +25,12 @@ from qgis.core import (
 )
 
 from ...core.atomic import atomic_folder
+from ...core.casualties import SCENARIO_HOURS
 from ...core.comparison import QUANTITIES, RUNS
 from ...core.groundmotion import FaultType
 from .. import params
 from ..base import SuginamiAlgorithm
+from ..choices import only_values
 from ..conversions import advanced
 from ..i18n import tr, tr_noop
 from ..inputs import fire as fire_inputs
@@ -132,7 +134,8 @@ class ScenarioAlgorithm(SuginamiAlgorithm):
                 defaultValue=0,
             )
         )
-        add_parameters(self, *(number("SCENARIO_HOUR", tr("Scenario hour (5, 12 or 18)"), 18, 0, 23, integer=True),))
+        hour = number("SCENARIO_HOUR", tr("Scenario hour (5, 12 or 18)"), 18, 0, 23, integer=True)
+        add_parameters(self, only_values(hour, SCENARIO_HOURS))
         fire_inputs.add_wind(self)
         add_parameters(self, *self._targets())
         fire_inputs.add_fireproof_areas(

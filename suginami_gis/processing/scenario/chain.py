@@ -262,7 +262,7 @@ class Chain:
         styled = packaging.store_styles(gpkg)
         runner.feedback.pushInfo(tr("Styles stored in the GeoPackage for {0} layers.").format(styled))
         shutil.rmtree(self.work, ignore_errors=True)
-        packaging.write_project(self.folder, gpkg, wiring.settings.crs)
+        packaging.write_project(self.folder, gpkg, wiring.settings.crs, REPORT_LICENCE)
         runner.finish("package", started)
         runner.check_canceled()
         return rows

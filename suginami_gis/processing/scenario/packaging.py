@@ -36,6 +36,7 @@ from ..conversions import apply_field_aliases, is_set, make_fields
 from ..i18n import tr, tr_noop
 from ..render import combined_extent
 from ..report import write_report
+from .layouts import add_layouts
 
 PROJECT_NAME = "scenario.qgz"
 CSV_NAME = "comparison.csv"
@@ -208,6 +209,7 @@ class _ProjectBuilder:
 
     def __init__(self, project: QgsProject, folder: Path, gpkg: Path) -> None:
         self.project, self.folder, self.gpkg = project, folder, gpkg
+        self.layers: dict[str, Any] = {}  # GeoPackage table or raster file name -> layer (for the layouts)
 
     def vector(
         self, group: QgsLayerTreeGroup, name: str, title: str, visible: bool = True, opacity: float = 1.0
@@ -218,6 +220,7 @@ class _ProjectBuilder:
             apply_field_aliases(layer)
             layer.setOpacity(opacity)
             self.project.addMapLayer(layer, False)
+            self.layers[name] = layer
             node = group.addLayer(layer)
             node.setItemVisibilityChecked(visible)
             node.setExpanded(False)
@@ -228,6 +231,7 @@ class _ProjectBuilder:
             layer = QgsRasterLayer(str(path), title)
             if layer.isValid():
                 self.project.addMapLayer(layer, False)
+                self.layers[name] = layer
                 group.addLayer(layer).setItemVisibilityChecked(visible)
 
 
@@ -241,8 +245,12 @@ def _ward_extent(gpkg: Path, crs: QgsCoordinateReferenceSystem) -> QgsRectangle 
     return None
 
 
-def write_project(folder: Path, gpkg: Path, crs: QgsCoordinateReferenceSystem) -> None:
-    """scenario.qgz: groups Comparison, Mitigated, Baseline, Inputs (top to bottom), relative paths."""
+def write_project(folder: Path, gpkg: Path, crs: QgsCoordinateReferenceSystem, attribution: str = "") -> None:
+    """scenario.qgz: groups Comparison, Mitigated, Baseline, Inputs (top to bottom), relative paths.
+
+    Names are in the language QGIS runs in (tr()); a print layout per map page of the report
+    (scenario/layouts.py) carries ``attribution`` at its foot.
+    """
     project = QgsProject()
     project.setCrs(crs)
     project.setTitle(tr("Earthquake scenario: current state and mitigation"))
@@ -272,6 +280,7 @@ def write_project(folder: Path, gpkg: Path, crs: QgsCoordinateReferenceSystem) -
     if extent is not None:
         # The view the project opens on (without it QGIS opens on an empty canvas at 1:1).
         project.viewSettings().setDefaultViewExtent(QgsReferencedRectangle(extent, crs))
+    add_layouts(project, add.layers, extent, crs, attribution)
     if not project.write(str(folder / PROJECT_NAME)):
         raise QgsProcessingException(tr("The project file could not be written: {0}").format(project.error()))
     project.clear()
