@@ -16,6 +16,7 @@ returned, so the caller writes all buildings or none.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections import Counter
@@ -143,6 +144,7 @@ def epsg_from_srs_name(srs_name: str | None) -> int | None:
     return int(match.group(1)) if match else None
 
 
+@functools.lru_cache(maxsize=64)
 def northing_first(epsg: int) -> bool:
     """Whether ``epsg``'s first axis is latitude/northing, as GML coordinates are written in axis order."""
     try:
@@ -221,6 +223,8 @@ def _polygons(container: Any, dimension: int, swap: bool) -> list[tuple[Any, flo
 def _merge(polygons: Sequence[Any]) -> Any:
     import shapely
 
+    if len(polygons) == 1 and polygons[0].is_valid:
+        return shapely.MultiPolygon([polygons[0]])
     geometry = shapely.union_all([shapely.make_valid(p) for p in polygons])
     polys = [g for g in shapely.get_parts(geometry) if g.geom_type == "Polygon" and not g.is_empty]
     if not polys:
@@ -330,11 +334,11 @@ def _as_text(value: Any) -> str | None:
     return str(value)
 
 
-def _open_citygml(path: str) -> tuple[Any, Any, str | None]:
-    """An iterparse over ``path`` and its root element; InputError when it is not CityGML 2.0."""
+def _check_root(path: str) -> str | None:
+    """The file's i-UR namespace (or None); InputError when the root is not a CityGML 2.0 CityModel."""
     from lxml import etree
 
-    events = etree.iterparse(path, events=("start", "end"), huge_tree=True, remove_comments=True)
+    events = etree.iterparse(path, events=("start",), huge_tree=True)
     try:
         _event, root = next(events)
     except StopIteration:
@@ -358,7 +362,72 @@ def _open_citygml(path: str) -> tuple[Any, Any, str | None]:
                     PARAMETER,
                 )
             uro_ns = uri
-    return events, root, uro_ns
+    return uro_ns
+
+
+class _FileCrs:
+    """The CRS of the files read so far: the first srsName of each file, which must agree across files."""
+
+    def __init__(self) -> None:
+        self.epsg: int | None = None
+        self.first_file = ""
+
+    def set(self, name: str, srs_name: str) -> int:
+        epsg = epsg_from_srs_name(srs_name)
+        if epsg is None:
+            raise InputError(f"{name}: unsupported srsName {srs_name!r} (need an EPSG code)", PARAMETER)
+        if self.epsg is None:
+            self.epsg, self.first_file = epsg, name
+        elif epsg != self.epsg:
+            raise InputError(
+                f"files in different CRSs: {self.first_file} is EPSG:{self.epsg}, {name} is EPSG:{epsg}; "
+                "import each CRS separately (or convert the files to one CRS first)",
+                PARAMETER,
+            )
+        return epsg
+
+
+def _read_file(path: str, collector: _Collector, crs: _FileCrs, feedback: Feedback) -> str | None:
+    """Every top-level bldg:Building of one file into ``collector``; returns the file's i-UR version."""
+    from lxml import etree
+
+    name = Path(path).name
+    uro_ns = _check_root(path)
+    envelope = f"{{{GML_NS}}}Envelope"
+    building_tag = f"{{{BLDG_NS}}}Building"
+    file_epsg: int | None = None
+    dimension = 3
+    # Only the envelope and the buildings are handed to Python; everything else stays in C.
+    for _event, element in etree.iterparse(path, events=("end",), tag=(envelope, building_tag), huge_tree=True):
+        if element.tag == envelope:
+            if file_epsg is None and element.get("srsName"):
+                file_epsg = crs.set(name, element.get("srsName"))
+                dimension = int(element.get("srsDimension") or 3)
+            continue
+        if element.getparent() is None or element.getparent().tag != f"{{{CORE_NS}}}cityObjectMember":
+            continue  # a building nested in another feature (e.g. a group)
+        if file_epsg is None:
+            srs = next(iter(element.xpath(".//@srsName")), None)
+            if srs is None:
+                raise InputError(f"{name}: no srsName before the first building; the CRS is unknown", PARAMETER)
+            file_epsg = crs.set(name, str(srs))
+        try:
+            geometry, source = footprint(element, dimension, northing_first(file_epsg))
+        except ValueError as exc:
+            raise InputError(f"{name}: building {element.get(f'{{{GML_NS}}}id')}: {exc}", PARAMETER) from exc
+        extra = {"gml_id": element.get(f"{{{GML_NS}}}id"), "plateau_geometry": source, "source_file": name}
+        collector.add(raw_attributes(element, uro_ns), geometry, extra)
+        # Free the building and every city object member read before it.
+        element.clear()
+        member = element.getparent()
+        while member.getparent() is not None and member.getprevious() is not None:
+            del member.getparent()[0]
+        if len(collector.geometries) % 2000 == 0:
+            check_canceled(feedback)
+    if not uro_ns:
+        return None
+    match = URO_NS_PATTERN.search(uro_ns)
+    return f"{match.group(1)}.{match.group(2)}" if match else None
 
 
 def read_citygml(
@@ -370,62 +439,17 @@ def read_citygml(
     from lxml import etree
 
     feedback = feedback or NullFeedback()
-    table = table or load_code_table()
     if not paths:
         raise InputError("no files given; choose PLATEAU building CityGML files (*.gml)", PARAMETER)
-    collector = _Collector(table)
-    epsg: int | None = None
-    epsg_file = ""
+    collector = _Collector(table or load_code_table())
+    crs = _FileCrs()
     versions: set[str] = set()
-    total = sum(max(os.path.getsize(p), 1) for p in paths)
+    sizes = [max(os.path.getsize(p), 1) if os.path.exists(p) else 1 for p in paths]
     done = 0
-    for path in map(str, paths):
+    for path, size in zip(map(str, paths), sizes):
         name = Path(path).name
-        file_epsg: int | None = None
-        dimension = 3
         try:
-            events, root, uro_ns = _open_citygml(path)
-            if uro_ns:
-                match = URO_NS_PATTERN.search(uro_ns)
-                versions.add(f"{match.group(1)}.{match.group(2)}" if match else "?")
-            for event, element in events:
-                if event == "start":
-                    srs = element.get("srsName")
-                    if srs and file_epsg is None:
-                        file_epsg = epsg_from_srs_name(srs)
-                        if file_epsg is None:
-                            raise InputError(f"{name}: unsupported srsName {srs!r} (need an EPSG code)", PARAMETER)
-                        dimension = int(element.get("srsDimension") or 3)
-                        if epsg is None:
-                            epsg, epsg_file = file_epsg, name
-                        elif file_epsg != epsg:
-                            raise InputError(
-                                f"files in different CRSs: {epsg_file} is EPSG:{epsg}, {name} is EPSG:{file_epsg}; "
-                                "import each CRS separately (or convert the files to one CRS first)",
-                                PARAMETER,
-                            )
-                    continue
-                if element.tag != f"{{{BLDG_NS}}}Building" or element.getparent() is None:
-                    continue
-                if element.getparent().tag == f"{{{BLDG_NS}}}consistsOfBuildingPart":
-                    continue
-                if file_epsg is None:
-                    raise InputError(f"{name}: no srsName before the first building; the CRS is unknown", PARAMETER)
-                swap = northing_first(file_epsg)
-                try:
-                    geometry, source = footprint(element, dimension, swap)
-                except ValueError as exc:
-                    raise InputError(f"{name}: building {element.get(f'{{{GML_NS}}}id')}: {exc}", PARAMETER) from exc
-                extra = {"gml_id": element.get(f"{{{GML_NS}}}id"), "plateau_geometry": source, "source_file": name}
-                collector.add(raw_attributes(element, uro_ns), geometry, extra)
-                # Free the building and every city object member read before it.
-                element.clear()
-                member = element.getparent()
-                while member.getparent() is not None and member.getprevious() is not None:
-                    del member.getparent()[0]
-                if len(collector.geometries) % 2000 == 0:
-                    check_canceled(feedback)
-            del events, root
+            version = _read_file(path, collector, crs, feedback)
         except etree.XMLSyntaxError as exc:
             raise InputError(
                 f"{name}: not well-formed XML ({exc.msg}, line {exc.lineno}); the file may be truncated. "
@@ -434,11 +458,13 @@ def read_citygml(
             ) from None
         except OSError as exc:
             raise InputError(f"{name}: cannot be read ({exc})", PARAMETER) from None
-        done += max(os.path.getsize(path), 1)
-        feedback.set_progress(100.0 * done / total)
+        if version:
+            versions.add(version)
+        done += size
+        feedback.set_progress(100.0 * done / sum(sizes))
         check_canceled(feedback)
     buildings = PlateauBuildings(
-        collector.geometries, collector.columns, epsg, versions, collector.unknown, [Path(p).name for p in paths]
+        collector.geometries, collector.columns, crs.epsg, versions, collector.unknown, [Path(p).name for p in paths]
     )
     if len(buildings) == 0:
         raise InputError("the files hold no bldg:Building; give PLATEAU building (bldg) files", PARAMETER)

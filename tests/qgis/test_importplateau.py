@@ -39,7 +39,12 @@ def test_citygml_files_to_the_working_crs(run_alg, tmp_path):
     result = run_alg("importplateau", {"INPUT": [str(p) for p in FILES], "OUTPUT": str(tmp_path / "b.gpkg")})
     assert result["BUILDING_COUNT"] == 7 and result["FILE_COUNT"] == 3
     assert (result["WITH_USAGE"], result["WITH_STRUCTURE"], result["WITH_FIRE_RESISTANCE"]) == (6, 6, 6)
-    assert (result["WITH_YEAR"], result["WITH_FLOORS"], result["WITH_HEIGHT"], result["WITH_BUILDING_ID"]) == (4, 3, 6, 7)
+    assert (result["WITH_YEAR"], result["WITH_FLOORS"], result["WITH_HEIGHT"], result["WITH_BUILDING_ID"]) == (
+        4,
+        3,
+        6,
+        7,
+    )
     assert result["UNKNOWN_CODES"] == 2
     layer, rows = layer_rows(result["OUTPUT"])
     assert layer.crs().authid() == "EPSG:6677"
@@ -224,3 +229,34 @@ def test_imported_layer_runs_imputation_damage_and_fire(run_alg, tmp_path):
     assert all(0.0 <= f["p_burn"] <= 1.0 for f in burned.values())
     _, damaged = layer_rows(damage["OUTPUT"])
     assert all(0.0 < f["p_collapse"] < 1.0 for f in damaged.values())
+
+
+def test_output_is_styled_by_structure_when_loaded(provider, tmp_path):
+    """The layer QGIS loads gets resources/styles/plateau_buildings.qml: one colour per structure, unknown grey."""
+    import processing
+    from qgis.core import (
+        QgsProcessingContext,
+        QgsProcessingFeedback,
+        QgsProcessingOutputLayerDefinition,
+        QgsProject,
+        QgsVectorLayer,
+    )
+
+    context = QgsProcessingContext()
+    context.setProject(QgsProject.instance())
+    out = str(tmp_path / "b.gpkg")
+    # As the dialog asks for it: the output is to be loaded into the project when the run ends.
+    destination = QgsProcessingOutputLayerDefinition(out, QgsProject.instance())
+    result = processing.run(
+        "suginami:importplateau", {"INPUT": [str(p) for p in FILES], "OUTPUT": destination}, context=context
+    )
+    details = context.layersToLoadOnCompletion()[result["OUTPUT"]]
+    post = details.postProcessor()
+    assert post is not None and post.qml.name == "plateau_buildings.qml"
+    layer = QgsVectorLayer(result["OUTPUT"], "b", "ogr")
+    post.postProcessLayer(layer, context, QgsProcessingFeedback())
+    renderer = layer.renderer()
+    assert renderer.type() == "categorizedSymbol" and renderer.classAttribute() == "structure"
+    assert [c.value() for c in renderer.categories()] == ["wood", "non_wood", ""]
+    # Japanese or English aliases from field_aliases.yaml.
+    assert layer.attributeAlias(layer.fields().indexOf("plateau_structure_code"))

@@ -86,7 +86,12 @@ def test_iur20_lod1_solid_bottom_and_building_id_attribute():
     rc = by_id(b, "bldg_20_rc")
     assert rc["plateau_geometry"] == "lod1Solid"
     assert rc["building_id"] == "13115-bldg-101"
-    assert (rc["structure"], rc["fire_resistance"], rc["use"], rc["floors"]) == ("non_wood", "fireproof", "apartment", 6)
+    assert (rc["structure"], rc["fire_resistance"], rc["use"], rc["floors"]) == (
+        "non_wood",
+        "fireproof",
+        "apartment",
+        6,
+    )
     # The bottom face only: one 0.00011 x 0.00009 degree square (not the union of the walls' projections).
     assert rc["geometry"].area == pytest.approx(0.00011 * 0.00009, rel=1e-6)
     wood = by_id(b, "bldg_20_wood")
@@ -157,7 +162,9 @@ def test_mixed_crs_refused(tmp_path):
     text = IUR20.read_text(encoding="utf-8").replace("EPSG/0/6697", "EPSG/0/6677")
     other = tmp_path / "plane.gml"
     other.write_text(text, encoding="utf-8")
-    with pytest.raises(InputError, match="different CRSs: bldg_iur14_lod0roofedge.gml is EPSG:6697, plane.gml is EPSG:6677"):
+    with pytest.raises(
+        InputError, match="different CRSs: bldg_iur14_lod0roofedge.gml is EPSG:6697, plane.gml is EPSG:6677"
+    ):
         plateau.read_citygml([IUR14, other])
 
 

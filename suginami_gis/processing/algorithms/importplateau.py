@@ -61,7 +61,9 @@ class ImportPlateauAlgorithm(SuginamiAlgorithm):
         has_layer = parameters.get(inputs.LAYER) not in (None, "")
         if bool(paths) == has_layer:
             raise QgsProcessingException(
-                tr("INPUT/FOLDER or LAYER: give PLATEAU CityGML files (INPUT or FOLDER) or one exported layer (LAYER), not both.")
+                tr(
+                    "INPUT/FOLDER or LAYER: give PLATEAU CityGML files (INPUT or FOLDER) or one exported layer (LAYER), not both."
+                )
             )
         if paths:
             feedback.pushInfo(tr("Reading {0} CityGML files").format(len(paths)))

@@ -93,9 +93,7 @@ def read_layer(
                 ", ".join(source.fields().names())
             )
         )  # fmt: skip
-    feedback.pushInfo(
-        tr("PLATEAU fields found: {0}").format(", ".join(f"{a} = {f}" for a, f in fields.items()))
-    )
+    feedback.pushInfo(tr("PLATEAU fields found: {0}").format(", ".join(f"{a} = {f}" for a, f in fields.items())))
     data = read_vector(source, context, target, list(fields.values()), LAYER, feedback)
     if feedback.isCanceled():
         raise Canceled("canceled")
@@ -124,7 +122,9 @@ def write_buildings(
     if buildings.epsg is not None:
         source_crs = QgsCoordinateReferenceSystem(f"EPSG:{buildings.epsg}")
         if not source_crs.isValid():
-            raise QgsProcessingException(tr("INPUT: the files' CRS EPSG:{0} is not known to QGIS.").format(buildings.epsg))
+            raise QgsProcessingException(
+                tr("INPUT: the files' CRS EPSG:{0} is not known to QGIS.").format(buildings.epsg)
+            )
         if source_crs != target:
             transform = QgsCoordinateTransform(source_crs, target, context.transformContext())
     total = max(len(buildings), 1)
