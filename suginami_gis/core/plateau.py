@@ -99,13 +99,16 @@ class PlateauBuildings:
     iur_versions: set[str] = field(default_factory=set)
     unknown_codes: dict[str, Counter[str]] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
+    heights_from_solid: int = 0  # buildings without measuredHeight whose height_m is the LOD1 solid's
 
     def __len__(self) -> int:
         return len(self.geometries)
 
     def counts(self) -> dict[str, int]:
         """How many buildings had each PLATEAU attribute (raw value present, known code or not)."""
-        return {name: sum(1 for v in self.columns[RAW_COLUMNS[name]] if v not in (None, "")) for name in ATTRIBUTES}
+        out = {name: sum(1 for v in self.columns[RAW_COLUMNS[name]] if v not in (None, "")) for name in ATTRIBUTES}
+        out["measuredHeight"] -= self.heights_from_solid
+        return out
 
 
 # Raw PLATEAU value -> output column, and the mapped plugin fields (the names the other algorithms use).
@@ -250,6 +253,18 @@ def footprint(building: Any, dimension: int, swap: bool) -> tuple[Any, str | Non
     return None, None
 
 
+def solid_height(building: Any, dimension: int, swap: bool) -> float | None:
+    """Height of the LOD1 solid (top minus bottom), for buildings whose measuredHeight is missing."""
+    solid = building.find(f"{{{BLDG_NS}}}lod1Solid")
+    if solid is None:
+        return None
+    faces = _polygons(solid, dimension, swap)
+    if not faces:
+        return None
+    height = max(hi for _, _, hi in faces) - min(lo for _, lo, _ in faces)
+    return height if height > 0 else None
+
+
 # --- attributes -------------------------------------------------------------------------------------------
 
 
@@ -298,6 +313,7 @@ class _Collector:
         self.columns: dict[str, list[Any]] = {name: [] for name in OUTPUT_COLUMNS}
         self.geometries: list[Any] = []
         self.unknown: dict[str, Counter[str]] = {name: Counter() for name in CODED}
+        self.heights_from_solid = 0
 
     def add(self, raw: dict[str, Any], geometry: Any, extra: dict[str, Any]) -> None:
         table = self.table
@@ -417,6 +433,11 @@ def _read_file(path: str, collector: _Collector, crs: _FileCrs, feedback: Feedba
             raise InputError(f"{name}: building {element.get(f'{{{GML_NS}}}id')}: {exc}", PARAMETER) from exc
         extra = {"gml_id": element.get(f"{{{GML_NS}}}id"), "plateau_geometry": source, "source_file": name}
         collector.add(raw_attributes(element, uro_ns), geometry, extra)
+        if collector.columns["height_m"][-1] is None:
+            height = solid_height(element, dimension, northing_first(file_epsg))
+            if height is not None:
+                collector.columns["height_m"][-1] = round(height, 3)
+                collector.heights_from_solid += 1
         # Free the building and every city object member read before it.
         element.clear()
         member = element.getparent()
@@ -464,7 +485,13 @@ def read_citygml(
         feedback.set_progress(100.0 * done / sum(sizes))
         check_canceled(feedback)
     buildings = PlateauBuildings(
-        collector.geometries, collector.columns, crs.epsg, versions, collector.unknown, [Path(p).name for p in paths]
+        collector.geometries,
+        collector.columns,
+        crs.epsg,
+        versions,
+        collector.unknown,
+        [Path(p).name for p in paths],
+        collector.heights_from_solid,
     )
     if len(buildings) == 0:
         raise InputError("the files hold no bldg:Building; give PLATEAU building (bldg) files", PARAMETER)
@@ -513,6 +540,10 @@ def summary_lines(buildings: PlateauBuildings) -> list[str]:
         lines.append("i-UR version(s): " + ", ".join(sorted(buildings.iur_versions)))
     for attribute, count in buildings.counts().items():
         lines.append(f"{attribute}: {count} of {n} buildings")
+    if buildings.heights_from_solid:
+        lines.append(
+            f"measuredHeight missing: height_m of {buildings.heights_from_solid} buildings is their LOD1 solid's height"
+        )
     for attribute, counter in buildings.unknown_codes.items():
         if counter:
             shown = ", ".join(f"{code} ({k})" for code, k in counter.most_common(8))

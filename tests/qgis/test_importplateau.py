@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from test_buildingdamage import intensity_raster
+from test_scenario import scenario_parameters
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "plateau"
 FILES = [DATA / "bldg_iur14_lod0roofedge.gml", DATA / "bldg_iur20_lod1solid.gml", DATA / "bldg_iur31_lod0footprint.gml"]
@@ -45,7 +46,7 @@ def test_citygml_files_to_the_working_crs(run_alg, tmp_path):
         6,
         7,
     )
-    assert result["UNKNOWN_CODES"] == 2
+    assert result["UNKNOWN_CODES"] == 2 and result["HEIGHTS_FROM_SOLID"] == 1
     layer, rows = layer_rows(result["OUTPUT"])
     assert layer.crs().authid() == "EPSG:6677"
     full = rows["BLD_14_full"]
@@ -260,3 +261,31 @@ def test_output_is_styled_by_structure_when_loaded(provider, tmp_path):
     assert [c.value() for c in renderer.categories()] == ["wood", "non_wood", ""]
     # Japanese or English aliases from field_aliases.yaml.
     assert layer.attributeAlias(layer.fields().indexOf("plateau_structure_code"))
+
+
+def test_scenario_runs_on_imported_buildings(run_alg, tmp_path):
+    """The whole scenario with the imported (then imputed) buildings in place of the sample's: the layer's
+    field names are the scenario's defaults; PLATEAU has no residents, so OCCUPANTS_FIELD is left empty."""
+    imported = run_alg("importplateau", {"INPUT": [str(p) for p in FILES], "OUTPUT": str(tmp_path / "b.gpkg")})
+    imputed = run_alg(
+        "imputebuildingattributes",
+        {
+            "INPUT": imported["OUTPUT"],
+            "HEIGHT_FIELD": "height_m",
+            "STRUCTURE_FIELD": "structure",
+            "YEAR_FIELD": "year_built",
+            "FLOORS_FIELD": "floors",
+            "FIRE_FIELD": "fire_resistance",
+            "OUTPUT": str(tmp_path / "imputed.gpkg"),
+        },
+    )
+    params = scenario_parameters(tmp_path / "ward", BUILDINGS=imputed["OUTPUT"], OCCUPANTS_FIELD="", REALIZATIONS=2)
+    result = run_alg("scenario", params)
+    from qgis.core import QgsVectorLayer
+
+    damage = QgsVectorLayer(f"{result['GEOPACKAGE']}|layername=baseline_buildings", "d", "ogr")
+    assert damage.isValid()
+    rows = list(damage.getFeatures())
+    assert len(rows) == 7
+    assert {f["building_id"] for f in rows} == {f"13115-bldg-{k}" for k in (1, 2, 3, 101, 102, 201, 202)}
+    assert all(0.0 < f["p_collapse"] < 1.0 and 0.0 <= f["p_burn"] <= 1.0 for f in rows)

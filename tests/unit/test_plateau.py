@@ -106,7 +106,11 @@ def test_iur31_footprint_and_no_value_numbers():
     assert steel["floors"] is None  # storeysAboveGround 9999 = no value
     assert (steel["structure"], steel["fire_resistance"], steel["use"]) == ("non_wood", None, "office")
     other = by_id(b, "bldg_31_unknownstructure")
-    assert other["height_m"] is None  # measuredHeight -9999
+    # measuredHeight -9999 (no value): the height is the LOD1 solid's, 40.0 to 46.5 m, and reported.
+    assert other["height_m"] == pytest.approx(6.5)
+    assert b.heights_from_solid == 1 and b.counts()["measuredHeight"] == 1
+    assert "height_m of 1 buildings is their LOD1 solid's height" in "\n".join(plateau.summary_lines(b))
+    assert other["plateau_geometry"] == "lod0FootPrint"
     assert other["structure"] is None and other["use"] is None  # 611 / 461 不明
 
 

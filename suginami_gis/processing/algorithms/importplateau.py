@@ -80,6 +80,7 @@ class ImportPlateauAlgorithm(SuginamiAlgorithm):
             "BUILDING_COUNT": len(buildings),
             "FILE_COUNT": len(paths),
             "UNKNOWN_CODES": sum(sum(c.values()) for c in buildings.unknown_codes.values()),
+            "HEIGHTS_FROM_SOLID": buildings.heights_from_solid,
         }
         results.update({key: counts[attribute] for attribute, key in inputs.COUNT_OUTPUTS.items()})
         return results

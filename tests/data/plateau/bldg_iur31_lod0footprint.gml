@@ -120,6 +120,68 @@
 					</gml:surfaceMember>
 				</gml:MultiSurface>
 			</bldg:lod0FootPrint>
+			<bldg:lod1Solid>
+				<gml:Solid>
+					<gml:exterior>
+						<gml:CompositeSurface>
+							<gml:surfaceMember>
+								<gml:Polygon>
+									<gml:exterior>
+										<gml:LinearRing>
+											<gml:posList>35.6991500 139.6364000 40.0 35.6991500 139.6365100 40.0 35.6992400 139.6365100 40.0 35.6992400 139.6364000 40.0 35.6991500 139.6364000 40.0</gml:posList>
+										</gml:LinearRing>
+									</gml:exterior>
+								</gml:Polygon>
+							</gml:surfaceMember>
+							<gml:surfaceMember>
+								<gml:Polygon>
+									<gml:exterior>
+										<gml:LinearRing>
+											<gml:posList>35.6991500 139.6364000 40.0 35.6991500 139.6365100 40.0 35.6991500 139.6365100 46.5 35.6991500 139.6364000 46.5 35.6991500 139.6364000 40.0</gml:posList>
+										</gml:LinearRing>
+									</gml:exterior>
+								</gml:Polygon>
+							</gml:surfaceMember>
+							<gml:surfaceMember>
+								<gml:Polygon>
+									<gml:exterior>
+										<gml:LinearRing>
+											<gml:posList>35.6991500 139.6365100 40.0 35.6992400 139.6365100 40.0 35.6992400 139.6365100 46.5 35.6991500 139.6365100 46.5 35.6991500 139.6365100 40.0</gml:posList>
+										</gml:LinearRing>
+									</gml:exterior>
+								</gml:Polygon>
+							</gml:surfaceMember>
+							<gml:surfaceMember>
+								<gml:Polygon>
+									<gml:exterior>
+										<gml:LinearRing>
+											<gml:posList>35.6992400 139.6365100 40.0 35.6992400 139.6364000 40.0 35.6992400 139.6364000 46.5 35.6992400 139.6365100 46.5 35.6992400 139.6365100 40.0</gml:posList>
+										</gml:LinearRing>
+									</gml:exterior>
+								</gml:Polygon>
+							</gml:surfaceMember>
+							<gml:surfaceMember>
+								<gml:Polygon>
+									<gml:exterior>
+										<gml:LinearRing>
+											<gml:posList>35.6992400 139.6364000 40.0 35.6991500 139.6364000 40.0 35.6991500 139.6364000 46.5 35.6992400 139.6364000 46.5 35.6992400 139.6364000 40.0</gml:posList>
+										</gml:LinearRing>
+									</gml:exterior>
+								</gml:Polygon>
+							</gml:surfaceMember>
+							<gml:surfaceMember>
+								<gml:Polygon>
+									<gml:exterior>
+										<gml:LinearRing>
+											<gml:posList>35.6991500 139.6364000 46.5 35.6991500 139.6365100 46.5 35.6992400 139.6365100 46.5 35.6992400 139.6364000 46.5 35.6991500 139.6364000 46.5</gml:posList>
+										</gml:LinearRing>
+									</gml:exterior>
+								</gml:Polygon>
+							</gml:surfaceMember>
+						</gml:CompositeSurface>
+					</gml:exterior>
+				</gml:Solid>
+			</bldg:lod1Solid>
 			<uro:buildingDetailAttribute>
 				<uro:BuildingDetailAttribute>
 					<uro:buildingStructureType codeSpace="../../codelists/BuildingDetailAttribute_buildingStructureType.xml">611</uro:buildingStructureType>
