@@ -500,9 +500,18 @@ def read_citygml(
 
 # --- other formats (GeoPackage, Shapefile ... exported from PLATEAU) ----------------------------------------
 
-# Field names of PLATEAU exports, compared without case after the last ':' / '_uro:' / '.' prefix
-# (e.g. "bldg:usage", "uro:BuildingDetailAttribute_uro:buildingStructureType", "measuredHeight").
-FIELD_SUFFIXES = {name: name.lower() for name in ATTRIBUTES}
+# Field names of PLATEAU exports, compared without case after the last ':' / '.' prefix (e.g.
+# "bldg:usage", "uro:BuildingDetailAttribute_uro:buildingStructureType", "measuredHeight"), plus the
+# snake_case names of conversions such as the 2020 Tokyo MVT export (bldg_id, measured_height_m).
+FIELD_NAMES = {
+    "usage": ("usage",),
+    "buildingStructureType": ("buildingstructuretype", "building_structure_type"),
+    "fireproofStructureType": ("fireproofstructuretype", "fireproof_structure_type"),
+    "yearOfConstruction": ("yearofconstruction", "year_of_construction"),
+    "storeysAboveGround": ("storeysaboveground", "storeys_above_ground"),
+    "measuredHeight": ("measuredheight", "measured_height", "measured_height_m"),
+    "buildingID": ("buildingid", "building_id", "bldg_id"),
+}
 
 
 def match_fields(names: Iterable[str]) -> dict[str, str]:
@@ -510,8 +519,8 @@ def match_fields(names: Iterable[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for field_name in names:
         tail = re.split(r"[:.]", field_name)[-1].lower()
-        for attribute, suffix in FIELD_SUFFIXES.items():
-            if attribute not in out and tail == suffix:
+        for attribute, accepted in FIELD_NAMES.items():
+            if attribute not in out and tail in accepted:
                 out[attribute] = field_name
     return out
 

@@ -156,15 +156,37 @@ def test_geopackage_export_with_the_same_attributes(run_alg, tmp_path):
     assert rows["13115-bldg-1"].geometry().area() == pytest.approx(99.3, abs=1.0)
 
 
-def test_real_plateau_export_without_code_fields(run_alg, shared_data, tmp_path):
-    """The shared PLATEAU 2020 export carries bldg_id and measured_height_m only: a clear error names its fields."""
-    from qgis.core import QgsProcessingException
-
+def test_real_plateau_export_heights_and_ids(run_alg, shared_data, tmp_path):
+    """The shared PLATEAU 2020 export (7,329 Asagaya/Koenji buildings, EPSG:4326) carries bldg_id and
+    measured_height_m only: both are read, every coded attribute is counted as absent, and imputation
+    then fills all of structure, year and fire resistance."""
     path = shared_data / SUBSET
     if not path.exists():
         pytest.skip(f"{path} is absent")
-    with pytest.raises(QgsProcessingException, match="no PLATEAU attribute fields found.*measured_height_m"):
-        run_alg("importplateau", {"LAYER": f"{path}|layername=buildings_asagaya_koenji", "OUTPUT": "memory:"})
+    result = run_alg(
+        "importplateau", {"LAYER": f"{path}|layername=buildings_asagaya_koenji", "OUTPUT": str(tmp_path / "b.gpkg")}
+    )
+    assert result["BUILDING_COUNT"] == 7329
+    assert result["WITH_HEIGHT"] == 7329 and result["WITH_BUILDING_ID"] == 7329
+    assert result["WITH_STRUCTURE"] == result["WITH_FIRE_RESISTANCE"] == result["WITH_YEAR"] == 0
+    layer, _ = layer_rows(result["OUTPUT"])
+    assert layer.crs().authid() == "EPSG:6677"
+    first = next(layer.getFeatures())
+    assert first["building_id"].startswith("13115-bldg-")
+    assert all(f["height_m"] > 0 for f in layer.getFeatures())
+    imputed = run_alg(
+        "imputebuildingattributes",
+        {
+            "INPUT": result["OUTPUT"],
+            "HEIGHT_FIELD": "height_m",
+            "STRUCTURE_FIELD": "structure",
+            "YEAR_FIELD": "year_built",
+            "FLOORS_FIELD": "floors",
+            "FIRE_FIELD": "fire_resistance",
+            "OUTPUT": str(tmp_path / "imputed.gpkg"),
+        },
+    )
+    assert imputed["IMPUTED_STRUCTURE"] == 7329 and imputed["KEPT_STRUCTURE"] == 0
 
 
 def test_imported_layer_runs_imputation_damage_and_fire(run_alg, tmp_path):

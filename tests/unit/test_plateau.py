@@ -214,3 +214,29 @@ def test_records_from_an_export_with_codes_or_labels():
     assert b.columns["floors"] == [2, None, None]
     assert b.columns["height_m"] == [6.5, 30.2, None]
     assert b.unknown_codes["buildingStructureType"] == {"777": 1}
+
+
+def test_snake_case_names_of_conversions():
+    fields = plateau.match_fields(["fid", "bldg_id", "plateau_town_code", "measured_height_m", "year_of_construction"])
+    assert fields == {
+        "buildingID": "bldg_id",
+        "measuredHeight": "measured_height_m",
+        "yearOfConstruction": "year_of_construction",
+    }
+
+
+def test_cancel_stops_reading():
+    from suginami_gis.core.feedback import Canceled
+
+    class Stop:
+        def set_progress(self, percent):
+            pass
+
+        def is_canceled(self):
+            return True
+
+        def info(self, message):
+            pass
+
+    with pytest.raises(Canceled):
+        plateau.read_citygml([IUR14, IUR20, IUR31], feedback=Stop())
