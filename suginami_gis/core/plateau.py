@@ -532,12 +532,15 @@ def from_records(
     table: CodeTable | None = None,
     source_name: str = "",
 ) -> PlateauBuildings:
-    """Buildings from a layer's columns (``fields`` from match_fields); codes or their labels are mapped."""
+    """Buildings from a layer's columns (``fields`` from match_fields, plus ``gml_id`` when present), nulls
+    as None; codes or their labels are mapped."""
     table = table or load_code_table()
     collector = _Collector(table)
+    ids = records.get("gml_id")
     for i, geometry in enumerate(geometries):
         raw = {attribute: records[name][i] for attribute, name in fields.items()}
-        collector.add(raw, geometry, {"gml_id": None, "plateau_geometry": "layer", "source_file": source_name})
+        gml_id = None if ids is None or ids[i] in (None, "") else str(ids[i])
+        collector.add(raw, geometry, {"gml_id": gml_id, "plateau_geometry": "layer", "source_file": source_name})
     return PlateauBuildings(collector.geometries, collector.columns, None, set(), collector.unknown, [source_name])
 
 
@@ -553,6 +556,9 @@ def summary_lines(buildings: PlateauBuildings) -> list[str]:
         lines.append(
             f"measuredHeight missing: height_m of {buildings.heights_from_solid} buildings is their LOD1 solid's height"
         )
+    no_footprint = sum(1 for g in buildings.geometries if g is None)
+    if no_footprint:
+        lines.append(f"{no_footprint} buildings have no LOD0 or LOD1 footprint: written without geometry")
     for attribute, counter in buildings.unknown_codes.items():
         if counter:
             shown = ", ".join(f"{code} ({k})" for code, k in counter.most_common(8))

@@ -118,7 +118,7 @@ def export_gpkg(tmp_path: Path) -> str:
     rows = [
         (139.6360, ["a", "411", 1975, 2, 7.2, "601", "1003", "13115-bldg-1"]),
         (139.6362, ["b", "共同住宅", 1994, 6, 18.5, "鉄筋コンクリート造", "耐火", "13115-bldg-2"]),
-        (139.6364, ["c", None, None, 9999, 12.0, "699", None, "13115-bldg-3"]),
+        (139.6364, ["c", None, None, 9999, 12.0, "699", None, None]),
     ]
     features = []
     for lon, attributes in rows:
@@ -147,13 +147,18 @@ def test_geopackage_export_with_the_same_attributes(run_alg, tmp_path):
     result = run_alg("importplateau", {"LAYER": export_gpkg(tmp_path), "OUTPUT": str(tmp_path / "b.gpkg")})
     assert result["BUILDING_COUNT"] == 3 and result["FILE_COUNT"] == 0
     assert result["WITH_STRUCTURE"] == 3 and result["WITH_FLOORS"] == 2 and result["UNKNOWN_CODES"] == 1
-    layer, _ = layer_rows(result["OUTPUT"])
-    rows = {f["building_id"]: f for f in layer.getFeatures()}
+    layer, rows = layer_rows(result["OUTPUT"])
+    assert result["WITH_BUILDING_ID"] == 2  # a null ID is not read as the text "NULL"
     assert layer.crs().authid() == "EPSG:6677"
-    assert (rows["13115-bldg-1"]["structure"], rows["13115-bldg-1"]["use"]) == ("wood", "detached_house")
-    assert rows["13115-bldg-2"]["structure"] == "non_wood" and rows["13115-bldg-2"]["fire_resistance"] == "fireproof"
-    assert rows["13115-bldg-3"]["plateau_structure_code"] == "699"
-    assert rows["13115-bldg-1"].geometry().area() == pytest.approx(99.3, abs=1.0)
+    assert (rows["a"]["structure"], rows["a"]["use"], rows["a"]["building_id"]) == (
+        "wood",
+        "detached_house",
+        "13115-bldg-1",
+    )
+    assert rows["b"]["structure"] == "non_wood" and rows["b"]["fire_resistance"] == "fireproof"
+    assert rows["c"]["plateau_structure_code"] == "699" and is_null(rows["c"]["building_id"])
+    assert is_null(rows["c"]["use"]) and is_null(rows["c"]["year_built"])
+    assert rows["a"].geometry().area() == pytest.approx(99.3, abs=1.0)
 
 
 def test_real_plateau_export_heights_and_ids(run_alg, shared_data, tmp_path):

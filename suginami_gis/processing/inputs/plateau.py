@@ -20,7 +20,7 @@ from qgis.core import (
 
 from ...core import plateau
 from ...core.feedback import Canceled
-from ..conversions import make_fields, read_vector, required_source, to_python
+from ..conversions import is_null, make_fields, read_vector, required_source, to_python
 from ..i18n import tr
 
 INPUT = "INPUT"
@@ -94,13 +94,16 @@ def read_layer(
             )
         )  # fmt: skip
     feedback.pushInfo(tr("PLATEAU fields found: {0}").format(", ".join(f"{a} = {f}" for a, f in fields.items())))
-    data = read_vector(source, context, target, list(fields.values()), LAYER, feedback)
+    extra = ["gml_id"] if "gml_id" in source.fields().names() else []
+    data = read_vector(source, context, target, list(fields.values()) + extra, LAYER, feedback)
     if feedback.isCanceled():
         raise Canceled("canceled")
     if len(data) == 0:
         raise QgsProcessingException(tr("LAYER: the layer has no features."))
+    # QGIS nulls (NULL variants) become None, so a missing value is never read as the text "NULL".
+    records = {name: [None if is_null(v) else v for v in values] for name, values in data.attributes.items()}
     name = source.sourceName() or "layer"
-    return plateau.from_records(data.attributes, list(data.geometries), fields, source_name=name)
+    return plateau.from_records(records, list(data.geometries), fields, source_name=name)
 
 
 def write_buildings(
