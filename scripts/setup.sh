@@ -9,9 +9,10 @@ cd "$repo"
 
 # python3-pil: PNG tiles of the web map; fonts-ipafont-gothic: Japanese text in reports and screenshots;
 # xvfb and xauth: real QGIS desktop in tests (scripts/desktop_screenshots.py).
+# python3-lxml: streamed CityGML parsing (suginami:importplateau); Debian's, the one QGIS's Python has.
 # libgdal-dev, libgeos-dev, libproj-dev and proj-bin: shapely, rasterio, pyproj and pyogrio are
 # built from source against the GEOS, GDAL and PROJ that QGIS itself loads (see below).
-APT_PACKAGES=(qgis python3-qgis qgis-providers python3-venv python3-pip chromium chromium-driver
+APT_PACKAGES=(qgis python3-qgis python3-lxml qgis-providers python3-venv python3-pip chromium chromium-driver
   poppler-utils qttools5-dev-tools pyqt5-dev-tools libgdal-dev libgeos-dev libproj-dev proj-bin
   python3-pil fonts-ipafont-gothic xvfb xauth)
 

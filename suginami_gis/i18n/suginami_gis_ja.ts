@@ -177,7 +177,7 @@
       <translation type="vanished">建物用途のフィールド（任意、出火率表に使用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/model.py" line="20" />
+      <location filename="suginami_gis/processing/algorithms/importplateau.py" line="55" />
       <source>Buildings</source>
       <translation>建物</translation>
     </message>
@@ -407,6 +407,11 @@
       <location filename="suginami_gis/processing/inputs/buildings.py" line="178" />
       <source>DWELLINGS_FIELD: {0} buildings have an empty or negative dwelling count.</source>
       <translation>DWELLINGS_FIELD：{0} 棟で住戸数が空または負です。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/importplateau.py" line="27" />
+      <source>Data import</source>
+      <translation>データの取り込み</translation>
     </message>
     <message>
       <source>Deaths (collapse + fire)</source>
@@ -658,6 +663,16 @@
       <translation>FIREPROOF_OPEN_SPACE_FIELD：{0} 区域の空地率が 0 以上 100 % 未満の範囲外です。空地率を % で指定してください。</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/inputs/plateau.py" line="66" />
+      <source>FOLDER: '{0}' is not a folder.</source>
+      <translation>FOLDER：'{0}' はフォルダではありません。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/inputs/plateau.py" line="69" />
+      <source>FOLDER: no .gml files in '{0}'.</source>
+      <translation>FOLDER：'{0}' に .gml ファイルがありません。</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/params.py" line="90" />
       <source>Fault surface trace (optional; replaces the epicentre)</source>
       <translation>断層の地表トレース（任意、震央の代わりに使用）</translation>
@@ -730,6 +745,11 @@
       <location filename="suginami_gis/processing/inputs/fire.py" line="108" />
       <source>Floors field (optional; for the burned floor area)</source>
       <translation>階数のフィールド（任意、焼失床面積に使用）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/importplateau.py" line="40" />
+      <source>Folder of PLATEAU building CityGML files (every .gml below it)</source>
+      <translation>PLATEAU 建築物 CityGML ファイルのフォルダ（その下のすべての .gml）</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="74" />
@@ -817,7 +837,7 @@
       <translation>地震動のピクセルサイズ（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="166" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="171" />
       <source>HEIGHT_FIELD: choose the field with building heights in metres.</source>
       <translation>HEIGHT_FIELD：建物高さ（m）のフィールドを選んでください。</translation>
     </message>
@@ -850,6 +870,21 @@
       <location filename="suginami_gis/gui.py" line="108" />
       <source>Help…</source>
       <translation>ヘルプ…</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/importplateau.py" line="64" />
+      <source>INPUT/FOLDER or LAYER: give PLATEAU CityGML files (INPUT or FOLDER) or one exported layer (LAYER), not both.</source>
+      <translation>INPUT/FOLDER または LAYER：PLATEAU の CityGML ファイル（INPUT か FOLDER）か、エクスポートしたレイヤ一つ（LAYER）のどちらか一方を指定してください。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/inputs/plateau.py" line="73" />
+      <source>INPUT: file '{0}' does not exist.</source>
+      <translation>INPUT：ファイル '{0}' がありません。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/inputs/plateau.py" line="129" />
+      <source>INPUT: the files' CRS EPSG:{0} is not known to QGIS.</source>
+      <translation>INPUT：ファイルの座標系 EPSG:{0} を QGIS が認識できません。</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="115" />
@@ -894,6 +929,11 @@
       <location filename="suginami_gis/processing/algorithms/firespread.py" line="187" />
       <source>Ignitions per collapsed building, winter 05-06 h (Tokyo 2022: 0.000355)</source>
       <translation>全壊 1 棟あたりの出火件数、冬 5〜6 時（東京都 2022：0.000355）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/importplateau.py" line="26" />
+      <source>Import PLATEAU buildings (CityGML)</source>
+      <translation>PLATEAU 建築物の取り込み（CityGML）</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="41" />
@@ -996,6 +1036,21 @@
       <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="82" />
       <source>Known structure field (optional; its values are kept)</source>
       <translation>既知の構造のフィールド（任意、値はそのまま使用）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/inputs/plateau.py" line="87" />
+      <source>LAYER: give building footprints (polygons).</source>
+      <translation>LAYER：建物の形状（ポリゴン）を指定してください。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/inputs/plateau.py" line="91" />
+      <source>LAYER: no PLATEAU attribute fields found (usage, buildingStructureType, fireproofStructureType, yearOfConstruction, storeysAboveGround, measuredHeight, buildingID); fields: {0}</source>
+      <translation>LAYER：PLATEAU の属性フィールド（usage、buildingStructureType、fireproofStructureType、yearOfConstruction、storeysAboveGround、measuredHeight、buildingID）が見つかりません。フィールド：{0}</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/inputs/plateau.py" line="102" />
+      <source>LAYER: the layer has no features.</source>
+      <translation>LAYER：レイヤに地物がありません。</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/inputs/publish.py" line="95" />
@@ -1350,6 +1405,11 @@
       <translation>またはこの範囲の OpenStreetMap の道路をダウンロード（初回のみインターネットが必要）</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/algorithms/importplateau.py" line="48" />
+      <source>Or: a PLATEAU export layer (GeoPackage ...) with the same attributes</source>
+      <translation>または：同じ属性を持つ PLATEAU のエクスポートレイヤ（GeoPackage など）</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/inputs/evacuation.py" line="46" />
       <source>Origin id field (optional)</source>
       <translation>出発地 ID のフィールド（任意）</translation>
@@ -1398,6 +1458,16 @@
       <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="159" />
       <source>PIXEL_SIZE: {0} x {1} pixels is more than {2}; choose a coarser pixel or a smaller extent.</source>
       <translation>PIXEL_SIZE：{0} × {1} ピクセルは上限の {2} を超えます。より粗いピクセルか、より狭い範囲を指定してください。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/importplateau.py" line="34" />
+      <source>PLATEAU building CityGML files (*.gml)</source>
+      <translation>PLATEAU 建築物 CityGML ファイル（*.gml）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/inputs/plateau.py" line="96" />
+      <source>PLATEAU fields found: {0}</source>
+      <translation>見つかった PLATEAU のフィールド：{0}</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/inputs/network.py" line="340" />
@@ -1510,6 +1580,11 @@
       <location filename="suginami_gis/processing/inputs/network.py" line="195" />
       <source>Reading the walking network of {0} (projected to {1})</source>
       <translation>{0} の歩行者ネットワークを読み込み中（{1} に投影）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/importplateau.py" line="69" />
+      <source>Reading {0} CityGML files</source>
+      <translation>{0} 個の CityGML ファイルを読み込み中</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/inputs/buildings.py" line="162" />
@@ -2207,7 +2282,7 @@
       <translation>冬</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="50" />
+      <location filename="suginami_gis/processing/algorithms/importplateau.py" line="53" />
       <source>Working CRS (projected, metres)</source>
       <translation>計算用の座標系（投影座標系、メートル単位）</translation>
     </message>
@@ -2515,7 +2590,7 @@
       <translation>{0}：フィールド '{1}' が {2} にありません（フィールド：{3}）。既存のフィールドを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="175" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="180" />
       <source>{0}: field '{1}' is not numeric.</source>
       <translation>{0}：フィールド '{1}' は数値ではありません。</translation>
     </message>

@@ -14,6 +14,7 @@ ALGORITHMS = {
     "evacuationroutes",
     "firespread",
     "groundmotion",
+    "importplateau",
     "imputebuildingattributes",
     "publicexport",
     "roadblockage",

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
+PLATEAU = REPO / "tests" / "data" / "plateau"
 DOC = REPO / "docs" / "reliability.md"
 X0, Y0 = -17000.0, -33000.0  # inside the sample ward, EPSG:6677 (JGD2011 / Japan Plane Rectangular CS IX)
 EXTENT = f"{X0 - 100},{X0 + 300},{Y0 - 100},{Y0 + 300} [EPSG:6677]"
@@ -248,6 +249,8 @@ def base(algorithm: str, tmp: Path) -> dict:
             "HEIGHT_FIELD": "height_m",
             "OUTPUT": str(tmp / "imputed.gpkg"),
         }
+    if algorithm == "importplateau":
+        return {"INPUT": [str(PLATEAU / "bldg_iur20_lod1solid.gml")], "OUTPUT": str(tmp / "plateau.gpkg")}
     if algorithm == "publicexport":
         return {
             "LAYERS": [
@@ -703,6 +706,54 @@ CASES: list[Case] = [
         },
         "'BUILDING_COUNT': 25",
     ),
+    # importplateau
+    _e(
+        "importplateau",
+        "truncated file",
+        "CityGML cut in the middle",
+        lambda t: {"INPUT": [plateau_variant(t, "cut.gml", lambda s: s[: len(s) // 2])]},
+        "INPUT: cut.gml: not well-formed XML",
+    ),
+    _e(
+        "importplateau",
+        "wrong schema",
+        "a KML file",
+        lambda t: {"INPUT": [plateau_variant(t, "doc.kml", lambda s: '<kml xmlns="http://www.opengis.net/kml/2.2"/>')]},
+        "INPUT: doc.kml: not a CityGML 2.0 file",
+    ),
+    _e(
+        "importplateau",
+        "mixed CRSs",
+        "files in EPSG:6697 and EPSG:6668",
+        lambda t: {
+            "INPUT": [
+                str(PLATEAU / "bldg_iur20_lod1solid.gml"),
+                plateau_variant(t, "other.gml", lambda s: s.replace("EPSG/0/6697", "EPSG/0/6668")),
+            ]
+        },
+        "INPUT: files in different CRSs",
+    ),
+    _e(
+        "importplateau",
+        "geographic CRS",
+        "TARGET_CRS EPSG:4326",
+        lambda t: {"TARGET_CRS": "EPSG:4326"},
+        "TARGET_CRS",
+    ),
+    _e(
+        "importplateau",
+        "empty layer",
+        "an export layer with no buildings",
+        lambda t: {"INPUT": None, "LAYER": mem("Polygon", [], (("measuredHeight", "double"),))},
+        "LAYER: the layer has no features",
+    ),
+    _r(
+        "importplateau",
+        "unknown codes",
+        "usage 499, structure 699",
+        lambda t: {"INPUT": [str(PLATEAU / "bldg_iur14_lod0roofedge.gml")]},
+        "usage: 1 buildings have codes not in the code table: 499 (1)",
+    ),
     # publicexport
     _e(
         "publicexport",
@@ -728,6 +779,13 @@ CASES: list[Case] = [
         "Web map",
     ),
 ]
+
+
+def plateau_variant(tmp: Path, name: str, edit: Callable[[str], str]) -> str:
+    """A PLATEAU fixture changed by ``edit`` and written to ``tmp / name``."""
+    path = tmp / name
+    path.write_text(edit((PLATEAU / "bldg_iur20_lod1solid.gml").read_text(encoding="utf-8")), encoding="utf-8")
+    return str(path)
 
 
 def _avs30_in_other_crs(tmp: Path) -> str:

@@ -153,6 +153,11 @@ class ImputeBuildingAttributesAlgorithm(SuginamiAlgorithm):
             "IMPUTED_YEAR_BUILT": int(result.imputed["year_built"].sum()),
             "IMPUTED_FLOORS": int(result.imputed["floors"].sum()),
             "IMPUTED_FIRE_RESISTANCE": int(result.imputed["fire_resistance"].sum()),
+            # Known values kept as they were (e.g. the codes of a PLATEAU import).
+            "KEPT_STRUCTURE": int((~result.imputed["structure"]).sum()),
+            "KEPT_YEAR_BUILT": int((~result.imputed["year_built"]).sum()),
+            "KEPT_FLOORS": int((~result.imputed["floors"]).sum()),
+            "KEPT_FIRE_RESISTANCE": int((~result.imputed["fire_resistance"]).sum()),
             "SHARE_WOOD": float(np.mean(result.structure == "wood")),
             "SHARE_SEISMIC_STANDARD": float(np.mean(result.year_built >= 1981)),
         }
