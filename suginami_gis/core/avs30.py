@@ -44,7 +44,9 @@ class MeshValues:
     level: int
 
 
-def mesh_values(codes: list[object], values: list[object], parameter: str, level: int | None = JSHIS_LEVEL) -> MeshValues:
+def mesh_values(
+    codes: list[object], values: list[object], parameter: str, level: int | None = JSHIS_LEVEL
+) -> MeshValues:
     """Check codes and AVS values read from any table; duplicates must agree."""
     parsed, found_level = mesh.parse_codes(codes, parameter)
     if level is not None and found_level != level:
@@ -186,7 +188,9 @@ def mesh_extent(values: MeshValues, crs_wkt: str) -> tuple[float, float, float, 
     if len(with_data) == 0:
         raise InputError("no mesh has an AVS30 value (all sea or missing)", "INPUT")
     south, west, north, east = mesh.codes_bounds(with_data)
-    return transform_bounds(CRS.from_string(mesh.MESH_CRS), CRS.from_wkt(crs_wkt), west, south, east, north, densify_pts=21)
+    return transform_bounds(
+        CRS.from_string(mesh.MESH_CRS), CRS.from_wkt(crs_wkt), west, south, east, north, densify_pts=21
+    )
 
 
 def rasterize(values: MeshValues, grid: Grid, feedback: Feedback | None = None) -> np.ndarray:
@@ -220,12 +224,16 @@ class Avs30Result:
     max_avs30: float
 
 
-def write_avs30(path: str | os.PathLike[str], values: MeshValues, grid: Grid, feedback: Feedback | None = None) -> Avs30Result:
+def write_avs30(
+    path: str | os.PathLike[str], values: MeshValues, grid: Grid, feedback: Feedback | None = None
+) -> Avs30Result:
     """Rasterize and write a float32 GeoTIFF (m/s, nodata -9999) atomically."""
     band = rasterize(values, grid, feedback)
     present = np.isfinite(band)
     if not present.any():
-        raise InputError("no raster cell falls in a mesh with an AVS30 value: check EXTENT and the file's area", "EXTENT")
+        raise InputError(
+            "no raster cell falls in a mesh with an AVS30 value: check EXTENT and the file's area", "EXTENT"
+        )
     write_geotiff(
         path,
         grid,
