@@ -109,15 +109,11 @@ def _texts(path: Path, parameter: str) -> list[tuple[str, str]]:
 def _header(lines: list[str], name: str, parameter: str) -> tuple[list[str], int]:
     """Column names from the last leading comment line, and the index of the first data line."""
     header: list[str] | None = None
-    first = 0
-    for first, line in enumerate(lines):
-        if not line.startswith("#"):
-            break
+    first = next((i for i, line in enumerate(lines) if not line.startswith("#")), len(lines))
+    for line in lines[:first]:
         columns = [c.strip().upper() for c in line.lstrip("#").split(",")]
         if all(c in columns for c in REQUIRED_COLUMNS):
             header = columns
-    else:
-        first = len(lines)
     if header is None:
         raise InputError(
             f"{name}: no '# CODE, JCODE, AVS, ARV' header line; give J-SHIS's 表層地盤 250 m mesh CSV "

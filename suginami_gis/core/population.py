@@ -185,7 +185,7 @@ def _day_totals(table: CensusTable, ratio: float | None) -> np.ndarray | None:
         return None
     if not (np.isfinite(ratio) and ratio >= 0):
         raise InputError("the day/night ratio must be a number >= 0", "DAY_NIGHT_RATIO")
-    return largest_remainder(table.night.astype(np.float64), int(round(ratio * int(table.night.sum()))))
+    return largest_remainder(table.night.astype(np.float64), round(ratio * int(table.night.sum())))
 
 
 # --- reading tables -------------------------------------------------------------------------------
