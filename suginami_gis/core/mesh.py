@@ -183,3 +183,19 @@ def lookup(sorted_codes: np.ndarray, values: np.ndarray, codes: np.ndarray, miss
     index = np.clip(np.searchsorted(sorted_codes, codes), 0, len(sorted_codes) - 1)
     found = sorted_codes[index] == codes
     return np.where(found, np.asarray(values, dtype=np.float64)[index], missing)
+
+
+def to_lonlat(x: np.ndarray, y: np.ndarray, crs_wkt: str) -> tuple[np.ndarray, np.ndarray]:
+    """Longitude and latitude (JGD2011, the CRS of mesh codes) of points in ``crs_wkt``; NaN stays NaN."""
+    from rasterio.crs import CRS
+    from rasterio.warp import transform
+
+    x = np.asarray(x, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    lon = np.full(x.shape, np.nan)
+    lat = np.full(x.shape, np.nan)
+    ok = np.isfinite(x) & np.isfinite(y)
+    if ok.any():
+        out_lon, out_lat = transform(CRS.from_wkt(crs_wkt), CRS.from_string(MESH_CRS), x[ok], y[ok])
+        lon[ok], lat[ok] = out_lon, out_lat
+    return lon, lat
