@@ -19,6 +19,7 @@ from __future__ import annotations
 import io
 import os
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,7 +46,7 @@ class MeshValues:
 
 
 def mesh_values(
-    codes: list[object], values: list[object], parameter: str, level: int | None = JSHIS_LEVEL
+    codes: Sequence[object], values: Sequence[object], parameter: str, level: int | None = JSHIS_LEVEL
 ) -> MeshValues:
     """Check codes and AVS values read from any table; duplicates must agree."""
     parsed, found_level = mesh.parse_codes(codes, parameter)

@@ -11,9 +11,11 @@ from conftest import REPO, SAMPLE_GPKG, run_qgis_process
 BARE = {"SUGINAMI_VENV": str(REPO / "no-such-venv"), "PYTHONPATH": ""}
 ALGORITHMS = {
     "buildingdamage",
+    "distributepopulation",
     "evacuationroutes",
     "firespread",
     "groundmotion",
+    "importavs30",
     "imputebuildingattributes",
     "publicexport",
     "roadblockage",

@@ -181,3 +181,17 @@ def test_bad_tables_stop_with_no_output(run_alg, tmp_path, text, extra, message)
     with pytest.raises(QgsProcessingException, match=message):
         run_alg("distributepopulation", params)
     assert not out.exists()
+
+
+def test_output_style_is_graduated_by_occupants():
+    from qgis.core import QgsVectorLayer
+
+    from suginami_gis.processing.base import SuginamiAlgorithm
+
+    layer = sample_layer("buildings")
+    message, ok = layer.loadNamedStyle(str(SuginamiAlgorithm.style_path("population_buildings")))
+    assert ok, message
+    renderer = layer.renderer()
+    assert renderer.type() == "graduatedSymbol" and renderer.classAttribute() == "occupants"
+    assert len(renderer.ranges()) == 5
+    assert isinstance(layer, QgsVectorLayer)

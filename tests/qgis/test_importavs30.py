@@ -115,3 +115,17 @@ def test_vector_form_with_code_and_avs_fields(run_alg, tmp_path):
     frame.to_file(shp)
     result = run_alg("importavs30", {"INPUT": str(shp), "PIXEL_SIZE": 50.0, "OUTPUT": str(tmp_path / "v.tif")})
     assert result["MESHES"] == 40 and result["MIN_AVS30"] == 250.0
+
+
+def test_raster_style_is_by_site_class(run_alg, tmp_path, jshis_zip):
+    from qgis.core import QgsRasterLayer
+
+    result = run_alg(
+        "importavs30", {"INPUT": str(jshis_zip), "EXTENT": SAMPLE_EXTENT, "OUTPUT": str(tmp_path / "s.tif")}
+    )
+    layer = QgsRasterLayer(result["OUTPUT"], "avs30")
+    assert layer.isValid()
+    # QGIS reads the .qml beside the raster as its default style.
+    assert layer.renderer().type() == "singlebandpseudocolor"
+    items = layer.renderer().shader().rasterShaderFunction().colorRampItemList()
+    assert [item.value for item in items[:4]] == [180.0, 250.0, 360.0, 760.0]
