@@ -21,7 +21,7 @@
     <message>
       <location filename="suginami_gis/processing/algorithms/importavs30.py" line="60" />
       <source>AVS30 (m/s)</source>
-      <translation>AVS30（m/s）</translation>
+      <translation>AVS30（表層 30 m の平均 S 波速度、m/s）</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/inputs/ground.py" line="89" />
@@ -278,7 +278,7 @@
     <message>
       <location filename="suginami_gis/processing/algorithms/distributepopulation.py" line="73" />
       <source>CSV (*.csv *.txt)</source>
-      <translation>CSV（*.csv *.txt）</translation>
+      <translation>CSV ファイル（*.csv *.txt）</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/inputs/fire.py" line="156" />
