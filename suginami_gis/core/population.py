@@ -276,6 +276,25 @@ def read_census_table(
     )
 
 
+def drop_aggregates(table: CensusTable, known: Sequence[str]) -> tuple[CensusTable, list[str]]:
+    """Without rows that total finer areas: a key that matches no area but begins another key that does.
+
+    e-Stat's small-area tables list the ward (13115), each 町 (131150010) and each 丁目
+    (13115001001); only the finest rows are areas of the boundary data.
+    """
+    known_set = set(known)
+    matched = [k for k in table.keys if k in known_set]
+    dropped = [k for k in table.keys if k not in known_set and any(m != k and m.startswith(k) for m in matched)]
+    if not dropped:
+        return table, []
+    keep = np.array([k not in set(dropped) for k in table.keys])
+    day = table.day[keep] if table.day is not None else None
+    kept = CensusTable(
+        [k for k, ok in zip(table.keys, keep, strict=True) if ok], table.night[keep], day, table.suppressed
+    )
+    return kept, dropped
+
+
 def check_keys(table: CensusTable, known: Sequence[str], parameter: str) -> np.ndarray:
     """Index of each known area in ``table``; refuses table keys that match no area (unknown codes)."""
     position = {k: i for i, k in enumerate(table.keys)}

@@ -19,7 +19,7 @@
       <translation>AREA_FIELD：点には面積がありません。建築面積のフィールドを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/importavs30.py" line="60" />
+      <location filename="suginami_gis/processing/algorithms/importavs30.py" line="64" />
       <source>AVS30 (m/s)</source>
       <translation>AVS30（表層 30 m の平均 S 波速度、m/s）</translation>
     </message>
@@ -39,7 +39,7 @@
       <translation>ラスタに値がない場合・ラスタがない場合の AVS30（m/s）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/importavs30.py" line="77" />
+      <location filename="suginami_gis/processing/algorithms/importavs30.py" line="81" />
       <source>AVS30 {0:.0f}-{1:.0f} m/s; {2} of {3} pixels have a value.</source>
       <translation>AVS30 {0:.0f}〜{1:.0f} m/s。{3} 画素のうち {2} 画素に値があります。</translation>
     </message>
@@ -419,7 +419,7 @@
       <translation>地殻内地震</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/distributepopulation.py" line="218" />
+      <location filename="suginami_gis/processing/algorithms/distributepopulation.py" line="220" />
       <source>DISTRICT_KEY_FIELD: choose the district field that matches the area column.</source>
       <translation>DISTRICT_KEY_FIELD：表の区域列に対応する区域レイヤの属性を選んでください。</translation>
     </message>
@@ -673,7 +673,7 @@
       <translation>範囲（空欄 = アクセスポイントと敷地＋100 m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/importavs30.py" line="52" />
+      <location filename="suginami_gis/processing/algorithms/importavs30.py" line="56" />
       <source>Extent (empty = every mesh in the file)</source>
       <translation>範囲（空欄＝ファイル内のすべてのメッシュ）</translation>
     </message>
@@ -897,17 +897,27 @@
       <translation>ヘルプ…</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/algorithms/importavs30.py" line="135" />
+      <source>INPUT: only {0:.0%} of the meshes lie in the cell of their CODE in the file's CRS {1}: the geometries and the codes disagree (another datum, e.g. Tokyo, or a wrong .prj).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="115" />
       <source>INPUT: the layer has no features.</source>
       <translation>INPUT：レイヤに地物がありません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/importavs30.py" line="95" />
+      <location filename="suginami_gis/processing/algorithms/importavs30.py" line="125" />
+      <source>INPUT: the vector file has no CRS (.prj); it should be JGD2000 or JGD2011.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/importavs30.py" line="99" />
       <source>INPUT: {0} cannot be opened as a vector file.</source>
       <translation>INPUT：{0} をベクタファイルとして開けません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/importavs30.py" line="99" />
+      <location filename="suginami_gis/processing/algorithms/importavs30.py" line="103" />
       <source>INPUT: {0} has no CODE and AVS fields (fields: {1}); give J-SHIS's surface-ground data.</source>
       <translation>INPUT：{0} に CODE と AVS の属性がありません（属性：{1}）。J-SHIS の表層地盤データを指定してください。</translation>
     </message>
@@ -951,7 +961,7 @@
       <translation>全壊 1 棟あたりの出火件数、冬 5〜6 時（東京都 2022：0.000355）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/importavs30.py" line="33" />
+      <location filename="suginami_gis/processing/algorithms/importavs30.py" line="37" />
       <source>Import J-SHIS AVS30 (250 m mesh) as a raster</source>
       <translation>J-SHIS AVS30（250 m メッシュ）をラスタとして取り込み</translation>
     </message>
@@ -1000,12 +1010,12 @@
       <translation>スラブ内地震</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/importavs30.py" line="48" />
+      <location filename="suginami_gis/processing/algorithms/importavs30.py" line="52" />
       <source>J-SHIS surface ground (*.csv *.zip *.shp *.gpkg *.geojson)</source>
       <translation>J-SHIS 表層地盤（*.csv *.zip *.shp *.gpkg *.geojson）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/importavs30.py" line="46" />
+      <location filename="suginami_gis/processing/algorithms/importavs30.py" line="50" />
       <source>J-SHIS surface-ground file (Z-V4-JAPAN-AMP-VS400_M250: .csv, .zip or shapefile)</source>
       <translation>J-SHIS 表層地盤データ（Z-V4-JAPAN-AMP-VS400_M250：.csv、.zip またはシェープファイル）</translation>
     </message>
@@ -1550,7 +1560,7 @@
       <translation>{0} の歩行者ネットワークを読み込み中（{1} に投影）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/importavs30.py" line="65" />
+      <location filename="suginami_gis/processing/algorithms/importavs30.py" line="69" />
       <source>Reading {0}</source>
       <translation>{0} を読み込み中</translation>
     </message>
@@ -2330,12 +2340,12 @@
       <translation>{0} 個のアクセスポイントに位置がありません。修正するか削除してください</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/distributepopulation.py" line="240" />
+      <location filename="suginami_gis/processing/algorithms/distributepopulation.py" line="246" />
       <source>{0} areas have no residential building: their residents went to all their floor area.</source>
       <translation>{0} 区域には住居系の建物がないため、居住者を全延床面積に配分しました。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/distributepopulation.py" line="234" />
+      <location filename="suginami_gis/processing/algorithms/distributepopulation.py" line="240" />
       <source>{0} areas have people but no building in the layer ({1} residents not placed), e.g. {2}.</source>
       <translation>{0} 区域には人口がありますがレイヤ内に建物がありません（配分できなかった居住者 {1} 人）。例：{2}。</translation>
     </message>
@@ -2389,7 +2399,7 @@
       <translation>延焼遮断帯のポリゴン {0} 個</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/importavs30.py" line="69" />
+      <location filename="suginami_gis/processing/algorithms/importavs30.py" line="73" />
       <source>{0} meshes; grid {1} x {2} pixels of {3} m in {4}</source>
       <translation>{0} メッシュ。グリッド {1} × {2} 画素（{3} m、{4}）</translation>
     </message>
@@ -2419,7 +2429,7 @@
       <translation>出発地 {0} か所に人口がないため、0 とみなします。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/distributepopulation.py" line="228" />
+      <location filename="suginami_gis/processing/algorithms/distributepopulation.py" line="234" />
       <source>{0} residents placed on {1} buildings; {2} buildings lie in no area of the table.</source>
       <translation>{0} 人の居住者を {1} 棟に配分しました。{2} 棟は表のどの区域にも入りません。</translation>
     </message>
@@ -2449,9 +2459,14 @@
       <translation>道路 {0} 本に形状がないため、スキップしました。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/distributepopulation.py" line="245" />
+      <location filename="suginami_gis/processing/algorithms/distributepopulation.py" line="251" />
       <source>{0} suppressed table cells (*, X) were read as 0.</source>
       <translation>秘匿のセル（*、X）{0} 件を 0 として読みました。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/distributepopulation.py" line="226" />
+      <source>{0} total rows of the table (e.g. {1}) left out.</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="suginami_gis/processing/scenario/settings.py" line="144" />

@@ -115,6 +115,12 @@ def test_vector_form_with_code_and_avs_fields(run_alg, tmp_path):
     frame.to_file(shp)
     result = run_alg("importavs30", {"INPUT": str(shp), "PIXEL_SIZE": 50.0, "OUTPUT": str(tmp_path / "v.tif")})
     assert result["MESHES"] == 40 and result["MIN_AVS30"] == 250.0
+    # The same cells declared in the Tokyo datum (EPSG:4301, about 450 m off here): codes and geometries disagree.
+    tokyo = tmp_path / "tokyo.shp"
+    frame.set_crs("EPSG:4301", allow_override=True).to_file(tokyo)
+    with pytest.raises(QgsProcessingException, match="Tokyo"):
+        run_alg("importavs30", {"INPUT": str(tokyo), "OUTPUT": str(tmp_path / "t.tif")})
+    assert not (tmp_path / "t.tif").exists()
 
 
 def test_raster_style_is_by_site_class(run_alg, tmp_path, jshis_zip):

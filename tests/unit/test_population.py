@@ -98,6 +98,18 @@ def test_unknown_keys_are_refused():
     assert list(pop.check_keys(pop.CensusTable(["b"], np.array([1]), None, 0), ["a", "b"], "X")) == [-1, 0]
 
 
+def test_estat_aggregate_rows_are_dropped_not_unknown():
+    # e-Stat small-area tables: the ward, a 町 and its 丁目 (the boundary data has the 丁目 only).
+    table = pop.CensusTable(["13115", "131150010", "13115001001", "13115001002"], np.array([30, 30, 10, 20]), None, 0)
+    kept, dropped = pop.drop_aggregates(table, ["13115001001", "13115001002"])
+    assert dropped == ["13115", "131150010"]
+    assert kept.keys == ["13115001001", "13115001002"] and list(kept.night) == [10, 20]
+    same, none = pop.drop_aggregates(kept, ["13115001001", "13115001002"])
+    assert same is kept and none == []
+    with pytest.raises(InputError, match="99999"):
+        pop.check_keys(pop.drop_aggregates(pop.CensusTable(["99999"], np.array([1]), None, 0), ["1"])[0], ["1"], "X")
+
+
 def test_mesh_form_places_buildings_by_their_mesh():
     code_a = mesh.to_code(35.7001, 139.6401, 4)
     code_b = mesh.to_code(35.7051, 139.6451, 4)

@@ -147,7 +147,7 @@ class DistributePopulationAlgorithm(SuginamiAlgorithm):
             raise QgsProcessingException(tr("Canceled: no output was written."))
         order = {int(fid): i for i, fid in enumerate(projected.ids)}
         geometries = projected.geometries[[order[int(fid)] for fid in data.ids]]
-        area_index = self._area_index(parameters, context, crs, table, geometries)
+        table, area_index = self._area_index(parameters, context, crs, table, geometries, feedback)
         feedback.setProgress(60)
         result = pop.distribute(
             table,
@@ -200,8 +200,10 @@ class DistributePopulationAlgorithm(SuginamiAlgorithm):
             return None
         return self.parameterAsDouble(parameters, self.DAY_NIGHT_RATIO, context)
 
-    def _area_index(self, parameters, context, crs, table: pop.CensusTable, geometries: np.ndarray) -> np.ndarray:
-        """Index into ``table`` of the area holding each building's representative point (-1: none)."""
+    def _area_index(
+        self, parameters, context, crs, table: pop.CensusTable, geometries: np.ndarray, feedback: Any
+    ) -> tuple[pop.CensusTable, np.ndarray]:
+        """The table without total rows, and the index into it of the area holding each building's point (-1: none)."""
         import shapely
 
         points = np.array([shapely.point_on_surface(g) if g is not None else None for g in geometries], dtype=object)
@@ -210,7 +212,7 @@ class DistributePopulationAlgorithm(SuginamiAlgorithm):
         districts = self.parameterAsSource(parameters, self.DISTRICTS, context)
         if districts is None:
             lon, lat = mesh.to_lonlat(x, y, crs_wkt(crs))
-            return pop.mesh_index(lat, lon, table, self.POPULATION_TABLE)
+            return table, pop.mesh_index(lat, lon, table, self.POPULATION_TABLE)
         self._require_crs(districts, self.DISTRICTS)
         key_field = self.parameterAsString(parameters, self.DISTRICT_KEY_FIELD, context)
         if not key_field:
@@ -219,9 +221,13 @@ class DistributePopulationAlgorithm(SuginamiAlgorithm):
             )
         district_data = read_vector(districts, context, crs, [key_field], self.DISTRICTS)
         keys = [str(v).strip() for v in district_data.column(key_field, str)]
+        table, totals = pop.drop_aggregates(table, keys)
+        if totals:
+            feedback.pushInfo(tr("{0} total rows of the table (e.g. {1}) left out.").format(len(totals), totals[0]))
         index_of_district = pop.check_keys(table, keys, self.POPULATION_TABLE)
         district_of_building = pop.polygon_index(x, y, list(district_data.geometries))
-        return np.where(district_of_building >= 0, index_of_district[np.clip(district_of_building, 0, None)], -1)
+        index = np.where(district_of_building >= 0, index_of_district[np.clip(district_of_building, 0, None)], -1)
+        return table, index
 
     def _report(self, feedback: Any, table: pop.CensusTable, result: pop.Distribution) -> None:
         feedback.pushInfo(

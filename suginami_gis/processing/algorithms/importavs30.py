@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from qgis.core import (
     QgsProcessingContext,
     QgsProcessingException,
@@ -16,6 +17,7 @@ from qgis.core import (
 )
 
 from ...core import avs30 as av
+from ...core import mesh
 from ...core.rasters import Grid
 from ..base import SuginamiAlgorithm
 from ..conversions import crs_wkt
@@ -26,6 +28,8 @@ from ..params import add_target_crs, read_target_crs
 MAX_CELLS = 100_000_000
 # Vector forms of the same data (J-SHIS 表層地盤データ記述シェープファイル規約: the CSV's columns as attributes).
 VECTOR_SUFFIXES = (".shp", ".gpkg", ".geojson", ".dbf")
+# Features whose geometry is checked against their code (a file in another datum is refused).
+CRS_CHECK_FEATURES = 200
 
 
 class ImportAvs30Algorithm(SuginamiAlgorithm):
@@ -102,11 +106,37 @@ class ImportAvs30Algorithm(SuginamiAlgorithm):
             )
         code_field = layer.fields().names()[names.index("CODE")]
         avs_field = layer.fields().names()[names.index("AVS")]
-        codes, avs = [], []
+        codes, avs, centres = [], [], []
         for feature in layer.getFeatures():
             codes.append(feature[code_field])
             avs.append(feature[avs_field])
-        return av.mesh_values(codes, avs, self.INPUT)
+            if len(centres) < CRS_CHECK_FEATURES and not feature.geometry().isEmpty():
+                centres.append((str(feature[code_field]).strip(), feature.geometry().centroid().asPoint()))
+        values = av.mesh_values(codes, avs, self.INPUT)
+        self._check_crs(layer, centres, values.level)
+        return values
+
+    def _check_crs(self, layer: QgsVectorLayer, centres: list, level: int) -> None:
+        """The cells must lie where their codes say: a file in another datum (e.g. Tokyo) or a wrong .prj is refused."""
+        if not centres:
+            return
+        if not layer.crs().isValid():
+            raise QgsProcessingException(
+                tr("INPUT: the vector file has no CRS (.prj); it should be JGD2000 or JGD2011.")
+            )
+        # PROJ through rasterio: it applies the Tokyo-datum shift that a QGIS default transform may skip.
+        lon, lat = mesh.to_lonlat(
+            np.array([p.x() for _, p in centres]), np.array([p.y() for _, p in centres]), crs_wkt(layer.crs())
+        )
+        found = mesh.to_codes(lat, lon, level)
+        share = sum(str(f) == code for f, (code, _) in zip(found, centres, strict=True)) / len(centres)
+        if share < 0.9:
+            raise QgsProcessingException(
+                tr(
+                    "INPUT: only {0:.0%} of the meshes lie in the cell of their CODE in the file's CRS {1}: "
+                    "the geometries and the codes disagree (another datum, e.g. Tokyo, or a wrong .prj)."
+                ).format(share, layer.crs().authid())
+            )
 
     def _grid(self, parameters: dict[str, Any], context: QgsProcessingContext, crs, values: av.MeshValues) -> Grid:
         """EXTENT in ``crs``, or the meshes' extent, cut in PIXEL_SIZE pixels (at most MAX_CELLS)."""
