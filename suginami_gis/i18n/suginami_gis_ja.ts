@@ -899,7 +899,7 @@
     <message>
       <location filename="suginami_gis/processing/algorithms/importavs30.py" line="135" />
       <source>INPUT: only {0:.0%} of the meshes lie in the cell of their CODE in the file's CRS {1}: the geometries and the codes disagree (another datum, e.g. Tokyo, or a wrong .prj).</source>
-      <translation type="unfinished" />
+      <translation>INPUT：ファイルの座標系 {1} では、CODE のメッシュ内にある形状が {0:.0%} しかありません。形状とコードが一致しません（日本測地系など別の測地系、または .prj の誤り）。</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="115" />
@@ -909,7 +909,7 @@
     <message>
       <location filename="suginami_gis/processing/algorithms/importavs30.py" line="125" />
       <source>INPUT: the vector file has no CRS (.prj); it should be JGD2000 or JGD2011.</source>
-      <translation type="unfinished" />
+      <translation>INPUT：ベクタファイルに座標系（.prj）がありません。JGD2000 または JGD2011 のはずです。</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/algorithms/importavs30.py" line="99" />
@@ -2466,7 +2466,7 @@
     <message>
       <location filename="suginami_gis/processing/algorithms/distributepopulation.py" line="226" />
       <source>{0} total rows of the table (e.g. {1}) left out.</source>
-      <translation type="unfinished" />
+      <translation>表の合計行 {0} 行（例：{1}）を除きました。</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/scenario/settings.py" line="144" />
