@@ -56,7 +56,7 @@ def mesh_values(
             f"{mesh.DIGITS[level]} (1/4 mesh): is this the surface-ground (表層地盤) file?",
             parameter,
         )
-    avs = np.array([_avs(v, i, parameter) for i, v in enumerate(values)], dtype=np.float64)
+    avs = _avs_values(values, parameter)
     order = np.argsort(parsed, kind="stable")
     parsed, avs = parsed[order], avs[order]
     same = parsed[1:] == parsed[:-1]
@@ -68,6 +68,18 @@ def mesh_values(
         keep = np.concatenate([[True], ~same])
         parsed, avs = parsed[keep], avs[keep]
     return MeshValues(parsed, avs, found_level)
+
+
+def _avs_values(values: Sequence[object], parameter: str) -> np.ndarray:
+    """AVS as float64, NaN for sea and missing meshes; vectorized, with a per-row pass to name a bad value."""
+    texts = np.char.strip(np.array(["" if v is None else str(v) for v in values], dtype=str))
+    texts = np.where(np.isin(texts, ["", "-", "NULL"]), "nan", texts)
+    try:
+        numbers = texts.astype(np.float64)
+    except ValueError:
+        numbers = np.array([_avs(v, i, parameter) for i, v in enumerate(values)], dtype=np.float64)
+    # Sea and missing meshes carry 0 or a negative fill value.
+    return np.where(np.isfinite(numbers) & (numbers > 0), numbers, np.nan)
 
 
 def _avs(value: object, index: int, parameter: str) -> float:
