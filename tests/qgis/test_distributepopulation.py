@@ -195,3 +195,27 @@ def test_output_style_is_graduated_by_occupants():
     assert renderer.type() == "graduatedSymbol" and renderer.classAttribute() == "occupants"
     assert len(renderer.ranges()) == 5
     assert isinstance(layer, QgsVectorLayer)
+
+
+def test_cancel_leaves_no_output(run_alg, tmp_path):
+    from qgis.core import QgsProcessingFeedback
+
+    census = {f["name_ja"]: int(f["population"]) for f in sample_layer("districts").getFeatures()}
+    table = tmp_path / "t.csv"
+    table.write_text("町丁目,総人口\n" + "".join(f"{k},{v}\n" for k, v in census.items()), encoding="utf-8")
+    feedback = QgsProcessingFeedback()
+    feedback.progressChanged.connect(lambda p: feedback.cancel() if p > 5 else None)
+    out = tmp_path / "people.gpkg"
+    with pytest.raises(QgsProcessingException, match="Cancel"):
+        run_alg(
+            "distributepopulation",
+            {
+                "BUILDINGS": f"{SAMPLE_GPKG}|layername=buildings",
+                "POPULATION_TABLE": str(table),
+                "DISTRICTS": f"{SAMPLE_GPKG}|layername=districts",
+                "DISTRICT_KEY_FIELD": "name_ja",
+                "OUTPUT": str(out),
+            },
+            feedback=feedback,
+        )
+    assert not out.exists()

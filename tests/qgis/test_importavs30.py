@@ -135,3 +135,29 @@ def test_raster_style_is_by_site_class(run_alg, tmp_path, jshis_zip):
     assert layer.renderer().type() == "singlebandpseudocolor"
     items = layer.renderer().shader().rasterShaderFunction().colorRampItemList()
     assert [item.value for item in items[:4]] == [180.0, 250.0, 360.0, 760.0]
+
+
+def test_cancel_leaves_no_output(run_alg, tmp_path, jshis_zip):
+    import time
+
+    from qgis.core import QgsProcessingFeedback
+
+    feedback = QgsProcessingFeedback()
+    canceled_at: list[float] = []
+
+    def on_progress(percent: float) -> None:
+        if percent > 5 and not canceled_at:
+            canceled_at.append(time.perf_counter())
+            feedback.cancel()
+
+    feedback.progressChanged.connect(on_progress)
+    out = tmp_path / "fine.tif"
+    # 2 m pixels: 1,500 x 1,500 cells, many progress steps.
+    with pytest.raises(QgsProcessingException, match="Cancel"):
+        run_alg(
+            "importavs30",
+            {"INPUT": str(jshis_zip), "EXTENT": SAMPLE_EXTENT, "PIXEL_SIZE": 2.0, "OUTPUT": str(out)},
+            feedback=feedback,
+        )
+    assert canceled_at and time.perf_counter() - canceled_at[0] < 2.0
+    assert not out.exists() and not (tmp_path / "fine.qml").exists()
