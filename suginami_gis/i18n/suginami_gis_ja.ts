@@ -19,6 +19,11 @@
       <translation>AREA_FIELD：点には面積がありません。建築面積のフィールドを選んでください。</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/algorithms/importavs30.py" line="64" />
+      <source>AVS30 (m/s)</source>
+      <translation>AVS30（表層 30 m の平均 S 波速度、m/s）</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/inputs/ground.py" line="147" />
       <source>AVS30 is in {0}: resampled to {1} (bilinear).</source>
       <translation>AVS30 は {0} のため、{1} に再投影しました（双一次補間）。</translation>
@@ -32,6 +37,11 @@
       <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="72" />
       <source>AVS30 where the raster has no value or is absent (m/s)</source>
       <translation>ラスタに値がない場合・ラスタがない場合の AVS30（m/s）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/importavs30.py" line="81" />
+      <source>AVS30 {0:.0f}-{1:.0f} m/s; {2} of {3} pixels have a value.</source>
+      <translation>AVS30 {0:.0f}〜{1:.0f} m/s。{3} 画素のうち {2} 画素に値があります。</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/algorithms/scenario.py" line="78" />
@@ -59,6 +69,11 @@
       <translation>対策後</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/algorithms/distributepopulation.py" line="79" />
+      <source>Area column of the table (district name/code, or KEY_CODE for meshes)</source>
+      <translation>表の区域列（町丁名・コード、メッシュの場合は KEY_CODE）</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/inputs/blockage.py" line="51" />
       <source>At-least-half-collapse probability field</source>
       <translation>全半壊確率のフィールド</translation>
@@ -84,7 +99,7 @@
       <translation>BUILDINGS：レイヤが線の形状です。建物形状（ポリゴン）か点を指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/blockage.py" line="123" />
+      <location filename="suginami_gis/processing/algorithms/distributepopulation.py" line="143" />
       <source>BUILDINGS: the layer has no features.</source>
       <translation>BUILDINGS：レイヤに地物がありません。</translation>
     </message>
@@ -177,6 +192,11 @@
       <translation type="vanished">建物用途のフィールド（任意、出火率表に使用）</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/algorithms/distributepopulation.py" line="107" />
+      <source>Building use field (optional; unknown use counts as residential)</source>
+      <translation>建物用途の属性（任意。用途不明は住居として扱う）</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/algorithms/importplateau.py" line="55" />
       <source>Buildings</source>
       <translation>建物</translation>
@@ -190,6 +210,11 @@
       <location filename="suginami_gis/processing/inputs/fire.py" line="92" />
       <source>Buildings (footprint polygons, e.g. the output of Earthquake building damage)</source>
       <translation>建物（建物形状のポリゴン。例：地震による建物被害の出力）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/distributepopulation.py" line="65" />
+      <source>Buildings (footprints)</source>
+      <translation>建物（外形ポリゴン）</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/inputs/wifi.py" line="149" />
@@ -227,6 +252,11 @@
       <translation>属性を補完した建物</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/algorithms/distributepopulation.py" line="130" />
+      <source>Buildings with occupants</source>
+      <translation>居住者数を付けた建物</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/model.py" line="41" />
       <source>Buildings: collapse and burn probability</source>
       <translation>建物：全壊確率と焼失確率</translation>
@@ -261,12 +291,17 @@
       <translation>CAPACITY_FIELD：収容人数が空の避難所があります。値を入力してください。</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/algorithms/distributepopulation.py" line="73" />
+      <source>CSV (*.csv *.txt)</source>
+      <translation>CSV ファイル（*.csv *.txt）</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/inputs/fire.py" line="156" />
       <source>CSV (*.csv)</source>
       <translation>CSV（*.csv）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="40" />
+      <location filename="suginami_gis/processing/algorithms/distributepopulation.py" line="147" />
       <source>Canceled: no output was written.</source>
       <translation>キャンセルしました。出力は書き込まれていません。</translation>
     </message>
@@ -404,14 +439,28 @@
       <translation>地殻内地震</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/algorithms/distributepopulation.py" line="220" />
+      <source>DISTRICT_KEY_FIELD: choose the district field that matches the area column.</source>
+      <translation>DISTRICT_KEY_FIELD：表の区域列に対応する区域レイヤの属性を選んでください。</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/inputs/buildings.py" line="178" />
       <source>DWELLINGS_FIELD: {0} buildings have an empty or negative dwelling count.</source>
       <translation>DWELLINGS_FIELD：{0} 棟で住戸数が空または負です。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/importplateau.py" line="27" />
       <source>Data import</source>
-      <translation>データの取り込み</translation>
+      <translation type="vanished">データの取り込み</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/distributepopulation.py" line="84" />
+      <source>Day population column of the table (optional)</source>
+      <translation>表の昼間人口列（任意）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/distributepopulation.py" line="121" />
+      <source>Day/night population ratio (昼夜間人口比率 / 100; optional)</source>
+      <translation>昼夜間人口比率 ÷ 100（任意）</translation>
     </message>
     <message>
       <source>Deaths (collapse + fire)</source>
@@ -453,9 +502,19 @@
       <translation>方向別の楕円（風下で長く、風上で短く）</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/algorithms/distributepopulation.py" line="45" />
+      <source>Distribute census population onto buildings (dasymetric)</source>
+      <translation>国勢調査人口を建物に配分（ダシメトリック）</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/model.py" line="39" />
       <source>District damage</source>
       <translation>地区別の建物被害</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/distributepopulation.py" line="98" />
+      <source>District field matching the area column</source>
+      <translation>表の区域列に対応する区域の属性</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/inputs/evacuation.py" line="52" />
@@ -506,6 +565,11 @@
       <location filename="suginami_gis/processing/algorithms/scenario.py" line="118" />
       <source>Districts (polygons)</source>
       <translation>地区（ポリゴン）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/distributepopulation.py" line="90" />
+      <source>Districts (polygons; leave empty when the table is by mesh code)</source>
+      <translation>区域（ポリゴン。表がメッシュコード別なら空欄）</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/algorithms/firespread.py" line="241" />
@@ -643,6 +707,11 @@
       <translation>範囲（空欄 = アクセスポイントと敷地＋100 m）</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/algorithms/importavs30.py" line="56" />
+      <source>Extent (empty = every mesh in the file)</source>
+      <translation>範囲（空欄＝ファイル内のすべてのメッシュ）</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/inputs/ground.py" line="118" />
       <source>FAULT: the layer has no line geometry; give a fault trace or leave it empty.</source>
       <translation>FAULT：レイヤに線がありません。断層トレースを指定するか空欄にしてください。</translation>
@@ -740,6 +809,11 @@
       <location filename="suginami_gis/processing/algorithms/scenario.py" line="65" />
       <source>Floors field (for the burned floor area)</source>
       <translation>階数のフィールド（焼失床面積に使用）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/distributepopulation.py" line="110" />
+      <source>Floors field (optional)</source>
+      <translation>階数の属性（任意）</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/inputs/fire.py" line="108" />
@@ -852,6 +926,11 @@
       <translation>高さのフィールド（m、例：PLATEAU の measuredHeight）</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/algorithms/distributepopulation.py" line="113" />
+      <source>Height field (m; storeys = height / 3.3 m when no floors)</source>
+      <translation>高さの属性（m。階数がないとき 階数＝高さ÷3.3 m）</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/inputs/wifi.py" line="155" />
       <source>Height of buildings with no height (m; empty = refuse them)</source>
       <translation>高さのない建物に使う高さ（m、空欄 = エラーにする）</translation>
@@ -882,6 +961,11 @@
       <translation>INPUT：ファイル '{0}' がありません。</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/algorithms/importavs30.py" line="135" />
+      <source>INPUT: only {0:.0%} of the meshes lie in the cell of their CODE in the file's CRS {1}: the geometries and the codes disagree (another datum, e.g. Tokyo, or a wrong .prj).</source>
+      <translation>INPUT：ファイルの座標系 {1} では、CODE のメッシュ内にある形状が {0:.0%} しかありません。形状とコードが一致しません（日本測地系など別の測地系、または .prj の誤り）。</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/inputs/plateau.py" line="129" />
       <source>INPUT: the files' CRS EPSG:{0} is not known to QGIS.</source>
       <translation>INPUT：ファイルの座標系 EPSG:{0} を QGIS が認識できません。</translation>
@@ -890,6 +974,21 @@
       <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="115" />
       <source>INPUT: the layer has no features.</source>
       <translation>INPUT：レイヤに地物がありません。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/importavs30.py" line="125" />
+      <source>INPUT: the vector file has no CRS (.prj); it should be JGD2000 or JGD2011.</source>
+      <translation>INPUT：ベクタファイルに座標系（.prj）がありません。JGD2000 または JGD2011 のはずです。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/importavs30.py" line="99" />
+      <source>INPUT: {0} cannot be opened as a vector file.</source>
+      <translation>INPUT：{0} をベクタファイルとして開けません。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/importavs30.py" line="103" />
+      <source>INPUT: {0} has no CODE and AVS fields (fields: {1}); give J-SHIS's surface-ground data.</source>
+      <translation>INPUT：{0} に CODE と AVS の属性がありません（属性：{1}）。J-SHIS の表層地盤データを指定してください。</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/inputs/fire.py" line="317" />
@@ -931,9 +1030,19 @@
       <translation>全壊 1 棟あたりの出火件数、冬 5〜6 時（東京都 2022：0.000355）</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/algorithms/importavs30.py" line="37" />
+      <source>Import J-SHIS AVS30 (250 m mesh) as a raster</source>
+      <translation>J-SHIS AVS30（250 m メッシュ）をラスタとして取り込み</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/algorithms/importplateau.py" line="26" />
       <source>Import PLATEAU buildings (CityGML)</source>
       <translation>PLATEAU 建築物の取り込み（CityGML）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/distributepopulation.py" line="46" />
+      <source>Import ward data</source>
+      <translation>区のデータの取り込み</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="41" />
@@ -973,6 +1082,16 @@
       <location filename="suginami_gis/processing/params.py" line="84" />
       <source>Intraslab</source>
       <translation>スラブ内地震</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/importavs30.py" line="52" />
+      <source>J-SHIS surface ground (*.csv *.zip *.shp *.gpkg *.geojson)</source>
+      <translation>J-SHIS 表層地盤（*.csv *.zip *.shp *.gpkg *.geojson）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/importavs30.py" line="50" />
+      <source>J-SHIS surface-ground file (Z-V4-JAPAN-AMP-VS400_M250: .csv, .zip or shapefile)</source>
+      <translation>J-SHIS 表層地盤データ（Z-V4-JAPAN-AMP-VS400_M250：.csv、.zip またはシェープファイル）</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="155" />
@@ -1509,9 +1628,19 @@
       <translation>焼失確率ラスタのピクセルサイズ（m）</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/algorithms/distributepopulation.py" line="83" />
+      <source>Population column of the table</source>
+      <translation>表の人口列</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/inputs/evacuation.py" line="49" />
       <source>Population field (optional; 1 person per origin without it)</source>
       <translation>人口のフィールド（任意、ない場合は出発地 1 か所につき 1 人）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/distributepopulation.py" line="71" />
+      <source>Population table (CSV: 町丁別人口, e-Stat small-area or mesh table)</source>
+      <translation>人口表（CSV：町丁別人口、e-Stat 小地域またはメッシュの表）</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/algorithms/publicexport.py" line="67" />
@@ -1580,6 +1709,11 @@
       <location filename="suginami_gis/processing/inputs/network.py" line="195" />
       <source>Reading the walking network of {0} (projected to {1})</source>
       <translation>{0} の歩行者ネットワークを読み込み中（{1} に投影）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/importavs30.py" line="69" />
+      <source>Reading {0}</source>
+      <translation>{0} を読み込み中</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/algorithms/importplateau.py" line="69" />
@@ -2287,6 +2421,11 @@
       <translation>計算用の座標系（投影座標系、メートル単位）</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/algorithms/distributepopulation.py" line="129" />
+      <source>Working CRS for floor areas (projected, metres)</source>
+      <translation>延床面積を測る作業座標系（投影座標系、m）</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/inputs/publish.py" line="165" />
       <source>Writing vector tiles of {0} failed: {1}</source>
       <translation>{0} のベクタタイルの書き込みに失敗しました：{1}</translation>
@@ -2426,6 +2565,16 @@
       <translation>{0} 個のアクセスポイントに位置がありません。修正するか削除してください</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/algorithms/distributepopulation.py" line="246" />
+      <source>{0} areas have no residential building: their residents went to all their floor area.</source>
+      <translation>{0} 区域には住居系の建物がないため、居住者を全延床面積に配分しました。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/distributepopulation.py" line="240" />
+      <source>{0} areas have people but no building in the layer ({1} residents not placed), e.g. {2}.</source>
+      <translation>{0} 区域には人口がありますがレイヤ内に建物がありません（配分できなかった居住者 {1} 人）。例：{2}。</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="38" />
       <source>{0} buildings</source>
       <translation>建物 {0} 棟</translation>
@@ -2475,6 +2624,11 @@
       <translation>延焼遮断帯のポリゴン {0} 個</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/algorithms/importavs30.py" line="73" />
+      <source>{0} meshes; grid {1} x {2} pixels of {3} m in {4}</source>
+      <translation>{0} メッシュ。グリッド {1} × {2} 画素（{3} m、{4}）</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="106" />
       <source>{0} new access point(s) out of {1} candidates; covered share {2:.1%} -&gt; {3:.1%} (target {4})</source>
       <translation>候補 {1} 地点から {0} 台を新設、受信エリアの割合 {2:.1%} → {3:.1%}（目標 {4}）</translation>
@@ -2500,6 +2654,11 @@
       <translation>出発地 {0} か所に人口がないため、0 とみなします。</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/algorithms/distributepopulation.py" line="234" />
+      <source>{0} residents placed on {1} buildings; {2} buildings lie in no area of the table.</source>
+      <translation>{0} 人の居住者を {1} 棟に配分しました。{2} 棟は表のどの区域にも入りません。</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/algorithms/shelteraccess.py" line="70" />
       <source>{0} service areas for {1} shelters, {2:.2f} km2 in all.</source>
       <translation>避難所 {1} か所の圏域 {0} 件、合計 {2:.2f} km²。</translation>
@@ -2523,6 +2682,16 @@
       <location filename="suginami_gis/processing/inputs/network.py" line="316" />
       <source>{0} streets have no geometry: skipped.</source>
       <translation>道路 {0} 本に形状がないため、スキップしました。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/distributepopulation.py" line="251" />
+      <source>{0} suppressed table cells (*, X) were read as 0.</source>
+      <translation>秘匿のセル（*、X）{0} 件を 0 として読みました。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/distributepopulation.py" line="226" />
+      <source>{0} total rows of the table (e.g. {1}) left out.</source>
+      <translation>表の合計行 {0} 行（例：{1}）を除きました。</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/staging.py" line="302" />
@@ -2600,6 +2769,11 @@
       <translation>{0}：フィールド '{1}' は数値ではありません。数値のフィールドを選んでください。</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/algorithms/distributepopulation.py" line="184" />
+      <source>{0}: give polygons.</source>
+      <translation>{0}：ポリゴンを指定してください。</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/conversions.py" line="270" />
       <source>{0}: only file-based rasters are supported (save the layer as GeoTIFF first).</source>
       <translation>{0}：ファイルのラスタだけに対応しています（先に GeoTIFF として保存してください）。</translation>
@@ -2608,6 +2782,11 @@
       <location filename="suginami_gis/processing/conversions.py" line="87" />
       <source>{0}: the CRS is not valid; choose a projected CRS such as EPSG:6677.</source>
       <translation>{0}：座標系が無効です。EPSG:6677 などの投影座標系を選んでください。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/distributepopulation.py" line="181" />
+      <source>{0}: the layer has no CRS; set its CRS (layer properties) first.</source>
+      <translation>{0}：レイヤに座標系がありません。先にレイヤのプロパティで座標系を設定してください。</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/scenario/settings.py" line="131" />

@@ -11,10 +11,12 @@ from conftest import REPO, SAMPLE_GPKG, run_qgis_process
 BARE = {"SUGINAMI_VENV": str(REPO / "no-such-venv"), "PYTHONPATH": ""}
 ALGORITHMS = {
     "buildingdamage",
+    "distributepopulation",
     "evacuationroutes",
     "firespread",
     "groundmotion",
     "importplateau",
+    "importavs30",
     "imputebuildingattributes",
     "publicexport",
     "roadblockage",

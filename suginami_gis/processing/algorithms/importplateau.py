@@ -24,8 +24,8 @@ from ..params import add_target_crs, read_target_crs
 class ImportPlateauAlgorithm(SuginamiAlgorithm):
     NAME = "importplateau"
     DISPLAY_NAME = "Import PLATEAU buildings (CityGML)"
-    GROUP = "Data import"
-    GROUP_ID = "dataimport"
+    GROUP = "Import ward data"
+    GROUP_ID = "import"
     PACKAGES = (*CORE_PACKAGES, ("lxml", "lxml", "4.6"))
 
     def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:
