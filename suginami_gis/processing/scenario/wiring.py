@@ -202,6 +202,7 @@ class Wiring:
             "SHELTERS": self.parameters["SHELTERS"],
             "SHELTER_ID_FIELD": self.field("SHELTER_ID_FIELD"),
             "SHELTER_NAME_FIELD": self.field("SHELTER_NAME_FIELD"),
+            **self.common("SHELTER_EARTHQUAKE_ONLY", "SHELTER_MAX_SNAP"),
         }
 
     # --- what the report and the web map describe ------------------------------------------------------
