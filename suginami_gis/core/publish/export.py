@@ -888,6 +888,7 @@ def _write_metadata(tmp: Path, settings: _Settings, run: _Run) -> None:
         languages=settings.languages,
     )
     metadata["warnings"] = list(run.result.warnings)
+    metadata["municipality"] = settings.municipality or None
     write_readmes(tmp, metadata, run.records, settings.languages)
     write_metadata(tmp, metadata)
 

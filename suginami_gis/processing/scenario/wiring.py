@@ -15,6 +15,7 @@ from typing import Any
 from qgis.core import QgsProcessingAlgorithm
 
 from ..conversions import is_set
+from .credits import Credits
 from .settings import Settings, crs_text
 
 # Keys of the scenario's settings that the report and the web map describe (beside SEASON, EXTENT).
@@ -56,6 +57,7 @@ class Wiring:
     alg: QgsProcessingAlgorithm
     parameters: dict[str, Any]
     settings: Settings
+    credits: Credits | None = None  # municipality, titles, attribution, licence (scenario/credits.py)
 
     def value(self, key: str) -> Any:
         """The parameter as given, else the scenario's declared default."""
@@ -186,13 +188,19 @@ class Wiring:
         label_en = "current state" if run == "baseline" else "after mitigation"
         label_ja = "現状" if run == "baseline" else "対策後"
         scenario = "; ".join(f"{k}={v}" for k, v in self.described().items())
-        return {
+        out = {
             "LAYERS": layers,
             "TITLE_JA": f"地震被害想定（{label_ja}）",
             "TITLE_EN": f"Earthquake scenario ({label_en})",
             "SCENARIO": scenario.replace("\n", " "),
             "OUTPUT_FOLDER": str(folder),
         }
+        if self.credits is not None:
+            out["TITLE_JA"], out["TITLE_EN"] = self.credits.titles(label_ja, label_en)
+            out["ATTRIBUTION"] = self.credits.attribution
+            out["LICENSE"] = self.credits.licence
+            out["MUNICIPALITY"] = self.credits.municipality
+        return out
 
     def districts(self) -> dict[str, Any]:
         return {"DISTRICTS": self.parameters["DISTRICTS"], "DISTRICT_NAME_FIELD": self.field("DISTRICT_NAME_FIELD")}
