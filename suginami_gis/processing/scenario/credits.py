@@ -42,8 +42,12 @@ class Credits:
         """The public map's titles of one run (label: 現状 / current state ...)."""
         if self.title:
             return f"{self.title}（{label_ja}）", f"{self.title} ({label_en})"
-        place = f"{self.municipality} " if self.municipality else ""
-        return f"{place}地震被害想定（{label_ja}）", f"{place}Earthquake scenario ({label_en})".strip()
+        if not self.municipality:
+            return f"地震被害想定（{label_ja}）", f"Earthquake scenario ({label_en})"
+        return (
+            f"{self.municipality} 地震被害想定（{label_ja}）",
+            f"Earthquake scenario, {self.municipality} ({label_en})",
+        )
 
     def report_lines(self) -> list[str]:
         """The data sources as lines of the report's sources list."""
