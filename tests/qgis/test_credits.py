@@ -195,3 +195,35 @@ def test_a_uniform_intensity_raster_is_one_class(qgis_app, tmp_path):
         dst.write(np.full((1, 3, 4), 5.2, dtype=np.float32))
     layer = load_styled_layer(str(path), "intensity", "jma_intensity")
     assert used_classes(layer) == ["5+ / 震度5強"]
+
+
+def test_scenario_takes_a_gsi_list_without_field_parameters(provider, nerima_shelters, tmp_path):
+    # The scenario's field defaults are the sample ward's (shelter_id, name_ja, capacity): with a GSI
+    # list they are dropped for the reader's GSI defaults instead of refusing the layer.
+    from conftest import SAMPLE_GPKG
+    from qgis.core import QgsApplication, QgsProcessingContext
+
+    from suginami_gis.processing.scenario.settings import check_inputs
+
+    alg = QgsApplication.processingRegistry().algorithmById("suginami:scenario")
+    layers = {
+        key: f"{SAMPLE_GPKG}|layername={name}"
+        for key, name in (
+            ("BUILDINGS", "buildings"),
+            ("ROADS", "roads"),
+            ("SHELTER_SITES", "shelter_sites"),
+            ("ACCESS_POINTS", "wifi_aps"),
+            ("DISTRICTS", "districts"),
+        )
+    }
+    parameters = {
+        **layers,
+        "SHELTERS": nerima_shelters,
+        "EPICENTER": "-17040,-32930 [EPSG:6677]",
+        "OUTPUT_FOLDER": str(tmp_path / "ward"),
+    }
+    settings = check_inputs(alg, parameters, QgsProcessingContext())
+    assert [settings.fields[k] for k in ("SHELTER_ID_FIELD", "SHELTER_NAME_FIELD", "CAPACITY_FIELD")] == [None] * 3
+    # A field named explicitly is still checked.
+    with pytest.raises(Exception, match="SHELTER_ID_FIELD"):
+        check_inputs(alg, {**parameters, "SHELTER_ID_FIELD": "shelter_id"}, QgsProcessingContext())
