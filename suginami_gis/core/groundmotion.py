@@ -343,11 +343,14 @@ def median_ground_motion(
 
 
 def clean_avs30(avs30: np.ndarray | None, shape: tuple[int, int], default: float) -> tuple[np.ndarray, int]:
-    """Replace missing, non-finite or non-positive AVS30 with ``default``; return the count replaced."""
+    """Replace missing, non-finite or non-positive AVS30 with ``default``; return the count replaced.
+
+    Without a raster every cell takes the default, so every cell is counted.
+    """
     if not np.isfinite(default) or default <= 0:
         raise InputError(f"AVS30_DEFAULT must be a positive velocity in m/s, got {default}", "AVS30_DEFAULT")
     if avs30 is None:
-        return np.full(shape, float(default)), 0
+        return np.full(shape, float(default)), int(np.prod(shape))
     bad = ~np.isfinite(avs30) | (avs30 <= 0)
     out = np.where(bad, float(default), avs30)
     return out, int(bad.sum())
@@ -412,7 +415,12 @@ def run_ground_motion(
         raise InputError("the correlation range must be 0 (no correlation) or positive", "CORRELATION_RANGE_KM")
     scenario.validate()
     site_avs30, fallback = clean_avs30(avs30, grid.shape, avs30_default)
-    if fallback:
+    if avs30 is None:
+        feedback.info(
+            f"AVS30: no raster given, so all {fallback} cells use AVS30_DEFAULT={avs30_default} m/s "
+            "(uniform site amplification)"
+        )
+    elif fallback:
         feedback.info(f"AVS30: {fallback} cells had no valid value (nodata, <= 0); used AVS30_DEFAULT={avs30_default}")
     xs, ys = grid.centers()
     median = median_ground_motion(scenario, xs, ys, site_avs30, amplification_model, intensity_model)

@@ -167,6 +167,10 @@ class ShelterGraph:
     arc_piece: np.ndarray
     arc_key: np.ndarray  # row * n_nodes + column of every stored arc (sorted)
 
+    def far_shelters(self) -> np.ndarray:
+        """Shelters with a snap distance but left out for being too far from the streets (bool per shelter)."""
+        return np.isfinite(self.shelter_snap.distance) & (self.shelter_snap.edge < 0)
+
     @property
     def n_shelters(self) -> int:
         return int(self.shelter_node.shape[0])
@@ -192,8 +196,13 @@ def prepare_graph(
     cost: Cost = Cost.SHORTEST,
     risk_weight_m: float = BALANCED_RISK_WEIGHT_M,
     max_snap_m: float | None = None,
+    max_shelter_snap_m: float | None = None,
 ) -> ShelterGraph:
-    """Snap shelters to the network, split their edges and build the CSR graph for ``cost``."""
+    """Snap shelters to the network, split their edges and build the CSR graph for ``cost``.
+
+    A shelter farther than ``max_snap_m`` from every open street is not snapped (distance NaN); one
+    farther than ``max_shelter_snap_m`` keeps its distance but is not used (far_shelters()).
+    """
     if network.n_edges == 0:
         raise InputError("the street network is empty", "ROADS")
     shelters_xy = np.asarray(shelters_xy, dtype=np.float64).reshape(-1, 2)
@@ -219,8 +228,15 @@ def prepare_graph(
         raise InputError("blockage probabilities must be numbers between 0 and 1", "ROADS")
     closed = p >= 1.0
     snap = snap_to_network(network, shelters_xy, usable=~closed, max_distance=max_snap_m)
+    if max_shelter_snap_m is not None:
+        if not max_shelter_snap_m > 0:
+            raise InputError("the largest shelter-to-street distance must be positive", "SHELTER_MAX_SNAP")
+        snap.edge[snap.distance > max_shelter_snap_m] = -1
     if (snap.edge < 0).all():
-        raise InputError("no shelter could be snapped to an open street: check the layers' CRS and extent", "SHELTERS")
+        far = f" (none is within {max_shelter_snap_m:g} m, SHELTER_MAX_SNAP)" if max_shelter_snap_m else ""
+        raise InputError(
+            f"no shelter could be snapped to an open street{far}: check the layers' CRS and extent", "SHELTERS"
+        )
 
     # where each shelter lands: an end node, or a new node splitting its edge
     length = network.length
@@ -1102,6 +1118,7 @@ def evacuation_routes(
     seed: int = 0,
     district: np.ndarray | Sequence[Any] | None = None,
     max_snap_m: float | None = None,
+    max_shelter_snap_m: float | None = None,
     executor: Any = None,
     feedback: Feedback | None = None,
 ) -> EvacuationResult:
@@ -1123,6 +1140,7 @@ def evacuation_routes(
         cost=cost,
         risk_weight_m=risk_weight_m,
         max_snap_m=max_snap_m,
+        max_shelter_snap_m=max_shelter_snap_m,
     )
     origins = snap_origins(graph, origins_xy, max_snap_m=max_snap_m)
     feedback.set_progress(10)

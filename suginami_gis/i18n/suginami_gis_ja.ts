@@ -44,7 +44,7 @@
       <translation>AVS30 {0:.0f}〜{1:.0f} m/s。{3} 画素のうち {2} 画素に値があります。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="78" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="79" />
       <source>Access point height field (m above ground)</source>
       <translation>アクセスポイントの高さのフィールド（地上高、m）</translation>
     </message>
@@ -84,9 +84,14 @@
       <translation>全半壊確率のフィールド（任意、避難者数の算出用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="73" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="74" />
       <source>Attribution (shown on the map)</source>
       <translation>出典表示（地図に表示）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="181" />
+      <source>Attribution added to the recognised sources (OpenStreetMap, PLATEAU, GSI)</source>
+      <translation>認識した出典（OpenStreetMap、PLATEAU、国土地理院）に加える出典表記</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/inputs/catchments.py" line="68" />
@@ -109,7 +114,7 @@
       <translation>BUILDINGS：レイヤに地物がありません。建物形状のあるレイヤを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="154" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="156" />
       <source>Balanced (length + risk)</source>
       <translation>バランス（距離＋危険度）</translation>
     </message>
@@ -124,7 +129,7 @@
       <translation>現状</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="77" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="78" />
       <source>Basemap tile URL (optional, XYZ with {z}/{x}/{y})</source>
       <translation>背景地図タイルの URL（任意、{z}/{x}/{y} を含む XYZ 形式）</translation>
     </message>
@@ -148,7 +153,7 @@
       <translation type="vanished">到達可能性を求める閉塞の試行回数（0 = 計算しない）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="67" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="76" />
       <source>Blockage realizations for reachability (0 = none: routes on expected street states)</source>
       <translation>到達可能性を求める閉塞の試行回数（0 = 試行なし：道路の期待状態で経路を求める）</translation>
     </message>
@@ -173,12 +178,12 @@
       <translation>建物高さのフィールド（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="66" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="67" />
       <source>Building height field (m; Wi-Fi obstacles)</source>
       <translation>建物高さのフィールド（m、Wi-Fi の遮蔽物）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="55" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="56" />
       <source>Building id field</source>
       <translation>建物 ID のフィールド</translation>
     </message>
@@ -202,7 +207,7 @@
       <translation>建物</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="97" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="98" />
       <source>Buildings (footprint polygons)</source>
       <translation>建物（建物形状のポリゴン）</translation>
     </message>
@@ -286,7 +291,7 @@
       <translation type="vanished">焼失棟数</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/shelters.py" line="71" />
+      <location filename="suginami_gis/processing/inputs/shelters.py" line="93" />
       <source>CAPACITY_FIELD: some shelters have no capacity; fill the field.</source>
       <translation>CAPACITY_FIELD：収容人数が空の避難所があります。値を入力してください。</translation>
     </message>
@@ -321,12 +326,12 @@
       <translation>レイヤ {0} を開けません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="243" />
+      <location filename="suginami_gis/processing/report.py" line="244" />
       <source>Cannot open the scenario GeoPackage {0}.</source>
       <translation>シナリオの GeoPackage {0} を開けません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/publish.py" line="150" />
+      <location filename="suginami_gis/processing/inputs/publish.py" line="151" />
       <source>Cannot reopen {0} to write vector tiles.</source>
       <translation>ベクタタイルを書き込むために {0} を開き直せません。</translation>
     </message>
@@ -336,17 +341,17 @@
       <translation>{0} を書き込めません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="859" />
+      <location filename="suginami_gis/processing/report.py" line="880" />
       <source>Cannot write {0}: {1}</source>
       <translation>{0} を書き込めません：{1}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="63" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="72" />
       <source>Capacity field (optional; people): assign within capacity</source>
       <translation>収容人数のフィールド（任意、人）：収容人数の範囲内で割り当てる</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="98" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="107" />
       <source>Capacity: candidate shelters per origin (cheapest first)</source>
       <translation>収容人数を考慮する場合の出発地ごとの候補避難所数（コストの小さい順）</translation>
     </message>
@@ -355,7 +360,7 @@
       <translation type="vanished">全壊棟数の変化（%）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="845" />
+      <location filename="suginami_gis/processing/report.py" line="866" />
       <source>Charts need matplotlib, which is not installed.</source>
       <translation>グラフには matplotlib が必要ですが、インストールされていません。</translation>
     </message>
@@ -434,7 +439,7 @@
       <translation>受信エリアの敷地面積</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="84" />
+      <location filename="suginami_gis/processing/params.py" line="85" />
       <source>Crustal</source>
       <translation>地殻内地震</translation>
     </message>
@@ -482,17 +487,17 @@
       <translation>深さ（km）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="74" />
+      <location filename="suginami_gis/processing/params.py" line="75" />
       <source>Depth of the hypocentre or of the fault's top edge (km)</source>
       <translation>震源の深さ、または断層上端の深さ（km）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="89" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="90" />
       <source>Description (English)</source>
       <translation>説明（英語）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="88" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="89" />
       <source>Description (Japanese)</source>
       <translation>説明（日本語）</translation>
     </message>
@@ -532,7 +537,7 @@
       <translation>地区別の火災集計</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="165" />
+      <location filename="suginami_gis/processing/params.py" line="166" />
       <source>District name field</source>
       <translation>地区名のフィールド</translation>
     </message>
@@ -542,7 +547,7 @@
       <translation>地区別の到達可能性</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="83" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="92" />
       <source>District reachability (with realizations)</source>
       <translation>地区別の到達可能性（試行あり）</translation>
     </message>
@@ -557,12 +562,12 @@
       <translation>地区</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="156" />
+      <location filename="suginami_gis/processing/params.py" line="157" />
       <source>Districts (optional polygons)</source>
       <translation>地区（任意のポリゴン）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="118" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="119" />
       <source>Districts (polygons)</source>
       <translation>地区（ポリゴン）</translation>
     </message>
@@ -582,7 +587,7 @@
       <translation>住戸数フィールド（任意、建物ごとの住戸数。耐震化率を住戸数で重み付けします）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="77" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="78" />
       <source>EIRP field (dBm)</source>
       <translation>EIRP のフィールド（dBm）</translation>
     </message>
@@ -627,12 +632,22 @@
       <translation>地震による建物被害（全壊・人的被害・地区別集計）</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/report.py" line="576" />
+      <source>Earthquake scenario report</source>
+      <translation>地震被害想定レポート</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/report.py" line="575" />
+      <source>Earthquake scenario report: {0}</source>
+      <translation>地震被害想定レポート：{0}</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/scenario/packaging.py" line="256" />
       <source>Earthquake scenario: current state and mitigation</source>
       <translation>地震被害想定：現状と対策後</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="70" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="71" />
       <source>English</source>
       <translation>英語</translation>
     </message>
@@ -642,7 +657,7 @@
       <translation>震央</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="59" />
+      <location filename="suginami_gis/processing/params.py" line="60" />
       <source>Epicentre (point source; any CRS)</source>
       <translation>震央（点震源、任意の座標系）</translation>
     </message>
@@ -657,22 +672,22 @@
       <translation>避難の出発地</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="153" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="155" />
       <source>Evacuation route cost</source>
       <translation>避難経路のコスト</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="71" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="80" />
       <source>Evacuation routes</source>
       <translation>避難経路</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="55" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="64" />
       <source>Evacuation routes to shelters (one pass, capacity, reachability)</source>
       <translation>避難所への避難経路（一括計算・収容人数・到達可能性）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="162" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="164" />
       <source>Evacuation time limit (minutes)</source>
       <translation>避難の制限時間（分）</translation>
     </message>
@@ -687,12 +702,12 @@
       <translation>既設のアクセスポイント（任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="74" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="75" />
       <source>Expected evacuees field</source>
       <translation>想定避難者数のフィールド</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="65" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="66" />
       <source>Export profile (JSON/YAML; empty = built-in)</source>
       <translation>エクスポートの設定（JSON/YAML、空欄 = 組み込みの設定）</translation>
     </message>
@@ -742,12 +757,12 @@
       <translation>FOLDER：'{0}' に .gml ファイルがありません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="90" />
+      <location filename="suginami_gis/processing/params.py" line="91" />
       <source>Fault surface trace (optional; replaces the epicentre)</source>
       <translation>断層の地表トレース（任意、震央の代わりに使用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="84" />
+      <location filename="suginami_gis/processing/params.py" line="85" />
       <source>Fault type</source>
       <translation>地震のタイプ</translation>
     </message>
@@ -772,7 +787,7 @@
       <translation>不燃化の区域（任意のポリゴン：木造住宅密集地域などの指定区域）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="228" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="268" />
       <source>Fire-proofing rebuilds {0} of {1} buildings; they take the newest seismic era.</source>
       <translation>不燃化で {1} 棟のうち {0} 棟を建て替えます。これらは最新の耐震基準の建物として扱います。</translation>
     </message>
@@ -791,7 +806,7 @@
       <translation type="vanished">不燃化の目標：対策後の耐火建物の割合（0〜1、任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="61" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="62" />
       <source>Fire-resistance field (bare_wood, protected_wood, semi_fireproof, fireproof)</source>
       <translation>耐火性能のフィールド（bare_wood 裸木造、protected_wood 防火木造、semi_fireproof 準耐火、fireproof 耐火）</translation>
     </message>
@@ -806,7 +821,7 @@
       <translation>階高（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="65" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="66" />
       <source>Floors field (for the burned floor area)</source>
       <translation>階数のフィールド（焼失床面積に使用）</translation>
     </message>
@@ -851,7 +866,7 @@
       <translation>自由空間＋建物 1 棟ごとの損失</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="79" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="80" />
       <source>Frequency field (MHz)</source>
       <translation>周波数のフィールド（MHz）</translation>
     </message>
@@ -876,9 +891,19 @@
       <translation>藤本・翠川（2006）、J-SHIS と同じ</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/scenario/chain.py" line="90" />
+      <source>GDAL (step {0}): {1}</source>
+      <translation>GDAL（ステップ {0}）：{1}</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/inputs/ground.py" line="167" />
       <source>GROUND_MOTION: choose a ground-motion raster.</source>
       <translation>GROUND_MOTION：地震動のラスタを選んでください。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/params.py" line="258" />
+      <source>GSI lists: only sites designated for earthquakes (地震)</source>
+      <translation>国土地理院の一覧：地震に指定された避難場所のみ</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="111" />
@@ -896,7 +921,7 @@
       <translation>地震動の計算範囲</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="93" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="94" />
       <source>Ground-motion extent (empty = the buildings plus 500 m)</source>
       <translation>地震動の計算範囲（空欄 = 建物の範囲＋500 m）</translation>
     </message>
@@ -906,7 +931,7 @@
       <translation>ラスタの地震動指標</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="96" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="97" />
       <source>Ground-motion pixel size (m)</source>
       <translation>地震動のピクセルサイズ（m）</translation>
     </message>
@@ -1074,12 +1099,12 @@
       <translation>入力データ</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="84" />
+      <location filename="suginami_gis/processing/params.py" line="85" />
       <source>Interplate</source>
       <translation>プレート境界地震</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="84" />
+      <location filename="suginami_gis/processing/params.py" line="85" />
       <source>Intraslab</source>
       <translation>スラブ内地震</translation>
     </message>
@@ -1127,12 +1152,12 @@
       <translation type="vanished">計測震度</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="70" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="71" />
       <source>Japanese</source>
       <translation>日本語</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="70" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="71" />
       <source>Japanese and English</source>
       <translation>日本語と英語</translation>
     </message>
@@ -1172,32 +1197,42 @@
       <translation>LAYER：レイヤに地物がありません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/publish.py" line="95" />
+      <location filename="suginami_gis/processing/inputs/publish.py" line="96" />
       <source>LAYERS: choose at least one result layer to publish.</source>
       <translation>LAYERS：公開する結果レイヤを 1 つ以上選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/publish.py" line="107" />
+      <location filename="suginami_gis/processing/inputs/publish.py" line="108" />
       <source>LAYERS: layer '{0}' has no valid CRS; set its CRS in QGIS first.</source>
       <translation>LAYERS：レイヤ '{0}' に有効な座標系がありません。先に QGIS で座標系を設定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/publish.py" line="101" />
+      <location filename="suginami_gis/processing/inputs/publish.py" line="102" />
       <source>LAYERS: the layer name '{0}' asks for kind '{1}', which the profile does not have ({2}).</source>
       <translation>LAYERS：レイヤ名 '{0}' は種類 '{1}' を指定していますが、設定にその種類はありません（{2}）。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="70" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="244" />
+      <source>LICENSE: {0}</source>
+      <translation>LICENSE：{0}</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="71" />
       <source>Languages</source>
       <translation>言語</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="107" />
+      <location filename="suginami_gis/processing/params.py" line="265" />
+      <source>Largest distance from a shelter to a street (m); farther shelters are flagged and not used</source>
+      <translation>避難所から道路までの最大距離（m）。これより遠い避難所は印を付けて使いません</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="116" />
       <source>Largest distance from an origin or shelter to a street (m; 0 = any)</source>
       <translation>出発地・避難所から道路までの最大距離（m、0 = 制限なし）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="214" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="238" />
       <source>Largest distance from an origin to its street: {0:.0f} m (origin {1}); walking times start at the street (field snap_m). Set MAX_SNAP_DISTANCE to leave far origins unplaced.</source>
       <translation>出発地から道路までの最大距離：{0:.0f} m（出発地 {1}）。徒歩時間は道路上から数えます（フィールド snap_m）。遠い出発地を割り当てない場合は MAX_SNAP_DISTANCE を指定してください。</translation>
     </message>
@@ -1207,17 +1242,17 @@
       <translation>道路からの最大距離（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/publish.py" line="128" />
+      <location filename="suginami_gis/processing/inputs/publish.py" line="129" />
       <source>Layer '{0}' has no geometry: skipped.</source>
       <translation>レイヤ '{0}' には形状がないため、スキップしました。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/publish.py" line="117" />
+      <location filename="suginami_gis/processing/inputs/publish.py" line="118" />
       <source>Layer '{0}' is neither a vector nor a raster layer: skipped.</source>
       <translation>レイヤ '{0}' はベクタでもラスタでもないため、スキップしました。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="81" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="82" />
       <source>Layers with more features than this go to the web map as vector tiles</source>
       <translation>地物数がこれを超えるレイヤはベクタタイルとしてウェブ地図に載せる</translation>
     </message>
@@ -1232,9 +1267,14 @@
       <translation>延長で重み付けした平均閉塞確率 {0:.1%}、通行止め {1} 区間。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="74" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="75" />
       <source>Licence</source>
       <translation>ライセンス</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="186" />
+      <source>Licence of the results (empty = ODbL 1.0 with OpenStreetMap streets, else CC BY 4.0)</source>
+      <translation>結果のライセンス（空欄＝OpenStreetMapの道路を使うときODbL 1.0、それ以外はCC BY 4.0）</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="265" />
@@ -1297,27 +1337,27 @@
       <translation>対策後</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="143" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="145" />
       <source>Mitigation: fire-proofing areas (optional polygons; the target is then the 不燃領域率 of each area)</source>
       <translation>対策：不燃化の区域（任意のポリゴン。指定すると目標は区域ごとの不燃領域率になります）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="194" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="218" />
       <source>Mitigation: initial extinguishment (0-1; empty = as the current state)</source>
       <translation>対策：初期消火率（0〜1。空欄 = 現状と同じ）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="188" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="212" />
       <source>Mitigation: seismic circuit breaker share (0-1; empty = as the current state)</source>
       <translation>対策：感震ブレーカーの設置率（0〜1。空欄 = 現状と同じ）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="172" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="196" />
       <source>Mitigation: share of buildings meeting the 1981 seismic standard (0-1; ward target 0.96)</source>
       <translation>対策：新耐震基準（1981 年）を満たす建物の割合（0〜1、区の目標 0.96）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="177" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="201" />
       <source>Mitigation: share of fire-resistant buildings (0-1; ward target 0.70)</source>
       <translation>対策：耐火建物の割合（0〜1、区の目標 0.70）</translation>
     </message>
@@ -1327,7 +1367,7 @@
       <translation>モーメントマグニチュード Mw</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="63" />
+      <location filename="suginami_gis/processing/params.py" line="64" />
       <source>Moment magnitude Mw (4-9)</source>
       <translation>モーメントマグニチュード Mw（4〜9）</translation>
     </message>
@@ -1347,6 +1387,21 @@
       <translation>モンテカルロ試行回数（0 = 期待値を厳密に計算）</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="175" />
+      <source>Municipality (e.g. 東京都練馬区; empty = from the GSI shelters or PLATEAU building ids)</source>
+      <translation>市区町村（例：東京都練馬区。空欄＝国土地理院の避難所データまたはPLATEAUの建物IDから）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="94" />
+      <source>Municipality for shelters.csv (e.g. 東京都練馬区; empty = the shelters' GSI field)</source>
+      <translation>shelters.csv の市区町村（例：東京都練馬区。空欄＝避難所の国土地理院の項目から）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="246" />
+      <source>Municipality: {0}; licence of the results: {1}; attribution: {2}</source>
+      <translation>市区町村：{0}。結果のライセンス：{1}。出典：{2}</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/inputs/network.py" line="343" />
       <source>Network: {0} nodes, {1} segments, {2:.1f} km</source>
       <translation>道路網：ノード {0}、区間 {1}、総延長 {2:.1f} km</translation>
@@ -1361,7 +1416,7 @@
       <translation type="vanished">IGNITION_TABLE がないため、全壊建物からの出火だけを扱います。火災は過小評価になります（ヘルプを参照）。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="149" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="158" />
       <source>No blockage probabilities: the safest and balanced costs equal the shortest.</source>
       <translation>閉塞確率がないため、最も安全な経路・バランス型の経路は最短経路と同じになります。</translation>
     </message>
@@ -1375,7 +1430,7 @@
       <translation>なし</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="535" />
+      <location filename="suginami_gis/processing/report.py" line="536" />
       <source>Not available: the scenario did not write this layer.</source>
       <translation>ありません：シナリオはこのレイヤを出力していません。</translation>
     </message>
@@ -1409,7 +1464,7 @@
       <translation type="vanished">OSM_FILE が指定されているため、道路レイヤ（ROADS）は使いません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="125" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="126" />
       <source>OSM_FILE: {0} does not exist.</source>
       <translation>OSM_FILE：{0} は存在しません。</translation>
     </message>
@@ -1419,17 +1474,17 @@
       <translation>OUTPUT_DISTRICTS：DISTRICTS レイヤが指定されていないため、地区別の表は書き出しません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="91" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="92" />
       <source>OUTPUT_FOLDER: choose a folder for the results.</source>
       <translation>OUTPUT_FOLDER：結果を保存するフォルダを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="188" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="202" />
       <source>OUTPUT_FOLDER: {0} exists and is not empty; choose a new folder or set OVERWRITE.</source>
       <translation>OUTPUT_FOLDER：{0} は既にあり、空ではありません。新しいフォルダを選ぶか OVERWRITE を指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="183" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="197" />
       <source>OUTPUT_FOLDER: {0} is a file; choose a folder.</source>
       <translation>OUTPUT_FOLDER：{0} はファイルです。フォルダを選んでください。</translation>
     </message>
@@ -1443,7 +1498,7 @@
       <translation>居住者数のフィールド（任意、建物ごとの居住者数）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="58" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="59" />
       <source>Occupants field (residents per building)</source>
       <translation>居住者数のフィールド（建物ごとの居住者数）</translation>
     </message>
@@ -1509,7 +1564,7 @@
       <translation type="vanished">または OpenStreetMap ファイル（.osm XML、歩行者ネットワーク、オフラインで読込。道路レイヤの代わりに使用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="62" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="71" />
       <source>Or district polygons (optional)</source>
       <translation>または地区のポリゴン（任意）</translation>
     </message>
@@ -1539,7 +1594,7 @@
       <translation>出発地（住宅・建物・地区の重心：点またはポリゴン）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="74" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="83" />
       <source>Origins with their shelter</source>
       <translation>避難先付きの出発地</translation>
     </message>
@@ -1549,7 +1604,7 @@
       <translation>出力の座標系（投影座標系、メートル単位）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="90" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="98" />
       <source>Output folder</source>
       <translation>出力フォルダ</translation>
     </message>
@@ -1643,7 +1698,7 @@
       <translation>人口表（CSV：町丁別人口、e-Stat 小地域またはメッシュの表）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="67" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="68" />
       <source>Profiles (*.yaml *.yml *.json)</source>
       <translation>設定ファイル（*.yaml *.yml *.json）</translation>
     </message>
@@ -1668,7 +1723,7 @@
       <translation>公開用地図</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="118" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="119" />
       <source>ROADS and OSM_FILE: give one of them, not both.</source>
       <translation>ROADS と OSM_FILE：どちらか一方だけを指定してください。</translation>
     </message>
@@ -1677,7 +1732,7 @@
       <translation type="vanished">ROADS：道路レイヤか OSM_FILE を指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="116" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="117" />
       <source>ROADS: give a street layer, an OSM_FILE or an OSM_AREA / OSM_EXTENT.</source>
       <translation>ROADS：道路レイヤ、OSM_FILE、または OSM_AREA / OSM_EXTENT を指定してください。</translation>
     </message>
@@ -1751,42 +1806,42 @@
       <translation>対策による被害軽減</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="76" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="77" />
       <source>Replace the output folder if it exists</source>
       <translation>出力フォルダが既にある場合は置き換える</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="122" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="124" />
       <source>Replace the output folder if it holds an earlier scenario</source>
       <translation>出力フォルダに以前のシナリオがある場合は置き換える</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="790" />
+      <location filename="suginami_gis/processing/report.py" line="811" />
       <source>Report written: {0}</source>
       <translation>報告書を作成しました：{0}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="759" />
+      <location filename="suginami_gis/processing/report.py" line="780" />
       <source>Report: charts</source>
       <translation>報告書：グラフ</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="771" />
+      <location filename="suginami_gis/processing/report.py" line="792" />
       <source>Report: map {0}</source>
       <translation>報告書：地図 {0}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="764" />
+      <location filename="suginami_gis/processing/report.py" line="785" />
       <source>Report: print layout</source>
       <translation>報告書：印刷レイアウト</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="777" />
+      <location filename="suginami_gis/processing/report.py" line="798" />
       <source>Report: writing report.html</source>
       <translation>報告書：report.html を作成中</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="774" />
+      <location filename="suginami_gis/processing/report.py" line="795" />
       <source>Report: writing report.pdf</source>
       <translation>報告書：report.pdf を作成中</translation>
     </message>
@@ -1801,7 +1856,7 @@
       <translation>居住者数のフィールド（任意、避難者数と避難所避難者数の算出用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="61" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="62" />
       <source>Result layers to publish (vector and raster)</source>
       <translation>公開する結果レイヤ（ベクタとラスタ）</translation>
     </message>
@@ -1841,7 +1896,7 @@
       <translation>建物倒壊・火災による道路閉塞</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="70" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="71" />
       <source>Road class field (OSM highway values)</source>
       <translation>道路種別のフィールド（OSM の highway の値）</translation>
     </message>
@@ -1851,12 +1906,12 @@
       <translation>道路種別のフィールド（OSM の highway の値、任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="64" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="73" />
       <source>Route cost</source>
       <translation>経路のコスト</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/publish.py" line="68" />
+      <location filename="suginami_gis/processing/inputs/publish.py" line="69" />
       <source>SCENARIO: write the scenario as KEY=value pairs separated by ';', e.g. MAGNITUDE=7.3; SCENARIO_HOUR=18.</source>
       <translation>SCENARIO：シナリオは ';' で区切った KEY=値 の組で書いてください（例：MAGNITUDE=7.3; SCENARIO_HOUR=18）。</translation>
     </message>
@@ -1866,9 +1921,14 @@
       <translation>SCENARIO_HOUR：{0} は東京都の想定時刻（5 時・12 時・18 時）のいずれでもありません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/shelters.py" line="66" />
+      <location filename="suginami_gis/processing/inputs/shelters.py" line="85" />
       <source>SHELTERS: the layer has no features; choose a layer with at least one shelter.</source>
       <translation>SHELTERS：レイヤに地物がありません。避難所が 1 か所以上あるレイヤを選んでください。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/inputs/shelters.py" line="128" />
+      <source>SHELTERS: {0} GSI records are {1} sites (the two lists merged); {2} used.</source>
+      <translation>SHELTERS：国土地理院の {0} 件のレコードは {1} か所（2つの一覧を統合）。{2} か所を使用します。</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/inputs/buildings.py" line="126" />
@@ -1881,7 +1941,7 @@
       <translation>SUPPRESSION_RATE は旧パラメータです。INITIAL_EXTINGUISHMENT（同じ意味）を使ってください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="154" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="156" />
       <source>Safest (least blockage risk)</source>
       <translation>最も安全（閉塞の危険が最小）</translation>
     </message>
@@ -1906,7 +1966,7 @@
       <translation>想定地震の地震動…</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="137" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="139" />
       <source>Scenario hour (5, 12 or 18)</source>
       <translation>想定時刻（5 時・12 時・18 時）</translation>
     </message>
@@ -1921,12 +1981,12 @@
       <translation>想定時刻、冬（係数の出典は 5 時、6〜7 時、11〜12 時、17〜18 時）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="87" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="88" />
       <source>Scenario parameters (KEY=value; ...)</source>
       <translation>シナリオのパラメータ（KEY=値; ...）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="132" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="134" />
       <source>Season (the cited time-of-day coefficients are for winter)</source>
       <translation>季節（出典の時刻別係数は冬のもの）</translation>
     </message>
@@ -1976,7 +2036,7 @@
       <translation>避難所 Wi-Fi の電波到達範囲</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="111" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="112" />
       <source>Shelter capacity field (people)</source>
       <translation>避難所の収容人数のフィールド（人）</translation>
     </message>
@@ -1989,7 +2049,7 @@
       <translation type="vanished">避難所 ID のフィールド</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="226" />
+      <location filename="suginami_gis/processing/params.py" line="236" />
       <source>Shelter id field (optional; unique)</source>
       <translation>避難所 ID のフィールド（任意、重複不可）</translation>
     </message>
@@ -1998,7 +2058,7 @@
       <translation type="vanished">避難所名のフィールド</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="231" />
+      <location filename="suginami_gis/processing/params.py" line="241" />
       <source>Shelter name field (optional)</source>
       <translation>避難所名のフィールド（任意）</translation>
     </message>
@@ -2018,7 +2078,7 @@
       <translation>避難所の敷地</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="114" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="115" />
       <source>Shelter sites (polygons)</source>
       <translation>避難所の敷地（ポリゴン）</translation>
     </message>
@@ -2028,12 +2088,12 @@
       <translation>避難所</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="63" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="72" />
       <source>Shelters (points)</source>
       <translation>避難所（点）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="110" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="111" />
       <source>Shelters (relief centres, points)</source>
       <translation>避難所（震災救援所、点）</translation>
     </message>
@@ -2043,7 +2103,7 @@
       <translation>避難所と Wi-Fi</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="77" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="86" />
       <source>Shelters with assigned population</source>
       <translation>割当人口付きの避難所</translation>
     </message>
@@ -2053,7 +2113,7 @@
       <translation>避難所：割当人口</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="154" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="156" />
       <source>Shortest</source>
       <translation>最短</translation>
     </message>
@@ -2068,7 +2128,7 @@
       <translation>地盤増幅</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="73" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="74" />
       <source>Site id field</source>
       <translation>敷地 ID のフィールド</translation>
     </message>
@@ -2128,12 +2188,17 @@
       <translation>延焼限界距離、準耐火（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="69" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="76" />
       <source>Step suginami:{0} failed: {1}</source>
       <translation>手順 suginami:{0} が失敗しました：{1}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="59" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="93" />
+      <source>Step {0}: GDAL could not write {1}: {2}</source>
+      <translation>ステップ {0}：GDAL が {1} を書き込めませんでした：{2}</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/scenario/chain.py" line="64" />
       <source>Step {0}: suginami:{1}</source>
       <translation>手順 {0}：suginami:{1}</translation>
     </message>
@@ -2143,7 +2208,7 @@
       <translation>閉塞確率付きの道路区間</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="69" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="70" />
       <source>Street width field (m)</source>
       <translation>道路幅員のフィールド（m）</translation>
     </message>
@@ -2158,7 +2223,7 @@
       <translation>道路</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="101" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="102" />
       <source>Streets (centre lines in a projected CRS; or give an OSM file or area)</source>
       <translation>道路（投影座標系の中心線。または OSM ファイルか範囲を指定）</translation>
     </message>
@@ -2192,7 +2257,7 @@
       <translation>スタイル {0} を読み込めませんでした：{1}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="263" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="303" />
       <source>Styles stored in the GeoPackage for {0} layers.</source>
       <translation>{0} レイヤのスタイルを GeoPackage に保存しました。</translation>
     </message>
@@ -2212,12 +2277,11 @@
       <translation>杉並区 防災計画：ヘルプ</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="380" />
       <source>Suginami disaster-planning GIS: earthquake scenario report</source>
-      <translation>杉並区 防災計画 GIS：地震被害想定の報告書</translation>
+      <translation type="vanished">杉並区 防災計画 GIS：地震被害想定の報告書</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="75" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="76" />
       <source>Suppress district statistics below this count</source>
       <translation>この数未満の地区統計は公開しない</translation>
     </message>
@@ -2246,7 +2310,7 @@
       <translation type="vanished">報告書のモジュールに write_report() がないため、report.pdf は作成しません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="367" />
+      <location filename="suginami_gis/processing/report.py" line="368" />
       <source>The scenario GeoPackage has no layer to map.</source>
       <translation>シナリオの GeoPackage に地図にするレイヤがありません。</translation>
     </message>
@@ -2266,12 +2330,12 @@
       <translation>時間帯（分、カンマ区切り）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="93" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="102" />
       <source>Time limit (minutes; 0 = none)</source>
       <translation>制限時間（分、0 = なし）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="231" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="263" />
       <source>Time per step (s): {0}</source>
       <translation>手順ごとの所要時間（秒）：{0}</translation>
     </message>
@@ -2281,14 +2345,19 @@
       <translation>5 時に対する時刻別出火係数（任意、空欄 = 出典の表の値）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="72" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="73" />
       <source>Title (English)</source>
       <translation>タイトル（英語）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="71" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="72" />
       <source>Title (Japanese)</source>
       <translation>タイトル（日本語）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="178" />
+      <source>Title of the public maps (empty = municipality and run)</source>
+      <translation>公開地図のタイトル（空欄＝市区町村と実行名）</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/algorithms/firespread.py" line="214" />
@@ -2326,7 +2395,7 @@
       <translation>区の被害想定シナリオ（1 回分、計算の流れのグラフィカルモデル）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="85" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="86" />
       <source>Ward scenario: current state versus mitigation (whole chain)</source>
       <translation>区の被害想定シナリオ：現状と対策後の比較（一括実行）</translation>
     </message>
@@ -2351,7 +2420,7 @@
       <translation>区全体：出火 {0:.2f} 件（期待値）、焼失 {1:.0f} 棟（5〜95 %：{2:.0f}〜{3:.0f} 棟）、火災による死者 {4:.1f} 人、耐火建物の割合 {5:.1%}。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="121" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="130" />
       <source>Web map: {0} (serve the folder with any web server)</source>
       <translation>ウェブ地図：{0}（フォルダを任意のウェブサーバで公開してください）</translation>
     </message>
@@ -2366,7 +2435,7 @@
       <translation>Wi-Fi アクセスポイント</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="116" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="117" />
       <source>Wi-Fi access points (points)</source>
       <translation>Wi-Fi アクセスポイント（点）</translation>
     </message>
@@ -2381,7 +2450,7 @@
       <translation>避難所の敷地ごとの Wi-Fi</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="163" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="165" />
       <source>Wi-Fi pixel size (m)</source>
       <translation>Wi-Fi のピクセルサイズ（m）</translation>
     </message>
@@ -2411,7 +2480,7 @@
       <translation>風速（m/s、0〜30）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="133" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="135" />
       <source>Winter</source>
       <translation>冬</translation>
     </message>
@@ -2426,7 +2495,7 @@
       <translation>延床面積を測る作業座標系（投影座標系、m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/publish.py" line="165" />
+      <location filename="suginami_gis/processing/inputs/publish.py" line="166" />
       <source>Writing vector tiles of {0} failed: {1}</source>
       <translation>{0} のベクタタイルの書き込みに失敗しました：{1}</translation>
     </message>
@@ -2555,7 +2624,7 @@
       <translation>区全体</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="119" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="128" />
       <source>{0} -&gt; {1} ({2}): {3}</source>
       <translation>{0} → {1}（{2}）：{3}</translation>
     </message>
@@ -2604,7 +2673,7 @@
       <translation>共有頂点のない交差 {0} か所は接続していません（橋梁・トンネル、またはノードのない線）。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="195" />
+      <location filename="suginami_gis/processing/params.py" line="196" />
       <source>{0} districts have no geometry: ignored.</source>
       <translation>{0} 地区に形状がないため、無視しました。</translation>
     </message>
@@ -2634,12 +2703,12 @@
       <translation>候補 {1} 地点から {0} 台を新設、受信エリアの割合 {2:.1%} → {3:.1%}（目標 {4}）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="227" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="251" />
       <source>{0} of {1} origins reach a shelter within {2:g} minutes; {3} unreachable.</source>
       <translation>出発地 {1} か所のうち {0} か所が {2:g} 分以内に避難所に到達、到達不能 {3} か所。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="231" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="255" />
       <source>{0} of {1} origins reach a shelter; {2} unreachable.</source>
       <translation>出発地 {1} か所のうち {0} か所が避難所に到達、到達不能 {2} か所。</translation>
     </message>
@@ -2659,14 +2728,19 @@
       <translation>{0} 人の居住者を {1} 棟に配分しました。{2} 棟は表のどの区域にも入りません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/shelteraccess.py" line="70" />
+      <location filename="suginami_gis/processing/algorithms/shelteraccess.py" line="71" />
       <source>{0} service areas for {1} shelters, {2:.2f} km2 in all.</source>
       <translation>避難所 {1} か所の圏域 {0} 件、合計 {2:.2f} km²。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="206" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="222" />
       <source>{0} shelters are farther than MAX_SNAP_DISTANCE from a street: not used.</source>
       <translation>避難所 {0} か所は道路から MAX_SNAP_DISTANCE より遠いため、使いません。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="227" />
+      <source>{0} shelters are farther than SHELTER_MAX_SNAP from a street ({1:.0f} to {2:.0f} m; field far_from_street): not used. Check that the street network covers them.</source>
+      <translation>{0} か所の避難所が道路から SHELTER_MAX_SNAP より遠くにあります（{1:.0f}〜{2:.0f} m、項目 far_from_street）：使用しません。道路網がこれらの避難所を含むか確認してください。</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/inputs/wifi.py" line="284" />
@@ -2709,7 +2783,7 @@
       <translation>{0},{1} は {2} のメートルではなく度のようです。CRS を EPSG:4326 として点を指定してください</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="146" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="160" />
       <source>{0}: choose a field of {1}.</source>
       <translation>{0}：{1} のフィールドを選んでください。</translation>
     </message>
@@ -2754,7 +2828,7 @@
       <translation>{0}：フィールド '{1}' がレイヤにありません（フィールド：{2}）。既存のフィールドを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="149" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="163" />
       <source>{0}: field '{1}' is not in {2} (fields: {3}); choose an existing field.</source>
       <translation>{0}：フィールド '{1}' が {2} にありません（フィールド：{3}）。既存のフィールドを選んでください。</translation>
     </message>
@@ -2789,7 +2863,7 @@
       <translation>{0}：レイヤに座標系がありません。先にレイヤのプロパティで座標系を設定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="131" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="132" />
       <source>{0}: the layer has no features.</source>
       <translation>{0}：レイヤに地物がありません。</translation>
     </message>
@@ -2799,7 +2873,7 @@
       <translation>{0}：値 '{1}' は真偽値ではありません。true/false または 1/0 を使ってください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="288" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="338" />
       <source>{0}: {1:,.1f} -&gt; {2:,.1f} ({3})</source>
       <translation>{0}：{1:,.1f} → {2:,.1f}（{3}）</translation>
     </message>

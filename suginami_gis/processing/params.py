@@ -28,6 +28,7 @@ from qgis.core import (
     QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingFeatureSource,
+    QgsProcessingParameterBoolean,
     QgsProcessingParameterCrs,
     QgsProcessingParameterDefinition,
     QgsProcessingParameterEnum,
@@ -207,6 +208,15 @@ SHELTERS = "SHELTERS"
 SHELTER_ID_FIELD = "SHELTER_ID_FIELD"
 SHELTER_NAME_FIELD = "SHELTER_NAME_FIELD"
 CAPACITY_FIELD = "CAPACITY_FIELD"
+SHELTER_EARTHQUAKE_ONLY = "SHELTER_EARTHQUAKE_ONLY"
+SHELTER_MAX_SNAP = "SHELTER_MAX_SNAP"
+# A shelter farther than this from every open street is flagged (far_from_street) and not used: its
+# walk to the street is not in the walking times. Rationale: the Building Standards Act (建築基準法
+# 第43条, 接道義務) makes every building site abut a road, and a designated shelter's point lies on
+# its site; schools and parks of the ward are at most about 400 m across, so a point more than
+# half of that from any street lies outside the street network given (e.g. a GSI list of the whole
+# ward routed on a smaller network), not at the end of a long private path.
+DEFAULT_SHELTER_MAX_SNAP_M = 200.0
 
 
 def add_shelters(
@@ -242,6 +252,24 @@ def add_shelters(
                 optional=True,
             )
         )
+    alg.addParameter(
+        QgsProcessingParameterBoolean(
+            SHELTER_EARTHQUAKE_ONLY,
+            tr("GSI lists: only sites designated for earthquakes (地震)"),
+            False,
+            optional=True,
+        )
+    )
+    snap = QgsProcessingParameterNumber(
+        SHELTER_MAX_SNAP,
+        tr("Largest distance from a shelter to a street (m); farther shelters are flagged and not used"),
+        QgsProcessingParameterNumber.Double,
+        DEFAULT_SHELTER_MAX_SNAP_M,
+        True,
+        1.0,
+    )
+    snap.setFlags(snap.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+    alg.addParameter(snap)
 
 
 # --- summary outputs -------------------------------------------------------------------------------

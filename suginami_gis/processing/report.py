@@ -69,6 +69,7 @@ from ..core.atomic import atomic_folder, atomic_output
 from ..core.feedback import Canceled
 from .i18n import tr
 from .render import combined_extent, load_styled_layer
+from .report_classes import single_class_note
 from .scenario.comparison import LABELS as METRICS
 
 # Bilingual labels of the scenario parameters the scenario algorithm passes; others are shown as named.
@@ -103,7 +104,7 @@ PARAMETER_VALUES: dict[str, dict[str, str]] = {
     "season": {"winter": "Winter 冬", "0": "Winter 冬"},
 }
 # Not printed as parameters: shown elsewhere or internal paths.
-HIDDEN_PARAMETERS = {"sources", "licence", "license", "intensity_raster", "title", "title_ja"}
+HIDDEN_PARAMETERS = {"sources", "licence", "license", "intensity_raster", "title", "title_ja", "municipality"}
 
 PAGE_WIDTH, PAGE_HEIGHT, MARGIN = 297.0, 210.0, 12.0
 JAPANESE_FONTS = ("IPAPGothic", "IPAGothic", "Noto Sans CJK JP", "TakaoGothic")
@@ -377,7 +378,7 @@ class ReportBuilder:
         self.page_titles.append(title_en)
         self.label(index, title_en, MARGIN, 8, PAGE_WIDTH - 2 * MARGIN, 9, 16, bold=True)
         self.label(index, title_ja, MARGIN, 17, PAGE_WIDTH - 2 * MARGIN, 7, 12)
-        footer = tr("Suginami disaster-planning GIS: earthquake scenario report") + " 杉並区 地震被害想定レポート"
+        footer = self.footer()
         self.label(index, footer, MARGIN, PAGE_HEIGHT - 9, 200, 5, 7)
         self.label(
             index,
@@ -541,7 +542,20 @@ class ReportBuilder:
                 )
         if first_map is not None and spec.legend_layers:
             self.legend(page, first_map, spec.legend_layers, legend_at[0], legend_at[1], columns)
+        self.class_note(page, spec)
         return page
+
+    def class_note(self, page: int, spec: MapSpec) -> None:
+        """A sentence above the footer when the map's classed layers fall into one class (report_classes.py)."""
+        legend_ids = {layer.id() for layer in spec.legend_layers}
+        panels = [
+            (caption, [layer for layer in layers if layer.id() in legend_ids])
+            for caption, _, layers in spec.panels
+            if layers
+        ]
+        spec.note = single_class_note(panels) if panels else ""
+        if spec.note:
+            self.label(page, spec.note, MARGIN, PAGE_HEIGHT - 17, PAGE_WIDTH - 2 * MARGIN, 7, 8, bold=True)
 
     # --- content --------------------------------------------------------------------------
     def parameter_rows(self) -> list[list[str]]:
@@ -553,6 +567,13 @@ class ReportBuilder:
             names = PARAMETER_VALUES.get(key, {})
             rows.append([en, ja, names.get(str(value), format_parameter(value))])
         return rows
+
+    def footer(self) -> str:
+        """The page footer, naming the municipality of the data (none when it is not known)."""
+        municipality = str(self.parameters.get("municipality") or "").strip()
+        if municipality:
+            return tr("Earthquake scenario report: {0}").format(municipality) + f" {municipality} 地震被害想定レポート"
+        return tr("Earthquake scenario report") + " 地震被害想定レポート"
 
     def sources_text(self) -> str:
         sources = self.parameters.get("sources") or []
@@ -892,6 +913,8 @@ def build_html(
     parts.append('<h2>Maps <span lang="ja">地図</span></h2>\n')
     for spec in specs:
         parts.append(f'<h3>{esc(spec.title_en)} <span lang="ja">{esc(spec.title_ja)}</span></h3>\n')
+        if spec.note:
+            parts.append(f'<p class="note">{esc(spec.note)}</p>\n')
         parts.append(f'<p><img src="report_images/{esc(map_images[spec.key])}" alt="{esc(spec.title_en)}"></p>\n')
     parts.append("</body>\n</html>\n")
     return "".join(parts)

@@ -38,12 +38,19 @@ def run_qgis_process(
 
 def run_json(algorithm: str, params: dict[str, object], env: dict[str, str] | None = None) -> dict:
     """Run an algorithm with --json; fail with qgis_process's own output when it did not succeed."""
+    return run_json_and_stderr(algorithm, params, env)[0]
+
+
+def run_json_and_stderr(
+    algorithm: str, params: dict[str, object], env: dict[str, str] | None = None
+) -> tuple[dict, str]:
+    """run_json, and what qgis_process wrote on stderr (where GDAL prints its "ERROR 1: ..." lines)."""
     args = ["--json", "run", algorithm, "--"] + [f"{k}={v}" for k, v in params.items()]
     proc = run_qgis_process(*args, env=env)
     start = proc.stdout.find("{")
     if proc.returncode != 0 or start < 0:
         pytest.fail(f"qgis_process failed ({proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
-    return json.loads(proc.stdout[start:])
+    return json.loads(proc.stdout[start:]), proc.stderr
 
 
 @pytest.fixture(scope="session")

@@ -19,7 +19,13 @@ def _export(folder, *extra: str):
 
 def test_export_the_sample_ward_in_japanese(tmp_path):
     out = tmp_path / "public"
-    proc = _export(out, "MIN_COUNT=10", "ATTRIBUTION=杉並区", "SCENARIO=MAGNITUDE=7.3; SCENARIO_HOUR=18")
+    proc = _export(
+        out,
+        "MIN_COUNT=10",
+        "ATTRIBUTION=杉並区",
+        "SCENARIO=MAGNITUDE=7.3; SCENARIO_HOUR=18",
+        "MUNICIPALITY=東京都杉並区",  # the sample's shelters carry no GSI municipality field
+    )
     start = proc.stdout.find("{")
     assert proc.returncode == 0 and start >= 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     results = json.loads(proc.stdout[start:])["results"]
@@ -35,6 +41,7 @@ def test_export_the_sample_ward_in_japanese(tmp_path):
     assert '"languages": [\n  "ja"\n ]' in config
     meta = json.loads((out / "metadata.json").read_text(encoding="utf-8"))
     assert meta["scenario"] == {"MAGNITUDE": 7.3, "SCENARIO_HOUR": 18} and meta["attribution"] == "杉並区"
+    assert meta["municipality"] == "東京都杉並区"
     with open(out / "shelters.csv", encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert len(rows) == 5 and all(r["都道府県名及び市町村名"] == "東京都杉並区" for r in rows)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pyogrio
 import pytest
-from conftest import REPO, SAMPLE_AVS30, SAMPLE_GPKG, run_json
+from conftest import REPO, SAMPLE_AVS30, SAMPLE_GPKG, run_json_and_stderr
 
 
 @pytest.fixture(scope="module")
@@ -17,7 +17,7 @@ def scenario(tmp_path_factory):
     """The scenario on the sample ward through qgis_process: (folder, --json payload)."""
     folder = tmp_path_factory.mktemp("scenario") / "ward"
     ward = SAMPLE_GPKG
-    payload = run_json(
+    payload, stderr = run_json_and_stderr(
         "suginami:scenario",
         {
             "EPICENTER": "-17040,-32930 [EPSG:6677]",
@@ -39,10 +39,36 @@ def scenario(tmp_path_factory):
             "REALIZATIONS": 5,
             "SEED": 3,
             "WIFI_PIXEL_SIZE": 10,
+            "MUNICIPALITY": "東京都杉並区",
+            "ATTRIBUTION": "Sample ward (synthetic)",
             "OUTPUT_FOLDER": folder,
         },
     )
+    STDERR["scenario"] = stderr
     return folder, payload
+
+
+# What qgis_process wrote on stderr during the scenario fixture's run.
+STDERR: dict[str, str] = {}
+
+
+def test_a_successful_run_prints_no_error(scenario):
+    # GDAL printed "ERROR 1: No geometry column" four times (the summary tables) on a successful run.
+    assert "ERROR" not in STDERR["scenario"], STDERR["scenario"]
+
+
+def test_publication_names_the_municipality_and_the_sources(scenario):
+    import json
+
+    folder, _ = scenario
+    for run in ("baseline", "mitigated"):
+        meta = json.loads((folder / f"public_{run}" / "metadata.json").read_text(encoding="utf-8"))
+        assert meta["municipality"] == "東京都杉並区"
+        assert meta["attribution"] == "Sample ward (synthetic)"  # the sample has no OSM, PLATEAU or GSI input
+        assert meta["license"]["name"] == "CC BY 4.0"  # no share-alike input
+        assert meta["title"]["ja"].startswith("東京都杉並区 地震被害想定")
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    assert "<title>Earthquake scenario, 東京都杉並区: current state and after mitigation</title>" in html
 
 
 def test_scenario_through_qgis_process(scenario):

@@ -109,6 +109,12 @@ def test_avs30_fallback_counts_bad_cells():
         gm.clean_avs30(raw, raw.shape, 0.0)
 
 
+def test_without_an_avs30_raster_every_cell_is_a_fallback():
+    # AVS30_FALLBACK_CELLS used to be 0 when no raster was given, as if every cell had a measured value.
+    cleaned, count = gm.clean_avs30(None, (3, 4), 400.0)
+    assert count == 12 and (cleaned == 400.0).all()
+
+
 def test_empty_extent_is_rejected():
     with pytest.raises(InputError) as info:
         Grid.from_extent(0, 0, 0, 10, 1.0, WKT)

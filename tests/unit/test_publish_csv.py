@@ -38,7 +38,15 @@ def test_columns_are_the_gsi_attribute_names_in_their_order(shared_data):
     header = gsi_csv.shelters_csv_text([]).splitlines()[0].split(",")
     assert header[: len(names)] == names  # every GSI attribute, in the national order
     assert set(gsi_csv.GSI_HAZARD_COLUMNS) <= set(names)
-    assert header[len(names) :] == ["緯度", "経度", "収容人数", "割当人数", "収容超過人数"]
+    assert header[len(names) :] == [
+        "緯度",
+        "経度",
+        "収容人数",
+        "割当人数",
+        "収容超過人数",
+        "道路までの距離(m)",
+        "道路から遠く不使用",
+    ]
 
 
 def test_bom_crlf_and_round_trip(tmp_path):

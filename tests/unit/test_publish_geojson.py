@@ -299,7 +299,7 @@ def test_metadata_and_readmes(exported):
     for name, info in meta["files"].items():
         if "sha256" in info:
             assert (result.folder / name).stat().st_size == info["bytes"]
-    assert "# 杉並区" in (result.folder / "README.ja.md").read_text(encoding="utf-8")
+    assert "# 地震被害想定マップ" in (result.folder / "README.ja.md").read_text(encoding="utf-8")  # default title
     assert "Privacy" in (result.folder / "README.en.md").read_text(encoding="utf-8")
 
 

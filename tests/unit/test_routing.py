@@ -495,3 +495,20 @@ def test_ortools_and_networkx_give_the_same_maximum_flow_of_least_cost(problem):
         assert (np.bincount(arc_s, weights=flow, minlength=cap.size) <= cap).all()
         results[solver] = (int(flow.sum()), int((flow * arc_c).sum()))
     assert results["ortools"] == results["networkx"]
+
+
+def test_a_shelter_beyond_the_snap_limit_is_flagged_and_receives_no_one():
+    # Shelter B is the nearest by air to both origins but lies 2,860 m off the street (the case of a
+    # ward-wide GSI list routed on a smaller network): beyond the limit it is kept with its distance,
+    # flagged, and nobody is routed to it.
+    net = nw.build_network([LineString([(0, 0), (1000, 0)])])
+    origins, shelters = [[100.0, 0.0], [900.0, 0.0]], [[0.0, 10.0], [900.0, 2860.0]]
+    free = rt.evacuation_routes(net, origins, shelters, shelter_ids=["A", "B"])
+    assert list(free.routes.shelter) == [0, 1]  # without a limit B takes the origin at x = 900
+    limited = rt.evacuation_routes(net, origins, shelters, shelter_ids=["A", "B"], max_shelter_snap_m=200.0)
+    np.testing.assert_allclose(limited.graph.shelter_snap.distance, [10.0, 2860.0])
+    assert list(limited.graph.far_shelters()) == [False, True]
+    assert list(limited.routes.shelter) == [0, 0]
+    np.testing.assert_allclose(limited.routes.length_m, [100.0, 900.0])
+    with pytest.raises(InputError, match="SHELTER_MAX_SNAP"):
+        rt.evacuation_routes(net, origins, [[900.0, 2860.0]], max_shelter_snap_m=200.0)

@@ -413,8 +413,8 @@ def export_public(
     *,
     profile: Profile | str | Path | None = None,
     languages: Sequence[str] = LANGUAGES,
-    title_ja: str = "杉並区 地震被害想定マップ",
-    title_en: str = "Suginami earthquake scenario map",
+    title_ja: str = "地震被害想定マップ",
+    title_en: str = "Earthquake scenario map",
     description: Text | None = None,
     attribution: str = "",
     license: str = DEFAULT_LICENSE,
@@ -427,7 +427,7 @@ def export_public(
     scenario: Mapping[str, Any] | None = None,
     districts: ZoneLayer | None = None,
     segments: ZoneLayer | None = None,
-    municipality: str = "東京都杉並区",
+    municipality: str = "",
     generated: datetime | None = None,
     software_version: str | None = None,
     feedback: Feedback | None = None,
@@ -888,6 +888,7 @@ def _write_metadata(tmp: Path, settings: _Settings, run: _Run) -> None:
         languages=settings.languages,
     )
     metadata["warnings"] = list(run.result.warnings)
+    metadata["municipality"] = settings.municipality or None
     write_readmes(tmp, metadata, run.records, settings.languages)
     write_metadata(tmp, metadata)
 
@@ -948,7 +949,7 @@ def _shelter_rows(
     order: list[Any] = []
     for geoms, rows in published.get("shelters", []):
         for i, (g, props) in enumerate(zip(geoms, rows)):
-            key = props.get("shelter_id", f"#{len(order) + i}")
+            key = props.get("shelter_id") or props.get("共通ID") or f"#{len(order) + i}"
             if key not in merged:
                 merged[key] = {}
                 order.append(key)
@@ -988,14 +989,19 @@ def _shelter_rows(
         row = merged[key]
         csv_row: dict[str, Any] = {c: row.get(c) for c in gsi_csv.GSI_COLUMNS if c in row}
         csv_row.setdefault("NO", n)
-        csv_row.setdefault("都道府県名及び市町村名", municipality)
-        csv_row["施設・場所名"] = row.get("施設・場所名") or row.get("name_ja") or row.get("name_en")
+        csv_row["都道府県名及び市町村名"] = row.get("都道府県名及び市町村名") or municipality or None
+        csv_row["施設・場所名"] = (
+            row.get("施設・場所名") or row.get("name_ja") or row.get("shelter_name") or row.get("name_en")
+        )
         if "_point" in row:
             csv_row["経度"], csv_row["緯度"] = row["_point"]
         csv_row[gsi_csv.CAPACITY_COLUMN] = row.get("capacity")
         assigned = row.get("assigned_population")
         csv_row[gsi_csv.ASSIGNED_COLUMN] = assigned if assigned is not None else row.get("assigned")
         csv_row[gsi_csv.OVERFLOW_COLUMN] = row.get("overflow")
+        csv_row[gsi_csv.SNAP_COLUMN] = row.get("snap_m")
+        far = row.get("far_from_street")
+        csv_row[gsi_csv.FAR_COLUMN] = None if far is None else gsi_csv.GSI_FLAG_TRUE if far else ""
         for t in sorted(thresholds, reverse=True):
             shares = wifi.get(row.get("shelter_id"), {}).get(t)
             csv_row[gsi_csv.wifi_column(t)] = round(100.0 * sum(shares) / len(shares), 1) if shares else None

@@ -39,7 +39,9 @@ CAPACITY_COLUMN = "収容人数"
 ASSIGNED_COLUMN = "割当人数"
 OVERFLOW_COLUMN = "収容超過人数"
 WIFI_COLUMN_PREFIX = "Wi-Fiカバー率"  # + "_-67dBm(%)" per published threshold
-RESULT_COLUMNS = (CAPACITY_COLUMN, ASSIGNED_COLUMN, OVERFLOW_COLUMN)
+SNAP_COLUMN = "道路までの距離(m)"  # the shelter's snap distance to the street network
+FAR_COLUMN = "道路から遠く不使用"  # "1": farther than SHELTER_MAX_SNAP, so no evacuee is routed to it
+RESULT_COLUMNS = (CAPACITY_COLUMN, ASSIGNED_COLUMN, OVERFLOW_COLUMN, SNAP_COLUMN, FAR_COLUMN)
 
 # A GSI flag is "1" when the site is designated for the hazard, else empty.
 GSI_FLAG_TRUE = "1"

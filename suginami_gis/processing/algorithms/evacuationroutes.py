@@ -40,7 +40,16 @@ from ..inputs.network import (
     read_network,
 )
 from ..inputs.shelters import Shelters, read_shelters
-from ..params import OUTPUT_DISTRICTS, REALIZATIONS, SEED, add_districts, add_realizations, add_seed, add_shelters
+from ..params import (
+    OUTPUT_DISTRICTS,
+    REALIZATIONS,
+    SEED,
+    SHELTER_MAX_SNAP,
+    add_districts,
+    add_realizations,
+    add_seed,
+    add_shelters,
+)
 
 OUTPUT_ROUTES = "OUTPUT_ROUTES"
 OUTPUT_ASSIGNMENT = "OUTPUT_ASSIGNMENT"
@@ -116,7 +125,7 @@ class EvacuationRoutesAlgorithm(StreetNetworkAlgorithm):
     def compute(self, parameters, context, feedback, core_feedback) -> dict[str, Any]:
         net_in = read_network(self, parameters, context, feedback, SubFeedback(core_feedback, 0, 20))
         origins = read_origins(self, parameters, context, net_in.crs, feedback)
-        shelters = read_shelters(self, parameters, context, net_in.crs, capacity=True)
+        shelters = read_shelters(self, parameters, context, net_in.crs, capacity=True, feedback=feedback)
         districts, polygons_by_name = origin_districts(self, parameters, context, origins, net_in.crs, feedback)
         result = self._route(parameters, context, feedback, core_feedback, net_in, origins, shelters, districts)
         self._report_snapping(feedback, result, origins)
@@ -163,6 +172,7 @@ class EvacuationRoutesAlgorithm(StreetNetworkAlgorithm):
                 walk_speed=cost.walk_speed,
                 max_minutes=self.parameterAsDouble(parameters, MAX_MINUTES, context) or None,
                 max_snap_m=self.parameterAsDouble(parameters, MAX_SNAP_DISTANCE, context) or None,
+                max_shelter_snap_m=self.parameterAsDouble(parameters, SHELTER_MAX_SNAP, context) or None,
                 realizations=self.parameterAsInt(parameters, REALIZATIONS, context),
                 seed=self.parameterAsInt(parameters, SEED, context),
                 feedback=SubFeedback(core_feedback, 20, 90),
@@ -193,17 +203,31 @@ class EvacuationRoutesAlgorithm(StreetNetworkAlgorithm):
                 OUTPUT_ASSIGNMENT, spec, origins.wkb_type, origins.data.geometries, assignment, origin_style
             ),
             OUTPUT_SHELTERS: out.write(
-                OUTPUT_SHELTERS, SHELTER_FIELDS, point, shelters.data.geometries, shelter_load, "evacuation_shelters"
+                OUTPUT_SHELTERS,
+                shelter_fields(shelters),
+                point,
+                shelters.data.geometries,
+                shelter_load,
+                "evacuation_shelters",
             ),
         }
 
     @staticmethod
     def _report_snapping(feedback: Any, result: rt.EvacuationResult, origins: Origins) -> None:
         """Shelters left out for being far from the streets; the origin farthest from its street."""
-        not_snapped = int((result.graph.shelter_node < 0).sum())
+        far = result.graph.far_shelters()
+        not_snapped = int((result.graph.shelter_node < 0).sum()) - int(far.sum())
         if not_snapped:
             feedback.pushInfo(
                 tr("{0} shelters are farther than MAX_SNAP_DISTANCE from a street: not used.").format(not_snapped)
+            )
+        if far.any():
+            distance = result.graph.shelter_snap.distance[far]
+            feedback.pushWarning(
+                tr(
+                    "{0} shelters are farther than SHELTER_MAX_SNAP from a street ({1:.0f} to {2:.0f} m; field "
+                    "far_from_street): not used. Check that the street network covers them."
+                ).format(int(far.sum()), float(distance.min()), float(distance.max()))
             )
         snap_distance = result.routes.snap_distance_m
         snap_m = np.where(np.isfinite(snap_distance), snap_distance, -1.0)
@@ -273,7 +297,15 @@ SHELTER_FIELDS: tuple[tuple[str, type], ...] = (
     ("overflow", float),
     ("load_ratio", float),
     ("snap_m", float),
+    ("far_from_street", bool),
 )
+
+
+def shelter_fields(shelters: Shelters) -> tuple[tuple[str, type], ...]:
+    """SHELTER_FIELDS, then the GSI columns (共通ID, 施設・場所名, 住所, hazard flags ...) of GSI lists."""
+    return (*SHELTER_FIELDS, *((name, str) for name in shelters.gsi_columns))
+
+
 DISTRICT_FIELDS: tuple[tuple[str, type], ...] = (
     ("district", str),
     ("population", float),

@@ -51,6 +51,7 @@ class PublicExportAlgorithm(SuginamiAlgorithm):
     SCENARIO = "SCENARIO"
     DESCRIPTION_JA = "DESCRIPTION_JA"
     DESCRIPTION_EN = "DESCRIPTION_EN"
+    MUNICIPALITY = "MUNICIPALITY"
     # PyYAML (profiles) comes with QGIS's own processing plugin, so it is not checked here.
     PACKAGES = (*SuginamiAlgorithm.PACKAGES, ("pyogrio", "pyogrio", "0.6"))
 
@@ -87,6 +88,13 @@ class PublicExportAlgorithm(SuginamiAlgorithm):
             advanced(text(self.SCENARIO, tr("Scenario parameters (KEY=value; ...)"), optional=True)),
             advanced(text(self.DESCRIPTION_JA, tr("Description (Japanese)"), optional=True)),
             advanced(text(self.DESCRIPTION_EN, tr("Description (English)"), optional=True)),
+            advanced(
+                text(
+                    self.MUNICIPALITY,
+                    tr("Municipality for shelters.csv (e.g. 東京都練馬区; empty = the shelters' GSI field)"),
+                    optional=True,
+                )
+            ),
             QgsProcessingParameterFolderDestination(self.OUTPUT_FOLDER, tr("Output folder")),
         )
 
@@ -112,6 +120,7 @@ class PublicExportAlgorithm(SuginamiAlgorithm):
             vector_tile_cutoff=self.parameterAsInt(parameters, self.VECTOR_TILE_CUTOFF, context),
             vector_tile_writer=VectorTileWriter(context.transformContext(), feedback),
             scenario=parse_scenario(self.parameterAsString(parameters, self.SCENARIO, context)),
+            municipality=self.parameterAsString(parameters, self.MUNICIPALITY, context).strip(),
             feedback=core_feedback,
         )
         for layer in result.layers:

@@ -34,8 +34,9 @@ from ..choices import only_values
 from ..conversions import advanced
 from ..i18n import tr, tr_noop
 from ..inputs import fire as fire_inputs
-from ..inputs.common import add_parameters, number, share
+from ..inputs.common import add_parameters, number, share, text
 from ..inputs.network import add_osm_parameters
+from ..scenario import credits as scenario_credits
 from ..scenario.chain import STEPS, Chain, RunResult, StepRunner, summary_lines
 from ..scenario.packaging import CSV_NAME, PROJECT_NAME
 from ..scenario.settings import GPKG_NAME, check_folder, check_inputs
@@ -117,6 +118,7 @@ class ScenarioAlgorithm(SuginamiAlgorithm):
         self._fields(ACCESS_POINT_FIELDS, "ACCESS_POINTS")
         params.add_districts(self, tr("Districts (polygons)"), optional=False, name_default="name_ja")
         self._conditions()
+        self._publication()
         self.addParameter(
             QgsProcessingParameterBoolean(
                 self.OVERWRITE, tr("Replace the output folder if it holds an earlier scenario"), False
@@ -161,6 +163,28 @@ class ScenarioAlgorithm(SuginamiAlgorithm):
             *(
                 number("MAX_MINUTES", tr("Evacuation time limit (minutes)"), 15.0, 1.0, 600.0, advanced=True),
                 number("WIFI_PIXEL_SIZE", tr("Wi-Fi pixel size (m)"), 4.0, 0.5, advanced=True),
+            ),
+        )
+
+    def _publication(self) -> None:
+        """Municipality, title, attribution and licence of the report and the public maps (empty = from the data)."""
+        add_parameters(
+            self,
+            text(
+                scenario_credits.MUNICIPALITY,
+                tr("Municipality (e.g. 東京都練馬区; empty = from the GSI shelters or PLATEAU building ids)"),
+                optional=True,
+            ),
+            text(scenario_credits.TITLE, tr("Title of the public maps (empty = municipality and run)"), optional=True),
+            text(
+                scenario_credits.ATTRIBUTION,
+                tr("Attribution added to the recognised sources (OpenStreetMap, PLATEAU, GSI)"),
+                optional=True,
+            ),
+            text(
+                scenario_credits.LICENSE,
+                tr("Licence of the results (empty = ODbL 1.0 with OpenStreetMap streets, else CC BY 4.0)"),
+                optional=True,
             ),
         )
 
@@ -215,9 +239,17 @@ class ScenarioAlgorithm(SuginamiAlgorithm):
     def compute(self, parameters, context, feedback, core_feedback) -> dict[str, Any]:
         settings = check_inputs(self, parameters, context)
         check_folder(settings.folder, self.parameterAsBoolean(parameters, self.OVERWRITE, context))
+        credits = scenario_credits.scenario_credits(self, parameters, context)
+        for conflict in credits.conflicts:
+            feedback.pushWarning(tr("LICENSE: {0}").format(conflict))
+        feedback.pushInfo(
+            tr("Municipality: {0}; licence of the results: {1}; attribution: {2}").format(
+                credits.municipality or "-", credits.licence, credits.attribution or "-"
+            )
+        )
         runner = StepRunner(context, QgsProcessingMultiStepFeedback(STEPS, feedback))
         with atomic_folder(settings.folder, overwrite=True) as tmp:
-            rows, runs, report = Chain(Wiring(self, parameters, settings), runner, tmp).run()
+            rows, runs, report = Chain(Wiring(self, parameters, settings, credits), runner, tmp).run()
 
             def final(path: Any) -> str | None:
                 """A path inside the temporary folder as it will be once the folder is in place."""

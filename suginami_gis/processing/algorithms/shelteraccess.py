@@ -21,7 +21,7 @@ from ..inputs.network import (
     read_network,
 )
 from ..inputs.shelters import read_shelters
-from ..params import add_shelters
+from ..params import SHELTER_MAX_SNAP, add_shelters
 
 OUTPUT = "OUTPUT"
 
@@ -42,7 +42,7 @@ class ShelterAccessAlgorithm(StreetNetworkAlgorithm):
     def compute(self, parameters, context, feedback, core_feedback) -> dict[str, Any]:
         options = read_service_area_options(self, parameters, context)
         net_in = read_network(self, parameters, context, feedback, SubFeedback(core_feedback, 0, 20))
-        shelters = read_shelters(self, parameters, context, net_in.crs)
+        shelters = read_shelters(self, parameters, context, net_in.crs, feedback=feedback)
         cost = read_cost(self, parameters, context)
         graph = rt.prepare_graph(
             net_in.network,
@@ -51,6 +51,7 @@ class ShelterAccessAlgorithm(StreetNetworkAlgorithm):
             p_block=net_in.p_block,
             cost=cost.cost,
             risk_weight_m=cost.risk_weight_m,
+            max_shelter_snap_m=self.parameterAsDouble(parameters, SHELTER_MAX_SNAP, context) or None,
         )
         areas = ca.service_areas(
             graph,

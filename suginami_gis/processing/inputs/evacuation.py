@@ -196,6 +196,8 @@ def shelter_load_columns(result: rt.EvacuationResult, origins: Origins, shelters
         "overflow": overflow,
         "load_ratio": ratio,
         "snap_m": result.graph.shelter_snap.distance,
+        "far_from_street": result.graph.far_shelters(),
+        **shelters.gsi_columns,
     }
 
 

@@ -29,8 +29,9 @@ from ..i18n import tr
 
 # LANGUAGES choices (index -> languages); the first language is the page's default.
 LANGUAGE_CHOICES = (("ja", "en"), ("ja",), ("en",))
-DEFAULT_TITLE_JA = "杉並区 地震被害想定マップ"
-DEFAULT_TITLE_EN = "Suginami earthquake scenario map"
+# No ward is assumed: the data may be any municipality's (suginami:scenario names it in its titles).
+DEFAULT_TITLE_JA = "地震被害想定マップ"
+DEFAULT_TITLE_EN = "Earthquake scenario map"
 # A layer name ending in "[kind]" forces that layer kind (docs/publicexport.md).
 KIND_SUFFIX = re.compile(r"\[([a-z][a-z0-9_]*)\]\s*$")
 GEOMETRY_NAMES = {

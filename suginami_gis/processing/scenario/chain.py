@@ -6,13 +6,15 @@ exactly those of running the algorithms one by one with the same inputs and seed
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from qgis.core import QgsProcessingContext, QgsProcessingException, QgsProcessingMultiStepFeedback
+from qgis.core import QgsProcessingContext, QgsProcessingException, QgsProcessingMultiStepFeedback, QgsVectorLayer
 
 from ...core import comparison as cmp
 from ...core.feedback import Canceled
@@ -39,7 +41,10 @@ REPORT_SOURCES = (
     "Wi-Fi: free-space loss and ITU-R P.2109 building entry loss",
     "Mitigation targets: Suginami's programme (耐震化率 84.6 % -> 96 %; 不燃領域率 of the close-packed wooden district 56.1 % -> 70 %)",
 )
-REPORT_LICENCE = "Results CC BY 4.0 (as the public export); suginami_gis plugin GPL-2.0-or-later"
+# GDAL's message when QGIS's OGR provider creates a table without geometry in a GeoPackage through an
+# "ogr:dbname=... table=..." destination (the summaries): the table is written all the same.
+NO_GEOMETRY_MESSAGE = "No geometry column"
+REPORT_LICENCE = "Results {licence} (as the public export); suginami_gis plugin GPL-2.0-or-later"
 
 
 class StepRunner:
@@ -60,9 +65,11 @@ class StepRunner:
         started = time.perf_counter()
         try:
             algorithm = name if ":" in name else f"suginami:{name}"
-            result = processing.run(
-                algorithm, parameters, context=self.context, feedback=self.feedback, is_child_algorithm=True
-            )
+            with gdal_messages() as messages:
+                result = processing.run(
+                    algorithm, parameters, context=self.context, feedback=self.feedback, is_child_algorithm=True
+                )
+            self.check_gdal_messages(label or name, messages, result)
         except QgsProcessingException as exc:
             if self.feedback.isCanceled():
                 raise Canceled() from exc
@@ -70,6 +77,21 @@ class StepRunner:
         self.finish(label or name, started)
         self.check_canceled()
         return result
+
+    def check_gdal_messages(self, label: str, messages: list[str], result: dict[str, Any]) -> None:
+        """GDAL's messages of a step as warnings; the known no-geometry one only if a written table is missing."""
+        missing = [
+            value
+            for value in result.values()
+            if isinstance(value, str) and "|layername=" in value and not QgsVectorLayer(value, "check", "ogr").isValid()
+        ]
+        for message in messages:
+            if NO_GEOMETRY_MESSAGE not in message:
+                self.feedback.pushWarning(tr("GDAL (step {0}): {1}").format(label, message))
+        if missing and any(NO_GEOMETRY_MESSAGE in m for m in messages):
+            raise QgsProcessingException(
+                tr("Step {0}: GDAL could not write {1}: {2}").format(label, ", ".join(missing), "; ".join(messages))
+            )
 
     def finish(self, label: str, started: float) -> None:
         """Record the time of the current step and move to the next."""
@@ -79,6 +101,24 @@ class StepRunner:
     def check_canceled(self) -> None:
         if self.feedback.isCanceled():
             raise Canceled()
+
+
+@contextlib.contextmanager
+def gdal_messages() -> Iterator[list[str]]:
+    """Collect GDAL's error messages (instead of GDAL printing "ERROR 1: ..." on stderr) while the block runs."""
+    from osgeo import gdal
+
+    messages: list[str] = []
+
+    def handler(error_class: int, error_number: int, message: str) -> None:
+        if error_class >= gdal.CE_Warning:
+            messages.append(str(message))
+
+    gdal.PushErrorHandler(handler)
+    try:
+        yield messages
+    finally:
+        gdal.PopErrorHandler()
 
 
 @dataclass
@@ -272,7 +312,17 @@ class Chain:
         settings = {key.lower(): value for key, value in self.wiring.described().items()}
         settings["intensity_raster"] = str(self.folder / "intensity.tif")
         settings["sources"] = list(REPORT_SOURCES)
-        settings["licence"] = REPORT_LICENCE
+        settings["licence"] = REPORT_LICENCE.format(licence="CC BY 4.0")
+        credits = self.wiring.credits
+        if credits is not None:
+            settings["sources"] += credits.report_lines()
+            settings["licence"] = REPORT_LICENCE.format(licence=credits.licence)
+            settings["municipality"] = credits.municipality
+            if credits.title:
+                settings["title"] = settings["title_ja"] = credits.title
+            elif credits.municipality:
+                settings["title"] = f"Earthquake scenario, {credits.municipality}: current state and after mitigation"
+                settings["title_ja"] = f"{credits.municipality} 地震被害想定：現状と対策後の比較"
         paths = packaging.report(self.folder, self.gpkg, rows, settings, self.runner.feedback)
         self.runner.finish("report", started)
         return paths

@@ -16,6 +16,7 @@ from qgis.core import (
     QgsRectangle,
 )
 
+from ...core import gsi_shelters as gsi
 from ...core.atomic import check_replaceable
 from ..conversions import is_set, require_projected, required_source
 from ..i18n import tr
@@ -132,11 +133,24 @@ def _not_empty(source: QgsProcessingFeatureSource, key: str) -> QgsProcessingFea
     return source
 
 
+def _gsi_shelter_fields(
+    parameters: dict[str, Any], sources: dict[str, QgsProcessingFeatureSource], chosen: dict[str, str | None]
+) -> None:
+    """A GSI shelter list (共通ID, 施設・場所名) without the sample's field names: the reader's GSI defaults."""
+    shelters = sources.get("SHELTERS")
+    if shelters is None or not gsi.is_gsi(shelters.fields().names()):
+        return
+    for key in LAYER_FIELDS["SHELTERS"]:
+        if key not in parameters and chosen.get(key) and shelters.fields().lookupField(chosen[key]) < 0:
+            chosen[key] = None
+
+
 def _fields(
     alg: QgsProcessingAlgorithm, parameters: dict[str, Any], sources: dict[str, QgsProcessingFeatureSource]
 ) -> dict[str, str | None]:
     """Field names by field parameter, each checked against its layer; None where the layer is absent."""
     chosen = field_choices(alg, parameters)
+    _gsi_shelter_fields(parameters, sources, chosen)
     names: dict[str, str | None] = {}
     for layer_key, keys in LAYER_FIELDS.items():
         source = sources.get(layer_key)

@@ -16,6 +16,7 @@ from qgis.core import QgsProcessingAlgorithm
 
 from ..conversions import is_set
 from ..inputs.network import OSM_KEYS
+from .credits import Credits
 from .settings import Settings, crs_text
 
 # Keys of the scenario's settings that the report and the web map describe (beside SEASON, EXTENT).
@@ -57,6 +58,7 @@ class Wiring:
     alg: QgsProcessingAlgorithm
     parameters: dict[str, Any]
     settings: Settings
+    credits: Credits | None = None  # municipality, titles, attribution, licence (scenario/credits.py)
 
     def value(self, key: str) -> Any:
         """The parameter as given, else the scenario's declared default."""
@@ -188,13 +190,19 @@ class Wiring:
         label_en = "current state" if run == "baseline" else "after mitigation"
         label_ja = "現状" if run == "baseline" else "対策後"
         scenario = "; ".join(f"{k}={v}" for k, v in self.described().items())
-        return {
+        out = {
             "LAYERS": layers,
             "TITLE_JA": f"地震被害想定（{label_ja}）",
             "TITLE_EN": f"Earthquake scenario ({label_en})",
             "SCENARIO": scenario.replace("\n", " "),
             "OUTPUT_FOLDER": str(folder),
         }
+        if self.credits is not None:
+            out["TITLE_JA"], out["TITLE_EN"] = self.credits.titles(label_ja, label_en)
+            out["ATTRIBUTION"] = self.credits.attribution
+            out["LICENSE"] = self.credits.licence
+            out["MUNICIPALITY"] = self.credits.municipality
+        return out
 
     def districts(self) -> dict[str, Any]:
         return {"DISTRICTS": self.parameters["DISTRICTS"], "DISTRICT_NAME_FIELD": self.field("DISTRICT_NAME_FIELD")}
@@ -204,6 +212,7 @@ class Wiring:
             "SHELTERS": self.parameters["SHELTERS"],
             "SHELTER_ID_FIELD": self.field("SHELTER_ID_FIELD"),
             "SHELTER_NAME_FIELD": self.field("SHELTER_NAME_FIELD"),
+            **self.common("SHELTER_EARTHQUAKE_ONLY", "SHELTER_MAX_SNAP"),
         }
 
     # --- what the report and the web map describe ------------------------------------------------------
