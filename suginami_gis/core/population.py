@@ -217,7 +217,8 @@ def _count(text: str, where: str, parameter: str) -> tuple[int, bool]:
 def _column(header: list[str], name: str, parameter: str) -> int:
     stripped = [h.strip() for h in header]
     if name not in stripped:
-        raise InputError(f"no column '{name}' in the table (columns: {', '.join(dict.fromkeys(stripped))})", parameter)
+        columns = ", ".join(dict.fromkeys(stripped))
+        raise InputError(f"no column '{name}' in the table (columns: {columns}): choose one of them", parameter)
     return stripped.index(name)  # the first of repeated names (the ward's table repeats 男, 女)
 
 
@@ -240,9 +241,9 @@ def read_census_table(
     if not rows:
         raise InputError(f"{path.name} is empty", parameter)
     header = rows[0]
-    key_i = _column(header, key_column, parameter)
-    pop_i = _column(header, population_column, parameter)
-    day_i = _column(header, day_column, parameter) if day_column else None
+    key_i = _column(header, key_column, "AREA_COLUMN")
+    pop_i = _column(header, population_column, "POPULATION_COLUMN")
+    day_i = _column(header, day_column, "DAY_POPULATION_COLUMN") if day_column else None
     keys: list[str] = []
     night: list[int] = []
     day: list[int] = []

@@ -618,8 +618,7 @@ def solve_capacity_flow(
         raise ValueError(f"unknown min-cost-flow solver {solver!r}")
     if solver == "auto":
         try:
-            from ortools.graph.python import min_cost_flow  # noqa: F401
-
+            _import_min_cost_flow()
             solver = "ortools"
         except ImportError:
             log.info("OR-Tools is not installed: capacity assignment uses networkx (slower)")
@@ -634,10 +633,31 @@ def solve_capacity_flow(
     return _flow_ortools(*args) if solver == "ortools" else _flow_networkx(*args)
 
 
+def _import_min_cost_flow() -> Any:
+    """OR-Tools' min_cost_flow module, its library bound to its own symbols first (RTLD_DEEPBIND).
+
+    OR-Tools' wheel carries its own protobuf and abseil; inside QGIS (whose libraries bring another
+    protobuf into the process) the default binding resolves some of its symbols to QGIS's copies and
+    the import crashes (a segmentation fault in qgis_process). DEEPBIND makes the library use its own.
+    """
+    import os
+    import sys
+
+    flags = sys.getdlopenflags()
+    deepbind = getattr(os, "RTLD_DEEPBIND", 0)
+    try:
+        if deepbind:
+            sys.setdlopenflags(flags | deepbind | os.RTLD_NOW)
+        from ortools.graph.python import min_cost_flow
+    finally:
+        sys.setdlopenflags(flags)
+    return min_cost_flow
+
+
 def _flow_ortools(
     arc_origin: np.ndarray, arc_shelter: np.ndarray, arc_cost: np.ndarray, pop: np.ndarray, cap: np.ndarray
 ) -> np.ndarray:
-    from ortools.graph.python import min_cost_flow
+    min_cost_flow = _import_min_cost_flow()
 
     n_o, n_s = pop.shape[0], cap.shape[0]
     sink = n_o + n_s

@@ -7,8 +7,9 @@ name would find (a name of the sample ward), the mapping (parameter key -> field
 - in the layer's metadata, keyword vocabulary ``suginami_gis:fields`` (``KEY=field`` entries),
   saved as its default metadata: inside the GeoPackage (gpkg_metadata) or beside a file (.qmd).
 
-When a field parameter is left empty, the stored field is used first, then the parameter's
-default (the sample ward's name). The log says where each field came from.
+When a field parameter is left empty, the parameter's default (the sample ward's name) is used
+when the layer has that field, else the stored field: a layer with the standard names gives the
+same result whatever was run on it before. The log says where each field came from.
 """
 
 from __future__ import annotations
@@ -126,11 +127,13 @@ def _one_layer(
                 updated.pop(role(key), None)
             else:
                 updated[role(key)] = chosen
+        elif default in names:
+            # the standard name wins over a remembered choice, so a layer with the standard fields
+            # gives the same result whatever was run on it before (reproducible batch runs)
+            log(tr("{0}: field '{1}' (found by its name)").format(key, default))
         elif stored.get(role(key)) in names:
             parameters[key] = stored[role(key)]
             log(tr("{0}: field '{1}' (remembered with the layer {2})").format(key, stored[role(key)], layer.name()))
-        elif default in names:
-            log(tr("{0}: field '{1}' (found by its name)").format(key, default))
     if store and updated != stored:
         where = tr("the layer's file") if store_fields(layer, updated) else tr("the project")
         log(tr("Field choices of {0} remembered in {1}.").format(layer.name(), where))

@@ -162,7 +162,7 @@ def test_a_run_with_the_sample_ward_names_writes_nothing_into_the_file(run_alg, 
 
     from suginami_gis.processing.field_memory import VOCABULARY
 
-    copy = tmp_path / "sample.gpkg"
+    copy = tmp_path / "input.gpkg"
     shutil.copy2(SAMPLE_GPKG, copy)
     log = Log()
     fields = {"STRUCTURE_FIELD": "structure", "YEAR_FIELD": "year_built", "OCCUPANTS_FIELD": "occupants"}

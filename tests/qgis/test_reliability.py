@@ -160,6 +160,34 @@ def sites(crs="EPSG:6677", rows=None):
     return mem("Polygon", rows, (("site_id", "integer"), ("expected_evacuees", "double")), crs)
 
 
+def jshis_csv(tmp: Path, text: str | None = None) -> str:
+    """A J-SHIS AVS30 file (published layout) of the 250 m meshes over the test area, or ``text``."""
+    from suginami_gis.core import avs30, mesh
+
+    path = tmp / "jshis.csv"
+    if text is None:
+        import numpy as np
+
+        from rasterio.crs import CRS
+
+        wkt = CRS.from_epsg(6677).to_wkt()
+        lon, lat = mesh.to_lonlat(np.array([X0 - 400, X0 + 400]), np.array([Y0 - 400, Y0 + 400]), wkt)
+        codes = {
+            mesh.to_code(float(a), float(o), 5)
+            for a in np.linspace(lat[0], lat[1], 6)
+            for o in np.linspace(lon[0], lon[1], 6)
+        }
+        text = avs30.write_jshis_csv([(code, 15, 300.0, 1.5) for code in sorted(codes)])
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def census_table(tmp: Path, text: str) -> str:
+    path = tmp / "census.csv"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
 # --- the valid baseline of each algorithm (every case changes one thing) ---------------------------
 def base(algorithm: str, tmp: Path) -> dict:
     if algorithm == "groundmotion":
@@ -251,6 +279,16 @@ def base(algorithm: str, tmp: Path) -> dict:
         }
     if algorithm == "importplateau":
         return {"INPUT": [str(PLATEAU / "bldg_iur20_lod1solid.gml")], "OUTPUT": str(tmp / "plateau.gpkg")}
+    if algorithm == "importavs30":
+        return {"INPUT": jshis_csv(tmp), "PIXEL_SIZE": 50.0, "OUTPUT": str(tmp / "avs30_out.tif")}
+    if algorithm == "distributepopulation":
+        return {
+            "BUILDINGS": mem("Polygon", [(w, []) for w in box_grid()]),
+            "POPULATION_TABLE": census_table(tmp, "町丁目,総人口\n東町一丁目,100\n"),
+            "DISTRICTS": mem("Polygon", [(box(X0 - 50, Y0 - 50, 200.0), ["東町一丁目"])], (("name", "string"),)),
+            "DISTRICT_KEY_FIELD": "name",
+            "OUTPUT": str(tmp / "people.gpkg"),
+        }
     if algorithm == "publicexport":
         return {
             "LAYERS": [
@@ -320,6 +358,42 @@ CASES: list[Case] = [
         "PIXEL_SIZE",
     ),
     _e("groundmotion", "empty layer", "FAULT with no feature", lambda t: {"FAULT": mem("LineString", [])}, "FAULT"),
+    _e(
+        "importavs30",
+        "truncated file",
+        "J-SHIS file cut inside a row",
+        lambda t: {"INPUT": jshis_csv(t, open(jshis_csv(t), encoding="utf-8").read()[:-9])},
+        "INPUT",
+    ),
+    _e(
+        "importavs30",
+        "wrong schema",
+        "a CSV that is not J-SHIS's",
+        lambda t: {"INPUT": jshis_csv(t, "name,value\nx,1\n")},
+        "INPUT",
+    ),
+    _e("importavs30", "out-of-range number", "PIXEL_SIZE 0", lambda t: {"PIXEL_SIZE": 0.0}, "PIXEL_SIZE"),
+    _e(
+        "distributepopulation",
+        "unknown area",
+        "a district name the layer does not have",
+        lambda t: {"POPULATION_TABLE": census_table(t, "町丁目,総人口\nどこでもない町,100\n")},
+        "match no district",
+    ),
+    _e(
+        "distributepopulation",
+        "out-of-range number",
+        "a negative population",
+        lambda t: {"POPULATION_TABLE": census_table(t, "町丁目,総人口\n東町一丁目,-5\n")},
+        "POPULATION",
+    ),
+    _e(
+        "distributepopulation",
+        "missing field",
+        "no population column",
+        lambda t: {"POPULATION_TABLE": census_table(t, "町丁目,人口\n東町一丁目,100\n")},
+        "POPULATION_COLUMN",
+    ),
     _e(
         "groundmotion",
         "duplicate parameter",

@@ -302,21 +302,25 @@ class Chain:
         styled = packaging.store_styles(gpkg)
         runner.feedback.pushInfo(tr("Styles stored in the GeoPackage for {0} layers.").format(styled))
         shutil.rmtree(self.work, ignore_errors=True)
-        packaging.write_project(self.folder, gpkg, wiring.settings.crs, REPORT_LICENCE)
+        packaging.write_project(self.folder, gpkg, wiring.settings.crs, self.licence_line())
         runner.finish("package", started)
         runner.check_canceled()
         return rows
+
+    def licence_line(self) -> str:
+        """The results' licence line of the report and the project's print layouts."""
+        credits = self.wiring.credits
+        return REPORT_LICENCE.format(licence=credits.licence if credits is not None else "CC BY 4.0")
 
     def report(self, rows: list[dict[str, Any]]) -> dict[str, str]:
         started = time.perf_counter()
         settings = {key.lower(): value for key, value in self.wiring.described().items()}
         settings["intensity_raster"] = str(self.folder / "intensity.tif")
         settings["sources"] = list(REPORT_SOURCES)
-        settings["licence"] = REPORT_LICENCE.format(licence="CC BY 4.0")
+        settings["licence"] = self.licence_line()
         credits = self.wiring.credits
         if credits is not None:
             settings["sources"] += credits.report_lines()
-            settings["licence"] = REPORT_LICENCE.format(licence=credits.licence)
             settings["municipality"] = credits.municipality
             if credits.title:
                 settings["title"] = settings["title_ja"] = credits.title
