@@ -167,7 +167,6 @@ def jshis_csv(tmp: Path, text: str | None = None) -> str:
     path = tmp / "jshis.csv"
     if text is None:
         import numpy as np
-
         from rasterio.crs import CRS
 
         wkt = CRS.from_epsg(6677).to_wkt()
