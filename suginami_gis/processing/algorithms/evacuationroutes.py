@@ -152,7 +152,7 @@ class EvacuationRoutesAlgorithm(StreetNetworkAlgorithm):
                 net_in.network,
                 origins.xy,
                 shelters.xy,
-                population=origins.population,
+                population=origins.people(),
                 district=districts,
                 shelter_ids=shelters.ids,
                 capacity=shelters.capacity,

@@ -29,7 +29,7 @@ from qgis.core import (
 from ...core import network as nw
 from ...core import routing as rt
 from ..base import SuginamiAlgorithm
-from ..conversions import advanced, field_name, is_set, non_empty, read_vector, require_projected
+from ..conversions import advanced, field_name, is_set, non_empty, read_vector, working_crs
 from ..i18n import tr
 
 ROADS = "ROADS"
@@ -185,7 +185,7 @@ def read_network(
     widths: bool = False,
     blockage_field: bool = True,
 ) -> NetworkInput:
-    """The street network from ROADS or OSM_FILE, in the ROADS CRS (OSM: EPSG:6677)."""
+    """The street network from ROADS or OSM_FILE, in the ROADS CRS (in degrees: EPSG:6677; OSM: EPSG:6677)."""
     osm_path = alg.parameterAsFile(parameters, OSM_FILE, context) if is_set(parameters, OSM_FILE) else ""
     source: QgsProcessingFeatureSource | None = alg.parameterAsSource(parameters, ROADS, context)
     if osm_path:
@@ -198,8 +198,7 @@ def read_network(
         if is_set(parameters, ROADS):
             raise QgsProcessingException(alg.invalidSourceError(parameters, ROADS))
         raise QgsProcessingException(tr("ROADS: give a street line layer or an OSM_FILE."))
-    crs = source.sourceCrs()
-    require_projected(crs, ROADS)
+    crs = working_crs(source, ROADS, feedback)
     names = source.fields().names()
     width_field = field_name(alg, parameters, WIDTH_FIELD, context, None) if widths else None
     highway_field = field_name(alg, parameters, HIGHWAY_FIELD, context, None) if widths else None
@@ -215,7 +214,7 @@ def read_network(
                 )
             feedback.pushInfo(tr("The street layer has no blockage field: every street is taken as open."))
             p_field = None
-    data = read_vector(source, context, None, [width_field, highway_field, p_field], ROADS)
+    data = read_vector(source, context, crs, [width_field, highway_field, p_field], ROADS, feedback)
     non_empty(data, tr("ROADS: the layer has no features; choose a street line layer."))
     if data.null_geometries:
         feedback.pushInfo(tr("{0} streets have no geometry: skipped.").format(data.null_geometries))
