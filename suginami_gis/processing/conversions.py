@@ -97,7 +97,9 @@ def require_projected(crs: QgsCoordinateReferenceSystem, parameter: str) -> None
         )
 
 
-def working_crs(source: QgsProcessingFeatureSource, parameter: str, feedback: Any = None) -> QgsCoordinateReferenceSystem:
+def working_crs(
+    source: QgsProcessingFeatureSource, parameter: str, feedback: Any = None
+) -> QgsCoordinateReferenceSystem:
     """The CRS a layer is worked in: its own when projected, else DEFAULT_CRS (said in the log).
 
     The one CRS policy of every algorithm: any input CRS is accepted and read_vector transforms it.
@@ -131,7 +133,9 @@ def repair_geometries(geometries: np.ndarray) -> int:
     for i in invalid:
         fixed = shapely.make_valid(geometries[i])
         if fixed.geom_type == "GeometryCollection":
-            fixed = shapely.union_all([p for p in shapely.get_parts(fixed) if p.geom_type in ("Polygon", "MultiPolygon")])
+            fixed = shapely.union_all(
+                [p for p in shapely.get_parts(fixed) if p.geom_type in ("Polygon", "MultiPolygon")]
+            )
         geometries[i] = fixed
     return len(invalid)
 

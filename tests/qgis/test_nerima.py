@@ -8,6 +8,7 @@ checks one finding. Other checks (credits, street widths) add test functions on 
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -77,7 +78,7 @@ class LogFeedback:
                 super().__init__()
                 self.lines: list[str] = []
 
-            def pushInfo(self, info: str) -> None:  # noqa: N802 (QGIS's name)
+            def pushInfo(self, info: str) -> None:
                 self.lines.append(info)
                 super().pushInfo(info)
 
@@ -120,8 +121,10 @@ def test_the_report_and_web_map_say_wifi_was_not_assessed(nerima):
     html = (nerima.folder / "report.html").read_text(encoding="utf-8")
     assert "no Wi-Fi access points" in html
     assert "ward-wide district" in html
-    index = Path(nerima.result["INDEX_HTML_BASELINE"]).read_text(encoding="utf-8")
-    assert "no Wi-Fi access points" in index
+    # The web map's notice (config.js, shown on the page) carries the scenario's settings.
+    config = (Path(nerima.result["INDEX_HTML_BASELINE"]).parent / "config.js").read_text(encoding="utf-8")
+    notice = json.loads(config[config.index("{") : config.rindex("}") + 1])["notice"]
+    assert "no Wi-Fi access points" in json.dumps(notice, ensure_ascii=False)
 
 
 def test_routing_counts_people_not_buildings(nerima):

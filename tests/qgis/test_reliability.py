@@ -490,7 +490,7 @@ CASES: list[Case] = [
         "FIRE_RESISTANCE_FIELD",
     ),
     _e("firespread", "out-of-range number", "WIND_SPEED -3", lambda t: {"WIND_SPEED": -3.0}, "WIND_SPEED"),
-    _e(
+    _r(
         "firespread",
         "geographic CRS",
         "buildings in EPSG:4326",
@@ -499,7 +499,7 @@ CASES: list[Case] = [
                 rows=[(to_geographic(w), [0.2, "bare_wood", 6.3]) for w in box_grid()], crs="EPSG:4326"
             )
         },
-        "BUILDINGS",
+        "transformed to EPSG:6677",
     ),
     _r(
         "firespread",

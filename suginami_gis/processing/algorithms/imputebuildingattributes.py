@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from qgis.core import (
@@ -12,8 +12,8 @@ from qgis.core import (
     QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingFeatureSource,
-    QgsProcessingParameterFeatureSink,
     QgsProcessingParameterEnum,
+    QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
     QgsProcessingParameterFile,
@@ -58,7 +58,7 @@ class ImputeBuildingAttributesAlgorithm(SuginamiAlgorithm):
     SHARES_TABLE = "SHARES_TABLE"
     OUTPUT = "OUTPUT"
     # Share parameter -> the preset's attribute.
-    SHARE_PARAMETERS = {
+    SHARE_PARAMETERS: ClassVar[dict[str, str]] = {
         SEISMIC_STANDARD_SHARE: "seismic_standard_share",
         FIRE_RESISTANT_SHARE: "fire_resistant_share",
         WOOD_SHARE: "wood_share",
@@ -132,7 +132,9 @@ class ImputeBuildingAttributesAlgorithm(SuginamiAlgorithm):
         self.addParameter(
             QgsProcessingParameterFile(
                 self.SHARES_TABLE,
-                tr("Or another ward's shares (optional JSON or CSV: seismic_standard_share, fire_resistant_share, wood_share, name, sources)"),
+                tr(
+                    "Or another ward's shares (optional JSON or CSV: seismic_standard_share, fire_resistant_share, wood_share, name, sources)"
+                ),
                 QgsProcessingParameterFile.File,
                 optional=True,
                 fileFilter=tr("Shares table (*.json *.csv)"),

@@ -92,7 +92,9 @@ class ScenarioAlgorithm(SuginamiAlgorithm):
             )
         )
         add_parameters(self, *(number("PIXEL_SIZE", tr("Ground-motion pixel size (m)"), 50.0, 1.0),))
-        self._layer("BUILDINGS", tr("Buildings (required; footprint polygons, any CRS)"), QgsProcessing.TypeVectorPolygon)
+        self._layer(
+            "BUILDINGS", tr("Buildings (required; footprint polygons, any CRS)"), QgsProcessing.TypeVectorPolygon
+        )
         self._fields(BUILDING_FIELDS, "BUILDINGS")
         self._layer(
             "ROADS",

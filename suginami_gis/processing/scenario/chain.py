@@ -113,7 +113,9 @@ class Chain:
         if ward is not None:
             self.wiring.ward_districts = packaging.write_ward_district(self.gpkg, ward, self.wiring.settings.crs)
             self.runner.feedback.pushInfo(
-                tr("DISTRICTS not given: the results are totalled for one ward-wide district, {0}.").format(ward.name_ja)
+                tr("DISTRICTS not given: the results are totalled for one ward-wide district, {0}.").format(
+                    ward.name_ja
+                )
             )
         intensity = self.shared_steps()
         runs = {run: self.one_run(run, intensity) for run in cmp.RUNS}

@@ -144,7 +144,9 @@ def write_comparison(context: QgsProcessingContext, gpkg: Path, rows: list[dict[
 def write_ward_district(gpkg: Path, ward: Any, crs: QgsCoordinateReferenceSystem) -> str:
     """The ward-wide district (settings.WardDistrict) as layer input_districts; returns its uri."""
     fields = make_fields([("name_ja", str), ("name_en", str)])
-    row = ({"name_ja": ward.name_ja, "name_en": ward.name_en}, QgsGeometry.fromWkt(ward.wkt).convertToMultiType() and QgsGeometry.fromWkt(ward.wkt))
+    geometry = QgsGeometry.fromWkt(ward.wkt)
+    geometry.convertToMultiType()
+    row = ({"name_ja": ward.name_ja, "name_en": ward.name_en}, geometry)
     _write_table(gpkg, "input_districts", fields, QgsWkbTypes.MultiPolygon, crs, [row], QgsProcessingContext())
     return layer_uri(gpkg, "input_districts")
 

@@ -52,8 +52,12 @@ BLOCK_FIELD = {"P_BLOCK_FIELD": "p_block"}
 
 
 # What the report and the web map say, in words, of an optional input left out.
-NO_WIFI = "not assessed: no Wi-Fi access points (ACCESS_POINTS) were given / 評価せず（Wi-Fiアクセスポイントの入力なし）"
-WARD_DISTRICT = "one ward-wide district '{0}' (no DISTRICTS given: the buildings' convex hull) / 区全域を1地区として集計"
+NO_WIFI = (
+    "not assessed: no Wi-Fi access points (ACCESS_POINTS) were given / 評価せず（Wi-Fiアクセスポイントの入力なし）"
+)
+WARD_DISTRICT = (
+    "one ward-wide district '{0}' (no DISTRICTS given: the buildings' convex hull) / 区全域を1地区として集計"
+)
 
 
 @dataclass
