@@ -9,7 +9,7 @@ are all people, never a mix of people and buildings.
 from __future__ import annotations
 
 # Suginami's 571,703 registered residents (ward resident register, 2022; the ward's population CSV
-# in ../shared) / 124,207 PLATEAU 2020 footprints of the ward (docs/methods.md section 8)
+# in ../shared) / 124,207 PLATEAU 2020 footprints of the ward (methods.md section 8)
 # = 4.60 residents per building. A ward with its own figures gives an occupants field (or the
 # algorithms' DEFAULT_OCCUPANTS parameter) instead.
 SUGINAMI_RESIDENTS = 571_703

@@ -401,7 +401,12 @@ def test_bad_parameters_give_clear_errors_and_no_raster(run_alg, tmp_path, chang
         ([], [], "EPSG:6677", "no features"),
         ([shapely.box(0, 0, 10, 10)], ["straw"], "EPSG:6677", "FIRE_RESISTANCE_FIELD"),
         # named by the layer's own feature id (a memory layer's first feature has id 1), not by row
-        ([shapely.Polygon([(0, 0), (10, 10), (10, 0), (0, 10)])], ["bare_wood"], "EPSG:6677", "invalid (first at feature id 1"),
+        (
+            [shapely.Polygon([(0, 0), (10, 10), (10, 0), (0, 10)])],
+            ["bare_wood"],
+            "EPSG:6677",
+            "invalid (first at feature id 1",
+        ),
     ],
 )
 def test_bad_buildings_give_clear_errors(run_alg, tmp_path, boxes, classes, crs, message):
