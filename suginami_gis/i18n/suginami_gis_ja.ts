@@ -9,12 +9,17 @@
       <translation>杉並区 防災計画(&amp;S)</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/evacuation.py" line="120" />
+      <location filename="suginami_gis/processing/inputs/evacuation.py" line="152" />
       <source>(outside districts)</source>
       <translation>（地区外）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="121" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="138" />
+      <source>ACCESS_POINTS not given: the Wi-Fi coverage step is skipped.</source>
+      <translation>ACCESS_POINTS の指定がないため、Wi-Fi の電波到達範囲の手順を省略します。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="156" />
       <source>AREA_FIELD: points have no area; choose a footprint area field.</source>
       <translation>AREA_FIELD：点には面積がありません。建築面積のフィールドを選んでください。</translation>
     </message>
@@ -59,7 +64,7 @@
       <translation>全半壊確率のフィールド</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="109" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="112" />
       <source>At-least-half-collapse probability field (optional; for evacuees)</source>
       <translation>全半壊確率のフィールド（任意、避難者数の算出用）</translation>
     </message>
@@ -79,17 +84,17 @@
       <translation>BUILDINGS：レイヤが線の形状です。建物形状（ポリゴン）か点を指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/blockage.py" line="123" />
+      <location filename="suginami_gis/processing/inputs/blockage.py" line="125" />
       <source>BUILDINGS: the layer has no features.</source>
       <translation>BUILDINGS：レイヤに地物がありません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="289" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="306" />
       <source>BUILDINGS: the layer has no features; choose a layer with footprints.</source>
       <translation>BUILDINGS：レイヤに地物がありません。建物形状のあるレイヤを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="158" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="175" />
       <source>Balanced (length + risk)</source>
       <translation>バランス（距離＋危険度）</translation>
     </message>
@@ -99,7 +104,7 @@
       <translation>バランス型コスト：-ln(1 - p) の 1 単位に相当する迂回距離（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="255" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="273" />
       <source>Baseline</source>
       <translation>現状</translation>
     </message>
@@ -133,7 +138,7 @@
       <translation>建物被害</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="59" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="70" />
       <source>Building footprints</source>
       <translation>建物形状</translation>
     </message>
@@ -153,7 +158,7 @@
       <translation>建物 ID のフィールド</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="107" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="110" />
       <source>Building use field (optional; for an ignition table by use)</source>
       <translation>建物用途のフィールド（任意。用途別の出火率表用）</translation>
     </message>
@@ -167,12 +172,11 @@
       <translation>建物</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="95" />
       <source>Buildings (footprint polygons)</source>
-      <translation>建物（建物形状のポリゴン）</translation>
+      <translation type="vanished">建物（建物形状のポリゴン）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="92" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="95" />
       <source>Buildings (footprint polygons, e.g. the output of Earthquake building damage)</source>
       <translation>建物（建物形状のポリゴン。例：地震による建物被害の出力）</translation>
     </message>
@@ -185,6 +189,11 @@
       <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="128" />
       <source>Buildings (polygons or points)</source>
       <translation>建物（ポリゴンまたは点）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="96" />
+      <source>Buildings (required; footprint polygons, any CRS)</source>
+      <translation>建物（必須。外形ポリゴン、座標参照系は任意）</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/inputs/blockage.py" line="70" />
@@ -207,7 +216,7 @@
       <translation>被害確率付きの建物（地震による建物被害の出力、建物形状）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="108" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="120" />
       <source>Buildings with imputed attributes</source>
       <translation>属性を補完した建物</translation>
     </message>
@@ -246,7 +255,7 @@
       <translation>CAPACITY_FIELD：収容人数が空の避難所があります。値を入力してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="156" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="171" />
       <source>CSV (*.csv)</source>
       <translation>CSV（*.csv）</translation>
     </message>
@@ -271,7 +280,7 @@
       <translation>レイヤ {0} を開けません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="243" />
+      <location filename="suginami_gis/processing/report.py" line="246" />
       <source>Cannot open the scenario GeoPackage {0}.</source>
       <translation>シナリオの GeoPackage {0} を開けません。</translation>
     </message>
@@ -286,7 +295,7 @@
       <translation>{0} を書き込めません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="859" />
+      <location filename="suginami_gis/processing/report.py" line="857" />
       <source>Cannot write {0}: {1}</source>
       <translation>{0} を書き込めません：{1}</translation>
     </message>
@@ -305,7 +314,7 @@
       <translation type="vanished">全壊棟数の変化（%）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="845" />
+      <location filename="suginami_gis/processing/report.py" line="843" />
       <source>Charts need matplotlib, which is not installed.</source>
       <translation>グラフには matplotlib が必要ですが、インストールされていません。</translation>
     </message>
@@ -330,7 +339,7 @@
       <translation>全壊確率のフィールド</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="111" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="114" />
       <source>Collapse probability under the median ground motion (optional)</source>
       <translation>地震動の中央値のもとでの全壊確率（任意）</translation>
     </message>
@@ -339,7 +348,7 @@
       <translation type="vanished">全壊棟数</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="251" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="269" />
       <source>Comparison</source>
       <translation>比較</translation>
     </message>
@@ -382,6 +391,11 @@
       <location filename="suginami_gis/processing/params.py" line="84" />
       <source>Crustal</source>
       <translation>地殻内地震</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/scenario/chain.py" line="116" />
+      <source>DISTRICTS not given: the results are totalled for one ward-wide district, {0}.</source>
+      <translation>DISTRICTS の指定がないため、区全域を 1 地区（{0}）として集計します。</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/inputs/buildings.py" line="178" />
@@ -433,7 +447,7 @@
       <translation>地区別の建物被害</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/evacuation.py" line="52" />
+      <location filename="suginami_gis/processing/inputs/evacuation.py" line="64" />
       <source>District field of the origins (optional)</source>
       <translation>出発地の地区フィールド（任意）</translation>
     </message>
@@ -448,12 +462,12 @@
       <translation>地区別の火災集計</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="165" />
+      <location filename="suginami_gis/processing/params.py" line="164" />
       <source>District name field</source>
       <translation>地区名のフィールド</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="62" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="63" />
       <source>District reachability</source>
       <translation>地区別の到達可能性</translation>
     </message>
@@ -473,14 +487,18 @@
       <translation>地区</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="156" />
+      <location filename="suginami_gis/processing/params.py" line="155" />
       <source>Districts (optional polygons)</source>
       <translation>地区（任意のポリゴン）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="123" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="137" />
+      <source>Districts (optional polygons; without them one ward-wide district)</source>
+      <translation>地区（任意のポリゴン。ない場合は区全域を 1 地区とします）</translation>
+    </message>
+    <message>
       <source>Districts (polygons)</source>
-      <translation>地区（ポリゴン）</translation>
+      <translation type="vanished">地区（ポリゴン）</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/algorithms/firespread.py" line="241" />
@@ -518,7 +536,7 @@
       <translation>EXTENT：範囲が空です。空でない範囲を描くか選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/base.py" line="140" />
+      <location filename="suginami_gis/processing/base.py" line="141" />
       <source>Earthquake</source>
       <translation>地震</translation>
     </message>
@@ -528,7 +546,7 @@
       <translation>地震による建物被害（全壊・人的被害・地区別集計）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="248" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="266" />
       <source>Earthquake scenario: current state and mitigation</source>
       <translation>地震被害想定：現状と対策後</translation>
     </message>
@@ -558,7 +576,7 @@
       <translation>避難の出発地</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="157" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="174" />
       <source>Evacuation route cost</source>
       <translation>避難経路のコスト</translation>
     </message>
@@ -573,7 +591,7 @@
       <translation>避難所への避難経路（一括計算・収容人数・到達可能性）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="166" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="183" />
       <source>Evacuation time limit (minutes)</source>
       <translation>避難の制限時間（分）</translation>
     </message>
@@ -643,7 +661,7 @@
       <translation>地震火災（出火・延焼・焼失確率）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="73" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="74" />
       <source>Fire-proofing areas</source>
       <translation>不燃化の区域</translation>
     </message>
@@ -653,7 +671,7 @@
       <translation>不燃化の区域（任意のポリゴン：木造住宅密集地域などの指定区域）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="228" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="240" />
       <source>Fire-proofing rebuilds {0} of {1} buildings; they take the newest seismic era.</source>
       <translation>不燃化で {1} 棟のうち {0} 棟を建て替えます。これらは最新の耐震基準の建物として扱います。</translation>
     </message>
@@ -677,12 +695,12 @@
       <translation>耐火性能のフィールド（bare_wood 裸木造、protected_wood 防火木造、semi_fireproof 準耐火、fireproof 耐火）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="182" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="197" />
       <source>Firebreaks (optional polygons: wide roads, parks, rivers)</source>
       <translation>延焼遮断帯（任意のポリゴン：広幅員道路・公園・河川）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="98" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="109" />
       <source>Floor-to-floor height (m)</source>
       <translation>階高（m）</translation>
     </message>
@@ -692,12 +710,12 @@
       <translation>階数のフィールド（焼失床面積に使用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="108" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="111" />
       <source>Floors field (optional; for the burned floor area)</source>
       <translation>階数のフィールド（任意、焼失床面積に使用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="74" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="85" />
       <source>Footprint area field (m², optional; default: polygon area)</source>
       <translation>建築面積のフィールド（m²、任意。既定はポリゴンの面積）</translation>
     </message>
@@ -782,7 +800,7 @@
       <translation>地震動のピクセルサイズ（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="166" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="202" />
       <source>HEIGHT_FIELD: choose the field with building heights in metres.</source>
       <translation>HEIGHT_FIELD：建物高さ（m）のフィールドを選んでください。</translation>
     </message>
@@ -792,7 +810,7 @@
       <translation>高さのフィールド（地上高、m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="65" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="76" />
       <source>Height field (m, e.g. PLATEAU measuredHeight)</source>
       <translation>高さのフィールド（m、例：PLATEAU の measuredHeight）</translation>
     </message>
@@ -817,12 +835,12 @@
       <translation>ヘルプ…</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="115" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="149" />
       <source>INPUT: the layer has no features.</source>
       <translation>INPUT：レイヤに地物がありません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="317" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="335" />
       <source>INTENSITY_FIELD: ignitions of buildings that do not collapse need each building's JMA intensity, and field '{0}' is not in the buildings layer (fields: {1}). Choose the intensity field (Earthquake building damage writes one), or give an IGNITION_TABLE with the header only to model ignitions of collapsed buildings alone.</source>
       <translation>INTENSITY_FIELD：倒壊しない建物からの出火の計算には建物ごとの計測震度が必要ですが、フィールド「{0}」が建物レイヤにありません（フィールド：{1}）。震度のフィールドを選ぶ（「地震による建物被害」が書き出します）か、圧壊による出火だけを扱う場合は見出し行だけの IGNITION_TABLE を指定してください。</translation>
     </message>
@@ -836,22 +854,22 @@
       <translation type="vanished">全壊していない建物の出火率表（任意の CSV：use、intensity_min、rate）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="154" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="169" />
       <source>Ignition table of non-collapsed buildings (optional CSV: use, intensity_min, rate; empty = built-in)</source>
       <translation>倒壊しない建物の出火率表（任意の CSV：use, intensity_min, rate。空欄 = 組み込みの表）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="248" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="265" />
       <source>Ignition table {0} has no rows: only ignitions of collapsed buildings are modelled.</source>
       <translation>出火率表 {0} に行がないため、圧壊による出火だけを扱います。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="255" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="272" />
       <source>Ignitions of buildings that do not collapse: built-in table '{0}' ({1} rows), derived from published fire rates of past earthquakes (docs/methods/fire.md section 1); a ward with the Tokyo Fire Department's table gives it as IGNITION_TABLE.</source>
       <translation>倒壊しない建物からの出火：組み込みの出火率表「{0}」（{1} 行）を使います。過去の地震の公表された出火率から導いた表です（docs/methods/fire.md 第 1 節）。東京消防庁の出火率表をもつ区は IGNITION_TABLE に指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="252" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="269" />
       <source>Ignitions of buildings that do not collapse: table {0} ({1} rows).</source>
       <translation>倒壊しない建物からの出火：出火率表 {0}（{1} 行）を使います。</translation>
     </message>
@@ -861,7 +879,12 @@
       <translation>全壊 1 棟あたりの出火件数、冬 5〜6 時（東京都 2022：0.000355）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="41" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="230" />
+      <source>Imputation shares: {0}</source>
+      <translation>補完に使う割合：{0}</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="44" />
       <source>Impute building attributes (structure, year, floors, fire resistance)</source>
       <translation>建物属性の推定補完（構造・建築年・階数・耐火性能）</translation>
     </message>
@@ -871,7 +894,7 @@
       <translation>その時刻の屋内滞留者数 ÷ 24 時間平均（火災による死者数に使用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="133" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="148" />
       <source>Initial extinguishment by residents, fires in standing buildings (0-1; Tokyo 2022: 0.366)</source>
       <translation>住民による初期消火率（倒壊しない建物の火災、0〜1。東京都 令和4年：0.366）</translation>
     </message>
@@ -880,12 +903,12 @@
       <translation type="vanished">初期消火率（東京都 2022：0.366）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="142" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="157" />
       <source>Initial extinguishment rate (deprecated: use INITIAL_EXTINGUISHMENT)</source>
       <translation>初期消火率（旧パラメータ：INITIAL_EXTINGUISHMENT を使ってください）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="264" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="282" />
       <source>Inputs</source>
       <translation>入力データ</translation>
     </message>
@@ -910,12 +933,12 @@
       <translation>計測震度</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="266" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="284" />
       <source>JMA intensity (median and realizations)</source>
       <translation>計測震度（中央値と各試行）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="105" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="108" />
       <source>JMA intensity field (for ignitions of buildings that do not collapse)</source>
       <translation>計測震度のフィールド（倒壊しない建物からの出火用）</translation>
     </message>
@@ -924,7 +947,7 @@
       <translation type="vanished">計測震度のフィールド（出火率表とともに使用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="112" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="115" />
       <source>JMA intensity of the median ground motion (optional)</source>
       <translation>地震動の中央値の計測震度（任意）</translation>
     </message>
@@ -943,22 +966,22 @@
       <translation>日本語と英語</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="83" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="94" />
       <source>Known construction year field (optional; its values are kept)</source>
       <translation>既知の建築年のフィールド（任意、値はそのまま使用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="85" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="96" />
       <source>Known fire-resistance field (optional; its values are kept)</source>
       <translation>既知の耐火性能のフィールド（任意、値はそのまま使用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="84" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="95" />
       <source>Known floors field (optional; its values are kept)</source>
       <translation>既知の階数のフィールド（任意、値はそのまま使用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="82" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="93" />
       <source>Known structure field (optional; its values are kept)</source>
       <translation>既知の構造のフィールド（任意、値はそのまま使用）</translation>
     </message>
@@ -1068,37 +1091,37 @@
       <translation>翠川ほか（1999）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/base.py" line="187" />
+      <location filename="suginami_gis/processing/base.py" line="191" />
       <source>Missing Python packages for QGIS's Python: {0}. Install them with: python3 -m pip install --user {1} (or from your system's packages), then restart QGIS.</source>
       <translation>QGIS の Python に必要なパッケージがありません：{0}。python3 -m pip install --user {1} でインストールし（またはシステムのパッケージから導入し）、QGIS を再起動してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="255" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="273" />
       <source>Mitigated</source>
       <translation>対策後</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="147" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="164" />
       <source>Mitigation: fire-proofing areas (optional polygons; the target is then the 不燃領域率 of each area)</source>
       <translation>対策：不燃化の区域（任意のポリゴン。指定すると目標は区域ごとの不燃領域率になります）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="198" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="215" />
       <source>Mitigation: initial extinguishment (0-1; empty = as the current state)</source>
       <translation>対策：初期消火率（0〜1。空欄 = 現状と同じ）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="192" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="209" />
       <source>Mitigation: seismic circuit breaker share (0-1; empty = as the current state)</source>
       <translation>対策：感震ブレーカーの設置率（0〜1。空欄 = 現状と同じ）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="176" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="193" />
       <source>Mitigation: share of buildings meeting the 1981 seismic standard (0-1; ward target 0.96)</source>
       <translation>対策：新耐震基準（1981 年）を満たす建物の割合（0〜1、区の目標 0.96）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="181" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="198" />
       <source>Mitigation: share of fire-resistant buildings (0-1; ward target 0.70)</source>
       <translation>対策：耐火建物の割合（0〜1、区の目標 0.70）</translation>
     </message>
@@ -1128,7 +1151,7 @@
       <translation>モンテカルロ試行回数（0 = 期待値を厳密に計算）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="248" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="247" />
       <source>Network: {0} nodes, {1} segments, {2:.1f} km</source>
       <translation>道路網：ノード {0}、区間 {1}、総延長 {2:.1f} km</translation>
     </message>
@@ -1156,7 +1179,7 @@
       <translation>なし</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="535" />
+      <location filename="suginami_gis/processing/report.py" line="533" />
       <source>Not available: the scenario did not write this layer.</source>
       <translation>ありません：シナリオはこのレイヤを出力していません。</translation>
     </message>
@@ -1171,12 +1194,17 @@
       <translation>描画するものがありません：レイヤが空です。</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/inputs/fire.py" line="397" />
+      <source>OCCUPANTS_FIELD not given: each building has {0:.2f} residents (DEFAULT_OCCUPANTS).</source>
+      <translation>OCCUPANTS_FIELD の指定がないため、各建物の居住者を {0:.2f} 人（DEFAULT_OCCUPANTS）とします。</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/inputs/buildings.py" line="173" />
       <source>OCCUPANTS_FIELD: {0} buildings have an empty or negative occupant count.</source>
       <translation>OCCUPANTS_FIELD：{0} 棟で居住者数が空または負です。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/evacuation.py" line="91" />
+      <location filename="suginami_gis/processing/inputs/evacuation.py" line="116" />
       <source>ORIGINS: the layer has no features; choose a layer of origins.</source>
       <translation>ORIGINS：レイヤに地物がありません。出発地のレイヤを選んでください。</translation>
     </message>
@@ -1186,7 +1214,7 @@
       <translation>OSM_FILE が指定されているため、道路レイヤ（ROADS）は使いません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="123" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="159" />
       <source>OSM_FILE: {0} does not exist.</source>
       <translation>OSM_FILE：{0} は存在しません。</translation>
     </message>
@@ -1196,22 +1224,22 @@
       <translation>OUTPUT_DISTRICTS：DISTRICTS レイヤが指定されていないため、地区別の表は書き出しません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="90" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="120" />
       <source>OUTPUT_FOLDER: choose a folder for the results.</source>
       <translation>OUTPUT_FOLDER：結果を保存するフォルダを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="186" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="225" />
       <source>OUTPUT_FOLDER: {0} exists and is not empty; choose a new folder or set OVERWRITE.</source>
       <translation>OUTPUT_FOLDER：{0} は既にあり、空ではありません。新しいフォルダを選ぶか OVERWRITE を指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="181" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="220" />
       <source>OUTPUT_FOLDER: {0} is a file; choose a folder.</source>
       <translation>OUTPUT_FOLDER：{0} はファイルです。フォルダを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="190" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="229" />
       <source>OUTPUT_FOLDER: {0} is not an earlier scenario folder (no {1}); it is never replaced.</source>
       <translation>OUTPUT_FOLDER：{0} は以前のシナリオのフォルダではない（{1} がない）ため、置き換えません。</translation>
     </message>
@@ -1241,7 +1269,7 @@
       <translation>杉並区 防災計画ツールの被害想定シナリオのダイアログを開きます</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="197" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="212" />
       <source>Open-space ratio field of the areas (空地率, %; optional)</source>
       <translation>区域の空地率のフィールド（%、任意）</translation>
     </message>
@@ -1251,7 +1279,7 @@
       <translation>フィールドがない場合の区域の空地率（0〜0.99）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="110" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="112" />
       <source>OpenStreetMap (*.osm *.xml)</source>
       <translation>OpenStreetMap（*.osm *.xml）</translation>
     </message>
@@ -1261,9 +1289,8 @@
       <translation>OpenStreetMap XML（*.osm *.xml）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="107" />
       <source>Or an OpenStreetMap file (.osm XML; used instead of the streets)</source>
-      <translation>または OpenStreetMap ファイル（.osm XML、道路レイヤの代わりに使用）</translation>
+      <translation type="vanished">または OpenStreetMap ファイル（.osm XML、道路レイヤの代わりに使用）</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/inputs/network.py" line="102" />
@@ -1271,17 +1298,27 @@
       <translation>または OpenStreetMap ファイル（.osm XML、歩行者ネットワーク、オフラインで読込。道路レイヤの代わりに使用）</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="109" />
+      <source>Or an OpenStreetMap file (required unless streets are given; .osm XML)</source>
+      <translation>または OpenStreetMap ファイル（道路を指定しない場合は必須。.osm XML）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="135" />
+      <source>Or another ward's shares (optional JSON or CSV: seismic_standard_share, fire_resistant_share, wood_share, name, sources)</source>
+      <translation>またはほかの区の割合（任意の JSON または CSV：seismic_standard_share、fire_resistant_share、wood_share、name、sources）</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="62" />
       <source>Or district polygons (optional)</source>
       <translation>または地区のポリゴン（任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/evacuation.py" line="46" />
+      <location filename="suginami_gis/processing/inputs/evacuation.py" line="58" />
       <source>Origin id field (optional)</source>
       <translation>出発地 ID のフィールド（任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/evacuation.py" line="41" />
+      <location filename="suginami_gis/processing/inputs/evacuation.py" line="53" />
       <source>Origins (homes, buildings or district centroids: points or polygons)</source>
       <translation>出発地（住宅・建物・地区の重心：点またはポリゴン）</translation>
     </message>
@@ -1316,7 +1353,7 @@
       <translation>PGV から計測震度への換算式</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="367" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="368" />
       <source>PIXEL_SIZE: the burn-probability raster would have {0} pixels (more than {1}); choose a coarser pixel.</source>
       <translation>PIXEL_SIZE：焼失確率ラスタが {0} ピクセルになり、上限の {1} を超えます。より粗いピクセルを指定してください。</translation>
     </message>
@@ -1326,12 +1363,17 @@
       <translation>PIXEL_SIZE：{0} × {1} ピクセルは上限の {2} を超えます。より粗いピクセルか、より狭い範囲を指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="245" />
+      <location filename="suginami_gis/processing/inputs/evacuation.py" line="125" />
+      <source>POPULATION_FIELD not given: each origin counts {0:.2f} people (DEFAULT_OCCUPANTS).</source>
+      <translation>POPULATION_FIELD の指定がないため、各出発地を {0:.2f} 人（DEFAULT_OCCUPANTS）として数えます。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/inputs/network.py" line="244" />
       <source>P_BLOCK_FIELD: blockage probabilities must be between 0 and 1.</source>
       <translation>P_BLOCK_FIELD：閉塞確率は 0 から 1 の間でなければなりません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="212" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="211" />
       <source>P_BLOCK_FIELD: field '{0}' is not in the street layer (fields: {1}).</source>
       <translation>P_BLOCK_FIELD：フィールド '{0}' が道路レイヤにありません（フィールド：{1}）。</translation>
     </message>
@@ -1341,7 +1383,7 @@
       <translation>P_BURN_FIELD：フィールド '{0}' が建物レイヤにありません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="382" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="410" />
       <source>P_COLLAPSE_MEDIAN_FIELD and INTENSITY_MEDIAN_FIELD go together: no median-scenario totals.</source>
       <translation>P_COLLAPSE_MEDIAN_FIELD と INTENSITY_MEDIAN_FIELD は両方指定してください。地震動の中央値による集計は行いません。</translation>
     </message>
@@ -1355,6 +1397,16 @@
       <translation type="vanished">制限時間内に避難所に到達できない人数</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="229" />
+      <source>People of the unreachable origins: {0:,.1f}</source>
+      <translation>到達できない出発地の人数：{0:,.1f}</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/inputs/evacuation.py" line="71" />
+      <source>People per origin without a population field (default: 4.60 per building, as building damage)</source>
+      <translation>人口フィールドがない場合の出発地あたりの人数（既定：建物被害と同じ 1 棟 4.60 人）</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="98" />
       <source>Pixel size (m)</source>
       <translation>ピクセルサイズ（m）</translation>
@@ -1365,9 +1417,13 @@
       <translation>焼失確率ラスタのピクセルサイズ（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/evacuation.py" line="49" />
       <source>Population field (optional; 1 person per origin without it)</source>
-      <translation>人口のフィールド（任意、ない場合は出発地 1 か所につき 1 人）</translation>
+      <translation type="vanished">人口のフィールド（任意、ない場合は出発地 1 か所につき 1 人）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/inputs/evacuation.py" line="61" />
+      <source>Population field (optional; without it each origin counts DEFAULT_OCCUPANTS people)</source>
+      <translation>人口フィールド（任意。ない場合は各出発地を DEFAULT_OCCUPANTS 人として数えます）</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/algorithms/publicexport.py" line="67" />
@@ -1395,12 +1451,12 @@
       <translation>公開用地図</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="116" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="152" />
       <source>ROADS and OSM_FILE: give one of them, not both.</source>
       <translation>ROADS と OSM_FILE：どちらか一方だけを指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="114" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="150" />
       <source>ROADS: give a street layer or an OSM_FILE.</source>
       <translation>ROADS：道路レイヤか OSM_FILE を指定してください。</translation>
     </message>
@@ -1410,7 +1466,7 @@
       <translation>ROADS：道路のラインレイヤか OSM_FILE を指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="219" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="218" />
       <source>ROADS: the layer has no features; choose a street line layer.</source>
       <translation>ROADS：レイヤに地物がありません。道路のラインレイヤを選んでください。</translation>
     </message>
@@ -1450,7 +1506,7 @@
       <translation>受信点の高さ（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="253" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="271" />
       <source>Reduction by district (mitigated versus current)</source>
       <translation>地区別の被害軽減（対策後と現状の比較）</translation>
     </message>
@@ -1460,37 +1516,37 @@
       <translation>出力フォルダが既にある場合は置き換える</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="127" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="144" />
       <source>Replace the output folder if it holds an earlier scenario</source>
       <translation>出力フォルダに以前のシナリオがある場合は置き換える</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="790" />
+      <location filename="suginami_gis/processing/report.py" line="788" />
       <source>Report written: {0}</source>
       <translation>報告書を作成しました：{0}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="759" />
+      <location filename="suginami_gis/processing/report.py" line="757" />
       <source>Report: charts</source>
       <translation>報告書：グラフ</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="771" />
+      <location filename="suginami_gis/processing/report.py" line="769" />
       <source>Report: map {0}</source>
       <translation>報告書：地図 {0}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="764" />
+      <location filename="suginami_gis/processing/report.py" line="762" />
       <source>Report: print layout</source>
       <translation>報告書：印刷レイアウト</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="777" />
+      <location filename="suginami_gis/processing/report.py" line="775" />
       <source>Report: writing report.html</source>
       <translation>報告書：report.html を作成中</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="774" />
+      <location filename="suginami_gis/processing/report.py" line="772" />
       <source>Report: writing report.pdf</source>
       <translation>報告書：report.pdf を作成中</translation>
     </message>
@@ -1500,9 +1556,14 @@
       <translation>住宅地</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="110" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="113" />
       <source>Residents field (optional; evacuees and relief-centre residents)</source>
       <translation>居住者数のフィールド（任意、避難者数と避難所避難者数の算出用）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/inputs/fire.py" line="122" />
+      <source>Residents per building without a residents field (default: 4.60, as building damage)</source>
+      <translation>居住者フィールドがない場合の建物あたりの居住者数（既定：建物被害と同じ 4.60 人）</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/algorithms/publicexport.py" line="61" />
@@ -1575,12 +1636,12 @@
       <translation>STRUCTURE_FIELD と YEAR_FIELD：建物のフィールドを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="267" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="284" />
       <source>SUPPRESSION_RATE is deprecated: use INITIAL_EXTINGUISHMENT (same meaning).</source>
       <translation>SUPPRESSION_RATE は旧パラメータです。INITIAL_EXTINGUISHMENT（同じ意味）を使ってください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="158" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="175" />
       <source>Safest (least blockage risk)</source>
       <translation>最も安全（閉塞の危険が最小）</translation>
     </message>
@@ -1605,7 +1666,7 @@
       <translation>想定地震の地震動…</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="142" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="159" />
       <source>Scenario hour (5, 12 or 18)</source>
       <translation>想定時刻（5 時・12 時・18 時）</translation>
     </message>
@@ -1625,12 +1686,12 @@
       <translation>シナリオのパラメータ（KEY=値; ...）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="137" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="154" />
       <source>Season (the cited time-of-day coefficients are for winter)</source>
       <translation>季節（出典の時刻別係数は冬のもの）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="127" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="142" />
       <source>Seismic circuit breakers: share of premises with one (0-1; Tokyo 2022: 0.083)</source>
       <translation>感震ブレーカーの設置率（0〜1。東京都 令和4年：0.083）</translation>
     </message>
@@ -1640,12 +1701,12 @@
       <translation>全壊建物の居住者 1 人あたりの重傷者数</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="91" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="102" />
       <source>Share built to the 1981 seismic standard</source>
       <translation>新耐震基準（1981 年）の建物の割合</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="96" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="107" />
       <source>Share of fire-resistant buildings</source>
       <translation>耐火建物の割合</translation>
     </message>
@@ -1655,9 +1716,14 @@
       <translation>半壊建物の居住者のうち避難所へ避難する割合</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="97" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="108" />
       <source>Share of wooden buildings</source>
       <translation>木造建物の割合</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="140" />
+      <source>Shares table (*.json *.csv)</source>
+      <translation>割合の表 (*.json *.csv)</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="23" />
@@ -1670,7 +1736,7 @@
       <translation>避難所 Wi-Fi の電波到達範囲</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="116" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="118" />
       <source>Shelter capacity field (people)</source>
       <translation>避難所の収容人数のフィールド（人）</translation>
     </message>
@@ -1683,7 +1749,7 @@
       <translation type="vanished">避難所 ID のフィールド</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="226" />
+      <location filename="suginami_gis/processing/params.py" line="225" />
       <source>Shelter id field (optional; unique)</source>
       <translation>避難所 ID のフィールド（任意、重複不可）</translation>
     </message>
@@ -1692,7 +1758,7 @@
       <translation type="vanished">避難所名のフィールド</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="231" />
+      <location filename="suginami_gis/processing/params.py" line="230" />
       <source>Shelter name field (optional)</source>
       <translation>避難所名のフィールド（任意）</translation>
     </message>
@@ -1712,7 +1778,12 @@
       <translation>避難所の敷地</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="119" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="123" />
+      <source>Shelter sites (optional polygons; Wi-Fi statistics per site)</source>
+      <translation>避難所の敷地（任意のポリゴン。敷地ごとの Wi-Fi 集計）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="258" />
       <source>Shelter sites (polygons)</source>
       <translation>避難所の敷地（ポリゴン）</translation>
     </message>
@@ -1727,9 +1798,13 @@
       <translation>避難所（点）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="115" />
       <source>Shelters (relief centres, points)</source>
-      <translation>避難所（震災救援所、点）</translation>
+      <translation type="vanished">避難所（震災救援所、点）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="117" />
+      <source>Shelters (required; relief centres, points)</source>
+      <translation>避難所（必須。ポイント）</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/inputs/wifi.py" line="48" />
@@ -1747,7 +1822,7 @@
       <translation>避難所：割当人口</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="158" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="175" />
       <source>Shortest</source>
       <translation>最短</translation>
     </message>
@@ -1852,14 +1927,18 @@
       <translation>道路</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="99" />
       <source>Streets (centre lines in a projected CRS; or give an OSM file)</source>
-      <translation>道路（投影座標系の中心線、または OSM ファイルを指定）</translation>
+      <translation type="vanished">道路（投影座標系の中心線、または OSM ファイルを指定）</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/inputs/network.py" line="70" />
       <source>Streets (centre lines in a projected CRS; or the output of Road blockage)</source>
       <translation>道路（投影座標系の中心線、または道路閉塞の出力）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="101" />
+      <source>Streets (required unless an OSM file is given; centre lines, any CRS)</source>
+      <translation>道路（OSM ファイルを指定しない場合は必須。中心線、座標参照系は任意）</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/algorithms/firespread.py" line="221" />
@@ -1872,19 +1951,24 @@
       <translation>構造のフィールド（wood / non_wood、木造 / 非木造）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="197" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="215" />
       <source>Style of {0} could not be stored: {1}</source>
       <translation>{0} のスタイルを保存できませんでした：{1}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="194" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="212" />
       <source>Style {0} could not be loaded: {1}</source>
       <translation>スタイル {0} を読み込めませんでした：{1}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="263" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="273" />
       <source>Styles stored in the GeoPackage for {0} layers.</source>
       <translation>{0} レイヤのスタイルを GeoPackage に保存しました。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="128" />
+      <source>Suginami (ward figures, docs/methods/impute.md)</source>
+      <translation>杉並区（区の数値、docs/methods/impute.md）</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/provider.py" line="51" />
@@ -1902,7 +1986,7 @@
       <translation>杉並区 防災計画：ヘルプ</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="380" />
+      <location filename="suginami_gis/processing/report.py" line="378" />
       <source>Suginami disaster-planning GIS: earthquake scenario report</source>
       <translation>杉並区 防災計画 GIS：地震被害想定の報告書</translation>
     </message>
@@ -1922,7 +2006,7 @@
       <translation>建物分類のフィールド（任意、OpenQuake の被害関数モデル用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="276" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="294" />
       <source>The project file could not be written: {0}</source>
       <translation>プロジェクトファイルを書き込めませんでした：{0}</translation>
     </message>
@@ -1936,12 +2020,12 @@
       <translation type="vanished">報告書のモジュールに write_report() がないため、report.pdf は作成しません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="367" />
+      <location filename="suginami_gis/processing/report.py" line="365" />
       <source>The scenario GeoPackage has no layer to map.</source>
       <translation>シナリオの GeoPackage に地図にするレイヤがありません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="216" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="215" />
       <source>The street layer has no blockage field: every street is taken as open.</source>
       <translation>道路レイヤに閉塞確率のフィールドがないため、すべての道路を通行可能とみなします。</translation>
     </message>
@@ -1961,7 +2045,7 @@
       <translation>制限時間（分、0 = なし）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="235" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="252" />
       <source>Time per step (s): {0}</source>
       <translation>手順ごとの所要時間（秒）：{0}</translation>
     </message>
@@ -2021,12 +2105,17 @@
       <translation>区の被害想定シナリオ：現状と対策後の比較（一括実行）</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="127" />
+      <source>Ward shares preset (the share parameters override it where changed)</source>
+      <translation>区の割合のプリセット（割合パラメータを変えた場合はそちらが優先）</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="122" />
       <source>Ward summary</source>
       <translation>区全体の集計</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="254" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="272" />
       <source>Ward totals before and after</source>
       <translation>区全体の対策前後の合計</translation>
     </message>
@@ -2036,7 +2125,7 @@
       <translation>区全体：全壊 {0:.0f} 棟、半壊 {1:.0f} 棟、死者 {2:.1f} 人、重傷者 {3:.1f} 人、避難所避難者 {4:.0f} 人（推計できなかった建物 {5:.0f} 棟）。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="451" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="452" />
       <source>Ward: {0:.2f} expected ignitions, {1:.0f} burned buildings (5-95 %: {2:.0f}-{3:.0f}), {4:.1f} fire deaths; fire-resistant share {5:.1%}.</source>
       <translation>区全体：出火 {0:.2f} 件（期待値）、焼失 {1:.0f} 棟（5〜95 %：{2:.0f}〜{3:.0f} 棟）、火災による死者 {4:.1f} 人、耐火建物の割合 {5:.1%}。</translation>
     </message>
@@ -2056,9 +2145,13 @@
       <translation>Wi-Fi アクセスポイント</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="121" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="130" />
+      <source>Wi-Fi access points (optional points; without them the Wi-Fi step is skipped)</source>
+      <translation>Wi-Fi アクセスポイント（任意のポイント。ない場合は Wi-Fi の手順を省略）</translation>
+    </message>
+    <message>
       <source>Wi-Fi access points (points)</source>
-      <translation>Wi-Fi アクセスポイント（点）</translation>
+      <translation type="vanished">Wi-Fi アクセスポイント（点）</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/model.py" line="49" />
@@ -2071,17 +2164,17 @@
       <translation>避難所の敷地ごとの Wi-Fi</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="167" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="184" />
       <source>Wi-Fi pixel size (m)</source>
       <translation>Wi-Fi のピクセルサイズ（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="268" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="286" />
       <source>Wi-Fi received power (dBm)</source>
       <translation>Wi-Fi の受信電力（dBm）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="169" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="184" />
       <source>Wind direction (degrees the wind comes from; NNW = 337.5)</source>
       <translation>風向（風が吹いてくる方位角、度。北北西 = 337.5）</translation>
     </message>
@@ -2096,12 +2189,12 @@
       <translation>風速（m/s）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="166" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="181" />
       <source>Wind speed (m/s, 0-30)</source>
       <translation>風速（m/s、0〜30）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="138" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="155" />
       <source>Winter</source>
       <translation>冬</translation>
     </message>
@@ -2160,7 +2253,7 @@
 {0}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="195" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="213" />
       <source>suginami_gis style {0}</source>
       <translation>suginami_gis のスタイル {0}</translation>
     </message>
@@ -2185,7 +2278,7 @@
       <translation>レイヤに敷地のポリゴンがありません</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/evacuation.py" line="118" />
+      <location filename="suginami_gis/processing/inputs/evacuation.py" line="150" />
       <source>ward</source>
       <translation>区全体</translation>
     </message>
@@ -2205,7 +2298,7 @@
       <translation>建物 {0} 棟</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="338" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="356" />
       <source>{0} buildings have no collapse probability (e.g. outside the ground-motion raster): taken as 0.</source>
       <translation>{0} 棟に全壊確率がありません（地震動ラスタの範囲外など）。0 とみなします。</translation>
     </message>
@@ -2215,7 +2308,7 @@
       <translation>{0} 棟に形状がないため、スキップしました。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="353" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="371" />
       <source>{0} buildings have no intensity: no ignition of a standing building for them.</source>
       <translation>{0} 棟に震度がないため、これらの建物には倒壊しない建物からの出火を見込みません。</translation>
     </message>
@@ -2224,12 +2317,12 @@
       <translation type="vanished">{0} 棟に計測震度がないため、出火率表による出火は計算しません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="235" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="234" />
       <source>{0} crossings without a shared vertex are not connected (bridges, tunnels or unnoded lines).</source>
       <translation>共有頂点のない交差 {0} か所は接続していません（橋梁・トンネル、またはノードのない線）。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="195" />
+      <location filename="suginami_gis/processing/params.py" line="194" />
       <source>{0} districts have no geometry: ignored.</source>
       <translation>{0} 地区に形状がないため、無視しました。</translation>
     </message>
@@ -2244,7 +2337,7 @@
       <translation>不燃化の区域 {0} 件、区域内の建物 {1} 棟。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="400" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="428" />
       <source>{0} firebreak polygons</source>
       <translation>延焼遮断帯のポリゴン {0} 個</translation>
     </message>
@@ -2254,12 +2347,12 @@
       <translation>候補 {1} 地点から {0} 台を新設、受信エリアの割合 {2:.1%} → {3:.1%}（目標 {4}）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="227" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="231" />
       <source>{0} of {1} origins reach a shelter within {2:g} minutes; {3} unreachable.</source>
       <translation>出発地 {1} か所のうち {0} か所が {2:g} 分以内に避難所に到達、到達不能 {3} か所。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="231" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="235" />
       <source>{0} of {1} origins reach a shelter; {2} unreachable.</source>
       <translation>出発地 {1} か所のうち {0} か所が避難所に到達、到達不能 {2} か所。</translation>
     </message>
@@ -2269,7 +2362,7 @@
       <translation>{1} 区間のうち {0} 区間に幅員がないため、建物形状（または道路種別）から推定しました。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/evacuation.py" line="95" />
+      <location filename="suginami_gis/processing/inputs/evacuation.py" line="121" />
       <source>{0} origins have no population: taken as 0.</source>
       <translation>出発地 {0} か所に人口がないため、0 とみなします。</translation>
     </message>
@@ -2289,22 +2382,22 @@
       <translation>{0} か所の敷地に想定避難者数がありません。値を入力してください（0 も可）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="242" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="241" />
       <source>{0} streets have no blockage probability: taken as open.</source>
       <translation>道路 {0} 区間に閉塞確率がないため、通行可能とみなします。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="221" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="220" />
       <source>{0} streets have no geometry: skipped.</source>
       <translation>道路 {0} 本に形状がないため、スキップしました。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="144" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="180" />
       <source>{0}: choose a field of {1}.</source>
       <translation>{0}：{1} のフィールドを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/conversions.py" line="62" />
+      <location filename="suginami_gis/processing/conversions.py" line="66" />
       <source>{0}: field '{1}' holds '{2}', which is not a number; choose a numeric field.</source>
       <translation>{0}：フィールド '{1}' の値 '{2}' は数値ではありません。数値のフィールドを選んでください。</translation>
     </message>
@@ -2314,7 +2407,7 @@
       <translation>{0}：フィールド '{1}' が建物レイヤにありません（フィールド：{2}）。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="327" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="345" />
       <source>{0}: field '{1}' is not in the buildings layer (fields: {2}); choose an existing field.</source>
       <translation>{0}：フィールド '{1}' が建物レイヤにありません（フィールド：{2}）。既存のフィールドを選んでください。</translation>
     </message>
@@ -2324,17 +2417,17 @@
       <translation>{0}：フィールド '{1}' が建物レイヤにありません（フィールド：{2}）。先に「地震による建物被害」を実行するか、フィールドを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/conversions.py" line="101" />
+      <location filename="suginami_gis/processing/conversions.py" line="148" />
       <source>{0}: field '{1}' is not in the layer (fields: {2}); choose an existing field.</source>
       <translation>{0}：フィールド '{1}' がレイヤにありません（フィールド：{2}）。既存のフィールドを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="147" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="183" />
       <source>{0}: field '{1}' is not in {2} (fields: {3}); choose an existing field.</source>
       <translation>{0}：フィールド '{1}' が {2} にありません（フィールド：{3}）。既存のフィールドを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="175" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="211" />
       <source>{0}: field '{1}' is not numeric.</source>
       <translation>{0}：フィールド '{1}' は数値ではありません。</translation>
     </message>
@@ -2344,34 +2437,44 @@
       <translation>{0}：フィールド '{1}' は数値ではありません。数値のフィールドを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/conversions.py" line="267" />
+      <location filename="suginami_gis/processing/conversions.py" line="326" />
       <source>{0}: only file-based rasters are supported (save the layer as GeoTIFF first).</source>
       <translation>{0}：ファイルのラスタだけに対応しています（先に GeoTIFF として保存してください）。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/conversions.py" line="86" />
+      <location filename="suginami_gis/processing/conversions.py" line="90" />
       <source>{0}: the CRS is not valid; choose a projected CRS such as EPSG:6677.</source>
       <translation>{0}：座標系が無効です。EPSG:6677 などの投影座標系を選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="129" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="165" />
       <source>{0}: the layer has no features.</source>
       <translation>{0}：レイヤに地物がありません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/conversions.py" line="316" />
+      <location filename="suginami_gis/processing/conversions.py" line="375" />
       <source>{0}: value '{1}' is not a boolean; use true/false or 1/0.</source>
       <translation>{0}：値 '{1}' は真偽値ではありません。true/false または 1/0 を使ってください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="288" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="306" />
       <source>{0}: {1:,.1f} -&gt; {2:,.1f} ({3})</source>
       <translation>{0}：{1:,.1f} → {2:,.1f}（{3}）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/conversions.py" line="90" />
+      <location filename="suginami_gis/processing/conversions.py" line="202" />
+      <source>{0}: {1} geometries were invalid after the transform to {2} and were repaired (make_valid).</source>
+      <translation>{0}：{2} への変換後に不正となった {1} 個のジオメトリを修復しました（make_valid）。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/conversions.py" line="94" />
       <source>{0}: {1} is geographic (degrees); choose a projected CRS in metres such as EPSG:6677 (JGD2011 / Japan Plane Rectangular CS IX).</source>
       <translation>{0}：{1} は地理座標系（度）です。EPSG:6677（JGD2011 / 平面直角座標系第IX系）などのメートル単位の投影座標系を選んでください。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/conversions.py" line="114" />
+      <source>{0}: {1} is in degrees; its features are transformed to {2} (metres).</source>
+      <translation>{0}：{1} は度単位のため、地物を {2}（メートル単位）に変換します。</translation>
     </message>
   </context>
 </TS>
