@@ -142,6 +142,8 @@ def test_routing_counts_people_not_buildings(nerima):
 
 def test_inputs_in_degrees_are_worked_in_metres(nerima):
     assert "BUILDINGS: EPSG:4326 is in degrees" in nerima.log
+    # One PLATEAU footprint folds into a self-intersection in EPSG:6677: repaired and counted, not refused.
+    assert "BUILDINGS: 1 geometries were invalid after the transform to EPSG:6677 and were repaired" in nerima.log
     with sqlite3.connect(nerima.gpkg) as db:
         srs = db.execute(
             "SELECT organization_coordsys_id FROM gpkg_geometry_columns JOIN gpkg_spatial_ref_sys USING (srs_id)"
