@@ -15,6 +15,7 @@ import numpy as np
 
 from .errors import InputError
 from .fragility import Structure
+from .people import DEFAULT_OCCUPANTS
 
 # Tokyo Metropolitan Government (2022) 首都直下地震等による東京の被害想定, report 6-30, after the
 # Cabinet Office (2012) regression on the Tottori, Tonankai, Nankai, Fukui and Kobe earthquakes:
@@ -50,12 +51,9 @@ RELIEF_CENTRE_SHARE = 1_995_809 / 2_993_713
 # Tokyo's 2025 shelter guideline (2 m2 was customary before); methods.md section 5.
 SHELTER_AREA_PER_PERSON_M2 = 3.5
 
-# Default occupants per building when no OCCUPANTS_FIELD is given: Suginami's 571,703 registered
-# residents (ward register, 2022; ../shared population CSV) / 124,207 PLATEAU 2020 footprints
-# (methods.md section 8) = 4.60 residents per building.
-SUGINAMI_RESIDENTS = 571_703
-SUGINAMI_PLATEAU_BUILDINGS = 124_207
-DEFAULT_OCCUPANTS_PER_BUILDING = SUGINAMI_RESIDENTS / SUGINAMI_PLATEAU_BUILDINGS
+# Default occupants per building when no OCCUPANTS_FIELD is given: the one figure of every step,
+# 4.60 residents per building (core/people.py gives its source).
+DEFAULT_OCCUPANTS_PER_BUILDING = DEFAULT_OCCUPANTS
 
 
 @dataclass(frozen=True)

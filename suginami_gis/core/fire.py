@@ -472,12 +472,22 @@ def downwind_unit_vector(wind_direction_deg: float) -> tuple[float, float]:
 
 
 def validate_footprints(
-    geometries: np.ndarray, parameter: str = "BUILDINGS", overlap_tolerance_m2: float = OVERLAP_TOLERANCE_M2
+    geometries: np.ndarray,
+    parameter: str = "BUILDINGS",
+    overlap_tolerance_m2: float = OVERLAP_TOLERANCE_M2,
+    feature_ids: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Check footprints: at least one, polygons, valid, no overlaps above the tolerance. Returns an array."""
+    """Check footprints: at least one, polygons, valid, no overlaps above the tolerance. Returns an array.
+
+    Messages name a footprint by its layer's feature id when ``feature_ids`` are given, else by row.
+    """
     import shapely
 
     geoms = np.asarray(geometries, dtype=object)
+
+    def ref(k: int) -> str:
+        return f"feature id {int(feature_ids[k])}" if feature_ids is not None else f"row {k}"
+
     if geoms.ndim != 1 or len(geoms) == 0:
         raise InputError("there are no buildings; select a layer with building footprints", parameter)
     types = shapely.get_type_id(geoms)
@@ -485,16 +495,16 @@ def validate_footprints(
     raise_if_any(
         ~np.isin(types, (3, 6)),
         parameter,
-        lambda n, k: f"{n} building geometries are missing or not polygons (first at row {k}); use footprint polygons",
+        lambda n, k: f"{n} building geometries are missing or not polygons (first at {ref(k)}); use footprint polygons",
     )
     raise_if_any(
-        shapely.is_empty(geoms), parameter, lambda n, k: f"{n} building footprints are empty (first at row {k})"
+        shapely.is_empty(geoms), parameter, lambda n, k: f"{n} building footprints are empty (first at {ref(k)})"
     )
     raise_if_any(
         ~shapely.is_valid(geoms),
         parameter,
         lambda n, k: (
-            f"{n} building footprints are invalid (first at row {k}: {shapely.is_valid_reason(geoms[k])}); "
+            f"{n} building footprints are invalid (first at {ref(k)}: {shapely.is_valid_reason(geoms[k])}); "
             "repair them first (QGIS: Fix geometries)"
         ),
     )
@@ -509,7 +519,7 @@ def validate_footprints(
             parameter,
             lambda n, k: (
                 f"{n} pairs of building footprints overlap by more than {overlap_tolerance_m2:g} m2 "
-                f"(e.g. rows {int(i[k])} and {int(j[k])}, {area[k]:.1f} m2); remove duplicates or fix the footprints"
+                f"(e.g. {ref(int(i[k]))} and {ref(int(j[k]))}, {area[k]:.1f} m2); remove duplicates or fix the footprints"
             ),
         )
     return geoms
@@ -1297,6 +1307,7 @@ def run_fire(
     residents: np.ndarray | None = None,
     p_collapse_median: np.ndarray | None = None,
     intensity_median: np.ndarray | None = None,
+    feature_ids: np.ndarray | None = None,
 ) -> FireResult:
     """Ignition, spread and burn probability of every building, with district and ward totals.
 
@@ -1309,13 +1320,14 @@ def run_fire(
     With ``residents`` (and ``p_half``), the totals carry Tokyo 2022 evacuees and relief-centre
     residents; with ``p_collapse_median`` and ``intensity_median`` (the median ground motion), the
     median-scenario ignitions and burned buildings (cluster formula) beside the Monte Carlo.
+    ``feature_ids`` (the layer's own) name footprints in error messages.
     """
     import shapely
 
     feedback = feedback or NullFeedback()
     scenario = scenario or FireScenario()
     scenario.validate()
-    geoms = validate_footprints(geometries)
+    geoms = validate_footprints(geometries, feature_ids=feature_ids)
     n = len(geoms)
     classes = parse_fire_resistance(fire_resistance)
     if len(classes) != n:

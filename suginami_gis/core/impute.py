@@ -51,6 +51,75 @@ NEWEST_IMPUTED_YEAR = 2020
 # (防火構造): assumption, 0.5, given to the newest half by imputed year. No ward figure was found.
 PROTECTED_WOOD_SHARE = 0.5
 
+# The ward shares of a preset: the three numbers the imputation meets, with their sources.
+SHARE_KEYS = ("seismic_standard_share", "fire_resistant_share", "wood_share")
+
+
+@dataclass(frozen=True)
+class SharePreset:
+    """A ward's building shares for the imputation, with a name and sources for the log and report."""
+
+    name: str
+    seismic_standard_share: float
+    fire_resistant_share: float
+    wood_share: float
+    sources: str = ""
+
+    def describe(self) -> str:
+        return (
+            f"{self.name}: 1981-standard share {self.seismic_standard_share:.3f}, fire-resistant share "
+            f"{self.fire_resistant_share:.3f}, wooden share {self.wood_share:.3f}"
+            + (f" ({self.sources})" if self.sources else "")
+        )
+
+
+# The built-in presets (docs/methods/impute.md, "Presets"): only Suginami's figures so far. Another
+# ward gives its own shares as a JSON or CSV table (load_share_table).
+SUGINAMI = SharePreset(
+    "Suginami",
+    SEISMIC_STANDARD_SHARE,
+    FIRE_RESISTANT_SHARE,
+    WOOD_SHARE,
+    "耐震化率 84.6 % FY2015 (ward leaflet 「数字で見る防災」); 不燃領域率 56.1 % of 阿佐谷南・高円寺南 "
+    "FY2015 (a stand-in); wooden share derived as 1 - 0.561",
+)
+PRESETS: tuple[SharePreset, ...] = (SUGINAMI,)
+
+
+def load_share_table(path: str) -> SharePreset:
+    """A ward's shares from a JSON object or a two-column CSV (key,value) with the SHARE_KEYS, name, sources.
+
+    A missing wood_share is derived as 1 - fire_resistant_share (the Suginami preset's assumption).
+    """
+    import csv
+    import json
+    from pathlib import Path
+
+    text = Path(path).read_text(encoding="utf-8-sig")
+    if path.lower().endswith(".json"):
+        raw = json.loads(text)
+        if not isinstance(raw, dict):
+            raise InputError(f"{path}: the JSON must be one object of shares", "SHARES_TABLE")
+    else:
+        rows = [row for row in csv.reader(text.splitlines()) if row and row[0].strip()]
+        raw = {row[0].strip(): (row[1].strip() if len(row) > 1 else "") for row in rows if row[0].strip() != "key"}
+    values: dict[str, float] = {}
+    for key in SHARE_KEYS:
+        if key not in raw or raw[key] in ("", None):
+            if key == "wood_share" and "fire_resistant_share" in values:
+                values[key] = 1.0 - values["fire_resistant_share"]
+                continue
+            raise InputError(f"{path}: '{key}' is missing; give {', '.join(SHARE_KEYS)}", "SHARES_TABLE")
+        try:
+            values[key] = float(raw[key])
+        except (TypeError, ValueError):
+            raise InputError(f"{path}: '{key}' = {raw[key]!r} is not a number", "SHARES_TABLE") from None
+        if not 0.0 <= values[key] <= 1.0:
+            raise InputError(f"{path}: '{key}' must be between 0 and 1, got {values[key]}", "SHARES_TABLE")
+    name = str(raw.get("name") or Path(path).stem)
+    return SharePreset(name, sources=str(raw.get("sources") or raw.get("source") or path), **values)
+
+
 FIRE_CLASSES = ("bare_wood", "protected_wood", "semi_fireproof", "fireproof")
 FIRE_RESISTANT_CLASSES = ("semi_fireproof", "fireproof")
 ATTRIBUTES = ("structure", "year_built", "floors", "fire_resistance")

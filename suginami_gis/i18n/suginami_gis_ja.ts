@@ -9,12 +9,17 @@
       <translation>杉並区 防災計画(&amp;S)</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/evacuation.py" line="120" />
+      <location filename="suginami_gis/processing/inputs/evacuation.py" line="152" />
       <source>(outside districts)</source>
       <translation>（地区外）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="121" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="178" />
+      <source>ACCESS_POINTS not given: the Wi-Fi coverage step is skipped.</source>
+      <translation>ACCESS_POINTS の指定がないため、Wi-Fi の電波到達範囲の手順を省略します。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="156" />
       <source>AREA_FIELD: points have no area; choose a footprint area field.</source>
       <translation>AREA_FIELD：点には面積がありません。建築面積のフィールドを選んでください。</translation>
     </message>
@@ -79,7 +84,7 @@
       <translation>全半壊確率のフィールド</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="109" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="112" />
       <source>At-least-half-collapse probability field (optional; for evacuees)</source>
       <translation>全半壊確率のフィールド（任意、避難者数の算出用）</translation>
     </message>
@@ -89,7 +94,7 @@
       <translation>出典表示（地図に表示）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="181" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="198" />
       <source>Attribution added to the recognised sources (OpenStreetMap, PLATEAU, GSI)</source>
       <translation>認識した出典（OpenStreetMap、PLATEAU、国土地理院）に加える出典表記</translation>
     </message>
@@ -99,7 +104,7 @@
       <translation>BANDS：'{0}' は分の一覧として読めません。5, 10, 15 のように入力してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/buildings.py" line="111" />
+      <location filename="suginami_gis/processing/inputs/buildings.py" line="116" />
       <source>BUILDINGS: the layer has line geometries; give building footprints (polygons) or points.</source>
       <translation>BUILDINGS：レイヤが線の形状です。建物形状（ポリゴン）か点を指定してください。</translation>
     </message>
@@ -109,12 +114,12 @@
       <translation>BUILDINGS：レイヤに地物がありません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="289" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="306" />
       <source>BUILDINGS: the layer has no features; choose a layer with footprints.</source>
       <translation>BUILDINGS：レイヤに地物がありません。建物形状のあるレイヤを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="156" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="173" />
       <source>Balanced (length + risk)</source>
       <translation>バランス（距離＋危険度）</translation>
     </message>
@@ -124,7 +129,7 @@
       <translation>バランス型コスト：-ln(1 - p) の 1 単位に相当する迂回距離（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="263" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="281" />
       <source>Baseline</source>
       <translation>現状</translation>
     </message>
@@ -168,7 +173,7 @@
       <translation>建物被害</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="59" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="70" />
       <source>Building footprints</source>
       <translation>建物形状</translation>
     </message>
@@ -188,7 +193,7 @@
       <translation>建物 ID のフィールド</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="107" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="110" />
       <source>Building use field (optional; for an ignition table by use)</source>
       <translation>建物用途のフィールド（任意。用途別の出火率表用）</translation>
     </message>
@@ -207,12 +212,11 @@
       <translation>建物</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="98" />
       <source>Buildings (footprint polygons)</source>
-      <translation>建物（建物形状のポリゴン）</translation>
+      <translation type="vanished">建物（建物形状のポリゴン）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="92" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="95" />
       <source>Buildings (footprint polygons, e.g. the output of Earthquake building damage)</source>
       <translation>建物（建物形状のポリゴン。例：地震による建物被害の出力）</translation>
     </message>
@@ -230,6 +234,11 @@
       <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="132" />
       <source>Buildings (polygons or points)</source>
       <translation>建物（ポリゴンまたは点）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="99" />
+      <source>Buildings (required; footprint polygons, any CRS)</source>
+      <translation>建物（必須。外形ポリゴン、座標参照系は任意）</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/inputs/blockage.py" line="70" />
@@ -252,7 +261,7 @@
       <translation>被害確率付きの建物（地震による建物被害の出力、建物形状）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="108" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="120" />
       <source>Buildings with imputed attributes</source>
       <translation>属性を補完した建物</translation>
     </message>
@@ -301,7 +310,7 @@
       <translation>CSV ファイル（*.csv *.txt）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="156" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="171" />
       <source>CSV (*.csv)</source>
       <translation>CSV（*.csv）</translation>
     </message>
@@ -326,7 +335,7 @@
       <translation>レイヤ {0} を開けません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="244" />
+      <location filename="suginami_gis/processing/report.py" line="247" />
       <source>Cannot open the scenario GeoPackage {0}.</source>
       <translation>シナリオの GeoPackage {0} を開けません。</translation>
     </message>
@@ -341,7 +350,7 @@
       <translation>{0} を書き込めません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="880" />
+      <location filename="suginami_gis/processing/report.py" line="878" />
       <source>Cannot write {0}: {1}</source>
       <translation>{0} を書き込めません：{1}</translation>
     </message>
@@ -360,7 +369,7 @@
       <translation type="vanished">全壊棟数の変化（%）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="866" />
+      <location filename="suginami_gis/processing/report.py" line="864" />
       <source>Charts need matplotlib, which is not installed.</source>
       <translation>グラフには matplotlib が必要ですが、インストールされていません。</translation>
     </message>
@@ -390,7 +399,7 @@
       <translation>全壊確率のフィールド</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="111" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="114" />
       <source>Collapse probability under the median ground motion (optional)</source>
       <translation>地震動の中央値のもとでの全壊確率（任意）</translation>
     </message>
@@ -399,7 +408,7 @@
       <translation type="vanished">全壊棟数</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="259" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="277" />
       <source>Comparison</source>
       <translation>比較</translation>
     </message>
@@ -444,12 +453,17 @@
       <translation>地殻内地震</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/scenario/chain.py" line="156" />
+      <source>DISTRICTS not given: the results are totalled for one ward-wide district, {0}.</source>
+      <translation>DISTRICTS の指定がないため、区全域を 1 地区（{0}）として集計します。</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/algorithms/distributepopulation.py" line="220" />
       <source>DISTRICT_KEY_FIELD: choose the district field that matches the area column.</source>
       <translation>DISTRICT_KEY_FIELD：表の区域列に対応する区域レイヤの属性を選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/buildings.py" line="178" />
+      <location filename="suginami_gis/processing/inputs/buildings.py" line="184" />
       <source>DWELLINGS_FIELD: {0} buildings have an empty or negative dwelling count.</source>
       <translation>DWELLINGS_FIELD：{0} 棟で住戸数が空または負です。</translation>
     </message>
@@ -522,7 +536,7 @@
       <translation>表の区域列に対応する区域の属性</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/evacuation.py" line="52" />
+      <location filename="suginami_gis/processing/inputs/evacuation.py" line="64" />
       <source>District field of the origins (optional)</source>
       <translation>出発地の地区フィールド（任意）</translation>
     </message>
@@ -537,12 +551,12 @@
       <translation>地区別の火災集計</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="166" />
+      <location filename="suginami_gis/processing/params.py" line="165" />
       <source>District name field</source>
       <translation>地区名のフィールド</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="63" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="64" />
       <source>District reachability</source>
       <translation>地区別の到達可能性</translation>
     </message>
@@ -562,14 +576,18 @@
       <translation>地区</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="157" />
+      <location filename="suginami_gis/processing/params.py" line="156" />
       <source>Districts (optional polygons)</source>
       <translation>地区（任意のポリゴン）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="119" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="133" />
+      <source>Districts (optional polygons; without them one ward-wide district)</source>
+      <translation>地区（任意のポリゴン。ない場合は区全域を 1 地区とします）</translation>
+    </message>
+    <message>
       <source>Districts (polygons)</source>
-      <translation>地区（ポリゴン）</translation>
+      <translation type="vanished">地区（ポリゴン）</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/algorithms/distributepopulation.py" line="90" />
@@ -632,17 +650,17 @@
       <translation>地震による建物被害（全壊・人的被害・地区別集計）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="576" />
+      <location filename="suginami_gis/processing/report.py" line="574" />
       <source>Earthquake scenario report</source>
       <translation>地震被害想定レポート</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="575" />
+      <location filename="suginami_gis/processing/report.py" line="573" />
       <source>Earthquake scenario report: {0}</source>
       <translation>地震被害想定レポート：{0}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="256" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="274" />
       <source>Earthquake scenario: current state and mitigation</source>
       <translation>地震被害想定：現状と対策後</translation>
     </message>
@@ -672,7 +690,7 @@
       <translation>避難の出発地</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="155" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="172" />
       <source>Evacuation route cost</source>
       <translation>避難経路のコスト</translation>
     </message>
@@ -687,7 +705,7 @@
       <translation>避難所への避難経路（一括計算・収容人数・到達可能性）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="164" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="181" />
       <source>Evacuation time limit (minutes)</source>
       <translation>避難の制限時間（分）</translation>
     </message>
@@ -767,7 +785,7 @@
       <translation>地震のタイプ</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/field_memory.py" line="136" />
+      <location filename="suginami_gis/processing/field_memory.py" line="139" />
       <source>Field choices of {0} remembered in {1}.</source>
       <translation>{0} のフィールドの選択を{1}に記憶しました。</translation>
     </message>
@@ -777,7 +795,7 @@
       <translation>地震火災（出火・延焼・焼失確率）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="74" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="75" />
       <source>Fire-proofing areas</source>
       <translation>不燃化の区域</translation>
     </message>
@@ -787,7 +805,7 @@
       <translation>不燃化の区域（任意のポリゴン：木造住宅密集地域などの指定区域）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="268" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="280" />
       <source>Fire-proofing rebuilds {0} of {1} buildings; they take the newest seismic era.</source>
       <translation>不燃化で {1} 棟のうち {0} 棟を建て替えます。これらは最新の耐震基準の建物として扱います。</translation>
     </message>
@@ -811,12 +829,12 @@
       <translation>耐火性能のフィールド（bare_wood 裸木造、protected_wood 防火木造、semi_fireproof 準耐火、fireproof 耐火）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="182" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="197" />
       <source>Firebreaks (optional polygons: wide roads, parks, rivers)</source>
       <translation>延焼遮断帯（任意のポリゴン：広幅員道路・公園・河川）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="98" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="109" />
       <source>Floor-to-floor height (m)</source>
       <translation>階高（m）</translation>
     </message>
@@ -831,7 +849,7 @@
       <translation>階数の属性（任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="108" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="111" />
       <source>Floors field (optional; for the burned floor area)</source>
       <translation>階数のフィールド（任意、焼失床面積に使用）</translation>
     </message>
@@ -841,7 +859,7 @@
       <translation>PLATEAU 建築物 CityGML ファイルのフォルダ（その下のすべての .gml）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="74" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="85" />
       <source>Footprint area field (m², optional; default: polygon area)</source>
       <translation>建築面積のフィールド（m²、任意。既定はポリゴンの面積）</translation>
     </message>
@@ -901,7 +919,7 @@
       <translation>GROUND_MOTION：地震動のラスタを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="258" />
+      <location filename="suginami_gis/processing/params.py" line="257" />
       <source>GSI lists: only sites designated for earthquakes (地震)</source>
       <translation>国土地理院の一覧：地震に指定された避難場所のみ</translation>
     </message>
@@ -936,7 +954,7 @@
       <translation>地震動のピクセルサイズ（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="171" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="207" />
       <source>HEIGHT_FIELD: choose the field with building heights in metres.</source>
       <translation>HEIGHT_FIELD：建物高さ（m）のフィールドを選んでください。</translation>
     </message>
@@ -946,7 +964,7 @@
       <translation>高さのフィールド（地上高、m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="65" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="76" />
       <source>Height field (m, e.g. PLATEAU measuredHeight)</source>
       <translation>高さのフィールド（m、例：PLATEAU の measuredHeight）</translation>
     </message>
@@ -996,7 +1014,7 @@
       <translation>INPUT：ファイルの座標系 EPSG:{0} を QGIS が認識できません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="115" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="149" />
       <source>INPUT: the layer has no features.</source>
       <translation>INPUT：レイヤに地物がありません。</translation>
     </message>
@@ -1016,7 +1034,7 @@
       <translation>INPUT：{0} に CODE と AVS の属性がありません（属性：{1}）。J-SHIS の表層地盤データを指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="317" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="335" />
       <source>INTENSITY_FIELD: ignitions of buildings that do not collapse need each building's JMA intensity, and field '{0}' is not in the buildings layer (fields: {1}). Choose the intensity field (Earthquake building damage writes one), or give an IGNITION_TABLE with the header only to model ignitions of collapsed buildings alone.</source>
       <translation>INTENSITY_FIELD：倒壊しない建物からの出火の計算には建物ごとの計測震度が必要ですが、フィールド「{0}」が建物レイヤにありません（フィールド：{1}）。震度のフィールドを選ぶ（「地震による建物被害」が書き出します）か、圧壊による出火だけを扱う場合は見出し行だけの IGNITION_TABLE を指定してください。</translation>
     </message>
@@ -1030,22 +1048,22 @@
       <translation type="vanished">全壊していない建物の出火率表（任意の CSV：use、intensity_min、rate）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="154" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="169" />
       <source>Ignition table of non-collapsed buildings (optional CSV: use, intensity_min, rate; empty = built-in)</source>
       <translation>倒壊しない建物の出火率表（任意の CSV：use, intensity_min, rate。空欄 = 組み込みの表）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="248" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="265" />
       <source>Ignition table {0} has no rows: only ignitions of collapsed buildings are modelled.</source>
       <translation>出火率表 {0} に行がないため、圧壊による出火だけを扱います。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="255" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="272" />
       <source>Ignitions of buildings that do not collapse: built-in table '{0}' ({1} rows), derived from published fire rates of past earthquakes (docs/methods/fire.md section 1); a ward with the Tokyo Fire Department's table gives it as IGNITION_TABLE.</source>
       <translation>倒壊しない建物からの出火：組み込みの出火率表「{0}」（{1} 行）を使います。過去の地震の公表された出火率から導いた表です（docs/methods/fire.md 第 1 節）。東京消防庁の出火率表をもつ区は IGNITION_TABLE に指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="252" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="269" />
       <source>Ignitions of buildings that do not collapse: table {0} ({1} rows).</source>
       <translation>倒壊しない建物からの出火：出火率表 {0}（{1} 行）を使います。</translation>
     </message>
@@ -1070,7 +1088,12 @@
       <translation>区のデータの取り込み</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="41" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="235" />
+      <source>Imputation shares: {0}</source>
+      <translation>補完に使う割合：{0}</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="44" />
       <source>Impute building attributes (structure, year, floors, fire resistance)</source>
       <translation>建物属性の推定補完（構造・建築年・階数・耐火性能）</translation>
     </message>
@@ -1080,7 +1103,7 @@
       <translation>その時刻の屋内滞留者数 ÷ 24 時間平均（火災による死者数に使用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="133" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="148" />
       <source>Initial extinguishment by residents, fires in standing buildings (0-1; Tokyo 2022: 0.366)</source>
       <translation>住民による初期消火率（倒壊しない建物の火災、0〜1。東京都 令和4年：0.366）</translation>
     </message>
@@ -1089,12 +1112,12 @@
       <translation type="vanished">初期消火率（東京都 2022：0.366）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="142" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="157" />
       <source>Initial extinguishment rate (deprecated: use INITIAL_EXTINGUISHMENT)</source>
       <translation>初期消火率（旧パラメータ：INITIAL_EXTINGUISHMENT を使ってください）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="272" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="290" />
       <source>Inputs</source>
       <translation>入力データ</translation>
     </message>
@@ -1129,12 +1152,12 @@
       <translation>計測震度</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="274" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="292" />
       <source>JMA intensity (median and realizations)</source>
       <translation>計測震度（中央値と各試行）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="105" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="108" />
       <source>JMA intensity field (for ignitions of buildings that do not collapse)</source>
       <translation>計測震度のフィールド（倒壊しない建物からの出火用）</translation>
     </message>
@@ -1143,7 +1166,7 @@
       <translation type="vanished">計測震度のフィールド（出火率表とともに使用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="112" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="115" />
       <source>JMA intensity of the median ground motion (optional)</source>
       <translation>地震動の中央値の計測震度（任意）</translation>
     </message>
@@ -1162,22 +1185,22 @@
       <translation>日本語と英語</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="83" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="94" />
       <source>Known construction year field (optional; its values are kept)</source>
       <translation>既知の建築年のフィールド（任意、値はそのまま使用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="85" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="96" />
       <source>Known fire-resistance field (optional; its values are kept)</source>
       <translation>既知の耐火性能のフィールド（任意、値はそのまま使用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="84" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="95" />
       <source>Known floors field (optional; its values are kept)</source>
       <translation>既知の階数のフィールド（任意、値はそのまま使用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="82" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="93" />
       <source>Known structure field (optional; its values are kept)</source>
       <translation>既知の構造のフィールド（任意、値はそのまま使用）</translation>
     </message>
@@ -1212,7 +1235,7 @@
       <translation>LAYERS：レイヤ名 '{0}' は種類 '{1}' を指定していますが、設定にその種類はありません（{2}）。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="244" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="261" />
       <source>LICENSE: {0}</source>
       <translation>LICENSE：{0}</translation>
     </message>
@@ -1222,7 +1245,7 @@
       <translation>言語</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="265" />
+      <location filename="suginami_gis/processing/params.py" line="264" />
       <source>Largest distance from a shelter to a street (m); farther shelters are flagged and not used</source>
       <translation>避難所から道路までの最大距離（m）。これより遠い避難所は印を付けて使いません</translation>
     </message>
@@ -1272,7 +1295,7 @@
       <translation>ライセンス</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="186" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="203" />
       <source>Licence of the results (empty = ODbL 1.0 with OpenStreetMap streets, else CC BY 4.0)</source>
       <translation>結果のライセンス（空欄＝OpenStreetMapの道路を使うときODbL 1.0、それ以外はCC BY 4.0）</translation>
     </message>
@@ -1332,32 +1355,32 @@
       <translation>QGIS の Python に必要なパッケージがありません：{0}。python3 -m pip install --user {1} でインストールし（またはシステムのパッケージから導入し）、QGIS を再起動してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="263" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="281" />
       <source>Mitigated</source>
       <translation>対策後</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="145" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="162" />
       <source>Mitigation: fire-proofing areas (optional polygons; the target is then the 不燃領域率 of each area)</source>
       <translation>対策：不燃化の区域（任意のポリゴン。指定すると目標は区域ごとの不燃領域率になります）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="218" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="235" />
       <source>Mitigation: initial extinguishment (0-1; empty = as the current state)</source>
       <translation>対策：初期消火率（0〜1。空欄 = 現状と同じ）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="212" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="229" />
       <source>Mitigation: seismic circuit breaker share (0-1; empty = as the current state)</source>
       <translation>対策：感震ブレーカーの設置率（0〜1。空欄 = 現状と同じ）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="196" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="213" />
       <source>Mitigation: share of buildings meeting the 1981 seismic standard (0-1; ward target 0.96)</source>
       <translation>対策：新耐震基準（1981 年）を満たす建物の割合（0〜1、区の目標 0.96）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="201" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="218" />
       <source>Mitigation: share of fire-resistant buildings (0-1; ward target 0.70)</source>
       <translation>対策：耐火建物の割合（0〜1、区の目標 0.70）</translation>
     </message>
@@ -1387,7 +1410,7 @@
       <translation>モンテカルロ試行回数（0 = 期待値を厳密に計算）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="175" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="192" />
       <source>Municipality (e.g. 東京都練馬区; empty = from the GSI shelters or PLATEAU building ids)</source>
       <translation>市区町村（例：東京都練馬区。空欄＝国土地理院の避難所データまたはPLATEAUの建物IDから）</translation>
     </message>
@@ -1397,12 +1420,12 @@
       <translation>shelters.csv の市区町村（例：東京都練馬区。空欄＝避難所の国土地理院の項目から）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="246" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="263" />
       <source>Municipality: {0}; licence of the results: {1}; attribution: {2}</source>
       <translation>市区町村：{0}。結果のライセンス：{1}。出典：{2}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="343" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="342" />
       <source>Network: {0} nodes, {1} segments, {2:.1f} km</source>
       <translation>道路網：ノード {0}、区間 {1}、総延長 {2:.1f} km</translation>
     </message>
@@ -1430,7 +1453,7 @@
       <translation>なし</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="536" />
+      <location filename="suginami_gis/processing/report.py" line="534" />
       <source>Not available: the scenario did not write this layer.</source>
       <translation>ありません：シナリオはこのレイヤを出力していません。</translation>
     </message>
@@ -1445,12 +1468,17 @@
       <translation>描画するものがありません：レイヤが空です。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/buildings.py" line="173" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="397" />
+      <source>OCCUPANTS_FIELD not given: each building has {0:.2f} residents (DEFAULT_OCCUPANTS).</source>
+      <translation>OCCUPANTS_FIELD の指定がないため、各建物の居住者を {0:.2f} 人（DEFAULT_OCCUPANTS）とします。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/inputs/buildings.py" line="179" />
       <source>OCCUPANTS_FIELD: {0} buildings have an empty or negative occupant count.</source>
       <translation>OCCUPANTS_FIELD：{0} 棟で居住者数が空または負です。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/evacuation.py" line="91" />
+      <location filename="suginami_gis/processing/inputs/evacuation.py" line="116" />
       <source>ORIGINS: the layer has no features; choose a layer of origins.</source>
       <translation>ORIGINS：レイヤに地物がありません。出発地のレイヤを選んでください。</translation>
     </message>
@@ -1464,7 +1492,7 @@
       <translation type="vanished">OSM_FILE が指定されているため、道路レイヤ（ROADS）は使いません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="126" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="162" />
       <source>OSM_FILE: {0} does not exist.</source>
       <translation>OSM_FILE：{0} は存在しません。</translation>
     </message>
@@ -1474,17 +1502,17 @@
       <translation>OUTPUT_DISTRICTS：DISTRICTS レイヤが指定されていないため、地区別の表は書き出しません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="92" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="122" />
       <source>OUTPUT_FOLDER: choose a folder for the results.</source>
       <translation>OUTPUT_FOLDER：結果を保存するフォルダを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="202" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="241" />
       <source>OUTPUT_FOLDER: {0} exists and is not empty; choose a new folder or set OVERWRITE.</source>
       <translation>OUTPUT_FOLDER：{0} は既にあり、空ではありません。新しいフォルダを選ぶか OVERWRITE を指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="197" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="236" />
       <source>OUTPUT_FOLDER: {0} is a file; choose a folder.</source>
       <translation>OUTPUT_FOLDER：{0} はファイルです。フォルダを選んでください。</translation>
     </message>
@@ -1518,7 +1546,7 @@
       <translation>杉並区 防災計画ツールの被害想定シナリオのダイアログを開きます</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="197" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="212" />
       <source>Open-space ratio field of the areas (空地率, %; optional)</source>
       <translation>区域の空地率のフィールド（%、任意）</translation>
     </message>
@@ -1564,6 +1592,11 @@
       <translation type="vanished">または OpenStreetMap ファイル（.osm XML、歩行者ネットワーク、オフラインで読込。道路レイヤの代わりに使用）</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="135" />
+      <source>Or another ward's shares (optional JSON or CSV: seismic_standard_share, fire_resistant_share, wood_share, name, sources)</source>
+      <translation>またはほかの区の割合（任意の JSON または CSV：seismic_standard_share、fire_resistant_share、wood_share、name、sources）</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="71" />
       <source>Or district polygons (optional)</source>
       <translation>または地区のポリゴン（任意）</translation>
@@ -1584,12 +1617,12 @@
       <translation>または：同じ属性を持つ PLATEAU のエクスポートレイヤ（GeoPackage など）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/evacuation.py" line="46" />
+      <location filename="suginami_gis/processing/inputs/evacuation.py" line="58" />
       <source>Origin id field (optional)</source>
       <translation>出発地 ID のフィールド（任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/evacuation.py" line="41" />
+      <location filename="suginami_gis/processing/inputs/evacuation.py" line="53" />
       <source>Origins (homes, buildings or district centroids: points or polygons)</source>
       <translation>出発地（住宅・建物・地区の重心：点またはポリゴン）</translation>
     </message>
@@ -1624,7 +1657,7 @@
       <translation>PGV から計測震度への換算式</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="367" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="368" />
       <source>PIXEL_SIZE: the burn-probability raster would have {0} pixels (more than {1}); choose a coarser pixel.</source>
       <translation>PIXEL_SIZE：焼失確率ラスタが {0} ピクセルになり、上限の {1} を超えます。より粗いピクセルを指定してください。</translation>
     </message>
@@ -1644,12 +1677,17 @@
       <translation>見つかった PLATEAU のフィールド：{0}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="340" />
+      <location filename="suginami_gis/processing/inputs/evacuation.py" line="125" />
+      <source>POPULATION_FIELD not given: each origin counts {0:.2f} people (DEFAULT_OCCUPANTS).</source>
+      <translation>POPULATION_FIELD の指定がないため、各出発地を {0:.2f} 人（DEFAULT_OCCUPANTS）として数えます。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/inputs/network.py" line="339" />
       <source>P_BLOCK_FIELD: blockage probabilities must be between 0 and 1.</source>
       <translation>P_BLOCK_FIELD：閉塞確率は 0 から 1 の間でなければなりません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="307" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="306" />
       <source>P_BLOCK_FIELD: field '{0}' is not in the street layer (fields: {1}).</source>
       <translation>P_BLOCK_FIELD：フィールド '{0}' が道路レイヤにありません（フィールド：{1}）。</translation>
     </message>
@@ -1659,7 +1697,7 @@
       <translation>P_BURN_FIELD：フィールド '{0}' が建物レイヤにありません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="382" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="410" />
       <source>P_COLLAPSE_MEDIAN_FIELD and INTENSITY_MEDIAN_FIELD go together: no median-scenario totals.</source>
       <translation>P_COLLAPSE_MEDIAN_FIELD と INTENSITY_MEDIAN_FIELD は両方指定してください。地震動の中央値による集計は行いません。</translation>
     </message>
@@ -1671,6 +1709,16 @@
     <message>
       <source>People not reaching a shelter in time</source>
       <translation type="vanished">制限時間内に避難所に到達できない人数</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="253" />
+      <source>People of the unreachable origins: {0:,.1f}</source>
+      <translation>到達できない出発地の人数：{0:,.1f}</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/inputs/evacuation.py" line="71" />
+      <source>People per origin without a population field (default: 4.60 per building, as building damage)</source>
+      <translation>人口フィールドがない場合の出発地あたりの人数（既定：建物被害と同じ 1 棟 4.60 人）</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="98" />
@@ -1688,9 +1736,13 @@
       <translation>表の人口列</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/evacuation.py" line="49" />
       <source>Population field (optional; 1 person per origin without it)</source>
-      <translation>人口のフィールド（任意、ない場合は出発地 1 か所につき 1 人）</translation>
+      <translation type="vanished">人口のフィールド（任意、ない場合は出発地 1 か所につき 1 人）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/inputs/evacuation.py" line="61" />
+      <source>Population field (optional; without it each origin counts DEFAULT_OCCUPANTS people)</source>
+      <translation>人口フィールド（任意。ない場合は各出発地を DEFAULT_OCCUPANTS 人として数えます）</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/algorithms/distributepopulation.py" line="71" />
@@ -1723,7 +1775,7 @@
       <translation>公開用地図</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="119" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="155" />
       <source>ROADS and OSM_FILE: give one of them, not both.</source>
       <translation>ROADS と OSM_FILE：どちらか一方だけを指定してください。</translation>
     </message>
@@ -1732,7 +1784,7 @@
       <translation type="vanished">ROADS：道路レイヤか OSM_FILE を指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="117" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="153" />
       <source>ROADS: give a street layer, an OSM_FILE or an OSM_AREA / OSM_EXTENT.</source>
       <translation>ROADS：道路レイヤ、OSM_FILE、または OSM_AREA / OSM_EXTENT を指定してください。</translation>
     </message>
@@ -1746,7 +1798,7 @@
       <translation>ROADS：道路の線レイヤ、OSM_FILE、または OSM_AREA / OSM_EXTENT を指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="314" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="313" />
       <source>ROADS: the layer has no features; choose a street line layer.</source>
       <translation>ROADS：レイヤに地物がありません。道路のラインレイヤを選んでください。</translation>
     </message>
@@ -1776,7 +1828,7 @@
       <translation>{0} 個の CityGML ファイルを読み込み中</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/buildings.py" line="162" />
+      <location filename="suginami_gis/processing/inputs/buildings.py" line="168" />
       <source>Reading {0} buildings</source>
       <translation>建物 {0} 棟を読み込み中</translation>
     </message>
@@ -1796,7 +1848,7 @@
       <translation>受信点の高さ（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="261" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="279" />
       <source>Reduction by district (mitigated versus current)</source>
       <translation>地区別の被害軽減（対策後と現状の比較）</translation>
     </message>
@@ -1811,37 +1863,37 @@
       <translation>出力フォルダが既にある場合は置き換える</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="124" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="141" />
       <source>Replace the output folder if it holds an earlier scenario</source>
       <translation>出力フォルダに以前のシナリオがある場合は置き換える</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="811" />
+      <location filename="suginami_gis/processing/report.py" line="809" />
       <source>Report written: {0}</source>
       <translation>報告書を作成しました：{0}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="780" />
+      <location filename="suginami_gis/processing/report.py" line="778" />
       <source>Report: charts</source>
       <translation>報告書：グラフ</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="792" />
+      <location filename="suginami_gis/processing/report.py" line="790" />
       <source>Report: map {0}</source>
       <translation>報告書：地図 {0}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="785" />
+      <location filename="suginami_gis/processing/report.py" line="783" />
       <source>Report: print layout</source>
       <translation>報告書：印刷レイアウト</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="798" />
+      <location filename="suginami_gis/processing/report.py" line="796" />
       <source>Report: writing report.html</source>
       <translation>報告書：report.html を作成中</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="795" />
+      <location filename="suginami_gis/processing/report.py" line="793" />
       <source>Report: writing report.pdf</source>
       <translation>報告書：report.pdf を作成中</translation>
     </message>
@@ -1851,9 +1903,14 @@
       <translation>住宅地</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="110" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="113" />
       <source>Residents field (optional; evacuees and relief-centre residents)</source>
       <translation>居住者数のフィールド（任意、避難者数と避難所避難者数の算出用）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/inputs/fire.py" line="122" />
+      <source>Residents per building without a residents field (default: 4.60, as building damage)</source>
+      <translation>居住者フィールドがない場合の建物あたりの居住者数（既定：建物被害と同じ 4.60 人）</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/algorithms/publicexport.py" line="62" />
@@ -1931,17 +1988,17 @@
       <translation>SHELTERS：国土地理院の {0} 件のレコードは {1} か所（2つの一覧を統合）。{2} か所を使用します。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/buildings.py" line="126" />
+      <location filename="suginami_gis/processing/inputs/buildings.py" line="131" />
       <source>STRUCTURE_FIELD and YEAR_FIELD: choose the building fields.</source>
       <translation>STRUCTURE_FIELD と YEAR_FIELD：建物のフィールドを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="267" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="284" />
       <source>SUPPRESSION_RATE is deprecated: use INITIAL_EXTINGUISHMENT (same meaning).</source>
       <translation>SUPPRESSION_RATE は旧パラメータです。INITIAL_EXTINGUISHMENT（同じ意味）を使ってください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="156" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="173" />
       <source>Safest (least blockage risk)</source>
       <translation>最も安全（閉塞の危険が最小）</translation>
     </message>
@@ -1966,7 +2023,7 @@
       <translation>想定地震の地震動…</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="139" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="156" />
       <source>Scenario hour (5, 12 or 18)</source>
       <translation>想定時刻（5 時・12 時・18 時）</translation>
     </message>
@@ -1986,12 +2043,12 @@
       <translation>シナリオのパラメータ（KEY=値; ...）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="134" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="151" />
       <source>Season (the cited time-of-day coefficients are for winter)</source>
       <translation>季節（出典の時刻別係数は冬のもの）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="127" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="142" />
       <source>Seismic circuit breakers: share of premises with one (0-1; Tokyo 2022: 0.083)</source>
       <translation>感震ブレーカーの設置率（0〜1。東京都 令和4年：0.083）</translation>
     </message>
@@ -2006,12 +2063,12 @@
       <translation>全壊建物の居住者 1 人あたりの重傷者数</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="91" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="102" />
       <source>Share built to the 1981 seismic standard</source>
       <translation>新耐震基準（1981 年）の建物の割合</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="96" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="107" />
       <source>Share of fire-resistant buildings</source>
       <translation>耐火建物の割合</translation>
     </message>
@@ -2021,9 +2078,14 @@
       <translation>半壊建物の居住者のうち避難所へ避難する割合</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="97" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="108" />
       <source>Share of wooden buildings</source>
       <translation>木造建物の割合</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="140" />
+      <source>Shares table (*.json *.csv)</source>
+      <translation>割合の表 (*.json *.csv)</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="23" />
@@ -2036,7 +2098,7 @@
       <translation>避難所 Wi-Fi の電波到達範囲</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="112" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="114" />
       <source>Shelter capacity field (people)</source>
       <translation>避難所の収容人数のフィールド（人）</translation>
     </message>
@@ -2049,7 +2111,7 @@
       <translation type="vanished">避難所 ID のフィールド</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="236" />
+      <location filename="suginami_gis/processing/params.py" line="235" />
       <source>Shelter id field (optional; unique)</source>
       <translation>避難所 ID のフィールド（任意、重複不可）</translation>
     </message>
@@ -2058,7 +2120,7 @@
       <translation type="vanished">避難所名のフィールド</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="241" />
+      <location filename="suginami_gis/processing/params.py" line="240" />
       <source>Shelter name field (optional)</source>
       <translation>避難所名のフィールド（任意）</translation>
     </message>
@@ -2078,7 +2140,12 @@
       <translation>避難所の敷地</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="115" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="119" />
+      <source>Shelter sites (optional polygons; Wi-Fi statistics per site)</source>
+      <translation>避難所の敷地（任意のポリゴン。敷地ごとの Wi-Fi 集計）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="258" />
       <source>Shelter sites (polygons)</source>
       <translation>避難所の敷地（ポリゴン）</translation>
     </message>
@@ -2093,9 +2160,13 @@
       <translation>避難所（点）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="111" />
       <source>Shelters (relief centres, points)</source>
-      <translation>避難所（震災救援所、点）</translation>
+      <translation type="vanished">避難所（震災救援所、点）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="113" />
+      <source>Shelters (required; relief centres, points)</source>
+      <translation>避難所（必須。ポイント）</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/inputs/wifi.py" line="48" />
@@ -2113,7 +2184,7 @@
       <translation>避難所：割当人口</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="156" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="173" />
       <source>Shortest</source>
       <translation>最短</translation>
     </message>
@@ -2223,9 +2294,8 @@
       <translation>道路</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="102" />
       <source>Streets (centre lines in a projected CRS; or give an OSM file or area)</source>
-      <translation>道路（投影座標系の中心線。または OSM ファイルか範囲を指定）</translation>
+      <translation type="vanished">道路（投影座標系の中心線。または OSM ファイルか範囲を指定）</translation>
     </message>
     <message>
       <source>Streets (centre lines in a projected CRS; or give an OSM file)</source>
@@ -2235,6 +2305,11 @@
       <location filename="suginami_gis/processing/inputs/network.py" line="82" />
       <source>Streets (centre lines in a projected CRS; or the output of Road blockage)</source>
       <translation>道路（投影座標系の中心線、または道路閉塞の出力）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="104" />
+      <source>Streets (required unless an OSM file or area is given; centre lines, any CRS)</source>
+      <translation>道路（OSM ファイルか範囲を指定しない場合は必須。中心線、CRS は任意）</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/algorithms/firespread.py" line="221" />
@@ -2247,19 +2322,24 @@
       <translation>構造のフィールド（wood / non_wood、木造 / 非木造）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="198" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="216" />
       <source>Style of {0} could not be stored: {1}</source>
       <translation>{0} のスタイルを保存できませんでした：{1}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="195" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="213" />
       <source>Style {0} could not be loaded: {1}</source>
       <translation>スタイル {0} を読み込めませんでした：{1}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="303" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="313" />
       <source>Styles stored in the GeoPackage for {0} layers.</source>
       <translation>{0} レイヤのスタイルを GeoPackage に保存しました。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="128" />
+      <source>Suginami (ward figures, docs/methods/impute.md)</source>
+      <translation>杉並区（区の数値、docs/methods/impute.md）</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/provider.py" line="51" />
@@ -2296,7 +2376,7 @@
       <translation>建物分類のフィールド（任意、OpenQuake の被害関数モデル用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="285" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="303" />
       <source>The project file could not be written: {0}</source>
       <translation>プロジェクトファイルを書き込めませんでした：{0}</translation>
     </message>
@@ -2310,12 +2390,12 @@
       <translation type="vanished">報告書のモジュールに write_report() がないため、report.pdf は作成しません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="368" />
+      <location filename="suginami_gis/processing/report.py" line="366" />
       <source>The scenario GeoPackage has no layer to map.</source>
       <translation>シナリオの GeoPackage に地図にするレイヤがありません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="311" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="310" />
       <source>The street layer has no blockage field: every street is taken as open.</source>
       <translation>道路レイヤに閉塞確率のフィールドがないため、すべての道路を通行可能とみなします。</translation>
     </message>
@@ -2335,7 +2415,7 @@
       <translation>制限時間（分、0 = なし）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="263" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="280" />
       <source>Time per step (s): {0}</source>
       <translation>手順ごとの所要時間（秒）：{0}</translation>
     </message>
@@ -2355,7 +2435,7 @@
       <translation>タイトル（日本語）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="178" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="195" />
       <source>Title of the public maps (empty = municipality and run)</source>
       <translation>公開地図のタイトル（空欄＝市区町村と実行名）</translation>
     </message>
@@ -2400,12 +2480,17 @@
       <translation>区の被害想定シナリオ：現状と対策後の比較（一括実行）</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="127" />
+      <source>Ward shares preset (the share parameters override it where changed)</source>
+      <translation>区の割合のプリセット（割合パラメータを変えた場合はそちらが優先）</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="126" />
       <source>Ward summary</source>
       <translation>区全体の集計</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="262" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="280" />
       <source>Ward totals before and after</source>
       <translation>区全体の対策前後の合計</translation>
     </message>
@@ -2415,7 +2500,7 @@
       <translation>区全体：全壊 {0:.0f} 棟、半壊 {1:.0f} 棟、死者 {2:.1f} 人、重傷者 {3:.1f} 人、避難所避難者 {4:.0f} 人（推計できなかった建物 {5:.0f} 棟）。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="451" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="452" />
       <source>Ward: {0:.2f} expected ignitions, {1:.0f} burned buildings (5-95 %: {2:.0f}-{3:.0f}), {4:.1f} fire deaths; fire-resistant share {5:.1%}.</source>
       <translation>区全体：出火 {0:.2f} 件（期待値）、焼失 {1:.0f} 棟（5〜95 %：{2:.0f}〜{3:.0f} 棟）、火災による死者 {4:.1f} 人、耐火建物の割合 {5:.1%}。</translation>
     </message>
@@ -2435,9 +2520,13 @@
       <translation>Wi-Fi アクセスポイント</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="117" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="126" />
+      <source>Wi-Fi access points (optional points; without them the Wi-Fi step is skipped)</source>
+      <translation>Wi-Fi アクセスポイント（任意のポイント。ない場合は Wi-Fi の手順を省略）</translation>
+    </message>
+    <message>
       <source>Wi-Fi access points (points)</source>
-      <translation>Wi-Fi アクセスポイント（点）</translation>
+      <translation type="vanished">Wi-Fi アクセスポイント（点）</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/model.py" line="49" />
@@ -2450,17 +2539,17 @@
       <translation>避難所の敷地ごとの Wi-Fi</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="165" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="182" />
       <source>Wi-Fi pixel size (m)</source>
       <translation>Wi-Fi のピクセルサイズ（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="276" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="294" />
       <source>Wi-Fi received power (dBm)</source>
       <translation>Wi-Fi の受信電力（dBm）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="169" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="184" />
       <source>Wind direction (degrees the wind comes from; NNW = 337.5)</source>
       <translation>風向（風が吹いてくる方位角、度。北北西 = 337.5）</translation>
     </message>
@@ -2475,12 +2564,12 @@
       <translation>風速（m/s）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="166" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="181" />
       <source>Wind speed (m/s, 0-30)</source>
       <translation>風速（m/s、0〜30）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="135" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="152" />
       <source>Winter</source>
       <translation>冬</translation>
     </message>
@@ -2584,7 +2673,7 @@
 {0}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="196" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="214" />
       <source>suginami_gis style {0}</source>
       <translation>suginami_gis のスタイル {0}</translation>
     </message>
@@ -2609,17 +2698,17 @@
       <translation>レイヤに敷地のポリゴンがありません</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/field_memory.py" line="135" />
+      <location filename="suginami_gis/processing/field_memory.py" line="138" />
       <source>the layer's file</source>
       <translation>レイヤーのファイル</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/field_memory.py" line="135" />
+      <location filename="suginami_gis/processing/field_memory.py" line="138" />
       <source>the project</source>
       <translation>プロジェクト</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/evacuation.py" line="118" />
+      <location filename="suginami_gis/processing/inputs/evacuation.py" line="150" />
       <source>ward</source>
       <translation>区全体</translation>
     </message>
@@ -2649,17 +2738,17 @@
       <translation>建物 {0} 棟</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="338" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="356" />
       <source>{0} buildings have no collapse probability (e.g. outside the ground-motion raster): taken as 0.</source>
       <translation>{0} 棟に全壊確率がありません（地震動ラスタの範囲外など）。0 とみなします。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/buildings.py" line="187" />
+      <location filename="suginami_gis/processing/inputs/buildings.py" line="193" />
       <source>{0} buildings have no geometry: skipped.</source>
       <translation>{0} 棟に形状がないため、スキップしました。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="353" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="371" />
       <source>{0} buildings have no intensity: no ignition of a standing building for them.</source>
       <translation>{0} 棟に震度がないため、これらの建物には倒壊しない建物からの出火を見込みません。</translation>
     </message>
@@ -2668,12 +2757,12 @@
       <translation type="vanished">{0} 棟に計測震度がないため、出火率表による出火は計算しません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="330" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="329" />
       <source>{0} crossings without a shared vertex are not connected (bridges, tunnels or unnoded lines).</source>
       <translation>共有頂点のない交差 {0} か所は接続していません（橋梁・トンネル、またはノードのない線）。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="196" />
+      <location filename="suginami_gis/processing/params.py" line="195" />
       <source>{0} districts have no geometry: ignored.</source>
       <translation>{0} 地区に形状がないため、無視しました。</translation>
     </message>
@@ -2688,7 +2777,7 @@
       <translation>不燃化の区域 {0} 件、区域内の建物 {1} 棟。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="400" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="428" />
       <source>{0} firebreak polygons</source>
       <translation>延焼遮断帯のポリゴン {0} 個</translation>
     </message>
@@ -2703,12 +2792,12 @@
       <translation>候補 {1} 地点から {0} 台を新設、受信エリアの割合 {2:.1%} → {3:.1%}（目標 {4}）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="251" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="255" />
       <source>{0} of {1} origins reach a shelter within {2:g} minutes; {3} unreachable.</source>
       <translation>出発地 {1} か所のうち {0} か所が {2:g} 分以内に避難所に到達、到達不能 {3} か所。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="255" />
+      <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="259" />
       <source>{0} of {1} origins reach a shelter; {2} unreachable.</source>
       <translation>出発地 {1} か所のうち {0} か所が避難所に到達、到達不能 {2} か所。</translation>
     </message>
@@ -2718,7 +2807,7 @@
       <translation>{1} 区間のうち {0} 区間に幅員がないため、建物形状（または道路種別）から推定しました。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/evacuation.py" line="95" />
+      <location filename="suginami_gis/processing/inputs/evacuation.py" line="121" />
       <source>{0} origins have no population: taken as 0.</source>
       <translation>出発地 {0} か所に人口がないため、0 とみなします。</translation>
     </message>
@@ -2748,12 +2837,12 @@
       <translation>{0} か所の敷地に想定避難者数がありません。値を入力してください（0 も可）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="337" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="336" />
       <source>{0} streets have no blockage probability: taken as open.</source>
       <translation>道路 {0} 区間に閉塞確率がないため、通行可能とみなします。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="316" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="315" />
       <source>{0} streets have no geometry: skipped.</source>
       <translation>道路 {0} 本に形状がないため、スキップしました。</translation>
     </message>
@@ -2783,12 +2872,12 @@
       <translation>{0},{1} は {2} のメートルではなく度のようです。CRS を EPSG:4326 として点を指定してください</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="160" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="196" />
       <source>{0}: choose a field of {1}.</source>
       <translation>{0}：{1} のフィールドを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/field_memory.py" line="124" />
+      <location filename="suginami_gis/processing/field_memory.py" line="125" />
       <source>{0}: field '{1}' (chosen)</source>
       <translation>{0}: フィールド '{1}'（指定）</translation>
     </message>
@@ -2798,22 +2887,22 @@
       <translation>{0}: フィールド '{1}'（名前から検出）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/field_memory.py" line="131" />
+      <location filename="suginami_gis/processing/field_memory.py" line="136" />
       <source>{0}: field '{1}' (remembered with the layer {2})</source>
       <translation>{0}: フィールド '{1}'（レイヤー {2} に記憶された選択）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/conversions.py" line="63" />
+      <location filename="suginami_gis/processing/conversions.py" line="67" />
       <source>{0}: field '{1}' holds '{2}', which is not a number; choose a numeric field.</source>
       <translation>{0}：フィールド '{1}' の値 '{2}' は数値ではありません。数値のフィールドを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/buildings.py" line="131" />
+      <location filename="suginami_gis/processing/inputs/buildings.py" line="136" />
       <source>{0}: field '{1}' is not in the buildings layer (fields: {2}).</source>
       <translation>{0}：フィールド '{1}' が建物レイヤにありません（フィールド：{2}）。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="327" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="345" />
       <source>{0}: field '{1}' is not in the buildings layer (fields: {2}); choose an existing field.</source>
       <translation>{0}：フィールド '{1}' が建物レイヤにありません（フィールド：{2}）。既存のフィールドを選んでください。</translation>
     </message>
@@ -2823,22 +2912,22 @@
       <translation>{0}：フィールド '{1}' が建物レイヤにありません（フィールド：{2}）。先に「地震による建物被害」を実行するか、フィールドを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/conversions.py" line="102" />
+      <location filename="suginami_gis/processing/conversions.py" line="149" />
       <source>{0}: field '{1}' is not in the layer (fields: {2}); choose an existing field.</source>
       <translation>{0}：フィールド '{1}' がレイヤにありません（フィールド：{2}）。既存のフィールドを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="163" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="199" />
       <source>{0}: field '{1}' is not in {2} (fields: {3}); choose an existing field.</source>
       <translation>{0}：フィールド '{1}' が {2} にありません（フィールド：{3}）。既存のフィールドを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="180" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="216" />
       <source>{0}: field '{1}' is not numeric.</source>
       <translation>{0}：フィールド '{1}' は数値ではありません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/buildings.py" line="139" />
+      <location filename="suginami_gis/processing/inputs/buildings.py" line="144" />
       <source>{0}: field '{1}' is not numeric; choose a numeric field.</source>
       <translation>{0}：フィールド '{1}' は数値ではありません。数値のフィールドを選んでください。</translation>
     </message>
@@ -2848,12 +2937,12 @@
       <translation>{0}：ポリゴンを指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/conversions.py" line="270" />
+      <location filename="suginami_gis/processing/conversions.py" line="329" />
       <source>{0}: only file-based rasters are supported (save the layer as GeoTIFF first).</source>
       <translation>{0}：ファイルのラスタだけに対応しています（先に GeoTIFF として保存してください）。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/conversions.py" line="87" />
+      <location filename="suginami_gis/processing/conversions.py" line="91" />
       <source>{0}: the CRS is not valid; choose a projected CRS such as EPSG:6677.</source>
       <translation>{0}：座標系が無効です。EPSG:6677 などの投影座標系を選んでください。</translation>
     </message>
@@ -2863,19 +2952,24 @@
       <translation>{0}：レイヤに座標系がありません。先にレイヤのプロパティで座標系を設定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="132" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="168" />
       <source>{0}: the layer has no features.</source>
       <translation>{0}：レイヤに地物がありません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/conversions.py" line="319" />
+      <location filename="suginami_gis/processing/conversions.py" line="378" />
       <source>{0}: value '{1}' is not a boolean; use true/false or 1/0.</source>
       <translation>{0}：値 '{1}' は真偽値ではありません。true/false または 1/0 を使ってください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="338" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="360" />
       <source>{0}: {1:,.1f} -&gt; {2:,.1f} ({3})</source>
       <translation>{0}：{1:,.1f} → {2:,.1f}（{3}）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/conversions.py" line="205" />
+      <source>{0}: {1} geometries were invalid after the transform to {2} and were repaired (make_valid).</source>
+      <translation>{0}：{2} への変換後に不正となった {1} 個のジオメトリを修復しました（make_valid）。</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/choices.py" line="42" />
@@ -2883,9 +2977,14 @@
       <translation>{0}: {1} には係数がありません。{2} のいずれかを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/conversions.py" line="91" />
+      <location filename="suginami_gis/processing/conversions.py" line="95" />
       <source>{0}: {1} is geographic (degrees); choose a projected CRS in metres such as EPSG:6677 (JGD2011 / Japan Plane Rectangular CS IX).</source>
       <translation>{0}：{1} は地理座標系（度）です。EPSG:6677（JGD2011 / 平面直角座標系第IX系）などのメートル単位の投影座標系を選んでください。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/conversions.py" line="115" />
+      <source>{0}: {1} is in degrees; its features are transformed to {2} (metres).</source>
+      <translation>{0}：{1} は度単位のため、地物を {2}（メートル単位）に変換します。</translation>
     </message>
   </context>
 </TS>

@@ -28,6 +28,9 @@ from qgis.PyQt.QtCore import QVariant
 from .aliases import field_alias
 from .i18n import plugin_locale, tr
 
+# JGD2011 / Japan Plane Rectangular CS IX, the plane system of Tokyo: the working CRS of a layer in
+# degrees (and the default TARGET_CRS). Every algorithm reads such a layer transformed to it.
+DEFAULT_CRS = "EPSG:6677"
 # Python types of the core -> QVariant types of output fields.
 FIELD_TYPES = {
     float: QVariant.Double,
@@ -46,6 +49,7 @@ class VectorData:
     attributes: dict[str, list[Any]] = field(default_factory=dict)
     null_geometries: int = 0
     parameter: str = "INPUT"  # the source's parameter key, for error messages
+    repaired: int = 0  # geometries made valid after the transform to the working CRS
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -94,6 +98,49 @@ def require_projected(crs: QgsCoordinateReferenceSystem, parameter: str) -> None
         )
 
 
+def working_crs(
+    source: QgsProcessingFeatureSource, parameter: str, feedback: Any = None
+) -> QgsCoordinateReferenceSystem:
+    """The CRS a layer is worked in: its own when projected, else DEFAULT_CRS (said in the log).
+
+    The one CRS policy of every algorithm: any input CRS is accepted and read_vector transforms it.
+    """
+    crs = source.sourceCrs()
+    if not crs.isValid():
+        require_projected(crs, parameter)
+    if not crs.isGeographic():
+        return crs
+    if feedback is not None:
+        feedback.pushInfo(
+            tr("{0}: {1} is in degrees; its features are transformed to {2} (metres).").format(
+                parameter, crs.authid(), DEFAULT_CRS
+            )
+        )
+    return QgsCoordinateReferenceSystem(DEFAULT_CRS)
+
+
+def repair_geometries(geometries: np.ndarray) -> int:
+    """Make invalid polygons valid in place (shapely.make_valid, polygonal parts kept); the count repaired.
+
+    A transform can fold a footprint's nearly collinear vertices into a self-intersection.
+    """
+    import shapely
+
+    present = np.flatnonzero([g is not None for g in geometries])
+    if not len(present):
+        return 0
+    polygonal = np.isin(shapely.get_type_id(geometries[present]), (3, 6))
+    invalid = present[polygonal & ~shapely.is_valid(geometries[present])]
+    for i in invalid:
+        fixed = shapely.make_valid(geometries[i])
+        if fixed.geom_type == "GeometryCollection":
+            fixed = shapely.union_all(
+                [p for p in shapely.get_parts(fixed) if p.geom_type in ("Polygon", "MultiPolygon")]
+            )
+        geometries[i] = fixed
+    return len(invalid)
+
+
 def require_fields(source: QgsProcessingFeatureSource, names: list[str | None], parameter: str) -> None:
     available = source.fields().names()
     for name in names:
@@ -113,14 +160,19 @@ def read_vector(
     parameter: str = "INPUT",
     feedback: Any = None,
 ) -> VectorData:
-    """Read every feature as shapely geometry (in ``target_crs`` when given) plus the named fields."""
+    """Read every feature as shapely geometry (in ``target_crs`` when given) plus the named fields.
+
+    Features keep the layer's own feature ids (``ids``); polygons made invalid by the transform are
+    repaired (counted in ``repaired`` and said in the log when ``feedback`` can log).
+    """
     import shapely
 
     require_fields(source, list(fields), parameter)
     # Each field once: the same field may be given twice (e.g. as a shelter's id and its name).
     wanted = list(dict.fromkeys(name for name in fields if name))
     request = QgsFeatureRequest()
-    if target_crs is not None and target_crs.isValid() and source.sourceCrs() != target_crs:
+    transformed = target_crs is not None and target_crs.isValid() and source.sourceCrs() != target_crs
+    if transformed:
         request.setDestinationCrs(target_crs, context.transformContext())
     ids: list[int] = []
     wkbs: list[bytes | None] = []
@@ -147,7 +199,14 @@ def read_vector(
     present = [i for i, w in enumerate(wkbs) if w is not None]
     if present:
         geometries[present] = shapely.from_wkb([wkbs[i] for i in present])
-    return VectorData(np.asarray(ids, dtype=np.int64), geometries, columns, nulls, parameter)
+    repaired = repair_geometries(geometries) if transformed else 0
+    if repaired and hasattr(feedback, "pushInfo"):
+        feedback.pushInfo(
+            tr("{0}: {1} geometries were invalid after the transform to {2} and were repaired (make_valid).").format(
+                parameter, repaired, target_crs.authid()
+            )
+        )
+    return VectorData(np.asarray(ids, dtype=np.int64), geometries, columns, nulls, parameter, repaired)
 
 
 def make_fields(

@@ -10,7 +10,7 @@ import numpy as np
 from qgis.core import QgsProcessingAlgorithm, QgsProcessingContext, QgsProcessingException
 
 from ..core import fire
-from .conversions import is_set, read_vector
+from .conversions import is_set, read_vector, working_crs
 from .i18n import tr
 from .inputs.fire import (
     BUILDINGS,
@@ -133,8 +133,8 @@ def planned_rebuilds(
 ) -> tuple[list[int], int]:
     """Feature ids of the buildings suginami:firespread's fire-proofing will rebuild (the same core
     selection, fire.plan_fireproofing, on the same inputs and seed), and the building count."""
-    crs = buildings_source.sourceCrs()
-    data = read_vector(buildings_source, context, None, [class_field, year_field], BUILDINGS)
+    crs = working_crs(buildings_source, BUILDINGS)
+    data = read_vector(buildings_source, context, crs, [class_field, year_field], BUILDINGS)
     area_index, n_areas, open_space = fireproof_areas(
         areas_source, open_field, default_open_space, data, crs, context, feedback
     )

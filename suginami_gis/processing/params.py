@@ -42,7 +42,7 @@ from qgis.core import (
 )
 
 from ..core.realizations import DEFAULT_SEED, MAX_REALIZATIONS
-from .conversions import field_name, make_fields, read_vector, require_projected, to_python
+from .conversions import DEFAULT_CRS, field_name, make_fields, read_vector, require_projected, to_python
 from .i18n import tr
 
 # --- earthquake ------------------------------------------------------------------------------------
@@ -98,8 +98,7 @@ def add_earthquake(alg: QgsProcessingAlgorithm, depth_km: float, fault_type: int
 
 # --- working CRS ----------------------------------------------------------------------------------
 TARGET_CRS = "TARGET_CRS"
-# JGD2011 / Japan Plane Rectangular CS IX, the plane system of Tokyo: the default working CRS.
-DEFAULT_CRS = "EPSG:6677"
+# DEFAULT_CRS (conversions.py): JGD2011 / Japan Plane Rectangular CS IX, the default working CRS.
 
 
 def add_target_crs(alg: QgsProcessingAlgorithm, label: str) -> None:

@@ -97,6 +97,9 @@ PARAMETER_LABELS: dict[str, tuple[str, str]] = {
     "fireproof_open_space_field": ("Open-space ratio field", "空地率のフィールド"),
     "realizations": ("Realizations", "試行回数"),
     "seed": ("Random seed", "乱数シード"),
+    "districts": ("Districts", "地区"),
+    "wifi": ("Shelter Wi-Fi", "避難所Wi-Fi"),
+    "occupants": ("People per building", "建物あたりの人数"),
 }
 # Coded values printed by name (the options of the scenario's enumerations).
 PARAMETER_VALUES: dict[str, dict[str, str]] = {
@@ -326,15 +329,10 @@ class ReportBuilder:
             wifi = self.layer(name, "Shelter Wi-Fi coverage 避難所Wi-Fiカバレッジ", "wifi_coverage")
             if wifi is not None:
                 break
-        specs.append(
-            _one_panel(
-                "wifi",
-                ("Shelter Wi-Fi coverage", "避難所Wi-Fiのカバー範囲"),
-                ("Received signal at the shelters", "避難所での受信強度"),
-                wifi,
-                extra,
-            )
-        )
+        caption = ("Received signal at the shelters", "避難所での受信強度")
+        if wifi is None:
+            caption = ("Not assessed: no Wi-Fi access points were given", "評価せず：Wi-Fiアクセスポイントの入力なし")
+        specs.append(_one_panel("wifi", ("Shelter Wi-Fi coverage", "避難所Wi-Fiのカバー範囲"), caption, wifi, extra))
         specs.append(
             _one_panel(
                 "reduction",

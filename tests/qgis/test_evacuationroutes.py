@@ -173,7 +173,28 @@ def test_sample_ward_end_to_end(run_alg):
     assert len(routes) >= len(in_time) > 0.9 * n_buildings
 
 
-@pytest.mark.parametrize("case", ["no_shelters", "duplicate_ids", "negative_population", "geographic"])
+@pytest.mark.parametrize("default_occupants", [None, 2.5])
+def test_without_a_population_field_origins_count_people(run_alg, default_occupants):
+    """Routing counts people as building damage does: DEFAULT_OCCUPANTS (4.60) per origin, not one."""
+    from suginami_gis.core.people import DEFAULT_OCCUPANTS
+
+    roads = memory_layer("LineString", [LineString([(0, 0), (1000, 0)]), LineString([(5000, 0), (5100, 0)])])
+    origins = memory_layer("Point", [Point(100, 0), Point(300, 0), Point(800, 0), Point(5050, 3)])
+    shelters = memory_layer("Point", [Point(0, 0), Point(1000, 0)])
+    params = {"ROADS": roads, "ORIGINS": origins, "SHELTERS": shelters}
+    if default_occupants is not None:
+        params["DEFAULT_OCCUPANTS"] = default_occupants
+    result, context = run(run_alg, params)
+    people = DEFAULT_OCCUPANTS if default_occupants is None else default_occupants
+    assert DEFAULT_OCCUPANTS == pytest.approx(571_703 / 124_207)
+    assignment = output_features(result, "OUTPUT_ASSIGNMENT", context)
+    assert [f["population"] for f in assignment] == pytest.approx([people] * 4)
+    # One origin (in the disconnected part) is unreachable: its people, not 1 building.
+    assert result["UNREACHABLE"] == 1
+    assert result["UNREACHABLE_POPULATION"] == pytest.approx(people)
+
+
+@pytest.mark.parametrize("case", ["no_shelters", "duplicate_ids", "negative_population"])
 def test_bad_input_is_a_processing_error(run_alg, case):
     from qgis.core import QgsProcessingException
 
@@ -187,12 +208,9 @@ def test_bad_input_is_a_processing_error(run_alg, case):
     elif case == "duplicate_ids":
         params["SHELTER_ID_FIELD"] = "sid"
         expected = "unique"
-    elif case == "negative_population":
+    else:
         params["POPULATION_FIELD"] = "pop"
         expected = "negative"
-    else:
-        params["ROADS"] = memory_layer("LineString", [LineString([(139.6, 35.7), (139.61, 35.7)])], crs="EPSG:4326")
-        expected = "EPSG:6677"
     with pytest.raises(QgsProcessingException) as info:
         run(run_alg, params)
     assert expected in str(info.value)

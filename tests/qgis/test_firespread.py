@@ -400,8 +400,13 @@ def test_bad_parameters_give_clear_errors_and_no_raster(run_alg, tmp_path, chang
         ([shapely.box(0, 0, 10, 10), shapely.box(5, 5, 15, 15)], ["bare_wood"] * 2, "EPSG:6677", "overlap"),
         ([], [], "EPSG:6677", "no features"),
         ([shapely.box(0, 0, 10, 10)], ["straw"], "EPSG:6677", "FIRE_RESISTANCE_FIELD"),
-        ([shapely.box(139.6, 35.7, 139.6001, 35.7001)], ["bare_wood"], "EPSG:4326", "geographic"),
-        ([shapely.Polygon([(0, 0), (10, 10), (10, 0), (0, 10)])], ["bare_wood"], "EPSG:6677", "invalid"),
+        # named by the layer's own feature id (a memory layer's first feature has id 1), not by row
+        (
+            [shapely.Polygon([(0, 0), (10, 10), (10, 0), (0, 10)])],
+            ["bare_wood"],
+            "EPSG:6677",
+            "invalid (first at feature id 1",
+        ),
     ],
 )
 def test_bad_buildings_give_clear_errors(run_alg, tmp_path, boxes, classes, crs, message):
@@ -476,3 +481,21 @@ def test_evacuees_and_median_scenario_equal_the_core(run_alg, tmp_path):
     assert result["EXPECTED_BURNED_MEDIAN"] == pytest.approx(core.ward.expected_burned_median[0], rel=1e-9)
     assert result["EXPECTED_BURNED_MEDIAN"] < result["EXPECTED_BURNED"]
     assert result["EVACUEES"] > 0
+
+
+def test_buildings_in_degrees_give_the_result_of_buildings_in_metres(run_alg, tmp_path):
+    """The CRS policy: footprints in EPSG:4326 are worked in EPSG:6677, with the metric layer's result."""
+    from pyproj import Transformer
+    from shapely.ops import transform
+
+    to_degrees = Transformer.from_crs(6677, 4326, always_xy=True).transform
+    boxes = [shapely.affinity.translate(b, -17000.0, -33000.0) for b in grid_boxes(6, 6, 4.0)]
+    classes, p_collapse = ["bare_wood"] * len(boxes), [0.2] * len(boxes)
+    metric, metric_context = run(run_alg, params(memory_buildings(boxes, classes, p_collapse), tmp_path / "m"))
+    degrees_layer = memory_buildings([transform(to_degrees, b) for b in boxes], classes, p_collapse, crs="EPSG:4326")
+    degrees, context = run(run_alg, params(degrees_layer, tmp_path / "d"))
+    p_metric = [f["p_burn"] for f in features(metric["OUTPUT"], metric_context)]
+    p_degrees = [f["p_burn"] for f in features(degrees["OUTPUT"], context)]
+    assert len(p_degrees) == len(boxes)
+    assert p_degrees == pytest.approx(p_metric, abs=1e-9)
+    assert max(p_degrees) > 0

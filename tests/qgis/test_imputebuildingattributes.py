@@ -131,3 +131,33 @@ def test_bad_input(run_alg, change, message):
     with pytest.raises(QgsProcessingException) as info:
         run_alg("imputebuildingattributes", params)
     assert message in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "extra, preset, seismic",
+    [
+        ({}, "Suginami", im.SEISMIC_STANDARD_SHARE),
+        ({"SEISMIC_STANDARD_SHARE": 0.9}, "Suginami (seismic_standard_share=0.9)", 0.9),
+        ({"SHARES_TABLE": "nerima.json"}, "Nerima", 0.8),
+    ],
+)
+def test_the_log_and_result_name_the_shares_used(run_alg, tmp_path, extra, preset, seismic):
+    """The Suginami preset unless a table or a changed share says otherwise, named in the log and result."""
+    from qgis.core import QgsProcessingFeedback
+
+    table = tmp_path / "nerima.json"
+    table.write_text('{"name": "Nerima", "seismic_standard_share": 0.8, "fire_resistant_share": 0.5}', "utf-8")
+    if "SHARES_TABLE" in extra:
+        extra = {"SHARES_TABLE": str(table)}
+    layer = memory_layer([(square(12 * i, 12 * j, 10), 6.0, None) for i in range(10) for j in range(10)])
+    log: list[str] = []
+    feedback = QgsProcessingFeedback()
+    feedback.pushInfo = log.append  # type: ignore[method-assign]
+    result = run_alg(
+        "imputebuildingattributes",
+        {"INPUT": layer, "HEIGHT_FIELD": "h", "SEED": 1, "OUTPUT": "memory:", **extra},
+        feedback=feedback,
+    )
+    assert result["SHARES_PRESET"] == preset
+    assert result["SHARE_SEISMIC_STANDARD"] == pytest.approx(seismic, abs=0.005)  # exact numbers of 100
+    assert any(line.startswith(f"Imputation shares: {preset}:") for line in log)

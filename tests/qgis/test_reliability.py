@@ -594,7 +594,7 @@ CASES: list[Case] = [
         "FIRE_RESISTANCE_FIELD",
     ),
     _e("firespread", "out-of-range number", "WIND_SPEED -3", lambda t: {"WIND_SPEED": -3.0}, "WIND_SPEED"),
-    _e(
+    _r(
         "firespread",
         "geographic CRS",
         "buildings in EPSG:4326",
@@ -603,7 +603,7 @@ CASES: list[Case] = [
                 rows=[(to_geographic(w), [0.2, "bare_wood", 6.3]) for w in box_grid()], crs="EPSG:4326"
             )
         },
-        "BUILDINGS",
+        "transformed to EPSG:6677",
     ),
     _r(
         "firespread",
@@ -644,12 +644,12 @@ CASES: list[Case] = [
         lambda t: {"ROADS": roads(rows=[(w, [-4.0, 0.1]) for w in road_grid()])},
         "ESTIMATED_WIDTHS': 24",
     ),
-    _e(
+    _r(
         "roadblockage",
         "geographic CRS",
         "roads in EPSG:4326",
         lambda t: {"ROADS": roads(rows=[(to_geographic(w), [6.0, 0.1]) for w in road_grid()], crs="EPSG:4326")},
-        "ROADS",
+        "transformed to EPSG:6677",
     ),
     # evacuationroutes
     _e("evacuationroutes", "empty layer", "no shelters", lambda t: {"SHELTERS": shelters(xy=[])}, "SHELTERS"),
@@ -701,12 +701,12 @@ CASES: list[Case] = [
     # shelteraccess
     _e("shelteraccess", "empty layer", "no shelters", lambda t: {"SHELTERS": shelters(xy=[])}, "SHELTERS"),
     _e("shelteraccess", "out-of-range number", "BANDS '-5, abc'", lambda t: {"BANDS": "-5, abc"}, "BANDS"),
-    _e(
+    _r(
         "shelteraccess",
         "geographic CRS",
         "roads in EPSG:4326",
         lambda t: {"ROADS": roads(rows=[(to_geographic(w), [6.0, 0.1]) for w in road_grid()], crs="EPSG:4326")},
-        "ROADS",
+        "transformed to EPSG:6677",
     ),
     # wificoverage
     _e(

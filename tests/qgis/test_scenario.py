@@ -518,6 +518,7 @@ def test_cancel_leaves_no_folder(provider, tmp_path):
         ({"SCENARIO_HOUR": 7}, "SCENARIO_HOUR"),
         ({"EPICENTER": None}, "EPICENTER"),
         ({"DISTRICT_NAME_FIELD": "nope"}, "DISTRICT_NAME_FIELD"),
+        ({"SHELTERS": None}, "SHELTERS"),
     ],
 )
 def test_bad_inputs_give_clear_errors(provider, tmp_path, change, message):
@@ -533,30 +534,32 @@ def test_bad_inputs_give_clear_errors(provider, tmp_path, change, message):
     assert not (tmp_path / "ward").exists()
 
 
-def test_geographic_buildings_and_existing_folders_are_refused(provider, tmp_path):
+def test_the_dialog_says_which_inputs_are_required(provider):
+    """Buildings, shelters and streets (or an OSM file) are required; districts, Wi-Fi and sites optional."""
+    from qgis.core import QgsProcessingParameterDefinition
+
+    alg = provider.algorithm("scenario")
+
+    def optional(key: str) -> bool:
+        return bool(alg.parameterDefinition(key).flags() & QgsProcessingParameterDefinition.FlagOptional)
+
+    for key in ("BUILDINGS", "SHELTERS"):
+        assert not optional(key) and "required" in alg.parameterDefinition(key).description()
+    for key in ("ROADS", "OSM_FILE"):
+        assert optional(key) and "required unless" in alg.parameterDefinition(key).description()
+    for key in ("DISTRICTS", "ACCESS_POINTS", "SHELTER_SITES"):
+        assert optional(key) and "optional" in alg.parameterDefinition(key).description()
+
+
+def test_existing_folders_are_refused(provider, tmp_path):
+    """Buildings in degrees are no longer refused (tests/qgis/test_nerima.py runs on EPSG:4326 layers)."""
     import processing
-    from qgis.core import (
-        QgsFeature,
-        QgsGeometry,
-        QgsProcessingContext,
-        QgsProcessingException,
-        QgsProcessingFeedback,
-        QgsProject,
-        QgsVectorLayer,
-    )
+    from qgis.core import QgsProcessingContext, QgsProcessingException, QgsProcessingFeedback, QgsProject
 
     def run(params):
         context = QgsProcessingContext()
         context.setProject(QgsProject.instance())
         return processing.run("suginami:scenario", params, context=context, feedback=QgsProcessingFeedback())
-
-    degrees = QgsVectorLayer("Polygon?crs=EPSG:4326&field=structure:string&field=year_built:integer", "b", "memory")
-    feature = QgsFeature(degrees.fields())
-    feature.setGeometry(QgsGeometry.fromWkt("POLYGON((139.64 35.70, 139.641 35.70, 139.641 35.701, 139.64 35.70))"))
-    feature.setAttributes(["wood", 1970])
-    degrees.dataProvider().addFeatures([feature])
-    with pytest.raises(QgsProcessingException, match="EPSG:6677"):
-        run(scenario_parameters(tmp_path / "a", BUILDINGS=degrees))
 
     other = tmp_path / "notes"
     other.mkdir()

@@ -109,3 +109,64 @@ def test_bad_input(kwargs, parameter):
     with pytest.raises(InputError) as err:
         im.impute_building_attributes(**args)
     assert err.value.parameter == parameter
+
+
+def test_the_suginami_preset_holds_the_documented_shares():
+    """The only built-in preset is Suginami's, with the figures and sources of docs/methods/impute.md."""
+    assert [preset.name for preset in im.PRESETS] == ["Suginami"]
+    assert (im.SUGINAMI.seismic_standard_share, im.SUGINAMI.fire_resistant_share) == (0.846, 0.561)
+    assert im.SUGINAMI.wood_share == pytest.approx(1 - 0.561)
+    assert "84.6" in im.SUGINAMI.sources and "56.1" in im.SUGINAMI.sources
+    assert im.SUGINAMI.describe().startswith("Suginami: 1981-standard share 0.846")
+
+
+@pytest.mark.parametrize("suffix", [".json", ".csv"])
+def test_another_wards_shares_from_a_table(tmp_path, suffix):
+    path = tmp_path / f"nerima{suffix}"
+    if suffix == ".json":
+        path.write_text(
+            '{"name": "Nerima", "seismic_standard_share": 0.9, "fire_resistant_share": 0.6, "sources": "ward plan"}',
+            encoding="utf-8",
+        )
+    else:
+        path.write_text("key,value\nname,Nerima\nseismic_standard_share,0.9\nfire_resistant_share,0.6\n", "utf-8")
+    shares = im.load_share_table(str(path))
+    assert (shares.name, shares.seismic_standard_share, shares.fire_resistant_share) == ("Nerima", 0.9, 0.6)
+    assert shares.wood_share == pytest.approx(0.4)  # derived as 1 - fire_resistant_share
+    result = im.impute_building_attributes(
+        np.full(1000, 6.0),
+        np.full(1000, 80.0),
+        params=im.ImputeParameters(
+            seismic_standard_share=shares.seismic_standard_share,
+            fire_resistant_share=shares.fire_resistant_share,
+            wood_share=shares.wood_share,
+        ),
+        seed=3,
+    )
+    assert np.mean(result.year_built >= 1981) == pytest.approx(0.9)
+    assert np.mean(result.structure == "wood") == pytest.approx(0.4)
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("key,value\nfire_resistant_share,0.5\n", "seismic_standard_share"),
+        ("key,value\nseismic_standard_share,abc\nfire_resistant_share,0.5\n", "not a number"),
+        ("key,value\nseismic_standard_share,1.5\nfire_resistant_share,0.5\n", "between 0 and 1"),
+    ],
+)
+def test_a_bad_share_table_names_the_parameter(tmp_path, text, message):
+    path = tmp_path / "shares.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match=message) as info:
+        im.load_share_table(str(path))
+    assert info.value.parameter == "SHARES_TABLE"
+
+
+def test_one_default_occupants_for_every_step():
+    """Damage's default occupants are core.people's, Suginami's residents per PLATEAU footprint."""
+    from suginami_gis.core import casualties, people
+
+    assert people.DEFAULT_OCCUPANTS == pytest.approx(4.60, abs=0.005)
+    assert casualties.DEFAULT_OCCUPANTS_PER_BUILDING is people.DEFAULT_OCCUPANTS
+    assert casualties.CasualtyParameters().default_occupants == people.DEFAULT_OCCUPANTS

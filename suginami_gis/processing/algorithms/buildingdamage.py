@@ -26,7 +26,7 @@ from ...core import damage as dm
 from ...core import fragility as fr
 from ..base import SuginamiAlgorithm
 from ..choices import only_values
-from ..conversions import advanced, finite_or_none, is_set
+from ..conversions import advanced, finite_or_none, is_set, working_crs
 from ..executor_param import executor_parameter, open_executor
 from ..i18n import tr
 from ..inputs.buildings import (
@@ -234,14 +234,14 @@ class BuildingDamageAlgorithm(SuginamiAlgorithm):
     # ------------------------------------------------------------------------------------
     def compute(self, parameters, context, feedback, core_feedback) -> dict[str, Any]:
         source = damage_source(self, parameters, context)
-        crs = source.sourceCrs()
+        crs = working_crs(source, BUILDINGS, feedback)
         hour = self.parameterAsInt(parameters, self.SCENARIO_HOUR, context)
         if hour not in cas.SCENARIO_HOURS:
             raise QgsProcessingException(
                 tr("SCENARIO_HOUR: {0} is not one of Tokyo's scenario hours 5, 12 or 18.").format(hour)
             )
         names = damage_field_names(self, parameters, context, source)
-        buildings = read_damage_buildings(source, context, names, feedback)
+        buildings = read_damage_buildings(source, context, names, feedback, crs)
         motion = read_ground_motion(self, parameters, context, feedback)
         ground_motion = sample_at_buildings(motion, buildings.x, buildings.y, crs, context, feedback)
         curves = self._fragility(parameters, context, feedback)

@@ -139,7 +139,7 @@ class EvacuationRoutesAlgorithm(StreetNetworkAlgorithm):
             if dest is not None:
                 outputs[OUTPUT_DISTRICTS] = dest
         max_minutes = self.parameterAsDouble(parameters, MAX_MINUTES, context) or None
-        return {**outputs, **_summary(feedback, result, max_minutes)}
+        return {**outputs, **_summary(feedback, result, max_minutes, origins.people())}
 
     def _route(
         self,
@@ -161,7 +161,7 @@ class EvacuationRoutesAlgorithm(StreetNetworkAlgorithm):
                 net_in.network,
                 origins.xy,
                 shelters.xy,
-                population=origins.population,
+                population=origins.people(),
                 district=districts,
                 shelter_ids=shelters.ids,
                 capacity=shelters.capacity,
@@ -242,11 +242,15 @@ class EvacuationRoutesAlgorithm(StreetNetworkAlgorithm):
             )
 
 
-def _summary(feedback: Any, result: rt.EvacuationResult, max_minutes: float | None) -> dict[str, Any]:
-    """Who reaches a shelter, as a message and as the algorithm's number outputs."""
+def _summary(
+    feedback: Any, result: rt.EvacuationResult, max_minutes: float | None, people: np.ndarray
+) -> dict[str, Any]:
+    """Who reaches a shelter, as a message and as the algorithm's number outputs (origins and people)."""
     routes, cap, reach = result.routes, result.capacity, result.reachability
     n_o = len(routes.shelter)
     unreachable = int(routes.unreachable.sum())
+    unreachable_people = float(people[routes.unreachable].sum())
+    feedback.pushInfo(tr("People of the unreachable origins: {0:,.1f}").format(unreachable_people))
     if max_minutes:
         reached = tr("{0} of {1} origins reach a shelter within {2:g} minutes; {3} unreachable.").format(
             n_o - unreachable, n_o, max_minutes, unreachable
@@ -257,6 +261,7 @@ def _summary(feedback: Any, result: rt.EvacuationResult, max_minutes: float | No
     return {
         "ORIGIN_COUNT": n_o,
         "UNREACHABLE": unreachable,
+        "UNREACHABLE_POPULATION": unreachable_people,
         "UNPLACED": int(cap.unplaced.sum()) if cap is not None else None,
         "MEDIAN_TIME_MIN": float(np.nanmedian(routes.time_min)) if routes.reachable.any() else None,
         "MEAN_P_REACH": float(reach.p_reach.mean()) if reach is not None else None,

@@ -309,6 +309,7 @@ class FireSpreadAlgorithm(SuginamiAlgorithm):
                 firebreaks=firebreaks,
                 feedback=core_feedback,
                 executor=executor,
+                feature_ids=buildings.data.ids,
                 **buildings.run_arguments(),
                 **fireproofing.run_arguments(),
             )

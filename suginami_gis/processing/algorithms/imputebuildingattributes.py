@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import replace
+from typing import Any, ClassVar
 
 import numpy as np
 from qgis.core import (
@@ -11,16 +12,18 @@ from qgis.core import (
     QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingFeatureSource,
+    QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
+    QgsProcessingParameterFile,
     QgsProcessingParameterNumber,
     QgsWkbTypes,
 )
 
 from ...core import impute as im
 from ..base import SuginamiAlgorithm
-from ..conversions import advanced, read_vector, required_source
+from ..conversions import advanced, is_set, read_vector, required_source
 from ..i18n import tr
 from ..inputs.buildings import read_attributes, write_buildings
 from ..params import SEED, add_seed
@@ -51,7 +54,15 @@ class ImputeBuildingAttributesAlgorithm(SuginamiAlgorithm):
     FIRE_RESISTANT_SHARE = "FIRE_RESISTANT_SHARE"
     WOOD_SHARE = "WOOD_SHARE"
     STOREY_HEIGHT = "STOREY_HEIGHT"
+    PRESET = "PRESET"
+    SHARES_TABLE = "SHARES_TABLE"
     OUTPUT = "OUTPUT"
+    # Share parameter -> the preset's attribute.
+    SHARE_PARAMETERS: ClassVar[dict[str, str]] = {
+        SEISMIC_STANDARD_SHARE: "seismic_standard_share",
+        FIRE_RESISTANT_SHARE: "fire_resistant_share",
+        WOOD_SHARE: "wood_share",
+    }
 
     def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:
         self.addParameter(
@@ -104,8 +115,31 @@ class ImputeBuildingAttributesAlgorithm(SuginamiAlgorithm):
                     )
                 )
             )
+        self._add_preset()
         add_seed(self)
         self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, tr("Buildings with imputed attributes")))
+
+    def _add_preset(self) -> None:
+        """PRESET (the ward whose shares are met) and SHARES_TABLE (another ward's shares)."""
+        self.addParameter(
+            QgsProcessingParameterEnum(
+                self.PRESET,
+                tr("Ward shares preset (the share parameters override it where changed)"),
+                [tr("Suginami (ward figures, docs/methods/impute.md)")],
+                defaultValue=0,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFile(
+                self.SHARES_TABLE,
+                tr(
+                    "Or another ward's shares (optional JSON or CSV: seismic_standard_share, fire_resistant_share, wood_share, name, sources)"
+                ),
+                QgsProcessingParameterFile.File,
+                optional=True,
+                fileFilter=tr("Shares table (*.json *.csv)"),
+            )
+        )
 
     def compute(self, parameters, context, feedback, core_feedback) -> dict[str, Any]:
         source = required_source(self, parameters, self.INPUT, context)
@@ -114,6 +148,7 @@ class ImputeBuildingAttributesAlgorithm(SuginamiAlgorithm):
         if len(data) == 0:
             raise QgsProcessingException(tr("INPUT: the layer has no features."))
         height = data.column(height_field, float)
+        shares = self._shares(parameters, context, feedback)
         if area_field:
             area = data.column(area_field, float)
         else:
@@ -134,7 +169,7 @@ class ImputeBuildingAttributesAlgorithm(SuginamiAlgorithm):
             known_values(self.YEAR_FIELD),
             known_values(self.FLOORS_FIELD),
             known_values(self.FIRE_FIELD),
-            params=self._impute_parameters(parameters, context),
+            params=self._impute_parameters(parameters, context, shares),
             seed=self.parameterAsInt(parameters, SEED, context),
             feedback=core_feedback,
         )
@@ -160,6 +195,7 @@ class ImputeBuildingAttributesAlgorithm(SuginamiAlgorithm):
             "KEPT_FIRE_RESISTANCE": int((~result.imputed["fire_resistance"]).sum()),
             "SHARE_WOOD": float(np.mean(result.structure == "wood")),
             "SHARE_SEISMIC_STANDARD": float(np.mean(result.year_built >= 1981)),
+            "SHARES_PRESET": shares.name,
         }
 
     def _field_names(
@@ -180,11 +216,32 @@ class ImputeBuildingAttributesAlgorithm(SuginamiAlgorithm):
                 raise QgsProcessingException(tr("{0}: field '{1}' is not numeric.").format(key, name))
         return height_field, area_field, known
 
-    def _impute_parameters(self, parameters: dict[str, Any], context: QgsProcessingContext) -> im.ImputeParameters:
+    def _shares(self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: Any) -> im.SharePreset:
+        """SHARES_TABLE's shares when given; else PRESET's, with any share parameter changed from it."""
+        path = self.parameterAsFile(parameters, self.SHARES_TABLE, context)
+        if path:
+            shares = im.load_share_table(path)
+        else:
+            shares = im.PRESETS[self.parameterAsEnum(parameters, self.PRESET, context)]
+            changed = {
+                attribute: self.parameterAsDouble(parameters, key, context)
+                for key, attribute in self.SHARE_PARAMETERS.items()
+                if is_set(parameters, key)
+                and abs(self.parameterAsDouble(parameters, key, context) - getattr(shares, attribute)) > 1e-12
+            }
+            if changed:
+                label = ", ".join(f"{k}={v:g}" for k, v in changed.items())
+                shares = replace(shares, name=f"{shares.name} ({label})", **changed)
+        feedback.pushInfo(tr("Imputation shares: {0}").format(shares.describe()))
+        return shares
+
+    def _impute_parameters(
+        self, parameters: dict[str, Any], context: QgsProcessingContext, shares: im.SharePreset
+    ) -> im.ImputeParameters:
         return im.ImputeParameters(
-            seismic_standard_share=self.parameterAsDouble(parameters, self.SEISMIC_STANDARD_SHARE, context),
-            fire_resistant_share=self.parameterAsDouble(parameters, self.FIRE_RESISTANT_SHARE, context),
-            wood_share=self.parameterAsDouble(parameters, self.WOOD_SHARE, context),
+            seismic_standard_share=shares.seismic_standard_share,
+            fire_resistant_share=shares.fire_resistant_share,
+            wood_share=shares.wood_share,
             storey_height_m=self.parameterAsDouble(parameters, self.STOREY_HEIGHT, context),
         )
 

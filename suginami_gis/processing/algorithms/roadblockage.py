@@ -34,7 +34,7 @@ class RoadBlockageAlgorithm(StreetNetworkAlgorithm):
             self, parameters, context, feedback, SubFeedback(core_feedback, 0, 30), widths=True, blockage_field=False
         )
         net = net_in.network
-        sources = read_blockage_sources(self, parameters, context, net_in.crs)
+        sources = read_blockage_sources(self, parameters, context, net_in.crs, feedback)
         feedback.pushInfo(tr("{0} buildings").format(len(sources.buildings)))
         if feedback.isCanceled():
             raise QgsProcessingException(tr("Canceled: no output was written."))

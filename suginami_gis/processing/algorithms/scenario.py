@@ -95,11 +95,13 @@ class ScenarioAlgorithm(SuginamiAlgorithm):
             )
         )
         add_parameters(self, *(number("PIXEL_SIZE", tr("Ground-motion pixel size (m)"), 50.0, 1.0),))
-        self._layer("BUILDINGS", tr("Buildings (footprint polygons)"), QgsProcessing.TypeVectorPolygon)
+        self._layer(
+            "BUILDINGS", tr("Buildings (required; footprint polygons, any CRS)"), QgsProcessing.TypeVectorPolygon
+        )
         self._fields(BUILDING_FIELDS, "BUILDINGS")
         self._layer(
             "ROADS",
-            tr("Streets (centre lines in a projected CRS; or give an OSM file or area)"),
+            tr("Streets (required unless an OSM file or area is given; centre lines, any CRS)"),
             QgsProcessing.TypeVectorLine,
             optional=True,
         )
@@ -108,15 +110,30 @@ class ScenarioAlgorithm(SuginamiAlgorithm):
         add_osm_parameters(self)
         params.add_shelters(
             self,
-            tr("Shelters (relief centres, points)"),
+            tr("Shelters (required; relief centres, points)"),
             tr("Shelter capacity field (people)"),
             field_defaults=("shelter_id", "name_ja", "capacity"),
         )
-        self._layer("SHELTER_SITES", tr("Shelter sites (polygons)"), QgsProcessing.TypeVectorPolygon)
+        self._layer(
+            "SHELTER_SITES",
+            tr("Shelter sites (optional polygons; Wi-Fi statistics per site)"),
+            QgsProcessing.TypeVectorPolygon,
+            optional=True,
+        )
         self._fields(SITE_FIELDS, "SHELTER_SITES")
-        self._layer("ACCESS_POINTS", tr("Wi-Fi access points (points)"), QgsProcessing.TypeVectorPoint)
+        self._layer(
+            "ACCESS_POINTS",
+            tr("Wi-Fi access points (optional points; without them the Wi-Fi step is skipped)"),
+            QgsProcessing.TypeVectorPoint,
+            optional=True,
+        )
         self._fields(ACCESS_POINT_FIELDS, "ACCESS_POINTS")
-        params.add_districts(self, tr("Districts (polygons)"), optional=False, name_default="name_ja")
+        params.add_districts(
+            self,
+            tr("Districts (optional polygons; without them one ward-wide district)"),
+            optional=True,
+            name_default="name_ja",
+        )
         self._conditions()
         self._publication()
         self.addParameter(

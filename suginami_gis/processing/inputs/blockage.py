@@ -116,10 +116,12 @@ def read_blockage_sources(
     parameters: dict[str, Any],
     context: QgsProcessingContext,
     crs: QgsCoordinateReferenceSystem,
+    feedback: Any = None,
 ) -> BlockageSources:
+    """BUILDINGS (and CLOSURES) in the network's CRS, any CRS of theirs transformed to it."""
     source = required_source(alg, parameters, BUILDINGS, context)
     p_collapse, p_half, p_burn = _probability_fields(alg, parameters, context, source.fields().names())
-    data = read_vector(source, context, crs, [p_collapse, p_half, p_burn], BUILDINGS)
+    data = read_vector(source, context, crs, [p_collapse, p_half, p_burn], BUILDINGS, feedback)
     non_empty(data, tr("BUILDINGS: the layer has no features."))
     closures = alg.parameterAsSource(parameters, CLOSURES, context)
     return BlockageSources(
@@ -127,7 +129,7 @@ def read_blockage_sources(
         data.column(p_collapse, float),
         data.column(p_half, float),
         data.column(p_burn, float) if p_burn else None,
-        None if closures is None else read_vector(closures, context, crs, (), CLOSURES).geometries,
+        None if closures is None else read_vector(closures, context, crs, (), CLOSURES, feedback).geometries,
         alg.parameterAsDouble(parameters, ALONG_DISTANCE, context),
     )
 

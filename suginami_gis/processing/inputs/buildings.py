@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 from qgis.core import (
+    QgsCoordinateReferenceSystem,
     QgsProcessingAlgorithm,
     QgsProcessingContext,
     QgsProcessingException,
@@ -39,13 +40,17 @@ def read_attributes(
     context: QgsProcessingContext,
     fields: Sequence[str | None],
     parameter: str,
+    target_crs: QgsCoordinateReferenceSystem | None = None,
+    feedback: Any = None,
 ) -> VectorData:
     """Every attribute of the layer (so outputs can keep them), plus the named ``fields``.
 
-    A named field missing from the layer is reported by read_vector with ``parameter``.
+    Geometries in ``target_crs`` when given (the working CRS), else the layer's. A named field
+    missing from the layer is reported by read_vector with ``parameter``.
     """
     names = source.fields().names()
-    return read_vector(source, context, None, names + [f for f in fields if f and f not in names], parameter)
+    wanted = names + [f for f in fields if f and f not in names]
+    return read_vector(source, context, target_crs, wanted, parameter, feedback)
 
 
 def centroids(geometries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -157,10 +162,11 @@ def read_damage_buildings(
     context: QgsProcessingContext,
     names: dict[str, str | None],
     feedback: Any,
+    crs: QgsCoordinateReferenceSystem | None = None,
 ) -> DamageBuildings:
-    """Read and check the damage fields ``names`` (from damage_field_names) of every building."""
+    """Read and check the damage fields ``names`` (from damage_field_names) of every building, in ``crs``."""
     feedback.pushInfo(tr("Reading {0} buildings").format(source.featureCount()))
-    data = read_attributes(source, context, list(names.values()), BUILDINGS)
+    data = read_attributes(source, context, list(names.values()), BUILDINGS, crs, feedback)
     if feedback.isCanceled():
         raise QgsProcessingException(tr("Canceled: no output was written."))
     if len(data) == 0:

@@ -17,11 +17,21 @@ from qgis.core import (
     QgsProcessingContext,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
+    QgsProcessingParameterNumber,
     QgsWkbTypes,
 )
 
+from ...core import people
 from ...core import routing as rt
-from ..conversions import VectorData, as_multipolygons, field_name, non_empty, read_vector, required_source
+from ..conversions import (
+    VectorData,
+    advanced,
+    as_multipolygons,
+    field_name,
+    non_empty,
+    read_vector,
+    required_source,
+)
 from ..i18n import tr
 from ..params import read_districts
 from .network import zero_where_missing
@@ -30,6 +40,8 @@ from .shelters import Shelters, representative_xy
 ORIGINS = "ORIGINS"
 ORIGIN_ID_FIELD = "ORIGIN_ID_FIELD"
 POPULATION_FIELD = "POPULATION_FIELD"
+# People per origin without POPULATION_FIELD: the same key and figure as building damage's.
+DEFAULT_OCCUPANTS = "DEFAULT_OCCUPANTS"
 DISTRICT_FIELD = "DISTRICT_FIELD"
 
 
@@ -46,12 +58,24 @@ def add_origins(alg: QgsProcessingAlgorithm) -> None:
         (ORIGIN_ID_FIELD, tr("Origin id field (optional)"), QgsProcessingParameterField.Any),
         (
             POPULATION_FIELD,
-            tr("Population field (optional; 1 person per origin without it)"),
+            tr("Population field (optional; without it each origin counts DEFAULT_OCCUPANTS people)"),
             QgsProcessingParameterField.Numeric,
         ),
         (DISTRICT_FIELD, tr("District field of the origins (optional)"), QgsProcessingParameterField.Any),
     ):
         alg.addParameter(QgsProcessingParameterField(key, label, None, ORIGINS, kind, optional=True))
+    alg.addParameter(
+        advanced(
+            QgsProcessingParameterNumber(
+                DEFAULT_OCCUPANTS,
+                tr("People per origin without a population field (default: 4.60 per building, as building damage)"),
+                QgsProcessingParameterNumber.Double,
+                people.DEFAULT_OCCUPANTS,
+                False,
+                0.0,
+            )
+        )
+    )
 
 
 @dataclass
@@ -64,13 +88,14 @@ class Origins:
     ids: np.ndarray  # from ORIGIN_ID_FIELD, else the feature ids
     population: np.ndarray | None  # from POPULATION_FIELD (missing values as 0)
     district_field: str | None
+    default_people: float = people.DEFAULT_OCCUPANTS  # per origin without POPULATION_FIELD
 
     def __len__(self) -> int:
         return len(self.data)
 
     def people(self) -> np.ndarray:
-        """The population per origin; one person each without a population field."""
-        return self.population if self.population is not None else np.ones(len(self))
+        """The people of each origin; DEFAULT_OCCUPANTS each without a population field."""
+        return self.population if self.population is not None else np.full(len(self), self.default_people)
 
     def is_points(self) -> bool:
         return QgsWkbTypes.geometryType(self.wkb_type) == QgsWkbTypes.PointGeometry
@@ -87,15 +112,22 @@ def read_origins(
     id_field = field_name(alg, parameters, ORIGIN_ID_FIELD, context)
     pop_field = field_name(alg, parameters, POPULATION_FIELD, context)
     district_field = field_name(alg, parameters, DISTRICT_FIELD, context)
-    data = read_vector(source, context, crs, [id_field, pop_field, district_field], ORIGINS)
+    data = read_vector(source, context, crs, [id_field, pop_field, district_field], ORIGINS, feedback)
     non_empty(data, tr("ORIGINS: the layer has no features; choose a layer of origins."))
     ids = data.column(id_field, str) if id_field else np.array([str(i) for i in data.ids], dtype=object)
     population = None
+    default_people = alg.parameterAsDouble(parameters, DEFAULT_OCCUPANTS, context)
     if pop_field:
         message = tr("{0} origins have no population: taken as 0.")
         population = zero_where_missing(data.column(pop_field, float), feedback, message)
+    else:
+        feedback.pushInfo(
+            tr("POPULATION_FIELD not given: each origin counts {0:.2f} people (DEFAULT_OCCUPANTS).").format(
+                default_people
+            )
+        )
     xy = representative_xy(data.geometries)
-    return Origins(data, source.wkbType(), xy, ids, population, district_field)
+    return Origins(data, source.wkbType(), xy, ids, population, district_field, default_people)
 
 
 def origin_districts(

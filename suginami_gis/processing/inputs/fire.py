@@ -19,10 +19,11 @@ from qgis.core import (
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
     QgsProcessingParameterFile,
+    QgsProcessingParameterNumber,
 )
 
-from ...core import fire
-from ..conversions import VectorData, is_set, read_vector, require_projected, required_source
+from ...core import fire, people
+from ..conversions import VectorData, advanced, is_set, read_vector, required_source, working_crs
 from ..i18n import tr
 from .common import add_parameters, number, share
 
@@ -35,6 +36,8 @@ USE_FIELD = "USE_FIELD"
 FLOORS_FIELD = "FLOORS_FIELD"
 P_HALF_FIELD = "P_HALF_FIELD"
 OCCUPANTS_FIELD = "OCCUPANTS_FIELD"
+# Residents per building without OCCUPANTS_FIELD: the key and figure of building damage (core/people.py).
+DEFAULT_OCCUPANTS = "DEFAULT_OCCUPANTS"
 P_COLLAPSE_MEDIAN_FIELD = "P_COLLAPSE_MEDIAN_FIELD"
 INTENSITY_MEDIAN_FIELD = "INTENSITY_MEDIAN_FIELD"
 YEAR_FIELD = "YEAR_FIELD"
@@ -112,6 +115,18 @@ def add_buildings(alg: QgsProcessingAlgorithm) -> None:
         building_field(INTENSITY_MEDIAN_FIELD, tr("JMA intensity of the median ground motion (optional)")),
     ):
         alg.addParameter(parameter)
+    alg.addParameter(
+        advanced(
+            QgsProcessingParameterNumber(
+                DEFAULT_OCCUPANTS,
+                tr("Residents per building without a residents field (default: 4.60, as building damage)"),
+                QgsProcessingParameterNumber.Double,
+                people.DEFAULT_OCCUPANTS,
+                False,
+                0.0,
+            )
+        )
+    )
 
 
 def add_levers(alg: QgsProcessingAlgorithm, deprecated_alias: bool = False) -> None:
@@ -218,10 +233,12 @@ class FireBuildings:
     year_built: np.ndarray | None = None
     # residents and p_half (evacuees), p_collapse_median and intensity_median (median scenario)
     extras: dict[str, np.ndarray] = field(default_factory=dict)
+    # the working CRS the geometries are in (conversions.working_crs); None: the layer's own
+    working: QgsCoordinateReferenceSystem | None = None
 
     @property
     def crs(self) -> QgsCoordinateReferenceSystem:
-        return self.source.sourceCrs()
+        return self.working if self.working is not None else self.source.sourceCrs()
 
     def run_arguments(self) -> dict[str, Any]:
         """The optional per-building arguments of fire.run_fire."""
@@ -278,11 +295,11 @@ def read_buildings(
 ) -> FireBuildings:
     """BUILDINGS with the chosen fields; with an empty ignition table no intensity is needed."""
     source = required_source(alg, parameters, BUILDINGS, context)
-    require_projected(source.sourceCrs(), BUILDINGS)
+    crs = working_crs(source, BUILDINGS, feedback)
     names = _building_field_names(alg, parameters, context, standing_ignitions=bool(table.rows))
     _require_building_fields(source.fields().names(), names)
     feedback.pushInfo(tr("Reading {0} buildings").format(source.featureCount()))
-    data = read_vector(source, context, None, source.fields().names(), BUILDINGS)
+    data = read_vector(source, context, crs, source.fields().names(), BUILDINGS, feedback)
     if feedback.isCanceled():
         raise QgsProcessingException(tr("Canceled: no output was written."))
     if len(data) == 0:
@@ -290,11 +307,12 @@ def read_buildings(
     p_collapse = _collapse_probability(data, names[P_COLLAPSE_FIELD], feedback)
     intensity = _intensity(data, names[INTENSITY_FIELD], feedback)
     use = data.column(names[USE_FIELD], str) if names[USE_FIELD] else None
-    extras = _extra_columns(data, names, intensity is not None or not table.rows, feedback)
+    default_people = alg.parameterAsDouble(parameters, DEFAULT_OCCUPANTS, context)
+    extras = _extra_columns(data, names, intensity is not None or not table.rows, feedback, default_people)
     floors = data.column(names[FLOORS_FIELD], float) if names[FLOORS_FIELD] else None
     year_built = data.column(names[YEAR_FIELD], float) if names[YEAR_FIELD] else None
     classes = fire.parse_fire_resistance(data.column(names[FIRE_RESISTANCE_FIELD], str), FIRE_RESISTANCE_FIELD)
-    return FireBuildings(source, data, classes, p_collapse, intensity, use, floors, year_built, extras)
+    return FireBuildings(source, data, classes, p_collapse, intensity, use, floors, year_built, extras, crs)
 
 
 def _building_field_names(
@@ -359,9 +377,12 @@ def _intensity(data: VectorData, name: str | None, feedback: Any) -> np.ndarray 
 
 
 def _extra_columns(
-    data: VectorData, names: dict[str, str | None], with_table: bool, feedback: Any
+    data: VectorData, names: dict[str, str | None], with_table: bool, feedback: Any, default_people: float
 ) -> dict[str, np.ndarray]:
-    """Optional inputs of run_fire: evacuees (residents, half-collapse) and the median scenario."""
+    """Optional inputs of run_fire: evacuees (residents, half-collapse) and the median scenario.
+
+    Without OCCUPANTS_FIELD every building has ``default_people`` residents, as in building damage.
+    """
     out: dict[str, np.ndarray] = {}
 
     def column(key: str) -> np.ndarray:
@@ -370,8 +391,15 @@ def _extra_columns(
 
     if names[OCCUPANTS_FIELD]:
         out["residents"] = np.clip(column(OCCUPANTS_FIELD), 0.0, None)
-        if names[P_HALF_FIELD]:
-            out["p_half"] = np.clip(column(P_HALF_FIELD), 0.0, 1.0)
+    else:
+        out["residents"] = np.full(len(data), default_people)
+        feedback.pushInfo(
+            tr("OCCUPANTS_FIELD not given: each building has {0:.2f} residents (DEFAULT_OCCUPANTS).").format(
+                default_people
+            )
+        )
+    if names[P_HALF_FIELD]:
+        out["p_half"] = np.clip(column(P_HALF_FIELD), 0.0, 1.0)
     median_keys = (P_COLLAPSE_MEDIAN_FIELD, INTENSITY_MEDIAN_FIELD)
     if all(names[k] for k in median_keys) and with_table:
         out["p_collapse_median"] = np.clip(column(P_COLLAPSE_MEDIAN_FIELD), 0.0, 1.0)

@@ -34,7 +34,7 @@ from ...core import network as nw
 from ...core import osm
 from ...core import routing as rt
 from ..base import SuginamiAlgorithm
-from ..conversions import advanced, field_name, is_set, non_empty, read_vector, require_projected
+from ..conversions import advanced, field_name, is_set, non_empty, read_vector, working_crs
 from ..i18n import tr
 
 ROADS = "ROADS"
@@ -282,7 +282,7 @@ def read_network(
     widths: bool = False,
     blockage_field: bool = True,
 ) -> NetworkInput:
-    """The street network from ROADS, OSM_FILE or the OSM area, in the ROADS CRS (OSM: EPSG:6677)."""
+    """The street network from ROADS, OSM_FILE or the OSM area, in the ROADS CRS (in degrees: EPSG:6677; OSM: EPSG:6677)."""
     source: QgsProcessingFeatureSource | None = alg.parameterAsSource(parameters, ROADS, context)
     net = _read_osm(alg, parameters, context, feedback, core_feedback)
     if net is not None:
@@ -293,8 +293,7 @@ def read_network(
         if is_set(parameters, ROADS):
             raise QgsProcessingException(alg.invalidSourceError(parameters, ROADS))
         raise QgsProcessingException(tr("ROADS: give a street line layer, an OSM_FILE or an OSM_AREA / OSM_EXTENT."))
-    crs = source.sourceCrs()
-    require_projected(crs, ROADS)
+    crs = working_crs(source, ROADS, feedback)
     names = source.fields().names()
     width_field = field_name(alg, parameters, WIDTH_FIELD, context, None) if widths else None
     highway_field = field_name(alg, parameters, HIGHWAY_FIELD, context, None) if widths else None
@@ -310,7 +309,7 @@ def read_network(
                 )
             feedback.pushInfo(tr("The street layer has no blockage field: every street is taken as open."))
             p_field = None
-    data = read_vector(source, context, None, [width_field, highway_field, p_field], ROADS)
+    data = read_vector(source, context, crs, [width_field, highway_field, p_field], ROADS, feedback)
     non_empty(data, tr("ROADS: the layer has no features; choose a street line layer."))
     if data.null_geometries:
         feedback.pushInfo(tr("{0} streets have no geometry: skipped.").format(data.null_geometries))

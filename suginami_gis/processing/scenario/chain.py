@@ -22,7 +22,7 @@ from ..fireproofing import REBUILT_FIELD, planned_rebuilds
 from ..i18n import plugin_locale, tr
 from . import comparison, packaging
 from .packaging import layer_uri, table_uri
-from .settings import GPKG_NAME
+from .settings import GPKG_NAME, WARD_DISTRICT_FIELD
 from .wiring import Wiring
 
 # Steps: ground motion and Wi-Fi once; per run damage, fire, blockage, evacuation, shelter access and
@@ -149,6 +149,14 @@ class Chain:
     def run(self) -> tuple[list[dict[str, Any]], dict[str, RunResult], dict[str, str]]:
         """Every step; returns the comparison rows, each run's results and the report's paths."""
         self.work.mkdir()
+        ward = self.wiring.settings.ward_district
+        if ward is not None:
+            self.wiring.ward_districts = packaging.write_ward_district(self.gpkg, ward, self.wiring.settings.crs)
+            self.runner.feedback.pushInfo(
+                tr("DISTRICTS not given: the results are totalled for one ward-wide district, {0}.").format(
+                    ward.name_ja
+                )
+            )
         intensity = self.shared_steps()
         runs = {run: self.one_run(run, intensity) for run in cmp.RUNS}
         for run, result in runs.items():
@@ -166,6 +174,10 @@ class Chain:
         gm = self.runner.run(
             "groundmotion", self.wiring.groundmotion(self.folder / "pgv.tif", self.folder / "intensity.tif")
         )
+        if not self.wiring.settings.wifi:
+            self.runner.feedback.pushInfo(tr("ACCESS_POINTS not given: the Wi-Fi coverage step is skipped."))
+            self.runner.finish("wificoverage (skipped)", time.perf_counter())
+            return gm["OUTPUT_INTENSITY"]
         self.runner.run(
             "wificoverage",
             self.wiring.wifi(
@@ -288,9 +300,7 @@ class Chain:
         started = time.perf_counter()
         runner, wiring, gpkg = self.runner, self.wiring, self.gpkg
         runner.feedback.setCurrentStep(runner.step)
-        names = comparison.district_names(
-            wiring.alg, wiring.parameters, runner.context, wiring.field("DISTRICT_NAME_FIELD")
-        )
+        names = comparison.district_names(*self.districts())
         rows = cmp.comparison_rows(
             {run: result.totals for run, result in runs.items()},
             {run: result.districts for run, result in runs.items()},
@@ -311,6 +321,14 @@ class Chain:
         """The results' licence line of the report and the project's print layouts."""
         credits = self.wiring.credits
         return REPORT_LICENCE.format(licence=credits.licence if credits is not None else "CC BY 4.0")
+
+    def districts(self) -> tuple[Any, str]:
+        """The districts the steps used (given, or the ward-wide one) and their name field."""
+        wiring = self.wiring
+        if wiring.ward_districts:
+            return QgsVectorLayer(wiring.ward_districts, "districts", "ogr"), WARD_DISTRICT_FIELD
+        source = wiring.alg.parameterAsSource(wiring.parameters, "DISTRICTS", self.runner.context)
+        return source, str(wiring.field("DISTRICT_NAME_FIELD"))
 
     def report(self, rows: list[dict[str, Any]]) -> dict[str, str]:
         started = time.perf_counter()

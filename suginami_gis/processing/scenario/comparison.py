@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from qgis.core import QgsProcessingAlgorithm, QgsProcessingContext, QgsVectorLayer
+from qgis.core import QgsVectorLayer
 
 from ...core import comparison as cmp
 
@@ -67,11 +67,8 @@ def district_values(
     return cmp.district_values(damage, fire, unreachable_by_district)
 
 
-def district_names(
-    alg: QgsProcessingAlgorithm, parameters: dict[str, Any], context: QgsProcessingContext, name_field: str
-) -> dict[str, tuple[str, str]]:
+def district_names(source: Any, name_field: str) -> dict[str, tuple[str, str]]:
     """District name -> (Japanese, English) names, from name_ja / name_en fields when the layer has them."""
-    source = alg.parameterAsSource(parameters, "DISTRICTS", context)
     fields = source.fields().names()
     out: dict[str, tuple[str, str]] = {}
     for feature in source.getFeatures():

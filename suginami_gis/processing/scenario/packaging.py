@@ -14,6 +14,7 @@ from qgis.core import (
     QgsFeature,
     QgsFeatureRequest,
     QgsFields,
+    QgsGeometry,
     QgsLayerTreeGroup,
     QgsProcessingAlgorithm,
     QgsProcessingContext,
@@ -92,7 +93,10 @@ def export_layers(run: str, gpkg: Path, folder: Path, intensity: str) -> list[An
     """The layers of one run that suginami:publicexport publishes."""
     names = [f"{run}_{layer.name}" for layer in RUN_LAYERS if layer.public]
     names += [layer.name for layer in SHARED_LAYERS if layer.public]
-    layers: list[Any] = [QgsVectorLayer(layer_uri(gpkg, name), name, "ogr") for name in names]
+    # A step that was skipped (Wi-Fi without ACCESS_POINTS) left no layer to publish.
+    layers: list[Any] = [
+        layer for layer in (QgsVectorLayer(layer_uri(gpkg, name), name, "ogr") for name in names) if layer.isValid()
+    ]
     layers.append(QgsRasterLayer(str(intensity), "intensity"))
     layers.append(QgsRasterLayer(str(folder / f"{run}_burn_probability.tif"), "burn_probability"))
     return layers
@@ -102,7 +106,11 @@ def _writer(gpkg: Path, name: str, fields: QgsFields, wkb_type: Any, crs: Any, c
     options = QgsVectorFileWriter.SaveVectorOptions()
     options.driverName = "GPKG"
     options.layerName = name
-    options.actionOnExistingFile = QgsVectorFileWriter.CreateOrOverwriteLayer
+    # A new layer in an existing GeoPackage; the first layer creates the file.
+    exists = gpkg.exists()
+    options.actionOnExistingFile = (
+        QgsVectorFileWriter.CreateOrOverwriteLayer if exists else QgsVectorFileWriter.CreateOrOverwriteFile
+    )
     writer = QgsVectorFileWriter.create(str(gpkg), fields, wkb_type, crs, context.transformContext(), options)
     if writer is None or writer.hasError():
         raise QgsProcessingException(tr("Cannot write {0}: {1}").format(name, writer.errorMessage() if writer else ""))
@@ -132,6 +140,16 @@ def write_comparison(context: QgsProcessingContext, gpkg: Path, rows: list[dict[
     district_rows = [(r, geometries.get(r["district"])) for r in rows[:-1]]
     _write_table(gpkg, "comparison", fields, QgsWkbTypes.MultiPolygon, crs, district_rows, context)
     _write_table(gpkg, "comparison_ward", fields, QgsWkbTypes.NoGeometry, crs, [(rows[-1], None)], context)
+
+
+def write_ward_district(gpkg: Path, ward: Any, crs: QgsCoordinateReferenceSystem) -> str:
+    """The ward-wide district (settings.WardDistrict) as layer input_districts; returns its uri."""
+    fields = make_fields([("name_ja", str), ("name_en", str)])
+    geometry = QgsGeometry.fromWkt(ward.wkt)
+    geometry.convertToMultiType()
+    row = ({"name_ja": ward.name_ja, "name_en": ward.name_en}, geometry)
+    _write_table(gpkg, "input_districts", fields, QgsWkbTypes.MultiPolygon, crs, [row], QgsProcessingContext())
+    return layer_uri(gpkg, "input_districts")
 
 
 def write_csv(path: Path, rows: list[dict[str, Any]]) -> None:

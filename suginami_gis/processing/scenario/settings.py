@@ -8,6 +8,7 @@ from typing import Any
 
 from qgis.core import (
     QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
     QgsProcessingAlgorithm,
     QgsProcessingContext,
     QgsProcessingException,
@@ -18,7 +19,7 @@ from qgis.core import (
 
 from ...core import gsi_shelters as gsi
 from ...core.atomic import check_replaceable
-from ..conversions import is_set, require_projected, required_source
+from ..conversions import is_set, read_vector, required_source, working_crs
 from ..i18n import tr
 
 GPKG_NAME = "scenario.gpkg"
@@ -26,8 +27,13 @@ GPKG_NAME = "scenario.gpkg"
 SCENARIO_HOURS = (5, 12, 18)
 # Without an EXTENT the ground motion covers the buildings plus this margin (m).
 EXTENT_MARGIN_M = 500.0
-# Layers the scenario needs with at least one feature, and the one it may take instead of ROADS.
-REQUIRED_LAYERS = ("SHELTERS", "SHELTER_SITES", "ACCESS_POINTS", "DISTRICTS")
+# Layers the scenario needs with at least one feature (beside BUILDINGS, and ROADS or OSM_FILE).
+REQUIRED_LAYERS = ("SHELTERS",)
+# Layers it runs without: no DISTRICTS -> one ward-wide district (WARD_DISTRICT); no ACCESS_POINTS ->
+# the Wi-Fi step is skipped (SHELTER_SITES are only its per-site statistics), said in the report.
+OPTIONAL_LAYERS = ("DISTRICTS", "ACCESS_POINTS", "SHELTER_SITES")
+# The name field of the ward-wide district the scenario makes when no DISTRICTS are given.
+WARD_DISTRICT_FIELD = "name_ja"
 # The field parameters of each layer parameter.
 LAYER_FIELDS: dict[str, tuple[str, ...]] = {
     "BUILDINGS": (
@@ -59,6 +65,30 @@ class Settings:
     folder: Path
     extent: str  # the ground-motion extent as "xmin,xmax,ymin,ymax [CRS]"
     fireproof_areas: str | None  # "<layer> (<n> areas)" when FIREPROOF_AREAS is given
+    wifi: bool = True  # ACCESS_POINTS given: the Wi-Fi step runs
+    sites: bool = True  # SHELTER_SITES given
+    ward_district: WardDistrict | None = None  # made when no DISTRICTS are given
+
+
+@dataclass(frozen=True)
+class WardDistrict:
+    """The one district of a scenario run without DISTRICTS: the convex hull of the buildings."""
+
+    name_ja: str
+    name_en: str
+    wkt: str  # in Settings.crs
+
+
+def ward_district(
+    buildings: QgsProcessingFeatureSource, crs: QgsCoordinateReferenceSystem, municipality: str, context: Any
+) -> WardDistrict:
+    """The buildings' convex hull (plus 1 m, so every footprint lies inside), named after the municipality."""
+    import shapely
+
+    data = read_vector(buildings, context, crs, ())
+    present = [g for g in data.geometries if g is not None]
+    hull = shapely.convex_hull(shapely.GeometryCollection(present)).buffer(1.0)
+    return WardDistrict(municipality or "区全域", municipality or "Whole ward", hull.wkt)
 
 
 def field_choices(alg: QgsProcessingAlgorithm, parameters: dict[str, Any]) -> dict[str, str | None]:
@@ -79,7 +109,7 @@ def check_inputs(alg: QgsProcessingAlgorithm, parameters: dict[str, Any], contex
     """Refuse, naming the parameter and the fix, what would make a step fail later."""
     sources = _layers(alg, parameters, context)
     buildings = sources["BUILDINGS"]
-    crs = buildings.sourceCrs()
+    crs = working_crs(buildings, "BUILDINGS")
     hour = alg.parameterAsInt(parameters, "SCENARIO_HOUR", context)
     if hour not in SCENARIO_HOURS:
         raise QgsProcessingException(
@@ -91,24 +121,30 @@ def check_inputs(alg: QgsProcessingAlgorithm, parameters: dict[str, Any], contex
     if not folder:
         raise QgsProcessingException(tr("OUTPUT_FOLDER: choose a folder for the results."))
     areas = sources.get("FIREPROOF_AREAS")
+    municipality = str(parameters.get("MUNICIPALITY") or "").strip() if is_set(parameters, "MUNICIPALITY") else ""
     return Settings(
         crs=crs,
         fields=_fields(alg, parameters, sources),
         folder=Path(folder).expanduser().resolve(),
         extent=_extent(alg, parameters, context, buildings, crs),
         fireproof_areas=f"{areas.sourceName()} ({areas.featureCount()} areas)" if areas is not None else None,
+        wifi="ACCESS_POINTS" in sources,
+        sites="SHELTER_SITES" in sources,
+        ward_district=None if "DISTRICTS" in sources else ward_district(buildings, crs, municipality, context),
     )
 
 
 def _layers(
     alg: QgsProcessingAlgorithm, parameters: dict[str, Any], context: QgsProcessingContext
 ) -> dict[str, QgsProcessingFeatureSource]:
-    """The given layers by parameter; the required ones present and not empty, ROADS or OSM_FILE / OSM area."""
+    """The given layers by parameter: the required ones, the optional ones given, not empty; ROADS or OSM_FILE / OSM area."""
     buildings = required_source(alg, parameters, "BUILDINGS", context)
-    require_projected(buildings.sourceCrs(), "BUILDINGS")
     sources = {"BUILDINGS": buildings}
     for key in REQUIRED_LAYERS:
         sources[key] = _not_empty(required_source(alg, parameters, key, context), key)
+    for key in OPTIONAL_LAYERS:
+        if is_set(parameters, key):
+            sources[key] = _not_empty(required_source(alg, parameters, key, context), key)
     _not_empty(buildings, "BUILDINGS")
     roads = alg.parameterAsSource(parameters, "ROADS", context)
     osm = alg.parameterAsFile(parameters, "OSM_FILE", context)
@@ -156,7 +192,7 @@ def _fields(
         source = sources.get(layer_key)
         for key in keys:
             name = chosen.get(key)
-            if name is None and key in REQUIRED_FIELDS:
+            if name is None and key in REQUIRED_FIELDS and (source is not None or layer_key not in OPTIONAL_LAYERS):
                 raise QgsProcessingException(tr("{0}: choose a field of {1}.").format(key, layer_key))
             if source is not None and name and source.fields().lookupField(name) < 0:
                 raise QgsProcessingException(
@@ -185,6 +221,9 @@ def _extent(
             raise QgsProcessingException(tr("EXTENT: the extent is empty; draw or choose a non-empty extent."))
     else:
         rect = QgsRectangle(buildings.sourceExtent())
+        if buildings.sourceCrs() != crs:
+            transform = QgsCoordinateTransform(buildings.sourceCrs(), crs, context.transformContext())
+            rect = transform.transformBoundingBox(rect)
         rect.grow(EXTENT_MARGIN_M)
     return f"{rect.xMinimum()!r},{rect.xMaximum()!r},{rect.yMinimum()!r},{rect.yMaximum()!r} [{crs_text(crs)}]"
 

@@ -17,7 +17,7 @@ from qgis.core import QgsProcessingAlgorithm
 from ..conversions import is_set
 from ..inputs.network import OSM_KEYS
 from .credits import Credits
-from .settings import Settings, crs_text
+from .settings import WARD_DISTRICT_FIELD, Settings, crs_text
 
 # Keys of the scenario's settings that the report and the web map describe (beside SEASON, EXTENT).
 DESCRIBED = (
@@ -53,12 +53,23 @@ BLOCKAGE_FIELDS = {"P_COLLAPSE_FIELD": "p_collapse", "P_HALF_FIELD": "p_half", "
 BLOCK_FIELD = {"P_BLOCK_FIELD": "p_block"}
 
 
+# What the report and the web map say, in words, of an optional input left out.
+NO_WIFI = (
+    "not assessed: no Wi-Fi access points (ACCESS_POINTS) were given / 評価せず（Wi-Fiアクセスポイントの入力なし）"
+)
+WARD_DISTRICT = (
+    "one ward-wide district '{0}' (no DISTRICTS given: the buildings' convex hull) / 区全域を1地区として集計"
+)
+
+
 @dataclass
 class Wiring:
     alg: QgsProcessingAlgorithm
     parameters: dict[str, Any]
     settings: Settings
     credits: Credits | None = None  # municipality, titles, attribution, licence (scenario/credits.py)
+    # the ward-wide district layer the chain writes when no DISTRICTS are given
+    ward_districts: str | None = None
 
     def value(self, key: str) -> Any:
         """The parameter as given, else the scenario's declared default."""
@@ -170,7 +181,7 @@ class Wiring:
         return {"ROADS": network, **BLOCK_FIELD, **self.shelters(), "COST": self.value("ROUTE_COST"), "OUTPUT": output}
 
     def wifi(self, rssi: Path, coverage: str, sites: str) -> dict[str, Any]:
-        return {
+        out = {
             "ACCESS_POINTS": self.parameters["ACCESS_POINTS"],
             "EIRP_FIELD": self.field("EIRP_FIELD"),
             "HEIGHT_FIELD": self.field("AP_HEIGHT_FIELD"),
@@ -178,13 +189,15 @@ class Wiring:
             "BUILDINGS": self.parameters["BUILDINGS"],
             "BUILDING_HEIGHT_FIELD": self.field("BUILDING_HEIGHT_FIELD"),
             "PIXEL_SIZE": self.value("WIFI_PIXEL_SIZE"),
-            "SITES": self.parameters["SHELTER_SITES"],
-            "SITE_ID_FIELD": self.field("SITE_ID_FIELD"),
-            "EVACUEES_FIELD": self.field("EVACUEES_FIELD"),
             "OUTPUT_RSSI": str(rssi),
             "OUTPUT_COVERAGE": coverage,
             "OUTPUT_SITE_STATS": sites,
         }
+        if self.settings.sites:
+            out["SITES"] = self.parameters["SHELTER_SITES"]
+            out["SITE_ID_FIELD"] = self.field("SITE_ID_FIELD")
+            out["EVACUEES_FIELD"] = self.field("EVACUEES_FIELD")
+        return out
 
     def export(self, run: str, layers: list[Any], folder: Path) -> dict[str, Any]:
         label_en = "current state" if run == "baseline" else "after mitigation"
@@ -205,6 +218,8 @@ class Wiring:
         return out
 
     def districts(self) -> dict[str, Any]:
+        if self.ward_districts:
+            return {"DISTRICTS": self.ward_districts, "DISTRICT_NAME_FIELD": WARD_DISTRICT_FIELD}
         return {"DISTRICTS": self.parameters["DISTRICTS"], "DISTRICT_NAME_FIELD": self.field("DISTRICT_NAME_FIELD")}
 
     def shelters(self) -> dict[str, Any]:
@@ -219,6 +234,10 @@ class Wiring:
     def described(self) -> dict[str, Any]:
         """The scenario's settings as plain values (given or default), for the report and the web map."""
         out: dict[str, Any] = {"SEASON": "winter", "EXTENT": self.settings.extent}
+        if self.settings.ward_district is not None:
+            out["DISTRICTS"] = WARD_DISTRICT.format(self.settings.ward_district.name_ja)
+        if not self.settings.wifi:
+            out["WIFI"] = NO_WIFI
         for key in DESCRIBED:
             value = self.parameters.get(key) if is_set(self.parameters, key) else self.value(key)
             if value is not None:

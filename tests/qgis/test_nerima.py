@@ -1,0 +1,156 @@
+"""Acceptance: the scenario on Nerima's real data with no hand-made layers (issue 19).
+
+The real OSM extract, the PLATEAU 2020 footprints (EPSG:4326, attributes imputed by
+suginami:imputebuildingattributes) and the GSI shelters (EPSG:4326); no Wi-Fi access points, no
+shelter sites, no districts. The scenario runs once (module fixture, few realizations); each test
+checks one finding. Other checks (credits, street widths) add test functions on ``nerima``.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from conftest import SHARED_DATA
+
+OSM_FILE = SHARED_DATA / "osm-nerima-2011" / "nerima_2011_tokyo.osm"
+PLATEAU = SHARED_DATA / "plateau2020-tokyo23-bldg-mvt" / "nerima_osm_area_buildings_plateau2020.gpkg"
+SHELTERS = SHARED_DATA / "gsi-shelters-jp-shelter-api" / "131202_nerima_evacuation.geojson"
+# The PLATEAU extract's footprint count (its SOURCE.md).
+N_BUILDINGS = 12_893
+REALIZATIONS = 2
+SEED = 19
+
+pytestmark = pytest.mark.skipif(
+    not all(p.exists() for p in (OSM_FILE, PLATEAU, SHELTERS)),
+    reason=f"the Nerima real data are not in {SHARED_DATA} (osm-nerima-2011, plateau2020-tokyo23-bldg-mvt, gsi-shelters)",
+)
+
+
+class Run:
+    """What the module's one scenario run leaves: its result, log, folder and imputation result."""
+
+    def __init__(self, result: dict, log: str, folder: Path, imputed: dict) -> None:
+        self.result, self.log, self.folder, self.imputed = result, log, folder, imputed
+
+    @property
+    def gpkg(self) -> Path:
+        return self.folder / "scenario.gpkg"
+
+    def rows(self, sql: str) -> list[tuple]:
+        with sqlite3.connect(self.gpkg) as db:
+            return db.execute(sql).fetchall()
+
+
+def scenario_parameters(buildings: str, folder: Path) -> dict:
+    """The scenario's inputs: only the required layers, each field chosen as the data name it."""
+    return {
+        "EPICENTER": "139.80,35.62 [EPSG:4326]",  # under Tokyo Bay's north shore, about 20 km away
+        "MAGNITUDE": 7.3,
+        "PIXEL_SIZE": 100.0,
+        "BUILDINGS": buildings,
+        "BUILDING_ID_FIELD": "bldg_id",
+        "OCCUPANTS_FIELD": None,  # PLATEAU has no residents: every step counts DEFAULT_OCCUPANTS
+        "FLOORS_FIELD": "floors",
+        "BUILDING_HEIGHT_FIELD": "measured_height_m",
+        "OSM_FILE": str(OSM_FILE),
+        "SHELTERS": str(SHELTERS),
+        "SHELTER_ID_FIELD": "共通ID",
+        "SHELTER_NAME_FIELD": "施設・場所名",
+        "CAPACITY_FIELD": None,
+        "MUNICIPALITY": "練馬区",
+        "REALIZATIONS": REALIZATIONS,
+        "SEED": SEED,
+        "OUTPUT_FOLDER": str(folder),
+    }
+
+
+class LogFeedback:
+    """A QgsProcessingFeedback that keeps every message."""
+
+    def __new__(cls):
+        from qgis.core import QgsProcessingFeedback
+
+        class _Feedback(QgsProcessingFeedback):
+            def __init__(self) -> None:
+                super().__init__()
+                self.lines: list[str] = []
+
+            def pushInfo(self, info: str) -> None:
+                self.lines.append(info)
+                super().pushInfo(info)
+
+        return _Feedback()
+
+
+@pytest.fixture(scope="module")
+def nerima(provider, tmp_path_factory) -> Run:
+    import processing
+    from qgis.core import QgsProcessingContext, QgsProject
+
+    work = tmp_path_factory.mktemp("nerima")
+    context = QgsProcessingContext()
+    context.setProject(QgsProject.instance())
+    imputed = processing.run(
+        "suginami:imputebuildingattributes",
+        {"INPUT": str(PLATEAU), "HEIGHT_FIELD": "measured_height_m", "SEED": SEED, "OUTPUT": str(work / "b.gpkg")},
+        context=context,
+        feedback=LogFeedback(),
+    )
+    feedback = LogFeedback()
+    result = processing.run(
+        "suginami:scenario", scenario_parameters(imputed["OUTPUT"], work / "ward"), context=context, feedback=feedback
+    )
+    return Run(result, "\n".join(feedback.lines), work / "ward", imputed)
+
+
+def test_the_scenario_completes_without_wifi_sites_or_districts(nerima):
+    assert Path(nerima.result["REPORT_PDF"]).is_file()
+    assert Path(nerima.result["PROJECT"]).is_file()
+    assert nerima.rows("SELECT count(*) FROM baseline_buildings")[0][0] == N_BUILDINGS
+    # One ward-wide district named after the municipality; no Wi-Fi layers.
+    assert nerima.rows("SELECT name_ja FROM input_districts") == [("練馬区",)]
+    tables = {name for (name,) in nerima.rows("SELECT table_name FROM gpkg_contents")}
+    assert "wifi_coverage" not in tables
+    assert "ACCESS_POINTS not given" in nerima.log
+
+
+def test_the_report_and_web_map_say_wifi_was_not_assessed(nerima):
+    html = (nerima.folder / "report.html").read_text(encoding="utf-8")
+    assert "no Wi-Fi access points" in html
+    assert "ward-wide district" in html
+    # The web map's notice (config.js, shown on the page) carries the scenario's settings.
+    config = (Path(nerima.result["INDEX_HTML_BASELINE"]).parent / "config.js").read_text(encoding="utf-8")
+    notice = json.loads(config[config.index("{") : config.rindex("}") + 1])["notice"]
+    assert "no Wi-Fi access points" in json.dumps(notice, ensure_ascii=False)
+
+
+def test_routing_counts_people_not_buildings(nerima):
+    from suginami_gis.core.people import DEFAULT_OCCUPANTS
+
+    (population,) = nerima.rows("SELECT sum(population) FROM baseline_evacuation_origins")[0]
+    assert population == pytest.approx(N_BUILDINGS * DEFAULT_OCCUPANTS, rel=1e-9)
+    # The comparison's unreachable population is people: each origin weighs DEFAULT_OCCUPANTS.
+    (unreachable,) = nerima.rows(
+        "SELECT sum(population * (1 - coalesce(p_reach, CASE WHEN unreachable THEN 0 ELSE 1 END)))"
+        " FROM baseline_evacuation_origins"
+    )[0]
+    assert nerima.result["BASELINE_UNREACHABLE"] == pytest.approx(unreachable, rel=1e-6)
+
+
+def test_inputs_in_degrees_are_worked_in_metres(nerima):
+    assert "BUILDINGS: EPSG:4326 is in degrees" in nerima.log
+    # One PLATEAU footprint folds into a self-intersection in EPSG:6677: repaired and counted, not refused.
+    assert "BUILDINGS: 1 geometries were invalid after the transform to EPSG:6677 and were repaired" in nerima.log
+    with sqlite3.connect(nerima.gpkg) as db:
+        srs = db.execute(
+            "SELECT organization_coordsys_id FROM gpkg_geometry_columns JOIN gpkg_spatial_ref_sys USING (srs_id)"
+            " WHERE table_name = 'baseline_road_blockage'"
+        ).fetchone()
+    assert srs == (6677,)
+
+
+def test_the_imputation_names_its_preset(nerima):
+    assert nerima.imputed["SHARES_PRESET"] == "Suginami"
