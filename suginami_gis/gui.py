@@ -189,6 +189,7 @@ class InstallDialog(QDialog):
             layout.addWidget(widget)
         self.resize(760, 480)
         self.task: InstallTask | None = None
+        self.running = False
 
     @staticmethod
     def target() -> Path:
@@ -198,10 +199,12 @@ class InstallDialog(QDialog):
         self.task = InstallTask(QgsApplication.qgisSettingsDirPath(), needed_packages())
         self.task.line.connect(self.log.appendPlainText)
         self.task.done.connect(self.finish)
+        self.running = True
         QgsApplication.taskManager().addTask(self.task)
         return self.task
 
     def finish(self, result: deps.Result | None) -> None:
+        self.running = False
         provider = QgsApplication.processingRegistry().providerById("suginami")
         if provider is not None:
             provider.refreshAlgorithms()  # the toolbox re-reads each algorithm's help and state
@@ -210,8 +213,12 @@ class InstallDialog(QDialog):
         self.status.setText(install_summary(result, self.task.error if self.task else ""))
 
     def closeEvent(self, event) -> None:
-        if self.task is not None and self.task.status() in (QgsTask.Queued, QgsTask.Running):
-            self.task.cancel()
+        # The task manager deletes a finished task: only a running one is asked to stop (pip is terminated).
+        if self.running and self.task is not None:
+            try:
+                self.task.cancel()
+            except RuntimeError:
+                pass
         super().closeEvent(event)
 
 

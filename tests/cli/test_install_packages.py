@@ -14,6 +14,7 @@ import numpy as np
 import pyogrio
 import rasterio
 from conftest import REPO, SAMPLE_GPKG, run_json, run_qgis_process
+from test_roadblockage_cli import buildings_with_damage
 
 QGIS_PYTHON = "/usr/bin/python3"
 
@@ -94,6 +95,10 @@ def test_installer_then_one_algorithm_of_each_group(tmp_path):
     _public_maps(tmp_path, env)
 
 
+def _outputs(folder, suffix: str) -> dict[str, object]:
+    return {"OUTPUT_PGV": folder / f"pgv{suffix}.tif", "OUTPUT_INTENSITY": folder / f"int{suffix}.tif"}
+
+
 def _earthquake(tmp_path, env):
     params = {
         "EPICENTER": "-17040,-32930 [EPSG:6677]",
@@ -102,19 +107,24 @@ def _earthquake(tmp_path, env):
         "EXTENT": "-18040,-16040,-33930,-31930 [EPSG:6677]",
         "PIXEL_SIZE": 200,
     }
-    ours = _run("suginami:groundmotion", {**params, "OUTPUT_PGV": tmp_path / "pgv.tif"}, env)
-    venv = run_json("suginami:groundmotion", {**params, "OUTPUT_PGV": tmp_path / "pgv_venv.tif"})["results"]
+    ours = _run("suginami:groundmotion", {**params, **_outputs(tmp_path, "")}, env)
+    venv = run_json("suginami:groundmotion", {**params, **_outputs(tmp_path, "_venv")})["results"]
     with rasterio.open(ours["OUTPUT_PGV"]) as a, rasterio.open(venv["OUTPUT_PGV"]) as b:
         np.testing.assert_allclose(a.read(1), b.read(1), rtol=1e-6)
 
 
 def _evacuation(tmp_path, env):
-    params = {"ROADS": f"{SAMPLE_GPKG}|layername=roads", "BUILDINGS": f"{SAMPLE_GPKG}|layername=buildings"}
+    damage = buildings_with_damage(tmp_path)
+    params = {"ROADS": f"{SAMPLE_GPKG}|layername=roads", "BUILDINGS": f"{damage}|layername=buildings"}
     ours = _run("suginami:roadblockage", {**params, "OUTPUT": tmp_path / "blockage.gpkg"}, env)
     venv = run_json("suginami:roadblockage", {**params, "OUTPUT": tmp_path / "blockage_venv.gpkg"})["results"]
     a, b = pyogrio.read_dataframe(ours["OUTPUT"]), pyogrio.read_dataframe(venv["OUTPUT"])
     assert len(a) == len(pyogrio.read_dataframe(SAMPLE_GPKG, layer="roads")) == len(b)
     np.testing.assert_allclose(a["p_block"], b["p_block"], rtol=1e-9)
+
+
+def _wifi_outputs(folder, suffix: str) -> dict[str, object]:
+    return {"OUTPUT_RSSI": folder / f"rssi{suffix}.tif", "OUTPUT_COVERAGE": folder / f"coverage{suffix}.gpkg"}
 
 
 def _wifi(tmp_path, env):
@@ -129,8 +139,8 @@ def _wifi(tmp_path, env):
         "EXTENT": "-17400,-17000,-33600,-33200 [EPSG:6677]",
         "PIXEL_SIZE": 4,
     }
-    ours = _run("suginami:wificoverage", {**params, "OUTPUT_RSSI": tmp_path / "rssi.tif"}, env)
-    venv = run_json("suginami:wificoverage", {**params, "OUTPUT_RSSI": tmp_path / "rssi_venv.tif"})["results"]
+    ours = _run("suginami:wificoverage", {**params, **_wifi_outputs(tmp_path, "")}, env)
+    venv = run_json("suginami:wificoverage", {**params, **_wifi_outputs(tmp_path, "_venv")})["results"]
     with rasterio.open(ours["OUTPUT_RSSI"]) as a, rasterio.open(venv["OUTPUT_RSSI"]) as b:
         np.testing.assert_allclose(a.read(1, masked=True), b.read(1, masked=True), atol=1e-4)
         assert a.read(1, masked=True).count() > 1000  # not an empty raster
