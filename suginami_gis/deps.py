@@ -180,16 +180,17 @@ def missing_build_tools(dists: Iterable[Dist]) -> list[str]:
 
 
 def python_executable() -> str:
-    """QGIS's Python: inside QGIS sys.executable is the qgis (or qgis_process) program itself."""
-    name = Path(sys.executable).name.lower()
-    if name.startswith("python"):
-        return sys.executable
+    """QGIS's Python. Not sys.executable: inside QGIS that is the first python3 on PATH (e.g. a pyenv
+    shim, another Python), or the qgis program itself; the interpreter's own folder is asked instead."""
     version = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    bindir = sysconfig.get_config_var("BINDIR")
     base = Path(sys.base_exec_prefix)
-    for candidate in (base / "bin" / f"python{version}", base / "bin" / "python3", base / "python.exe"):
-        if candidate.exists():
+    candidates = [Path(bindir) / f"python{version}"] if bindir else []
+    candidates += [base / "bin" / f"python{version}", base / "python.exe", base / "bin" / "python3"]
+    for candidate in candidates:
+        if candidate.is_file():
             return str(candidate)
-    return shutil.which(f"python{version}") or shutil.which("python3") or "python3"
+    return sys.executable
 
 
 def pip_version(python: str) -> tuple[int, ...]:
@@ -201,6 +202,8 @@ def pip_version(python: str) -> tuple[int, ...]:
 def pip_command(dists: list[Dist], target: Path, python: str, source: bool, pip: tuple[int, ...]) -> list[str]:
     command = [python, "-m", "pip", "install", "--disable-pip-version-check", "--no-input", "--no-deps"]
     command += ["--upgrade", "--target", str(target)]
+    if pip >= (22, 1):
+        command += ["--root-user-action=ignore"]  # the folder is the user's own, root or not
     native = [d.name for d in dists if d.native]
     if source and native:
         command += ["--no-binary", ",".join(native)]

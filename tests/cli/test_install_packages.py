@@ -74,6 +74,7 @@ def test_installer_then_one_algorithm_of_each_group(tmp_path):
     assert first.returncode == 0, first.stdout[-4000:] + first.stderr[-4000:]
     target = profile / "python" / "suginami_gis_deps" / "3.11"
     assert f"Installed into {target}" in first.stdout and "shapely" in first.stdout
+    assert "$ /usr/bin/python3" in first.stdout and "--target" in first.stdout
     # Debian's scipy (1.10) is new enough and stays; numpy 1.24 is too old for shapely 2.2 and gets 1.26 (<2).
     assert not (target / "scipy").exists() and (target / "numpy-1.26.4.dist-info").is_dir()
     # Built against the GEOS and GDAL that QGIS loads, not the copies inside PyPI's wheels.

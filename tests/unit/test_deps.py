@@ -125,3 +125,14 @@ def test_without_build_tools_the_pure_python_packages_still_install(tmp_path, mo
     assert not result.ok and result.skipped == ["shapely"] and result.installed == ["networkx"]
     assert commands[0][-1] == "networkx==3.6" and "--no-binary" not in commands[0]
     assert any("sudo apt install" in line and "libgeos-dev" in line for line in lines)
+
+
+def test_pip_runs_with_this_interpreter_not_the_first_python_on_path(monkeypatch):
+    # Inside QGIS, sys.executable is whatever "python3" PATH finds first (seen: a pyenv shim).
+    monkeypatch.setattr(sys, "executable", "/root/.pyenv/shims/python3")
+    python = deps.python_executable()
+    assert Path(python).name.startswith("python") and "pyenv" not in python
+    proc = deps.subprocess.run(
+        [python, "-c", "import sys; print(sys.version_info[:2], sys.base_prefix)"], capture_output=True, text=True
+    )
+    assert proc.stdout.strip() == f"{tuple(sys.version_info[:2])} {sys.base_prefix}"
