@@ -114,6 +114,11 @@ def _earthquake(tmp_path, env):
         np.testing.assert_allclose(a.read(1), b.read(1), rtol=1e-6)
 
 
+def _route_outputs(folder, suffix: str) -> dict[str, object]:
+    names = {"OUTPUT_ROUTES": "routes", "OUTPUT_ASSIGNMENT": "assignment", "OUTPUT_SHELTERS": "shelters"}
+    return {key: folder / f"{name}{suffix}.gpkg" for key, name in names.items()}
+
+
 def _evacuation(tmp_path, env):
     damage = buildings_with_damage(tmp_path)
     params = {"ROADS": f"{SAMPLE_GPKG}|layername=roads", "BUILDINGS": f"{damage}|layername=buildings"}
@@ -122,6 +127,22 @@ def _evacuation(tmp_path, env):
     a, b = pyogrio.read_dataframe(ours["OUTPUT"]), pyogrio.read_dataframe(venv["OUTPUT"])
     assert len(a) == len(pyogrio.read_dataframe(SAMPLE_GPKG, layer="roads")) == len(b)
     np.testing.assert_allclose(a["p_block"], b["p_block"], rtol=1e-9)
+    # The routes also need networkx, which the installer adds too.
+    params = {
+        "ROADS": f"{SAMPLE_GPKG}|layername=roads",
+        "ORIGINS": f"{SAMPLE_GPKG}|layername=buildings",
+        "ORIGIN_ID_FIELD": "building_id",
+        "POPULATION_FIELD": "occupants",
+        "SHELTERS": f"{SAMPLE_GPKG}|layername=shelters",
+        "SHELTER_ID_FIELD": "shelter_id",
+        "CAPACITY_FIELD": "capacity",
+        "REALIZATIONS": 0,
+    }
+    ours = _run("suginami:evacuationroutes", {**params, **_route_outputs(tmp_path, "")}, env)
+    venv = run_json("suginami:evacuationroutes", {**params, **_route_outputs(tmp_path, "_venv")})["results"]
+    a, b = pyogrio.read_dataframe(ours["OUTPUT_ROUTES"]), pyogrio.read_dataframe(venv["OUTPUT_ROUTES"])
+    assert len(a) == len(b) > 100 and list(a["shelter_id"]) == list(b["shelter_id"])
+    np.testing.assert_allclose(a["length_m"], b["length_m"], rtol=1e-9)
 
 
 def _wifi_outputs(folder, suffix: str) -> dict[str, object]:
