@@ -85,6 +85,53 @@ DISTS: dict[str, Dist] = {
             requires={"numpy": "1.23", "certifi": "0", "packaging": "0"},
             native=("gdal-config",),
         ),
+        # osmnx reads the OSM_FILE input of the street-network algorithms (core/network.py).
+        Dist(
+            "osmnx",
+            "osmnx==2.1.1",
+            "2.0",
+            requires={
+                "geopandas": "1.0.1",
+                "networkx": "2.5",
+                "numpy": "1.24",
+                "pandas": "1.5",
+                "requests": "2.30",
+                "shapely": "2.0",
+            },
+        ),
+        Dist(
+            "geopandas",
+            "geopandas==1.1.1",
+            "1.0.1",
+            requires={
+                "numpy": "1.24",
+                "pyogrio": "0.7.2",
+                "packaging": "0",
+                "pandas": "2.0",
+                "pyproj": "3.5",
+                "shapely": "2.0",
+            },
+        ),
+        Dist(
+            "pandas",
+            "pandas==2.2.3",
+            "2.0",
+            requires={"numpy": "1.23.2", "python-dateutil": "2.8.2", "pytz": "2020.1", "tzdata": "2022.7"},
+        ),
+        # pyproj 3.6 is the newest release that supports Debian 12's PROJ 9.1 (requirements.txt).
+        Dist("pyproj", "pyproj==3.6.1", "3.5", requires={"certifi": "0"}, native=("proj.h",)),
+        Dist("python-dateutil", "python-dateutil==2.8.2", requires={"six": "1.5"}),
+        Dist("six", "six==1.16.0"),
+        Dist("pytz", "pytz==2022.7.1"),
+        Dist("tzdata", "tzdata==2026.6"),
+        Dist(
+            "requests",
+            "requests==2.34.2",
+            requires={"charset-normalizer": "2", "idna": "2.5", "urllib3": "1.26", "certifi": "2023.5.7"},
+        ),
+        Dist("charset-normalizer", "charset-normalizer==3.0.1"),
+        Dist("idna", "idna==3.3"),
+        Dist("urllib3", "urllib3==2.4.0"),
     )
 }
 # (import name, pip name, minimum) of every package an algorithm checks for (processing/base.py's
@@ -97,6 +144,10 @@ PLUGIN_PACKAGES: tuple[tuple[str, str, str], ...] = (
     ("networkx", "networkx", "2.8"),
     ("pyogrio", "pyogrio", "0.6"),
 )
+# Installed too, though no algorithm needs it to be listed: osmnx, for the OSM_FILE input.
+OPTIONAL_PACKAGES: tuple[tuple[str, str, str], ...] = (("osmnx", "osmnx", "2.0"),)
+# pyproj 3.6.1's Cython code predates Cython 3.1 (build-constraints.txt, scripts/setup.sh).
+BUILD_CONSTRAINTS = "cython==3.0.11\n"
 
 
 def version_tuple(text: str) -> tuple[int, ...]:
@@ -171,12 +222,17 @@ def missing_build_tools(dists: Iterable[Dist]) -> list[str]:
     native = sorted({tool for d in dists for tool in d.native})
     if not native:
         return []
-    missing = [tool for tool in native if shutil.which(tool) is None]
+    missing = [tool for tool in native if not (_header(tool) if tool.endswith(".h") else shutil.which(tool))]
     if shutil.which("cc") is None and shutil.which("gcc") is None:
         missing.append("cc")
     if not (Path(sysconfig.get_paths()["include"]) / "Python.h").exists():
         missing.append("Python.h")
     return missing
+
+
+def _header(name: str) -> bool:
+    folders = {sysconfig.get_config_var("INCLUDEDIR") or "/usr/include", "/usr/include", "/usr/local/include"}
+    return any((Path(folder) / name).is_file() for folder in folders)
 
 
 def python_executable() -> str:
@@ -212,6 +268,17 @@ def pip_command(dists: list[Dist], target: Path, python: str, source: bool, pip:
         if (22, 1) <= pip < (23, 1):
             command += ["--use-feature=no-binary-enable-wheel-cache"]
     return command + [d.pin for d in dists]
+
+
+def build_env(folder: Path, pyproj_from_source: bool) -> dict[str, str]:
+    env = {**os.environ, "PIP_NO_PYTHON_VERSION_WARNING": "1"}
+    env.pop("PYTHONPATH", None)  # a developer's venv on PYTHONPATH must not hide what is missing
+    if pyproj_from_source:
+        constraints = folder / "build-constraints.txt"
+        constraints.write_text(BUILD_CONSTRAINTS, encoding="utf-8")
+        env.setdefault("PIP_CONSTRAINT", str(constraints))
+        env.setdefault("PROJ_DIR", sys.base_prefix)  # the PROJ of the system (Debian: /usr)
+    return env
 
 
 @dataclass
@@ -252,8 +319,7 @@ def install(
         python = python_executable()
         command = pip_command(plan, target, python, source, pip_version(python)) + list(extra_args)
         log("$ " + " ".join(command))
-        env = {**os.environ, "PIP_NO_PYTHON_VERSION_WARNING": "1"}
-        env.pop("PYTHONPATH", None)  # a developer's venv on PYTHONPATH must not hide what is missing
+        env = build_env(target.parent, source and any(d.name == "pyproj" for d in plan))
         proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
         assert proc.stdout is not None
         for line in proc.stdout:
@@ -276,7 +342,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("pip_args", nargs="*", help="extra pip arguments after --, e.g. --find-links DIR")
     args = parser.parse_args(argv)
-    result = install(args.profile, PLUGIN_PACKAGES, extra_args=args.pip_args)
+    result = install(args.profile, PLUGIN_PACKAGES + OPTIONAL_PACKAGES, extra_args=args.pip_args)
     print(result.message)
     return 0 if result.ok else 1
 

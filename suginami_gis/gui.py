@@ -111,7 +111,7 @@ def provider_algorithms() -> list:
 def needed_packages() -> list[tuple[str, str, str]]:
     """What the registered algorithms check for (each algorithm's PACKAGES), else the plugin's list."""
     packages = {p for alg in provider_algorithms() for p in getattr(alg, "PACKAGES", ())}
-    return sorted(packages) or list(deps.PLUGIN_PACKAGES)
+    return sorted(packages or set(deps.PLUGIN_PACKAGES)) + list(deps.OPTIONAL_PACKAGES)
 
 
 def unavailable_algorithms() -> list[str]:

@@ -58,6 +58,12 @@ def _config_version(tool: str) -> str:
     return subprocess.run([tool, "--version"], capture_output=True, text=True, check=True).stdout.strip()
 
 
+def _proj_version() -> str:
+    """The system PROJ's version: `proj` prints "Rel. 9.1.1, December 1st, 2022" and its usage."""
+    text = subprocess.run(["proj"], capture_output=True, text=True, check=False)
+    return (text.stdout + text.stderr).split()[1].rstrip(",")
+
+
 def test_installer_then_one_algorithm_of_each_group(tmp_path):
     bare = subprocess.run([QGIS_PYTHON, "-c", "import shapely, rasterio"], capture_output=True, env={})
     assert bare.returncode != 0, "this test needs a QGIS Python without shapely and rasterio"
@@ -77,14 +83,20 @@ def test_installer_then_one_algorithm_of_each_group(tmp_path):
     assert "$ /usr/bin/python3" in first.stdout and "--target" in first.stdout
     # Debian's scipy (1.10) is new enough and stays; numpy 1.24 is too old for shapely 2.2 and gets 1.26 (<2).
     assert not (target / "scipy").exists() and (target / "numpy-1.26.4.dist-info").is_dir()
-    # Built against the GEOS and GDAL that QGIS loads, not the copies inside PyPI's wheels.
+    # Built against the GEOS, GDAL and PROJ that QGIS loads, not the copies inside PyPI's wheels;
+    # osmnx (the OSM_FILE input) imports with them.
+    code = (
+        "import shapely, rasterio, pyproj, osmnx, geopandas; "
+        "print(shapely.geos_version_string, rasterio.__gdal_version__, pyproj.proj_version_str)"
+    )
     probe = subprocess.run(
-        [QGIS_PYTHON, "-c", "import shapely, rasterio; print(shapely.geos_version_string, rasterio.__gdal_version__)"],
+        [QGIS_PYTHON, "-c", code],
         capture_output=True,
         text=True,
         env={"PYTHONPATH": str(target), "PATH": os.environ["PATH"]},
     )
-    assert probe.stdout.split() == [_config_version("geos-config"), _config_version("gdal-config")], probe.stderr
+    system = [_config_version("geos-config"), _config_version("gdal-config"), _proj_version()]
+    assert probe.stdout.split() == system, probe.stderr
     again = _installer(plugins, profile)
     assert again.returncode == 0 and "All Python packages are already installed" in again.stdout
 

@@ -136,3 +136,27 @@ def test_pip_runs_with_this_interpreter_not_the_first_python_on_path(monkeypatch
         [python, "-c", "import sys; print(sys.version_info[:2], sys.base_prefix)"], capture_output=True, text=True
     )
     assert proc.stdout.strip() == f"{tuple(sys.version_info[:2])} {sys.base_prefix}"
+
+
+def test_osmnx_for_the_osm_file_input_brings_its_own_closure(tmp_path):
+    debian = _site(
+        tmp_path,
+        numpy="1.24.2",
+        scipy="1.10.1",
+        certifi="2022.9.24",
+        packaging="23.0",
+        pyproj="3.4.1",
+        requests="2.28.1",
+        **{"python-dateutil": "2.8.2", "pytz": "2022.7.1", "six": "1.16.0", "idna": "3.3", "urllib3": "1.26.12"},
+        **{"charset-normalizer": "3.0.1", "attrs": "22.2.0", "pyparsing": "3.0.9"},
+    )
+    plan = _names(deps.needed(deps.PLUGIN_PACKAGES + deps.OPTIONAL_PACKAGES, debian))
+    # Debian's pyproj 3.4 is older than geopandas 1.1 needs, its requests older than osmnx 2.1 needs,
+    # and that requests needs a newer certifi; dateutil, pytz, six, idna, urllib3 are kept.
+    assert {"osmnx", "geopandas", "pandas", "pyproj", "tzdata", "requests", "certifi"} <= set(plan)
+    assert not {"scipy", "python-dateutil", "pytz", "six", "idna", "urllib3", "charset-normalizer"} & set(plan)
+    command = deps.pip_command(deps.needed(deps.OPTIONAL_PACKAGES, debian), tmp_path, "python3", True, (23, 0, 1))
+    assert "pyproj" in command[command.index("--no-binary") + 1].split(",")  # against the system's PROJ
+    env = deps.build_env(tmp_path, pyproj_from_source=True)
+    assert (tmp_path / "build-constraints.txt").read_text() == "cython==3.0.11\n"
+    assert "PYTHONPATH" not in env and env["PROJ_DIR"] == sys.base_prefix
