@@ -160,3 +160,20 @@ def test_osmnx_for_the_osm_file_input_brings_its_own_closure(tmp_path):
     env = deps.build_env(tmp_path, pyproj_from_source=True)
     assert (tmp_path / "build-constraints.txt").read_text() == "cython==3.0.11\n"
     assert "PYTHONPATH" not in env and env["PROJ_DIR"] == sys.base_prefix
+
+
+def test_shell_entry_point_installs_every_package_and_passes_pip_arguments(monkeypatch, capsys):
+    seen = {}
+
+    def fake_install(profile_dir, packages, extra_args=()):
+        seen.update(profile=profile_dir, packages=list(packages), pip=list(extra_args))
+        return deps.Result(False, deps.target_dir(profile_dir), [], ["shapely"], "Not installed: shapely.")
+
+    monkeypatch.setattr(deps, "install", fake_install)
+    code = deps.main(["--profile", "/p", "--", "--no-index", "--find-links", "/media/usb/wheels"])
+    assert code == 1 and "Not installed: shapely." in capsys.readouterr().out
+    assert seen == {
+        "profile": "/p",
+        "packages": list(deps.PLUGIN_PACKAGES + deps.OPTIONAL_PACKAGES),
+        "pip": ["--no-index", "--find-links", "/media/usb/wheels"],
+    }
