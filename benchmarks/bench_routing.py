@@ -318,13 +318,28 @@ def main() -> int:
     )
 
     if not args.no_capacity:
-        t_cap, cap = timed(
-            "capacity assignment (networkx network simplex)",
-            lambda: rt.assign_with_capacity(graph, origins, ward["occupants"], ward["capacity"], max_minutes=15),
-            trace_memory=False,
-        )
+
+        def assign(solver: str):
+            return rt.assign_with_capacity(
+                graph, origins, ward["occupants"], ward["capacity"], max_minutes=15, solver=solver
+            )
+
+        t_cap, cap = timed("capacity assignment (OR-Tools min-cost flow)", lambda: assign("ortools"), False)
         print(f"    placed {cap.placed.sum():.0f} of {ward['occupants'].sum():.0f} people")
-        row("routing: capacity assignment", size, t_cap, float("nan"))
+        t_peer, peer_cap = timed("capacity assignment (networkx network simplex)", lambda: assign("networkx"), False)
+        same = int(cap.placed.sum()) == int(peer_cap.placed.sum())
+        cost_diff = abs(cap.total_cost - peer_cap.total_cost) / max(abs(peer_cap.total_cost), 1.0)
+        print(f"    same people placed: {same}; relative difference of the least cost {cost_diff:.1e}")
+        row(
+            "routing: capacity assignment",
+            size,
+            t_cap,
+            float("nan"),
+            target_s=3.0,
+            peer="networkx network_simplex",
+            peer_seconds=t_peer,
+            max_rel_diff=cost_diff,
+        )
 
     if args.qgis_sample > 0:
         peer = qgis_peer(ward, graph, routes, origins, args.qgis_sample, args.seed)

@@ -364,6 +364,25 @@ class GroundMotionRun:
     share_6_lower_or_more: float
 
 
+# JMA: instrumental intensity below 0.5 is intensity class 0, not felt by people (気象庁 震度階級
+# 関連解説表; https://www.jma.go.jp/jma/kishou/know/shindo/index.html).
+NOT_FELT_INTENSITY = 0.5
+
+
+def check_felt(scenario: Scenario, median: GroundMotionResult) -> None:
+    """Refuse a scenario that nobody in the area would feel: almost always a misplaced epicentre
+    (coordinates in the wrong CRS or order), since a real scenario earthquake is chosen near the area."""
+    top = float(np.nanmax(median.intensity_median)) if np.size(median.intensity_median) else np.nan
+    if np.isfinite(top) and top < NOT_FELT_INTENSITY:
+        nearest = float(np.nanmin(median.distance_km))
+        parameter = "EPICENTER" if scenario.fault_segments is None or not len(scenario.fault_segments) else "FAULT"
+        raise InputError(
+            f"the source is {nearest:,.0f} km from the area, where the largest median JMA intensity would be "
+            f"{top:.1f} (below {NOT_FELT_INTENSITY}: not felt); check the coordinates and their CRS",
+            parameter,
+        )
+
+
 def run_ground_motion(
     scenario: Scenario,
     grid: Grid,
@@ -397,6 +416,7 @@ def run_ground_motion(
         feedback.info(f"AVS30: {fallback} cells had no valid value (nodata, <= 0); used AVS30_DEFAULT={avs30_default}")
     xs, ys = grid.centers()
     median = median_ground_motion(scenario, xs, ys, site_avs30, amplification_model, intensity_model)
+    check_felt(scenario, median)
     sigma = sigma_log10(median.distance_km)
     count = 1 + realizations
     descriptions = ["median"] + [f"realization {k}" for k in range(1, count)]

@@ -9,9 +9,10 @@ the tolerance of another line's interior is joined to it (a T-junction), and cro
 shared vertex are noded only on request (``node_crossings``), because in OpenStreetMap-style data
 they are bridges and tunnels.
 
-Street widths come from a field, from OSM tags (``width=*``, or the imported Yahoo! Japan
-``yh:WIDTH`` class, e.g. ``3.0m〜5.5m``) or are estimated from the building footprints on both
-sides of the centreline (:func:`estimate_width_from_buildings`); estimated widths are flagged.
+Street widths come from a field, from OSM tags (``width=*``, ``est_width=*``, the imported Yahoo!
+Japan ``yh:WIDTH`` class, e.g. ``3.0m〜5.5m``, or ``lanes=*``) or are estimated from the building
+footprints on both sides of the centreline, capped by road class
+(:func:`estimate_width_from_buildings`); estimated widths are flagged.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from __future__ import annotations
 import logging
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,11 +64,50 @@ ASSUMED_WIDTH_BY_HIGHWAY_M = {
     "trunk_link": 20.0,
 }
 
-# Width estimation from building footprints (see estimate_width_from_buildings).
-WIDTH_SAMPLE_SPACING_M = 10.0  # one cross-section every 10 m along the centreline
+# Width estimation from building footprints (see estimate_width_from_buildings; docs/methods/routing.md).
+WIDTH_SAMPLE_SPACING_M = 5.0  # one cross-section every 5 m along the centreline
+WIDTH_WINDOW_M = 8.0  # each cross-section sees the nearest facade within +-4 m along the street (gaps between houses)
 WIDTH_SEARCH_HALF_M = 15.0  # look for a facade up to 15 m either side (streets up to 30 m wide)
 WIDTH_END_MARGIN_M = 3.0  # skip cross-sections this close to a junction (they see the crossing street)
 WIDTH_MIN_FACADE_M = 0.5  # a facade closer than this means the centreline runs through a footprint
+WIDTH_QUANTILE = 0.25  # the segment's width: this quantile of its cross-sections (narrow points matter)
+# Distance [m] from the road edge to the facade on each side (front gardens, parking, eaves offset). FITTED
+# on the Nerima extract: the median (facade-to-facade - tagged width) / 2 of the tagged segments with an even
+# OSM way id (the tuning half); the odd half is held out and its error is the one reported
+# (docs/methods/routing.md, scripts/validate_widths.py). No published value was found for Tokyo.
+WIDTH_SETBACK_M = 1.4
+WIDTH_MIN_M = 1.0  # an estimate is never narrower than a footpath
+
+# Upper bound [m] of a footprint estimate by OSM highway class: the widest cross-section the Road Structure
+# Ordinance (道路構造令, Cabinet Order 320 of 1970) gives an urban (class 4) road of that rank. Art. 5: lane
+# 3.0 m (class 4 grades 2-3), 3.25 m (grade 1); Art. 5(5): a road without lanes (class 4 grade 4) has a 4 m
+# carriageway; Art. 8: shoulders 0.5 m; Art. 11: sidewalks 3.5 m with heavy pedestrian traffic, else 2 m.
+# The rank of each OSM class follows the Japanese OSM road conventions (JA:Road in Japan: tertiary = major
+# municipal road, unclassified = other public roads, residential / living_street = local access roads).
+_SHOULDERS_M = 2 * 0.5
+WIDTH_CAP_BY_HIGHWAY_M = {
+    "footway": 3.5,  # a sidewalk with heavy pedestrian traffic (Art. 11)
+    "path": 3.5,
+    "steps": 3.5,
+    "cycleway": 3.5,
+    "pedestrian": 4.0 + _SHOULDERS_M,
+    "track": 4.0 + _SHOULDERS_M,
+    "service": 4.0 + _SHOULDERS_M,  # one-lane road (Art. 5(5)) with shoulders
+    "living_street": 4.0 + _SHOULDERS_M,
+    "residential": 4.0 + _SHOULDERS_M,
+    "unclassified": 2 * 3.0 + _SHOULDERS_M,  # two 3.0 m lanes, no sidewalk
+    "tertiary": 2 * 3.0 + _SHOULDERS_M + 2 * 2.0,  # two lanes and 2 m sidewalks
+    "tertiary_link": 2 * 3.0 + _SHOULDERS_M + 2 * 2.0,
+    "secondary": 2 * 3.25 + _SHOULDERS_M + 2 * 3.5,  # two 3.25 m lanes and 3.5 m sidewalks
+    "secondary_link": 2 * 3.25 + _SHOULDERS_M + 2 * 3.5,
+    "primary": 4 * 3.25 + _SHOULDERS_M + 2 * 3.5,  # four lanes
+    "primary_link": 4 * 3.25 + _SHOULDERS_M + 2 * 3.5,
+    "trunk": 6 * 3.25 + _SHOULDERS_M + 2 * 3.5,  # six lanes
+    "trunk_link": 6 * 3.25 + _SHOULDERS_M + 2 * 3.5,
+}
+WIDTH_CAP_DEFAULT_M = 2 * 3.0 + _SHOULDERS_M  # a street without a class: as unclassified
+# OSM lanes=* without a width: lanes x 3.0 m (Art. 5, class 4 grades 2-3) + shoulders (Art. 8); estimated.
+LANE_WIDTH_M = 3.0
 
 # OSM "walk" network: the exclusions of osmnx's own walking filter (osmnx._overpass, network_type
 # "walk"), applied to the ways read from an .osm file (graph_from_xml does not filter).
@@ -82,7 +123,7 @@ OSM_WALK_EXCLUDE = {
     "sidewalk:left": r"separate",
     "sidewalk:right": r"separate",
 }
-OSM_WAY_TAGS = ("highway", "width", "est_width", "yh:WIDTH", "name", *OSM_WALK_EXCLUDE)
+OSM_WAY_TAGS = ("highway", "width", "est_width", "yh:WIDTH", "lanes", "name", *OSM_WALK_EXCLUDE)
 
 
 @dataclass
@@ -100,7 +141,8 @@ class StreetNetwork:
     highway: np.ndarray | None = None  # (n_edges,) object array of highway classes, or None
     crs: str | None = None
     n_unnoded_crossings: int = 0  # crossings of two lines without a shared vertex (not connected)
-    width_source: np.ndarray | None = None  # (n_edges,) object: field|osm_width|yh_width|buildings|highway|default
+    # (n_edges,) object: field|osm_width|yh_width|osm_lanes|buildings|highway|default
+    width_source: np.ndarray | None = None
     meta: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -193,7 +235,8 @@ _NUMBER = r"(\d+(?:[.,]\d+)?)"
 def parse_osm_width(value: Any) -> float:
     """Width in metres from an OSM ``width=*``/``est_width=*`` value ("4", "4.5 m", "3,5", "12'"); NaN if unreadable.
 
-    Several values ("4;6") give the first; feet (') and inches (") are converted.
+    Several values ("4;6") give the first; a range ("3-5", "3.0m〜5.5m") gives its middle; feet (') and
+    inches (") are converted.
     """
     if value is None:
         return math.nan
@@ -204,6 +247,10 @@ def parse_osm_width(value: Any) -> float:
     if feet:
         inches = float(feet.group(2).replace(",", ".")) if feet.group(2) else 0.0
         return float(feet.group(1).replace(",", ".")) * 0.3048 + inches * 0.0254
+    span = re.fullmatch(rf"{_NUMBER}\s*(?:m\s*)?[-〜～~]\s*{_NUMBER}\s*(m|metres|meters)?", text)
+    if span:  # a range ("3-5", "3.0m〜5.5m"): its middle, as for the yh:WIDTH classes
+        low, high = (float(span.group(k).replace(",", ".")) for k in (1, 2))
+        return (low + high) / 2.0 if 0 < low <= high else math.nan
     metres = re.fullmatch(rf"{_NUMBER}\s*(m|metres|meters)?", text)
     if metres:
         width = float(metres.group(1).replace(",", "."))
@@ -341,8 +388,8 @@ def build_network(
         raise InputError("the road layer's lines all have zero length", parameter)
     along = _cumulative_along(x, y, vpart)
     snapped_parts = np.full(parts.shape[0], None, dtype=object)
-    idx_parts = np.unique(vpart)
-    snapped_parts[idx_parts] = shapely.linestrings(np.column_stack([x, y]), indices=vpart)
+    idx_parts, dense = np.unique(vpart, return_inverse=True)  # zero-length parts dropped above leave gaps
+    snapped_parts[idx_parts] = shapely.linestrings(np.column_stack([x, y]), indices=dense)
     is_start = np.r_[True, vpart[1:] != vpart[:-1]]
     is_end = np.r_[vpart[1:] != vpart[:-1], True]
     node_count = np.bincount(node, minlength=node_xy.shape[0])
@@ -544,21 +591,22 @@ def estimate_width_from_buildings(
     geometry: np.ndarray,
     buildings: Sequence[Any] | np.ndarray,
     *,
+    highway: np.ndarray | Sequence[Any] | None = None,
     spacing_m: float = WIDTH_SAMPLE_SPACING_M,
     search_half_m: float = WIDTH_SEARCH_HALF_M,
     feedback: Feedback | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Street width [m] from the facades on both sides of each centreline; NaN where none is found.
 
-    Method: cross-sections every ``spacing_m`` along the centreline (at least one, at the middle;
-    none within WIDTH_END_MARGIN_M of either end unless the edge is short). At each one a ray is cast
-    perpendicular to the centreline to each side, up to ``search_half_m``; the distance to the first
-    building footprint it meets is that side's facade distance. A cross-section whose point lies
-    inside a footprint (closer than WIDTH_MIN_FACADE_M) is ignored. The width is the median over the
-    cross-sections of left + right distance; where no cross-section has buildings on both sides it
-    is twice the median one-sided distance (one row of buildings, e.g. along a park). This is the
-    open space between facing buildings - the space debris must fill to block the street - and is
-    wider than the carriageway where buildings are set back.
+    Method: cross-sections every ``spacing_m`` along the centreline (at least one, at the middle; none
+    within WIDTH_END_MARGIN_M of either end unless the edge is short). At each one, on each side, the
+    facade distance is the distance, measured perpendicular to the centreline, to the nearest building
+    footprint within a strip WIDTH_WINDOW_M long along the street and ``search_half_m`` deep (so a gap
+    between two houses does not make the street look wide). A cross-section with no building on one
+    side, or whose point lies inside a footprint (closer than WIDTH_MIN_FACADE_M), is not used. The
+    segment's open space is the WIDTH_QUANTILE quantile of left + right over its cross-sections; the
+    road width is that minus WIDTH_SETBACK_M on each side, at least WIDTH_MIN_M and at most the cap of
+    its highway class (WIDTH_CAP_BY_HIGHWAY_M; WIDTH_CAP_DEFAULT_M without a class).
     Returns (width, n_cross_sections_used).
     """
     import shapely
@@ -567,58 +615,79 @@ def estimate_width_from_buildings(
     geometry = np.asarray(geometry, dtype=object)
     n = geometry.shape[0]
     width = np.full(n, np.nan)
-    used = np.zeros(n, dtype=np.int64)
     bld = np.asarray(buildings, dtype=object).ravel()
     bld = bld[~shapely.is_missing(bld) & ~shapely.is_empty(bld)]
     if n == 0 or bld.shape[0] == 0:
-        return width, used
+        return width, np.zeros(n, dtype=np.int64)
+    edge_of, centre, tangent = _cross_sections(geometry, spacing_m)
+    check_canceled(feedback)
+    tree = shapely.STRtree(bld)
+    left = _facade_distance(tree, bld, centre, tangent, 1.0, search_half_m)
+    check_canceled(feedback)
+    right = _facade_distance(tree, bld, centre, tangent, -1.0, search_half_m)
+    check_canceled(feedback)
+    both = np.isfinite(left) & np.isfinite(right) & (left >= WIDTH_MIN_FACADE_M) & (right >= WIDTH_MIN_FACADE_M)
+    open_space = _quantile_by_group(np.where(both, left + right, np.nan), edge_of, n, WIDTH_QUANTILE)
+    used = np.bincount(edge_of[both], minlength=n)
+    width = np.maximum(open_space - 2.0 * WIDTH_SETBACK_M, WIDTH_MIN_M)
+    cap = np.full(n, WIDTH_CAP_DEFAULT_M)
+    if highway is not None:
+        cap = np.array([width_cap(h) for h in np.asarray(highway, dtype=object).ravel()], dtype=np.float64)
+    width = np.where(np.isfinite(open_space), np.minimum(width, cap), np.nan)
+    return width, used
+
+
+def width_cap(highway: Any) -> float:
+    """Largest footprint-estimated width [m] of a highway class (WIDTH_CAP_BY_HIGHWAY_M, Road Structure Ordinance)."""
+    if isinstance(highway, list | tuple):
+        highway = highway[0] if highway else None
+    return WIDTH_CAP_BY_HIGHWAY_M.get(str(highway), WIDTH_CAP_DEFAULT_M)
+
+
+def _cross_sections(geometry: np.ndarray, spacing_m: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Edge index, point and unit tangent of every cross-section (see estimate_width_from_buildings)."""
+    import shapely
+
     lengths = shapely.length(geometry)
-    n_samples = np.maximum(1, np.floor(np.maximum(lengths - 2 * WIDTH_END_MARGIN_M, 0) / spacing_m).astype(np.int64))
-    edge_of = np.repeat(np.arange(n), n_samples)
-    k = np.arange(edge_of.shape[0]) - np.repeat(np.cumsum(n_samples) - n_samples, n_samples)
     usable = np.maximum(lengths - 2 * WIDTH_END_MARGIN_M, 0.0)
+    n_samples = np.maximum(1, np.floor(usable / spacing_m).astype(np.int64))
+    edge_of = np.repeat(np.arange(geometry.shape[0]), n_samples)
+    k = np.arange(edge_of.shape[0]) - np.repeat(np.cumsum(n_samples) - n_samples, n_samples)
     margin = (lengths - usable) / 2.0
     pos = margin[edge_of] + (k + 0.5) * usable[edge_of] / n_samples[edge_of]
     pos = np.where(usable[edge_of] > 0, pos, lengths[edge_of] / 2.0)
     g = geometry[edge_of]
+    length = lengths[edge_of]
     centre = shapely.get_coordinates(shapely.line_interpolate_point(g, pos))
-    delta = np.minimum(0.5, lengths[edge_of] / 4.0)
-    ahead = shapely.get_coordinates(shapely.line_interpolate_point(g, np.minimum(pos + delta, lengths[edge_of])))
+    delta = np.minimum(1.0, length / 4.0)
+    ahead = shapely.get_coordinates(shapely.line_interpolate_point(g, np.minimum(pos + delta, length)))
     behind = shapely.get_coordinates(shapely.line_interpolate_point(g, np.maximum(pos - delta, 0.0)))
     tangent = ahead - behind
     norm = np.hypot(tangent[:, 0], tangent[:, 1])
     norm[norm == 0] = 1.0
-    normal = np.column_stack([-tangent[:, 1], tangent[:, 0]]) / norm[:, None]
-    check_canceled(feedback)
-    tree = shapely.STRtree(bld)
-    side_dist = []
-    for sign in (1.0, -1.0):
-        tip = centre + sign * search_half_m * normal
-        rays = shapely.linestrings(np.stack([centre, tip], axis=1))
-        ray_idx, bld_idx = tree.query(rays, predicate="intersects")
-        dist = np.full(centre.shape[0], np.inf)
-        if ray_idx.size:
-            hit = shapely.intersection(rays[ray_idx], bld[bld_idx])
-            d = shapely.distance(shapely.points(centre[ray_idx]), hit)
-            np.minimum.at(dist, ray_idx, d)
-        side_dist.append(dist)
-        check_canceled(feedback)
-    left, right = side_dist
-    inside = (left < WIDTH_MIN_FACADE_M) | (right < WIDTH_MIN_FACADE_M)
-    both = np.isfinite(left) & np.isfinite(right) & ~inside
-    one = (np.isfinite(left) ^ np.isfinite(right)) & ~inside
-    two_sided = np.where(both, left + right, np.nan)
-    one_sided = np.where(one, 2.0 * np.fmin(left, right), np.nan)
-    width = _median_by_group(two_sided, edge_of, n)
-    fallback = _median_by_group(one_sided, edge_of, n)
-    used = np.bincount(edge_of[both], minlength=n)
-    need = ~np.isfinite(width)
-    width[need] = fallback[need]
-    used[need] = np.bincount(edge_of[one], minlength=n)[need]
-    return width, used
+    return edge_of, centre, tangent / norm[:, None]
 
 
-def _median_by_group(values: np.ndarray, group: np.ndarray, n: int) -> np.ndarray:
+def _facade_distance(tree, bld, centre, tangent, sign: float, search_half_m: float) -> np.ndarray:
+    """Perpendicular distance from each cross-section's tangent line to the nearest footprint in its strip on one side."""
+    import shapely
+
+    normal = sign * np.column_stack([-tangent[:, 1], tangent[:, 0]])
+    p1 = centre - tangent * WIDTH_WINDOW_M / 2.0
+    p2 = centre + tangent * WIDTH_WINDOW_M / 2.0
+    ring = np.stack([p1, p2, p2 + search_half_m * normal, p1 + search_half_m * normal, p1], axis=1)
+    strips = shapely.polygons(ring)
+    base = shapely.linestrings(np.stack([p1, p2], axis=1))
+    dist = np.full(centre.shape[0], np.inf)
+    strip_idx, bld_idx = tree.query(strips, predicate="intersects")
+    if strip_idx.size:
+        inside = shapely.intersection(strips[strip_idx], bld[bld_idx])
+        np.minimum.at(dist, strip_idx, shapely.distance(base[strip_idx], inside))
+    return dist
+
+
+def _quantile_by_group(values: np.ndarray, group: np.ndarray, n: int, q: float) -> np.ndarray:
+    """The ``q`` quantile (linear interpolation, as numpy's default) of the finite values of every group; NaN if none."""
     ok = np.isfinite(values)
     values, group = values[ok], group[ok]
     out = np.full(n, np.nan)
@@ -628,9 +697,10 @@ def _median_by_group(values: np.ndarray, group: np.ndarray, n: int) -> np.ndarra
     values, group = values[order], group[order]
     starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
     counts = np.diff(np.r_[starts, group.shape[0]])
-    lo = values[starts + (counts - 1) // 2]
-    hi = values[starts + counts // 2]
-    out[group[starts]] = (lo + hi) / 2.0
+    pos = starts + q * (counts - 1)
+    lo = np.floor(pos).astype(np.int64)
+    hi = np.ceil(pos).astype(np.int64)
+    out[group[starts]] = values[lo] + (pos - lo) * (values[hi] - values[lo])
     return out
 
 
@@ -649,7 +719,8 @@ def fill_widths(
         network.width_source = np.full(need.shape[0], "field", dtype=object)
         network.width_source[need] = None
     if buildings is not None and need.any():
-        est, _ = estimate_width_from_buildings(network.geometry[need], buildings, feedback=feedback)
+        highway = None if network.highway is None else network.highway[need]
+        est, _ = estimate_width_from_buildings(network.geometry[need], buildings, highway=highway, feedback=feedback)
         idx = np.flatnonzero(need)
         ok = np.isfinite(est)
         network.width[idx[ok]] = est[ok]
@@ -698,49 +769,81 @@ def network_from_osm_xml(
     Ways are kept when osmnx's "walk" filter would keep them (OSM_WALK_EXCLUDE); the graph is
     made bidirectional, simplified (osmnx.simplify_graph, keeping nodes where highway or width tags
     change) and projected to ``crs``. Lengths are planar lengths in ``crs``. Widths: ``width=*``,
-    then ``est_width=*``, then ``yh:WIDTH`` (see :func:`parse_yh_width`); others stay NaN.
+    then ``est_width=*``, then ``yh:WIDTH`` (see :func:`parse_yh_width`), then ``lanes=*`` (flagged
+    estimated); others stay NaN.
     Nothing is downloaded: graph_from_xml only parses the file, and the osmnx URL settings are
     pointed at an unroutable address for the duration of the call as a guard.
     """
-    import shapely
-
     feedback = feedback or NullFeedback()
     check_metric_crs(crs, "OSM_FILE")
     path = Path(path)
     if not path.is_file():
         raise InputError(f"OSM file not found: {path}", "OSM_FILE")
     import osmnx as ox
-    from pyproj import Transformer
 
-    saved = {
-        name: getattr(ox.settings, name)
-        for name in ("useful_tags_way", "use_cache", "overpass_url", "nominatim_url", "log_console", "log_file")
-    }
-    try:
-        ox.settings.useful_tags_way = sorted(set(saved["useful_tags_way"]) | set(OSM_WAY_TAGS))
-        ox.settings.use_cache = False
-        ox.settings.overpass_url = "http://127.0.0.1:9/offline"
-        ox.settings.nominatim_url = "http://127.0.0.1:9/offline"
-        ox.settings.log_console = False
-        ox.settings.log_file = False
+    with osmnx_settings(ox, use_cache=False, overpass_url=OFFLINE_URL, nominatim_url=OFFLINE_URL):
         try:
             graph = ox.graph_from_xml(path, bidirectional=True, simplify=False, retain_all=True)
         except Exception as exc:  # osmnx raises several types for unreadable or empty files
             raise InputError(f"cannot read the OSM file {path.name}: {exc}", "OSM_FILE") from exc
-        check_canceled(feedback)
-        feedback.set_progress(40)
-        drop = [(a, b, k) for a, b, k, d in graph.edges(keys=True, data=True) if not _osm_walkable(d)]
-        graph.remove_edges_from(drop)
-        graph.remove_nodes_from([n for n in list(graph.nodes) if graph.degree(n) == 0])
-        if graph.number_of_edges() == 0:
-            raise InputError(f"the OSM file {path.name} has no walkable ways (highway=*)", "OSM_FILE")
-        graph = ox.simplify_graph(graph, edge_attrs_differ=["highway", "width", "est_width", "yh:WIDTH"])
-        graph = ox.convert.to_undirected(graph)
+    return network_from_osm_graph(graph, crs=crs, name=path.name, parameter="OSM_FILE", feedback=feedback)
+
+
+OFFLINE_URL = "http://127.0.0.1:9/offline"
+
+
+@contextmanager
+def osmnx_settings(ox: Any, **values: Any) -> Iterator[None]:
+    """Set osmnx.settings for a block (the way tags this module reads, no logging) and restore them after."""
+    wanted: dict[str, Any] = {"useful_tags_way": sorted(set(ox.settings.useful_tags_way) | set(OSM_WAY_TAGS))}
+    wanted.update(log_console=False, log_file=False, **values)
+    saved = {name: getattr(ox.settings, name) for name in wanted}
+    try:
+        for name, value in wanted.items():
+            setattr(ox.settings, name, value)
+        yield
     finally:
         for name, value in saved.items():
             setattr(ox.settings, name, value)
+
+
+def network_from_osm_graph(
+    graph: Any,
+    *,
+    crs: str = DEFAULT_METRIC_CRS,
+    name: str = "OpenStreetMap",
+    parameter: str = "OSM_FILE",
+    feedback: Feedback | None = None,
+) -> StreetNetwork:
+    """The walking network of an unsimplified osmnx graph in EPSG:4326 (from a file or a download).
+
+    Keeps the ways osmnx's "walk" filter keeps (OSM_WALK_EXCLUDE), simplifies (keeping nodes where
+    highway, width or lanes tags change), makes it undirected and projects it to ``crs``.
+    """
+    import osmnx as ox
+    import shapely
+
+    feedback = feedback or NullFeedback()
+    check_canceled(feedback)
+    feedback.set_progress(40)
+    graph = graph.copy()
+    drop = [(a, b, k) for a, b, k, d in graph.edges(keys=True, data=True) if not _osm_walkable(d)]
+    graph.remove_edges_from(drop)
+    graph.remove_nodes_from([n for n in list(graph.nodes) if graph.degree(n) == 0])
+    if graph.number_of_edges() == 0:
+        raise InputError(f"{name} has no walkable ways (highway=*)", parameter)
+    with osmnx_settings(ox):
+        graph = ox.simplify_graph(graph, edge_attrs_differ=["highway", "width", "est_width", "yh:WIDTH", "lanes"])
+        graph = ox.convert.to_undirected(graph)
     feedback.set_progress(70)
     check_canceled(feedback)
+    net = _network_from_undirected(graph, crs, shapely)
+    feedback.set_progress(100)
+    return net
+
+
+def _network_from_undirected(graph: Any, crs: str, shapely: Any) -> StreetNetwork:
+    from pyproj import Transformer
 
     osm_ids = np.array(list(graph.nodes), dtype=np.int64)
     index = {n: i for i, n in enumerate(osm_ids)}
@@ -787,25 +890,34 @@ def network_from_osm_xml(
         length=shapely.length(geometry),
         geometry=geometry,
         width=width,
-        width_estimated=np.zeros(width.shape[0], dtype=bool),
+        width_estimated=np.array([src == "osm_lanes" for src in sources], dtype=bool),
         source_index=np.array(ways, dtype=np.int64),
         highway=np.array(highways, dtype=object),
         crs=str(crs),
         width_source=np.array(sources, dtype=object),
         meta={"osm_node_id": osm_ids},
     )
-    feedback.set_progress(100)
     return net
 
 
 def _osm_edge_width(data: dict[str, Any]) -> tuple[float, str | None]:
+    """Width from the tags: width=*, est_width=*, yh:WIDTH (a class), else lanes=* x LANE_WIDTH_M + shoulders."""
     for key, parser, label in (
         ("width", parse_osm_width, "osm_width"),
         ("est_width", parse_osm_width, "osm_width"),
         ("yh:WIDTH", parse_yh_width, "yh_width"),
+        ("lanes", width_from_lanes, "osm_lanes"),
     ):
         if key in data:
             value = parser(data[key])
             if np.isfinite(value):
                 return value, label
     return math.nan, None
+
+
+def width_from_lanes(value: Any) -> float:
+    """Road width [m] from OSM ``lanes=*``: lanes x LANE_WIDTH_M + 2 x 0.5 m shoulders (Road Structure Ordinance)."""
+    lanes = parse_osm_width(value)
+    if not np.isfinite(lanes) or lanes < 1:
+        return math.nan
+    return float(round(lanes)) * LANE_WIDTH_M + _SHOULDERS_M

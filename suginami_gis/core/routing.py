@@ -569,6 +569,109 @@ def _check_capacity(capacity: Any, n: int) -> np.ndarray:
     return np.floor(cap + 1e-9).astype(np.int64)
 
 
+def _expand_rows(
+    arc_row: np.ndarray, arc_origin: np.ndarray, arc_int: np.ndarray, shelters_by_row: list[np.ndarray]
+) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
+    """Arcs origin -> tree root (row) become arcs origin -> each shelter at that root."""
+    counts = np.array([shelters_by_row[r].size for r in arc_row.tolist()], dtype=np.int64)
+    arc_shelter = (
+        np.concatenate([shelters_by_row[r] for r in arc_row.tolist()]).astype(np.int64)
+        if arc_row.size
+        else np.zeros(0, dtype=np.int64)
+    )
+    return arc_shelter, (np.repeat(arc_origin, counts), np.repeat(arc_int, counts))
+
+
+def solve_capacity_flow(
+    arc_origin: np.ndarray,
+    arc_shelter: np.ndarray,
+    arc_cost: np.ndarray,
+    population: np.ndarray,
+    capacity: np.ndarray,
+    *,
+    solver: str = "auto",
+) -> np.ndarray:
+    """People on each arc origin -> shelter: a maximum flow of least total cost (integers, exact).
+
+    ``solver``: "ortools" (OR-Tools' compiled SimpleMinCostFlow, max flow with min cost), "networkx"
+    (networkx.network_simplex with an "unplaced" node whose cost exceeds any total of placed costs;
+    pure Python, slow at ward scale) or "auto" (OR-Tools when installed). Both give the same least
+    cost; where several assignments share it they may split people differently.
+    """
+    if solver not in ("auto", "ortools", "networkx"):
+        raise ValueError(f"unknown min-cost-flow solver {solver!r}")
+    if solver == "auto":
+        try:
+            from ortools.graph.python import min_cost_flow  # noqa: F401
+
+            solver = "ortools"
+        except ImportError:
+            log.info("OR-Tools is not installed: capacity assignment uses networkx (slower)")
+            solver = "networkx"
+    args = (
+        np.asarray(arc_origin, dtype=np.int64),
+        np.asarray(arc_shelter, dtype=np.int64),
+        np.asarray(arc_cost, dtype=np.int64),
+        np.asarray(population, dtype=np.int64),
+        np.asarray(capacity, dtype=np.int64),
+    )
+    return _flow_ortools(*args) if solver == "ortools" else _flow_networkx(*args)
+
+
+def _flow_ortools(
+    arc_origin: np.ndarray, arc_shelter: np.ndarray, arc_cost: np.ndarray, pop: np.ndarray, cap: np.ndarray
+) -> np.ndarray:
+    from ortools.graph.python import min_cost_flow
+
+    n_o, n_s = pop.shape[0], cap.shape[0]
+    sink = n_o + n_s
+    mcf = min_cost_flow.SimpleMinCostFlow()
+    arcs = mcf.add_arcs_with_capacity_and_unit_cost(arc_origin, n_o + arc_shelter, pop[arc_origin], arc_cost)
+    shelters = np.flatnonzero(cap > 0)
+    mcf.add_arcs_with_capacity_and_unit_cost(
+        n_o + shelters,
+        np.full(shelters.size, sink, dtype=np.int64),
+        cap[shelters],
+        np.zeros(shelters.size, dtype=np.int64),
+    )
+    nodes = np.arange(sink + 1, dtype=np.int64)
+    supplies = np.zeros(sink + 1, dtype=np.int64)
+    supplies[:n_o] = pop
+    supplies[sink] = -int(pop.sum())
+    mcf.set_nodes_supplies(nodes, supplies)
+    status = mcf.solve_max_flow_with_min_cost()
+    if status != mcf.OPTIMAL:
+        raise RuntimeError(f"OR-Tools min-cost flow ended with status {status}")
+    return np.asarray(mcf.flows(arcs), dtype=np.int64)
+
+
+def _flow_networkx(
+    arc_origin: np.ndarray, arc_shelter: np.ndarray, arc_cost: np.ndarray, pop: np.ndarray, cap: np.ndarray
+) -> np.ndarray:
+    import networkx as nx
+
+    big = int(pop.sum()) * int(arc_cost.max() if arc_cost.size else 1) + 1
+    flow_graph = nx.DiGraph()
+    sink, unplaced_node = -1, -2
+    flow_graph.add_node(sink, demand=int(pop.sum()))
+    flow_graph.add_node(unplaced_node, demand=0)
+    flow_graph.add_edge(unplaced_node, sink, weight=0)
+    for i in np.flatnonzero(pop > 0).tolist():
+        flow_graph.add_node(("o", i), demand=-int(pop[i]))
+        flow_graph.add_edge(("o", i), unplaced_node, weight=big)
+    for s in range(cap.shape[0]):
+        flow_graph.add_node(("s", s), demand=0)
+        if cap[s] > 0:
+            flow_graph.add_edge(("s", s), sink, weight=0, capacity=int(cap[s]))
+    for o, s, c in zip(arc_origin.tolist(), arc_shelter.tolist(), arc_cost.tolist()):
+        flow_graph.add_edge(("o", o), ("s", s), weight=c)
+    _, flow_dict = nx.network_simplex(flow_graph)
+    return np.array(
+        [flow_dict[("o", o)].get(("s", s), 0) for o, s in zip(arc_origin.tolist(), arc_shelter.tolist())],
+        dtype=np.int64,
+    )
+
+
 def assign_with_capacity(
     graph: ShelterGraph,
     origins: OriginSnap,
@@ -579,23 +682,27 @@ def assign_with_capacity(
     max_minutes: float | None = None,
     max_candidates: int = 10,
     feedback: Feedback | None = None,
+    solver: str = "auto",
 ) -> CapacityAssignment:
-    """People to shelters within capacity at least total cost: min-cost flow (networkx.network_simplex).
+    """People to shelters within capacity at least total cost: a maximum flow of least cost.
 
     Each origin may send its people to its ``max_candidates`` cheapest shelters (all of them when
-    that is at least the number of shelters), and only within ``max_minutes`` when given. People
-    who cannot be placed go to an "unplaced" sink whose cost exceeds any possible total of placed
-    costs, so the solution first places as many people as possible and then minimises the total
-    cost (cost x people). Populations are rounded to whole people; costs are scaled to integers
-    (network simplex is exact on integers).
+    that is at least the number of shelters), and only within ``max_minutes`` when given. The
+    solution places as many people as possible (a maximum flow) and, among such placements, has
+    the least total cost (cost x people). Populations are rounded to whole people; costs are scaled to integers
+    (both solvers are exact on integers). ``solver``: see :func:`solve_capacity_flow`.
     """
-    import networkx as nx
-
     feedback = feedback or NullFeedback()
     _check_speed(walk_speed, max_minutes)
     n_o = origins.piece.shape[0]
     pop = np.rint(_check_population(population, n_o)).astype(np.int64)
     cap = _check_capacity(capacity, graph.n_shelters)
+    if cap.sum() == 0 and pop.sum() > 0:
+        raise InputError(
+            "every shelter has capacity 0, so nobody could be placed: check the capacity field, or leave "
+            "CAPACITY_FIELD empty to route everyone to the nearest shelter",
+            "CAPACITY_FIELD",
+        )
     if max_candidates < 1:
         raise InputError("at least one candidate shelter per origin is needed", "MAX_CANDIDATES")
     trees = shortest_path_trees(graph, per_shelter=True)
@@ -634,46 +741,26 @@ def assign_with_capacity(
     max_cost = float(arc_cost.max()) if arc_cost.size else 1.0
     scale = 1e9 / max(max_cost, 1e-12)
     arc_int = np.rint(arc_cost * scale).astype(np.int64)
-    big = int(pop.sum()) * int(arc_int.max() if arc_int.size else 1) + 1
 
-    flow_graph = nx.DiGraph()
-    sink, unplaced_node = -1, -2
-    total = int(pop.sum())
-    flow_graph.add_node(sink, demand=total)
-    flow_graph.add_node(unplaced_node, demand=0)
-    flow_graph.add_edge(unplaced_node, sink, weight=0)
-    for i in np.flatnonzero(pop > 0):
-        flow_graph.add_node(("o", int(i)), demand=-int(pop[i]))
-        flow_graph.add_edge(("o", int(i)), unplaced_node, weight=big)
-    for s in range(graph.n_shelters):
-        flow_graph.add_node(("s", s), demand=0)
-        if cap[s] > 0:
-            flow_graph.add_edge(("s", s), sink, weight=0, capacity=int(cap[s]))
-    for o, r, c in zip(arc_origin.tolist(), arc_row.tolist(), arc_int.tolist()):
-        for s in shelters_by_row[r]:
-            flow_graph.add_edge(("o", o), ("s", int(s)), weight=c)
     check_canceled(feedback)
-    feedback.info(f"min-cost flow: {flow_graph.number_of_nodes()} nodes, {flow_graph.number_of_edges()} arcs")
-    _, flow_dict = nx.network_simplex(flow_graph)
+    arc_shelter, arc_from = _expand_rows(arc_row, arc_origin, arc_int, shelters_by_row)
+    feedback.info(
+        f"min-cost flow: {int((pop > 0).sum())} origins, {graph.n_shelters} shelters, {arc_from[0].size} arcs"
+    )
+    arc_flow = solve_capacity_flow(arc_from[0], arc_shelter, arc_from[1], pop, cap, solver=solver)
     feedback.set_progress(80)
 
-    flow: dict[tuple[int, int], int] = {}
-    placed = np.zeros(n_o, dtype=np.int64)
-    assigned = np.zeros(graph.n_shelters, dtype=np.int64)
+    used = np.flatnonzero(arc_flow > 0)
+    f_o, f_s, f_n = arc_from[0][used], arc_shelter[used], arc_flow[used]
+    flow = dict(zip(zip(f_o.tolist(), f_s.tolist()), f_n.tolist()))
+    placed = np.bincount(f_o, weights=f_n, minlength=n_o).astype(np.int64)
+    assigned = np.bincount(f_s, weights=f_n, minlength=graph.n_shelters).astype(np.int64)
+    total_cost = float((f_n * masked[row_of_shelter[f_s], f_o]).sum())
+    # main shelter: the one receiving most of the origin's people (the lowest index on a tie)
+    order = np.lexsort((f_s, -f_n, f_o))
+    first = order[np.r_[True, f_o[order][1:] != f_o[order][:-1]]] if order.size else order
     main = np.full(n_o, -1, dtype=np.int64)
-    main_amount = np.zeros(n_o, dtype=np.int64)
-    total_cost = 0.0
-    for o in np.flatnonzero(pop > 0).tolist():
-        for target, amount in flow_dict[("o", o)].items():
-            if amount <= 0 or target == unplaced_node:
-                continue
-            s = target[1]
-            flow[(o, s)] = int(amount)
-            placed[o] += amount
-            assigned[s] += amount
-            total_cost += amount * float(masked[row_of_shelter[s], o])
-            if amount > main_amount[o] or (amount == main_amount[o] and s < main[o]):
-                main[o], main_amount[o] = s, amount
+    main[f_o[first]] = f_s[first]
     unplaced = pop - placed
 
     # routes to the main shelter (the nearest one for origins with nobody placed), along per-shelter trees

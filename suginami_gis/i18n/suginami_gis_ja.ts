@@ -19,7 +19,7 @@
       <translation>AREA_FIELD：点には面積がありません。建築面積のフィールドを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/ground.py" line="89" />
+      <location filename="suginami_gis/processing/inputs/ground.py" line="147" />
       <source>AVS30 is in {0}: resampled to {1} (bilinear).</source>
       <translation>AVS30 は {0} のため、{1} に再投影しました（双一次補間）。</translation>
     </message>
@@ -94,12 +94,12 @@
       <translation>BUILDINGS：レイヤに地物がありません。建物形状のあるレイヤを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="158" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="151" />
       <source>Balanced (length + risk)</source>
       <translation>バランス（距離＋危険度）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="132" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="229" />
       <source>Balanced cost: metres of detour worth one unit of -ln(1 - p)</source>
       <translation>バランス型コスト：-ln(1 - p) の 1 単位に相当する迂回距離（m）</translation>
     </message>
@@ -119,7 +119,7 @@
       <translation>最良局の受信電力（dBm）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="79" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="91" />
       <source>Blockage probability field (default p_block, from Road blockage)</source>
       <translation>閉塞確率のフィールド（既定は道路閉塞の出力の p_block）</translation>
     </message>
@@ -197,7 +197,7 @@
       <translation>道路端からこの距離（m）までの建物を沿道建物とみなす</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/ground.py" line="157" />
+      <location filename="suginami_gis/processing/inputs/ground.py" line="215" />
       <source>Buildings in {0}, raster in {1}: building centroids are transformed to the raster CRS.</source>
       <translation>建物は {0}、ラスタは {1} のため、建物の重心をラスタの座標系に変換します。</translation>
     </message>
@@ -349,7 +349,7 @@
       <translation>比較</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="95" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="107" />
       <source>Connect lines that cross without a shared vertex (not for bridges)</source>
       <translation>共有頂点なしで交差する線を接続する（橋梁には使わない）</translation>
     </message>
@@ -483,7 +483,7 @@
       <translation>地区（任意のポリゴン）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="123" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="116" />
       <source>Districts (polygons)</source>
       <translation>地区（ポリゴン）</translation>
     </message>
@@ -513,7 +513,17 @@
       <translation>フィールドが空の場合の EIRP（dBm）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/ground.py" line="64" />
+      <location filename="suginami_gis/processing/inputs/ground.py" line="99" />
+      <source>EPICENTER cannot be transformed from {0} to {1}: check the point and its CRS.</source>
+      <translation>EPICENTER を {0} から {1} へ変換できません。点とその CRS を確認してください。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/inputs/ground.py" line="91" />
+      <source>EPICENTER {0},{1} [{2}]: {3}. QGIS reads a point as x,y (longitude first in degrees).</source>
+      <translation>EPICENTER {0},{1} [{2}]: {3}。QGIS は点を x,y（度では経度が先）として読みます。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/inputs/ground.py" line="122" />
       <source>EPICENTER: give an epicentre point or a FAULT trace.</source>
       <translation>EPICENTER：震央の点か断層トレース（FAULT）を指定してください。</translation>
     </message>
@@ -553,7 +563,7 @@
       <translation>震央（点震源、任意の座標系）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="52" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="64" />
       <source>Evacuation</source>
       <translation>避難</translation>
     </message>
@@ -563,7 +573,7 @@
       <translation>避難の出発地</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="157" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="150" />
       <source>Evacuation route cost</source>
       <translation>避難経路のコスト</translation>
     </message>
@@ -578,7 +588,7 @@
       <translation>避難所への避難経路（一括計算・収容人数・到達可能性）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="166" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="159" />
       <source>Evacuation time limit (minutes)</source>
       <translation>避難の制限時間（分）</translation>
     </message>
@@ -618,7 +628,7 @@
       <translation>範囲（空欄 = アクセスポイントと敷地＋100 m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/ground.py" line="58" />
+      <location filename="suginami_gis/processing/inputs/ground.py" line="118" />
       <source>FAULT: the layer has no line geometry; give a fault trace or leave it empty.</source>
       <translation>FAULT：レイヤに線がありません。断層トレースを指定するか空欄にしてください。</translation>
     </message>
@@ -757,7 +767,7 @@
       <translation>藤本・翠川（2006）、J-SHIS と同じ</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/ground.py" line="109" />
+      <location filename="suginami_gis/processing/inputs/ground.py" line="167" />
       <source>GROUND_MOTION: choose a ground-motion raster.</source>
       <translation>GROUND_MOTION：地震動のラスタを選んでください。</translation>
     </message>
@@ -1122,27 +1132,27 @@
       <translation>対策後</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="147" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="140" />
       <source>Mitigation: fire-proofing areas (optional polygons; the target is then the 不燃領域率 of each area)</source>
       <translation>対策：不燃化の区域（任意のポリゴン。指定すると目標は区域ごとの不燃領域率になります）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="198" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="191" />
       <source>Mitigation: initial extinguishment (0-1; empty = as the current state)</source>
       <translation>対策：初期消火率（0〜1。空欄 = 現状と同じ）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="192" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="185" />
       <source>Mitigation: seismic circuit breaker share (0-1; empty = as the current state)</source>
       <translation>対策：感震ブレーカーの設置率（0〜1。空欄 = 現状と同じ）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="176" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="169" />
       <source>Mitigation: share of buildings meeting the 1981 seismic standard (0-1; ward target 0.96)</source>
       <translation>対策：新耐震基準（1981 年）を満たす建物の割合（0〜1、区の目標 0.96）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="181" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="174" />
       <source>Mitigation: share of fire-resistant buildings (0-1; ward target 0.70)</source>
       <translation>対策：耐火建物の割合（0〜1、区の目標 0.70）</translation>
     </message>
@@ -1172,7 +1182,7 @@
       <translation>モンテカルロ試行回数（0 = 期待値を厳密に計算）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="248" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="343" />
       <source>Network: {0} nodes, {1} segments, {2:.1f} km</source>
       <translation>道路網：ノード {0}、区間 {1}、総延長 {2:.1f} km</translation>
     </message>
@@ -1234,12 +1244,16 @@ then click Install Python packages again.</source>
       <translation>ORIGINS：レイヤに地物がありません。出発地のレイヤを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="193" />
-      <source>OSM_FILE is given: the street layer (ROADS) is not used.</source>
-      <translation>OSM_FILE が指定されているため、道路レイヤ（ROADS）は使いません。</translation>
+      <location filename="suginami_gis/processing/inputs/network.py" line="177" />
+      <source>OSM_AREA: the layer has no features; choose polygons such as the districts.</source>
+      <translation>OSM_AREA：レイヤに地物がありません。地区などのポリゴンを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="123" />
+      <source>OSM_FILE is given: the street layer (ROADS) is not used.</source>
+      <translation type="vanished">OSM_FILE が指定されているため、道路レイヤ（ROADS）は使いません。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/scenario/settings.py" line="125" />
       <source>OSM_FILE: {0} does not exist.</source>
       <translation>OSM_FILE：{0} は存在しません。</translation>
     </message>
@@ -1249,24 +1263,23 @@ then click Install Python packages again.</source>
       <translation>OUTPUT_DISTRICTS：DISTRICTS レイヤが指定されていないため、地区別の表は書き出しません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="90" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="91" />
       <source>OUTPUT_FOLDER: choose a folder for the results.</source>
       <translation>OUTPUT_FOLDER：結果を保存するフォルダを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="186" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="188" />
       <source>OUTPUT_FOLDER: {0} exists and is not empty; choose a new folder or set OVERWRITE.</source>
       <translation>OUTPUT_FOLDER：{0} は既にあり、空ではありません。新しいフォルダを選ぶか OVERWRITE を指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="181" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="183" />
       <source>OUTPUT_FOLDER: {0} is a file; choose a folder.</source>
       <translation>OUTPUT_FOLDER：{0} はファイルです。フォルダを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="190" />
       <source>OUTPUT_FOLDER: {0} is not an earlier scenario folder (no {1}); it is never replaced.</source>
-      <translation>OUTPUT_FOLDER：{0} は以前のシナリオのフォルダではない（{1} がない）ため、置き換えません。</translation>
+      <translation type="vanished">OUTPUT_FOLDER：{0} は以前のシナリオのフォルダではない（{1} がない）ため、置き換えません。</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="137" />
@@ -1304,29 +1317,55 @@ then click Install Python packages again.</source>
       <translation>フィールドがない場合の区域の空地率（0〜0.99）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="110" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="124" />
+      <source>OpenStreetMap (*.osm *.xml *.pbf)</source>
+      <translation>OpenStreetMap（*.osm *.xml *.pbf）</translation>
+    </message>
+    <message>
       <source>OpenStreetMap (*.osm *.xml)</source>
-      <translation>OpenStreetMap（*.osm *.xml）</translation>
+      <translation type="vanished">OpenStreetMap（*.osm *.xml）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="105" />
       <source>OpenStreetMap XML (*.osm *.xml)</source>
-      <translation>OpenStreetMap XML（*.osm *.xml）</translation>
+      <translation type="vanished">OpenStreetMap XML（*.osm *.xml）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="107" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="290" />
+      <source>OpenStreetMap streets are used: the street layer (ROADS) is not.</source>
+      <translation>OpenStreetMap の道路を使うため、道路レイヤ（ROADS）は使いません。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/inputs/network.py" line="201" />
+      <source>OpenStreetMap streets of the area (cache folder {0})</source>
+      <translation>範囲内の OpenStreetMap の道路（キャッシュフォルダ {0}）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/inputs/network.py" line="119" />
+      <source>Or an OpenStreetMap file (.osm XML or .osm.pbf; walking network, read offline; used instead of the streets)</source>
+      <translation>または OpenStreetMap ファイル（.osm XML または .osm.pbf。歩行ネットワーク、オフラインで読み込み。道路レイヤの代わりに使用）</translation>
+    </message>
+    <message>
       <source>Or an OpenStreetMap file (.osm XML; used instead of the streets)</source>
-      <translation>または OpenStreetMap ファイル（.osm XML、道路レイヤの代わりに使用）</translation>
+      <translation type="vanished">または OpenStreetMap ファイル（.osm XML、道路レイヤの代わりに使用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="102" />
       <source>Or an OpenStreetMap file (.osm XML; walking network, read offline; used instead of the streets)</source>
-      <translation>または OpenStreetMap ファイル（.osm XML、歩行者ネットワーク、オフラインで読込。道路レイヤの代わりに使用）</translation>
+      <translation type="vanished">または OpenStreetMap ファイル（.osm XML、歩行者ネットワーク、オフラインで読込。道路レイヤの代わりに使用）</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/algorithms/evacuationroutes.py" line="62" />
       <source>Or district polygons (optional)</source>
       <translation>または地区のポリゴン（任意）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/inputs/network.py" line="130" />
+      <source>Or download the OpenStreetMap streets inside these polygons (e.g. the districts; needs the internet once)</source>
+      <translation>またはこのポリゴン（地区など）内の OpenStreetMap の道路をダウンロード（初回のみインターネットが必要）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/inputs/network.py" line="140" />
+      <source>Or download the OpenStreetMap streets of this extent (needs the internet once)</source>
+      <translation>またはこの範囲の OpenStreetMap の道路をダウンロード（初回のみインターネットが必要）</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/inputs/evacuation.py" line="46" />
@@ -1379,12 +1418,12 @@ then click Install Python packages again.</source>
       <translation>PIXEL_SIZE：{0} × {1} ピクセルは上限の {2} を超えます。より粗いピクセルか、より狭い範囲を指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="245" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="340" />
       <source>P_BLOCK_FIELD: blockage probabilities must be between 0 and 1.</source>
       <translation>P_BLOCK_FIELD：閉塞確率は 0 から 1 の間でなければなりません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="212" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="307" />
       <source>P_BLOCK_FIELD: field '{0}' is not in the street layer (fields: {1}).</source>
       <translation>P_BLOCK_FIELD：フィールド '{0}' が道路レイヤにありません（フィールド：{1}）。</translation>
     </message>
@@ -1448,22 +1487,30 @@ then click Install Python packages again.</source>
       <translation>公開用地図</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="116" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="118" />
       <source>ROADS and OSM_FILE: give one of them, not both.</source>
       <translation>ROADS と OSM_FILE：どちらか一方だけを指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="114" />
       <source>ROADS: give a street layer or an OSM_FILE.</source>
-      <translation>ROADS：道路レイヤか OSM_FILE を指定してください。</translation>
+      <translation type="vanished">ROADS：道路レイヤか OSM_FILE を指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="200" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="116" />
+      <source>ROADS: give a street layer, an OSM_FILE or an OSM_AREA / OSM_EXTENT.</source>
+      <translation>ROADS：道路レイヤ、OSM_FILE、または OSM_AREA / OSM_EXTENT を指定してください。</translation>
+    </message>
+    <message>
       <source>ROADS: give a street line layer or an OSM_FILE.</source>
-      <translation>ROADS：道路のラインレイヤか OSM_FILE を指定してください。</translation>
+      <translation type="vanished">ROADS：道路のラインレイヤか OSM_FILE を指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="219" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="295" />
+      <source>ROADS: give a street line layer, an OSM_FILE or an OSM_AREA / OSM_EXTENT.</source>
+      <translation>ROADS：道路の線レイヤ、OSM_FILE、または OSM_AREA / OSM_EXTENT を指定してください。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/inputs/network.py" line="314" />
       <source>ROADS: the layer has no features; choose a street line layer.</source>
       <translation>ROADS：レイヤに地物がありません。道路のラインレイヤを選んでください。</translation>
     </message>
@@ -1478,7 +1525,7 @@ then click Install Python packages again.</source>
       <translation>乱数シード</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="194" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="195" />
       <source>Reading the walking network of {0} (projected to {1})</source>
       <translation>{0} の歩行者ネットワークを読み込み中（{1} に投影）</translation>
     </message>
@@ -1513,7 +1560,7 @@ then click Install Python packages again.</source>
       <translation>出力フォルダが既にある場合は置き換える</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="127" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="120" />
       <source>Replace the output folder if it holds an earlier scenario</source>
       <translation>出力フォルダに以前のシナリオがある場合は置き換える</translation>
     </message>
@@ -1583,6 +1630,11 @@ then click Install Python packages again.</source>
       <translation>耐震化済み建物のフィールド（任意、真偽値）</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/inputs/network.py" line="148" />
+      <source>Reuse downloaded OpenStreetMap streets for (days; 0 = download again)</source>
+      <translation>ダウンロードした OpenStreetMap の道路を再利用する期間（日。0 = 毎回ダウンロード）</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/model.py" line="45" />
       <source>Road blockage</source>
       <translation>道路閉塞</translation>
@@ -1598,7 +1650,7 @@ then click Install Python packages again.</source>
       <translation>道路種別のフィールド（OSM の highway の値）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="77" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="89" />
       <source>Road class field (OSM highway values, optional)</source>
       <translation>道路種別のフィールド（OSM の highway の値、任意）</translation>
     </message>
@@ -1633,7 +1685,7 @@ then click Install Python packages again.</source>
       <translation>SUPPRESSION_RATE は旧パラメータです。INITIAL_EXTINGUISHMENT（同じ意味）を使ってください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="158" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="151" />
       <source>Safest (least blockage risk)</source>
       <translation>最も安全（閉塞の危険が最小）</translation>
     </message>
@@ -1658,7 +1710,7 @@ then click Install Python packages again.</source>
       <translation>想定地震の地震動…</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="142" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="135" />
       <source>Scenario hour (5, 12 or 18)</source>
       <translation>想定時刻（5 時・12 時・18 時）</translation>
     </message>
@@ -1678,7 +1730,7 @@ then click Install Python packages again.</source>
       <translation>シナリオのパラメータ（KEY=値; ...）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="137" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="130" />
       <source>Season (the cited time-of-day coefficients are for winter)</source>
       <translation>季節（出典の時刻別係数は冬のもの）</translation>
     </message>
@@ -1723,7 +1775,7 @@ then click Install Python packages again.</source>
       <translation>避難所 Wi-Fi の電波到達範囲</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="116" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="109" />
       <source>Shelter capacity field (people)</source>
       <translation>避難所の収容人数のフィールド（人）</translation>
     </message>
@@ -1765,7 +1817,7 @@ then click Install Python packages again.</source>
       <translation>避難所の敷地</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="119" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="112" />
       <source>Shelter sites (polygons)</source>
       <translation>避難所の敷地（ポリゴン）</translation>
     </message>
@@ -1780,7 +1832,7 @@ then click Install Python packages again.</source>
       <translation>避難所（点）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="115" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="108" />
       <source>Shelters (relief centres, points)</source>
       <translation>避難所（震災救援所、点）</translation>
     </message>
@@ -1800,7 +1852,7 @@ then click Install Python packages again.</source>
       <translation>避難所：割当人口</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="158" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="151" />
       <source>Shortest</source>
       <translation>最短</translation>
     </message>
@@ -1840,7 +1892,7 @@ then click Install Python packages again.</source>
       <translation>2 棟の延焼限界距離の小さい方</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="84" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="96" />
       <source>Snap tolerance for joining line ends (m)</source>
       <translation>線の端点をつなぐ許容距離（m）</translation>
     </message>
@@ -1900,7 +1952,7 @@ then click Install Python packages again.</source>
       <translation>道路幅員のフィールド（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="76" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="88" />
       <source>Street width field (m, optional)</source>
       <translation>道路幅員のフィールド（m、任意）</translation>
     </message>
@@ -1911,11 +1963,15 @@ then click Install Python packages again.</source>
     </message>
     <message>
       <location filename="suginami_gis/processing/algorithms/scenario.py" line="99" />
-      <source>Streets (centre lines in a projected CRS; or give an OSM file)</source>
-      <translation>道路（投影座標系の中心線、または OSM ファイルを指定）</translation>
+      <source>Streets (centre lines in a projected CRS; or give an OSM file or area)</source>
+      <translation>道路（投影座標系の中心線。または OSM ファイルか範囲を指定）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="70" />
+      <source>Streets (centre lines in a projected CRS; or give an OSM file)</source>
+      <translation type="vanished">道路（投影座標系の中心線、または OSM ファイルを指定）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/inputs/network.py" line="82" />
       <source>Streets (centre lines in a projected CRS; or the output of Road blockage)</source>
       <translation>道路（投影座標系の中心線、または道路閉塞の出力）</translation>
     </message>
@@ -1990,7 +2046,7 @@ then click Install Python packages again.</source>
       <translation>プロジェクトファイルを書き込めませんでした：{0}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/ground.py" line="119" />
+      <location filename="suginami_gis/processing/inputs/ground.py" line="177" />
       <source>The raster's first band is the median: the {0} realization bands are used.</source>
       <translation>ラスタの第 1 バンドは中央値のため、{0} 個の試行バンドを使います。</translation>
     </message>
@@ -2004,7 +2060,7 @@ then click Install Python packages again.</source>
       <translation>シナリオの GeoPackage に地図にするレイヤがありません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="216" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="311" />
       <source>The street layer has no blockage field: every street is taken as open.</source>
       <translation>道路レイヤに閉塞確率のフィールドがないため、すべての道路を通行可能とみなします。</translation>
     </message>
@@ -2024,7 +2080,7 @@ then click Install Python packages again.</source>
       <translation>制限時間（分、0 = なし）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="235" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="228" />
       <source>Time per step (s): {0}</source>
       <translation>手順ごとの所要時間（秒）：{0}</translation>
     </message>
@@ -2059,7 +2115,7 @@ then click Install Python packages again.</source>
       <translation>高層市街地</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="143" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="240" />
       <source>Walking speed (m/s; 1.0 general, 0.5-0.8 elderly)</source>
       <translation>歩行速度（m/s、一般 1.0、高齢者 0.5〜0.8）</translation>
     </message>
@@ -2124,7 +2180,7 @@ then click Install Python packages again.</source>
       <translation>Wi-Fi アクセスポイント</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="121" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="114" />
       <source>Wi-Fi access points (points)</source>
       <translation>Wi-Fi アクセスポイント（点）</translation>
     </message>
@@ -2139,7 +2195,7 @@ then click Install Python packages again.</source>
       <translation>避難所の敷地ごとの Wi-Fi</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="167" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="160" />
       <source>Wi-Fi pixel size (m)</source>
       <translation>Wi-Fi のピクセルサイズ（m）</translation>
     </message>
@@ -2169,7 +2225,7 @@ then click Install Python packages again.</source>
       <translation>風速（m/s、0〜30）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="138" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="131" />
       <source>Winter</source>
       <translation>冬</translation>
     </message>
@@ -2182,6 +2238,16 @@ then click Install Python packages again.</source>
       <location filename="suginami_gis/processing/inputs/publish.py" line="165" />
       <source>Writing vector tiles of {0} failed: {1}</source>
       <translation>{0} のベクタタイルの書き込みに失敗しました：{1}</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/staging.py" line="139" />
+      <source>Writing {0} failed: the file holds {1} of the {2} features written (is the disk full or the folder not writable?). Nothing was replaced: free space or choose another {0}.</source>
+      <translation>{0} の書き込みに失敗しました: 書き込んだ {2} 件の地物のうちファイルにあるのは {1} 件です（ディスクの空きがないか、フォルダーに書き込めません）。何も置き換えていません。空きを作るか、別の {0} を選んでください。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/staging.py" line="194" />
+      <source>Writing {0} failed: {1}</source>
+      <translation>{0} の書き込みに失敗しました: {1}</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/fireproofing.py" line="115" />
@@ -2207,6 +2273,36 @@ then click Install Python packages again.</source>
       <location filename="suginami_gis/processing/inputs/wifi.py" line="236" />
       <source>give at least one threshold in dBm, e.g. -67,-75</source>
       <translation>しきい値（dBm）を 1 つ以上指定してください（例：-67,-75）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/inputs/ground.py" line="66" />
+      <source>it cannot be transformed to longitude and latitude</source>
+      <translation>経度・緯度に変換できません</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/inputs/ground.py" line="54" />
+      <source>it is not a longitude,latitude pair</source>
+      <translation>経度,緯度の組になっていません</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/inputs/ground.py" line="73" />
+      <source>it lies outside the area where {0} is used</source>
+      <translation>{0} の適用範囲の外にあります</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/inputs/ground.py" line="70" />
+      <source>it lies outside the area where {0} is used, and swapped it would lie inside; write {1},{2}</source>
+      <translation>{0} の適用範囲の外にあり、入れ替えると範囲内になります。{1},{2} と書いてください</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/inputs/ground.py" line="51" />
+      <source>latitude {0} is impossible: it looks like latitude and longitude swapped; write {1},{2}</source>
+      <translation>緯度 {0} はありえません。緯度と経度が入れ替わっているようです。{1},{2} と書いてください</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/staging.py" line="137" />
+      <source>none</source>
+      <translation>0</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="111" />
@@ -2302,7 +2398,7 @@ then click Install Python packages again.</source>
       <translation type="vanished">{0} 棟に計測震度がないため、出火率表による出火は計算しません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="235" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="330" />
       <source>{0} crossings without a shared vertex are not connected (bridges, tunnels or unnoded lines).</source>
       <translation>共有頂点のない交差 {0} か所は接続していません（橋梁・トンネル、またはノードのない線）。</translation>
     </message>
@@ -2367,22 +2463,37 @@ then click Install Python packages again.</source>
       <translation>{0} か所の敷地に想定避難者数がありません。値を入力してください（0 も可）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="242" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="337" />
       <source>{0} streets have no blockage probability: taken as open.</source>
       <translation>道路 {0} 区間に閉塞確率がないため、通行可能とみなします。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="221" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="316" />
       <source>{0} streets have no geometry: skipped.</source>
       <translation>道路 {0} 本に形状がないため、スキップしました。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="144" />
+      <location filename="suginami_gis/processing/staging.py" line="333" />
+      <source>{0} was given {1} times ({2}); give it once.</source>
+      <translation>{0} が {1} 回指定されています（{2}）。1 回だけ指定してください。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/staging.py" line="306" />
+      <source>{0} would overwrite the input {1} ({2}): choose another file or folder for {0}.</source>
+      <translation>{0} は入力 {1}（{2}）を上書きしてしまいます。{0} には別のファイルかフォルダーを選んでください。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/inputs/ground.py" line="56" />
+      <source>{0},{1} look like degrees, not metres of {2}; give the point with the CRS EPSG:4326</source>
+      <translation>{0},{1} は {2} のメートルではなく度のようです。CRS を EPSG:4326 として点を指定してください</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/scenario/settings.py" line="146" />
       <source>{0}: choose a field of {1}.</source>
       <translation>{0}：{1} のフィールドを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/conversions.py" line="62" />
+      <location filename="suginami_gis/processing/conversions.py" line="63" />
       <source>{0}: field '{1}' holds '{2}', which is not a number; choose a numeric field.</source>
       <translation>{0}：フィールド '{1}' の値 '{2}' は数値ではありません。数値のフィールドを選んでください。</translation>
     </message>
@@ -2402,12 +2513,12 @@ then click Install Python packages again.</source>
       <translation>{0}：フィールド '{1}' が建物レイヤにありません（フィールド：{2}）。先に「地震による建物被害」を実行するか、フィールドを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/conversions.py" line="101" />
+      <location filename="suginami_gis/processing/conversions.py" line="102" />
       <source>{0}: field '{1}' is not in the layer (fields: {2}); choose an existing field.</source>
       <translation>{0}：フィールド '{1}' がレイヤにありません（フィールド：{2}）。既存のフィールドを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="147" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="149" />
       <source>{0}: field '{1}' is not in {2} (fields: {3}); choose an existing field.</source>
       <translation>{0}：フィールド '{1}' が {2} にありません（フィールド：{3}）。既存のフィールドを選んでください。</translation>
     </message>
@@ -2422,22 +2533,22 @@ then click Install Python packages again.</source>
       <translation>{0}：フィールド '{1}' は数値ではありません。数値のフィールドを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/conversions.py" line="267" />
+      <location filename="suginami_gis/processing/conversions.py" line="270" />
       <source>{0}: only file-based rasters are supported (save the layer as GeoTIFF first).</source>
       <translation>{0}：ファイルのラスタだけに対応しています（先に GeoTIFF として保存してください）。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/conversions.py" line="86" />
+      <location filename="suginami_gis/processing/conversions.py" line="87" />
       <source>{0}: the CRS is not valid; choose a projected CRS such as EPSG:6677.</source>
       <translation>{0}：座標系が無効です。EPSG:6677 などの投影座標系を選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="129" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="131" />
       <source>{0}: the layer has no features.</source>
       <translation>{0}：レイヤに地物がありません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/conversions.py" line="316" />
+      <location filename="suginami_gis/processing/conversions.py" line="319" />
       <source>{0}: value '{1}' is not a boolean; use true/false or 1/0.</source>
       <translation>{0}：値 '{1}' は真偽値ではありません。true/false または 1/0 を使ってください。</translation>
     </message>
@@ -2447,7 +2558,7 @@ then click Install Python packages again.</source>
       <translation>{0}：{1:,.1f} → {2:,.1f}（{3}）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/conversions.py" line="90" />
+      <location filename="suginami_gis/processing/conversions.py" line="91" />
       <source>{0}: {1} is geographic (degrees); choose a projected CRS in metres such as EPSG:6677 (JGD2011 / Japan Plane Rectangular CS IX).</source>
       <translation>{0}：{1} は地理座標系（度）です。EPSG:6677（JGD2011 / 平面直角座標系第IX系）などのメートル単位の投影座標系を選んでください。</translation>
     </message>

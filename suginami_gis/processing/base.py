@@ -28,7 +28,7 @@ from ..core.feedback import Canceled
 from .conversions import apply_field_aliases
 from .help import help_html
 from .i18n import plugin_locale, tr
-from .staging import StagedOutputs
+from .staging import StagedOutputs, refuse_output_over_input, refuse_repeated_values
 
 Double = QgsProcessingParameterNumber.Double
 
@@ -212,11 +212,14 @@ class SuginamiAlgorithm(QgsProcessingAlgorithm):
         if not ok:
             raise QgsProcessingException(message)
         # File outputs are written under a temporary folder and moved into place only on success.
-        staged = StagedOutputs(self, parameters)
+        refuse_repeated_values(self, parameters)
+        refuse_output_over_input(self, parameters, context)
+        staged = self._staged = StagedOutputs(self, parameters)
         try:
             results = self.compute(staged.parameters, context, feedback, CoreFeedback(feedback))
             if feedback is not None and feedback.isCanceled():
                 raise Canceled("canceled by the user")
+            staged.verify()
             return staged.commit(results, context)
         except InputError as exc:
             raise QgsProcessingException(str(exc)) from exc
@@ -226,6 +229,13 @@ class SuginamiAlgorithm(QgsProcessingAlgorithm):
             # Free the failed run's frames (and so its open sinks) before removing their files.
             _clear_frames(sys.exc_info()[1])
             staged.discard()
+            self._staged = None
+
+    def parameterAsSink(self, parameters, name, context, fields, geometryType, crs, *args):
+        """QGIS's sink of output ``name``, counting what it accepts so the staged file is verified."""
+        sink, dest_id = super().parameterAsSink(parameters, name, context, fields, geometryType, crs, *args)
+        staged = getattr(self, "_staged", None)
+        return (staged.track(name, sink, dest_id) if staged is not None else sink), dest_id
 
     def postProcessAlgorithm(self, context: QgsProcessingContext, feedback: QgsProcessingFeedback) -> dict[str, Any]:
         """Unstyled vector outputs (summaries, tables) still get their field aliases when loaded."""

@@ -21,6 +21,7 @@ from qgis.core import (
     QgsProcessingParameterDefinition,
     QgsProject,
     QgsRasterLayer,
+    QgsWkbTypes,
 )
 from qgis.PyQt.QtCore import QVariant
 
@@ -137,6 +138,8 @@ def read_vector(
             wkbs.append(None)
             nulls += 1
         else:
+            if QgsWkbTypes.isCurvedType(geometry.wkbType()):  # shapely reads no curves: segmentise them
+                geometry = QgsGeometry(geometry.constGet().segmentize())
             wkbs.append(bytes(geometry.asWkb()))
         for name in wanted:
             columns[name].append(feature[name])

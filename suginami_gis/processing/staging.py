@@ -6,6 +6,12 @@ destination of an algorithm at ``<target folder>/.suginami-partial-XXXX/<same na
 name, so a GeoPackage keeps its layer name and a shapefile its sidecars) and moves the files
 into the target folder only after the algorithm returned normally and was not cancelled. Folder
 destinations are left alone: the core builds folders atomically itself (core/atomic.py).
+
+A write is verified before it replaces anything: every feature sink the algorithm opened counts
+what it accepted, and after the sinks are closed the staged file must hold that many features
+(a full disk makes GDAL's final COMMIT fail with only a message on stderr, leaving an empty
+GeoPackage). Staging folders left by a killed run (their owner process is gone) are removed by
+the next run that writes into the same folder.
 """
 
 from __future__ import annotations
@@ -13,19 +19,28 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import socket
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
 from qgis.core import (
+    QgsFeatureSink,
     QgsProcessing,
     QgsProcessingContext,
+    QgsProcessingException,
     QgsProcessingOutputLayerDefinition,
     QgsProcessingParameterFolderDestination,
     QgsProperty,
 )
 
+from .i18n import tr
+
 PARTIAL_PREFIX = ".suginami-partial-"
+OWNER_FILE = ".owner"  # "<host> <pid>" of the run that staged into the folder; never moved
+STALE_SECONDS = 24 * 3600  # a staging folder of another host is removed after a day
+SIDECARS = (".aux.xml", ".ovr", ".msk")  # GDAL's files beside a raster, stale once the raster is replaced
 _NOT_FILES = ("memory:", "ogr:", "postgis:", "postgres:", "spatialite:", "mssql:", "oracle:", "hana:")
 
 
@@ -63,6 +78,7 @@ class StagedOutputs:
     def __init__(self, algorithm: Any, parameters: dict[str, Any]) -> None:
         self.parameters = dict(parameters)
         self.staged: list[tuple[Path, Path]] = []  # (temporary folder, target folder)
+        self.sinks: list[tuple[str, Path, str | None, CountingSink]] = []
         for definition in algorithm.destinationParameterDefinitions():
             if isinstance(definition, QgsProcessingParameterFolderDestination):
                 continue
@@ -78,7 +94,9 @@ class StagedOutputs:
                 continue
             try:
                 target.parent.mkdir(parents=True, exist_ok=True)
+                remove_abandoned(target.parent)
                 folder = Path(tempfile.mkdtemp(prefix=PARTIAL_PREFIX, dir=target.parent))
+                (folder / OWNER_FILE).write_text(f"{socket.gethostname()} {os.getpid()}", encoding="utf-8")
             except OSError:
                 continue  # an unwritable folder: let QGIS report it as usual
             self.staged.append((folder, target.parent))
@@ -90,6 +108,40 @@ class StagedOutputs:
             else:
                 self.parameters[name] = staged_path
 
+    def track(self, key: str, sink: QgsFeatureSink | None, dest_id: str) -> QgsFeatureSink | None:
+        """A sink of output ``key`` that counts what it accepts, so the staged file can be verified."""
+        if sink is None:
+            return None
+        path = plain_file_path(str(dest_id).split("|")[0])
+        if path is None or not any(path.parent == folder for folder, _ in self.staged):
+            return sink
+        layer = str(dest_id).split("layername=")[1].split("|")[0] if "layername=" in str(dest_id) else None
+        counting = CountingSink(sink, key)
+        self.sinks.append((key, path, layer, counting))
+        return counting
+
+    def verify(self) -> None:
+        """Close the tracked sinks and check that each staged file holds every feature written to it."""
+        from osgeo import ogr
+
+        for *_, sink in self.sinks:
+            sink.close()
+        for key, path, layer, sink in self.sinks:
+            dataset = ogr.Open(str(path))
+            found = None
+            if dataset is not None:
+                ogr_layer = dataset.GetLayerByName(layer) if layer else dataset.GetLayer(0)
+                found = None if ogr_layer is None else ogr_layer.GetFeatureCount()
+            dataset = None
+            if found != sink.count:
+                held = tr("none") if found is None else str(found)
+                raise QgsProcessingException(
+                    tr(
+                        "Writing {0} failed: the file holds {1} of the {2} features written (is the disk full or "
+                        "the folder not writable?). Nothing was replaced: free space or choose another {0}."
+                    ).format(key, held, sink.count)
+                )
+
     def _rename(self, text: str) -> str:
         for folder, target_dir in self.staged:
             text = text.replace(str(folder), str(target_dir))
@@ -99,7 +151,14 @@ class StagedOutputs:
         """Move every staged file into its target folder; results and layers to load name the final paths."""
         for folder, target_dir in self.staged:
             for entry in sorted(folder.iterdir()):
+                if entry.name == OWNER_FILE:
+                    continue
                 destination = target_dir / entry.name
+                for suffix in SIDECARS:
+                    stale = target_dir / (entry.name + suffix)
+                    if not (folder / stale.name).exists():
+                        with contextlib.suppress(OSError):
+                            stale.unlink()
                 if entry.is_dir():
                     if destination.exists():
                         shutil.rmtree(destination)
@@ -118,3 +177,160 @@ class StagedOutputs:
         for folder, _ in self.staged:
             with contextlib.suppress(OSError):
                 shutil.rmtree(folder)
+
+
+class CountingSink(QgsFeatureSink):
+    """A feature sink that forwards to QGIS's sink, counts what it accepted and fails loudly."""
+
+    def __init__(self, sink: QgsFeatureSink, key: str) -> None:
+        super().__init__()
+        self.sink: QgsFeatureSink | None = sink
+        self.key = key
+        self.count = 0
+
+    def _check(self, ok: bool, added: int) -> bool:
+        if not ok:
+            error = self.sink.lastError() if self.sink is not None else ""
+            raise QgsProcessingException(tr("Writing {0} failed: {1}").format(self.key, error))
+        self.count += added
+        return ok
+
+    def addFeature(self, feature, flags=QgsFeatureSink.Flags()):  # noqa: B008 (QGIS's API)
+        if self.sink is None:
+            return False
+        return self._check(self.sink.addFeature(feature, flags), 1)
+
+    def addFeatures(self, features, flags=QgsFeatureSink.Flags()):  # noqa: B008
+        if self.sink is None:
+            return False
+        features = list(features)
+        return self._check(self.sink.addFeatures(features, flags), len(features))
+
+    def flushBuffer(self) -> bool:
+        return self.sink.flushBuffer() if self.sink is not None else True
+
+    def lastError(self) -> str:
+        return self.sink.lastError() if self.sink is not None else ""
+
+    def close(self) -> None:
+        """Flush and release QGIS's sink: the file is complete (or its failure visible) afterwards."""
+        if self.sink is not None:
+            self.sink.flushBuffer()
+            self.sink = None
+
+
+def remove_abandoned(folder: Path) -> None:
+    """Remove staging folders in ``folder`` whose run is gone (its process ended, or a day old on another host)."""
+    host = socket.gethostname()
+    for entry in folder.glob(PARTIAL_PREFIX + "*"):
+        if not entry.is_dir():
+            continue
+        try:
+            owner_host, pid = (entry / OWNER_FILE).read_text(encoding="utf-8").split()
+            alive = _alive(int(pid)) if owner_host == host else time.time() - entry.stat().st_mtime < STALE_SECONDS
+        except (OSError, ValueError):
+            alive = time.time() - entry.stat().st_mtime < STALE_SECONDS
+        if not alive:
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _input_paths(algorithm: Any, parameters: dict[str, Any], context: QgsProcessingContext) -> dict[Path, str]:
+    """Local files read by the inputs of ``parameters`` (layer sources and file parameters) -> parameter key."""
+    from qgis.core import (
+        QgsProcessingFeatureSourceDefinition,
+        QgsProcessingParameterFeatureSource,
+        QgsProcessingParameterFile,
+        QgsProcessingParameterMapLayer,
+        QgsProcessingParameterMultipleLayers,
+        QgsProcessingParameterRasterLayer,
+        QgsProcessingParameterVectorLayer,
+    )
+
+    layer_types = (
+        QgsProcessingParameterFeatureSource,
+        QgsProcessingParameterVectorLayer,
+        QgsProcessingParameterRasterLayer,
+        QgsProcessingParameterMapLayer,
+    )
+    found: dict[Path, str] = {}
+    for definition in algorithm.parameterDefinitions():
+        name, value = definition.name(), parameters.get(definition.name())
+        if definition.isDestination() or value is None:
+            continue
+        if isinstance(value, QgsProcessingFeatureSourceDefinition):
+            value = value.source.staticValue()
+        texts: list[str] = []
+        if isinstance(definition, QgsProcessingParameterMultipleLayers):
+            texts = [layer.source() for layer in algorithm.parameterAsLayerList(parameters, name, context) or []]
+        elif isinstance(definition, layer_types):
+            layer = algorithm.parameterAsLayer({name: value}, name, context)
+            texts = [layer.source()] if layer is not None else [str(value)]
+        elif isinstance(definition, QgsProcessingParameterFile):
+            texts = [str(value)]
+        for text in texts:
+            path = plain_file_path(text.split("|")[0])
+            if path is not None and path.exists():
+                found[path.resolve()] = name
+    return found
+
+
+def refuse_output_over_input(algorithm: Any, parameters: dict[str, Any], context: QgsProcessingContext) -> None:
+    """An output whose file (or folder) is, or holds, a file an input reads is refused before anything is written."""
+    inputs = _input_paths(algorithm, parameters, context)
+    if not inputs:
+        return
+    for definition in algorithm.destinationParameterDefinitions():
+        value = parameters.get(definition.name())
+        if isinstance(value, QgsProcessingOutputLayerDefinition):
+            value = value.sink.staticValue() if value.sink.propertyType() == QgsProperty.StaticProperty else None
+        target = plain_file_path(str(value).split("|")[0]) if isinstance(value, str) else None
+        if target is None:
+            continue
+        target = target.resolve()
+        is_folder = isinstance(definition, QgsProcessingParameterFolderDestination)
+        for path, key in inputs.items():
+            if path == target or (is_folder and target in path.parents):
+                raise QgsProcessingException(
+                    tr("{0} would overwrite the input {1} ({2}): choose another file or folder for {0}.").format(
+                        definition.name(), key, path.name
+                    )
+                )
+
+
+def refuse_repeated_values(algorithm: Any, parameters: dict[str, Any]) -> None:
+    """A single-valued parameter given more than once (qgis_process ``--AVS30=a --AVS30=b`` passes a
+    list, of which QGIS would silently keep one) is refused, naming the parameter."""
+    from qgis.core import (
+        QgsProcessingParameterEnum,
+        QgsProcessingParameterField,
+        QgsProcessingParameterMatrix,
+        QgsProcessingParameterMultipleLayers,
+    )
+
+    for definition in algorithm.parameterDefinitions():
+        value = parameters.get(definition.name())
+        if not isinstance(value, list | tuple) or len(value) < 2:
+            continue
+        if isinstance(definition, QgsProcessingParameterMultipleLayers | QgsProcessingParameterMatrix):
+            continue
+        if isinstance(definition, QgsProcessingParameterEnum | QgsProcessingParameterField) and (
+            definition.allowMultiple()
+        ):
+            continue
+        raise QgsProcessingException(
+            tr("{0} was given {1} times ({2}); give it once.").format(
+                definition.name(), len(value), ", ".join(str(v) for v in value)
+            )
+        )

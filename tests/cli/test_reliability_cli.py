@@ -157,3 +157,40 @@ def test_evacuation_reachability_is_identical_across_processes(tmp_path):
     for key in ("OUTPUT_ROUTES", "OUTPUT_ASSIGNMENT", "OUTPUT_SHELTERS"):
         same_features(first[key], second[key])
     assert first["MEAN_P_REACH"] == second["MEAN_P_REACH"] is not None
+
+
+def test_a_full_disk_fails_the_run_and_keeps_the_earlier_output(tmp_path):
+    """A file-size limit (ulimit -f, SIGXFSZ ignored) makes GDAL's writes fail as on a full disk: the run
+    exits non-zero with a message naming OUTPUT, and the earlier output stays byte-identical."""
+    import hashlib
+    import shlex
+    import subprocess
+
+    import numpy as np
+    from conftest import QGIS_PROCESS, SAMPLE_GPKG
+    from rasterio.crs import CRS
+
+    from suginami_gis.core.rasters import Grid, write_geotiff
+
+    grid = Grid.from_extent(-18540, -34430, -15540, -31430, 100.0, CRS.from_epsg(6677).to_wkt())
+    write_geotiff(tmp_path / "intensity.tif", grid, [np.full(grid.shape, 6.2, dtype=np.float32)], 1)
+    args = [
+        str(QGIS_PROCESS), "--json", "run", "suginami:buildingdamage", "--",
+        f"BUILDINGS={SAMPLE_GPKG}|layername=buildings", "STRUCTURE_FIELD=structure", "YEAR_FIELD=year_built",
+        f"GROUND_MOTION={tmp_path / 'intensity.tif'}", "REALIZATIONS=0",
+        f"OUTPUT={tmp_path / 'damage.gpkg'}", "OUTPUT_SUMMARY=TEMPORARY_OUTPUT",
+    ]  # fmt: skip
+
+    def run(limit_kb: int | None) -> subprocess.CompletedProcess:
+        limit = f"trap '' XFSZ; ulimit -f {limit_kb}; " if limit_kb else ""
+        return subprocess.run(["bash", "-c", limit + shlex.join(args)], capture_output=True, text=True, timeout=600)
+
+    first = run(None)
+    assert first.returncode == 0, first.stdout[-2000:] + first.stderr[-2000:]
+    output = tmp_path / "damage.gpkg"
+    before = hashlib.sha256(output.read_bytes()).hexdigest()
+    full = run(1024)  # the output needs about 3 MB
+    assert full.returncode != 0
+    assert "Writing OUTPUT failed" in full.stdout + full.stderr
+    assert hashlib.sha256(output.read_bytes()).hexdigest() == before
+    assert not list(tmp_path.glob(".suginami-partial-*"))

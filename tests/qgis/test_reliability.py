@@ -319,6 +319,34 @@ CASES: list[Case] = [
     _e("groundmotion", "empty layer", "FAULT with no feature", lambda t: {"FAULT": mem("LineString", [])}, "FAULT"),
     _e(
         "groundmotion",
+        "duplicate parameter",
+        "AVS30 given twice",
+        lambda t: {"AVS30": [raster(t, 300.0, "avs30.tif"), raster(t, 400.0, "avs30_6676.tif")]},
+        "AVS30 was given 2 times",
+    ),
+    _e(
+        "groundmotion",
+        "swapped axes",
+        "EPICENTER 35.7,139.6 [EPSG:4326] (latitude first)",
+        lambda t: {"EPICENTER": "35.7,139.6 [EPSG:4326]"},
+        "swapped",
+    ),
+    _e(
+        "groundmotion",
+        "implausible distance",
+        "EPICENTER in Washington, 10,900 km away",
+        lambda t: {"EPICENTER": "-77.04,38.9 [EPSG:4326]"},
+        "not felt",
+    ),
+    _e(
+        "groundmotion",
+        "degrees as metres",
+        "EPICENTER 139.6,35.7 given as EPSG:6677 metres",
+        lambda t: {"EPICENTER": "139.6,35.7 [EPSG:6677]"},
+        "look like degrees",
+    ),
+    _e(
+        "groundmotion",
         "wrong geometry type",
         "FAULT of points",
         lambda t: {"FAULT": points([(X0, Y0)])},
@@ -573,6 +601,13 @@ CASES: list[Case] = [
         "P_BLOCK_FIELD",
     ),
     _e("evacuationroutes", "out-of-range number", "WALK_SPEED 0", lambda t: {"WALK_SPEED": 0.0}, "WALK_SPEED"),
+    _e(
+        "evacuationroutes",
+        "implausible value",
+        "every shelter's capacity 0",
+        lambda t: {"SHELTERS": points(SHELTER_XY, (("sid", "integer"), ("capacity", "double")), [(1, 0.0), (2, 0.0)])},
+        "CAPACITY_FIELD",
+    ),
     _r(
         "evacuationroutes",
         "mismatched CRS",

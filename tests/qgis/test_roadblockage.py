@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import socket
+
 import numpy as np
 import pytest
 from conftest import SAMPLE_GPKG, output_features, sample_layer
 from shapely.geometry import LineString, box
 
 from suginami_gis.core import blockage as bk
+from suginami_gis.core import network as nw
+from suginami_gis.core import osm as core_osm
 
 
 def memory_lines(lines, crs="EPSG:6677", widths=None):
@@ -59,6 +63,9 @@ def test_algorithm_is_registered_with_help(provider):
         "HIGHWAY_FIELD",
         "SNAP_TOLERANCE",
         "OSM_FILE",
+        "OSM_AREA",
+        "OSM_EXTENT",
+        "OSM_CACHE_DAYS",
         "BUILDINGS",
         "CLOSURES",
         "OUTPUT",
@@ -103,10 +110,11 @@ def test_widths_are_estimated_from_footprints_and_closures_close(run_alg):
     closures.dataProvider().addFeatures([f])
     result, context = run(run_alg, {"ROADS": roads, "BUILDINGS": buildings, "OUTPUT": "memory:"})
     (row,) = output_features(result, "OUTPUT", context)
-    assert row["width_m"] == pytest.approx(7.0)
+    # 7 m between the facades less the setback on both sides (core.network.WIDTH_SETBACK_M)
+    assert row["width_m"] == pytest.approx(7.0 - 2 * nw.WIDTH_SETBACK_M)
     assert row["width_estimated"] and row["width_source"] == "buildings"
-    assert row["width_class"] == 2
-    assert row["p_block"] == pytest.approx(0.02955, abs=5e-6)  # H = 20 % in the 5.5-13 m class
+    assert row["width_class"] == 1
+    assert row["p_block"] == pytest.approx(0.20217, abs=5e-6)  # H = 20 % in the 3.5-5.5 m class
     result, context = run(run_alg, {"ROADS": roads, "BUILDINGS": buildings, "CLOSURES": closures, "OUTPUT": "memory:"})
     (row,) = output_features(result, "OUTPUT", context)
     assert row["closed"] and row["p_block"] == 1.0
@@ -124,6 +132,73 @@ def test_osm_file_network(run_alg, shared_data):
     assert sources.count("yh_width") > 200
     assert all(f["width_m"] == pytest.approx(4.25) for f in rows if f["width_source"] == "yh_width")
     assert 115_000 < sum(f["length_m"] for f in rows) < 126_000
+
+
+NERIMA_EXTENT = "139.6577,139.6802,35.7403,35.7584 [EPSG:4326]"
+
+
+@pytest.fixture
+def nerima_osm(shared_data):
+    osm = shared_data / "osm-nerima-2011" / "nerima_2011_tokyo.osm"
+    if not osm.exists():
+        pytest.skip(f"{osm} is absent")
+    return osm
+
+
+@pytest.fixture
+def offline_cache(tmp_path, monkeypatch):
+    """An empty OSM cache folder (SUGINAMI_GIS_OSM_CACHE) and no network connection at all."""
+
+    def refuse(*args, **kwargs):
+        raise OSError("network access is blocked in this test")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    monkeypatch.setenv("SUGINAMI_GIS_OSM_CACHE", str(tmp_path / "osm_cache"))
+    return tmp_path / "osm_cache"
+
+
+def test_osm_pbf_file_gives_the_osm_network(run_alg, nerima_osm, tmp_path):
+    import osmium
+
+    pbf = tmp_path / "nerima.osm.pbf"
+    with osmium.SimpleWriter(str(pbf)) as writer:
+        for obj in osmium.FileProcessor(str(nerima_osm)):
+            writer.add(obj)
+    buildings = memory_buildings([box(-13000, -31500, -12990, -31490)], [0.2], [0.4])
+    from_osm, _ = run(run_alg, {"OSM_FILE": str(nerima_osm), "BUILDINGS": buildings, "OUTPUT": "memory:"})
+    from_pbf, context = run(run_alg, {"OSM_FILE": str(pbf), "BUILDINGS": buildings, "OUTPUT": "memory:"})
+    assert from_pbf["SEGMENTS"] == from_osm["SEGMENTS"] == 1556
+    rows = output_features(from_pbf, "OUTPUT", context)
+    assert sum(f["length_m"] for f in rows) == pytest.approx(125_340.7, abs=1.0)
+
+
+def test_osm_extent_from_a_pre_seeded_cache_offline(run_alg, nerima_osm, offline_cache):
+    import osmnx as ox
+    import shapely
+
+    with nw.osmnx_settings(ox, use_cache=False):
+        graph = ox.graph_from_xml(nerima_osm, bidirectional=True, simplify=False, retain_all=True)
+    path = core_osm.cached_graph_path(offline_cache, shapely.box(139.6577, 35.7403, 139.6802, 35.7584))
+    path.parent.mkdir(parents=True)
+    ox.io.save_graphml(graph, path)
+    buildings = memory_buildings([box(-13000, -31500, -12990, -31490)], [0.2], [0.4])
+    result, context = run(run_alg, {"OSM_EXTENT": NERIMA_EXTENT, "BUILDINGS": buildings, "OUTPUT": "memory:"})
+    assert result["SEGMENTS"] == 1556
+
+
+def test_osm_area_offline_names_the_osm_file_alternative(run_alg, offline_cache):
+    from qgis.core import QgsFeature, QgsGeometry, QgsProcessingException, QgsVectorLayer
+
+    districts = QgsVectorLayer("Polygon?crs=EPSG:6677", "districts", "memory")
+    f = QgsFeature()
+    f.setGeometry(QgsGeometry.fromWkt(box(-14000, -30000, -13000, -29000).wkt))
+    districts.dataProvider().addFeatures([f])
+    buildings = memory_buildings([box(-13500, -29500, -13490, -29490)], [0.2], [0.4])
+    with pytest.raises(QgsProcessingException) as info:
+        run(run_alg, {"OSM_AREA": districts, "BUILDINGS": buildings, "OUTPUT": "memory:"})
+    assert "OSM_FILE" in str(info.value) and "offline" in str(info.value)
 
 
 def test_sample_ward(run_alg):

@@ -238,3 +238,15 @@ def test_interpolation_weights_are_a_partition_of_unity():
     nodes = (np.arange(120) - 1.0) * 90.0
     centres = (np.arange(1000) + 0.5) * 10.0
     np.testing.assert_allclose(w @ nodes, centres)
+
+
+def test_a_source_nobody_in_the_area_would_feel_is_refused():
+    """JMA class 0 (instrumental intensity below 0.5) everywhere: the epicentre is misplaced."""
+    xs, ys = np.meshgrid(np.arange(0.0, 3000.0, 500.0), np.arange(0.0, 3000.0, 500.0))
+    near = gm.Scenario(magnitude=7.3, depth_km=25.0, epicenter_xy=(0.0, -10_000.0))
+    far = gm.Scenario(magnitude=7.3, depth_km=25.0, epicenter_xy=(0.0, -10_800_000.0))
+    avs30 = np.full(xs.shape, 300.0)
+    gm.check_felt(near, gm.median_ground_motion(near, xs[0], ys[:, 0], avs30))
+    with pytest.raises(InputError, match="not felt") as err:
+        gm.check_felt(far, gm.median_ground_motion(far, xs[0], ys[:, 0], avs30))
+    assert err.value.parameter == "EPICENTER"

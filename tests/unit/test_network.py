@@ -11,6 +11,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from shapely.geometry import LineString, MultiLineString, box
 
+from suginami_gis.core import blockage as bk
 from suginami_gis.core import network as nw
 from suginami_gis.core.errors import InputError
 
@@ -163,6 +164,9 @@ def test_osm_width_tags():
     assert nw.parse_osm_width("4 m") == 4.0
     assert nw.parse_osm_width("2,5") == 2.5
     assert nw.parse_osm_width("4;6") == 4.0
+    assert nw.parse_osm_width("3-5") == pytest.approx(4.0)
+    assert nw.parse_osm_width("3.0m〜5.5m") == pytest.approx(4.25)
+    assert np.isnan(nw.parse_osm_width("5-3"))
     assert nw.parse_osm_width("10'") == pytest.approx(3.048)
     assert np.isnan(nw.parse_osm_width("narrow"))
     assert np.isnan(nw.parse_osm_width(None))
@@ -182,18 +186,41 @@ def _street_with_buildings(left_gap: float | None, right_gap: float | None, leng
 def test_width_from_facades_on_both_sides():
     street, buildings = _street_with_buildings(3.0, 4.5)
     width, used = nw.estimate_width_from_buildings(street, buildings)
-    assert width[0] == pytest.approx(7.5)
-    assert used[0] >= 5
+    # open space 7.5 m between the facades, less the setback on each side
+    assert width[0] == pytest.approx(7.5 - 2 * nw.WIDTH_SETBACK_M)
+    assert used[0] >= 10
 
 
-def test_width_from_one_row_of_buildings_and_none():
-    street, buildings = _street_with_buildings(2.5, None)
+def test_a_gap_between_houses_does_not_widen_the_street():
+    # houses 6 m wide with 4 m driveways between them: every cross-section still sees a facade in its strip
+    street = np.array([LineString([(0, 0), (100, 0)])], dtype=object)
+    buildings = [box(x, 3, x + 6, 11) for x in range(0, 100, 10)] + [box(x, -11, x + 6, -3) for x in range(0, 100, 10)]
     width, _ = nw.estimate_width_from_buildings(street, buildings)
-    assert width[0] == pytest.approx(5.0)
+    assert width[0] == pytest.approx(6.0 - 2 * nw.WIDTH_SETBACK_M)
+
+
+def test_width_is_capped_by_road_class_and_needs_both_sides():
+    street, buildings = _street_with_buildings(10.0, 10.0)
+    width, _ = nw.estimate_width_from_buildings(street, buildings, highway=["residential"])
+    assert width[0] == nw.WIDTH_CAP_BY_HIGHWAY_M["residential"] == pytest.approx(5.0)
+    width, _ = nw.estimate_width_from_buildings(street, buildings, highway=["primary"])
+    assert width[0] == pytest.approx(20.0 - 2 * nw.WIDTH_SETBACK_M)
+    street, buildings = _street_with_buildings(2.5, None)  # one row of buildings: no estimate
+    width, used = nw.estimate_width_from_buildings(street, buildings)
+    assert np.isnan(width[0]) and used[0] == 0
     street, buildings = _street_with_buildings(20.0, 20.0)  # beyond the 15 m search
     width, used = nw.estimate_width_from_buildings(street, buildings)
     assert np.isnan(width[0])
     assert used[0] == 0
+
+
+def test_width_from_lanes():
+    # Road Structure Ordinance: 3.0 m lanes and 0.5 m shoulders
+    assert nw.width_from_lanes("2") == pytest.approx(7.0)
+    assert nw.width_from_lanes("1") == pytest.approx(4.0)
+    assert np.isnan(nw.width_from_lanes("0")) and np.isnan(nw.width_from_lanes("many"))
+    assert nw._osm_edge_width({"lanes": "2", "yh:WIDTH": "3.0m〜5.5m"}) == (pytest.approx(4.25), "yh_width")
+    assert nw._osm_edge_width({"lanes": "2"}) == (pytest.approx(7.0), "osm_lanes")
 
 
 def test_fill_widths_flags_estimates_and_keeps_field_values():
@@ -207,7 +234,7 @@ def test_fill_widths_flags_estimates_and_keeps_field_values():
         int(s): (w, e, src) for s, w, e, src in zip(net.source_index, net.width, net.width_estimated, net.width_source)
     }
     assert by_src[0] == (6.0, False, "field")
-    assert by_src[1][0] == pytest.approx(6.0) and by_src[1][1] and by_src[1][2] == "buildings"
+    assert by_src[1][0] == pytest.approx(6.0 - 2 * nw.WIDTH_SETBACK_M) and by_src[1][1] and by_src[1][2] == "buildings"
     assert by_src[2] == (nw.ASSUMED_WIDTH_BY_HIGHWAY_M["footway"], True, "highway")
 
 
@@ -247,7 +274,9 @@ def test_osm_walking_network_of_nerima(nerima):
     assert set(np.unique(net.width[sources == "osm_width"])) <= {2.0, 2.5, 3.5}
     assert (sources == "osm_width").sum() > 0
     assert (sources == "yh_width").sum() > 200
-    assert not net.width_estimated.any()
+    # lanes=2 without a width: 2 x 3.0 m + shoulders, flagged estimated; tag widths are not estimates
+    assert np.all(net.width[sources == "osm_lanes"] == pytest.approx(7.0))
+    np.testing.assert_array_equal(net.width_estimated, sources == "osm_lanes")
     assert set(np.unique(net.highway.astype(str))) >= {"residential", "unclassified", "footway"}
 
 
@@ -257,3 +286,45 @@ def test_osm_edge_geometries_meet_at_nodes(nerima):
     ends = shapely.get_coordinates(shapely.get_point(net.geometry, -1))
     np.testing.assert_allclose(starts, net.node_xy[net.u], atol=1e-6)
     np.testing.assert_allclose(ends, net.node_xy[net.v], atol=1e-6)
+
+
+def test_a_zero_length_line_and_a_self_loop_at_one_node():
+    """A zero-length feature is dropped and a loop that starts and ends at one node is routable."""
+    from suginami_gis.core import routing as rt
+
+    lines = [
+        LineString([(0, 0), (100, 0)]),
+        LineString([(100, 0), (100, 0)]),  # zero length
+        LineString([(100, 0), (150, 50), (150, -50), (100, 0)]),  # a loop back to its start node
+        LineString([(100, 0), (200, 0)]),
+    ]
+    net = nw.build_network(lines)
+    graph = rt.prepare_graph(net, np.array([[200.0, 0.0]]))
+    routes = rt.route_nearest(graph, rt.snap_origins(graph, np.array([[10.0, 1.0], [150.0, 10.0]])))
+    # along the loop the nearer way back to (100, 0) is up through (150, 50): 40 + 50 sqrt(2)
+    np.testing.assert_allclose(routes.length_m, [190.0, 40 + 50 * np.sqrt(2) + 100.0])
+
+
+NERIMA_BUILDINGS = "plateau2020-tokyo23-bldg-mvt/nerima_osm_area_buildings_plateau2020.gpkg"
+# The error bound documented in docs/methods/routing.md ("Validation of the width estimate").
+WIDTH_MEDIAN_ABS_ERROR_BOUND_M = 2.0
+
+
+def test_footprint_widths_match_the_tags_out_of_sample(nerima, shared_data):
+    """Tagged Nerima segments estimated as if untagged: no upward bias, median error within the documented bound."""
+    gpd = pytest.importorskip("geopandas")
+    path = shared_data / NERIMA_BUILDINGS
+    if not path.exists():
+        pytest.skip(f"{path} is absent")
+    buildings = gpd.read_file(path).to_crs(nw.DEFAULT_METRIC_CRS).geometry.to_numpy()
+    check = bk.width_estimate_errors(nerima, buildings)
+    held = check["held_out"]
+    assert held["segments"] > 100 and held["estimated"] > 0.5
+    assert held["median_signed_error_m"] <= 0.0  # not biased wide: blockage is not underestimated
+    assert held["median_abs_error_m"] <= WIDTH_MEDIAN_ABS_ERROR_BOUND_M
+    assert held["within_1m"] >= 0.25
+    assert check["all"]["median_signed_error_m"] <= 0.0
+    # the old estimate put 35 % of these 3.0-5.5 m streets at 13 m or more (never blocked)
+    est, _ = nw.estimate_width_from_buildings(nerima.geometry, buildings, highway=nerima.highway)
+    tagged = np.isin(nerima.width_source.astype(str), ["osm_width", "yh_width"]) & np.isfinite(est)
+    assert (est[tagged] < 13.0).all()

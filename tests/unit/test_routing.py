@@ -10,6 +10,8 @@ import networkx as nx
 import numpy as np
 import pytest
 import shapely
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from shapely.geometry import LineString, Point
 
 from suginami_gis.core import catchments as ca
@@ -462,3 +464,34 @@ def test_service_area_bad_bands():
         ca.service_areas(graph, bands_minutes=(5, -1))
     with pytest.raises(InputError):
         ca.service_areas(graph, bands_minutes=())
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(1, 12).flatmap(
+        lambda n_o: st.integers(1, 5).flatmap(
+            lambda n_s: st.tuples(
+                st.lists(st.integers(0, 9), min_size=n_o, max_size=n_o),
+                st.lists(st.integers(0, 12), min_size=n_s, max_size=n_s),
+                st.lists(
+                    st.tuples(st.integers(0, n_o - 1), st.integers(0, n_s - 1), st.integers(0, 1000)),
+                    min_size=1,
+                    max_size=n_o * n_s,
+                    unique_by=lambda arc: arc[:2],
+                ),
+            )
+        )
+    )
+)
+def test_ortools_and_networkx_give_the_same_maximum_flow_of_least_cost(problem):
+    """The compiled solver against the networkx peer: same people placed, same least cost, feasible."""
+    pop, cap, arcs = (np.asarray(x, dtype=np.int64) for x in problem)
+    arc_o, arc_s, arc_c = arcs[:, 0], arcs[:, 1], arcs[:, 2]
+    results = {}
+    for solver in ("ortools", "networkx"):
+        flow = rt.solve_capacity_flow(arc_o, arc_s, arc_c, pop, cap, solver=solver)
+        assert (flow >= 0).all()
+        assert (np.bincount(arc_o, weights=flow, minlength=pop.size) <= pop).all()
+        assert (np.bincount(arc_s, weights=flow, minlength=cap.size) <= cap).all()
+        results[solver] = (int(flow.sum()), int((flow * arc_c).sum()))
+    assert results["ortools"] == results["networkx"]

@@ -21,7 +21,6 @@ from qgis.core import (
     QgsProcessingParameterExtent,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
-    QgsProcessingParameterFile,
     QgsProcessingParameterFolderDestination,
 )
 
@@ -34,6 +33,7 @@ from ..conversions import advanced
 from ..i18n import tr, tr_noop
 from ..inputs import fire as fire_inputs
 from ..inputs.common import add_parameters, number, share
+from ..inputs.network import add_osm_parameters
 from ..scenario.chain import STEPS, Chain, RunResult, StepRunner, summary_lines
 from ..scenario.packaging import CSV_NAME, PROJECT_NAME
 from ..scenario.settings import GPKG_NAME, check_folder, check_inputs
@@ -96,20 +96,13 @@ class ScenarioAlgorithm(SuginamiAlgorithm):
         self._fields(BUILDING_FIELDS, "BUILDINGS")
         self._layer(
             "ROADS",
-            tr("Streets (centre lines in a projected CRS; or give an OSM file)"),
+            tr("Streets (centre lines in a projected CRS; or give an OSM file or area)"),
             QgsProcessing.TypeVectorLine,
             optional=True,
         )
         self._fields(ROAD_FIELDS, "ROADS")
-        self.addParameter(
-            QgsProcessingParameterFile(
-                "OSM_FILE",
-                tr("Or an OpenStreetMap file (.osm XML; used instead of the streets)"),
-                QgsProcessingParameterFile.File,
-                optional=True,
-                fileFilter=tr("OpenStreetMap (*.osm *.xml)"),
-            )
-        )
+        # OSM_FILE, OSM_AREA, OSM_EXTENT, OSM_CACHE_DAYS: the street network's own group, passed to Road blockage
+        add_osm_parameters(self)
         params.add_shelters(
             self,
             tr("Shelters (relief centres, points)"),

@@ -11,6 +11,7 @@ import numpy as np
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
+    QgsCsException,
     QgsPointXY,
     QgsProcessingAlgorithm,
     QgsProcessingContext,
@@ -42,6 +43,65 @@ def fault_segments(geometries: np.ndarray) -> np.ndarray:
     return np.vstack(rows) if rows else np.empty((0, 4))
 
 
+def _outside_area_of_use(point: QgsPointXY, crs: QgsCoordinateReferenceSystem, context: QgsProcessingContext) -> str:
+    """Why ``point`` (in ``crs``) cannot be a place in that CRS's area of use; "" when it can."""
+    x, y = point.x(), point.y()
+    if crs.isGeographic() and not (-180 <= x <= 180 and -90 <= y <= 90):
+        if -90 <= x <= 90 and -180 <= y <= 180:
+            return tr("latitude {0} is impossible: it looks like latitude and longitude swapped; write {1},{2}").format(
+                y, y, x
+            )
+        return tr("it is not a longitude,latitude pair")
+    if not crs.isGeographic() and abs(x) <= 180 and abs(y) <= 90 and (x, y) != (0, 0):
+        return tr("{0},{1} look like degrees, not metres of {2}; give the point with the CRS EPSG:4326").format(
+            x, y, crs.authid()
+        )
+    bounds = crs.bounds()  # the area of use, in degrees of WGS 84
+    if bounds.isEmpty():
+        return ""
+    try:
+        wgs84 = QgsCoordinateReferenceSystem("EPSG:4326")
+        lonlat = QgsCoordinateTransform(crs, wgs84, context.transformContext()).transform(point)
+    except QgsCsException:
+        return tr("it cannot be transformed to longitude and latitude")
+    bounds.grow(1.0)  # a degree of tolerance around the published area of use
+    if not bounds.contains(lonlat):
+        if crs.isGeographic() and bounds.contains(QgsPointXY(y, x)):
+            return tr(
+                "it lies outside the area where {0} is used, and swapped it would lie inside; write {1},{2}"
+            ).format(crs.authid(), y, x)
+        return tr("it lies outside the area where {0} is used").format(crs.authid())
+    return ""
+
+
+def read_epicenter(
+    alg: QgsProcessingAlgorithm,
+    parameters: dict[str, Any],
+    context: QgsProcessingContext,
+    crs: QgsCoordinateReferenceSystem,
+) -> tuple[float, float]:
+    """EPICENTER in ``crs``: checked against the area of use of the CRS it was given in (swapped axes caught)."""
+    point = alg.parameterAsPoint(parameters, EPICENTER, context)
+    point_crs = alg.parameterAsPointCrs(parameters, EPICENTER, context)
+    if not point_crs.isValid():
+        point_crs = crs
+    why = _outside_area_of_use(QgsPointXY(point), point_crs, context)
+    if why:
+        raise QgsProcessingException(
+            tr("EPICENTER {0},{1} [{2}]: {3}. QGIS reads a point as x,y (longitude first in degrees).").format(
+                point.x(), point.y(), point_crs.authid(), why
+            )
+        )
+    try:
+        return point_in_crs(QgsPointXY(point), point_crs, crs)
+    except QgsCsException as exc:
+        raise QgsProcessingException(
+            tr("EPICENTER cannot be transformed from {0} to {1}: check the point and its CRS.").format(
+                point_crs.authid(), crs.authid()
+            )
+        ) from exc
+
+
 def read_earthquake(
     alg: QgsProcessingAlgorithm,
     parameters: dict[str, Any],
@@ -57,9 +117,7 @@ def read_earthquake(
             raise QgsProcessingException(
                 tr("FAULT: the layer has no line geometry; give a fault trace or leave it empty.")
             )
-    epicenter = None
-    if is_set(parameters, EPICENTER):
-        epicenter = point_in_crs(alg.parameterAsPoint(parameters, EPICENTER, context, crs), crs, crs)
+    epicenter = read_epicenter(alg, parameters, context, crs) if is_set(parameters, EPICENTER) else None
     if epicenter is None and segments is None:
         raise QgsProcessingException(tr("EPICENTER: give an epicentre point or a FAULT trace."))
     return gm.Scenario(

@@ -1,4 +1,4 @@
-"""Street-network inputs: the parameter group (ROADS or OSM_FILE, widths, snapping) and its reader;
+"""Street-network inputs: the parameter group (ROADS, OSM_FILE or an OSM area, widths, snapping) and its reader;
 the route cost group (COST, RISK_WEIGHT, WALK_SPEED) and its reader; the base class of the algorithms
 on the network (their processing group).
 
@@ -7,11 +7,14 @@ Used by suginami:roadblockage, suginami:evacuationroutes, suginami:shelteraccess
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from qgis.core import (
+    QgsApplication,
     QgsCoordinateReferenceSystem,
     QgsProcessing,
     QgsProcessingAlgorithm,
@@ -20,6 +23,7 @@ from qgis.core import (
     QgsProcessingFeatureSource,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterEnum,
+    QgsProcessingParameterExtent,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
     QgsProcessingParameterFile,
@@ -27,6 +31,7 @@ from qgis.core import (
 )
 
 from ...core import network as nw
+from ...core import osm
 from ...core import routing as rt
 from ..base import SuginamiAlgorithm
 from ..conversions import advanced, field_name, is_set, non_empty, read_vector, require_projected
@@ -38,6 +43,13 @@ HIGHWAY_FIELD = "HIGHWAY_FIELD"
 SNAP_TOLERANCE = "SNAP_TOLERANCE"
 NODE_CROSSINGS = "NODE_CROSSINGS"
 OSM_FILE = "OSM_FILE"
+OSM_AREA = "OSM_AREA"
+OSM_EXTENT = "OSM_EXTENT"
+OSM_CACHE_DAYS = "OSM_CACHE_DAYS"
+# The keys that choose where OpenStreetMap streets come from; the scenario passes the ones given to its children.
+OSM_KEYS = (OSM_FILE, OSM_AREA, OSM_EXTENT, OSM_CACHE_DAYS)
+# Environment variable that moves the OpenStreetMap download cache (default: osm_cache_folder()).
+OSM_CACHE_ENV = "SUGINAMI_GIS_OSM_CACHE"
 P_BLOCK_FIELD = "P_BLOCK_FIELD"
 COST = "COST"
 RISK_WEIGHT = "RISK_WEIGHT"
@@ -62,7 +74,7 @@ def _road_field(
 
 
 def add_network_parameters(alg: QgsProcessingAlgorithm, widths: bool = False, blockage_field: bool = True) -> None:
-    """ROADS (+ fields), SNAP_TOLERANCE, NODE_CROSSINGS, OSM_FILE; by default the network for routing
+    """ROADS (+ fields), SNAP_TOLERANCE, NODE_CROSSINGS, the OSM group (add_osm_parameters); by default the network for routing
     (P_BLOCK_FIELD), with ``widths`` the one whose widths are estimated (WIDTH_FIELD, HIGHWAY_FIELD)."""
     alg.addParameter(
         QgsProcessingParameterFeatureSource(
@@ -96,15 +108,100 @@ def add_network_parameters(alg: QgsProcessingAlgorithm, widths: bool = False, bl
             )
         )
     )
+    add_osm_parameters(alg)
+
+
+def add_osm_parameters(alg: QgsProcessingAlgorithm) -> None:
+    """OSM_FILE (.osm or .osm.pbf), OSM_AREA (polygons) or OSM_EXTENT (downloaded, cached), OSM_CACHE_DAYS."""
     alg.addParameter(
         QgsProcessingParameterFile(
             OSM_FILE,
-            tr("Or an OpenStreetMap file (.osm XML; walking network, read offline; used instead of the streets)"),
+            tr(
+                "Or an OpenStreetMap file (.osm XML or .osm.pbf; walking network, read offline; used instead of the streets)"
+            ),
             QgsProcessingParameterFile.File,
             optional=True,
-            fileFilter=tr("OpenStreetMap XML (*.osm *.xml)"),
+            fileFilter=tr("OpenStreetMap (*.osm *.xml *.pbf)"),
         )
     )
+    alg.addParameter(
+        QgsProcessingParameterFeatureSource(
+            OSM_AREA,
+            tr(
+                "Or download the OpenStreetMap streets inside these polygons (e.g. the districts; needs the internet once)"
+            ),
+            [QgsProcessing.TypeVectorPolygon],
+            optional=True,
+        )
+    )
+    alg.addParameter(
+        QgsProcessingParameterExtent(
+            OSM_EXTENT,
+            tr("Or download the OpenStreetMap streets of this extent (needs the internet once)"),
+            optional=True,
+        )
+    )
+    alg.addParameter(
+        advanced(
+            QgsProcessingParameterNumber(
+                OSM_CACHE_DAYS,
+                tr("Reuse downloaded OpenStreetMap streets for (days; 0 = download again)"),
+                QgsProcessingParameterNumber.Double,
+                osm.OSM_CACHE_EXPIRY_DAYS,
+                True,  # optional with a default, so saved models without it stay valid
+                0.0,
+            )
+        )
+    )
+
+
+def osm_cache_folder() -> Path:
+    """Where downloaded OpenStreetMap streets are kept: $SUGINAMI_GIS_OSM_CACHE, else
+    <QGIS profile folder>/suginami_gis/osm_cache (docs/data.md)."""
+    folder = os.environ.get(OSM_CACHE_ENV)
+    if folder:
+        return Path(folder).expanduser()
+    return Path(QgsApplication.qgisSettingsDirPath()) / "suginami_gis" / "osm_cache"
+
+
+def osm_area(alg: QgsProcessingAlgorithm, parameters: dict[str, Any], context: QgsProcessingContext) -> Any:
+    """The OSM_AREA polygons (dissolved) or else the OSM_EXTENT, as a shapely polygon in EPSG:4326; None if neither."""
+    import shapely
+
+    wgs84 = QgsCoordinateReferenceSystem("EPSG:4326")
+    if is_set(parameters, OSM_AREA):
+        source = alg.parameterAsSource(parameters, OSM_AREA, context)
+        if source is None:
+            raise QgsProcessingException(alg.invalidSourceError(parameters, OSM_AREA))
+        data = read_vector(source, context, wgs84, [], OSM_AREA)
+        non_empty(data, tr("OSM_AREA: the layer has no features; choose polygons such as the districts."))
+        return shapely.union_all([g for g in data.geometries if g is not None])
+    if is_set(parameters, OSM_EXTENT):
+        rect = alg.parameterAsExtent(parameters, OSM_EXTENT, context, wgs84)
+        return shapely.box(rect.xMinimum(), rect.yMinimum(), rect.xMaximum(), rect.yMaximum())
+    return None
+
+
+def _read_osm(
+    alg: QgsProcessingAlgorithm,
+    parameters: dict[str, Any],
+    context: QgsProcessingContext,
+    feedback: Any,
+    core_feedback: Any,
+) -> nw.StreetNetwork | None:
+    """The walking network from OSM_FILE, else from the OSM area (cache or download); None if neither is given."""
+    osm_path = alg.parameterAsFile(parameters, OSM_FILE, context) if is_set(parameters, OSM_FILE) else ""
+    if osm_path:
+        feedback.pushInfo(tr("Reading the walking network of {0} (projected to {1})").format(osm_path, OSM_CRS))
+        return osm.network_from_osm_file(osm_path, crs=OSM_CRS, feedback=core_feedback)
+    area = osm_area(alg, parameters, context)
+    if area is None:
+        return None
+    folder = osm_cache_folder()
+    feedback.pushInfo(tr("OpenStreetMap streets of the area (cache folder {0})").format(folder))
+    days = alg.parameterAsDouble(parameters, OSM_CACHE_DAYS, context) if is_set(parameters, OSM_CACHE_DAYS) else None
+    days = osm.OSM_CACHE_EXPIRY_DAYS if days is None else days
+    return osm.network_from_osm_area(area, cache_folder=folder, expiry_days=days, crs=OSM_CRS, feedback=core_feedback)
 
 
 @dataclass
@@ -185,19 +282,17 @@ def read_network(
     widths: bool = False,
     blockage_field: bool = True,
 ) -> NetworkInput:
-    """The street network from ROADS or OSM_FILE, in the ROADS CRS (OSM: EPSG:6677)."""
-    osm_path = alg.parameterAsFile(parameters, OSM_FILE, context) if is_set(parameters, OSM_FILE) else ""
+    """The street network from ROADS, OSM_FILE or the OSM area, in the ROADS CRS (OSM: EPSG:6677)."""
     source: QgsProcessingFeatureSource | None = alg.parameterAsSource(parameters, ROADS, context)
-    if osm_path:
+    net = _read_osm(alg, parameters, context, feedback, core_feedback)
+    if net is not None:
         if source is not None:
-            feedback.pushInfo(tr("OSM_FILE is given: the street layer (ROADS) is not used."))
-        feedback.pushInfo(tr("Reading the walking network of {0} (projected to {1})").format(osm_path, OSM_CRS))
-        net = nw.network_from_osm_xml(osm_path, crs=OSM_CRS, feedback=core_feedback)
+            feedback.pushInfo(tr("OpenStreetMap streets are used: the street layer (ROADS) is not."))
         return NetworkInput(net, QgsCoordinateReferenceSystem(OSM_CRS), net.source_index.copy(), None)
     if source is None:
         if is_set(parameters, ROADS):
             raise QgsProcessingException(alg.invalidSourceError(parameters, ROADS))
-        raise QgsProcessingException(tr("ROADS: give a street line layer or an OSM_FILE."))
+        raise QgsProcessingException(tr("ROADS: give a street line layer, an OSM_FILE or an OSM_AREA / OSM_EXTENT."))
     crs = source.sourceCrs()
     require_projected(crs, ROADS)
     names = source.fields().names()

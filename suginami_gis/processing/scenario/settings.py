@@ -16,6 +16,7 @@ from qgis.core import (
     QgsRectangle,
 )
 
+from ...core.atomic import check_replaceable
 from ..conversions import is_set, require_projected, required_source
 from ..i18n import tr
 
@@ -101,7 +102,7 @@ def check_inputs(alg: QgsProcessingAlgorithm, parameters: dict[str, Any], contex
 def _layers(
     alg: QgsProcessingAlgorithm, parameters: dict[str, Any], context: QgsProcessingContext
 ) -> dict[str, QgsProcessingFeatureSource]:
-    """The given layers by parameter; the required ones present and not empty, ROADS or OSM_FILE."""
+    """The given layers by parameter; the required ones present and not empty, ROADS or OSM_FILE / OSM area."""
     buildings = required_source(alg, parameters, "BUILDINGS", context)
     require_projected(buildings.sourceCrs(), "BUILDINGS")
     sources = {"BUILDINGS": buildings}
@@ -110,9 +111,10 @@ def _layers(
     _not_empty(buildings, "BUILDINGS")
     roads = alg.parameterAsSource(parameters, "ROADS", context)
     osm = alg.parameterAsFile(parameters, "OSM_FILE", context)
-    if roads is None and not osm:
-        raise QgsProcessingException(tr("ROADS: give a street layer or an OSM_FILE."))
-    if roads is not None and osm:
+    osm_area = is_set(parameters, "OSM_AREA") or is_set(parameters, "OSM_EXTENT")
+    if roads is None and not osm and not osm_area:
+        raise QgsProcessingException(tr("ROADS: give a street layer, an OSM_FILE or an OSM_AREA / OSM_EXTENT."))
+    if roads is not None and (osm or osm_area):
         raise QgsProcessingException(tr("ROADS and OSM_FILE: give one of them, not both."))
     if roads is not None:
         sources["ROADS"] = roads
@@ -174,7 +176,7 @@ def _extent(
 
 
 def check_folder(target: Path, overwrite: bool) -> None:
-    """An existing folder is replaced only when OVERWRITE is set and it is empty or an earlier scenario."""
+    """An existing folder is replaced only when OVERWRITE is set and it is empty or was written by this plugin."""
     if not target.exists():
         return
     if not target.is_dir():
@@ -185,9 +187,4 @@ def check_folder(target: Path, overwrite: bool) -> None:
         raise QgsProcessingException(
             tr("OUTPUT_FOLDER: {0} exists and is not empty; choose a new folder or set OVERWRITE.").format(target)
         )
-    if not (target / GPKG_NAME).exists():
-        raise QgsProcessingException(
-            tr("OUTPUT_FOLDER: {0} is not an earlier scenario folder (no {1}); it is never replaced.").format(
-                target, GPKG_NAME
-            )
-        )
+    check_replaceable(target)  # only a folder this plugin wrote, holding nothing else

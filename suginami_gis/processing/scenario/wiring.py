@@ -15,6 +15,7 @@ from typing import Any
 from qgis.core import QgsProcessingAlgorithm
 
 from ..conversions import is_set
+from ..inputs.network import OSM_KEYS
 from .settings import Settings, crs_text
 
 # Keys of the scenario's settings that the report and the web map describe (beside SEASON, EXTENT).
@@ -136,8 +137,9 @@ class Wiring:
         return out
 
     def network(self) -> dict[str, Any]:
-        if is_set(self.parameters, "OSM_FILE"):
-            return {"OSM_FILE": self.parameters["OSM_FILE"]}
+        osm = {key: self.parameters[key] for key in OSM_KEYS if is_set(self.parameters, key)}
+        if set(osm) - {"OSM_CACHE_DAYS"}:
+            return osm
         return {
             "ROADS": self.parameters["ROADS"],
             "WIDTH_FIELD": self.field("WIDTH_FIELD"),
