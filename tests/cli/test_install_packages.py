@@ -150,11 +150,14 @@ def _evacuation(tmp_path, env):
         "CAPACITY_FIELD": "capacity",
         "REALIZATIONS": 0,
     }
-    ours = _run("suginami:evacuationroutes", {**params, **_route_outputs(tmp_path, "")}, env)
-    venv = run_json("suginami:evacuationroutes", {**params, **_route_outputs(tmp_path, "_venv")})["results"]
-    a, b = pyogrio.read_dataframe(ours["OUTPUT_ROUTES"]), pyogrio.read_dataframe(venv["OUTPUT_ROUTES"])
-    assert len(a) == len(b) > 100 and list(a["shelter_id"]) == list(b["shelter_id"])
-    np.testing.assert_allclose(a["length_m"], b["length_m"], rtol=1e-9)
+    results = _run("suginami:evacuationroutes", {**params, **_route_outputs(tmp_path, "")}, env)
+    # Checked by its properties, not against the venv's run: there ortools (not installed by the
+    # installer) answers the capacity assignment, here networkx does.
+    routes = pyogrio.read_dataframe(results["OUTPUT_ROUTES"])
+    shelters = pyogrio.read_dataframe(results["OUTPUT_SHELTERS"])
+    assert len(routes) > 100 and results["ORIGIN_COUNT"] == len(pyogrio.read_dataframe(SAMPLE_GPKG, layer="buildings"))
+    np.testing.assert_allclose(routes.geometry.length, routes["length_m"], rtol=1e-6, atol=1e-3)
+    assert (shelters["assigned"] <= shelters["capacity"]).all() and shelters["assigned"].sum() > 0
 
 
 def _wifi_outputs(folder, suffix: str) -> dict[str, object]:
