@@ -4,7 +4,7 @@
   <context>
     <name>SuginamiGis</name>
     <message>
-      <location filename="suginami_gis/gui.py" line="18" />
+      <location filename="suginami_gis/gui.py" line="30" />
       <source>&amp;Suginami disaster planning</source>
       <translation>杉並区 防災計画(&amp;S)</translation>
     </message>
@@ -64,7 +64,7 @@
       <translation>接続先アクセスポイントの ID のバンドを追加する</translation>
     </message>
     <message>
-      <location filename="suginami_gis/gui.py" line="113" />
+      <location filename="suginami_gis/gui.py" line="252" />
       <source>Add the bundled sample ward's layers to the project, to try the tools</source>
       <translation>同梱のサンプルの区のレイヤをプロジェクトに追加します（ツールを試すため）</translation>
     </message>
@@ -72,6 +72,11 @@
       <location filename="suginami_gis/processing/scenario/layouts.py" line="42" />
       <source>After mitigation</source>
       <translation>対策後</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/gui.py" line="160" />
+      <source>All Python packages are already installed ({0}).</source>
+      <translation>必要な Python パッケージはすべてインストール済みです（{0}）。</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/algorithms/distributepopulation.py" line="79" />
@@ -640,7 +645,7 @@
       <translation>EXTENT：範囲が空です。空でない範囲を描くか選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/base.py" line="145" />
+      <location filename="suginami_gis/processing/base.py" line="155" />
       <source>Earthquake</source>
       <translation>地震</translation>
     </message>
@@ -708,6 +713,11 @@
       <location filename="suginami_gis/processing/algorithms/scenario.py" line="181" />
       <source>Evacuation time limit (minutes)</source>
       <translation>避難の制限時間（分）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/gui.py" line="167" />
+      <source>Every algorithm is ready (no restart needed).</source>
+      <translation>すべてのアルゴリズムが使えます（QGIS の再起動は不要です）。</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/executor_param.py" line="23" />
@@ -989,7 +999,7 @@
       <translation>フィールドが空の場合の高さ（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/gui.py" line="108" />
+      <location filename="suginami_gis/gui.py" line="247" />
       <source>Help…</source>
       <translation>ヘルプ…</translation>
     </message>
@@ -1120,6 +1130,36 @@
       <location filename="suginami_gis/processing/scenario/packaging.py" line="290" />
       <source>Inputs</source>
       <translation>入力データ</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/gui.py" line="177" />
+      <source>Install Python packages</source>
+      <translation>Python パッケージのインストール</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/gui.py" line="256" />
+      <source>Install Python packages…</source>
+      <translation>Python パッケージをインストール…</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/gui.py" line="258" />
+      <source>Install the Python packages the algorithms need into this QGIS profile</source>
+      <translation>アルゴリズムに必要な Python パッケージをこの QGIS プロファイルにインストールします</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/gui.py" line="158" />
+      <source>Installed into {0}: {1}.</source>
+      <translation>{0} にインストールしました：{1}。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/gui.py" line="128" />
+      <source>Installing Python packages for Suginami disaster planning</source>
+      <translation>杉並区 防災計画の Python パッケージをインストール中</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/gui.py" line="178" />
+      <source>Installing with QGIS's Python into {0}…</source>
+      <translation>QGIS の Python で {0} にインストールしています…</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/params.py" line="85" />
@@ -1305,7 +1345,7 @@
       <translation>被害区分：{0}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/gui.py" line="111" />
+      <location filename="suginami_gis/gui.py" line="250" />
       <source>Load sample ward</source>
       <translation>サンプルの区を読み込む</translation>
     </message>
@@ -1350,9 +1390,13 @@
       <translation>翠川ほか（1999）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/base.py" line="203" />
+      <location filename="suginami_gis/processing/base.py" line="213" />
+      <source>Missing Python packages for QGIS's Python: {0}. Install them with the menu Plugins &gt; Suginami disaster planning &gt; Install Python packages… (without the desktop: {1}).</source>
+      <translation>QGIS の Python に必要なパッケージがありません：{0}。メニューの［プラグイン］&gt;［杉並区 防災計画］&gt;［Python パッケージをインストール…］でインストールしてください（デスクトップを使わない場合：{1}）。</translation>
+    </message>
+    <message>
       <source>Missing Python packages for QGIS's Python: {0}. Install them with: python3 -m pip install --user {1} (or from your system's packages), then restart QGIS.</source>
-      <translation>QGIS の Python に必要なパッケージがありません：{0}。python3 -m pip install --user {1} でインストールし（またはシステムのパッケージから導入し）、QGIS を再起動してください。</translation>
+      <translation type="vanished">QGIS の Python に必要なパッケージがありません：{0}。python3 -m pip install --user {1} でインストールし（またはシステムのパッケージから導入し）、QGIS を再起動してください。</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/scenario/packaging.py" line="281" />
@@ -1458,6 +1502,15 @@
       <translation>ありません：シナリオはこのレイヤを出力していません。</translation>
     </message>
     <message>
+      <location filename="suginami_gis/gui.py" line="151" />
+      <source>Not installed: {0}. They are built against the GEOS and GDAL that QGIS uses, which needs their build files: run in a terminal
+  {1}
+then click Install Python packages again.</source>
+      <translation>インストールされていません：{0}。これらは QGIS が使う GEOS と GDAL に合わせてビルドするため、その開発用ファイルが必要です。端末で次を実行し、
+  {1}
+もう一度［Python パッケージをインストール…］をクリックしてください。</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/render.py" line="81" />
       <source>Nothing to render: no layers.</source>
       <translation>描画するものがありません：レイヤがありません。</translation>
@@ -1541,7 +1594,7 @@
       <translation>古い木造建物から</translation>
     </message>
     <message>
-      <location filename="suginami_gis/gui.py" line="105" />
+      <location filename="suginami_gis/gui.py" line="244" />
       <source>Open the scenario dialog of the Suginami disaster-planning tools</source>
       <translation>杉並区 防災計画ツールの被害想定シナリオのダイアログを開きます</translation>
     </message>
@@ -2003,7 +2056,7 @@
       <translation>最も安全（閉塞の危険が最小）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/gui.py" line="78" />
+      <location filename="suginami_gis/gui.py" line="90" />
       <source>Sample ward</source>
       <translation>サンプルの区</translation>
     </message>
@@ -2018,7 +2071,7 @@
       <translation>想定地震の地震動（最大速度・計測震度）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/gui.py" line="102" />
+      <location filename="suginami_gis/gui.py" line="241" />
       <source>Scenario ground motion…</source>
       <translation>想定地震の地震動…</translation>
     </message>
@@ -2274,6 +2327,11 @@
       <translation>手順 {0}：suginami:{1}</translation>
     </message>
     <message>
+      <location filename="suginami_gis/gui.py" line="163" />
+      <source>Still unavailable: {0}. Restart QGIS, then check their help.</source>
+      <translation>まだ使えないアルゴリズム：{0}。QGIS を再起動し、各アルゴリズムのヘルプを確認してください。</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/algorithms/roadblockage.py" line="29" />
       <source>Street segments with blockage</source>
       <translation>閉塞確率付きの道路区間</translation>
@@ -2352,7 +2410,7 @@
       <translation>杉並区 防災計画（地震・火災・避難・Wi-Fi・公開地図）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/gui.py" line="49" />
+      <location filename="suginami_gis/gui.py" line="61" />
       <source>Suginami disaster planning: help</source>
       <translation>杉並区 防災計画：ヘルプ</translation>
     </message>
@@ -2374,6 +2432,11 @@
       <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="144" />
       <source>Taxonomy field (optional; for OpenQuake fragility models)</source>
       <translation>建物分類のフィールド（任意、OpenQuake の被害関数モデル用）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/gui.py" line="149" />
+      <source>The installer stopped: {0}</source>
+      <translation>インストールが中断しました：{0}</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/scenario/packaging.py" line="303" />
@@ -2445,6 +2508,11 @@
       <translation>東京都の方式：延焼限界距離の半分のバッファが接する</translation>
     </message>
     <message>
+      <location filename="suginami_gis/gui.py" line="165" />
+      <source>Unavailable until then: {0}.</source>
+      <translation>それまで使えないアルゴリズム：{0}。</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/inputs/wifi.py" line="206" />
       <source>Urban high-rise</source>
       <translation>高層市街地</translation>
@@ -2460,7 +2528,7 @@
       <translation>区全体の建物被害集計</translation>
     </message>
     <message>
-      <location filename="suginami_gis/gui.py" line="100" />
+      <location filename="suginami_gis/gui.py" line="239" />
       <source>Ward earthquake scenario (current state and mitigation)…</source>
       <translation>区の地震被害想定シナリオ（現状と対策後）…</translation>
     </message>
@@ -2604,6 +2672,11 @@
       <translation>YEAR_FIELD は FIREPROOF_AREAS と FIREPROOF_TARGET_RATE を指定したときだけ使います。建物はランダムに選びます。</translation>
     </message>
     <message>
+      <location filename="suginami_gis/gui.py" line="149" />
+      <source>canceled</source>
+      <translation>キャンセルされました</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/inputs/wifi.py" line="233" />
       <source>cannot read '{0}' as dBm values; write e.g. -67,-75</source>
       <translation>'{0}' を dBm の値として読めません。-67,-75 のように入力してください</translation>
@@ -2652,6 +2725,11 @@
       <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="111" />
       <source>not reached</source>
       <translation>未達成</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/gui.py" line="156" />
+      <source>pip failed: the log above says why. Nothing in QGIS's own Python was changed.</source>
+      <translation>pip が失敗しました。原因は上のログに表示されています。QGIS 本体の Python は何も変更されていません。</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="111" />

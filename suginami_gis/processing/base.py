@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from qgis.core import (
+    QgsApplication,
     QgsProcessingAlgorithm,
     QgsProcessingContext,
     QgsProcessingException,
@@ -69,6 +70,15 @@ def missing_packages(packages: tuple[tuple[str, str, str], ...]) -> list[str]:
         if _version_tuple(version) < _version_tuple(minimum):
             missing.append(pip_name)
     return missing
+
+
+def install_command() -> str:
+    """The shell command that does what the menu's "Install Python packages" does (deps.py)."""
+    from .. import deps
+
+    script = Path(deps.__file__).resolve()
+    profile = QgsApplication.qgisSettingsDirPath().rstrip("/\\")
+    return f'"{deps.python_executable()}" "{script}" --profile "{profile}"'
 
 
 def _clear_frames(error: BaseException | None) -> None:
@@ -201,9 +211,9 @@ class SuginamiAlgorithm(QgsProcessingAlgorithm):
         missing = missing_packages(self.PACKAGES)
         if missing:
             return False, tr(
-                "Missing Python packages for QGIS's Python: {0}. Install them with: "
-                "python3 -m pip install --user {1} (or from your system's packages), then restart QGIS."
-            ).format(", ".join(missing), " ".join(f'"{m}"' for m in missing))
+                "Missing Python packages for QGIS's Python: {0}. Install them with the menu Plugins > "
+                "Suginami disaster planning > Install Python packages… (without the desktop: {1})."
+            ).format(", ".join(missing), install_command())
         return True, ""
 
     # --- running --------------------------------------------------------------------------

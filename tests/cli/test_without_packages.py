@@ -38,6 +38,7 @@ def test_every_algorithm_is_listed_and_names_its_missing_packages(tmp_path):
     assert bare_python.returncode != 0, "this test needs a QGIS Python without shapely and rasterio"
     helped = run_qgis_process("help", "suginami:roadblockage", env=BARE)
     assert "Missing Python packages" in helped.stdout and "shapely" in helped.stdout
+    assert "Install Python packages" in helped.stdout and "--user" not in helped.stdout
     run = run_qgis_process(
         "run",
         "suginami:roadblockage",

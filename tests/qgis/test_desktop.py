@@ -44,6 +44,7 @@ def test_toolbar_button_and_menu_open_the_scenario_dialog(desktop):
         scenario,
         _action(plugin, "suginami_sample"),
         _action(plugin, "suginami_help"),
+        _action(plugin, "suginami_install_packages"),
     ]
     assert {menu for menu, _ in calls["menu"]} == {gui.tr(gui.MENU)}
     assert scenario.text() == gui.tr("Ward earthquake scenario (current state and mitigation)…")
@@ -101,3 +102,43 @@ def test_unload_removes_every_entry_and_closes_help(desktop):
     plugin.unload()
     assert calls["removed"] == actions
     assert plugin.actions == [] and gui._help_dialogs == []
+
+
+def _run_installer(plugin, monkeypatch, result):
+    """Trigger the menu's installer with deps.install replaced (pip itself runs in tests/cli)."""
+    from qgis.PyQt.QtCore import QCoreApplication, QElapsedTimer
+    from qgis.PyQt.QtWidgets import QPlainTextEdit
+
+    from suginami_gis import deps
+
+    calls = []
+
+    def fake_install(profile_dir, packages, log, is_canceled):
+        calls.append((profile_dir, sorted(packages)))
+        log("Successfully installed shapely-2.2.0")
+        return result
+
+    monkeypatch.setattr(deps, "install", fake_install)
+    _action(plugin, "suginami_install_packages").trigger()
+    dialog = gui._help_dialogs[-1]
+    assert dialog.objectName() == "suginami_install_dialog"
+    timer = QElapsedTimer()
+    timer.start()
+    while dialog.progress.maximum() == 0 and timer.elapsed() < 20000:
+        QCoreApplication.processEvents()
+    assert calls and calls[0][0] == QgsApplication.qgisSettingsDirPath()
+    assert ("shapely", "shapely>=2", "2.0") in calls[0][1]
+    assert "Successfully installed" in dialog.findChild(QPlainTextEdit, "suginami_install_log").toPlainText()
+    return dialog.status.text()
+
+
+def test_install_packages_shows_the_log_and_what_to_do_next(desktop, monkeypatch):
+    from suginami_gis import deps
+
+    plugin, _calls = desktop
+    target = deps.target_dir(QgsApplication.qgisSettingsDirPath())
+    done = _run_installer(plugin, monkeypatch, deps.Result(True, target, ["shapely"], [], "ok"))
+    # In the test session every package is present, so every algorithm can run.
+    assert f"Installed into {target}: shapely." in done and "Every algorithm is ready" in done
+    blocked = _run_installer(plugin, monkeypatch, deps.Result(False, target, ["networkx"], ["shapely"], "no"))
+    assert "Not installed: shapely" in blocked and deps.APT_BUILD in blocked

@@ -26,8 +26,14 @@ def test_init_processing_never_registers_twice_nor_removes_a_foreign_provider(pr
 def test_desktop_entries(qgis_iface, provider):
     plugin = suginami_gis.classFactory(qgis_iface)
     plugin.initGui()
-    # The scenario entry, the sample ward and the help page (tests/qgis/test_desktop.py checks what they do).
-    assert [a.objectName() for a in plugin.actions] == ["suginami_scenario", "suginami_sample", "suginami_help"]
+    # The scenario entry, the sample ward, the help page and the package installer
+    # (tests/qgis/test_desktop.py checks what they do).
+    assert [a.objectName() for a in plugin.actions] == [
+        "suginami_scenario",
+        "suginami_sample",
+        "suginami_help",
+        "suginami_install_packages",
+    ]
     plugin.unload()
     assert plugin.actions == []
     assert QgsApplication.processingRegistry().providerById("suginami") is provider
@@ -44,4 +50,14 @@ def test_missing_package_is_named_with_the_fix(provider):
 
     ok, message = NeedsMissing().canExecute()
     assert not ok
-    assert "no-such-package" in message and "pip install" in message
+    # The fix is the menu's one-click installer, or the same installer from a shell (deps.py).
+    assert "no-such-package" in message and "Install Python packages" in message
+    assert "deps.py" in message and "--profile" in message and "--user" not in message
+
+
+def test_the_installer_knows_every_package_an_algorithm_checks_for(provider):
+    from suginami_gis import deps
+
+    checked = {module for alg in provider.algorithms() for module, _pip, _min in getattr(alg, "PACKAGES", ())}
+    assert checked == {module for module, _pip, _min in deps.PLUGIN_PACKAGES}
+    assert all(module in deps.DISTS for module in checked)
