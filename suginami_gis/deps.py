@@ -78,6 +78,8 @@ DISTS: dict[str, Dist] = {
         Dist("pyparsing", "pyparsing==3.0.9"),
         Dist("packaging", "packaging==23.0"),
         Dist("networkx", "networkx==3.6", "2.8"),
+        # lxml streams PLATEAU CityGML (importplateau); Debian's python3-qgis already brings 4.9.2.
+        Dist("lxml", "lxml==4.9.2", "4.6"),
         Dist(
             "pyogrio",
             "pyogrio==0.11.1",
@@ -143,6 +145,7 @@ PLUGIN_PACKAGES: tuple[tuple[str, str, str], ...] = (
     ("rasterio", "rasterio", "1.3"),
     ("networkx", "networkx", "2.8"),
     ("pyogrio", "pyogrio", "0.6"),
+    ("lxml", "lxml", "4.6"),
 )
 # Installed too, though no algorithm needs it to be listed: osmnx, for the OSM_FILE input.
 OPTIONAL_PACKAGES: tuple[tuple[str, str, str], ...] = (("osmnx", "osmnx", "2.0"),)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE_GPKG
+from conftest import REPO, SAMPLE_GPKG
 from test_buildingdamage import intensity_raster
 
 # Names a name-based default cannot find: kozo (structure), nendo (year built), jinin (occupants).
@@ -163,7 +163,7 @@ def test_a_run_with_the_sample_ward_names_writes_nothing_into_the_file(run_alg, 
     from suginami_gis.processing.field_memory import VOCABULARY
 
     copy = tmp_path / "input.gpkg"
-    shutil.copy2(SAMPLE_GPKG, copy)
+    shutil.copy2(REPO / "suginami_gis" / "resources" / "sample" / "sample_ward.gpkg", copy)  # the pristine sample
     log = Log()
     fields = {"STRUCTURE_FIELD": "structure", "YEAR_FIELD": "year_built", "OCCUPANTS_FIELD": "occupants"}
     buildings = f"{copy}|layername=buildings"

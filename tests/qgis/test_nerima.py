@@ -56,11 +56,8 @@ def scenario_parameters(buildings: str, folder: Path) -> dict:
         "FLOORS_FIELD": "floors",
         "BUILDING_HEIGHT_FIELD": "measured_height_m",
         "OSM_FILE": str(OSM_FILE),
-        "SHELTERS": str(SHELTERS),
-        "SHELTER_ID_FIELD": "共通ID",
-        "SHELTER_NAME_FIELD": "施設・場所名",
+        "SHELTERS": str(SHELTERS),  # the GSI list as published: its fields are recognised
         "CAPACITY_FIELD": None,
-        "MUNICIPALITY": "練馬区",
         "REALIZATIONS": REALIZATIONS,
         "SEED": SEED,
         "OUTPUT_FOLDER": str(folder),
@@ -110,8 +107,8 @@ def test_the_scenario_completes_without_wifi_sites_or_districts(nerima):
     assert Path(nerima.result["REPORT_PDF"]).is_file()
     assert Path(nerima.result["PROJECT"]).is_file()
     assert nerima.rows("SELECT count(*) FROM baseline_buildings")[0][0] == N_BUILDINGS
-    # One ward-wide district named after the municipality; no Wi-Fi layers.
-    assert nerima.rows("SELECT name_ja FROM input_districts") == [("練馬区",)]
+    # One ward-wide district named after the municipality the GSI records name; no Wi-Fi layers.
+    assert nerima.rows("SELECT name_ja FROM input_districts") == [("東京都練馬区",)]
     tables = {name for (name,) in nerima.rows("SELECT table_name FROM gpkg_contents")}
     assert "wifi_coverage" not in tables
     assert "ACCESS_POINTS not given" in nerima.log
@@ -154,3 +151,39 @@ def test_inputs_in_degrees_are_worked_in_metres(nerima):
 
 def test_the_imputation_names_its_preset(nerima):
     assert nerima.imputed["SHARES_PRESET"] == "Suginami"
+
+
+def test_shelters_csv_names_the_municipality_from_the_data(nerima):
+    tables = sorted(nerima.folder.rglob("shelters.csv"))
+    assert tables, "no shelters.csv in the public exports"
+    for path in tables:
+        text = path.read_text(encoding="utf-8-sig")
+        assert "東京都練馬区" in text and "杉並区" not in text, path
+
+
+def test_web_map_and_metadata_credit_openstreetmap_and_plateau(nerima):
+    metadata = sorted(nerima.folder.rglob("metadata.json"))
+    configs = sorted(nerima.folder.rglob("config.js"))
+    assert metadata and configs
+    for path in [*metadata, *configs]:
+        text = path.read_text(encoding="utf-8")
+        assert "OpenStreetMap" in text and "ODbL" in text, path
+        assert "PLATEAU" in text and "CC BY 4.0" in text, path
+    # Results derived from ODbL streets are published under the share-alike licence.
+    assert all(json.loads(p.read_text(encoding="utf-8"))["license"]["name"].startswith("ODbL") for p in metadata)
+
+
+def test_street_widths_come_from_tags_first_and_are_not_overestimated(nerima):
+    """Tagged widths are used as tagged; estimated ones stay within the class caps of the Road Structure
+    Ordinance (the finding: a median 11.1 m on streets tagged 3.0-5.5 m, 35 % at 13 m or more)."""
+    from suginami_gis.core import network as nw
+
+    rows = nerima.rows("SELECT highway, width_m, width_source FROM baseline_road_blockage")
+    assert len(rows) > 1000
+    sources = {source for _, _, source in rows}
+    assert {"osm_width", "yh_width"} <= sources, sources  # the tagged widths are used as tagged
+    estimated = [(h, w) for h, w, source in rows if source == "buildings"]
+    assert estimated, sources
+    assert all(w <= nw.width_cap(h) + 1e-9 for h, w in estimated)
+    narrow = [w for h, w in estimated if h in ("residential", "living_street", "service")]
+    assert narrow and max(narrow) < 13.0

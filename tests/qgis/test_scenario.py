@@ -545,8 +545,9 @@ def test_the_dialog_says_which_inputs_are_required(provider):
 
     for key in ("BUILDINGS", "SHELTERS"):
         assert not optional(key) and "required" in alg.parameterDefinition(key).description()
-    for key in ("ROADS", "OSM_FILE"):
-        assert optional(key) and "required unless" in alg.parameterDefinition(key).description()
+    assert optional("ROADS") and "required unless" in alg.parameterDefinition("ROADS").description()
+    for key in ("OSM_FILE", "OSM_AREA", "OSM_EXTENT"):  # the network group's own labels: used instead of ROADS
+        assert optional(key) and "OpenStreetMap" in alg.parameterDefinition(key).description()
     for key in ("DISTRICTS", "ACCESS_POINTS", "SHELTER_SITES"):
         assert optional(key) and "optional" in alg.parameterDefinition(key).description()
 

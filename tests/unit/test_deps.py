@@ -38,10 +38,11 @@ def test_pins_are_those_of_requirements_txt():
 
 
 def test_debian_12_qgis_python_gets_shapely_rasterio_and_a_newer_numpy(tmp_path):
-    # Debian 12's python3 with QGIS: numpy 1.24.2, scipy 1.10.1, attrs, certifi, pyparsing, packaging.
+    # Debian 12's python3 with QGIS: numpy 1.24.2, scipy 1.10.1, lxml 4.9.2, attrs, certifi, pyparsing, packaging.
     debian = _site(
         tmp_path,
         numpy="1.24.2",
+        lxml="4.9.2",
         scipy="1.10.1",
         attrs="22.2.0",
         certifi="2022.9.24",

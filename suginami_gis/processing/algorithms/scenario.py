@@ -39,7 +39,7 @@ from ..inputs.network import add_osm_parameters
 from ..scenario import credits as scenario_credits
 from ..scenario.chain import STEPS, Chain, RunResult, StepRunner, summary_lines
 from ..scenario.packaging import CSV_NAME, PROJECT_NAME
-from ..scenario.settings import GPKG_NAME, check_folder, check_inputs
+from ..scenario.settings import GPKG_NAME, check_folder, check_inputs, named_after_municipality
 from ..scenario.wiring import Wiring
 
 # The scenario earthquake of the ward's study (Tokyo Bay North is an intraslab-depth event under the ward).
@@ -264,6 +264,7 @@ class ScenarioAlgorithm(SuginamiAlgorithm):
                 credits.municipality or "-", credits.licence, credits.attribution or "-"
             )
         )
+        settings = named_after_municipality(settings, credits.municipality)
         runner = StepRunner(context, QgsProcessingMultiStepFeedback(STEPS, feedback))
         with atomic_folder(settings.folder, overwrite=True) as tmp:
             rows, runs, report = Chain(Wiring(self, parameters, settings, credits), runner, tmp).run()

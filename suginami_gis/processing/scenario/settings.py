@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +77,14 @@ class WardDistrict:
     name_ja: str
     name_en: str
     wkt: str  # in Settings.crs
+
+
+def named_after_municipality(settings: Settings, municipality: str) -> Settings:
+    """The ward-wide district named after the municipality the data name, when MUNICIPALITY was not given."""
+    district = settings.ward_district
+    if district is None or not municipality or district.name_ja != "区全域":
+        return settings
+    return replace(settings, ward_district=WardDistrict(municipality, municipality, district.wkt))
 
 
 def ward_district(
