@@ -106,6 +106,7 @@ def test_installer_then_one_algorithm_of_each_group(tmp_path):
     _evacuation(tmp_path, env)
     _wifi(tmp_path, env)
     _public_maps(tmp_path, env)
+    _import_ward_data(tmp_path, env)
 
 
 def _outputs(folder, suffix: str) -> dict[str, object]:
@@ -194,3 +195,26 @@ def _public_maps(tmp_path, env):
         p.stem: len(json.loads(p.read_text(encoding="utf-8"))["features"]) for p in (out / "data").glob("*.geojson")
     }
     assert counts == {"districts": 9, "shelters": 5}
+
+
+def _import_ward_data(tmp_path, env):
+    """The import group: a J-SHIS AVS30 file (published layout) over the sample ward becomes a raster."""
+    from rasterio.warp import transform_bounds
+
+    from suginami_gis.core import avs30, mesh
+
+    west, south, east, north = transform_bounds("EPSG:6677", "EPSG:6668", -18040, -33930, -16040, -31930)
+    codes = {
+        mesh.to_code(float(lat), float(lon), 5)
+        for lat in np.arange(south, north, 7.5 / 3600)
+        for lon in np.arange(west, east, 11.25 / 3600)
+    }
+    jshis = tmp_path / "jshis.csv"
+    jshis.write_text(avs30.write_jshis_csv([(code, 15, 250.0, 1.7) for code in sorted(codes)]), encoding="utf-8")
+    params = {"INPUT": jshis, "PIXEL_SIZE": 100.0}
+    ours = _run("suginami:importavs30", {**params, "OUTPUT": tmp_path / "avs30.tif"}, env)
+    venv = run_json("suginami:importavs30", {**params, "OUTPUT": tmp_path / "avs30_venv.tif"})["results"]
+    with rasterio.open(ours["OUTPUT"]) as a, rasterio.open(venv["OUTPUT"]) as b:
+        values = a.read(1, masked=True)
+        assert values.count() > 100 and float(values.max()) == 250.0
+        np.testing.assert_array_equal(values.filled(-1), b.read(1, masked=True).filled(-1))

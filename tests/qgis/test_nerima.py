@@ -187,3 +187,23 @@ def test_street_widths_come_from_tags_first_and_are_not_overestimated(nerima):
     assert all(w <= nw.width_cap(h) + 1e-9 for h, w in estimated)
     narrow = [w for h, w in estimated if h in ("residential", "living_street", "service")]
     assert narrow and max(narrow) < 13.0
+
+
+def test_published_files_hold_no_local_path_user_or_host(nerima):
+    """Every file of both public folders (GeoJSON, GeoPackage, tiles, JS, JSON, CSV, README), as bytes."""
+    import getpass
+    import os
+    import socket
+
+    repo = Path(__file__).resolve().parents[2]
+    private = {str(repo), str(nerima.folder.parent), os.path.expanduser("~") + "/", getpass.getuser() + "/"}
+    host = socket.gethostname()
+    if len(host) >= 6:  # a short host name could occur by chance in data
+        private.add(host)
+    folders = [nerima.folder / "public_baseline", nerima.folder / "public_mitigated"]
+    files = [p for folder in folders for p in folder.rglob("*") if p.is_file()]
+    assert len(files) > 20 and {p.suffix for p in files} >= {".geojson", ".gpkg", ".js", ".json", ".csv", ".md"}
+    for path in files:
+        data = path.read_bytes()
+        for text in private:
+            assert text.encode() not in data, f"{path.relative_to(nerima.folder)} holds {text!r}"

@@ -33,6 +33,14 @@ KNOWN_LICENSES = {
 DEFAULT_LICENSE = "CC BY 4.0"
 
 
+def public_profile_name(source: str) -> str:
+    """The export profile as published: its file name only (a local path can hold a user's name)."""
+    from pathlib import PurePath
+
+    name = PurePath(str(source).replace("\\", "/")).name if source else ""
+    return name or "profile"
+
+
 def license_url(name: str, language: str = "en") -> str | None:
     urls = KNOWN_LICENSES.get(name.strip())
     if urls is None:
@@ -112,7 +120,7 @@ def build_metadata(
         "privacy": {
             "rule": "default-deny: only fields listed in the export profile are published",
             "min_count": min_count,
-            "profile": profile_source,
+            "profile": public_profile_name(profile_source),
         },
         "layers": [
             {
