@@ -468,7 +468,7 @@
       <translation>DISTRICT_KEY_FIELD：表の区域列に対応する区域レイヤの属性を選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/buildings.py" line="184" />
+      <location filename="suginami_gis/processing/inputs/buildings.py" line="204" />
       <source>DWELLINGS_FIELD: {0} buildings have an empty or negative dwelling count.</source>
       <translation>DWELLINGS_FIELD：{0} 棟で住戸数が空または負です。</translation>
     </message>
@@ -1526,9 +1526,14 @@ then click Install Python packages again.</source>
       <translation>OCCUPANTS_FIELD の指定がないため、各建物の居住者を {0:.2f} 人（DEFAULT_OCCUPANTS）とします。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/buildings.py" line="179" />
+      <location filename="suginami_gis/processing/inputs/buildings.py" line="197" />
       <source>OCCUPANTS_FIELD: {0} buildings have an empty or negative occupant count.</source>
       <translation>OCCUPANTS_FIELD：{0} 棟で居住者数が空または負です。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/inputs/buildings.py" line="171" />
+      <source>OCCUPANTS_FIELD: {0} buildings have more occupants than 1.5 people per m² on 64 floors of their footprint could be (feature ids {1}); check the field (they are used as given).</source>
+      <translation>OCCUPANTS_FIELD: {0} 棟の在館者数が、建築面積の 64 階分に 1 m² あたり 1.5 人が入る人数を超えています（地物 ID {1}）。フィールドを確認してください（値はそのまま使います）。</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/inputs/evacuation.py" line="116" />
@@ -1545,7 +1550,7 @@ then click Install Python packages again.</source>
       <translation type="vanished">OSM_FILE が指定されているため、道路レイヤ（ROADS）は使いません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="162" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="170" />
       <source>OSM_FILE: {0} does not exist.</source>
       <translation>OSM_FILE：{0} は存在しません。</translation>
     </message>
@@ -1555,17 +1560,17 @@ then click Install Python packages again.</source>
       <translation>OUTPUT_DISTRICTS：DISTRICTS レイヤが指定されていないため、地区別の表は書き出しません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="122" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="130" />
       <source>OUTPUT_FOLDER: choose a folder for the results.</source>
       <translation>OUTPUT_FOLDER：結果を保存するフォルダを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="241" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="249" />
       <source>OUTPUT_FOLDER: {0} exists and is not empty; choose a new folder or set OVERWRITE.</source>
       <translation>OUTPUT_FOLDER：{0} は既にあり、空ではありません。新しいフォルダを選ぶか OVERWRITE を指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="236" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="244" />
       <source>OUTPUT_FOLDER: {0} is a file; choose a folder.</source>
       <translation>OUTPUT_FOLDER：{0} はファイルです。フォルダを選んでください。</translation>
     </message>
@@ -1828,7 +1833,7 @@ then click Install Python packages again.</source>
       <translation>公開用地図</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="155" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="163" />
       <source>ROADS and OSM_FILE: give one of them, not both.</source>
       <translation>ROADS と OSM_FILE：どちらか一方だけを指定してください。</translation>
     </message>
@@ -1837,7 +1842,7 @@ then click Install Python packages again.</source>
       <translation type="vanished">ROADS：道路レイヤか OSM_FILE を指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="153" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="161" />
       <source>ROADS: give a street layer, an OSM_FILE or an OSM_AREA / OSM_EXTENT.</source>
       <translation>ROADS：道路レイヤ、OSM_FILE、または OSM_AREA / OSM_EXTENT を指定してください。</translation>
     </message>
@@ -1881,7 +1886,7 @@ then click Install Python packages again.</source>
       <translation>{0} 個の CityGML ファイルを読み込み中</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/buildings.py" line="168" />
+      <location filename="suginami_gis/processing/inputs/buildings.py" line="186" />
       <source>Reading {0} buildings</source>
       <translation>建物 {0} 棟を読み込み中</translation>
     </message>
@@ -2478,7 +2483,7 @@ then click Install Python packages again.</source>
       <translation>制限時間（分、0 = なし）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="280" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="281" />
       <source>Time per step (s): {0}</source>
       <translation>手順ごとの所要時間（秒）：{0}</translation>
     </message>
@@ -2821,7 +2826,7 @@ then click Install Python packages again.</source>
       <translation>{0} 棟に全壊確率がありません（地震動ラスタの範囲外など）。0 とみなします。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/buildings.py" line="193" />
+      <location filename="suginami_gis/processing/inputs/buildings.py" line="213" />
       <source>{0} buildings have no geometry: skipped.</source>
       <translation>{0} 棟に形状がないため、スキップしました。</translation>
     </message>
@@ -2950,7 +2955,7 @@ then click Install Python packages again.</source>
       <translation>{0},{1} は {2} のメートルではなく度のようです。CRS を EPSG:4326 として点を指定してください</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="196" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="204" />
       <source>{0}: choose a field of {1}.</source>
       <translation>{0}：{1} のフィールドを選んでください。</translation>
     </message>
@@ -2995,7 +3000,7 @@ then click Install Python packages again.</source>
       <translation>{0}：フィールド '{1}' がレイヤにありません（フィールド：{2}）。既存のフィールドを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="199" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="207" />
       <source>{0}: field '{1}' is not in {2} (fields: {3}); choose an existing field.</source>
       <translation>{0}：フィールド '{1}' が {2} にありません（フィールド：{3}）。既存のフィールドを選んでください。</translation>
     </message>
@@ -3030,7 +3035,7 @@ then click Install Python packages again.</source>
       <translation>{0}：レイヤに座標系がありません。先にレイヤのプロパティで座標系を設定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/settings.py" line="168" />
+      <location filename="suginami_gis/processing/scenario/settings.py" line="176" />
       <source>{0}: the layer has no features.</source>
       <translation>{0}：レイヤに地物がありません。</translation>
     </message>

@@ -460,6 +460,17 @@ CASES: list[Case] = [
     _r("buildingdamage", "null geometry", "one building without geometry", _null_geometry_damage, "no geometry"),
     _r(
         "buildingdamage",
+        "implausible value",
+        "10^9 occupants in a 10 m x 10 m house",
+        lambda t: {
+            "BUILDINGS": damage_layer(
+                rows=[(w, ["wood", 1970, 1e9 if k == 0 else 2.5]) for k, w in enumerate(box_grid())]
+            )
+        },
+        "OCCUPANTS_FIELD: 1 buildings have more occupants",
+    ),
+    _r(
+        "buildingdamage",
         "invalid geometry",
         "self-intersecting footprint",
         lambda t: {"BUILDINGS": damage_layer([*box_grid(), BOWTIE])},

@@ -157,6 +157,24 @@ def _counts(data: VectorData, name: str | None, message: str) -> np.ndarray | No
     return values
 
 
+def _warn_implausible_occupants(data: VectorData, occupants: np.ndarray, feedback: Any) -> None:
+    """A warning naming the buildings whose occupants no building could hold (core/people.py)."""
+    import shapely
+
+    from ...core.people import implausible_occupants
+
+    areas = np.array([shapely.area(g) if g is not None else np.nan for g in data.geometries], dtype=np.float64)
+    bad = np.flatnonzero(implausible_occupants(occupants, areas))
+    if bad.size:
+        ids = ", ".join(str(int(i)) for i in data.ids[bad][:5])
+        feedback.pushWarning(
+            tr(
+                "OCCUPANTS_FIELD: {0} buildings have more occupants than 1.5 people per m² on 64 floors of their "
+                "footprint could be (feature ids {1}); check the field (they are used as given)."
+            ).format(bad.size, ids)
+        )
+
+
 def read_damage_buildings(
     source: QgsProcessingFeatureSource,
     context: QgsProcessingContext,
@@ -178,6 +196,8 @@ def read_damage_buildings(
         names[OCCUPANTS_FIELD],
         tr("OCCUPANTS_FIELD: {0} buildings have an empty or negative occupant count."),
     )
+    if occupants is not None:
+        _warn_implausible_occupants(data, occupants, feedback)
     dwellings = _counts(
         data,
         names[DWELLINGS_FIELD],
