@@ -164,16 +164,29 @@ def report_font_family() -> str:
     return QFont().family()
 
 
-def _font(size: float, bold: bool = False) -> QFont:
+def report_font(size: float, bold: bool = False) -> QFont:
     font = QFont(report_font_family())
     font.setPointSizeF(size)
     font.setBold(bold)
     return font
 
 
+def style_legend(legend: QgsLayoutItemLegend, columns: int) -> None:
+    """The report's legend look (also the project's print layouts): columns, split layers, its fonts."""
+    legend.setColumnCount(columns)
+    legend.setSplitLayer(True)
+    for style, size, bold in (
+        (QgsLegendStyle.Title, 9, True),
+        (QgsLegendStyle.Group, 8, True),
+        (QgsLegendStyle.Subgroup, 8, True),
+        (QgsLegendStyle.SymbolLabel, 7.5, False),
+    ):
+        legend.rstyle(style).setFont(report_font(size, bold))
+
+
 def _text_format(size: float, bold: bool = False) -> QgsTextFormat:
     text_format = QgsTextFormat()
-    text_format.setFont(_font(size, bold))
+    text_format.setFont(report_font(size, bold))
     text_format.setSize(size)
     text_format.setSizeUnit(QgsUnitTypes.RenderPoints)
     return text_format
@@ -404,7 +417,7 @@ class ReportBuilder:
     ) -> QgsLayoutItemLabel:
         item = QgsLayoutItemLabel(self.layout)
         item.setText(text)
-        item.setFont(_font(size, bold))
+        item.setFont(report_font(size, bold))
         item.setHAlign(align)
         item.setMargin(0)
         self.layout.addLayoutItem(item)
@@ -498,15 +511,7 @@ class ReportBuilder:
             root.addLayer(layer)
         legend.model().setRootGroup(root)
         self._legend_roots.append(root)
-        legend.setColumnCount(columns)
-        legend.setSplitLayer(True)
-        for style, size, bold in (
-            (QgsLegendStyle.Title, 9, True),
-            (QgsLegendStyle.Group, 8, True),
-            (QgsLegendStyle.Subgroup, 8, True),
-            (QgsLegendStyle.SymbolLabel, 7.5, False),
-        ):
-            legend.rstyle(style).setFont(_font(size, bold))
+        style_legend(legend, columns)
         self.layout.addLayoutItem(legend)
         legend.attemptMove(QgsLayoutPoint(x, y, QgsUnitTypes.LayoutMillimeters), True, False, page)
         legend.adjustBoxSize()

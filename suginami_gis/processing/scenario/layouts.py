@@ -22,7 +22,6 @@ from qgis.core import (
     QgsLayoutItemScaleBar,
     QgsLayoutPoint,
     QgsLayoutSize,
-    QgsLegendStyle,
     QgsMapLayer,
     QgsMapLayerStyle,
     QgsMapThemeCollection,
@@ -31,12 +30,11 @@ from qgis.core import (
     QgsRectangle,
     QgsUnitTypes,
 )
-from qgis.PyQt.QtGui import QFont
 from qgis.PyQt.QtXml import QDomDocument
 
 from ..base import SuginamiAlgorithm
 from ..i18n import tr, tr_noop
-from ..report import report_font_family
+from ..report import report_font, style_legend
 
 PAGE_WIDTH, PAGE_HEIGHT, MARGIN = 297.0, 210.0, 10.0
 RUN_TITLES = {"baseline": tr_noop("Before (current state)"), "mitigated": tr_noop("After mitigation")}
@@ -69,13 +67,6 @@ PAGES: tuple[LayoutPage, ...] = (
 def layout_name(page: LayoutPage) -> str:
     """The layout's name in the project's layout manager (the page title, translated)."""
     return tr(page.title)
-
-
-def _font(size: float, bold: bool = False) -> QFont:
-    font = QFont(report_font_family())
-    font.setPointSizeF(size)
-    font.setBold(bold)
-    return font
 
 
 def add_burn_style(layers: dict[str, QgsMapLayer]) -> None:
@@ -127,7 +118,7 @@ class _LayoutBuilder:
     def label(self, text: str, x: float, y: float, width: float, height: float, size: float, bold=False) -> None:
         item = QgsLayoutItemLabel(self.layout)
         item.setText(text)
-        item.setFont(_font(size, bold))
+        item.setFont(report_font(size, bold))
         item.setMargin(0)
         self.place(item, x, y, width, height)
 
@@ -148,7 +139,7 @@ class _LayoutBuilder:
         scale_bar.setNumberOfSegmentsLeft(0)
         scale_bar.setUnitsPerSegment(500 if self.extent.width() > 2500 else 250)
         scale_bar.setUnitLabel("m")
-        scale_bar.setFont(_font(7))
+        scale_bar.setFont(report_font(7))
         self.place(scale_bar, x + 3, y + height - 12)
         arrow = QgsLayoutItemPicture(self.layout)
         arrow.setPicturePath(_north_arrow())
@@ -160,15 +151,7 @@ class _LayoutBuilder:
     def legend(self, item: QgsLayoutItemMap, layers: list[QgsMapLayer], x: float, y: float, columns: int) -> None:
         legend = QgsLayoutItemLegend(self.layout)
         legend.setTitle(tr("Legend"))
-        legend.setColumnCount(columns)
-        legend.setSplitLayer(True)
-        for style, size, bold in (
-            (QgsLegendStyle.Title, 9, True),
-            (QgsLegendStyle.Group, 8, True),
-            (QgsLegendStyle.Subgroup, 8, True),
-            (QgsLegendStyle.SymbolLabel, 7.5, False),
-        ):
-            legend.rstyle(style).setFont(_font(size, bold))
+        style_legend(legend, columns)
         legend.setLinkedMap(item)
         # Without auto-update the legend owns a copy of the project's tree: keep only the page's layers.
         legend.setAutoUpdateModel(False)
