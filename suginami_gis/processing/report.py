@@ -171,6 +171,21 @@ def report_font(size: float, bold: bool = False) -> QFont:
     return font
 
 
+def metre_scale_bar(layout: Any, item: Any, extent_width: float) -> QgsLayoutItemScaleBar:
+    """The report's scale bar (also the project's print layouts): two segments of 250 or 500 m, 7 pt text."""
+    scale_bar = QgsLayoutItemScaleBar(layout)
+    scale_bar.setStyle("Single Box")
+    scale_bar.setLinkedMap(item)
+    scale_bar.applyDefaultSize()
+    scale_bar.setUnits(QgsUnitTypes.DistanceMeters)
+    scale_bar.setNumberOfSegments(2)
+    scale_bar.setNumberOfSegmentsLeft(0)
+    scale_bar.setUnitsPerSegment(500 if extent_width > 2500 else 250)
+    scale_bar.setUnitLabel("m")
+    scale_bar.setTextFormat(_text_format(7))
+    return scale_bar
+
+
 def style_legend(legend: QgsLayoutItemLegend, columns: int) -> None:
     """The report's legend look (also the project's print layouts): columns, split layers, its fonts."""
     legend.setColumnCount(columns)
@@ -485,16 +500,7 @@ class ReportBuilder:
         item.setKeepLayerSet(True)
         item.setFrameEnabled(True)
         item.zoomToExtent(extent)
-        scale_bar = QgsLayoutItemScaleBar(self.layout)
-        scale_bar.setStyle("Single Box")
-        scale_bar.setLinkedMap(item)
-        scale_bar.applyDefaultSize()
-        scale_bar.setUnits(QgsUnitTypes.DistanceMeters)
-        scale_bar.setNumberOfSegments(2)
-        scale_bar.setNumberOfSegmentsLeft(0)
-        scale_bar.setUnitsPerSegment(500 if extent.width() > 2500 else 250)
-        scale_bar.setUnitLabel("m")
-        scale_bar.setTextFormat(_text_format(7))
+        scale_bar = metre_scale_bar(self.layout, item, extent.width())
         self.layout.addLayoutItem(scale_bar)
         scale_bar.attemptMove(QgsLayoutPoint(x + 3, y + height - 12, QgsUnitTypes.LayoutMillimeters), True, False, page)
         return item

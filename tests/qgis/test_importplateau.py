@@ -194,8 +194,8 @@ def test_real_plateau_export_heights_and_ids(run_alg, shared_data, tmp_path):
     assert imputed["IMPUTED_STRUCTURE"] == 7329 and imputed["KEPT_STRUCTURE"] == 0
 
 
-def test_imported_layer_runs_imputation_damage_and_fire(run_alg, tmp_path):
-    """Import, impute the gaps (keeping every imported value), then damage and fire spread, no hand edits."""
+def import_and_impute(run_alg, tmp_path) -> tuple[dict, dict]:
+    """The fixtures imported, then imputed with the imported fields named: what an analyst runs first."""
     imported = run_alg("importplateau", {"INPUT": [str(p) for p in FILES], "OUTPUT": str(tmp_path / "b.gpkg")})
     imputed = run_alg(
         "imputebuildingattributes",
@@ -209,6 +209,12 @@ def test_imported_layer_runs_imputation_damage_and_fire(run_alg, tmp_path):
             "OUTPUT": str(tmp_path / "imputed.gpkg"),
         },
     )
+    return imported, imputed
+
+
+def test_imported_layer_runs_imputation_damage_and_fire(run_alg, tmp_path):
+    """Import, impute the gaps (keeping every imported value), then damage and fire spread, no hand edits."""
+    imported, imputed = import_and_impute(run_alg, tmp_path)
     # Only the empty values were imputed: 7 - 4 structures known (unknown code 699 and 611 are empty) ...
     assert imputed["IMPUTED_STRUCTURE"] == 3
     assert imputed["IMPUTED_YEAR_BUILT"] == 3
@@ -293,19 +299,7 @@ def test_output_is_styled_by_structure_when_loaded(provider, tmp_path):
 def test_scenario_runs_on_imported_buildings(run_alg, tmp_path):
     """The whole scenario with the imported (then imputed) buildings in place of the sample's: the layer's
     field names are the scenario's defaults; PLATEAU has no residents, so OCCUPANTS_FIELD is left empty."""
-    imported = run_alg("importplateau", {"INPUT": [str(p) for p in FILES], "OUTPUT": str(tmp_path / "b.gpkg")})
-    imputed = run_alg(
-        "imputebuildingattributes",
-        {
-            "INPUT": imported["OUTPUT"],
-            "HEIGHT_FIELD": "height_m",
-            "STRUCTURE_FIELD": "structure",
-            "YEAR_FIELD": "year_built",
-            "FLOORS_FIELD": "floors",
-            "FIRE_FIELD": "fire_resistance",
-            "OUTPUT": str(tmp_path / "imputed.gpkg"),
-        },
-    )
+    imported, imputed = import_and_impute(run_alg, tmp_path)
     params = scenario_parameters(tmp_path / "ward", BUILDINGS=imputed["OUTPUT"], OCCUPANTS_FIELD="", REALIZATIONS=2)
     result = run_alg("scenario", params)
     from qgis.core import QgsVectorLayer

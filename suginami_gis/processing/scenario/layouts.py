@@ -19,7 +19,6 @@ from qgis.core import (
     QgsLayoutItemLegend,
     QgsLayoutItemMap,
     QgsLayoutItemPicture,
-    QgsLayoutItemScaleBar,
     QgsLayoutPoint,
     QgsLayoutSize,
     QgsMapLayer,
@@ -34,7 +33,7 @@ from qgis.PyQt.QtXml import QDomDocument
 
 from ..base import SuginamiAlgorithm
 from ..i18n import tr, tr_noop
-from ..report import report_font, style_legend
+from ..report import metre_scale_bar, report_font, style_legend
 
 PAGE_WIDTH, PAGE_HEIGHT, MARGIN = 297.0, 210.0, 10.0
 RUN_TITLES = {"baseline": tr_noop("Before (current state)"), "mitigated": tr_noop("After mitigation")}
@@ -130,16 +129,7 @@ class _LayoutBuilder:
         item.setFollowVisibilityPresetName(theme)
         item.setFrameEnabled(True)
         item.zoomToExtent(self.extent)
-        scale_bar = QgsLayoutItemScaleBar(self.layout)
-        scale_bar.setStyle("Single Box")
-        scale_bar.setLinkedMap(item)
-        scale_bar.applyDefaultSize()
-        scale_bar.setUnits(QgsUnitTypes.DistanceMeters)
-        scale_bar.setNumberOfSegments(2)
-        scale_bar.setNumberOfSegmentsLeft(0)
-        scale_bar.setUnitsPerSegment(500 if self.extent.width() > 2500 else 250)
-        scale_bar.setUnitLabel("m")
-        scale_bar.setFont(report_font(7))
+        scale_bar = metre_scale_bar(self.layout, item, self.extent.width())
         self.place(scale_bar, x + 3, y + height - 12)
         arrow = QgsLayoutItemPicture(self.layout)
         arrow.setPicturePath(_north_arrow())
