@@ -11,6 +11,8 @@ Edges with p = 1 (closures, certain blockage) are removed for every cost.
 
 Origins and shelters are snapped to the nearest point on the nearest street (the snap distance is
 reported); shelters split the edge they land on, origins are evaluated from both ends of their edge.
+The walk from the street to a shelter (its snap distance, in a straight line, with no blockage) is
+part of every route to it: its length, time and cost, and the route line ends at the shelter itself.
 A blockage is modelled as lying at a uniformly random point of its edge, so a part of an edge of
 length f * L is blocked with probability f * p (used for the partial first edge of a route and for
 edges split by shelters).
@@ -166,6 +168,18 @@ class ShelterGraph:
     csr: Any
     arc_piece: np.ndarray
     arc_key: np.ndarray  # row * n_nodes + column of every stored arc (sorted)
+    shelter_xy: np.ndarray | None = None  # (S, 2) the shelters' own points; None: no walk off the street
+
+    def shelter_walk_m(self) -> np.ndarray:
+        """Walk from the street to each used shelter [m]: its snap distance (0 for shelters not used)."""
+        if self.shelter_xy is None:
+            return np.zeros(self.n_shelters)
+        return np.where(self.shelter_node >= 0, np.nan_to_num(self.shelter_snap.distance), 0.0)
+
+    def shelter_walk_cost(self) -> np.ndarray:
+        """Cost of that walk under the graph's cost (a length with no blockage)."""
+        walk = self.shelter_walk_m()
+        return edge_cost(walk, np.zeros_like(walk), self.cost, self.risk_weight_m)
 
     def far_shelters(self) -> np.ndarray:
         """Shelters with a snap distance but left out for being too far from the streets (bool per shelter)."""
@@ -308,6 +322,7 @@ def prepare_graph(
         csr=csr,
         arc_piece=arc_piece,
         arc_key=arc_key,
+        shelter_xy=shelters_xy,
     )
 
 
@@ -367,31 +382,107 @@ def _tree_pieces(graph: ShelterGraph, pred: np.ndarray) -> np.ndarray:
 
 
 def _accumulate_to_root(pred: np.ndarray, weight: np.ndarray) -> np.ndarray:
-    """Sum of ``weight`` (per node: its arc to pred) along every node's path to the root (pointer doubling)."""
-    acc = np.where(pred >= 0, weight, 0.0)
-    anc = pred.astype(np.int64).copy()
-    rows = np.arange(pred.shape[0])[:, None]
-    active = anc >= 0
-    while active.any():
-        safe = np.where(active, anc, 0)
-        acc = np.where(active, acc + acc[rows, safe], acc)
-        anc = np.where(active, anc[rows, safe], anc)
-        active = anc >= 0
-    return acc
+    """Sum of ``weight`` (per node: its arc to pred) along every node's path to the root (pointer doubling).
+
+    Works on the flattened trees and only on the nodes whose pointer has not yet reached a root,
+    so each round costs less than the last (about log2(depth) rounds). ``weight`` may be complex
+    to sum two quantities in one pass.
+    """
+    n = pred.shape[-1]
+    flat_pred = pred.reshape(-1)
+    acc = np.where(flat_pred >= 0, weight.reshape(-1), 0.0)
+    base = np.repeat(np.arange(flat_pred.shape[0] // n, dtype=np.int64) * n, n)
+    anc = np.where(flat_pred >= 0, flat_pred + base, -1)
+    idx = np.flatnonzero(anc >= 0)
+    while idx.size:
+        up = anc[idx]
+        acc[idx] = acc[idx] + acc[up]
+        anc[idx] = anc[up]
+        idx = idx[anc[idx] >= 0]
+    return acc.reshape(pred.shape)
+
+
+def _root_of(pred: np.ndarray, reached: np.ndarray) -> np.ndarray:
+    """Root of every node's tree (pointer doubling over ``pred``); -1 where not ``reached``."""
+    n = pred.shape[0]
+    up = np.where(pred >= 0, pred, np.arange(n))
+    while True:
+        nxt = up[up]
+        if np.array_equal(nxt, up):
+            break
+        up = nxt
+    return np.where(reached, up, -1)
+
+
+def multi_source_dijkstra(
+    csr: Any, sources: np.ndarray, offsets: np.ndarray, *, limit: float = np.inf
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Least cost from any source, each source starting at its own cost ``offsets`` (>= 0).
+
+    scipy's csgraph.dijkstra starts every source at 0, so a super-source node is added with one arc
+    to each source weighted by its offset (a stored zero would be no arc, so zero offsets get a
+    weight of 1e-9 that is taken off again). Returns (dist, pred, root) over the original nodes; pred
+    is -1 at roots and unreached nodes, root -1 where unreached.
+    """
+    from scipy.sparse.csgraph import dijkstra
+
+    offsets = np.asarray(offsets, dtype=np.float64)
+    super_graph, n = _with_super_source(csr, sources, offsets)
+    dist, pred = dijkstra(super_graph, directed=True, indices=n, return_predecessors=True, limit=limit + _ZERO_OFFSET)
+    dist, pred = dist[:n], np.asarray(pred[:n], dtype=np.int64)
+    pred[(pred < 0) | (pred == n)] = -1
+    root = _root_of(pred, np.isfinite(dist))
+    zero_root = np.zeros(n, dtype=bool)
+    zero_root[sources[offsets <= 0]] = True
+    dist = np.where((root >= 0) & zero_root[np.maximum(root, 0)], np.maximum(dist - _ZERO_OFFSET, 0.0), dist)
+    return dist, pred, root
+
+
+_ZERO_OFFSET = 1e-9
+
+
+def _with_super_source(csr: Any, sources: np.ndarray, offsets: np.ndarray) -> tuple[Any, int]:
+    """The graph plus node n with an arc to each source weighted by its offset (1e-9 for 0); returns (graph, n)."""
+    from scipy.sparse import csr_matrix
+
+    graph = csr_matrix(csr)
+    n = graph.shape[0]
+    weight = np.where(offsets > 0, offsets, _ZERO_OFFSET)
+    indptr = np.append(graph.indptr, graph.indptr[-1] + sources.shape[0])
+    indices = np.concatenate([graph.indices, sources]).astype(graph.indices.dtype, copy=False)
+    return csr_matrix((np.concatenate([graph.data, weight]), indices, indptr), shape=(n + 1, n + 1)), n
+
+
+def _source_shelters(graph: ShelterGraph) -> tuple[np.ndarray, np.ndarray]:
+    """The shelter nodes (sorted) and, for each, the shelter there with the cheapest walk (lowest index on a tie)."""
+    ok = np.flatnonzero(graph.shelter_node >= 0)
+    walk = graph.shelter_walk_cost()[ok]
+    order = np.lexsort((ok, walk, graph.shelter_node[ok]))
+    nodes = graph.shelter_node[ok][order]
+    first = np.r_[True, nodes[1:] != nodes[:-1]]
+    return nodes[first], ok[order][first]
 
 
 def shortest_path_trees(graph: ShelterGraph, *, per_shelter: bool = False, limit: float = np.inf) -> Trees:
     """Multi-source (one tree, every node to its nearest shelter) or one tree per shelter node.
 
-    scipy.sparse.csgraph.dijkstra on the reversed graph (csr.T) from the shelter nodes.
+    scipy.sparse.csgraph.dijkstra on the reversed graph (csr.T) from the shelter nodes. Costs and
+    lengths include the walk from the street to the shelter (the cheapest one where several share
+    a node); the multi-source tree starts each shelter at that cost (multi_source_dijkstra).
     """
     from scipy.sparse.csgraph import dijkstra
 
-    sources = np.unique(graph.shelter_node[graph.shelter_node >= 0])
+    sources, best = _source_shelters(graph)
+    walk_cost = graph.shelter_walk_cost()[best]
+    walk_m = graph.shelter_walk_m()[best]
     reverse = graph.csr.T
     if per_shelter:
         dist, pred = dijkstra(reverse, directed=True, indices=sources, return_predecessors=True, limit=limit)
+        dist = dist + walk_cost[:, None]
         root = np.where(np.isfinite(dist), sources[:, None], -1)
+    elif (walk_cost > 0).any():
+        dist, pred, root = multi_source_dijkstra(reverse, sources, walk_cost, limit=limit)
+        dist, pred, root = dist[None, :], pred[None, :], root[None, :]
     else:
         dist, pred, src = dijkstra(
             reverse, directed=True, indices=sources, min_only=True, return_predecessors=True, limit=limit
@@ -400,19 +491,27 @@ def shortest_path_trees(graph: ShelterGraph, *, per_shelter: bool = False, limit
     # the reversed graph's predecessor of x is the next node from x towards the root in the graph
     pred = np.asarray(pred, dtype=np.int64)
     pred[pred < 0] = -1
+    root = np.asarray(root, dtype=np.int64)
+    if np.isfinite(limit):
+        beyond = dist > limit
+        dist[beyond], pred[beyond], root[beyond] = np.inf, -1, -1
     piece = _tree_pieces(graph, pred)
     safe = np.maximum(piece, 0)
-    length = _accumulate_to_root(pred, np.where(piece >= 0, graph.piece_length[safe], 0.0))
-    risk = _accumulate_to_root(pred, np.where(piece >= 0, risk_term(graph.piece_p[safe]), 0.0))
-    return Trees(dist=dist, pred=pred, piece=piece, length=length, risk=risk, root=np.asarray(root, dtype=np.int64))
+    # length and risk summed in one pass, as the real and imaginary parts of one complex number
+    weights = graph.piece_length[safe] + 1j * risk_term(graph.piece_p[safe])
+    sums = _accumulate_to_root(pred, np.where(piece >= 0, weights, 0.0))
+    walk_by_node = np.zeros(graph.n_nodes)
+    walk_by_node[sources] = walk_m
+    length = sums.real + np.where(root >= 0, walk_by_node[np.maximum(root, 0)], 0.0)
+    risk = sums.imag
+    return Trees(dist=dist, pred=pred, piece=piece, length=length, risk=risk, root=root)
 
 
 def _node_to_shelter(graph: ShelterGraph) -> np.ndarray:
-    """For every node the first shelter (lowest index) sitting on it, else -1."""
+    """For every node the shelter on it with the cheapest walk from the street (lowest index on a tie), else -1."""
     out = np.full(graph.n_nodes, -1, dtype=np.int64)
-    ok = np.flatnonzero(graph.shelter_node >= 0)
-    for i in ok[::-1]:
-        out[graph.shelter_node[i]] = i
+    nodes, best = _source_shelters(graph)
+    out[nodes] = best
     return out
 
 
@@ -443,24 +542,60 @@ class Routes:
         return ~self.within_limit
 
 
-def _origin_costs(graph: ShelterGraph, origins: OriginSnap, trees: Trees, row: np.ndarray):
-    """Cost, length and risk via both ends of each origin's piece under tree ``row`` (per origin)."""
-    ok = origins.piece >= 0
-    piece = np.where(ok, origins.piece, 0)
-    t = np.where(ok, origins.t, 0.0)
-    lp = graph.piece_length[piece]
-    a, b = graph.piece_u[piece], graph.piece_v[piece]
-    part_a, part_b = t, np.maximum(lp - t, 0.0)
-    cost_a = graph.piece_partial_cost(piece, part_a) + trees.dist[row, a]
-    cost_b = graph.piece_partial_cost(piece, part_b) + trees.dist[row, b]
-    cost_a[~ok] = np.inf
-    cost_b[~ok] = np.inf
+@dataclass
+class _OriginParts:
+    """Per origin, the two partial walks from its point to the ends of its piece (a: start, b: end)."""
+
+    ok: np.ndarray
+    a: np.ndarray
+    b: np.ndarray
+    part_a: np.ndarray
+    part_b: np.ndarray
+    cost_a: np.ndarray  # inf where the origin is not snapped
+    cost_b: np.ndarray
+    risk_a: np.ndarray
+    risk_b: np.ndarray
+
+    @classmethod
+    def of(cls, graph: ShelterGraph, origins: OriginSnap) -> _OriginParts:
+        ok = origins.piece >= 0
+        piece = np.where(ok, origins.piece, 0)
+        t = np.where(ok, origins.t, 0.0)
+        part_a, part_b = t, np.maximum(graph.piece_length[piece] - t, 0.0)
+        return cls(
+            ok=ok,
+            a=graph.piece_u[piece],
+            b=graph.piece_v[piece],
+            part_a=part_a,
+            part_b=part_b,
+            cost_a=np.where(ok, graph.piece_partial_cost(piece, part_a), np.inf),
+            cost_b=np.where(ok, graph.piece_partial_cost(piece, part_b), np.inf),
+            risk_a=graph.piece_partial_risk(piece, part_a),
+            risk_b=graph.piece_partial_risk(piece, part_b),
+        )
+
+    def column(self, values: np.ndarray, row: np.ndarray) -> np.ndarray:
+        """Per-origin ``values`` lined up with ``row`` (an (n,) row per origin, or (n, k) rows)."""
+        return values if row.ndim == 1 else values[:, None]
+
+
+def _origin_costs(
+    graph: ShelterGraph, origins: OriginSnap, trees: Trees, row: np.ndarray, parts: _OriginParts | None = None
+):
+    """Cost, length and risk via both ends of each origin's piece under tree ``row``.
+
+    ``row`` holds one tree row per origin (shape (n,)) or several ((n, k)); the results have its shape.
+    """
+    parts = parts or _OriginParts.of(graph, origins)
+    col = partial(parts.column, row=row)
+    a, b = col(parts.a), col(parts.b)
+    cost_a = col(parts.cost_a) + trees.dist[row, a]
+    cost_b = col(parts.cost_b) + trees.dist[row, b]
     via_b = cost_b < cost_a
     end = np.where(via_b, b, a)
     cost = np.where(via_b, cost_b, cost_a)
-    part = np.where(via_b, part_b, part_a)
-    length = part + trees.length[row, end]
-    risk = graph.piece_partial_risk(piece, part) + trees.risk[row, end]
+    length = np.where(via_b, col(parts.part_b), col(parts.part_a)) + trees.length[row, end]
+    risk = np.where(via_b, col(parts.risk_b), col(parts.risk_a)) + trees.risk[row, end]
     return cost, end, length, risk, via_b
 
 
@@ -485,12 +620,13 @@ def route_nearest(
 
 
 def _finish_routes(
-    graph, origins, shelter, end, via_b, row, cost, length, risk, walk_speed, max_minutes, trees
+    graph, origins, shelter, end, via_b, row, cost, length, risk, walk_speed, max_minutes, trees, shortest=None
 ) -> Routes:
     reachable = shelter >= 0
     length = np.where(reachable, length, np.nan)
     time_min = length / walk_speed / 60.0
-    shortest = _shortest_length(graph, origins)
+    if shortest is None:
+        shortest = _shortest_length(graph, origins)
     with np.errstate(invalid="ignore", divide="ignore"):
         detour = np.where(shortest > 0, length / shortest, 1.0)
     detour[~reachable] = np.nan
@@ -585,17 +721,35 @@ def _check_capacity(capacity: Any, n: int) -> np.ndarray:
     return np.floor(cap + 1e-9).astype(np.int64)
 
 
-def _expand_rows(
-    arc_row: np.ndarray, arc_origin: np.ndarray, arc_int: np.ndarray, shelters_by_row: list[np.ndarray]
-) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
-    """Arcs origin -> tree root (row) become arcs origin -> each shelter at that root."""
-    counts = np.array([shelters_by_row[r].size for r in arc_row.tolist()], dtype=np.int64)
-    arc_shelter = (
-        np.concatenate([shelters_by_row[r] for r in arc_row.tolist()]).astype(np.int64)
-        if arc_row.size
-        else np.zeros(0, dtype=np.int64)
-    )
-    return arc_shelter, (np.repeat(arc_origin, counts), np.repeat(arc_int, counts))
+def _candidate_pool(dist: np.ndarray, parts: _OriginParts, k: int) -> np.ndarray:
+    """Tree rows to evaluate per origin, (n, 2k) or (n, T): the k cheapest rows at either end of its piece.
+
+    A row (shelter node) outside the k cheapest at both ends costs more than k others: via end a it
+    costs at least as much as the k cheaper rows there do via a. Repeated rows are replaced by a
+    row of the same origin already in the pool only where the pool would otherwise hold them twice.
+    """
+    n_t = dist.shape[0]
+    n_o = parts.a.shape[0]
+    if 2 * k >= n_t:
+        return np.broadcast_to(np.arange(n_t), (n_o, n_t))
+    by_node = np.argpartition(dist.T, k - 1, axis=1)[:, :k]
+    pool = np.sort(np.hstack([by_node[parts.a], by_node[parts.b]]), axis=1)
+    # a row in both halves: keep one (the other slot takes the first row, evaluated twice but
+    # offered to the flow once)
+    repeated = np.zeros(pool.shape, dtype=bool)
+    repeated[:, 1:] = pool[:, 1:] == pool[:, :-1]
+    return np.where(repeated, -1, pool)
+
+
+def _expand_rows(arc_row: np.ndarray, shelters_by_row: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Arcs origin -> tree row become arcs origin -> each shelter at that row's node: (arc of each, shelter)."""
+    counts_by_row = np.array([x.size for x in shelters_by_row], dtype=np.int64)
+    flat = np.concatenate(shelters_by_row).astype(np.int64) if shelters_by_row else np.zeros(0, dtype=np.int64)
+    start_by_row = np.cumsum(counts_by_row) - counts_by_row
+    counts = counts_by_row[arc_row]
+    slot = np.repeat(np.arange(arc_row.shape[0]), counts)
+    offset = np.arange(slot.shape[0]) - np.repeat(np.cumsum(counts) - counts, counts)
+    return slot, flat[start_by_row[arc_row][slot] + offset]
 
 
 def solve_capacity_flow(
@@ -722,8 +876,10 @@ def assign_with_capacity(
 ) -> CapacityAssignment:
     """People to shelters within capacity at least total cost: a maximum flow of least cost.
 
-    Each origin may send its people to its ``max_candidates`` cheapest shelters (all of them when
-    that is at least the number of shelters), and only within ``max_minutes`` when given. The
+    Each origin may send its people to those of its ``max_candidates`` cheapest shelters (all of them
+    when that is at least the number of shelters) that it reaches within ``max_minutes`` when given.
+    The candidates are found per street node (the k cheapest shelter trees at each end of the
+    origin's street piece), so the work grows with origins x k, not origins x shelters. The
     solution places as many people as possible (a maximum flow) and, among such placements, has
     the least total cost (cost x people). Populations are rounded to whole people; costs are scaled to integers
     (both solvers are exact on integers). ``solver``: see :func:`solve_capacity_flow`.
@@ -744,54 +900,53 @@ def assign_with_capacity(
     trees = shortest_path_trees(graph, per_shelter=True)
     feedback.set_progress(30)
     check_canceled(feedback)
-    sources = np.unique(graph.shelter_node[graph.shelter_node >= 0])
+    sources, best_of_row = _source_shelters(graph)
     n_t = sources.shape[0]
-    # cost / length / risk from every origin to every shelter node: (n_t, n_o)
-    costs = np.empty((n_t, n_o))
-    lengths = np.empty((n_t, n_o))
-    risks = np.empty((n_t, n_o))
-    ends = np.empty((n_t, n_o), dtype=np.int64)
-    vias = np.empty((n_t, n_o), dtype=bool)
-    for r in range(n_t):
-        c, e, ln, rk, vb = _origin_costs(graph, origins, trees, np.full(n_o, r, dtype=np.int64))
-        costs[r], ends[r], lengths[r], risks[r], vias[r] = c, e, ln, rk, vb
-    feasible = np.isfinite(costs)
-    if max_minutes is not None:
-        feasible &= lengths / walk_speed / 60.0 <= max_minutes + 1e-9
-    # candidate arcs: shelters at each tree root, cheapest first
+    # the time limit as a length (with the same 1e-9 min tolerance as route times)
+    limit_m = np.inf if max_minutes is None else (float(max_minutes) + 1e-9) * 60.0 * float(walk_speed)
+    parts = _OriginParts.of(graph, origins)
+    # candidate rows per origin: its k cheapest shelter nodes, found among the k cheapest of each end
+    # of its piece (a node outside both is dearer than k others whichever end is taken)
+    k = min(max_candidates, n_t)
+    pool = _candidate_pool(trees.dist, parts, k)
+    cost, end, length, risk, via = _origin_costs(graph, origins, trees, np.maximum(pool, 0), parts)
+    cost[pool < 0] = np.inf
+    if pool.shape[1] > k:
+        pick = np.argpartition(cost, k - 1, axis=1)[:, :k]
+        pool, cost, end, length, risk, via = (
+            np.take_along_axis(x, pick, axis=1) for x in (pool, cost, end, length, risk, via)
+        )
+    # the shelters at each node: a row's costs hold the walk to the one with the cheapest walk, others add the difference
     row_of_shelter = np.full(graph.n_shelters, -1, dtype=np.int64)
     okshel = graph.shelter_node >= 0
     row_of_shelter[okshel] = np.searchsorted(sources, graph.shelter_node[okshel])
     shelters_by_row = [np.flatnonzero(row_of_shelter == r) for r in range(n_t)]
-    k = min(max_candidates, n_t)
-    masked = np.where(feasible, costs, np.inf)
-    if k < n_t:
-        cand = np.argpartition(masked, k - 1, axis=0)[:k]
-    else:
-        cand = np.broadcast_to(np.arange(n_t)[:, None], (n_t, n_o))
-    arc_origin = np.broadcast_to(np.arange(n_o), cand.shape).ravel()
-    arc_row = cand.ravel()
-    arc_cost = masked[arc_row, arc_origin]
-    good = np.isfinite(arc_cost) & (pop[arc_origin] > 0)
-    arc_origin, arc_row, arc_cost = arc_origin[good], arc_row[good], arc_cost[good]
+    best_row = np.where(okshel, best_of_row[np.maximum(row_of_shelter, 0)], 0)
+    extra_m = graph.shelter_walk_m() - np.where(okshel, graph.shelter_walk_m()[best_row], 0.0)
+    extra_cost = graph.shelter_walk_cost() - np.where(okshel, graph.shelter_walk_cost()[best_row], 0.0)
+    check_canceled(feedback)
+
+    arc_origin = np.broadcast_to(np.arange(n_o)[:, None], pool.shape).ravel()
+    good = np.flatnonzero(np.isfinite(cost.ravel()) & (pop[arc_origin] > 0))
+    slot, arc_shelter = _expand_rows(pool.ravel()[good], shelters_by_row)
+    slot = good[slot]
+    arc_origin = arc_origin[slot]
+    arc_cost = cost.ravel()[slot] + extra_cost[arc_shelter]
+    near = length.ravel()[slot] + extra_m[arc_shelter] <= limit_m
+    arc_origin, arc_shelter, arc_cost = arc_origin[near], arc_shelter[near], arc_cost[near]
     max_cost = float(arc_cost.max()) if arc_cost.size else 1.0
     scale = 1e9 / max(max_cost, 1e-12)
     arc_int = np.rint(arc_cost * scale).astype(np.int64)
-
-    check_canceled(feedback)
-    arc_shelter, arc_from = _expand_rows(arc_row, arc_origin, arc_int, shelters_by_row)
-    feedback.info(
-        f"min-cost flow: {int((pop > 0).sum())} origins, {graph.n_shelters} shelters, {arc_from[0].size} arcs"
-    )
-    arc_flow = solve_capacity_flow(arc_from[0], arc_shelter, arc_from[1], pop, cap, solver=solver)
+    feedback.info(f"min-cost flow: {int((pop > 0).sum())} origins, {graph.n_shelters} shelters, {arc_origin.size} arcs")
+    arc_flow = solve_capacity_flow(arc_origin, arc_shelter, arc_int, pop, cap, solver=solver)
     feedback.set_progress(80)
 
     used = np.flatnonzero(arc_flow > 0)
-    f_o, f_s, f_n = arc_from[0][used], arc_shelter[used], arc_flow[used]
+    f_o, f_s, f_n = arc_origin[used], arc_shelter[used], arc_flow[used]
     flow = dict(zip(zip(f_o.tolist(), f_s.tolist()), f_n.tolist()))
     placed = np.bincount(f_o, weights=f_n, minlength=n_o).astype(np.int64)
     assigned = np.bincount(f_s, weights=f_n, minlength=graph.n_shelters).astype(np.int64)
-    total_cost = float((f_n * masked[row_of_shelter[f_s], f_o]).sum())
+    total_cost = float((f_n * arc_cost[used]).sum())
     # main shelter: the one receiving most of the origin's people (the lowest index on a tie)
     order = np.lexsort((f_s, -f_n, f_o))
     first = order[np.r_[True, f_o[order][1:] != f_o[order][:-1]]] if order.size else order
@@ -799,27 +954,35 @@ def assign_with_capacity(
     main[f_o[first]] = f_s[first]
     unplaced = pop - placed
 
-    # routes to the main shelter (the nearest one for origins with nobody placed), along per-shelter trees
-    nearest = route_nearest(graph, origins, walk_speed=walk_speed, max_minutes=max_minutes)
-    shelter = np.where(main >= 0, main, nearest.shelter)
-    row = np.where(shelter >= 0, row_of_shelter[np.maximum(shelter, 0)], 0)
+    # the nearest shelter of each origin: its cheapest candidate
+    cheapest = np.argmin(cost, axis=1)
     cols = np.arange(n_o)
+    reach = np.isfinite(cost[cols, cheapest])
+    nearest_row = pool[cols, cheapest]
+    nearest_shelter = np.where(reach, best_of_row[nearest_row], -1)
+    nearest_in_time = reach & (length[cols, cheapest] <= limit_m)
+    # routes to the main shelter (the nearest one for origins with nobody placed), along per-shelter trees
+    shelter = np.where(main >= 0, main, nearest_shelter)
+    row = np.where(shelter >= 0, row_of_shelter[np.maximum(shelter, 0)], 0)
+    c, e, ln, rk, vb = _origin_costs(graph, origins, trees, row, parts)
+    shortest = length[cols, cheapest] if graph.cost == Cost.SHORTEST else None
     routes = _finish_routes(
         graph,
         origins,
         shelter,
-        ends[row, cols],
-        vias[row, cols],
+        e,
+        vb,
         row,
-        costs[row, cols],
-        lengths[row, cols],
-        risks[row, cols],
+        c + extra_cost[np.maximum(shelter, 0)],
+        ln + extra_m[np.maximum(shelter, 0)],
+        rk,
         walk_speed,
         max_minutes,
         trees,
+        shortest=shortest,
     )
     demand_nearest = np.bincount(
-        nearest.shelter[nearest.within_limit], weights=pop[nearest.within_limit], minlength=graph.n_shelters
+        nearest_shelter[nearest_in_time], weights=pop[nearest_in_time], minlength=graph.n_shelters
     )
     overflow = np.maximum(demand_nearest - cap, 0.0)
     feedback.set_progress(100)
@@ -842,7 +1005,7 @@ def assign_with_capacity(
 def route_lines(
     graph: ShelterGraph, origins: OriginSnap, routes: Routes, which: np.ndarray | None = None
 ) -> np.ndarray:
-    """Route LineStrings (snapped origin -> snapped shelter, along the network) for ``which`` origins.
+    """Route LineStrings (snapped origin -> along the network -> the shelter) for ``which`` origins.
 
     Built vectorised: coordinates of the origin's partial piece, then of each tree piece up to the
     root, gathered with index arithmetic and turned into lines with one shapely.linestrings call.
@@ -873,7 +1036,8 @@ def route_lines(
     # strictly increasing global key: piece number dominates, then distance along the piece
     total_len = float(graph.piece_length.sum()) + 1.0
     global_along = cidx * total_len + local
-    table = np.vstack([coords, origins.snap.xy[org]])
+    shelter_xy = graph.shelter_snap.xy if graph.shelter_xy is None else graph.shelter_xy
+    table = np.vstack([coords, origins.snap.xy[org], shelter_xy[routes.shelter[org]]])
 
     seg_route: list[np.ndarray] = []
     seg_seq: list[np.ndarray] = []
@@ -930,6 +1094,8 @@ def route_lines(
         )
         cur = np.where(active, nxt, cur)
         seq += 1
+    # the walk from the street to the shelter (dropped below where the shelter is on the street)
+    add(k, seq, coords.shape[0] + k.shape[0] + k, np.ones_like(k), np.ones_like(k))
 
     r_route = np.concatenate(seg_route)
     r_seq = np.concatenate(seg_seq)
@@ -975,6 +1141,7 @@ class _McPayload:
     edge_length: np.ndarray
     p_block: np.ndarray
     sources: np.ndarray
+    source_walk: np.ndarray  # walk from the street to the shelter at each source node [m]
     origin_piece: np.ndarray
     origin_t: np.ndarray
     max_length: float
@@ -1005,7 +1172,12 @@ def _mc_chunk(payload: _McPayload, seeds: list[np.random.SeedSequence]) -> tuple
         piece_blocked = blocked[parent] & (local >= 0) & (local < payload.piece_length)
         cost = np.where(piece_blocked, np.inf, payload.piece_length)
         csr = csr_from_edges(payload.piece_u, payload.piece_v, cost, payload.n_nodes)[0]
-        dist = dijkstra(csr, directed=True, indices=payload.sources, min_only=True, limit=payload.max_length)
+        if (payload.source_walk > 0).any():
+            # each shelter node starts at the walk from the street to its shelter (within 1e-9 m)
+            super_graph, n = _with_super_source(csr, payload.sources, payload.source_walk)
+            dist = dijkstra(super_graph, directed=True, indices=n, limit=payload.max_length + _ZERO_OFFSET)[:n]
+        else:
+            dist = dijkstra(csr, directed=True, indices=payload.sources, min_only=True, limit=payload.max_length)
         ob = piece_blocked[piece]
         s_local = local[piece]
         ok_a = ~ob | (s_local > t)
@@ -1068,6 +1240,7 @@ def monte_carlo_reachability(
     labels, codes = np.unique(text, return_inverse=True)
     codes = codes.ravel()
     max_length = np.inf if max_minutes is None else float(max_minutes) * 60.0 * float(walk_speed)
+    sources, best = _source_shelters(graph)
     payload = _McPayload(
         n_nodes=graph.n_nodes,
         piece_u=graph.piece_u,
@@ -1077,7 +1250,8 @@ def monte_carlo_reachability(
         piece_length=graph.piece_length,
         edge_length=graph.network.length,
         p_block=graph.p_block,
-        sources=np.unique(graph.shelter_node[graph.shelter_node >= 0]),
+        sources=sources,
+        source_walk=graph.shelter_walk_m()[best],
         origin_piece=origins.piece,
         origin_t=origins.t,
         max_length=max_length,

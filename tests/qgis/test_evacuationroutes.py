@@ -170,7 +170,9 @@ def test_sample_ward_end_to_end(run_alg):
     in_time = [f for f in assignment if not f["unreachable"]]
     assert all(f["time_min"] <= 15 + 1e-9 for f in in_time)
     routes = output_features(result, "OUTPUT_ROUTES", context)
-    assert len(routes) >= len(in_time) > 0.9 * n_buildings
+    # most buildings reach a shelter in 15 minutes: 8,051 of 9,102 with the 19-36 m walks from the
+    # streets to the shelters counted (8,221 when they were left out)
+    assert len(routes) >= len(in_time) > 0.85 * n_buildings
 
 
 @pytest.mark.parametrize("default_occupants", [None, 2.5])
@@ -217,7 +219,12 @@ def test_bad_input_is_a_processing_error(run_alg, case):
 
 
 def test_path_lengths_equal_qgis_shortest_path_on_real_nerima_streets(run_alg, shared_data):
-    """COST shortest, no blockage: our lengths equal native:shortestpathpointtolayer's to within 0.1 %."""
+    """COST shortest, no blockage: our lengths equal native:shortestpathpointtolayer's to within 0.1 %.
+
+    QGIS's cost runs between the points where the origin and the shelters meet the streets; ours adds
+    the walk from the street to the shelter, so the peer's figure is QGIS's cost to each shelter plus
+    that shelter's distance to the nearest street (shapely), the least over the shelters.
+    """
     import processing
     import shapely
     from pyproj import Transformer
@@ -242,7 +249,11 @@ def test_path_lengths_equal_qgis_shortest_path_on_real_nerima_streets(run_alg, s
     sx, sy = Transformer.from_crs("EPSG:4326", "EPSG:6677", always_xy=True).transform(lonlat[:, 0], lonlat[:, 1])
     inside = (sx > xmin) & (sx < xmax) & (sy > ymin) & (sy < ymax)
     assert inside.sum() >= 10
-    shelters = memory_layer("Point", [Point(x, y) for x, y in zip(sx[inside], sy[inside])])
+    shelter_points = [Point(x, y) for x, y in zip(sx[inside], sy[inside])]
+    shelters = memory_layer(
+        "Point", shelter_points, fields=[("k", "integer")], rows=[[k] for k in range(len(shelter_points))]
+    )
+    walk = shapely.distance(shapely.points(np.column_stack([sx[inside], sy[inside]])), shapely.union_all(lines))
 
     # origins: random points a few metres off random streets
     rng = np.random.default_rng(1)
@@ -271,7 +282,7 @@ def test_path_lengths_equal_qgis_shortest_path_on_real_nerima_streets(run_alg, s
             },
             context=context,
         )["OUTPUT"]
-        costs = [f["cost"] for f in peer.getFeatures() if f["cost"] is not None and f.hasGeometry()]
+        costs = [f["cost"] + walk[f["k"]] for f in peer.getFeatures() if f["cost"] is not None and f.hasGeometry()]
         assert costs, "QGIS found no route"
         assert ours[feature.id()] == pytest.approx(min(costs), rel=1e-3)
         worst = max(worst, abs(ours[feature.id()] - min(costs)) / min(costs))

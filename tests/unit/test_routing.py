@@ -109,11 +109,19 @@ def test_off_network_points_are_snapped_and_the_distance_reported():
     np.testing.assert_allclose(res.graph.shelter_snap.distance, [30.0])
     np.testing.assert_allclose(res.graph.shelter_snap.xy, [[500.0, 0.0]])
     np.testing.assert_allclose(res.routes.snap_distance_m, [12.0, 0.0])
-    np.testing.assert_allclose(res.routes.length_m, [250.0, 100.0])
-    # the shelter split its edge: routes start at the snapped origin and end at the snapped shelter
+    # the 30 m walk from the street to the shelter is part of each route
+    np.testing.assert_allclose(res.routes.length_m, [280.0, 130.0])
+    np.testing.assert_allclose(res.routes.time_min, np.array([280.0, 130.0]) / rt.WALK_SPEED_MS / 60.0)
+    # the shelter split its edge: routes start at the snapped origin, meet the street at the
+    # shelter's snapped point and end at the shelter itself
     lines = res.lines()
-    np.testing.assert_allclose(shapely.get_coordinates(lines[0])[[0, -1]], [[250.0, 0.0], [500.0, 0.0]])
-    np.testing.assert_allclose(shapely.get_coordinates(lines[1])[[0, -1]], [[600.0, 0.0], [500.0, 0.0]])
+    np.testing.assert_allclose(
+        shapely.get_coordinates(lines[0]), [[250.0, 0.0], [500.0, 0.0], [500.0, 30.0]], atol=1e-9
+    )
+    np.testing.assert_allclose(
+        shapely.get_coordinates(lines[1]), [[600.0, 0.0], [500.0, 0.0], [500.0, 30.0]], atol=1e-9
+    )
+    np.testing.assert_allclose(shapely.length(lines), res.routes.length_m)
 
 
 def test_origin_in_a_disconnected_part_is_flagged_not_dropped():
@@ -137,6 +145,49 @@ def test_time_limit_flags_far_origins():
     assert res.routes.time_min[1] == pytest.approx(25.0)
 
 
+def test_the_walk_from_the_street_to_a_shelter_counts_in_choice_time_and_reachability():
+    # A stands on the street at x = 0; B stands 150 m off it, level with x = 600. From x = 400 the
+    # street is shorter to B (200 m) and the whole walk too (350 m); from x = 350 B is 250 m along
+    # the street but 400 m in all, so A (350 m) is nearer.
+    net = nw.build_network([LineString([(0, 0), (1000, 0)])])
+    shelters = [[0.0, 0.0], [600.0, 150.0]]
+    origins = [[400.0, 0.0], [350.0, 0.0], [1000.0, 0.0]]
+    res = rt.evacuation_routes(net, origins, shelters, walk_speed=1.0, max_minutes=7.0, realizations=3, seed=1)
+    assert res.routes.shelter.tolist() == [1, 0, 1]
+    np.testing.assert_allclose(res.routes.length_m, [350.0, 350.0, 550.0])
+    # 7 minutes at 1 m/s is 420 m: the origin at x = 1000 has 400 m of street but 550 m of walk
+    assert res.routes.within_limit.tolist() == [True, True, False]
+    np.testing.assert_allclose(res.reachability.p_reach, [1.0, 1.0, 0.0])
+    # the detour ratio compares with the shortest whole walk, so the nearest shelter's is 1
+    np.testing.assert_allclose(res.routes.detour_ratio, 1.0)
+
+
+def test_capacity_counts_each_shelters_own_walk_where_shelters_share_a_street_point():
+    # A (capacity 1) is 20 m and B (capacity 10) 100 m off the same street point: 1 person goes to A
+    # and 2 to B, at a total cost of 1 x 420 + 2 x 500 metres.
+    net = nw.build_network([LineString([(0, 0), (1000, 0)])])
+    res = rt.evacuation_routes(net, [[100.0, 0.0]], [[500.0, 20.0], [500.0, -100.0]], population=[3], capacity=[1, 10])
+    c = res.capacity
+    assert res.graph.shelter_node[0] == res.graph.shelter_node[1]
+    assert c.flow == {(0, 0): 1, (0, 1): 2}
+    assert c.total_cost == pytest.approx(1 * 420.0 + 2 * 500.0)
+    assert res.routes.shelter.tolist() == [1]
+    np.testing.assert_allclose(res.routes.length_m, [500.0])
+    # without capacity everyone goes to the nearer of the two
+    nearest = rt.evacuation_routes(net, [[100.0, 0.0]], [[500.0, 20.0], [500.0, -100.0]])
+    assert nearest.routes.shelter.tolist() == [0]
+    np.testing.assert_allclose(nearest.routes.length_m, [420.0])
+
+
+def test_service_areas_start_at_the_walk_from_the_shelter_to_the_street():
+    # the shelter is 120 m off the street's end: 5 minutes at 1 m/s (300 m) reach 180 m of street
+    net = nw.build_network([LineString([(0, 0), (1000, 0)])])
+    graph = rt.prepare_graph(net, [[0.0, 120.0]])
+    areas = ca.service_areas(graph, bands_minutes=(5,), walk_speed=1.0, max_offset_m=20, spacing_m=5)
+    assert areas.geometry.shape[0] == 1
+    assert areas.geometry[0].bounds[2] == pytest.approx(180.0, abs=5.0)
+
+
 def test_shelters_sharing_a_point_both_exist():
     net = nw.build_network([LineString([(0, 0), (100, 0)])])
     res = rt.evacuation_routes(net, [[10.0, 0.0]], [[50.0, 1.0], [50.0, -1.0]], shelter_ids=["a", "b"])
@@ -148,14 +199,20 @@ def test_shelters_sharing_a_point_both_exist():
 
 
 def _reference_lengths(net: nw.StreetNetwork, origins: np.ndarray, shelters: np.ndarray) -> np.ndarray:
-    """Shortest lengths from each origin to any shelter with networkx on an independently split graph."""
+    """Shortest lengths from each origin to any shelter with networkx on an independently split graph.
+
+    Each shelter is its own node, joined to the point where it meets its street by an edge as long
+    as the straight walk to it.
+    """
     cuts: dict[int, list[tuple[float, object]]] = {}
-    for kind, pts in (("o", origins), ("s", shelters)):
+    g = nx.Graph()
+    for kind, pts in (("o", origins), ("street", shelters)):
         for i, (x, y) in enumerate(pts):
             d = shapely.distance(net.geometry, Point(x, y))
             e = int(np.argmin(d))
             cuts.setdefault(e, []).append((net.geometry[e].project(Point(x, y)), (kind, i)))
-    g = nx.Graph()
+            if kind == "street":
+                g.add_edge(("street", i), ("s", i), weight=float(d[e]))
     for e in range(net.n_edges):
         stops = [
             (0.0, int(net.u[e])),
@@ -186,7 +243,7 @@ def test_one_pass_routing_equals_networkx_on_a_grid():
     starts = shapely.get_coordinates(shapely.get_point(lines, 0))
     np.testing.assert_allclose(starts, res.origins.snap.xy, atol=1e-9)
     ends = shapely.get_coordinates(shapely.get_point(lines, -1))
-    np.testing.assert_allclose(ends, res.graph.shelter_snap.xy[res.routes.shelter], atol=1e-9)
+    np.testing.assert_allclose(ends, shelters[res.routes.shelter], atol=1e-9)
 
 
 @pytest.fixture(scope="module")
@@ -310,6 +367,66 @@ def test_capacity_optimum_equals_brute_force_on_a_grid():
     best = nx.min_cost_flow_cost(g) / 1000
     assert res.capacity.total_cost == pytest.approx(best, abs=1e-2)
     assert res.capacity.unplaced.sum() == 0
+
+
+def test_capacity_candidates_equal_networkx_on_a_grid_with_many_shelters():
+    """The k cheapest shelters per origin (then those within the time limit), found from the k cheapest at
+    each end of the origin's street, give the same least cost as a min-cost flow that networkx solves on
+    costs from its own Dijkstra (balanced cost, random blockage, origins and shelters on street corners)."""
+    net = grid_network(8, 100.0)
+    rng = np.random.default_rng(4)
+    p_block = rng.uniform(0.0, 0.4, net.n_edges)
+    corners = net.node_xy
+    shelter_nodes = rng.choice(corners.shape[0], 12, replace=False)
+    origin_nodes = rng.choice(np.setdiff1d(np.arange(corners.shape[0]), shelter_nodes), 30, replace=False)
+    pop, cap = rng.integers(1, 6, 30), rng.integers(2, 9, 12)
+    k, minutes = 3, 8.0
+    res = rt.evacuation_routes(
+        net,
+        corners[origin_nodes],
+        corners[shelter_nodes],
+        p_block=p_block,
+        cost=rt.Cost.BALANCED,
+        population=pop,
+        capacity=cap,
+        max_candidates=k,
+        max_minutes=minutes,
+    )
+    g = nx.Graph()
+    for e in range(net.n_edges):
+        w = float(rt.edge_cost(net.length[e : e + 1], p_block[e : e + 1], rt.Cost.BALANCED)[0])
+        g.add_edge(int(net.u[e]), int(net.v[e]), weight=w, length=float(net.length[e]))
+    flow = nx.DiGraph()
+    flow.add_node("t", demand=int(pop.sum()))
+    flow.add_node("unplaced")
+    flow.add_edge("unplaced", "t", weight=0)
+    scale = 1000
+    for i, o in enumerate(origin_nodes.tolist()):
+        cost, paths = nx.single_source_dijkstra(g, o, weight="weight")
+        ranked = sorted(range(12), key=lambda j: cost[int(shelter_nodes[j])])[:k]
+        flow.add_node(("o", i), demand=-int(pop[i]))
+        flow.add_edge(("o", i), "unplaced", weight=10**12)
+        for j in ranked:
+            path = paths[int(shelter_nodes[j])]
+            length = sum(g[a][b]["length"] for a, b in itertools.pairwise(path))
+            if length <= minutes * 60.0 * rt.WALK_SPEED_MS:
+                flow.add_edge(("o", i), ("s", j), weight=round(cost[int(shelter_nodes[j])] * scale))
+    for j in range(12):
+        flow.add_edge(("s", j), "t", capacity=int(cap[j]), weight=0)
+    flow_dict = nx.min_cost_flow(flow)
+    placed = sum(v for i in range(30) for key, v in flow_dict[("o", i)].items() if key != "unplaced")
+    best = (
+        sum(
+            v * flow[("o", i)][key]["weight"]
+            for i in range(30)
+            for key, v in flow_dict[("o", i)].items()
+            if key != "unplaced"
+        )
+        / scale
+    )
+    assert res.capacity.placed.sum() == placed
+    assert 0 < placed < pop.sum()
+    assert res.capacity.total_cost == pytest.approx(best, rel=1e-4)
 
 
 def test_bad_shelter_and_population_input():
@@ -498,17 +615,21 @@ def test_ortools_and_networkx_give_the_same_maximum_flow_of_least_cost(problem):
 
 
 def test_a_shelter_beyond_the_snap_limit_is_flagged_and_receives_no_one():
-    # Shelter B is the nearest by air to both origins but lies 2,860 m off the street (the case of a
-    # ward-wide GSI list routed on a smaller network): beyond the limit it is kept with its distance,
-    # flagged, and nobody is routed to it.
+    # Shelter B lies 300 m off the street (the case of a ward-wide GSI list routed on a smaller
+    # network): without a limit its 300 m walk still beats A for the origin at x = 900; beyond the
+    # limit it is kept with its distance, flagged, and nobody is routed to it.
     net = nw.build_network([LineString([(0, 0), (1000, 0)])])
-    origins, shelters = [[100.0, 0.0], [900.0, 0.0]], [[0.0, 10.0], [900.0, 2860.0]]
+    origins, shelters = [[100.0, 0.0], [900.0, 0.0]], [[0.0, 10.0], [900.0, 300.0]]
     free = rt.evacuation_routes(net, origins, shelters, shelter_ids=["A", "B"])
-    assert list(free.routes.shelter) == [0, 1]  # without a limit B takes the origin at x = 900
+    assert list(free.routes.shelter) == [0, 1]
+    np.testing.assert_allclose(free.routes.length_m, [110.0, 300.0])
     limited = rt.evacuation_routes(net, origins, shelters, shelter_ids=["A", "B"], max_shelter_snap_m=200.0)
-    np.testing.assert_allclose(limited.graph.shelter_snap.distance, [10.0, 2860.0])
+    np.testing.assert_allclose(limited.graph.shelter_snap.distance, [10.0, 300.0])
     assert list(limited.graph.far_shelters()) == [False, True]
     assert list(limited.routes.shelter) == [0, 0]
-    np.testing.assert_allclose(limited.routes.length_m, [100.0, 900.0])
+    np.testing.assert_allclose(limited.routes.length_m, [110.0, 910.0])
+    # a shelter 2,860 m off the street is never the nearest on a 1 km street: its walk is counted
+    far = rt.evacuation_routes(net, origins, [[0.0, 10.0], [900.0, 2860.0]], shelter_ids=["A", "B"])
+    assert list(far.routes.shelter) == [0, 0]
     with pytest.raises(InputError, match="SHELTER_MAX_SNAP"):
         rt.evacuation_routes(net, origins, [[900.0, 2860.0]], max_shelter_snap_m=200.0)
