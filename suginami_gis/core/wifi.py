@@ -998,19 +998,18 @@ def placement_size(
 ) -> tuple[int, int]:
     """(automatic candidates, site pixels) of a placement, counted without building them.
 
-    Candidates: the lattice points over each site's bounding box plus the roof-edge points of the
-    buildings touching a site (an upper bound of candidate_access_points); pixels: the sites' area
-    in pixels. Their product is what the placement evaluates (core/resources.py's estimate).
+    Candidates: a bound of the lattice points in each site plus the roof-edge points of the buildings
+    touching a site (about what candidate_access_points makes, never fewer for convex sites); pixels:
+    the sites' area in pixels. Their product is what the placement evaluates (core/resources.py's estimate).
     """
     import shapely
 
     geoms = [s.geometry for s in sites if s.geometry is not None and not s.geometry.is_empty]
     if not geoms or not (np.isfinite(spacing_m) and spacing_m > 0 and np.isfinite(pixel_size_m) and pixel_size_m > 0):
         return 0, 0
-    lattice = 0
-    for geom in geoms:
-        minx, miny, maxx, maxy = geom.bounds
-        lattice += (math.floor((maxx - minx) / spacing_m) + 2) * (math.floor((maxy - miny) / spacing_m) + 2)
+    # Lattice points in a convex region: at most area/s² + perimeter/(2s) + 1 (Nosarzewska 1948);
+    # perimeter/s leaves room for concave sites.
+    lattice = sum(math.ceil(g.area / spacing_m**2 + g.length / spacing_m) + 1 for g in geoms)
     roof = 0
     if buildings is not None and len(buildings.geometries):
         tree = shapely.STRtree(np.asarray(buildings.geometries, dtype=object))

@@ -93,7 +93,7 @@ def check(
         )
         if refuse:
             raise InputError(message, parameter)
-        feedback.pushWarning(f"{parameter}: {message}")
+        feedback.pushWarning(tr("{0}: {1}. They are kept as given.").format(parameter, message))
     if found.warned.size:
         feedback.pushWarning(
             tr("{0}: {1} feature(s) have {2} (feature ids {3}); {4}. They are used as given.").format(
