@@ -2837,7 +2837,7 @@ then click Install Python packages again.</source>
       <translation>0</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="123" />
+      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="130" />
       <source>not reached</source>
       <translation>未達成</translation>
     </message>
@@ -2847,7 +2847,7 @@ then click Install Python packages again.</source>
       <translation>pip が失敗しました。原因は上のログに表示されています。QGIS 本体の Python は何も変更されていません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="123" />
+      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="130" />
       <source>reached</source>
       <translation>達成</translation>
     </message>
@@ -2886,7 +2886,7 @@ then click Install Python packages again.</source>
       <translation>レイヤにアクセスポイントがありません</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="89" />
+      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="96" />
       <source>the layer holds no site polygons</source>
       <translation>レイヤに敷地のポリゴンがありません</translation>
     </message>
@@ -2899,6 +2899,11 @@ then click Install Python packages again.</source>
       <location filename="suginami_gis/processing/field_memory.py" line="138" />
       <source>the project</source>
       <translation>プロジェクト</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="80" />
+      <source>the sites hold about {0:,} pixels, more than {1:,}; choose a coarser pixel size</source>
+      <translation>敷地は約 {0:,} ピクセルで、{1:,} を超えます。より粗いピクセルサイズを選んでください</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/inputs/evacuation.py" line="150" />
@@ -2985,7 +2990,7 @@ then click Install Python packages again.</source>
       <translation>{0} メッシュ。グリッド {1} × {2} 画素（{3} m、{4}）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="118" />
+      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="125" />
       <source>{0} new access point(s) out of {1} candidates; covered share {2:.1%} -&gt; {3:.1%} (target {4})</source>
       <translation>候補 {1} 地点から {0} 台を新設、受信エリアの割合 {2:.1%} → {3:.1%}（目標 {4}）</translation>
     </message>

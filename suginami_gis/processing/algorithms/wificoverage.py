@@ -78,6 +78,7 @@ class WifiCoverageAlgorithm(WifiAlgorithm):
         feedback.pushInfo(
             tr("Grid: {0} x {1} pixels of {2} m in {3}").format(grid.width, grid.height, grid.pixel_size, crs.authid())
         )
+        wifi.check_grid(grid)  # the pixel cap first: its message asks for a coarser pixel
         params.check_memory(self, parameters, context, resources.wifi_coverage(grid.width * grid.height), feedback)
         result = wifi.compute_coverage(
             aps, grid, buildings, **inputs.keywords(propagation), feedback=SubFeedback(core_feedback, 0.0, 85.0)

@@ -75,6 +75,13 @@ class WifiPlacementAlgorithm(WifiAlgorithm):
         """Refuse a placement whose candidates x site pixels exceed MEMORY_LIMIT_GB, before building them."""
         pixel = self.parameterAsDouble(parameters, inputs.PIXEL_SIZE, context)
         count, pixels = wifi.placement_size(sites, buildings, candidates.candidate_spacing_m, pixel)
+        if pixels > wifi.MAX_PIXELS:  # before any candidate is made
+            raise InputError(
+                tr("the sites hold about {0:,} pixels, more than {1:,}; choose a coarser pixel size").format(
+                    pixels, wifi.MAX_PIXELS
+                ),
+                inputs.PIXEL_SIZE,
+            )
         if candidates.candidates is None:
             estimate = resources.wifi_placement(count, pixels, "CANDIDATE_SPACING")
         else:
