@@ -269,7 +269,8 @@ class BuildingDamageAlgorithm(SuginamiAlgorithm):
         layer = self.parameterAsRasterLayer(parameters, GROUND_MOTION, context)
         if layer is None:
             return  # read_ground_motion names the missing raster
-        estimate = resources.building_damage(layer.bandCount(), layer.width() * layer.height(), source.featureCount())
+        buildings = max(source.featureCount(), 0)  # -1: a provider that cannot count
+        estimate = resources.building_damage(layer.bandCount(), layer.width() * layer.height(), buildings)
         check_memory(self, parameters, context, estimate, feedback)
 
     def _fragility(self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: Any) -> fr.CurveSet:
