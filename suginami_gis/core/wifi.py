@@ -993,6 +993,33 @@ def candidate_access_points(
     ]
 
 
+def placement_size(
+    sites: Sequence[Site], buildings: Buildings | None, spacing_m: float, pixel_size_m: float
+) -> tuple[int, int]:
+    """(automatic candidates, site pixels) of a placement, counted without building them.
+
+    Candidates: a bound of the lattice points in each site plus the roof-edge points of the buildings
+    touching a site (about what candidate_access_points makes, never fewer for convex sites); pixels:
+    the sites' area in pixels. Their product is what the placement evaluates (core/resources.py's estimate).
+    """
+    import shapely
+
+    geoms = [s.geometry for s in sites if s.geometry is not None and not s.geometry.is_empty]
+    if not geoms or not (np.isfinite(spacing_m) and spacing_m > 0 and np.isfinite(pixel_size_m) and pixel_size_m > 0):
+        return 0, 0
+    # Lattice points in a convex region: at most area/s² + perimeter/(2s) + 1 (Nosarzewska 1948);
+    # perimeter/s leaves room for concave sites.
+    lattice = sum(math.ceil(g.area / spacing_m**2 + g.length / spacing_m) + 1 for g in geoms)
+    roof = 0
+    if buildings is not None and len(buildings.geometries):
+        tree = shapely.STRtree(np.asarray(buildings.geometries, dtype=object))
+        touching = np.unique(np.concatenate([tree.query(g, predicate="intersects") for g in geoms]))
+        rings = shapely.get_exterior_ring(shapely.get_parts(np.asarray(buildings.geometries, dtype=object)[touching]))
+        roof = int(sum(math.ceil(length / spacing_m) for length in shapely.length(rings)))
+    pixels = math.ceil(sum(g.area for g in geoms) / pixel_size_m**2)
+    return lattice + roof, pixels
+
+
 @dataclass
 class PlacementResult:
     chosen: list[AccessPoint]  # new APs, in the order chosen

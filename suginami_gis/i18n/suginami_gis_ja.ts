@@ -19,7 +19,7 @@
       <translation>ACCESS_POINTS の指定がないため、Wi-Fi の電波到達範囲の手順を省略します。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="156" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="161" />
       <source>AREA_FIELD: points have no area; choose a footprint area field.</source>
       <translation>AREA_FIELD：点には面積がありません。建築面積のフィールドを選んでください。</translation>
     </message>
@@ -39,7 +39,7 @@
       <translation>AVS30 ラスタ（m/s）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="72" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="84" />
       <source>AVS30 where the raster has no value or is absent (m/s)</source>
       <translation>ラスタに値がない場合・ラスタがない場合の AVS30（m/s）</translation>
     </message>
@@ -59,7 +59,7 @@
       <translation>アクセスポイント</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="54" />
+      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="55" />
       <source>Add a band with the serving access point's id</source>
       <translation>接続先アクセスポイントの ID のバンドを追加する</translation>
     </message>
@@ -69,7 +69,7 @@
       <translation>同梱のサンプルの区のレイヤをプロジェクトに追加します（ツールを試すため）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/layouts.py" line="42" />
+      <location filename="suginami_gis/processing/scenario/layouts.py" line="39" />
       <source>After mitigation</source>
       <translation>対策後</translation>
     </message>
@@ -89,7 +89,7 @@
       <translation>全半壊確率のフィールド</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="112" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="113" />
       <source>At-least-half-collapse probability field (optional; for evacuees)</source>
       <translation>全半壊確率のフィールド（任意、避難者数の算出用）</translation>
     </message>
@@ -119,7 +119,7 @@
       <translation>BUILDINGS：レイヤに地物がありません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="306" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="307" />
       <source>BUILDINGS: the layer has no features; choose a layer with footprints.</source>
       <translation>BUILDINGS：レイヤに地物がありません。建物形状のあるレイヤを選んでください。</translation>
     </message>
@@ -144,12 +144,12 @@
       <translation>背景地図タイルの URL（任意、{z}/{x}/{y} を含む XYZ 形式）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/layouts.py" line="42" />
+      <location filename="suginami_gis/processing/scenario/layouts.py" line="39" />
       <source>Before (current state)</source>
       <translation>対策前（現状）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="55" />
+      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="56" />
       <source>Best-server received power (dBm)</source>
       <translation>最良局の受信電力（dBm）</translation>
     </message>
@@ -168,22 +168,22 @@
       <translation>到達可能性を求める閉塞の試行回数（0 = 試行なし：道路の期待状態で経路を求める）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/layouts.py" line="62" />
+      <location filename="suginami_gis/processing/scenario/layouts.py" line="59" />
       <source>Blocked streets and evacuation routes</source>
       <translation>道路閉塞と避難経路</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="125" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="129" />
       <source>Building damage</source>
       <translation>建物被害</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="70" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="71" />
       <source>Building footprints</source>
       <translation>建物形状</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/wifi.py" line="151" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="165" />
       <source>Building height field (m)</source>
       <translation>建物高さのフィールド（m）</translation>
     </message>
@@ -198,7 +198,7 @@
       <translation>建物 ID のフィールド</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="110" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="111" />
       <source>Building use field (optional; for an ignition table by use)</source>
       <translation>建物用途のフィールド（任意。用途別の出火率表用）</translation>
     </message>
@@ -212,7 +212,7 @@
       <translation>建物用途の属性（任意。用途不明は住居として扱う）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/importplateau.py" line="55" />
+      <location filename="suginami_gis/processing/algorithms/importplateau.py" line="56" />
       <source>Buildings</source>
       <translation>建物</translation>
     </message>
@@ -221,7 +221,7 @@
       <translation type="vanished">建物（建物形状のポリゴン）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="95" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="96" />
       <source>Buildings (footprint polygons, e.g. the output of Earthquake building damage)</source>
       <translation>建物（建物形状のポリゴン。例：地震による建物被害の出力）</translation>
     </message>
@@ -231,12 +231,12 @@
       <translation>建物（外形ポリゴン）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/wifi.py" line="149" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="163" />
       <source>Buildings (obstacles, optional)</source>
       <translation>建物（遮蔽物、任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="132" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="136" />
       <source>Buildings (polygons or points)</source>
       <translation>建物（ポリゴンまたは点）</translation>
     </message>
@@ -266,7 +266,7 @@
       <translation>被害確率付きの建物（地震による建物被害の出力、建物形状）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="120" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="121" />
       <source>Buildings with imputed attributes</source>
       <translation>属性を補完した建物</translation>
     </message>
@@ -315,7 +315,7 @@
       <translation>CSV ファイル（*.csv *.txt）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="171" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="172" />
       <source>CSV (*.csv)</source>
       <translation>CSV（*.csv）</translation>
     </message>
@@ -325,7 +325,7 @@
       <translation>キャンセルしました。出力は書き込まれていません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/wifi.py" line="334" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="349" />
       <source>Candidate points (empty = a grid on the sites and roof edges)</source>
       <translation>候補地点（空欄 = 敷地上の格子点と屋根の縁）</translation>
     </message>
@@ -340,7 +340,7 @@
       <translation>レイヤ {0} を開けません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="247" />
+      <location filename="suginami_gis/processing/report.py" line="275" />
       <source>Cannot open the scenario GeoPackage {0}.</source>
       <translation>シナリオの GeoPackage {0} を開けません。</translation>
     </message>
@@ -355,7 +355,7 @@
       <translation>{0} を書き込めません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="878" />
+      <location filename="suginami_gis/processing/report.py" line="889" />
       <source>Cannot write {0}: {1}</source>
       <translation>{0} を書き込めません：{1}</translation>
     </message>
@@ -374,12 +374,12 @@
       <translation type="vanished">全壊棟数の変化（%）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="864" />
+      <location filename="suginami_gis/processing/report.py" line="875" />
       <source>Charts need matplotlib, which is not installed.</source>
       <translation>グラフには matplotlib が必要ですが、インストールされていません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/wifi.py" line="262" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="277" />
       <source>Clients per access point (limit)</source>
       <translation>アクセスポイント 1 台あたりの接続上限</translation>
     </message>
@@ -394,7 +394,7 @@
       <translation>延焼クラスター（東京都 2022）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/layouts.py" line="59" />
+      <location filename="suginami_gis/processing/scenario/layouts.py" line="56" />
       <source>Collapse probability</source>
       <translation>建物全壊確率</translation>
     </message>
@@ -404,7 +404,7 @@
       <translation>全壊確率のフィールド</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="114" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="115" />
       <source>Collapse probability under the median ground motion (optional)</source>
       <translation>地震動の中央値のもとでの全壊確率（任意）</translation>
     </message>
@@ -423,7 +423,7 @@
       <translation>共有頂点なしで交差する線を接続する（橋梁には使わない）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="139" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="143" />
       <source>Construction year field</source>
       <translation>建築年のフィールド</translation>
     </message>
@@ -433,12 +433,12 @@
       <translation>建築年のフィールド（任意。古い木造建物から建て替えます）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="53" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="64" />
       <source>Correlation range of the scatter (km; 0 = uncorrelated)</source>
       <translation>ばらつきの相関距離（km、0 = 相関なし）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="57" />
+      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="58" />
       <source>Coverage per threshold</source>
       <translation>しきい値別の受信エリア</translation>
     </message>
@@ -453,7 +453,7 @@
       <translation>受信エリアの敷地面積</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="85" />
+      <location filename="suginami_gis/processing/params.py" line="86" />
       <source>Crustal</source>
       <translation>地殻内地震</translation>
     </message>
@@ -491,12 +491,12 @@
       <translation type="vanished">死者数（倒壊＋火災）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="209" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="213" />
       <source>Deaths per collapsed non-wooden building at 05:00</source>
       <translation>5 時の非木造全壊 1 棟あたりの死者数</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="204" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="208" />
       <source>Deaths per collapsed wooden building at 05:00</source>
       <translation>5 時の木造全壊 1 棟あたりの死者数</translation>
     </message>
@@ -506,7 +506,7 @@
       <translation>深さ（km）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="75" />
+      <location filename="suginami_gis/processing/params.py" line="76" />
       <source>Depth of the hypocentre or of the fault's top edge (km)</source>
       <translation>震源の深さ、または断層上端の深さ（km）</translation>
     </message>
@@ -556,7 +556,7 @@
       <translation>地区別の火災集計</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="165" />
+      <location filename="suginami_gis/processing/params.py" line="166" />
       <source>District name field</source>
       <translation>地区名のフィールド</translation>
     </message>
@@ -571,7 +571,7 @@
       <translation>地区別の到達可能性（試行あり）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="126" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="130" />
       <source>District totals</source>
       <translation>地区別集計</translation>
     </message>
@@ -581,7 +581,7 @@
       <translation>地区</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="156" />
+      <location filename="suginami_gis/processing/params.py" line="157" />
       <source>Districts (optional polygons)</source>
       <translation>地区（任意のポリゴン）</translation>
     </message>
@@ -605,7 +605,7 @@
       <translation>延焼の継続時間（時間、シミュレーション）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="185" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="189" />
       <source>Dwellings field (optional; dwellings per building, weights the retrofit share)</source>
       <translation>住戸数フィールド（任意、建物ごとの住戸数。耐震化率を住戸数で重み付けします）</translation>
     </message>
@@ -615,12 +615,12 @@
       <translation>EIRP のフィールド（dBm）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/wifi.py" line="339" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="354" />
       <source>EIRP of new access points (dBm)</source>
       <translation>新設アクセスポイントの EIRP（dBm）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/wifi.py" line="86" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="87" />
       <source>EIRP where the field is empty (dBm)</source>
       <translation>フィールドが空の場合の EIRP（dBm）</translation>
     </message>
@@ -640,27 +640,27 @@
       <translation>EPICENTER：震央の点か断層トレース（FAULT）を指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="152" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="183" />
       <source>EXTENT: the extent is empty; draw or choose a non-empty extent.</source>
       <translation>EXTENT：範囲が空です。空でない範囲を描くか選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/base.py" line="155" />
+      <location filename="suginami_gis/processing/base.py" line="160" />
       <source>Earthquake</source>
       <translation>地震</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="88" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="91" />
       <source>Earthquake building damage (collapse, casualties, district totals)</source>
       <translation>地震による建物被害（全壊・人的被害・地区別集計）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="574" />
+      <location filename="suginami_gis/processing/report.py" line="585" />
       <source>Earthquake scenario report</source>
       <translation>地震被害想定レポート</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="573" />
+      <location filename="suginami_gis/processing/report.py" line="584" />
       <source>Earthquake scenario report: {0}</source>
       <translation>地震被害想定レポート：{0}</translation>
     </message>
@@ -680,9 +680,19 @@
       <translation>震央</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="60" />
+      <location filename="suginami_gis/processing/params.py" line="61" />
       <source>Epicentre (point source; any CRS)</source>
       <translation>震央（点震源、任意の座標系）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/params.py" line="343" />
+      <source>Estimated memory: {0:.2f} GB for {1} (limit {2:.1f} GB, MEMORY_LIMIT_GB).</source>
+      <translation>必要なメモリの見積もり：{1} で {0:.2f} GB（上限 {2:.1f} GB、MEMORY_LIMIT_GB）。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/params.py" line="349" />
+      <source>Estimated time: about {0:.0f} minutes on a 2-core machine ({1}).</source>
+      <translation>見積もり時間：2 コアの計算機で約 {0:.0f} 分（{1}）。</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/inputs/network.py" line="64" />
@@ -740,7 +750,7 @@
       <translation>エクスポートの設定（JSON/YAML、空欄 = 組み込みの設定）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="95" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="107" />
       <source>Extent</source>
       <translation>範囲</translation>
     </message>
@@ -785,12 +795,12 @@
       <translation>FOLDER：'{0}' に .gml ファイルがありません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="91" />
+      <location filename="suginami_gis/processing/params.py" line="92" />
       <source>Fault surface trace (optional; replaces the epicentre)</source>
       <translation>断層の地表トレース（任意、震央の代わりに使用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="85" />
+      <location filename="suginami_gis/processing/params.py" line="86" />
       <source>Fault type</source>
       <translation>地震のタイプ</translation>
     </message>
@@ -839,12 +849,12 @@
       <translation>耐火性能のフィールド（bare_wood 裸木造、protected_wood 防火木造、semi_fireproof 準耐火、fireproof 耐火）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="197" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="198" />
       <source>Firebreaks (optional polygons: wide roads, parks, rivers)</source>
       <translation>延焼遮断帯（任意のポリゴン：広幅員道路・公園・河川）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="109" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="110" />
       <source>Floor-to-floor height (m)</source>
       <translation>階高（m）</translation>
     </message>
@@ -859,37 +869,37 @@
       <translation>階数の属性（任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="111" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="112" />
       <source>Floors field (optional; for the burned floor area)</source>
       <translation>階数のフィールド（任意、焼失床面積に使用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/importplateau.py" line="40" />
+      <location filename="suginami_gis/processing/algorithms/importplateau.py" line="41" />
       <source>Folder of PLATEAU building CityGML files (every .gml below it)</source>
       <translation>PLATEAU 建築物 CityGML ファイルのフォルダ（その下のすべての .gml）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="85" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="86" />
       <source>Footprint area field (m², optional; default: polygon area)</source>
       <translation>建築面積のフィールド（m²、任意。既定はポリゴンの面積）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="165" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="169" />
       <source>Fragility (*.yaml *.yml *.xml)</source>
       <translation>被害関数（*.yaml *.yml *.xml）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="162" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="166" />
       <source>Fragility curves (optional: project YAML or OpenQuake NRML .xml; default built-in Japanese set)</source>
       <translation>被害関数（任意：本プロジェクトの YAML または OpenQuake NRML の .xml。既定は組み込みの日本の被害関数）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="263" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="278" />
       <source>Fragility curves: {0} ({1} classes)</source>
       <translation>被害関数：{0}（{1} 区分）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/wifi.py" line="204" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="219" />
       <source>Free space + loss per building</source>
       <translation>自由空間＋建物 1 棟ごとの損失</translation>
     </message>
@@ -899,22 +909,22 @@
       <translation>周波数のフィールド（MHz）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/wifi.py" line="341" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="356" />
       <source>Frequency of new access points (MHz)</source>
       <translation>新設アクセスポイントの周波数（MHz）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/wifi.py" line="95" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="96" />
       <source>Frequency where the field is empty (MHz)</source>
       <translation>フィールドが空の場合の周波数（MHz）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="89" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="101" />
       <source>Fujimoto &amp; Midorikawa (2005)</source>
       <translation>藤本・翠川（2005）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="84" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="96" />
       <source>Fujimoto &amp; Midorikawa (2006), as J-SHIS</source>
       <translation>藤本・翠川（2006）、J-SHIS と同じ</translation>
     </message>
@@ -929,17 +939,17 @@
       <translation>GROUND_MOTION：地震動のラスタを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="257" />
+      <location filename="suginami_gis/processing/params.py" line="258" />
       <source>GSI lists: only sites designated for earthquakes (地震)</source>
       <translation>国土地理院の一覧：地震に指定された避難場所のみ</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="111" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="123" />
       <source>Grid: {0} x {1} pixels of {2} m in {3}</source>
       <translation>グリッド：{0} × {1} ピクセル（{2} m、{3}）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="149" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="153" />
       <source>Ground motion raster (one realization per band)</source>
       <translation>地震動ラスタ（バンドごとに 1 試行）</translation>
     </message>
@@ -954,7 +964,7 @@
       <translation>地震動の計算範囲（空欄 = 建物の範囲＋500 m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="154" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="158" />
       <source>Ground-motion measure of the raster</source>
       <translation>ラスタの地震動指標</translation>
     </message>
@@ -964,17 +974,17 @@
       <translation>地震動のピクセルサイズ（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="207" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="212" />
       <source>HEIGHT_FIELD: choose the field with building heights in metres.</source>
       <translation>HEIGHT_FIELD：建物高さ（m）のフィールドを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/wifi.py" line="88" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="89" />
       <source>Height field (m above ground)</source>
       <translation>高さのフィールド（地上高、m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="76" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="77" />
       <source>Height field (m, e.g. PLATEAU measuredHeight)</source>
       <translation>高さのフィールド（m、例：PLATEAU の measuredHeight）</translation>
     </message>
@@ -984,17 +994,17 @@
       <translation>高さの属性（m。階数がないとき 階数＝高さ÷3.3 m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/wifi.py" line="155" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="169" />
       <source>Height of buildings with no height (m; empty = refuse them)</source>
       <translation>高さのない建物に使う高さ（m、空欄 = エラーにする）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/wifi.py" line="340" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="355" />
       <source>Height of new access points on poles (m)</source>
       <translation>ポールに設置する新設アクセスポイントの高さ（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/wifi.py" line="90" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="91" />
       <source>Height where the field is empty (m)</source>
       <translation>フィールドが空の場合の高さ（m）</translation>
     </message>
@@ -1004,7 +1014,7 @@
       <translation>ヘルプ…</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/importplateau.py" line="64" />
+      <location filename="suginami_gis/processing/algorithms/importplateau.py" line="65" />
       <source>INPUT/FOLDER or LAYER: give PLATEAU CityGML files (INPUT or FOLDER) or one exported layer (LAYER), not both.</source>
       <translation>INPUT/FOLDER または LAYER：PLATEAU の CityGML ファイル（INPUT か FOLDER）か、エクスポートしたレイヤ一つ（LAYER）のどちらか一方を指定してください。</translation>
     </message>
@@ -1024,7 +1034,7 @@
       <translation>INPUT：ファイルの座標系 EPSG:{0} を QGIS が認識できません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="149" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="150" />
       <source>INPUT: the layer has no features.</source>
       <translation>INPUT：レイヤに地物がありません。</translation>
     </message>
@@ -1044,12 +1054,12 @@
       <translation>INPUT：{0} に CODE と AVS の属性がありません（属性：{1}）。J-SHIS の表層地盤データを指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="335" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="338" />
       <source>INTENSITY_FIELD: ignitions of buildings that do not collapse need each building's JMA intensity, and field '{0}' is not in the buildings layer (fields: {1}). Choose the intensity field (Earthquake building damage writes one), or give an IGNITION_TABLE with the header only to model ignitions of collapsed buildings alone.</source>
       <translation>INTENSITY_FIELD：倒壊しない建物からの出火の計算には建物ごとの計測震度が必要ですが、フィールド「{0}」が建物レイヤにありません（フィールド：{1}）。震度のフィールドを選ぶ（「地震による建物被害」が書き出します）か、圧壊による出火だけを扱う場合は見出し行だけの IGNITION_TABLE を指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/wifi.py" line="204" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="219" />
       <source>ITU-R P.1411 site-general, below rooftop (LoS/NLoS)</source>
       <translation>ITU-R P.1411 サイト一般モデル、屋根より低い場合（見通し内／見通し外）</translation>
     </message>
@@ -1058,22 +1068,22 @@
       <translation type="vanished">全壊していない建物の出火率表（任意の CSV：use、intensity_min、rate）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="169" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="170" />
       <source>Ignition table of non-collapsed buildings (optional CSV: use, intensity_min, rate; empty = built-in)</source>
       <translation>倒壊しない建物の出火率表（任意の CSV：use, intensity_min, rate。空欄 = 組み込みの表）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="265" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="266" />
       <source>Ignition table {0} has no rows: only ignitions of collapsed buildings are modelled.</source>
       <translation>出火率表 {0} に行がないため、圧壊による出火だけを扱います。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="272" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="273" />
       <source>Ignitions of buildings that do not collapse: built-in table '{0}' ({1} rows), derived from published fire rates of past earthquakes (docs/methods/fire.md section 1); a ward with the Tokyo Fire Department's table gives it as IGNITION_TABLE.</source>
       <translation>倒壊しない建物からの出火：組み込みの出火率表「{0}」（{1} 行）を使います。過去の地震の公表された出火率から導いた表です（docs/methods/fire.md 第 1 節）。東京消防庁の出火率表をもつ区は IGNITION_TABLE に指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="269" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="270" />
       <source>Ignitions of buildings that do not collapse: table {0} ({1} rows).</source>
       <translation>倒壊しない建物からの出火：出火率表 {0}（{1} 行）を使います。</translation>
     </message>
@@ -1088,7 +1098,7 @@
       <translation>J-SHIS AVS30（250 m メッシュ）をラスタとして取り込み</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/importplateau.py" line="26" />
+      <location filename="suginami_gis/processing/algorithms/importplateau.py" line="27" />
       <source>Import PLATEAU buildings (CityGML)</source>
       <translation>PLATEAU 建築物の取り込み（CityGML）</translation>
     </message>
@@ -1098,12 +1108,12 @@
       <translation>区のデータの取り込み</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="235" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="240" />
       <source>Imputation shares: {0}</source>
       <translation>補完に使う割合：{0}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="44" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="45" />
       <source>Impute building attributes (structure, year, floors, fire resistance)</source>
       <translation>建物属性の推定補完（構造・建築年・階数・耐火性能）</translation>
     </message>
@@ -1113,7 +1123,7 @@
       <translation>その時刻の屋内滞留者数 ÷ 24 時間平均（火災による死者数に使用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="148" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="149" />
       <source>Initial extinguishment by residents, fires in standing buildings (0-1; Tokyo 2022: 0.366)</source>
       <translation>住民による初期消火率（倒壊しない建物の火災、0〜1。東京都 令和4年：0.366）</translation>
     </message>
@@ -1122,7 +1132,7 @@
       <translation type="vanished">初期消火率（東京都 2022：0.366）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="157" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="158" />
       <source>Initial extinguishment rate (deprecated: use INITIAL_EXTINGUISHMENT)</source>
       <translation>初期消火率（旧パラメータ：INITIAL_EXTINGUISHMENT を使ってください）</translation>
     </message>
@@ -1162,12 +1172,12 @@
       <translation>QGIS の Python で {0} にインストールしています…</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="85" />
+      <location filename="suginami_gis/processing/params.py" line="86" />
       <source>Interplate</source>
       <translation>プレート境界地震</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="85" />
+      <location filename="suginami_gis/processing/params.py" line="86" />
       <source>Intraslab</source>
       <translation>スラブ内地震</translation>
     </message>
@@ -1182,7 +1192,7 @@
       <translation>J-SHIS 表層地盤データ（Z-V4-JAPAN-AMP-VS400_M250：.csv、.zip またはシェープファイル）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="155" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="159" />
       <source>JMA instrumental intensity</source>
       <translation>計測震度</translation>
     </message>
@@ -1197,7 +1207,7 @@
       <translation>計測震度（中央値と各試行）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="108" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="109" />
       <source>JMA intensity field (for ignitions of buildings that do not collapse)</source>
       <translation>計測震度のフィールド（倒壊しない建物からの出火用）</translation>
     </message>
@@ -1206,7 +1216,7 @@
       <translation type="vanished">計測震度のフィールド（出火率表とともに使用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="115" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="116" />
       <source>JMA intensity of the median ground motion (optional)</source>
       <translation>地震動の中央値の計測震度（任意）</translation>
     </message>
@@ -1225,22 +1235,22 @@
       <translation>日本語と英語</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="94" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="95" />
       <source>Known construction year field (optional; its values are kept)</source>
       <translation>既知の建築年のフィールド（任意、値はそのまま使用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="96" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="97" />
       <source>Known fire-resistance field (optional; its values are kept)</source>
       <translation>既知の耐火性能のフィールド（任意、値はそのまま使用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="95" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="96" />
       <source>Known floors field (optional; its values are kept)</source>
       <translation>既知の階数のフィールド（任意、値はそのまま使用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="93" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="94" />
       <source>Known structure field (optional; its values are kept)</source>
       <translation>既知の構造のフィールド（任意、値はそのまま使用）</translation>
     </message>
@@ -1285,7 +1295,7 @@
       <translation>言語</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="264" />
+      <location filename="suginami_gis/processing/params.py" line="265" />
       <source>Largest distance from a shelter to a street (m); farther shelters are flagged and not used</source>
       <translation>避難所から道路までの最大距離（m）。これより遠い避難所は印を付けて使いません</translation>
     </message>
@@ -1320,7 +1330,7 @@
       <translation>地物数がこれを超えるレイヤはベクタタイルとしてウェブ地図に載せる</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/layouts.py" line="162" />
+      <location filename="suginami_gis/processing/scenario/layouts.py" line="143" />
       <source>Legend</source>
       <translation>凡例</translation>
     </message>
@@ -1340,7 +1350,7 @@
       <translation>結果のライセンス（空欄＝OpenStreetMapの道路を使うときODbL 1.0、それ以外はCC BY 4.0）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="265" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="280" />
       <source>Limit states: {0}</source>
       <translation>被害区分：{0}</translation>
     </message>
@@ -1350,7 +1360,7 @@
       <translation>サンプルの区を読み込む</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/wifi.py" line="163" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="177" />
       <source>Loss per building crossed (dB; empty = ITU-R P.2109 traditional building at the frequency)</source>
       <translation>建物 1 棟を通過するごとの損失（dB、空欄 = その周波数での ITU-R P.2109 の従来型建物）</translation>
     </message>
@@ -1365,9 +1375,14 @@
       <translation>新設アクセスポイントの最大数</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="134" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="147" />
       <source>Median JMA intensity {0:.2f}-{1:.2f}; {2:.0%} of the extent at 6- or more.</source>
       <translation>計測震度の中央値 {0:.2f}〜{1:.2f}、範囲の {2:.0%} が震度6弱以上。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/params.py" line="322" />
+      <source>Memory limit (GB; a run estimated to need more is refused; default half of this machine's)</source>
+      <translation>メモリの上限（GB。見積もりがこれを超える計算は中止。既定はこのコンピュータのメモリの半分）</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/algorithms/firespread.py" line="235" />
@@ -1375,22 +1390,22 @@
       <translation>計算手法</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/layouts.py" line="229" />
+      <location filename="suginami_gis/processing/scenario/layouts.py" line="202" />
       <source>Methods and sources: see report.pdf.</source>
       <translation>手法と出典：report.pdf を参照。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="84" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="96" />
       <source>Midorikawa et al. (1994)</source>
       <translation>翠川ほか（1994）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="89" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="101" />
       <source>Midorikawa et al. (1999)</source>
       <translation>翠川ほか（1999）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/base.py" line="213" />
+      <location filename="suginami_gis/processing/base.py" line="218" />
       <source>Missing Python packages for QGIS's Python: {0}. Install them with the menu Plugins &gt; Suginami disaster planning &gt; Install Python packages… (without the desktop: {1}).</source>
       <translation>QGIS の Python に必要なパッケージがありません：{0}。メニューの［プラグイン］&gt;［杉並区 防災計画］&gt;［Python パッケージをインストール…］でインストールしてください（デスクトップを使わない場合：{1}）。</translation>
     </message>
@@ -1434,7 +1449,7 @@
       <translation>モーメントマグニチュード Mw</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="64" />
+      <location filename="suginami_gis/processing/params.py" line="65" />
       <source>Moment magnitude Mw (4-9)</source>
       <translation>モーメントマグニチュード Mw（4〜9）</translation>
     </message>
@@ -1449,7 +1464,7 @@
       <translation>モンテカルロ試行回数</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="106" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="109" />
       <source>Monte Carlo realizations (0 = exact expected values)</source>
       <translation>モンテカルロ試行回数（0 = 期待値を厳密に計算）</translation>
     </message>
@@ -1474,7 +1489,7 @@
       <translation>道路網：ノード {0}、区間 {1}、総延長 {2:.1f} km</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="66" />
+      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="67" />
       <source>New access points</source>
       <translation>新設アクセスポイント</translation>
     </message>
@@ -1497,7 +1512,7 @@
       <translation>なし</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="534" />
+      <location filename="suginami_gis/processing/report.py" line="545" />
       <source>Not available: the scenario did not write this layer.</source>
       <translation>ありません：シナリオはこのレイヤを出力していません。</translation>
     </message>
@@ -1521,7 +1536,7 @@ then click Install Python packages again.</source>
       <translation>描画するものがありません：レイヤが空です。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="397" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="400" />
       <source>OCCUPANTS_FIELD not given: each building has {0:.2f} residents (DEFAULT_OCCUPANTS).</source>
       <translation>OCCUPANTS_FIELD の指定がないため、各建物の居住者を {0:.2f} 人（DEFAULT_OCCUPANTS）とします。</translation>
     </message>
@@ -1579,7 +1594,7 @@ then click Install Python packages again.</source>
       <translation type="vanished">OUTPUT_FOLDER：{0} は以前のシナリオのフォルダではない（{1} がない）ため、置き換えません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="141" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="145" />
       <source>Occupants field (optional; residents per building)</source>
       <translation>居住者数のフィールド（任意、建物ごとの居住者数）</translation>
     </message>
@@ -1589,12 +1604,12 @@ then click Install Python packages again.</source>
       <translation>居住者数のフィールド（建物ごとの居住者数）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="224" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="228" />
       <source>Occupants per building without an occupants field</source>
       <translation>居住者数のフィールドがない場合の 1 棟あたりの居住者数</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="193" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="197" />
       <source>Oldest wooden buildings first</source>
       <translation>古い木造建物から</translation>
     </message>
@@ -1604,7 +1619,7 @@ then click Install Python packages again.</source>
       <translation>杉並区 防災計画ツールの被害想定シナリオのダイアログを開きます</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="212" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="213" />
       <source>Open-space ratio field of the areas (空地率, %; optional)</source>
       <translation>区域の空地率のフィールド（%、任意）</translation>
     </message>
@@ -1650,7 +1665,7 @@ then click Install Python packages again.</source>
       <translation type="vanished">または OpenStreetMap ファイル（.osm XML、歩行者ネットワーク、オフラインで読込。道路レイヤの代わりに使用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="135" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="136" />
       <source>Or another ward's shares (optional JSON or CSV: seismic_standard_share, fire_resistant_share, wood_share, name, sources)</source>
       <translation>またはほかの区の割合（任意の JSON または CSV：seismic_standard_share、fire_resistant_share、wood_share、name、sources）</translation>
     </message>
@@ -1670,7 +1685,7 @@ then click Install Python packages again.</source>
       <translation>またはこの範囲の OpenStreetMap の道路をダウンロード（初回のみインターネットが必要）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/importplateau.py" line="48" />
+      <location filename="suginami_gis/processing/algorithms/importplateau.py" line="49" />
       <source>Or: a PLATEAU export layer (GeoPackage ...) with the same attributes</source>
       <translation>または：同じ属性を持つ PLATEAU のエクスポートレイヤ（GeoPackage など）</translation>
     </message>
@@ -1690,7 +1705,7 @@ then click Install Python packages again.</source>
       <translation>避難先付きの出発地</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="101" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="113" />
       <source>Output CRS (projected, metres)</source>
       <translation>出力の座標系（投影座標系、メートル単位）</translation>
     </message>
@@ -1700,17 +1715,17 @@ then click Install Python packages again.</source>
       <translation>出力フォルダ</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/wifi.py" line="206" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="221" />
       <source>P.1411 NLoS environment</source>
       <translation>P.1411 の見通し外の環境</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="155" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="159" />
       <source>PGV (cm/s)</source>
       <translation>最大速度 PGV（cm/s）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="88" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="100" />
       <source>PGV to JMA intensity</source>
       <translation>PGV から計測震度への換算式</translation>
     </message>
@@ -1720,12 +1735,12 @@ then click Install Python packages again.</source>
       <translation>PIXEL_SIZE：焼失確率ラスタが {0} ピクセルになり、上限の {1} を超えます。より粗いピクセルを指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="159" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="190" />
       <source>PIXEL_SIZE: {0} x {1} pixels is more than {2}; choose a coarser pixel or a smaller extent.</source>
       <translation>PIXEL_SIZE：{0} × {1} ピクセルは上限の {2} を超えます。より粗いピクセルか、より狭い範囲を指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/importplateau.py" line="34" />
+      <location filename="suginami_gis/processing/algorithms/importplateau.py" line="35" />
       <source>PLATEAU building CityGML files (*.gml)</source>
       <translation>PLATEAU 建築物 CityGML ファイル（*.gml）</translation>
     </message>
@@ -1755,12 +1770,12 @@ then click Install Python packages again.</source>
       <translation>P_BURN_FIELD：フィールド '{0}' が建物レイヤにありません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="410" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="413" />
       <source>P_COLLAPSE_MEDIAN_FIELD and INTENSITY_MEDIAN_FIELD go together: no median-scenario totals.</source>
       <translation>P_COLLAPSE_MEDIAN_FIELD と INTENSITY_MEDIAN_FIELD は両方指定してください。地震動の中央値による集計は行いません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="62" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="74" />
       <source>Peak ground velocity (cm/s)</source>
       <translation>最大速度（cm/s）</translation>
     </message>
@@ -1779,7 +1794,7 @@ then click Install Python packages again.</source>
       <translation>人口フィールドがない場合の出発地あたりの人数（既定：建物被害と同じ 1 棟 4.60 人）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="98" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="110" />
       <source>Pixel size (m)</source>
       <translation>ピクセルサイズ（m）</translation>
     </message>
@@ -1813,7 +1828,7 @@ then click Install Python packages again.</source>
       <translation>設定ファイル（*.yaml *.yml *.json）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/wifi.py" line="203" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="218" />
       <source>Propagation model</source>
       <translation>電波伝搬モデル</translation>
     </message>
@@ -1831,6 +1846,11 @@ then click Install Python packages again.</source>
       <location filename="suginami_gis/processing/algorithms/publicexport.py" line="36" />
       <source>Public maps</source>
       <translation>公開用地図</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="170" />
+      <source>REALIZATIONS: the two rasters would take about {0:.1f} GB ({1} bands of {2} cells) but the output disk has {3:.1f} GB free; lower REALIZATIONS or PIXEL_SIZE, or write to a disk with more space.</source>
+      <translation>REALIZATIONS：2 つのラスタは約 {0:.1f} GB（{2} セルのバンド {1} 個）になりますが、出力先のディスクの空きは {3:.1f} GB です。REALIZATIONS を減らすか PIXEL_SIZE を大きくするか、空きのあるディスクに書き出してください。</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/scenario/settings.py" line="163" />
@@ -1861,7 +1881,7 @@ then click Install Python packages again.</source>
       <translation>ROADS：レイヤに地物がありません。道路のラインレイヤを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="193" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="197" />
       <source>Random (seeded)</source>
       <translation>無作為（シードで再現可能）</translation>
     </message>
@@ -1881,7 +1901,7 @@ then click Install Python packages again.</source>
       <translation>{0} を読み込み中</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/importplateau.py" line="69" />
+      <location filename="suginami_gis/processing/algorithms/importplateau.py" line="70" />
       <source>Reading {0} CityGML files</source>
       <translation>{0} 個の CityGML ファイルを読み込み中</translation>
     </message>
@@ -1896,12 +1916,12 @@ then click Install Python packages again.</source>
       <translation>試行回数</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="47" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="58" />
       <source>Realizations (0 = median only)</source>
       <translation>試行回数（0 = 中央値のみ）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/wifi.py" line="207" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="222" />
       <source>Receiver height (m)</source>
       <translation>受信点の高さ（m）</translation>
     </message>
@@ -1911,7 +1931,7 @@ then click Install Python packages again.</source>
       <translation>地区別の被害軽減（対策後と現状の比較）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/layouts.py" line="65" />
+      <location filename="suginami_gis/processing/scenario/layouts.py" line="62" />
       <source>Reduction by the mitigation programme</source>
       <translation>対策による被害軽減</translation>
     </message>
@@ -1926,47 +1946,47 @@ then click Install Python packages again.</source>
       <translation>出力フォルダに以前のシナリオがある場合は置き換える</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="809" />
+      <location filename="suginami_gis/processing/report.py" line="820" />
       <source>Report written: {0}</source>
       <translation>報告書を作成しました：{0}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="778" />
+      <location filename="suginami_gis/processing/report.py" line="789" />
       <source>Report: charts</source>
       <translation>報告書：グラフ</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="790" />
+      <location filename="suginami_gis/processing/report.py" line="801" />
       <source>Report: map {0}</source>
       <translation>報告書：地図 {0}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="783" />
+      <location filename="suginami_gis/processing/report.py" line="794" />
       <source>Report: print layout</source>
       <translation>報告書：印刷レイアウト</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="796" />
+      <location filename="suginami_gis/processing/report.py" line="807" />
       <source>Report: writing report.html</source>
       <translation>報告書：report.html を作成中</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="793" />
+      <location filename="suginami_gis/processing/report.py" line="804" />
       <source>Report: writing report.pdf</source>
       <translation>報告書：report.pdf を作成中</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/wifi.py" line="206" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="221" />
       <source>Residential</source>
       <translation>住宅地</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="113" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="114" />
       <source>Residents field (optional; evacuees and relief-centre residents)</source>
       <translation>居住者数のフィールド（任意、避難者数と避難所避難者数の算出用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="122" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="123" />
       <source>Residents per building without a residents field (default: 4.60, as building damage)</source>
       <translation>居住者フィールドがない場合の建物あたりの居住者数（既定：建物被害と同じ 4.60 人）</translation>
     </message>
@@ -1976,7 +1996,7 @@ then click Install Python packages again.</source>
       <translation>公開する結果レイヤ（ベクタとラスタ）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="192" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="196" />
       <source>Retrofit priority (which buildings below the standard are retrofitted first)</source>
       <translation>耐震化の優先順位（基準を満たさない建物のうちどれから耐震化するか）</translation>
     </message>
@@ -1986,12 +2006,12 @@ then click Install Python packages again.</source>
       <translation>耐震化の目標（1981 年基準を満たす割合、0 = なし）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="173" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="177" />
       <source>Retrofit target: share meeting the 1981 standard after retrofit (0-1, optional)</source>
       <translation>耐震化の目標：対策後に新耐震基準（1981 年）を満たす建物の割合（0〜1、任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="181" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="185" />
       <source>Retrofitted-building field (optional, boolean)</source>
       <translation>耐震化済み建物のフィールド（任意、真偽値）</translation>
     </message>
@@ -2031,7 +2051,7 @@ then click Install Python packages again.</source>
       <translation>SCENARIO：シナリオは ';' で区切った KEY=値 の組で書いてください（例：MAGNITUDE=7.3; SCENARIO_HOUR=18）。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="241" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="245" />
       <source>SCENARIO_HOUR: {0} is not one of Tokyo's scenario hours 5, 12 or 18.</source>
       <translation>SCENARIO_HOUR：{0} は東京都の想定時刻（5 時・12 時・18 時）のいずれでもありません。</translation>
     </message>
@@ -2051,7 +2071,7 @@ then click Install Python packages again.</source>
       <translation>STRUCTURE_FIELD と YEAR_FIELD：建物のフィールドを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="284" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="285" />
       <source>SUPPRESSION_RATE is deprecated: use INITIAL_EXTINGUISHMENT (same meaning).</source>
       <translation>SUPPRESSION_RATE は旧パラメータです。INITIAL_EXTINGUISHMENT（同じ意味）を使ってください。</translation>
     </message>
@@ -2071,7 +2091,7 @@ then click Install Python packages again.</source>
       <translation>道路沿いの評価間隔（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="32" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="43" />
       <source>Scenario ground motion (PGV, JMA intensity)</source>
       <translation>想定地震の地震動（最大速度・計測震度）</translation>
     </message>
@@ -2086,7 +2106,7 @@ then click Install Python packages again.</source>
       <translation>想定時刻（5 時・12 時・18 時）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="112" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="115" />
       <source>Scenario hour (5, 12 or 18; winter)</source>
       <translation>想定時刻（5 時・12 時・18 時、冬）</translation>
     </message>
@@ -2106,42 +2126,42 @@ then click Install Python packages again.</source>
       <translation>季節（出典の時刻別係数は冬のもの）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="142" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="143" />
       <source>Seismic circuit breakers: share of premises with one (0-1; Tokyo 2022: 0.083)</source>
       <translation>感震ブレーカーの設置率（0〜1。東京都 令和4年：0.083）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/layouts.py" line="58" />
+      <location filename="suginami_gis/processing/scenario/layouts.py" line="55" />
       <source>Seismic intensity (JMA)</source>
       <translation>震度分布（気象庁震度階）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="214" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="218" />
       <source>Severe injuries per occupant of a collapsed building</source>
       <translation>全壊建物の居住者 1 人あたりの重傷者数</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="102" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="103" />
       <source>Share built to the 1981 seismic standard</source>
       <translation>新耐震基準（1981 年）の建物の割合</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="107" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="108" />
       <source>Share of fire-resistant buildings</source>
       <translation>耐火建物の割合</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="219" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="223" />
       <source>Share of residents of half-collapsed buildings needing shelter</source>
       <translation>半壊建物の居住者のうち避難所へ避難する割合</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="108" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="109" />
       <source>Share of wooden buildings</source>
       <translation>木造建物の割合</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="140" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="141" />
       <source>Shares table (*.json *.csv)</source>
       <translation>割合の表 (*.json *.csv)</translation>
     </message>
@@ -2169,7 +2189,7 @@ then click Install Python packages again.</source>
       <translation type="vanished">避難所 ID のフィールド</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="235" />
+      <location filename="suginami_gis/processing/params.py" line="236" />
       <source>Shelter id field (optional; unique)</source>
       <translation>避難所 ID のフィールド（任意、重複不可）</translation>
     </message>
@@ -2178,7 +2198,7 @@ then click Install Python packages again.</source>
       <translation type="vanished">避難所名のフィールド</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="240" />
+      <location filename="suginami_gis/processing/params.py" line="241" />
       <source>Shelter name field (optional)</source>
       <translation>避難所名のフィールド（任意）</translation>
     </message>
@@ -2203,7 +2223,7 @@ then click Install Python packages again.</source>
       <translation>避難所の敷地（任意のポリゴン。敷地ごとの Wi-Fi 集計）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/wifi.py" line="258" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="273" />
       <source>Shelter sites (polygons)</source>
       <translation>避難所の敷地（ポリゴン）</translation>
     </message>
@@ -2227,7 +2247,7 @@ then click Install Python packages again.</source>
       <translation>避難所（必須。ポイント）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/wifi.py" line="48" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="49" />
       <source>Shelters and Wi-Fi</source>
       <translation>避難所と Wi-Fi</translation>
     </message>
@@ -2252,7 +2272,7 @@ then click Install Python packages again.</source>
       <translation>シミュレーション（モンテカルロ、浜田式の延焼時間）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="83" />
+      <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="95" />
       <source>Site amplification</source>
       <translation>地盤増幅</translation>
     </message>
@@ -2262,12 +2282,12 @@ then click Install Python packages again.</source>
       <translation>敷地 ID のフィールド</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="61" />
+      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="62" />
       <source>Site statistics</source>
       <translation>敷地別の統計</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="69" />
+      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="70" />
       <source>Site statistics before and after</source>
       <translation>敷地別の統計（配置前と配置後）</translation>
     </message>
@@ -2287,7 +2307,7 @@ then click Install Python packages again.</source>
       <translation>線の端点をつなぐ許容距離（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/wifi.py" line="338" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="353" />
       <source>Spacing of automatic candidates (m)</source>
       <translation>自動候補地点の間隔（m）</translation>
     </message>
@@ -2380,7 +2400,7 @@ then click Install Python packages again.</source>
       <translation>全方向に強風係数を掛ける</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="137" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="141" />
       <source>Structure field (wood / non_wood, 木造 / 非木造)</source>
       <translation>構造のフィールド（wood / non_wood、木造 / 非木造）</translation>
     </message>
@@ -2400,7 +2420,7 @@ then click Install Python packages again.</source>
       <translation>{0} レイヤのスタイルを GeoPackage に保存しました。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="128" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="129" />
       <source>Suginami (ward figures, docs/methods/impute.md)</source>
       <translation>杉並区（区の数値、docs/methods/impute.md）</translation>
     </message>
@@ -2434,7 +2454,7 @@ then click Install Python packages again.</source>
       <translation>全敷地の受信エリアの割合の目標（0〜1）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="144" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="148" />
       <source>Taxonomy field (optional; for OpenQuake fragility models)</source>
       <translation>建物分類のフィールド（任意、OpenQuake の被害関数モデル用）</translation>
     </message>
@@ -2458,7 +2478,7 @@ then click Install Python packages again.</source>
       <translation type="vanished">報告書のモジュールに write_report() がないため、report.pdf は作成しません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="366" />
+      <location filename="suginami_gis/processing/report.py" line="394" />
       <source>The scenario GeoPackage has no layer to map.</source>
       <translation>シナリオの GeoPackage に地図にするレイヤがありません。</translation>
     </message>
@@ -2468,7 +2488,12 @@ then click Install Python packages again.</source>
       <translation>道路レイヤに閉塞確率のフィールドがないため、すべての道路を通行可能とみなします。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/wifi.py" line="210" />
+      <location filename="suginami_gis/processing/base.py" line="318" />
+      <source>The style {0} was not saved beside the raster ({1}); the raster {2} is complete and is styled when loaded now, but opened later it shows in grey: free disk space and load {3} from the plugin's styles folder.</source>
+      <translation>スタイル {0} をラスタの横に保存できませんでした（{1}）。ラスタ {2} は完全で、今回読み込むときにはスタイルが付きますが、後で開くと灰色で表示されます。ディスクの空きを作り、プラグインの styles フォルダの {3} を読み込んでください。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="225" />
       <source>Thresholds (dBm, comma-separated; the first is the primary one)</source>
       <translation>受信電力のしきい値（dBm、カンマ区切り。最初の値が主しきい値）</translation>
     </message>
@@ -2518,7 +2543,7 @@ then click Install Python packages again.</source>
       <translation>それまで使えないアルゴリズム：{0}。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/wifi.py" line="206" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="221" />
       <source>Urban high-rise</source>
       <translation>高層市街地</translation>
     </message>
@@ -2553,12 +2578,12 @@ then click Install Python packages again.</source>
       <translation>区の被害想定シナリオ：現状と対策後の比較（一括実行）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="127" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="128" />
       <source>Ward shares preset (the share parameters override it where changed)</source>
       <translation>区の割合のプリセット（割合パラメータを変えた場合はそちらが優先）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="126" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="130" />
       <source>Ward summary</source>
       <translation>区全体の集計</translation>
     </message>
@@ -2568,7 +2593,7 @@ then click Install Python packages again.</source>
       <translation>区全体の対策前後の合計</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="396" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="411" />
       <source>Ward: {0:.0f} collapsed, {1:.0f} half-collapsed, {2:.1f} deaths, {3:.1f} severe injuries, {4:.0f} people needing shelter ({5:.0f} buildings skipped).</source>
       <translation>区全体：全壊 {0:.0f} 棟、半壊 {1:.0f} 棟、死者 {2:.1f} 人、重傷者 {3:.1f} 人、避難所避難者 {4:.0f} 人（推計できなかった建物 {5:.0f} 棟）。</translation>
     </message>
@@ -2622,7 +2647,7 @@ then click Install Python packages again.</source>
       <translation>Wi-Fi の受信電力（dBm）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="184" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="185" />
       <source>Wind direction (degrees the wind comes from; NNW = 337.5)</source>
       <translation>風向（風が吹いてくる方位角、度。北北西 = 337.5）</translation>
     </message>
@@ -2637,7 +2662,7 @@ then click Install Python packages again.</source>
       <translation>風速（m/s）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="181" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="182" />
       <source>Wind speed (m/s, 0-30)</source>
       <translation>風速（m/s、0〜30）</translation>
     </message>
@@ -2647,7 +2672,7 @@ then click Install Python packages again.</source>
       <translation>冬</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/importplateau.py" line="53" />
+      <location filename="suginami_gis/processing/algorithms/importplateau.py" line="54" />
       <source>Working CRS (projected, metres)</source>
       <translation>計算用の座標系（投影座標系、メートル単位）</translation>
     </message>
@@ -2655,6 +2680,11 @@ then click Install Python packages again.</source>
       <location filename="suginami_gis/processing/algorithms/distributepopulation.py" line="129" />
       <source>Working CRS for floor areas (projected, metres)</source>
       <translation>延床面積を測る作業座標系（投影座標系、m）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/base.py" line="258" />
+      <source>Writing the outputs failed: {0} ({1}). Nothing was replaced: free disk space or choose another folder for the outputs.</source>
+      <translation>出力の書き込みに失敗しました：{0}（{1}）。何も置き換えていません。ディスクの空きを作るか、別の出力フォルダを選んでください。</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/inputs/publish.py" line="166" />
@@ -2677,24 +2707,94 @@ then click Install Python packages again.</source>
       <translation>YEAR_FIELD は FIREPROOF_AREAS と FIREPROOF_TARGET_RATE を指定したときだけ使います。建物はランダムに選びます。</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/plausibility.py" line="31" />
+      <source>a building height above 330 m (Japan's tallest building)</source>
+      <translation>330 m（日本一高いビル）を超える建物の高さ</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/plausibility.py" line="29" />
+      <source>a building height below 0 m or above 828 m (Burj Khalifa, the world's tallest building)</source>
+      <translation>負または 828 m（世界一高いビル、ブルジュ・ハリファ）を超える建物の高さ</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/plausibility.py" line="37" />
+      <source>a number of floors below 0 or above 163 (Burj Khalifa, the world's tallest building)</source>
+      <translation>負または 163（世界一高いビル、ブルジュ・ハリファ）を超える階数</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/plausibility.py" line="58" />
+      <source>above the limit is legal only on a wider channel; below 0 dBm the value may be in dBW (dBm = dBW + 30)</source>
+      <translation>上限を超える値はより広いチャネル幅でのみ適法です。0 dBm 未満は dBW の値かもしれません（dBm = dBW + 30）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/plausibility.py" line="52" />
+      <source>an EIRP above 30 dBm (1 W), the most a Wi-Fi access point may radiate in Japan (無線設備規則 第49条の20)</source>
+      <translation>日本で Wi-Fi アクセスポイントに許される最大の 30 dBm（1 W）を超える EIRP（無線設備規則 第49条の20）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/plausibility.py" line="54" />
+      <source>an EIRP above the 20 MHz-channel limit of its band in Japan (2.4 GHz 25.2 dBm, 5.2/5.3 GHz 23 dBm, 5.6 GHz 30 dBm) or below 0 dBm</source>
+      <translation>日本の帯域ごとの 20 MHz 幅チャネルの上限（2.4 GHz 25.2 dBm、5.2/5.3 GHz 23 dBm、5.6 GHz 30 dBm）を超えるか 0 dBm 未満の EIRP</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/plausibility.py" line="47" />
+      <source>an antenna height above 330 m (the roof of Japan's tallest building)</source>
+      <translation>330 m（日本一高いビルの屋上）を超えるアンテナ高</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/plausibility.py" line="45" />
+      <source>an antenna height below 0 m or above 634 m (Tokyo Skytree, Japan's tallest structure)</source>
+      <translation>負または 634 m（日本一高い建造物、東京スカイツリー）を超えるアンテナ高</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/gui.py" line="149" />
       <source>canceled</source>
       <translation>キャンセルされました</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/wifi.py" line="233" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="248" />
       <source>cannot read '{0}' as dBm values; write e.g. -67,-75</source>
       <translation>'{0}' を dBm の値として読めません。-67,-75 のように入力してください</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/wifi.py" line="185" />
+      <location filename="suginami_gis/processing/plausibility.py" line="30" />
+      <source>check the field holds metres (not centimetres or millimetres), then correct or remove them</source>
+      <translation>フィールドの単位がメートル（cm や mm でない）か確かめ、値を直すか地物を除いてください</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/plausibility.py" line="38" />
+      <source>check the field holds storeys above ground, then correct or remove them</source>
+      <translation>フィールドが地上階数か確かめ、値を直すか地物を除いてください</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/plausibility.py" line="40" />
+      <source>check the field holds storeys, not metres</source>
+      <translation>フィールドがメートルでなく階数か確かめてください</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/plausibility.py" line="32" />
+      <source>check the unit is metres</source>
+      <translation>単位がメートルか確かめてください</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="199" />
       <source>choose the field that holds the building heights (m)</source>
       <translation>建物高さ（m）のフィールドを選んでください</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/wifi.py" line="236" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="251" />
       <source>give at least one threshold in dBm, e.g. -67,-75</source>
       <translation>しきい値（dBm）を 1 つ以上指定してください（例：-67,-75）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/plausibility.py" line="53" />
+      <source>give the EIRP in dBm, 10·log10 of the power in mW (100 mW = 20 dBm)</source>
+      <translation>EIRP は dBm（mW 単位の電力の 10·log10、100 mW = 20 dBm）で指定してください</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/plausibility.py" line="46" />
+      <source>give the height in metres above ground (not centimetres)</source>
+      <translation>高さは地上からのメートル（cm でなく）で指定してください</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/inputs/ground.py" line="66" />
@@ -2722,12 +2822,22 @@ then click Install Python packages again.</source>
       <translation>緯度 {0} はありえません。緯度と経度が入れ替わっているようです。{1},{2} と書いてください</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/plausibility.py" line="39" />
+      <source>more than 64 floors (Japan's tallest building)</source>
+      <translation>64 階（日本一高いビル）を超える階数</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="383" />
+      <source>new access points</source>
+      <translation>新しいアクセスポイント</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/staging.py" line="134" />
       <source>none</source>
       <translation>0</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="111" />
+      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="130" />
       <source>not reached</source>
       <translation>未達成</translation>
     </message>
@@ -2737,7 +2847,7 @@ then click Install Python packages again.</source>
       <translation>pip が失敗しました。原因は上のログに表示されています。QGIS 本体の Python は何も変更されていません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="111" />
+      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="130" />
       <source>reached</source>
       <translation>達成</translation>
     </message>
@@ -2761,22 +2871,22 @@ then click Install Python packages again.</source>
       <translation>suginami_gis のスタイル {0}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/wifi.py" line="376" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="394" />
       <source>the candidate layer holds no points; leave it empty for automatic ones</source>
       <translation>候補地点のレイヤに点がありません。自動で候補を作る場合は空欄にしてください</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/wifi.py" line="312" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="327" />
       <source>the extent is empty; draw or choose a non-empty extent</source>
       <translation>範囲が空です。空でない範囲を描くか選んでください</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="73" />
+      <location filename="suginami_gis/processing/algorithms/wificoverage.py" line="74" />
       <source>the layer holds no access points</source>
       <translation>レイヤにアクセスポイントがありません</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="78" />
+      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="96" />
       <source>the layer holds no site polygons</source>
       <translation>レイヤに敷地のポリゴンがありません</translation>
     </message>
@@ -2791,6 +2901,11 @@ then click Install Python packages again.</source>
       <translation>プロジェクト</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="80" />
+      <source>the sites hold about {0:,} pixels, more than {1:,}; choose a coarser pixel size</source>
+      <translation>敷地は約 {0:,} ピクセルで、{1:,} を超えます。より粗いピクセルサイズを選んでください</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/inputs/evacuation.py" line="150" />
       <source>ward</source>
       <translation>区全体</translation>
@@ -2801,7 +2916,7 @@ then click Install Python packages again.</source>
       <translation>{0} → {1}（{2}）：{3}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/wifi.py" line="119" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="120" />
       <source>{0} access point(s) have no geometry; fix or remove them</source>
       <translation>{0} 個のアクセスポイントに位置がありません。修正するか削除してください</translation>
     </message>
@@ -2821,7 +2936,7 @@ then click Install Python packages again.</source>
       <translation>建物 {0} 棟</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="356" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="359" />
       <source>{0} buildings have no collapse probability (e.g. outside the ground-motion raster): taken as 0.</source>
       <translation>{0} 棟に全壊確率がありません（地震動ラスタの範囲外など）。0 とみなします。</translation>
     </message>
@@ -2831,7 +2946,7 @@ then click Install Python packages again.</source>
       <translation>{0} 棟に形状がないため、スキップしました。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="371" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="374" />
       <source>{0} buildings have no intensity: no ignition of a standing building for them.</source>
       <translation>{0} 棟に震度がないため、これらの建物には倒壊しない建物からの出火を見込みません。</translation>
     </message>
@@ -2845,9 +2960,14 @@ then click Install Python packages again.</source>
       <translation>共有頂点のない交差 {0} か所は接続していません（橋梁・トンネル、またはノードのない線）。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="195" />
+      <location filename="suginami_gis/processing/params.py" line="196" />
       <source>{0} districts have no geometry: ignored.</source>
       <translation>{0} 地区に形状がないため、無視しました。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/plausibility.py" line="91" />
+      <source>{0} feature(s) have {1} (feature ids {2}); {3}</source>
+      <translation>{0} 件の地物が{1}をもっています（地物 ID {2}）。{3}</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/fireproofing.py" line="50" />
@@ -2860,7 +2980,7 @@ then click Install Python packages again.</source>
       <translation>不燃化の区域 {0} 件、区域内の建物 {1} 棟。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="428" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="431" />
       <source>{0} firebreak polygons</source>
       <translation>延焼遮断帯のポリゴン {0} 個</translation>
     </message>
@@ -2870,7 +2990,7 @@ then click Install Python packages again.</source>
       <translation>{0} メッシュ。グリッド {1} × {2} 画素（{3} m、{4}）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="106" />
+      <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="125" />
       <source>{0} new access point(s) out of {1} candidates; covered share {2:.1%} -&gt; {3:.1%} (target {4})</source>
       <translation>候補 {1} 地点から {0} 台を新設、受信エリアの割合 {2:.1%} → {3:.1%}（目標 {4}）</translation>
     </message>
@@ -2915,7 +3035,7 @@ then click Install Python packages again.</source>
       <translation>{0} か所の避難所が道路から SHELTER_MAX_SNAP より遠くにあります（{1:.0f}〜{2:.0f} m、項目 far_from_street）：使用しません。道路網がこれらの避難所を含むか確認してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/wifi.py" line="284" />
+      <location filename="suginami_gis/processing/inputs/wifi.py" line="299" />
       <source>{0} site(s) have no expected evacuees; fill the field (0 is allowed)</source>
       <translation>{0} か所の敷地に想定避難者数がありません。値を入力してください（0 も可）</translation>
     </message>
@@ -2985,7 +3105,7 @@ then click Install Python packages again.</source>
       <translation>{0}：フィールド '{1}' が建物レイヤにありません（フィールド：{2}）。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="345" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="348" />
       <source>{0}: field '{1}' is not in the buildings layer (fields: {2}); choose an existing field.</source>
       <translation>{0}：フィールド '{1}' が建物レイヤにありません（フィールド：{2}）。既存のフィールドを選んでください。</translation>
     </message>
@@ -3005,7 +3125,7 @@ then click Install Python packages again.</source>
       <translation>{0}：フィールド '{1}' が {2} にありません（フィールド：{3}）。既存のフィールドを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="216" />
+      <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="221" />
       <source>{0}: field '{1}' is not numeric.</source>
       <translation>{0}：フィールド '{1}' は数値ではありません。</translation>
     </message>
@@ -3040,6 +3160,11 @@ then click Install Python packages again.</source>
       <translation>{0}：レイヤに地物がありません。</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/params.py" line="355" />
+      <source>{0}: this run would need about {1:.1f} GB of memory ({2}), more than the limit of {3:.1f} GB. Make it smaller ({0}) or, if the machine has that much memory, raise MEMORY_LIMIT_GB.</source>
+      <translation>{0}：この計算には約 {1:.1f} GB のメモリが必要で（{2}）、上限 {3:.1f} GB を超えます。計算を小さくする（{0}）か、そのメモリが実際にあるなら MEMORY_LIMIT_GB を上げてください。</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/conversions.py" line="378" />
       <source>{0}: value '{1}' is not a boolean; use true/false or 1/0.</source>
       <translation>{0}：値 '{1}' は真偽値ではありません。true/false または 1/0 を使ってください。</translation>
@@ -3048,6 +3173,11 @@ then click Install Python packages again.</source>
       <location filename="suginami_gis/processing/scenario/chain.py" line="360" />
       <source>{0}: {1:,.1f} -&gt; {2:,.1f} ({3})</source>
       <translation>{0}：{1:,.1f} → {2:,.1f}（{3}）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/plausibility.py" line="99" />
+      <source>{0}: {1} feature(s) have {2} (feature ids {3}); {4}. They are used as given.</source>
+      <translation>{0}：{1} 件の地物が{2}をもっています（地物 ID {3}）。{4}。値はそのまま使います。</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/conversions.py" line="205" />
@@ -3068,6 +3198,11 @@ then click Install Python packages again.</source>
       <location filename="suginami_gis/processing/conversions.py" line="115" />
       <source>{0}: {1} is in degrees; its features are transformed to {2} (metres).</source>
       <translation>{0}：{1} は度単位のため、地物を {2}（メートル単位）に変換します。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/plausibility.py" line="96" />
+      <source>{0}: {1}. They are kept as given.</source>
+      <translation>{0}：{1}。値はそのまま残します。</translation>
     </message>
   </context>
 </TS>

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import html
 import importlib
 import importlib.metadata
@@ -32,6 +34,9 @@ from .field_memory import remember_fields
 from .help import help_html
 from .i18n import plugin_locale, tr
 from .staging import StagedOutputs, refuse_output_over_input, refuse_repeated_values
+
+# A write that failed for lack of space (a full disk, a quota, a file-size limit) is reported as such.
+DISK_FULL_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
 
 Double = QgsProcessingParameterNumber.Double
 
@@ -235,6 +240,7 @@ class SuginamiAlgorithm(QgsProcessingAlgorithm):
         refuse_repeated_values(self, parameters)
         refuse_output_over_input(self, parameters, context)
         staged = self._staged = StagedOutputs(self, parameters)
+        self._run_feedback = feedback
         try:
             results = self.compute(staged.parameters, context, feedback, CoreFeedback(feedback))
             if feedback is not None and feedback.isCanceled():
@@ -245,6 +251,15 @@ class SuginamiAlgorithm(QgsProcessingAlgorithm):
             raise QgsProcessingException(str(exc)) from exc
         except Canceled as exc:
             raise QgsProcessingException(tr("Canceled: no output was written.")) from exc
+        except OSError as exc:
+            if exc.errno not in DISK_FULL_ERRNOS:
+                raise
+            raise QgsProcessingException(
+                tr(
+                    "Writing the outputs failed: {0} ({1}). Nothing was replaced: free disk space or choose "
+                    "another folder for the outputs."
+                ).format(exc.strerror or exc, exc.filename or "")
+            ) from exc
         finally:
             # Free the failed run's frames (and so its open sinks) before removing their files.
             _clear_frames(sys.exc_info()[1])
@@ -289,5 +304,21 @@ class SuginamiAlgorithm(QgsProcessingAlgorithm):
         """Style a raster output: a sidecar .qml (QGIS reads it as the default style) and on load."""
         qml = self.style_path(style)
         if path and qml.exists():
-            Path(path).with_suffix(".qml").write_text(qml.read_text(encoding="utf-8"), encoding="utf-8")
+            sidecar = Path(path).with_suffix(".qml")
+            try:
+                sidecar.write_text(qml.read_text(encoding="utf-8"), encoding="utf-8")
+            except OSError as exc:
+                # A full disk: the raster is complete (rasterio raised otherwise); a cut .qml would be
+                # read as its default style, so none is left and the run says so.
+                with contextlib.suppress(OSError):
+                    sidecar.unlink()
+                feedback = context.feedback() or getattr(self, "_run_feedback", None)
+                if feedback is not None:
+                    feedback.pushWarning(
+                        tr(
+                            "The style {0} was not saved beside the raster ({1}); the raster {2} is complete and "
+                            "is styled when loaded now, but opened later it shows in grey: free disk space and "
+                            "load {3} from the plugin's styles folder."
+                        ).format(sidecar.name, exc.strerror or exc, Path(path).name, qml.name)
+                    )
         self.style_on_load(context, path, style)

@@ -41,8 +41,9 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
+from ..core import resources
 from ..core.realizations import DEFAULT_SEED, MAX_REALIZATIONS
-from .conversions import DEFAULT_CRS, field_name, make_fields, read_vector, require_projected, to_python
+from .conversions import DEFAULT_CRS, advanced, field_name, make_fields, read_vector, require_projected, to_python
 from .i18n import tr
 
 # --- earthquake ------------------------------------------------------------------------------------
@@ -303,6 +304,59 @@ def write_summary(
     row.setAttributes([to_python(v) for v in values])
     sink.addFeature(row, QgsFeatureSink.FastInsert)
     return dest_id
+
+
+# --- memory limit ----------------------------------------------------------------------------------
+MEMORY_LIMIT_GB = resources.MEMORY_LIMIT_GB
+
+
+def add_memory_limit(alg: QgsProcessingAlgorithm) -> None:
+    """MEMORY_LIMIT_GB (advanced): a run estimated to need more memory is refused (core/resources.py).
+
+    The default is half of this machine's memory; 0 also means that default.
+    """
+    alg.addParameter(
+        advanced(
+            QgsProcessingParameterNumber(
+                MEMORY_LIMIT_GB,
+                tr("Memory limit (GB; a run estimated to need more is refused; default half of this machine's)"),
+                QgsProcessingParameterNumber.Double,
+                resources.default_memory_limit_gb(),
+                True,
+                0.0,
+            )
+        )
+    )
+
+
+def check_memory(
+    alg: QgsProcessingAlgorithm,
+    parameters: dict[str, Any],
+    context: QgsProcessingContext,
+    estimate: resources.Estimate,
+    feedback: Any,
+) -> None:
+    """Log the estimate (and the time it may take), then refuse it past MEMORY_LIMIT_GB naming what to change."""
+    # An empty value reads as 0, which means the default (half of this machine's memory).
+    limit = resources.effective_limit_gb(alg.parameterAsDouble(parameters, MEMORY_LIMIT_GB, context))
+    feedback.pushInfo(
+        tr("Estimated memory: {0:.2f} GB for {1} (limit {2:.1f} GB, MEMORY_LIMIT_GB).").format(
+            estimate.gb, estimate.what, limit
+        )
+    )
+    if estimate.seconds is not None and estimate.seconds > 60:
+        feedback.pushInfo(
+            tr("Estimated time: about {0:.0f} minutes on a 2-core machine ({1}).").format(
+                estimate.seconds / 60, estimate.parameter
+            )
+        )
+    if resources.exceeds(estimate, limit):
+        raise QgsProcessingException(
+            tr(
+                "{0}: this run would need about {1:.1f} GB of memory ({2}), more than the limit of {3:.1f} GB. "
+                "Make it smaller ({0}) or, if the machine has that much memory, raise MEMORY_LIMIT_GB."
+            ).format(estimate.parameter, estimate.gb, estimate.what, limit)
+        )
 
 
 def default_of(alg: QgsProcessingAlgorithm, key: str) -> Any:

@@ -162,3 +162,60 @@ def test_curved_geometries_are_segmentised_not_refused(run_alg, tmp_path):
     blocked = QgsVectorLayer(run_alg("roadblockage", params)["OUTPUT"], "blockage", "ogr")
     total = sum(f.geometry().length() for f in blocked.getFeatures())
     assert total == pytest.approx(200 + math.pi * 100, rel=0.01)
+
+
+def _full_disk_for(suffix: str, monkeypatch) -> None:
+    """Writing a file ending in ``suffix`` fails as on a full disk, after cutting it short (as a real write does)."""
+    import errno
+
+    write_text = Path.write_text
+
+    def failing(self, data, *args, **kwargs):
+        if self.name.endswith(suffix):
+            write_text(self, data[:10], *args, **kwargs)
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self))
+        return write_text(self, data, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "write_text", failing)
+
+
+def test_a_full_disk_while_writing_the_style_sidecar_warns_and_keeps_the_raster(run_alg, tmp_path, monkeypatch):
+    from test_reliability import _log_feedback
+
+    _full_disk_for(".qml", monkeypatch)
+    feedback = _log_feedback()
+    params = base("groundmotion", tmp_path)
+    results = run_alg("groundmotion", params, feedback=feedback)
+    log = "\n".join(feedback.lines)
+    assert "The style intensity.qml was not saved beside the raster (No space left on device)" in log, log
+    # The rasters are complete and in place; no cut .qml is left for QGIS to read as their style.
+    import rasterio
+
+    with rasterio.open(results["OUTPUT_INTENSITY"]) as src:
+        assert src.read(1).min() > 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["intensity.tif", "pgv.tif"]
+
+
+def test_a_full_disk_inside_a_run_is_a_clear_failure_and_the_earlier_output_stays(run_alg, tmp_path, monkeypatch):
+    """An OSError(ENOSPC) from any write during the run (here the raster writer) names the disk and keeps
+    the earlier output byte for byte."""
+    import errno
+
+    from qgis.core import QgsProcessingException
+
+    from suginami_gis.core import rasters
+
+    params = base("groundmotion", tmp_path)
+    run_alg("groundmotion", params)
+    before = digest(tmp_path / "intensity.tif")
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(tmp_path / "intensity.tif"))
+
+    monkeypatch.setattr(rasters.GeoTiffWriter, "write", full)
+    with pytest.raises(QgsProcessingException) as info:
+        run_alg("groundmotion", {**params, "MAGNITUDE": 6.0})
+    message = str(info.value)
+    assert "Writing the outputs failed: No space left on device" in message and "Traceback" not in message
+    assert digest(tmp_path / "intensity.tif") == before
+    assert not list(tmp_path.glob(PARTIAL_PREFIX + "*"))

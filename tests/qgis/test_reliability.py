@@ -865,6 +865,180 @@ CASES: list[Case] = [
 ]
 
 
+CASES += [
+    # plausibility of heights, floors and EIRP (core/plausibility.py)
+    _e(
+        "wificoverage",
+        "implausible value",
+        "EIRP 100 (mW typed into the dBm field)",
+        lambda t: {"ACCESS_POINTS": points([(X0 + 100, Y0 + 100)], AP_FIELDS, [(100.0, 6.0, 2437.0)])},
+        "EIRP_FIELD: 1 feature(s) have an EIRP above 30 dBm",
+    ),
+    _r(
+        "wificoverage",
+        "implausible value",
+        "EIRP 26 dBm at 2.4 GHz (above the 20 MHz limit)",
+        lambda t: {"ACCESS_POINTS": points([(X0 + 100, Y0 + 100)], AP_FIELDS, [(26.0, 6.0, 2437.0)])},
+        "EIRP_FIELD: 1 feature(s) have an EIRP above the 20 MHz-channel limit",
+    ),
+    _e(
+        "wificoverage",
+        "implausible value",
+        "access point 1000 m high",
+        lambda t: {"ACCESS_POINTS": points([(X0 + 100, Y0 + 100)], AP_FIELDS, [(20.0, 1000.0, 2437.0)])},
+        "HEIGHT_FIELD: 1 feature(s) have an antenna height below 0 m or above 634 m",
+    ),
+    _r(
+        "wificoverage",
+        "implausible value",
+        "access point 450 m high",
+        lambda t: {"ACCESS_POINTS": points([(X0 + 100, Y0 + 100)], AP_FIELDS, [(20.0, 450.0, 2437.0)])},
+        "HEIGHT_FIELD: 1 feature(s) have an antenna height above 330 m",
+    ),
+    _e(
+        "wificoverage",
+        "implausible value",
+        "an obstacle building 10^6 m tall",
+        lambda t: {"BUILDINGS": wifi_buildings([(box(X0 + 140, Y0 + 60, 20), [1e6])])},
+        "BUILDING_HEIGHT_FIELD: 1 feature(s) have a building height below 0 m or above 828 m",
+    ),
+    _e(
+        "wifiplacement",
+        "implausible value",
+        "NEW_AP_EIRP 40 dBm",
+        lambda t: {"NEW_AP_EIRP": 40.0},
+        "NEW_AP_EIRP: 1 feature(s) have an EIRP above 30 dBm",
+    ),
+    _e(
+        "imputebuildingattributes",
+        "implausible value",
+        "a building 10^6 m tall",
+        lambda t: {
+            "INPUT": mem(
+                "Polygon", [(w, [1e6 if k == 3 else 6.5]) for k, w in enumerate(box_grid())], (("height_m", "double"),)
+            )
+        },
+        "(feature ids 4 (1,000,000 m)); check the field holds metres",
+    ),
+    _r(
+        "imputebuildingattributes",
+        "implausible value",
+        "a building 400 m tall",
+        lambda t: {
+            "INPUT": mem(
+                "Polygon",
+                [(w, [400.0 if k == 0 else 6.5]) for k, w in enumerate(box_grid())],
+                (("height_m", "double"),),
+            )
+        },
+        "HEIGHT_FIELD: 1 feature(s) have a building height above 330 m",
+    ),
+    _e(
+        "firespread",
+        "implausible value",
+        "floors 500",
+        lambda t: {
+            "BUILDINGS": fire_layer(
+                rows=[(w, [0.2, "bare_wood", 6.3, 500 if k == 0 else 2]) for k, w in enumerate(box_grid())],
+                fields=(*FIRE_FIELDS, ("floors", "double")),
+            ),
+            "FLOORS_FIELD": "floors",
+        },
+        "FLOORS_FIELD: 1 feature(s) have a number of floors below 0 or above 163",
+    ),
+    _r(
+        "importplateau",
+        "implausible value",
+        "measuredHeight 10^6 m",
+        lambda t: {"INPUT": [plateau_variant(t, "tall.gml", lambda s: s.replace('"m">18.5<', '"m">1000000<', 1))]},
+        "INPUT: 1 feature(s) have a building height below 0 m or above 828 m",
+    ),
+    # memory and disk estimates before heavy work (core/resources.py)
+    _e(
+        "buildingdamage",
+        "memory",
+        "a raster of 200,000 x 200,000 cells",
+        lambda t: {"GROUND_MOTION": huge_vrt(t)},
+        "GROUND_MOTION: this run would need about",
+    ),
+    _e(
+        "buildingdamage",
+        "memory",
+        "10,001 bands for 9,102 buildings with MEMORY_LIMIT_GB 4",
+        lambda t: {
+            "GROUND_MOTION": many_band_raster(t, 10_001),
+            "BUILDINGS": damage_layer([box(X0 + (k % 100) * 3, Y0 + (k // 100) * 3, 2) for k in range(9102)]),
+            "MEMORY_LIMIT_GB": 4.0,
+        },
+        "raise MEMORY_LIMIT_GB",
+    ),
+    _e(
+        "wifiplacement",
+        "memory",
+        "CANDIDATE_SPACING 1 m on a 2 km x 2 km site",
+        lambda t: {"SITES": sites(rows=[(box(X0, Y0, 2000), [1, 300.0])]), "CANDIDATE_SPACING": 1.0},
+        "CANDIDATE_SPACING: this run would need about",
+    ),
+    _e(
+        "wificoverage",
+        "memory",
+        "PIXEL_SIZE 0.1 m with MEMORY_LIMIT_GB 0.5",
+        lambda t: {"PIXEL_SIZE": 0.1, "MEMORY_LIMIT_GB": 0.5},
+        "PIXEL_SIZE: this run would need about",
+    ),
+    _e(
+        "groundmotion",
+        "disk",
+        "REALIZATIONS 100,000 on 20 million cells (16 TB of output)",
+        lambda t: {
+            "REALIZATIONS": 100_000,
+            "PIXEL_SIZE": 10.0,
+            "EXTENT": f"{X0 - 22360},{X0 + 22360},{Y0 - 22360},{Y0 + 22360} [EPSG:6677]",
+            "MEMORY_LIMIT_GB": 10_000.0,
+        },
+        "REALIZATIONS: the two rasters would take about",
+    ),
+]
+
+
+def huge_vrt(tmp: Path) -> str:
+    """A 200,000 x 200,000 cell raster (1 m, over the test area) as a VRT with no sources: tiny on disk."""
+    path = tmp / "huge.vrt"
+    from rasterio.crs import CRS
+
+    wkt = CRS.from_epsg(6677).to_wkt().replace("&", "&amp;").replace("<", "&lt;")
+    path.write_text(
+        f'<VRTDataset rasterXSize="200000" rasterYSize="200000"><SRS>{wkt}</SRS>'
+        f"<GeoTransform>{X0 - 100000}, 1, 0, {Y0 + 100000}, 0, -1</GeoTransform>"
+        '<VRTRasterBand dataType="Float32" band="1"><NoDataValue>-9999</NoDataValue></VRTRasterBand></VRTDataset>',
+        encoding="utf-8",
+    )
+    return str(path)
+
+
+def many_band_raster(tmp: Path, bands: int) -> str:
+    """A 4 x 4 cell intensity raster with ``bands`` bands over the test area."""
+    import numpy as np
+    import rasterio
+    from rasterio.crs import CRS
+    from rasterio.transform import from_origin
+
+    path = tmp / "gm.tif"
+    profile = {
+        "driver": "GTiff",
+        "width": 4,
+        "height": 4,
+        "count": bands,
+        "dtype": "float32",
+        "crs": CRS.from_epsg(6677),
+        "transform": from_origin(X0 - 500, Y0 + 500, 250, 250),
+        "interleave": "pixel",
+    }
+    with rasterio.open(path, "w", **profile) as out:
+        out.write(np.full((bands, 4, 4), 6.2, dtype=np.float32))
+    return str(path)
+
+
 def plateau_variant(tmp: Path, name: str, edit: Callable[[str], str]) -> str:
     """A PLATEAU fixture changed by ``edit`` and written to ``tmp / name``."""
     path = tmp / name

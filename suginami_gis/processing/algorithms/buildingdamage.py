@@ -24,6 +24,7 @@ from qgis.core import (
 from ...core import casualties as cas
 from ...core import damage as dm
 from ...core import fragility as fr
+from ...core import resources
 from ..base import SuginamiAlgorithm
 from ..choices import only_values
 from ..conversions import advanced, finite_or_none, is_set, working_crs
@@ -52,9 +53,11 @@ from ..params import (
     SEED,
     Districts,
     add_districts,
+    add_memory_limit,
     add_realizations,
     add_seed,
     add_summary_outputs,
+    check_memory,
     read_districts,
     write_summary,
 )
@@ -122,6 +125,7 @@ class BuildingDamageAlgorithm(SuginamiAlgorithm):
         add_districts(self)
         self._add_casualty_parameters()
         self.addParameter(executor_parameter())
+        add_memory_limit(self)
         self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, tr("Building damage")))
         add_summary_outputs(self, tr("District totals"), tr("Ward summary"))
 
@@ -241,6 +245,7 @@ class BuildingDamageAlgorithm(SuginamiAlgorithm):
                 tr("SCENARIO_HOUR: {0} is not one of Tokyo's scenario hours 5, 12 or 18.").format(hour)
             )
         names = damage_field_names(self, parameters, context, source)
+        self._check_memory(parameters, context, source, feedback)
         buildings = read_damage_buildings(source, context, names, feedback, crs)
         motion = read_ground_motion(self, parameters, context, feedback)
         ground_motion = sample_at_buildings(motion, buildings.x, buildings.y, crs, context, feedback)
@@ -256,6 +261,17 @@ class BuildingDamageAlgorithm(SuginamiAlgorithm):
         outputs.update(self._write_districts(parameters, context, districts, result, crs, feedback))
         outputs.update(self._write_summary(parameters, context, result, hour, curves.name, crs, feedback))
         return outputs
+
+    def _check_memory(
+        self, parameters: dict[str, Any], context: QgsProcessingContext, source: Any, feedback: Any
+    ) -> None:
+        """Refuse, before reading it, a ground-motion raster whose bands x cells x buildings exceed MEMORY_LIMIT_GB."""
+        layer = self.parameterAsRasterLayer(parameters, GROUND_MOTION, context)
+        if layer is None:
+            return  # read_ground_motion names the missing raster
+        buildings = max(source.featureCount(), 0)  # -1: a provider that cannot count
+        estimate = resources.building_damage(layer.bandCount(), layer.width() * layer.height(), buildings)
+        check_memory(self, parameters, context, estimate, feedback)
 
     def _fragility(self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: Any) -> fr.CurveSet:
         """The FRAGILITY curves, or the built-in Japanese set."""

@@ -15,13 +15,24 @@ from qgis.core import (
 )
 
 from ...core import groundmotion as gm
+from ...core import resources
 from ...core.rasters import Grid
 from ..base import SuginamiAlgorithm
 from ..conversions import advanced, crs_wkt
 from ..executor_param import executor_parameter, open_executor
 from ..i18n import tr
 from ..inputs.ground import read_avs30, read_earthquake
-from ..params import REALIZATIONS, SEED, add_earthquake, add_realizations, add_seed, add_target_crs, read_target_crs
+from ..params import (
+    REALIZATIONS,
+    SEED,
+    add_earthquake,
+    add_memory_limit,
+    add_realizations,
+    add_seed,
+    add_target_crs,
+    check_memory,
+    read_target_crs,
+)
 
 # Largest grid accepted in one run; beyond this ask for a coarser pixel.
 MAX_CELLS = 100_000_000
@@ -59,6 +70,7 @@ class GroundMotionAlgorithm(SuginamiAlgorithm):
             )
         )
         self.addParameter(executor_parameter())
+        add_memory_limit(self)
         self.addParameter(QgsProcessingParameterRasterDestination(self.OUTPUT_PGV, tr("Peak ground velocity (cm/s)")))
         self.addParameter(
             QgsProcessingParameterRasterDestination(self.OUTPUT_INTENSITY, tr("JMA instrumental intensity"))
@@ -112,6 +124,7 @@ class GroundMotionAlgorithm(SuginamiAlgorithm):
                 grid.width, grid.height, grid.pixel_size, target_crs.authid()
             )
         )
+        self._check_resources(parameters, context, grid, pgv_path, feedback)
         with open_executor(self, parameters, context, feedback) as executor:
             result = gm.run_ground_motion(
                 scenario,
@@ -142,6 +155,24 @@ class GroundMotionAlgorithm(SuginamiAlgorithm):
             "MAX_INTENSITY": result.max_intensity,
             "AVS30_FALLBACK_CELLS": result.fallback_cells,
         }
+
+    def _check_resources(
+        self, parameters: dict[str, Any], context: QgsProcessingContext, grid: Grid, path: str, feedback: Any
+    ) -> None:
+        """Memory (cells, MEMORY_LIMIT_GB) and disk space of the two GeoTIFFs (cells x bands) before the run."""
+        cells = grid.width * grid.height
+        check_memory(self, parameters, context, resources.ground_motion(cells), feedback)
+        realizations = self.parameterAsInt(parameters, REALIZATIONS, context)
+        needed = resources.ground_motion_output_bytes(cells, realizations)
+        free = resources.free_bytes(path)
+        if free is not None and needed > free:
+            raise QgsProcessingException(
+                tr(
+                    "REALIZATIONS: the two rasters would take about {0:.1f} GB ({1} bands of {2} cells) but the "
+                    "output disk has {3:.1f} GB free; lower REALIZATIONS or PIXEL_SIZE, or write to a disk with "
+                    "more space."
+                ).format(needed / resources.GB, 1 + realizations, cells, free / resources.GB)
+            )
 
     def _grid(
         self, parameters: dict[str, Any], context: QgsProcessingContext, crs: QgsCoordinateReferenceSystem

@@ -15,6 +15,7 @@ from qgis.core import (
 
 from ...core import plateau
 from ...core.feedback import SubFeedback
+from .. import plausibility
 from ..base import CORE_PACKAGES, SuginamiAlgorithm
 from ..i18n import tr
 from ..inputs import plateau as inputs
@@ -72,6 +73,7 @@ class ImportPlateauAlgorithm(SuginamiAlgorithm):
             buildings = inputs.read_layer(self, parameters, context, target, feedback)
         for line in plateau.summary_lines(buildings):
             feedback.pushInfo(line)
+        _warn_implausible(buildings, inputs.INPUT if paths else inputs.LAYER, feedback)
         dest_id = inputs.write_buildings(self, parameters, context, buildings, target, feedback)
         self.style_on_load(context, dest_id, inputs.STYLE)
         counts = buildings.counts()
@@ -84,3 +86,13 @@ class ImportPlateauAlgorithm(SuginamiAlgorithm):
         }
         results.update({key: counts[attribute] for attribute, key in inputs.COUNT_OUTPUTS.items()})
         return results
+
+
+def _warn_implausible(buildings: plateau.PlateauBuildings, parameter: str, feedback: Any) -> None:
+    """Heights and floors no building in Japan has are warned about (kept as given: an import changes nothing)."""
+    columns = buildings.columns
+    gml_ids = columns.get("gml_id") or [None] * len(buildings)
+    ids = [b or g or str(k + 1) for k, (b, g) in enumerate(zip(columns["building_id"], gml_ids))]
+    for kind, name in ((plausibility.BUILDING_HEIGHT, "height_m"), (plausibility.FLOORS, "floors")):
+        values = [float("nan") if v is None else float(v) for v in columns[name]]
+        plausibility.check(kind, values, ids, parameter, feedback, refuse=False)

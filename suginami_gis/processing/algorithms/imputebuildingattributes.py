@@ -22,6 +22,7 @@ from qgis.core import (
 )
 
 from ...core import impute as im
+from .. import plausibility
 from ..base import SuginamiAlgorithm
 from ..conversions import advanced, is_set, read_vector, required_source
 from ..i18n import tr
@@ -148,6 +149,10 @@ class ImputeBuildingAttributesAlgorithm(SuginamiAlgorithm):
         if len(data) == 0:
             raise QgsProcessingException(tr("INPUT: the layer has no features."))
         height = data.column(height_field, float)
+        plausibility.check(plausibility.BUILDING_HEIGHT, height, data.ids, self.HEIGHT_FIELD, feedback)
+        if known[self.FLOORS_FIELD]:
+            floors = data.column(known[self.FLOORS_FIELD], float)
+            plausibility.check(plausibility.FLOORS, floors, data.ids, self.FLOORS_FIELD, feedback)
         shares = self._shares(parameters, context, feedback)
         if area_field:
             area = data.column(area_field, float)

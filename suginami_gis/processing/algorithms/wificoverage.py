@@ -13,7 +13,7 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
-from ...core import wifi
+from ...core import resources, wifi
 from ...core.errors import InputError
 from ...core.feedback import SubFeedback
 from .. import params
@@ -48,6 +48,7 @@ class WifiCoverageAlgorithm(WifiAlgorithm):
             number(inputs.PIXEL_SIZE, tr("Pixel size (m)"), 2.0, 0.1),
         )
         params.add_target_crs(self, tr("Working CRS (projected, metres)"))
+        params.add_memory_limit(self)
         inputs.add_site_parameters(self, optional=True)
         add_parameters(
             self,
@@ -77,6 +78,8 @@ class WifiCoverageAlgorithm(WifiAlgorithm):
         feedback.pushInfo(
             tr("Grid: {0} x {1} pixels of {2} m in {3}").format(grid.width, grid.height, grid.pixel_size, crs.authid())
         )
+        wifi.check_grid(grid)  # the pixel cap first: its message asks for a coarser pixel
+        params.check_memory(self, parameters, context, resources.wifi_coverage(grid.width * grid.height), feedback)
         result = wifi.compute_coverage(
             aps, grid, buildings, **inputs.keywords(propagation), feedback=SubFeedback(core_feedback, 0.0, 85.0)
         )

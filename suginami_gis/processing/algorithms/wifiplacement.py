@@ -6,7 +6,7 @@ from typing import Any
 
 from qgis.core import QgsProcessing, QgsProcessingParameterFeatureSink, QgsWkbTypes
 
-from ...core import wifi
+from ...core import resources, wifi
 from ...core.errors import InputError
 from ...core.feedback import SubFeedback
 from .. import params
@@ -60,6 +60,7 @@ class WifiPlacementAlgorithm(WifiAlgorithm):
         inputs.add_model_parameters(self)
         self.addParameter(advanced(number(inputs.PIXEL_SIZE, tr("Pixel size (m)"), 2.0, 0.1)))
         params.add_target_crs(self, tr("Working CRS (projected, metres)"))
+        params.add_memory_limit(self)
         add_parameters(
             self,
             QgsProcessingParameterFeatureSink(
@@ -70,6 +71,23 @@ class WifiPlacementAlgorithm(WifiAlgorithm):
             ),
         )
 
+    def _check_memory(self, parameters, context, sites, buildings, candidates, feedback) -> None:
+        """Refuse a placement whose candidates x site pixels exceed MEMORY_LIMIT_GB, before building them."""
+        pixel = self.parameterAsDouble(parameters, inputs.PIXEL_SIZE, context)
+        count, pixels = wifi.placement_size(sites, buildings, candidates.candidate_spacing_m, pixel)
+        if pixels > wifi.MAX_PIXELS:  # before any candidate is made
+            raise InputError(
+                tr("the sites hold about {0:,} pixels, more than {1:,}; choose a coarser pixel size").format(
+                    pixels, wifi.MAX_PIXELS
+                ),
+                inputs.PIXEL_SIZE,
+            )
+        if candidates.candidates is None:
+            estimate = resources.wifi_placement(count, pixels, "CANDIDATE_SPACING")
+        else:
+            estimate = resources.wifi_placement(len(candidates.candidates), pixels, inputs.CANDIDATES)
+        params.check_memory(self, parameters, context, estimate, feedback)
+
     def compute(self, parameters, context, feedback, core_feedback) -> dict[str, Any]:
         crs = params.read_target_crs(self, parameters, context)
         propagation = inputs.read_propagation(self, parameters, context)
@@ -79,6 +97,7 @@ class WifiPlacementAlgorithm(WifiAlgorithm):
         existing, existing_fids = inputs.read_access_points(self, parameters, context, crs, feedback)
         buildings = inputs.read_buildings(self, parameters, context, crs, feedback)
         candidates = inputs.read_candidates(self, parameters, context, crs, feedback)
+        self._check_memory(parameters, context, sites, buildings, candidates, feedback)
         objective = wifi.PlacementObjective(self.parameterAsEnum(parameters, self.OBJECTIVE, context))
         result = wifi.place_access_points(
             sites,

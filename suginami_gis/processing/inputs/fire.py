@@ -23,6 +23,7 @@ from qgis.core import (
 )
 
 from ...core import fire, people
+from .. import plausibility
 from ..conversions import VectorData, advanced, is_set, read_vector, required_source, working_crs
 from ..i18n import tr
 from .common import add_parameters, number, share
@@ -310,6 +311,8 @@ def read_buildings(
     default_people = alg.parameterAsDouble(parameters, DEFAULT_OCCUPANTS, context)
     extras = _extra_columns(data, names, intensity is not None or not table.rows, feedback, default_people)
     floors = data.column(names[FLOORS_FIELD], float) if names[FLOORS_FIELD] else None
+    if floors is not None:
+        plausibility.check(plausibility.FLOORS, floors, data.ids, FLOORS_FIELD, feedback)
     year_built = data.column(names[YEAR_FIELD], float) if names[YEAR_FIELD] else None
     classes = fire.parse_fire_resistance(data.column(names[FIRE_RESISTANCE_FIELD], str), FIRE_RESISTANCE_FIELD)
     return FireBuildings(source, data, classes, p_collapse, intensity, use, floors, year_built, extras, crs)

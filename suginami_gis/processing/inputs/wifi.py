@@ -27,6 +27,7 @@ from ...core.rasters import Grid
 from ..base import SuginamiAlgorithm
 from ..conversions import advanced, crs_wkt, field_name, read_vector
 from ..i18n import tr
+from ..plausibility import ANTENNA_HEIGHT, BUILDING_HEIGHT, EIRP, check
 from .common import add_parameters, choice, field, number
 
 # Without an EXTENT: the access points and sites plus this margin (m).
@@ -135,7 +136,20 @@ def read_access_points(
         optional_number(alg, parameters, "DEFAULT_HEIGHT", context),
         optional_number(alg, parameters, "DEFAULT_FREQUENCY", context),
     )
+    _check_access_points(
+        aps,
+        data.ids,
+        "HEIGHT_FIELD" if height_f else "DEFAULT_HEIGHT",
+        "EIRP_FIELD" if eirp_f else "DEFAULT_EIRP",
+        feedback,
+    )
     return aps, data.ids
+
+
+def _check_access_points(aps: list[wifi.AccessPoint], ids: Any, height_key: str, eirp_key: str, feedback: Any) -> None:
+    """Antenna heights and EIRP outside plausible and legal ranges refused or warned about (core/plausibility.py)."""
+    check(ANTENNA_HEIGHT, [a.height_m for a in aps], ids, height_key, feedback)
+    check(EIRP, [a.eirp_dbm for a in aps], ids, eirp_key, feedback, [a.frequency_mhz for a in aps])
 
 
 # --- obstacle buildings ----------------------------------------------------------------------------------
@@ -184,6 +198,7 @@ def read_buildings(
     if not height_f:
         raise InputError(tr("choose the field that holds the building heights (m)"), "BUILDING_HEIGHT_FIELD")
     data = read_vector(source, context, crs, [height_f], BUILDINGS, feedback)
+    check(BUILDING_HEIGHT, data.column(height_f), data.ids, "BUILDING_HEIGHT_FIELD", feedback)
     return wifi.Buildings.from_arrays(
         list(data.geometries),
         data.column(height_f),
@@ -365,6 +380,9 @@ def read_candidates(
     height = alg.parameterAsDouble(parameters, "NEW_AP_HEIGHT", context)
     frequency = alg.parameterAsDouble(parameters, "NEW_AP_FREQUENCY", context)
     spacing = alg.parameterAsDouble(parameters, "CANDIDATE_SPACING", context)
+    new = [tr("new access points")]
+    check(ANTENNA_HEIGHT, [height], new, "NEW_AP_HEIGHT", feedback)
+    check(EIRP, [eirp], new, "NEW_AP_EIRP", feedback, [frequency])
     source = _source(alg, parameters, CANDIDATES, context)
     if source is None:
         return Candidates(None, spacing, eirp, height, frequency)
