@@ -9,7 +9,6 @@ import json
 import pytest
 from conftest import sample_layer
 
-
 SAMPLE_EXTENT = "-18040,-16040,-33930,-31930 [EPSG:6677]"  # xmin,xmax,ymin,ymax of the sample ward
 PERSONAL = ("occupants", "year_built", "building_id", "exp_deaths", "resident_name", "phone")
 

@@ -129,10 +129,7 @@ def test_every_zoom_holds_every_building_with_only_the_profile_fields(exported):
     assert {z for z, _, _ in decoded} == set(range(VECTOR_TILE_MIN_ZOOM, VECTOR_TILE_MAX_ZOOM + 1))
     for zoom in range(VECTOR_TILE_MIN_ZOOM, VECTOR_TILE_MAX_ZOOM + 1):
         features = [
-            feature
-            for (z, _, _), tile in decoded.items()
-            if z == zoom
-            for feature in tile[published.id]["features"]
+            feature for (z, _, _), tile in decoded.items() if z == zoom for feature in tile[published.id]["features"]
         ]
         for feature in features:
             assert set(feature["properties"]) == profile_fields, feature["properties"]
@@ -180,4 +177,6 @@ def test_small_layers_stay_geojson(tmp_path):
 
 def test_unknown_encoder_is_refused(tmp_path):
     with pytest.raises(ValueError, match="encoder"):
-        tiles.write_pmtiles(tmp_path / "x.geojson", tmp_path / "x.pmtiles", "x", [], 12, 16, bounds=(0, 0, 1, 1), encoder="qgis")
+        tiles.write_pmtiles(
+            tmp_path / "x.geojson", tmp_path / "x.pmtiles", "x", [], 12, 16, bounds=(0, 0, 1, 1), encoder="qgis"
+        )

@@ -103,7 +103,9 @@ def write_pmtiles(
             "description": description,
             "attribution": attribution,
             "generator": name,
-            "vector_layers": [{"id": layer_name, "fields": {f: "" for f in fields}, "minzoom": min_zoom, "maxzoom": max_zoom}],
+            "vector_layers": [
+                {"id": layer_name, "fields": {f: "" for f in fields}, "minzoom": min_zoom, "maxzoom": max_zoom}
+            ],
         }
         count = _pack(tile_dir, output, metadata, bounds, min_zoom)
     log.info("%s: %d tiles, %d bytes (%s)", output.name, count, output.stat().st_size, name)
