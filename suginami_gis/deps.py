@@ -87,6 +87,8 @@ DISTS: dict[str, Dist] = {
             requires={"numpy": "1.23", "certifi": "0", "packaging": "0"},
             native=("gdal-config",),
         ),
+        # pmtiles (pure Python, no dependencies) writes the public export's vector-tile archive.
+        Dist("pmtiles", "pmtiles==3.8.1", "3.0"),
         # osmnx reads the OSM_FILE input of the street-network algorithms (core/network.py).
         Dist(
             "osmnx",
@@ -145,6 +147,7 @@ PLUGIN_PACKAGES: tuple[tuple[str, str, str], ...] = (
     ("rasterio", "rasterio", "1.3"),
     ("networkx", "networkx", "2.8"),
     ("pyogrio", "pyogrio", "0.6"),
+    ("pmtiles", "pmtiles", "3.0"),
     ("lxml", "lxml", "4.6"),
 )
 # Installed too, though no algorithm needs it to be listed: osmnx, for the OSM_FILE input.

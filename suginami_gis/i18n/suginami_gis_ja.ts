@@ -94,7 +94,7 @@
       <translation>全半壊確率のフィールド（任意、避難者数の算出用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="74" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="73" />
       <source>Attribution (shown on the map)</source>
       <translation>出典表示（地図に表示）</translation>
     </message>
@@ -139,7 +139,7 @@
       <translation>現状</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="78" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="77" />
       <source>Basemap tile URL (optional, XYZ with {z}/{x}/{y})</source>
       <translation>背景地図タイルの URL（任意、{z}/{x}/{y} を含む XYZ 形式）</translation>
     </message>
@@ -345,9 +345,8 @@
       <translation>シナリオの GeoPackage {0} を開けません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/publish.py" line="151" />
       <source>Cannot reopen {0} to write vector tiles.</source>
-      <translation>ベクタタイルを書き込むために {0} を開き直せません。</translation>
+      <translation type="vanished">ベクタタイルを書き込むために {0} を開き直せません。</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/render.py" line="105" />
@@ -511,12 +510,12 @@
       <translation>震源の深さ、または断層上端の深さ（km）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="90" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="89" />
       <source>Description (English)</source>
       <translation>説明（英語）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="89" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="88" />
       <source>Description (Japanese)</source>
       <translation>説明（日本語）</translation>
     </message>
@@ -670,7 +669,7 @@
       <translation>地震被害想定：現状と対策後</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="71" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="70" />
       <source>English</source>
       <translation>英語</translation>
     </message>
@@ -745,7 +744,7 @@
       <translation>想定避難者数のフィールド</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="66" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="65" />
       <source>Export profile (JSON/YAML; empty = built-in)</source>
       <translation>エクスポートの設定（JSON/YAML、空欄 = 組み込みの設定）</translation>
     </message>
@@ -894,7 +893,7 @@
       <translation>被害関数（任意：本プロジェクトの YAML または OpenQuake NRML の .xml。既定は組み込みの日本の被害関数）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="278" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="279" />
       <source>Fragility curves: {0} ({1} classes)</source>
       <translation>被害関数：{0}（{1} 区分）</translation>
     </message>
@@ -1225,12 +1224,12 @@
       <translation type="vanished">計測震度</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="71" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="70" />
       <source>Japanese</source>
       <translation>日本語</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="71" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="70" />
       <source>Japanese and English</source>
       <translation>日本語と英語</translation>
     </message>
@@ -1270,17 +1269,17 @@
       <translation>LAYER：レイヤに地物がありません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/publish.py" line="96" />
+      <location filename="suginami_gis/processing/inputs/publish.py" line="92" />
       <source>LAYERS: choose at least one result layer to publish.</source>
       <translation>LAYERS：公開する結果レイヤを 1 つ以上選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/publish.py" line="108" />
+      <location filename="suginami_gis/processing/inputs/publish.py" line="104" />
       <source>LAYERS: layer '{0}' has no valid CRS; set its CRS in QGIS first.</source>
       <translation>LAYERS：レイヤ '{0}' に有効な座標系がありません。先に QGIS で座標系を設定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/publish.py" line="102" />
+      <location filename="suginami_gis/processing/inputs/publish.py" line="98" />
       <source>LAYERS: the layer name '{0}' asks for kind '{1}', which the profile does not have ({2}).</source>
       <translation>LAYERS：レイヤ名 '{0}' は種類 '{1}' を指定していますが、設定にその種類はありません（{2}）。</translation>
     </message>
@@ -1290,7 +1289,7 @@
       <translation>LICENSE：{0}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="71" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="70" />
       <source>Languages</source>
       <translation>言語</translation>
     </message>
@@ -1315,17 +1314,17 @@
       <translation>道路からの最大距離（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/publish.py" line="129" />
+      <location filename="suginami_gis/processing/inputs/publish.py" line="125" />
       <source>Layer '{0}' has no geometry: skipped.</source>
       <translation>レイヤ '{0}' には形状がないため、スキップしました。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/publish.py" line="118" />
+      <location filename="suginami_gis/processing/inputs/publish.py" line="114" />
       <source>Layer '{0}' is neither a vector nor a raster layer: skipped.</source>
       <translation>レイヤ '{0}' はベクタでもラスタでもないため、スキップしました。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="82" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="81" />
       <source>Layers with more features than this go to the web map as vector tiles</source>
       <translation>地物数がこれを超えるレイヤはベクタタイルとしてウェブ地図に載せる</translation>
     </message>
@@ -1340,7 +1339,7 @@
       <translation>延長で重み付けした平均閉塞確率 {0:.1%}、通行止め {1} 区間。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="75" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="74" />
       <source>Licence</source>
       <translation>ライセンス</translation>
     </message>
@@ -1350,7 +1349,7 @@
       <translation>結果のライセンス（空欄＝OpenStreetMapの道路を使うときODbL 1.0、それ以外はCC BY 4.0）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="280" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="281" />
       <source>Limit states: {0}</source>
       <translation>被害区分：{0}</translation>
     </message>
@@ -1474,7 +1473,7 @@
       <translation>市区町村（例：東京都練馬区。空欄＝国土地理院の避難所データまたはPLATEAUの建物IDから）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="94" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="93" />
       <source>Municipality for shelters.csv (e.g. 東京都練馬区; empty = the shelters' GSI field)</source>
       <translation>shelters.csv の市区町村（例：東京都練馬区。空欄＝避難所の国土地理院の項目から）</translation>
     </message>
@@ -1710,7 +1709,7 @@ then click Install Python packages again.</source>
       <translation>出力の座標系（投影座標系、メートル単位）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="98" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="97" />
       <source>Output folder</source>
       <translation>出力フォルダ</translation>
     </message>
@@ -1823,7 +1822,7 @@ then click Install Python packages again.</source>
       <translation>人口表（CSV：町丁別人口、e-Stat 小地域またはメッシュの表）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="68" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="67" />
       <source>Profiles (*.yaml *.yml *.json)</source>
       <translation>設定ファイル（*.yaml *.yml *.json）</translation>
     </message>
@@ -1833,7 +1832,7 @@ then click Install Python packages again.</source>
       <translation>電波伝搬モデル</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="35" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="34" />
       <source>Public map export (open data and bilingual web map)</source>
       <translation>公開用地図エクスポート（オープンデータと日英ウェブ地図）</translation>
     </message>
@@ -1843,7 +1842,7 @@ then click Install Python packages again.</source>
       <translation>公開用地図のフォルダ</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="36" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="35" />
       <source>Public maps</source>
       <translation>公開用地図</translation>
     </message>
@@ -1936,7 +1935,7 @@ then click Install Python packages again.</source>
       <translation>対策による被害軽減</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="77" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="76" />
       <source>Replace the output folder if it exists</source>
       <translation>出力フォルダが既にある場合は置き換える</translation>
     </message>
@@ -1991,7 +1990,7 @@ then click Install Python packages again.</source>
       <translation>居住者フィールドがない場合の建物あたりの居住者数（既定：建物被害と同じ 4.60 人）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="62" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="61" />
       <source>Result layers to publish (vector and raster)</source>
       <translation>公開する結果レイヤ（ベクタとラスタ）</translation>
     </message>
@@ -2046,7 +2045,7 @@ then click Install Python packages again.</source>
       <translation>経路のコスト</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/publish.py" line="69" />
+      <location filename="suginami_gis/processing/inputs/publish.py" line="65" />
       <source>SCENARIO: write the scenario as KEY=value pairs separated by ';', e.g. MAGNITUDE=7.3; SCENARIO_HOUR=18.</source>
       <translation>SCENARIO：シナリオは ';' で区切った KEY=値 の組で書いてください（例：MAGNITUDE=7.3; SCENARIO_HOUR=18）。</translation>
     </message>
@@ -2116,7 +2115,7 @@ then click Install Python packages again.</source>
       <translation>想定時刻、冬（係数の出典は 5 時、6〜7 時、11〜12 時、17〜18 時）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="88" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="87" />
       <source>Scenario parameters (KEY=value; ...)</source>
       <translation>シナリオのパラメータ（KEY=値; ...）</translation>
     </message>
@@ -2444,7 +2443,7 @@ then click Install Python packages again.</source>
       <translation type="vanished">杉並区 防災計画 GIS：地震被害想定の報告書</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="76" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="75" />
       <source>Suppress district statistics below this count</source>
       <translation>この数未満の地区統計は公開しない</translation>
     </message>
@@ -2518,12 +2517,12 @@ then click Install Python packages again.</source>
       <translation>5 時に対する時刻別出火係数（任意、空欄 = 出典の表の値）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="73" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="72" />
       <source>Title (English)</source>
       <translation>タイトル（英語）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="72" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="71" />
       <source>Title (Japanese)</source>
       <translation>タイトル（日本語）</translation>
     </message>
@@ -2593,7 +2592,7 @@ then click Install Python packages again.</source>
       <translation>区全体の対策前後の合計</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="411" />
+      <location filename="suginami_gis/processing/algorithms/buildingdamage.py" line="412" />
       <source>Ward: {0:.0f} collapsed, {1:.0f} half-collapsed, {2:.1f} deaths, {3:.1f} severe injuries, {4:.0f} people needing shelter ({5:.0f} buildings skipped).</source>
       <translation>区全体：全壊 {0:.0f} 棟、半壊 {1:.0f} 棟、死者 {2:.1f} 人、重傷者 {3:.1f} 人、避難所避難者 {4:.0f} 人（推計できなかった建物 {5:.0f} 棟）。</translation>
     </message>
@@ -2603,7 +2602,7 @@ then click Install Python packages again.</source>
       <translation>区全体：出火 {0:.2f} 件（期待値）、焼失 {1:.0f} 棟（5〜95 %：{2:.0f}〜{3:.0f} 棟）、火災による死者 {4:.1f} 人、耐火建物の割合 {5:.1%}。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="130" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="128" />
       <source>Web map: {0} (serve the folder with any web server)</source>
       <translation>ウェブ地図：{0}（フォルダを任意のウェブサーバで公開してください）</translation>
     </message>
@@ -2687,9 +2686,8 @@ then click Install Python packages again.</source>
       <translation>出力の書き込みに失敗しました：{0}（{1}）。何も置き換えていません。ディスクの空きを作るか、別の出力フォルダを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/publish.py" line="166" />
       <source>Writing vector tiles of {0} failed: {1}</source>
-      <translation>{0} のベクタタイルの書き込みに失敗しました：{1}</translation>
+      <translation type="vanished">{0} のベクタタイルの書き込みに失敗しました：{1}</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/staging.py" line="136" />
@@ -2911,7 +2909,7 @@ then click Install Python packages again.</source>
       <translation>区全体</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="128" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="126" />
       <source>{0} -&gt; {1} ({2}): {3}</source>
       <translation>{0} → {1}（{2}）：{3}</translation>
     </message>

@@ -51,7 +51,18 @@ def test_debian_12_qgis_python_gets_shapely_rasterio_and_a_newer_numpy(tmp_path)
     )
     plan = _names(deps.needed(deps.PLUGIN_PACKAGES, debian))
     # shapely 2.2 declares numpy>=1.26: numpy 1.26.4 (<2, for Debian's GDAL) goes into the folder; scipy stays.
-    assert plan == ["numpy", "shapely", "rasterio", "affine", "click", "cligj", "click-plugins", "networkx", "pyogrio"]
+    assert plan == [
+        "numpy",
+        "shapely",
+        "rasterio",
+        "affine",
+        "click",
+        "cligj",
+        "click-plugins",
+        "networkx",
+        "pyogrio",
+        "pmtiles",
+    ]
     assert deps.DISTS["numpy"].pin == "numpy==1.26.4"
 
 

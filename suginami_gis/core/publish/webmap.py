@@ -1,9 +1,10 @@
-"""The static bilingual web map: index.html, app.js, style.css, config.js and the vendored MapLibre GL JS.
+"""The static bilingual web map: index.html, app.js, style.css, config.js, the vendored MapLibre GL JS and PMTiles reader.
 
 The page needs no internet: MapLibre GL JS is shipped in resources/web/vendor (version and
 licence in its README.md), the layers are files of the export folder, and there is no basemap
 unless a tile URL is given. It works from any static web server (browsers do not let pages
-fetch local files, so opening index.html straight from disk shows the page without layers).
+fetch local files, so opening index.html straight from disk shows the page without layers); the
+PMTiles archives of large layers need a server that answers HTTP range requests, as web hosts do.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from ..errors import InputError
 from .profile import FieldSpec, Legend, Style, Text
 
 WEB_RESOURCES = Path(__file__).resolve().parents[2] / "resources" / "web"
-VENDOR_FILES = ("maplibre-gl.js", "maplibre-gl.css", "LICENSE.txt", "README.md")
+VENDOR_FILES = ("maplibre-gl.js", "maplibre-gl.css", "LICENSE.txt", "pmtiles.js", "PMTILES-LICENSE.txt", "README.md")
 PAGE_FILES = ("app.js", "style.css")
 
 
@@ -33,7 +34,7 @@ class WebLayer:
     kind: str
     title: Text
     geometry: str  # point | line | polygon | raster
-    source: str  # geojson | vector | raster
+    source: str  # geojson | pmtiles | vector | raster
     url: str  # relative to the export folder
     fields: Sequence[FieldSpec]
     legend: Legend | None

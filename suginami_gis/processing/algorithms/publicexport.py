@@ -23,7 +23,6 @@ from ..inputs.publish import (
     DEFAULT_TITLE_EN,
     DEFAULT_TITLE_JA,
     LANGUAGE_CHOICES,
-    VectorTileWriter,
     bilingual_text,
     parse_scenario,
     read_layers,
@@ -53,7 +52,7 @@ class PublicExportAlgorithm(SuginamiAlgorithm):
     DESCRIPTION_EN = "DESCRIPTION_EN"
     MUNICIPALITY = "MUNICIPALITY"
     # PyYAML (profiles) comes with QGIS's own processing plugin, so it is not checked here.
-    PACKAGES = (*SuginamiAlgorithm.PACKAGES, ("pyogrio", "pyogrio", "0.6"))
+    PACKAGES = (*SuginamiAlgorithm.PACKAGES, ("pyogrio", "pyogrio", "0.6"), ("pmtiles", "pmtiles", "3.0"))
 
     def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:
         add_parameters(
@@ -118,7 +117,6 @@ class PublicExportAlgorithm(SuginamiAlgorithm):
             overwrite=self.parameterAsBoolean(parameters, self.OVERWRITE, context),
             basemap_url=self.parameterAsString(parameters, self.BASEMAP_URL, context) or None,
             vector_tile_cutoff=self.parameterAsInt(parameters, self.VECTOR_TILE_CUTOFF, context),
-            vector_tile_writer=VectorTileWriter(context.transformContext(), feedback),
             scenario=parse_scenario(self.parameterAsString(parameters, self.SCENARIO, context)),
             municipality=self.parameterAsString(parameters, self.MUNICIPALITY, context).strip(),
             feedback=core_feedback,

@@ -1,4 +1,4 @@
-"""Public-export inputs and writer: result layers as the core's layers, page texts, and vector tiles.
+"""Public-export inputs: result layers as the core's layers, and page texts.
 
 Used by suginami:publicexport.
 """
@@ -6,21 +6,17 @@ Used by suginami:publicexport.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 from qgis.core import (
-    QgsCoordinateTransformContext,
     QgsMapLayer,
     QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingFeatureSource,
     QgsRasterLayer,
     QgsVectorLayer,
-    QgsVectorTileWriter,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QUrl
 
 from ...core.publish.export import RasterLayer, VectorLayer
 from ...core.publish.profile import Profile, Text
@@ -134,34 +130,3 @@ def _vector_layer(
         raise QgsProcessingException(tr("Canceled: no output was written."))
     attributes = {name: [plain_value(v) for v in values] for name, values in data.attributes.items()}
     return VectorLayer(layer.name(), data.geometries, attributes, crs_wkt(layer.crs()), kind, geometry)
-
-
-class VectorTileWriter:
-    """Writes MBTiles and an XYZ folder of .pbf tiles of one GeoJSON with QGIS's QgsVectorTileWriter."""
-
-    def __init__(self, transform_context: QgsCoordinateTransformContext, feedback: Any) -> None:
-        self.transform_context = transform_context
-        self.feedback = feedback
-
-    def __call__(
-        self, geojson: Path, xyz_dir: Path, mbtiles: Path, layer_name: str, min_zoom: int, max_zoom: int
-    ) -> None:
-        layer = QgsVectorLayer(str(geojson), layer_name, "ogr")
-        if not layer.isValid():
-            raise QgsProcessingException(tr("Cannot reopen {0} to write vector tiles.").format(geojson))
-        xyz_dir.mkdir(parents=True, exist_ok=True)
-        xyz_template = QUrl.fromLocalFile(str(xyz_dir)).toString() + "/{z}/{x}/{y}.pbf"
-        for uri in (f"type=xyz&url={xyz_template}", f"type=mbtiles&url={mbtiles}"):
-            writer = QgsVectorTileWriter()
-            tile_layer = QgsVectorTileWriter.Layer(layer)
-            tile_layer.setLayerName(layer_name)
-            writer.setLayers([tile_layer])
-            writer.setTransformContext(self.transform_context)
-            writer.setMinZoom(min_zoom)
-            writer.setMaxZoom(max_zoom)
-            writer.setExtent(writer.fullExtent())
-            writer.setDestinationUri(uri)
-            if not writer.writeTiles(self.feedback):
-                raise QgsProcessingException(
-                    tr("Writing vector tiles of {0} failed: {1}").format(layer_name, writer.errorMessage())
-                )

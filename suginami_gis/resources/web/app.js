@@ -66,7 +66,7 @@
     var color = colorExpression(layer.legend);
     var s = layer.style || {};
     var base = { source: layer.id };
-    if (layer.source === "vector") base["source-layer"] = layer.sourceLayer;
+    if (layer.source === "vector" || layer.source === "pmtiles") base["source-layer"] = layer.sourceLayer;
     var visibility = layer.visible ? "visible" : "none";
     if (layer.source === "raster") {
       return [Object.assign({ id: layer.id + "-raster", type: "raster", layout: { visibility: visibility },
@@ -242,10 +242,28 @@
   map.addControl(new maplibregl.ScaleControl({ unit: "metric" }), "bottom-right");
   map.addControl(new maplibregl.AttributionControl({ compact: false, customAttribution: config.attributionHtml }), "bottom-right");
 
+  // ---- PMTiles archives (vendor/pmtiles.js): vector tiles of large layers in one file -------
+  var pmtilesProtocol = null;
+
+  /* The MapLibre source of a layer kept in data/<id>.pmtiles, read with HTTP range requests.
+   * Registers the pmtiles:// protocol once. From file:// (no range requests) the tiles fail to
+   * load, which the map reports as an "error" event: nothing is thrown here. */
+  function pmtilesSource(layer) {
+    if (!pmtilesProtocol && window.pmtiles) {
+      pmtilesProtocol = new window.pmtiles.Protocol();
+      maplibregl.addProtocol("pmtiles", pmtilesProtocol.tile);
+    }
+    var src = { type: "vector", url: "pmtiles://" + layer.url };
+    if (layer.bounds) src.bounds = layer.bounds;
+    return src;
+  }
+
   function addLayer(layer) {
     var src;
     if (layer.source === "geojson") {
       src = { type: "geojson", data: dataByLayer[layer.id] };
+    } else if (layer.source === "pmtiles") {
+      src = pmtilesSource(layer);
     } else if (layer.source === "vector") {
       src = { type: "vector", tiles: [absoluteUrl(layer.url)], minzoom: layer.minzoom, maxzoom: layer.maxzoom };
       if (layer.bounds) src.bounds = layer.bounds;
