@@ -330,7 +330,7 @@ def test_each_language_and_size_is_accessible(exported, served, browser, origin,
         width = browser.execute_script("return document.documentElement.scrollWidth;")
         assert width <= 375
     names = {("http", "ja", "desktop"): "webmap_desktop_ja.png", ("file", "en", "mobile"): "webmap_mobile_en.png"}
-    names[("http", "ko", "desktop")] = "webmap_desktop_ko.png"
+    names[("http", "ja-x-easy", "desktop")] = "webmap_desktop_ja-x-easy.png"
     if (origin, lang, size) in names:
         if size == "mobile":
             browser.find_element("id", "notice-toggle").click()
