@@ -392,6 +392,7 @@ def test_layer_list_and_popup_by_keyboard(exported, served, browser):
     _screenshot(browser, tmp, "webmap_keyboard_popup.png")
     ActionChains(browser).send_keys(Keys.ESCAPE).perform()
     assert browser.find_elements("css selector", ".maplibregl-popup") == []
+    assert browser.switch_to.active_element.text == "Asagaya-minami 1"  # focus back on the list
 
 
 def test_popups_format_values_for_citizens(exported, served, browser):

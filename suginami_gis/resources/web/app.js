@@ -277,8 +277,16 @@
   function showPopup(layer, properties, lngLat, focus) {
     if (openPopupRef) openPopupRef.remove();
     collapseNotice();
-    openPopupRef = new maplibregl.Popup({ maxWidth: "340px", focusAfterOpen: !!focus })
+    var opener = focus ? document.activeElement : null;
+    var popup = new maplibregl.Popup({ maxWidth: "340px", focusAfterOpen: !!focus })
       .setLngLat(lngLat).setDOMContent(popupContent(layer, properties)).addTo(map);
+    // Closed by keyboard, focus goes back to the button that opened it.
+    popup.on("close", function () {
+      if (openPopupRef === popup) openPopupRef = null;
+      if (opener && document.body.contains(opener) && (!document.activeElement || document.activeElement === document.body ||
+          popup.getElement().contains(document.activeElement))) opener.focus();
+    });
+    openPopupRef = popup;
     var closeButton = openPopupRef.getElement().querySelector(".maplibregl-popup-close-button");
     if (closeButton) closeButton.setAttribute("aria-label", ui("closePopup"));
     return openPopupRef;
