@@ -277,6 +277,9 @@ def _screenshot(browser, tmp: Path, name: str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
     assert browser.save_screenshot(str(path))
+    image = pytest.importorskip("PIL.Image")
+    with image.open(path) as shot:  # a 256-colour palette keeps docs/images small
+        shot.convert("RGB").quantize(256).save(path, optimize=True)
     print(f"web map screenshot: {path}")
     return path
 
