@@ -396,6 +396,19 @@ def test_layer_list_and_popup_by_keyboard(exported, served, browser):
     ActionChains(browser).send_keys(Keys.ESCAPE).perform()
     assert browser.find_elements("css selector", ".maplibregl-popup") == []
     assert browser.switch_to.active_element.text == "Asagaya-minami 1"  # focus back on the list
+    # On the map itself: centre it on a relief centre, focus the map, Enter opens that centre's popup.
+    browser.execute_script(
+        "var d = window.SUGINAMI_DATA.shelters.features[0].geometry.coordinates;"
+        "window.suginamiWebMap.map.jumpTo({center: d, zoom: 17});"
+    )
+    browser.execute_async_script(
+        "var done = arguments[arguments.length - 1]; window.suginamiWebMap.map.once('idle', function () { done(); });"
+        "window.suginamiWebMap.map.triggerRepaint();"
+    )
+    canvas = browser.find_element("css selector", ".maplibregl-canvas")
+    canvas.send_keys(Keys.ENTER)
+    popup = browser.find_element("css selector", ".maplibregl-popup")
+    assert "Relief centres" in popup.text and "No. 6 ES" in popup.text
 
 
 def test_popups_format_values_for_citizens(exported, served, browser):

@@ -586,6 +586,21 @@
   });
   document.getElementById("language").addEventListener("change", function (e) { setLanguage(e.target.value); });
   document.getElementById("feature-layer").addEventListener("change", renderFeatureList);
+  // On the focused map (arrow keys pan, +/- zoom), Enter opens the popup of the feature at its centre.
+  map.getCanvasContainer().addEventListener("keydown", function (e) {
+    if (e.key !== "Enter") return;
+    var centre = map.project(map.getCenter());
+    var ids = [];
+    config.layers.slice().reverse().forEach(function (layer) {
+      if (!layer.visible || unavailable[layer.id] || layer.source === "raster") return;
+      styleLayerIds(layer).forEach(function (id) { if (!/-outline$/.test(id) && map.getLayer(id)) ids.push(id); });
+    });
+    var hits = ids.length ? map.queryRenderedFeatures([[centre.x - 6, centre.y - 6], [centre.x + 6, centre.y + 6]], { layers: ids }) : [];
+    if (!hits.length) return;
+    var layer = config.layers.find(function (l) { return hits[0].layer.id.indexOf(l.id + "-") === 0; });
+    e.preventDefault();
+    showPopup(layer, hits[0].properties, map.getCenter(), true);
+  });
   document.addEventListener("keydown", function (e) {
     if (e.key === "Escape" && openPopupRef) { openPopupRef.remove(); openPopupRef = null; }
   });
