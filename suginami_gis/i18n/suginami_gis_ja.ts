@@ -49,7 +49,7 @@
       <translation>AVS30 {0:.0f}〜{1:.0f} m/s。{3} 画素のうち {2} 画素に値があります。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="79" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="80" />
       <source>Access point height field (m above ground)</source>
       <translation>アクセスポイントの高さのフィールド（地上高、m）</translation>
     </message>
@@ -94,12 +94,12 @@
       <translation>全半壊確率のフィールド（任意、避難者数の算出用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="73" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="76" />
       <source>Attribution (shown on the map)</source>
       <translation>出典表示（地図に表示）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="198" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="199" />
       <source>Attribution added to the recognised sources (OpenStreetMap, PLATEAU, GSI)</source>
       <translation>認識した出典（OpenStreetMap、PLATEAU、国土地理院）に加える出典表記</translation>
     </message>
@@ -124,7 +124,7 @@
       <translation>BUILDINGS：レイヤに地物がありません。建物形状のあるレイヤを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="173" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="174" />
       <source>Balanced (length + risk)</source>
       <translation>バランス（距離＋危険度）</translation>
     </message>
@@ -139,7 +139,12 @@
       <translation>現状</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="77" />
+      <location filename="suginami_gis/processing/inputs/publish.py" line="41" />
+      <source>Basemap of the web map</source>
+      <translation>ウェブ地図の背景地図</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/inputs/publish.py" line="49" />
       <source>Basemap tile URL (optional, XYZ with {z}/{x}/{y})</source>
       <translation>背景地図タイルの URL（任意、{z}/{x}/{y} を含む XYZ 形式）</translation>
     </message>
@@ -188,12 +193,12 @@
       <translation>建物高さのフィールド（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="67" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="68" />
       <source>Building height field (m; Wi-Fi obstacles)</source>
       <translation>建物高さのフィールド（m、Wi-Fi の遮蔽物）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="56" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="57" />
       <source>Building id field</source>
       <translation>建物 ID のフィールド</translation>
     </message>
@@ -241,7 +246,7 @@
       <translation>建物（ポリゴンまたは点）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="99" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="100" />
       <source>Buildings (required; footprint polygons, any CRS)</source>
       <translation>建物（必須。外形ポリゴン、座標参照系は任意）</translation>
     </message>
@@ -510,12 +515,12 @@
       <translation>震源の深さ、または断層上端の深さ（km）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="89" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="92" />
       <source>Description (English)</source>
       <translation>説明（英語）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="88" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="91" />
       <source>Description (Japanese)</source>
       <translation>説明（日本語）</translation>
     </message>
@@ -585,7 +590,7 @@
       <translation>地区（任意のポリゴン）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="133" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="134" />
       <source>Districts (optional polygons; without them one ward-wide district)</source>
       <translation>地区（任意のポリゴン。ない場合は区全域を 1 地区とします）</translation>
     </message>
@@ -609,7 +614,7 @@
       <translation>住戸数フィールド（任意、建物ごとの住戸数。耐震化率を住戸数で重み付けします）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="78" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="79" />
       <source>EIRP field (dBm)</source>
       <translation>EIRP のフィールド（dBm）</translation>
     </message>
@@ -669,7 +674,7 @@
       <translation>地震被害想定：現状と対策後</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="70" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="73" />
       <source>English</source>
       <translation>英語</translation>
     </message>
@@ -704,7 +709,7 @@
       <translation>避難の出発地</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="172" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="173" />
       <source>Evacuation route cost</source>
       <translation>避難経路のコスト</translation>
     </message>
@@ -719,7 +724,7 @@
       <translation>避難所への避難経路（一括計算・収容人数・到達可能性）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="181" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="182" />
       <source>Evacuation time limit (minutes)</source>
       <translation>避難の制限時間（分）</translation>
     </message>
@@ -739,12 +744,12 @@
       <translation>既設のアクセスポイント（任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="75" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="76" />
       <source>Expected evacuees field</source>
       <translation>想定避難者数のフィールド</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="65" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="68" />
       <source>Export profile (JSON/YAML; empty = built-in)</source>
       <translation>エクスポートの設定（JSON/YAML、空欄 = 組み込みの設定）</translation>
     </message>
@@ -843,7 +848,7 @@
       <translation type="vanished">不燃化の目標：対策後の耐火建物の割合（0〜1、任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="62" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="63" />
       <source>Fire-resistance field (bare_wood, protected_wood, semi_fireproof, fireproof)</source>
       <translation>耐火性能のフィールド（bare_wood 裸木造、protected_wood 防火木造、semi_fireproof 準耐火、fireproof 耐火）</translation>
     </message>
@@ -858,7 +863,7 @@
       <translation>階高（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="66" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="67" />
       <source>Floors field (for the burned floor area)</source>
       <translation>階数のフィールド（焼失床面積に使用）</translation>
     </message>
@@ -903,7 +908,7 @@
       <translation>自由空間＋建物 1 棟ごとの損失</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="80" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="81" />
       <source>Frequency field (MHz)</source>
       <translation>周波数のフィールド（MHz）</translation>
     </message>
@@ -943,6 +948,16 @@
       <translation>国土地理院の一覧：地震に指定された避難場所のみ</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/inputs/publish.py" line="45" />
+      <source>GSI pale map (地理院タイル, online)</source>
+      <translation>地理院タイル 淡色地図（オンライン）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/inputs/publish.py" line="44" />
+      <source>GSI standard map (地理院タイル, online)</source>
+      <translation>地理院タイル 標準地図（オンライン）</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="123" />
       <source>Grid: {0} x {1} pixels of {2} m in {3}</source>
       <translation>グリッド：{0} × {1} ピクセル（{2} m、{3}）</translation>
@@ -958,7 +973,7 @@
       <translation>地震動の計算範囲</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="94" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="95" />
       <source>Ground-motion extent (empty = the buildings plus 500 m)</source>
       <translation>地震動の計算範囲（空欄 = 建物の範囲＋500 m）</translation>
     </message>
@@ -968,7 +983,7 @@
       <translation>ラスタの地震動指標</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="97" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="98" />
       <source>Ground-motion pixel size (m)</source>
       <translation>地震動のピクセルサイズ（m）</translation>
     </message>
@@ -1224,12 +1239,12 @@
       <translation type="vanished">計測震度</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="70" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="73" />
       <source>Japanese</source>
       <translation>日本語</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="70" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="73" />
       <source>Japanese and English</source>
       <translation>日本語と英語</translation>
     </message>
@@ -1269,27 +1284,27 @@
       <translation>LAYER：レイヤに地物がありません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/publish.py" line="92" />
+      <location filename="suginami_gis/processing/inputs/publish.py" line="122" />
       <source>LAYERS: choose at least one result layer to publish.</source>
       <translation>LAYERS：公開する結果レイヤを 1 つ以上選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/publish.py" line="104" />
+      <location filename="suginami_gis/processing/inputs/publish.py" line="134" />
       <source>LAYERS: layer '{0}' has no valid CRS; set its CRS in QGIS first.</source>
       <translation>LAYERS：レイヤ '{0}' に有効な座標系がありません。先に QGIS で座標系を設定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/publish.py" line="98" />
+      <location filename="suginami_gis/processing/inputs/publish.py" line="128" />
       <source>LAYERS: the layer name '{0}' asks for kind '{1}', which the profile does not have ({2}).</source>
       <translation>LAYERS：レイヤ名 '{0}' は種類 '{1}' を指定していますが、設定にその種類はありません（{2}）。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="261" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="263" />
       <source>LICENSE: {0}</source>
       <translation>LICENSE：{0}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="70" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="73" />
       <source>Languages</source>
       <translation>言語</translation>
     </message>
@@ -1314,17 +1329,17 @@
       <translation>道路からの最大距離（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/publish.py" line="125" />
+      <location filename="suginami_gis/processing/inputs/publish.py" line="155" />
       <source>Layer '{0}' has no geometry: skipped.</source>
       <translation>レイヤ '{0}' には形状がないため、スキップしました。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/publish.py" line="114" />
+      <location filename="suginami_gis/processing/inputs/publish.py" line="144" />
       <source>Layer '{0}' is neither a vector nor a raster layer: skipped.</source>
       <translation>レイヤ '{0}' はベクタでもラスタでもないため、スキップしました。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="81" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="84" />
       <source>Layers with more features than this go to the web map as vector tiles</source>
       <translation>地物数がこれを超えるレイヤはベクタタイルとしてウェブ地図に載せる</translation>
     </message>
@@ -1339,12 +1354,12 @@
       <translation>延長で重み付けした平均閉塞確率 {0:.1%}、通行止め {1} 区間。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="74" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="77" />
       <source>Licence</source>
       <translation>ライセンス</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="203" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="204" />
       <source>Licence of the results (empty = ODbL 1.0 with OpenStreetMap streets, else CC BY 4.0)</source>
       <translation>結果のライセンス（空欄＝OpenStreetMapの道路を使うときODbL 1.0、それ以外はCC BY 4.0）</translation>
     </message>
@@ -1418,27 +1433,27 @@
       <translation>対策後</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="162" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="163" />
       <source>Mitigation: fire-proofing areas (optional polygons; the target is then the 不燃領域率 of each area)</source>
       <translation>対策：不燃化の区域（任意のポリゴン。指定すると目標は区域ごとの不燃領域率になります）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="235" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="237" />
       <source>Mitigation: initial extinguishment (0-1; empty = as the current state)</source>
       <translation>対策：初期消火率（0〜1。空欄 = 現状と同じ）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="229" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="231" />
       <source>Mitigation: seismic circuit breaker share (0-1; empty = as the current state)</source>
       <translation>対策：感震ブレーカーの設置率（0〜1。空欄 = 現状と同じ）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="213" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="215" />
       <source>Mitigation: share of buildings meeting the 1981 seismic standard (0-1; ward target 0.96)</source>
       <translation>対策：新耐震基準（1981 年）を満たす建物の割合（0〜1、区の目標 0.96）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="218" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="220" />
       <source>Mitigation: share of fire-resistant buildings (0-1; ward target 0.70)</source>
       <translation>対策：耐火建物の割合（0〜1、区の目標 0.70）</translation>
     </message>
@@ -1468,17 +1483,17 @@
       <translation>モンテカルロ試行回数（0 = 期待値を厳密に計算）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="192" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="193" />
       <source>Municipality (e.g. 東京都練馬区; empty = from the GSI shelters or PLATEAU building ids)</source>
       <translation>市区町村（例：東京都練馬区。空欄＝国土地理院の避難所データまたはPLATEAUの建物IDから）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="93" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="96" />
       <source>Municipality for shelters.csv (e.g. 東京都練馬区; empty = the shelters' GSI field)</source>
       <translation>shelters.csv の市区町村（例：東京都練馬区。空欄＝避難所の国土地理院の項目から）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="263" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="265" />
       <source>Municipality: {0}; licence of the results: {1}; attribution: {2}</source>
       <translation>市区町村：{0}。結果のライセンス：{1}。出典：{2}</translation>
     </message>
@@ -1509,6 +1524,11 @@
       <location filename="suginami_gis/processing/algorithms/firespread.py" line="223" />
       <source>None</source>
       <translation>なし</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/inputs/publish.py" line="43" />
+      <source>None (offline: ward, districts, roads and relief centres from the data)</source>
+      <translation>なし（オフライン: データから作る区域・地区・主要道路・避難所）</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/report.py" line="545" />
@@ -1598,7 +1618,7 @@ then click Install Python packages again.</source>
       <translation>居住者数のフィールド（任意、建物ごとの居住者数）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="59" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="60" />
       <source>Occupants field (residents per building)</source>
       <translation>居住者数のフィールド（建物ごとの居住者数）</translation>
     </message>
@@ -1709,7 +1729,7 @@ then click Install Python packages again.</source>
       <translation>出力の座標系（投影座標系、メートル単位）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="97" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="100" />
       <source>Output folder</source>
       <translation>出力フォルダ</translation>
     </message>
@@ -1822,7 +1842,7 @@ then click Install Python packages again.</source>
       <translation>人口表（CSV：町丁別人口、e-Stat 小地域またはメッシュの表）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="67" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="70" />
       <source>Profiles (*.yaml *.yml *.json)</source>
       <translation>設定ファイル（*.yaml *.yml *.json）</translation>
     </message>
@@ -1832,7 +1852,7 @@ then click Install Python packages again.</source>
       <translation>電波伝搬モデル</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="34" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="36" />
       <source>Public map export (open data and bilingual web map)</source>
       <translation>公開用地図エクスポート（オープンデータと日英ウェブ地図）</translation>
     </message>
@@ -1842,7 +1862,7 @@ then click Install Python packages again.</source>
       <translation>公開用地図のフォルダ</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="35" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="37" />
       <source>Public maps</source>
       <translation>公開用地図</translation>
     </message>
@@ -1935,12 +1955,12 @@ then click Install Python packages again.</source>
       <translation>対策による被害軽減</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="76" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="79" />
       <source>Replace the output folder if it exists</source>
       <translation>出力フォルダが既にある場合は置き換える</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="141" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="142" />
       <source>Replace the output folder if it holds an earlier scenario</source>
       <translation>出力フォルダに以前のシナリオがある場合は置き換える</translation>
     </message>
@@ -1990,7 +2010,7 @@ then click Install Python packages again.</source>
       <translation>居住者フィールドがない場合の建物あたりの居住者数（既定：建物被害と同じ 4.60 人）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="61" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="64" />
       <source>Result layers to publish (vector and raster)</source>
       <translation>公開する結果レイヤ（ベクタとラスタ）</translation>
     </message>
@@ -2030,7 +2050,7 @@ then click Install Python packages again.</source>
       <translation>建物倒壊・火災による道路閉塞</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="71" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="72" />
       <source>Road class field (OSM highway values)</source>
       <translation>道路種別のフィールド（OSM の highway の値）</translation>
     </message>
@@ -2045,7 +2065,7 @@ then click Install Python packages again.</source>
       <translation>経路のコスト</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/publish.py" line="65" />
+      <location filename="suginami_gis/processing/inputs/publish.py" line="95" />
       <source>SCENARIO: write the scenario as KEY=value pairs separated by ';', e.g. MAGNITUDE=7.3; SCENARIO_HOUR=18.</source>
       <translation>SCENARIO：シナリオは ';' で区切った KEY=値 の組で書いてください（例：MAGNITUDE=7.3; SCENARIO_HOUR=18）。</translation>
     </message>
@@ -2075,7 +2095,7 @@ then click Install Python packages again.</source>
       <translation>SUPPRESSION_RATE は旧パラメータです。INITIAL_EXTINGUISHMENT（同じ意味）を使ってください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="173" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="174" />
       <source>Safest (least blockage risk)</source>
       <translation>最も安全（閉塞の危険が最小）</translation>
     </message>
@@ -2100,7 +2120,7 @@ then click Install Python packages again.</source>
       <translation>想定地震の地震動…</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="156" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="157" />
       <source>Scenario hour (5, 12 or 18)</source>
       <translation>想定時刻（5 時・12 時・18 時）</translation>
     </message>
@@ -2115,12 +2135,12 @@ then click Install Python packages again.</source>
       <translation>想定時刻、冬（係数の出典は 5 時、6〜7 時、11〜12 時、17〜18 時）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="87" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="90" />
       <source>Scenario parameters (KEY=value; ...)</source>
       <translation>シナリオのパラメータ（KEY=値; ...）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="151" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="152" />
       <source>Season (the cited time-of-day coefficients are for winter)</source>
       <translation>季節（出典の時刻別係数は冬のもの）</translation>
     </message>
@@ -2175,7 +2195,7 @@ then click Install Python packages again.</source>
       <translation>避難所 Wi-Fi の電波到達範囲</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="114" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="115" />
       <source>Shelter capacity field (people)</source>
       <translation>避難所の収容人数のフィールド（人）</translation>
     </message>
@@ -2217,7 +2237,7 @@ then click Install Python packages again.</source>
       <translation>避難所の敷地</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="119" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="120" />
       <source>Shelter sites (optional polygons; Wi-Fi statistics per site)</source>
       <translation>避難所の敷地（任意のポリゴン。敷地ごとの Wi-Fi 集計）</translation>
     </message>
@@ -2241,7 +2261,7 @@ then click Install Python packages again.</source>
       <translation type="vanished">避難所（震災救援所、点）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="113" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="114" />
       <source>Shelters (required; relief centres, points)</source>
       <translation>避難所（必須。ポイント）</translation>
     </message>
@@ -2261,7 +2281,7 @@ then click Install Python packages again.</source>
       <translation>避難所：割当人口</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="173" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="174" />
       <source>Shortest</source>
       <translation>最短</translation>
     </message>
@@ -2276,7 +2296,7 @@ then click Install Python packages again.</source>
       <translation>地盤増幅</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="74" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="75" />
       <source>Site id field</source>
       <translation>敷地 ID のフィールド</translation>
     </message>
@@ -2361,7 +2381,7 @@ then click Install Python packages again.</source>
       <translation>閉塞確率付きの道路区間</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="70" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="71" />
       <source>Street width field (m)</source>
       <translation>道路幅員のフィールド（m）</translation>
     </message>
@@ -2389,7 +2409,7 @@ then click Install Python packages again.</source>
       <translation>道路（投影座標系の中心線、または道路閉塞の出力）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="104" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="105" />
       <source>Streets (required unless an OSM file or area is given; centre lines, any CRS)</source>
       <translation>道路（OSM ファイルか範囲を指定しない場合は必須。中心線、CRS は任意）</translation>
     </message>
@@ -2443,7 +2463,7 @@ then click Install Python packages again.</source>
       <translation type="vanished">杉並区 防災計画 GIS：地震被害想定の報告書</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="75" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="78" />
       <source>Suppress district statistics below this count</source>
       <translation>この数未満の地区統計は公開しない</translation>
     </message>
@@ -2497,6 +2517,11 @@ then click Install Python packages again.</source>
       <translation>受信電力のしきい値（dBm、カンマ区切り。最初の値が主しきい値）</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/inputs/publish.py" line="46" />
+      <source>Tile URL (BASEMAP_URL)</source>
+      <translation>タイルURL（BASEMAP_URL）</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/inputs/catchments.py" line="29" />
       <source>Time bands (minutes, comma separated)</source>
       <translation>時間帯（分、カンマ区切り）</translation>
@@ -2507,7 +2532,7 @@ then click Install Python packages again.</source>
       <translation>制限時間（分、0 = なし）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="281" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="283" />
       <source>Time per step (s): {0}</source>
       <translation>手順ごとの所要時間（秒）：{0}</translation>
     </message>
@@ -2517,17 +2542,17 @@ then click Install Python packages again.</source>
       <translation>5 時に対する時刻別出火係数（任意、空欄 = 出典の表の値）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="72" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="75" />
       <source>Title (English)</source>
       <translation>タイトル（英語）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="71" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="74" />
       <source>Title (Japanese)</source>
       <translation>タイトル（日本語）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="195" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="196" />
       <source>Title of the public maps (empty = municipality and run)</source>
       <translation>公開地図のタイトル（空欄＝市区町村と実行名）</translation>
     </message>
@@ -2572,7 +2597,7 @@ then click Install Python packages again.</source>
       <translation>区の被害想定シナリオ（1 回分、計算の流れのグラフィカルモデル）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="86" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="87" />
       <source>Ward scenario: current state versus mitigation (whole chain)</source>
       <translation>区の被害想定シナリオ：現状と対策後の比較（一括実行）</translation>
     </message>
@@ -2602,9 +2627,13 @@ then click Install Python packages again.</source>
       <translation>区全体：出火 {0:.2f} 件（期待値）、焼失 {1:.0f} 棟（5〜95 %：{2:.0f}〜{3:.0f} 棟）、火災による死者 {4:.1f} 人、耐火建物の割合 {5:.1%}。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="128" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="132" />
+      <source>Web map: {0} (open it from disk or serve the folder)</source>
+      <translation>ウェブ地図: {0}（ファイルを直接開くか、フォルダをウェブサーバで公開）</translation>
+    </message>
+    <message>
       <source>Web map: {0} (serve the folder with any web server)</source>
-      <translation>ウェブ地図：{0}（フォルダを任意のウェブサーバで公開してください）</translation>
+      <translation type="vanished">ウェブ地図：{0}（フォルダを任意のウェブサーバで公開してください）</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/algorithms/shelteraccess.py" line="36" />
@@ -2617,7 +2646,7 @@ then click Install Python packages again.</source>
       <translation>Wi-Fi アクセスポイント</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="126" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="127" />
       <source>Wi-Fi access points (optional points; without them the Wi-Fi step is skipped)</source>
       <translation>Wi-Fi アクセスポイント（任意のポイント。ない場合は Wi-Fi の手順を省略）</translation>
     </message>
@@ -2636,7 +2665,7 @@ then click Install Python packages again.</source>
       <translation>避難所の敷地ごとの Wi-Fi</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="182" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="183" />
       <source>Wi-Fi pixel size (m)</source>
       <translation>Wi-Fi のピクセルサイズ（m）</translation>
     </message>
@@ -2666,7 +2695,7 @@ then click Install Python packages again.</source>
       <translation>風速（m/s、0〜30）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="152" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="153" />
       <source>Winter</source>
       <translation>冬</translation>
     </message>
@@ -2909,7 +2938,7 @@ then click Install Python packages again.</source>
       <translation>区全体</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="126" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="130" />
       <source>{0} -&gt; {1} ({2}): {3}</source>
       <translation>{0} → {1}（{2}）：{3}</translation>
     </message>

@@ -124,9 +124,24 @@ def test_algorithm_is_registered_with_help(provider):
         "MIN_COUNT",
         "OUTPUT_FOLDER",
         "OVERWRITE",
+        "BASEMAP",
         "BASEMAP_URL",
         "VECTOR_TILE_CUTOFF",
     } <= keys
+
+
+def test_basemap_choice_writes_gsi_tiles_with_their_attribution(provider, tmp_path):
+    """BASEMAP = GSI pale: the page's config names the pale tiles and credits 地理院タイル with its link."""
+    import json
+
+    out = tmp_path / "public"
+    _run("publicexport", {"LAYERS": [sample_layer("districts")], "OUTPUT_FOLDER": str(out), "BASEMAP": 2})
+    text = (out / "config.js").read_text(encoding="utf-8")
+    config = json.loads(text[text.index("{") : text.rindex("}") + 1])
+    assert config["basemap"]["url"] == "https://cyberjapandata.gsi.go.jp/xyz/pale/{z}/{x}/{y}.png"
+    assert "地理院タイル" in config["basemap"]["attribution"]
+    assert "https://maps.gsi.go.jp/development/ichiran.html" in config["basemap"]["attribution"]
+    assert config["offlineBasemap"] == "data/_basemap.js" and (out / "data" / "_basemap.js").exists()
 
 
 def test_sample_ward_results_are_published(results, tmp_path):
@@ -242,6 +257,7 @@ def test_per_home_points_are_aggregated_by_district(provider, tmp_path):
     "change, message",
     [
         ({"BASEMAP_URL": "https://example.org/tiles.png"}, "BASEMAP_URL"),
+        ({"BASEMAP": 3}, "BASEMAP_URL"),
         ({"SCENARIO": "magnitude seven"}, "SCENARIO"),
         ({"LICENSE": " "}, "LICENSE"),
     ],

@@ -253,9 +253,31 @@ def test_algorithm_is_registered_with_help(provider):
         "REALIZATIONS",
         "SEED",
         "OUTPUT_FOLDER",
+        "BASEMAP",
+        "BASEMAP_URL",
     } <= keys
     help_text = alg.shortHelpString()
     assert "MITIGATED_SEISMIC_BREAKER_RATE" in help_text and "FIREPROOF_AREAS" in help_text
+
+
+def test_export_wiring_passes_the_basemap(provider):
+    """Both public exports get the scenario's BASEMAP (default: offline) and BASEMAP_URL when given."""
+    from qgis.core import QgsCoordinateReferenceSystem
+
+    from suginami_gis.processing.scenario.settings import Settings, field_choices
+    from suginami_gis.processing.scenario.wiring import Wiring
+
+    alg = provider.algorithm("scenario").create()
+
+    def export(parameters):
+        crs = QgsCoordinateReferenceSystem("EPSG:6677")
+        settings = Settings(crs, field_choices(alg, parameters), Path("unused"), EXTENT, None)
+        return Wiring(alg, parameters, settings).export("baseline", [], Path("unused"))
+
+    default = export(scenario_parameters(Path("unused")))
+    assert default["BASEMAP"] == 0 and "BASEMAP_URL" not in default
+    chosen = export(scenario_parameters(Path("unused"), BASEMAP=3, BASEMAP_URL="https://t.example.org/{z}/{x}/{y}.png"))
+    assert chosen["BASEMAP"] == 3 and chosen["BASEMAP_URL"] == "https://t.example.org/{z}/{x}/{y}.png"
 
 
 def test_fire_wiring_of_both_runs(provider):

@@ -65,7 +65,7 @@ def test_jma_class_boundaries(legend):
     rgba = colourise(values, legend)
     hexes = ["#{:02x}{:02x}{:02x}".format(*px[:3]) if px[3] else None for px in rgba[0]]
     assert hexes == [
-        "#fae696",
+        "#f2f2ff",
         "#ffe600",
         "#ffe600",
         "#ff9900",

@@ -38,7 +38,16 @@ from .metadata import (
 from .profile import LANGUAGES, FieldSpec, KindSpec, Legend, Profile, Text, load_profile
 from .rasters import write_cog, write_png_tiles
 from .tiles import write_pmtiles
-from .webmap import WebLayer, check_basemap_url, notice_paragraphs, write_webmap
+from .webmap import (
+    INLINE_MAX_BYTES,
+    Basemap,
+    WebLayer,
+    notice_paragraphs,
+    offline_basemap,
+    resolve_basemap,
+    write_data_script,
+    write_webmap,
+)
 
 log = logging.getLogger(__name__)
 
@@ -327,8 +336,8 @@ class _Settings:
     profile_source: str
     min_count: int
     municipality: str
-    basemap_url: str | None
-    basemap_attribution: str
+    basemap: Basemap
+    scenario_facts: Mapping[str, Any] | None
     vector_tile_cutoff: int
     vector_tile_encoder: str
 
@@ -362,6 +371,7 @@ class _WebSource:
     min_zoom: int | None = None
     max_zoom: int | None = None
     bounds: tuple[float, float, float, float] | None = None
+    script: str | None = None  # data/<id>.js, the GeoJSON as a script (loadable from disk)
 
 
 @dataclass
@@ -422,6 +432,8 @@ def export_public(
     vector_tile_cutoff: int = DEFAULT_VECTOR_TILE_CUTOFF,
     vector_tile_encoder: str = "auto",
     scenario: Mapping[str, Any] | None = None,
+    basemap: str | None = None,
+    scenario_facts: Mapping[str, Any] | None = None,
     districts: ZoneLayer | None = None,
     segments: ZoneLayer | None = None,
     municipality: str = "",
@@ -442,7 +454,7 @@ def export_public(
     min_count = prof.min_count if min_count is None else int(min_count)
     _check_arguments(languages, min_count, vector_tile_cutoff, title_ja, title_en, license)
     title = Text(title_ja.strip() or title_en.strip(), title_en.strip() or title_ja.strip())
-    basemap_url = check_basemap_url(basemap_url)
+    chosen_basemap = resolve_basemap(basemap, basemap_url, basemap_attribution)
     target = Path(output_folder).expanduser().resolve()
     _check_output_folder(target, overwrite)
     generated_text = _timestamp(generated)
@@ -459,8 +471,8 @@ def export_public(
         profile_source=prof.source,
         min_count=min_count,
         municipality=municipality,
-        basemap_url=basemap_url,
-        basemap_attribution=basemap_attribution,
+        basemap=chosen_basemap,
+        scenario_facts=scenario_facts,
         vector_tile_cutoff=vector_tile_cutoff,
         vector_tile_encoder=vector_tile_encoder,
     )
@@ -478,7 +490,7 @@ def export_public(
         check_canceled(feedback)
     run.result.metadata_json = target / "metadata.json"
     feedback.set_progress(100)
-    feedback.info(f"public export written to {target} (open index.html through a web server)")
+    feedback.info(f"public export written to {target} (open index.html from disk or a web server)")
     return run.result
 
 
@@ -659,6 +671,7 @@ def _publication(
 ) -> tuple[LayerRecord, WebLayer]:
     """The metadata record and the web-map layer of one written layer."""
     aggregated_to = plan.zones.kind if plan.zones is not None else None
+    district_level = plan.geometry == "polygon" and (aggregated_to == "district" or "district" in plan.spec.kind)
     record = LayerRecord(
         slot.layer_id,
         plan.spec.kind,
@@ -687,6 +700,8 @@ def _publication(
         min_zoom=source.min_zoom,
         max_zoom=source.max_zoom,
         bounds=source.bounds,
+        script=source.script,
+        district_level=district_level,
     )
     return record, web
 
@@ -760,7 +775,7 @@ def _export_vector(
     run.published.setdefault(plan.spec.kind, []).append((geoms, rows))
     source, tile_files = _vector_source(tmp, layer.name, slot.layer_id, n, bounds_of(geoms), names, settings, run)
     fields = [f for f in table.fields if f.name in names]
-    files = [rel, f"data/{GEOPACKAGE_NAME}", *tile_files]
+    files = [rel, f"data/{GEOPACKAGE_NAME}", *tile_files, *([source.script] if source.script else [])]
     publication = _publication(
         plan,
         slot,
@@ -785,11 +800,24 @@ def _vector_source(
     settings: _Settings,
     run: _Run,
 ) -> tuple[_WebSource, list[str]]:
-    """The layer's GeoJSON, or above the cut-off a PMTiles archive of its vector tiles."""
+    """The layer's GeoJSON, or above the cut-off a PMTiles archive of its vector tiles.
+
+    A GeoJSON source of at most INLINE_MAX_BYTES is also written as data/<id>.js, which the page
+    loads with a <script> tag, so it shows when index.html is opened from disk.
+    """
     geojson = f"data/{layer_id}.geojson"
     if n_features > settings.vector_tile_cutoff and bounds is not None:
         return _write_vector_tiles(tmp, geojson, layer_name, layer_id, bounds, fields, settings, run)
-    return _WebSource("geojson", geojson, bounds=bounds), []
+    script = None
+    if (tmp / geojson).stat().st_size <= INLINE_MAX_BYTES:
+        script = f"data/{layer_id}.js"
+        write_data_script(tmp / script, layer_id, (tmp / geojson).read_text(encoding="utf-8"))
+    else:
+        run.warn(
+            f"layer {layer_name!r} is larger than {INLINE_MAX_BYTES // 1_000_000} MB of GeoJSON: the web map shows it "
+            "only when served from a web server, not when index.html is opened from disk"
+        )
+    return _WebSource("geojson", geojson, bounds=bounds, script=script), []
 
 
 def _write_vector_tiles(
@@ -861,6 +889,7 @@ def _write_webmap(tmp: Path, settings: _Settings, run: _Run) -> None:
         settings.generated,
         settings.min_count,
         aggregated_any,
+        settings.scenario_facts,
     )
     write_webmap(
         tmp,
@@ -870,10 +899,32 @@ def _write_webmap(tmp: Path, settings: _Settings, run: _Run) -> None:
         notice_paragraphs=notice,
         attribution=settings.attribution,
         bounds=_union_bounds([web.bounds for web in run.web_layers if web.bounds]),
-        basemap_url=settings.basemap_url,
-        basemap_attribution=settings.basemap_attribution,
         min_count=settings.min_count,
+        basemap=settings.basemap,
+        offline=_offline_basemap(run),
+        scenario_facts=settings.scenario_facts,
     )
+
+
+# Published kinds whose polygons are the districts (町丁目), in order of preference.
+_DISTRICT_KINDS = ("districts", "damage_districts", "fire_districts")
+
+
+def _offline_basemap(run: _Run) -> dict[str, Any] | None:
+    """The light basemap from the published districts, road-blockage roads and relief centres."""
+    district_kinds = [*_DISTRICT_KINDS, *(r.kind for r in run.records if r.aggregated_to == "district")]
+    districts: list[Any] = []
+    for kind in district_kinds:
+        if run.published.get(kind):
+            districts = list(run.published[kind][0][0])
+            break
+    roads: list[Any] = []
+    widths: list[Any] = []
+    for geoms, rows in run.published.get("road_blockage", []):
+        roads.extend(geoms)
+        widths.extend(row.get("width_m") for row in rows)
+    centres = [g for geoms, _ in run.published.get("shelters", []) for g in geoms]
+    return offline_basemap(districts, roads, widths if any(w is not None for w in widths) else None, centres)
 
 
 def _write_metadata(tmp: Path, settings: _Settings, run: _Run) -> None:

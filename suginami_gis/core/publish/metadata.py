@@ -155,8 +155,9 @@ _README_TEXT: dict[str, dict[str, Any]] = {
         "intro": "このフォルダは杉並区防災GISプラグインの「公開用エクスポート」で作成したオープンデータと地図です。",
         "view": "地図の見方",
         "view_body": (
-            "index.html をウェブサーバーから開いてください（インターネット接続は不要です）。例: このフォルダで "
-            "`python3 -m http.server 8000` を実行し、ブラウザで http://localhost:8000/ を開きます。"
+            "index.html をダブルクリックで開くか、ウェブサーバーから開いてください（インターネット接続は不要です）。"
+            "例: このフォルダで `python3 -m http.server 8000` を実行し、ブラウザで http://localhost:8000/ を開きます。"
+            "ファイルから開いたときは、タイルのレイヤの代わりに地区ごとのレイヤを表示します。"
         ),
         "files": "ファイル",
         "files_body": [
@@ -189,8 +190,9 @@ _README_TEXT: dict[str, dict[str, Any]] = {
         "intro": "This folder holds open data and a web map made by the public export of the Suginami disaster-planning GIS plugin.",
         "view": "Viewing the map",
         "view_body": (
-            "Open index.html through a web server (no internet needed). For example, run "
-            "`python3 -m http.server 8000` in this folder and open http://localhost:8000/ in a browser."
+            "Open index.html with a double click or through a web server (no internet needed). For example, run "
+            "`python3 -m http.server 8000` in this folder and open http://localhost:8000/ in a browser. "
+            "Opened from disk, the map shows district-level layers in place of tiled ones."
         ),
         "files": "Files",
         "files_body": [

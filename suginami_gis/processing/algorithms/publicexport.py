@@ -23,6 +23,8 @@ from ..inputs.publish import (
     DEFAULT_TITLE_EN,
     DEFAULT_TITLE_JA,
     LANGUAGE_CHOICES,
+    basemap_choice,
+    basemap_parameters,
     bilingual_text,
     parse_scenario,
     read_layers,
@@ -45,6 +47,7 @@ class PublicExportAlgorithm(SuginamiAlgorithm):
     MIN_COUNT = "MIN_COUNT"
     OUTPUT_FOLDER = "OUTPUT_FOLDER"
     OVERWRITE = "OVERWRITE"
+    BASEMAP = "BASEMAP"
     BASEMAP_URL = "BASEMAP_URL"
     VECTOR_TILE_CUTOFF = "VECTOR_TILE_CUTOFF"
     SCENARIO = "SCENARIO"
@@ -74,7 +77,7 @@ class PublicExportAlgorithm(SuginamiAlgorithm):
             text(self.LICENSE, tr("Licence"), DEFAULT_LICENSE),
             number(self.MIN_COUNT, tr("Suppress district statistics below this count"), 10, 1, integer=True),
             QgsProcessingParameterBoolean(self.OVERWRITE, tr("Replace the output folder if it exists"), False),
-            text(self.BASEMAP_URL, tr("Basemap tile URL (optional, XYZ with {z}/{x}/{y})"), optional=True),
+            *basemap_parameters(),
             advanced(
                 number(
                     self.VECTOR_TILE_CUTOFF,
@@ -115,6 +118,7 @@ class PublicExportAlgorithm(SuginamiAlgorithm):
             license=self.parameterAsString(parameters, self.LICENSE, context).strip(),
             min_count=self.parameterAsInt(parameters, self.MIN_COUNT, context),
             overwrite=self.parameterAsBoolean(parameters, self.OVERWRITE, context),
+            basemap=basemap_choice(self.parameterAsEnum(parameters, self.BASEMAP, context)),
             basemap_url=self.parameterAsString(parameters, self.BASEMAP_URL, context) or None,
             vector_tile_cutoff=self.parameterAsInt(parameters, self.VECTOR_TILE_CUTOFF, context),
             scenario=parse_scenario(self.parameterAsString(parameters, self.SCENARIO, context)),
@@ -125,7 +129,7 @@ class PublicExportAlgorithm(SuginamiAlgorithm):
             feedback.pushInfo(
                 tr("{0} -> {1} ({2}): {3}").format(layer.source_name, layer.id, layer.kind, ", ".join(layer.files))
             )
-        feedback.pushInfo(tr("Web map: {0} (serve the folder with any web server)").format(result.index_html))
+        feedback.pushInfo(tr("Web map: {0} (open it from disk or serve the folder)").format(result.index_html))
         return {
             self.OUTPUT_FOLDER: str(result.folder),
             "INDEX_HTML": str(result.index_html),

@@ -36,6 +36,7 @@ from ..i18n import tr, tr_noop
 from ..inputs import fire as fire_inputs
 from ..inputs.common import add_parameters, number, share, text
 from ..inputs.network import add_osm_parameters
+from ..inputs.publish import basemap_parameters
 from ..scenario import credits as scenario_credits
 from ..scenario.chain import STEPS, Chain, RunResult, StepRunner, summary_lines
 from ..scenario.packaging import CSV_NAME, PROJECT_NAME
@@ -203,6 +204,7 @@ class ScenarioAlgorithm(SuginamiAlgorithm):
                 tr("Licence of the results (empty = ODbL 1.0 with OpenStreetMap streets, else CC BY 4.0)"),
                 optional=True,
             ),
+            *basemap_parameters(),
         )
 
     @staticmethod

@@ -20,11 +20,41 @@ from qgis.core import (
 
 from ...core.publish.export import RasterLayer, VectorLayer
 from ...core.publish.profile import Profile, Text
+from ...core.publish.webmap import BASEMAP_CHOICES
 from ..conversions import crs_wkt, is_null, raster_file, read_vector
 from ..i18n import tr
+from .common import choice, text
 
 # LANGUAGES choices (index -> languages); the first language is the page's default.
 LANGUAGE_CHOICES = (("ja", "en"), ("ja",), ("en",))
+# The web map's basemap (suginami:publicexport and suginami:scenario): BASEMAP is an index into
+# BASEMAP_CHOICES (none, gsi_std, gsi_pale, url); BASEMAP_URL is the XYZ template of "url".
+BASEMAP = "BASEMAP"
+BASEMAP_URL = "BASEMAP_URL"
+
+
+def basemap_parameters() -> tuple[Any, Any]:
+    """BASEMAP (none = the offline basemap the export builds from the data) and BASEMAP_URL."""
+    return (
+        choice(
+            BASEMAP,
+            tr("Basemap of the web map"),
+            [
+                tr("None (offline: ward, districts, roads and relief centres from the data)"),
+                tr("GSI standard map (地理院タイル, online)"),
+                tr("GSI pale map (地理院タイル, online)"),
+                tr("Tile URL (BASEMAP_URL)"),
+            ],
+        ),
+        text(BASEMAP_URL, tr("Basemap tile URL (optional, XYZ with {z}/{x}/{y})"), optional=True),
+    )
+
+
+def basemap_choice(index: int) -> str:
+    """The core's name of a BASEMAP index."""
+    return BASEMAP_CHOICES[index]
+
+
 # No ward is assumed: the data may be any municipality's (suginami:scenario names it in its titles).
 DEFAULT_TITLE_JA = "地震被害想定マップ"
 DEFAULT_TITLE_EN = "Earthquake scenario map"

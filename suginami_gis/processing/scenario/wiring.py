@@ -209,7 +209,10 @@ class Wiring:
             "TITLE_EN": f"Earthquake scenario ({label_en})",
             "SCENARIO": scenario.replace("\n", " "),
             "OUTPUT_FOLDER": str(folder),
+            "BASEMAP": self.value("BASEMAP"),
         }
+        if is_set(self.parameters, "BASEMAP_URL"):
+            out["BASEMAP_URL"] = self.parameters["BASEMAP_URL"]
         if self.credits is not None:
             out["TITLE_JA"], out["TITLE_EN"] = self.credits.titles(label_ja, label_en)
             out["ATTRIBUTION"] = self.credits.attribution

@@ -4,7 +4,7 @@
     <rasterrenderer type="singlebandpseudocolor" band="1" opacity="0.8" alphaBand="-1" classificationMin="4.0" classificationMax="7.0" nodataColor="">
       <rastershader>
         <colorrampshader colorRampType="DISCRETE" classificationMode="1" clip="0" minimumValue="4.0" maximumValue="7.0">
-            <item alpha="255" value="4.5" label="4 or less / 震度4以下" color="#fae696"/>
+            <item alpha="255" value="4.5" label="4 or less / 震度4以下" color="#f2f2ff"/>
             <item alpha="255" value="5.0" label="5- / 震度5弱" color="#ffe600"/>
             <item alpha="255" value="5.5" label="5+ / 震度5強" color="#ff9900"/>
             <item alpha="255" value="6.0" label="6- / 震度6弱" color="#ff2800"/>

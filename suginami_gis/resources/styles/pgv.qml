@@ -4,7 +4,7 @@
     <rasterrenderer type="singlebandpseudocolor" band="1" opacity="0.8" alphaBand="-1" classificationMin="0" classificationMax="200" nodataColor="">
       <rastershader>
         <colorrampshader colorRampType="DISCRETE" classificationMode="1" clip="0" minimumValue="0" maximumValue="200">
-            <item alpha="255" value="11.4" label="&lt; 11 cm/s (≈ 4 or less)" color="#fae696"/>
+            <item alpha="255" value="11.4" label="&lt; 11 cm/s (≈ 4 or less)" color="#f2f2ff"/>
             <item alpha="255" value="22.3" label="11-22 cm/s (≈ 5-)" color="#ffe600"/>
             <item alpha="255" value="43.6" label="22-44 cm/s (≈ 5+)" color="#ff9900"/>
             <item alpha="255" value="85.2" label="44-85 cm/s (≈ 6-)" color="#ff2800"/>
