@@ -176,16 +176,20 @@ def test_buildings_are_drawn_at_zoom_16_from_the_archive(served, browser):
     severe = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
     assert severe == []
     assert browser.execute_script("return window.suginamiWebMap.errors;") == []
-    # Pixels: the legend's colours are on the canvas (the background is #f2efe9).
+    # Pixels: the legend's top class colour (p_collapse 0.4 or more), as the page draws it over the
+    # map's background (style.css #map), is on the canvas.
+    legend = browser.execute_script("return window.suginamiWebMap.config.layers[0].legend;")
+    opacity = browser.execute_script("return window.suginamiWebMap.config.layers[0].style.opacity;")
+    top = legend["classes"][-1]["color"].lstrip("#")
     screenshot = tmp / "pmtiles_zoom16.png"
     assert browser.save_screenshot(str(screenshot))
     print(f"web map screenshot at zoom 16: {screenshot}")
     from PIL import Image
 
     image = np.asarray(Image.open(screenshot).convert("RGB")).astype(int)
-    darkest_red = np.array([0x80, 0x00, 0x26])  # p_collapse 0.4 or more, blended at opacity 0.8
-    background = np.array([0xF2, 0xEF, 0xE9])
-    blended = 0.8 * darkest_red + 0.2 * background
+    top_rgb = np.array([int(top[i : i + 2], 16) for i in (0, 2, 4)])
+    background = np.array([0xF4, 0xF3, 0xEF])
+    blended = opacity * top_rgb + (1 - opacity) * background
     close = np.abs(image - blended).sum(axis=2) < 30
     assert close.sum() > 500, close.sum()
     assert os.path.getsize(screenshot) > 10_000

@@ -190,7 +190,7 @@ def test_small_layers_are_scripts_the_page_loads_from_disk(tmp_path):
         assert f"data/{layer.id}.js" in layer.files
     index = (folder / "index.html").read_text(encoding="utf-8")
     order = [m.group(1) for m in re.finditer(r'<script src="([^"]+)"></script>', index)]
-    assert order[:3] == ["vendor/maplibre-gl.js", "config.js", "i18n.js"] and order[-1] == "app.js"
+    assert order[:4] == ["vendor/maplibre-gl.js", "vendor/pmtiles.js", "config.js", "i18n.js"] and order[-1] == "app.js"
     assert {"data/_basemap.js", "data/districts.js", "data/road_blockage.js"} <= set(order)
     key, base = _script_data(folder / "data" / "_basemap.js")
     roles = [f["properties"]["role"] for f in base["features"]]
