@@ -91,6 +91,7 @@ def build_metadata(
     description: Text | None,
     scenario: Mapping[str, Any] | None,
     layers: Sequence[LayerRecord],
+    scenario_text: Text | None = None,
     skipped: Sequence[Mapping[str, str]],
     license_name: str,
     attribution: str,
@@ -108,7 +109,9 @@ def build_metadata(
         "title": title.as_dict(),
         "description": description.as_dict() if description is not None else None,
         "languages": list(languages),
-        "scenario": dict(scenario or {}),
+        # The scenario facts (facts.scenario_facts) and their plain sentence; no processing parameters.
+        "scenario": dict(scenario) if scenario else None,
+        "scenario_text": scenario_text.as_dict() if scenario_text is not None else None,
         "license": {"name": license_name, "url": license_url(license_name)},
         "attribution": attribution,
         "crs": {
@@ -237,9 +240,8 @@ def readme_text(metadata: Mapping[str, Any], layers: Sequence[LayerRecord], lang
             for f in rec.fields:
                 lines.append(f"| `{f.name}` | {f.label.get(language)} | {f.unit.get(language)} |")
             lines.append("")
-    if metadata.get("scenario"):
-        lines += [f"## {tx['scenario']}", ""]
-        lines += [f"- {k}: {v}" for k, v in metadata["scenario"].items()] + [""]
+    if metadata.get("scenario_text"):
+        lines += [f"## {tx['scenario']}", "", metadata["scenario_text"][language], ""]
     lines += [f"## {tx['privacy']}", "", tx["privacy_body"].format(min_count=metadata["privacy"]["min_count"]), ""]
     lic = metadata["license"]
     url = license_url(lic["name"], language) or lic.get("url")

@@ -102,8 +102,13 @@ def write_webmap(
     basemap_url: str | None = None,
     basemap_attribution: str = "",
     min_count: int = 10,
+    scenario_facts: Mapping[str, Any] | None = None,
 ) -> Path:
-    """Write index.html and its files into ``folder``; returns the path of index.html."""
+    """Write index.html and its files into ``folder``; returns the path of index.html.
+
+    ``scenario_facts``: facts.scenario_facts (magnitude, source, epicentre, season, hour, wind_ms,
+    mitigation), written as ``scenarioFacts`` for the page's own sentence in each language.
+    """
     root = Path(folder)
     vendor_src = WEB_RESOURCES / "vendor"
     vendor_dst = root / "vendor"
@@ -122,6 +127,7 @@ def write_webmap(
         "basemap": {"url": basemap_url, "attribution": html.escape(basemap_attribution)} if basemap_url else None,
         "minCount": min_count,
         "notice": {"paragraphs": [p.as_dict() for p in notice_paragraphs]},
+        "scenarioFacts": dict(scenario_facts) if scenario_facts else None,
         "layers": [layer.as_config() for layer in layers],
     }
     text = "window.SUGINAMI_WEBMAP = " + json.dumps(config, ensure_ascii=False, indent=1, allow_nan=False) + ";\n"
@@ -135,7 +141,7 @@ def write_webmap(
 
 def notice_paragraphs(
     description: Text | None,
-    scenario: Mapping[str, Any] | None,
+    scenario: Text | None,
     license_name: str,
     license_url: str | None,
     attribution: str,
@@ -143,13 +149,16 @@ def notice_paragraphs(
     min_count: int,
     aggregated: bool,
 ) -> list[Text]:
-    """The notice shown on the map: scenario, licence, attribution, privacy rules, generation time."""
+    """The notice shown on the map: scenario, licence, attribution, privacy rules, generation time.
+
+    ``scenario``: the plain sentence of the scenario facts (facts.scenario_sentence), never a
+    dump of processing parameters.
+    """
     paras: list[Text] = []
     if description is not None and (description.ja or description.en):
         paras.append(description)
-    if scenario:
-        items = "; ".join(f"{k} = {v}" for k, v in scenario.items())
-        paras.append(Text(f"想定シナリオ: {items}", f"Scenario: {items}"))
+    if scenario is not None:
+        paras.append(scenario)
     paras.append(
         Text(
             "この地図は想定に基づく推計であり、実際の被害を予測するものではありません。",
