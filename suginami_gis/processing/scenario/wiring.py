@@ -202,7 +202,7 @@ class Wiring:
     def export(self, run: str, layers: list[Any], folder: Path) -> dict[str, Any]:
         label_en = "current state" if run == "baseline" else "after mitigation"
         label_ja = "現状" if run == "baseline" else "対策後"
-        scenario = "; ".join(f"{k}={v}" for k, v in self.described().items())
+        scenario = "; ".join(f"{k}={v}" for k, v in self.public_facts(run == "mitigated").items())
         out = {
             "LAYERS": layers,
             "TITLE_JA": f"地震被害想定（{label_ja}）",
@@ -231,6 +231,22 @@ class Wiring:
         }
 
     # --- what the report and the web map describe ------------------------------------------------------
+    def public_facts(self, mitigated: bool) -> dict[str, Any]:
+        """The scenario facts a public map states (core/publish/facts.py): magnitude, epicentre, season,
+        hour, wind; the mitigation targets only on the mitigated map (the current state assumes none)."""
+        keys = ["MAGNITUDE", "SCENARIO_HOUR", "WIND_SPEED"]
+        if mitigated:
+            keys += ["RETROFIT_TARGET_RATE", "FIREPROOF_TARGET_RATE"]
+        out: dict[str, Any] = {"SEASON": "winter"}
+        epicentre = _point_text(self.parameters.get("EPICENTER"))
+        if epicentre:
+            out["EPICENTER"] = epicentre
+        for key in keys:
+            value = self.parameters.get(key) if is_set(self.parameters, key) else self.value(key)
+            if isinstance(value, int | float) or (isinstance(value, str) and value.strip()):
+                out[key] = value
+        return out
+
     def described(self) -> dict[str, Any]:
         """The scenario's settings as plain values (given or default), for the report and the web map."""
         out: dict[str, Any] = {"SEASON": "winter", "EXTENT": self.settings.extent}
@@ -252,3 +268,13 @@ class Wiring:
             for key, value in self.fire_levers(mitigated).items():
                 out[prefix + key] = value
         return out
+
+
+def _point_text(value: Any) -> str | None:
+    """An EPICENTER parameter value as 'x,y [EPSG:code]' (None when not given or not a point)."""
+    if isinstance(value, str):
+        return value.strip() or None
+    if value is not None and callable(getattr(value, "x", None)) and callable(getattr(value, "y", None)):
+        crs = value.crs().authid() if callable(getattr(value, "crs", None)) else ""
+        return f"{value.x()},{value.y()}" + (f" [{crs}]" if crs else "")
+    return None
