@@ -34,11 +34,8 @@ DEFAULT_LICENSE = "CC BY 4.0"
 
 
 def public_profile_name(source: str) -> str:
-    """The export profile as published: its file name only (a local path can hold a user's name)."""
-    from pathlib import PurePath
-
-    name = PurePath(str(source).replace("\\", "/")).name if source else ""
-    return name or "profile"
+    """The export profile as published: "built-in" or "custom" (a file name or path can hold a user's name)."""
+    return "built-in" if not source or source == "<built-in>" else "custom"
 
 
 def license_url(name: str, language: str = "en") -> str | None:
@@ -167,6 +164,8 @@ _README_TEXT: dict[str, dict[str, Any]] = {
             "`data/layers.gpkg`: 同じレイヤをまとめたGeoPackage（EPSG:4326）",
             "`rasters/*.tif`: ラスタ（Cloud-Optimised GeoTIFF）、`tiles/`: ウェブ地図用タイル",
             "`shelters.csv`: 避難所一覧（国土地理院「指定緊急避難場所データ」の項目名 + 結果列、UTF-8 BOM付き）",
+            "`emergency_evacuation_sites.csv`, `designated_shelters.csv`: 同じ避難所をデジタル庁「自治体標準オープンデータセット」の"
+            "「指定緊急避難場所一覧」「指定避難所一覧」の項目で（データのない項目は空欄、UTF-8 BOM付き）",
             "`metadata.json`: タイトル、シナリオ、出典レイヤ、座標系、ライセンス、作成日時",
         ],
         "layers": "レイヤと項目",
@@ -174,7 +173,8 @@ _README_TEXT: dict[str, dict[str, Any]] = {
         "privacy_body": (
             "公開プロファイルに記載された項目のみを出力しています（記載のない項目は出力しません）。"
             "氏名・電話番号・建物ごとの居住者数・要配慮者情報は含みません。件数が{min_count}未満の集計値は空欄（非公開）です。"
-            "住居ごとの地点や経路は地区または道路区間ごとに集計しています。"
+            "住居ごとの地点や経路、建物ごとの結果は地区（町丁目）または道路区間ごとに集計しています。"
+            "人数・棟数は整数に丸めています（各地区で偶数丸め）。そのため地区の合計は区全体の値と一致しないことがあります。"
         ),
         "license": "ライセンスと出典",
         "scenario": "シナリオ",
@@ -200,6 +200,8 @@ _README_TEXT: dict[str, dict[str, Any]] = {
             "`data/layers.gpkg`: the same layers in one GeoPackage (EPSG:4326)",
             "`rasters/*.tif`: rasters as Cloud-Optimised GeoTIFF; `tiles/`: tiles for the web map",
             "`shelters.csv`: relief centres in the layout of GSI's national evacuation-site data plus result columns (UTF-8 with BOM)",
+            "`emergency_evacuation_sites.csv`, `designated_shelters.csv`: the same centres in the columns of the Digital "
+            "Agency's standard open-data sets 指定緊急避難場所一覧 and 指定避難所一覧 (columns without data left empty; UTF-8 with BOM)",
             "`metadata.json`: title, scenario, source layers, CRS, licence, generation time",
         ],
         "layers": "Layers and fields",
@@ -207,7 +209,9 @@ _README_TEXT: dict[str, dict[str, Any]] = {
         "privacy_body": (
             "Only the fields listed in the export profile are published (anything else is left out). No names, "
             "phone numbers, occupants per building or vulnerable-person data. Statistics over fewer than "
-            "{min_count} are left empty (suppressed). Points and routes per home are aggregated by district or street segment."
+            "{min_count} are left empty (suppressed). Points and routes per home and results per building are aggregated "
+            "by district (町丁目) or street segment. People and buildings are whole numbers (rounded half to even in each "
+            "district), so district values need not add up exactly to a ward total."
         ),
         "license": "Licence and attribution",
         "scenario": "Scenario",

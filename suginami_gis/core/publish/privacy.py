@@ -38,7 +38,7 @@ PERSON_FIELD = re.compile(
     r"birth|birthday|birthdate|date_of_birth|dob|gender|nationality|my_?number|patient|"
     r"care_?level|disability|disabled)($|[_\s])"
     # "age" and "sex" alone or of a person (a building_age is not a person's)
-    r"|^(age|sex)$|(^|_)(person|resident|owner|member|head|evacuee)_(age|sex)($|_)"
+    r"|^(age|sex)([_\s][a-z0-9]+)?$|(^|_)(person|resident|owner|member|head|evacuee)_(age|sex)($|_)"
     r"|氏名|名前|ふりがな|フリガナ|生年月日|年齢|性別|世帯主|世帯員|住民|居住者|要配慮|要支援|要介護|障害|国籍",
     re.IGNORECASE,
 )

@@ -61,6 +61,16 @@ WARD_DISTRICT = (
     "one ward-wide district '{0}' (no DISTRICTS given: the buildings' convex hull) / 区全域を1地区として集計"
 )
 
+# What the public web map says of an optional input left out (its DESCRIPTION_JA / DESCRIPTION_EN).
+PUBLIC_NO_WIFI = (
+    "Wi-Fiの電波到達範囲は評価していません（Wi-Fiアクセスポイントの入力なし）。",
+    "Wi-Fi coverage is not assessed: no Wi-Fi access points were given.",
+)
+PUBLIC_WARD_DISTRICT = (
+    "地区の入力がないため、区全域を1地区として集計しています。",
+    "No districts were given: results are totalled for one ward-wide district.",
+)
+
 
 @dataclass
 class Wiring:
@@ -210,6 +220,12 @@ class Wiring:
             "SCENARIO": scenario.replace("\n", " "),
             "OUTPUT_FOLDER": str(folder),
         }
+        notes = ([PUBLIC_NO_WIFI] if not self.settings.wifi else []) + (
+            [PUBLIC_WARD_DISTRICT] if self.settings.ward_district is not None else []
+        )
+        if notes:
+            out["DESCRIPTION_JA"] = "".join(ja for ja, _ in notes)
+            out["DESCRIPTION_EN"] = " ".join(en for _, en in notes)
         if self.credits is not None:
             out["TITLE_JA"], out["TITLE_EN"] = self.credits.titles(label_ja, label_en)
             out["ATTRIBUTION"] = self.credits.attribution
