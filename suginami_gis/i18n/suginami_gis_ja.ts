@@ -69,7 +69,7 @@
       <translation>同梱のサンプルの区のレイヤをプロジェクトに追加します（ツールを試すため）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/layouts.py" line="42" />
+      <location filename="suginami_gis/processing/scenario/layouts.py" line="39" />
       <source>After mitigation</source>
       <translation>対策後</translation>
     </message>
@@ -94,7 +94,7 @@
       <translation>全半壊確率のフィールド（任意、避難者数の算出用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="74" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="78" />
       <source>Attribution (shown on the map)</source>
       <translation>出典表示（地図に表示）</translation>
     </message>
@@ -139,12 +139,12 @@
       <translation>現状</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="78" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="82" />
       <source>Basemap tile URL (optional, XYZ with {z}/{x}/{y})</source>
       <translation>背景地図タイルの URL（任意、{z}/{x}/{y} を含む XYZ 形式）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/layouts.py" line="42" />
+      <location filename="suginami_gis/processing/scenario/layouts.py" line="39" />
       <source>Before (current state)</source>
       <translation>対策前（現状）</translation>
     </message>
@@ -168,7 +168,7 @@
       <translation>到達可能性を求める閉塞の試行回数（0 = 試行なし：道路の期待状態で経路を求める）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/layouts.py" line="62" />
+      <location filename="suginami_gis/processing/scenario/layouts.py" line="59" />
       <source>Blocked streets and evacuation routes</source>
       <translation>道路閉塞と避難経路</translation>
     </message>
@@ -340,12 +340,12 @@
       <translation>レイヤ {0} を開けません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="247" />
+      <location filename="suginami_gis/processing/report.py" line="275" />
       <source>Cannot open the scenario GeoPackage {0}.</source>
       <translation>シナリオの GeoPackage {0} を開けません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/publish.py" line="151" />
+      <location filename="suginami_gis/processing/inputs/publish.py" line="186" />
       <source>Cannot reopen {0} to write vector tiles.</source>
       <translation>ベクタタイルを書き込むために {0} を開き直せません。</translation>
     </message>
@@ -355,7 +355,7 @@
       <translation>{0} を書き込めません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="878" />
+      <location filename="suginami_gis/processing/report.py" line="889" />
       <source>Cannot write {0}: {1}</source>
       <translation>{0} を書き込めません：{1}</translation>
     </message>
@@ -374,7 +374,7 @@
       <translation type="vanished">全壊棟数の変化（%）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="864" />
+      <location filename="suginami_gis/processing/report.py" line="875" />
       <source>Charts need matplotlib, which is not installed.</source>
       <translation>グラフには matplotlib が必要ですが、インストールされていません。</translation>
     </message>
@@ -394,7 +394,7 @@
       <translation>延焼クラスター（東京都 2022）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/layouts.py" line="59" />
+      <location filename="suginami_gis/processing/scenario/layouts.py" line="56" />
       <source>Collapse probability</source>
       <translation>建物全壊確率</translation>
     </message>
@@ -511,12 +511,12 @@
       <translation>震源の深さ、または断層上端の深さ（km）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="90" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="94" />
       <source>Description (English)</source>
       <translation>説明（英語）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="89" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="93" />
       <source>Description (Japanese)</source>
       <translation>説明（日本語）</translation>
     </message>
@@ -655,12 +655,12 @@
       <translation>地震による建物被害（全壊・人的被害・地区別集計）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="574" />
+      <location filename="suginami_gis/processing/report.py" line="585" />
       <source>Earthquake scenario report</source>
       <translation>地震被害想定レポート</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="573" />
+      <location filename="suginami_gis/processing/report.py" line="584" />
       <source>Earthquake scenario report: {0}</source>
       <translation>地震被害想定レポート：{0}</translation>
     </message>
@@ -670,7 +670,7 @@
       <translation>地震被害想定：現状と対策後</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="71" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="75" />
       <source>English</source>
       <translation>英語</translation>
     </message>
@@ -735,7 +735,7 @@
       <translation>想定避難者数のフィールド</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="66" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="70" />
       <source>Export profile (JSON/YAML; empty = built-in)</source>
       <translation>エクスポートの設定（JSON/YAML、空欄 = 組み込みの設定）</translation>
     </message>
@@ -1215,14 +1215,29 @@
       <translation type="vanished">計測震度</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="71" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="75" />
       <source>Japanese</source>
       <translation>日本語</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="71" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="75" />
       <source>Japanese and English</source>
       <translation>日本語と英語</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/inputs/publish.py" line="99" />
+      <source>KIND: '{0}' is not a layer kind of the profile ({1}).</source>
+      <translation>KIND：'{0}' はプロファイルにあるレイヤの種類ではありません（{1}）。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/inputs/publish.py" line="102" />
+      <source>KIND: no layer named '{0}' is in LAYERS.</source>
+      <translation>KIND：'{0}' という名前のレイヤは LAYERS にありません。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/inputs/publish.py" line="94" />
+      <source>KIND: write layer name=kind pairs separated by ';', e.g. relief centres=shelters.</source>
+      <translation>KIND：レイヤ名=種類 の組を ';' で区切って書いてください（例：relief centres=shelters）。</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="94" />
@@ -1260,17 +1275,17 @@
       <translation>LAYER：レイヤに地物がありません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/publish.py" line="96" />
+      <location filename="suginami_gis/processing/inputs/publish.py" line="131" />
       <source>LAYERS: choose at least one result layer to publish.</source>
       <translation>LAYERS：公開する結果レイヤを 1 つ以上選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/publish.py" line="108" />
+      <location filename="suginami_gis/processing/inputs/publish.py" line="143" />
       <source>LAYERS: layer '{0}' has no valid CRS; set its CRS in QGIS first.</source>
       <translation>LAYERS：レイヤ '{0}' に有効な座標系がありません。先に QGIS で座標系を設定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/publish.py" line="102" />
+      <location filename="suginami_gis/processing/inputs/publish.py" line="137" />
       <source>LAYERS: the layer name '{0}' asks for kind '{1}', which the profile does not have ({2}).</source>
       <translation>LAYERS：レイヤ名 '{0}' は種類 '{1}' を指定していますが、設定にその種類はありません（{2}）。</translation>
     </message>
@@ -1280,7 +1295,7 @@
       <translation>LICENSE：{0}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="71" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="75" />
       <source>Languages</source>
       <translation>言語</translation>
     </message>
@@ -1305,22 +1320,27 @@
       <translation>道路からの最大距離（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/publish.py" line="129" />
+      <location filename="suginami_gis/processing/inputs/publish.py" line="164" />
       <source>Layer '{0}' has no geometry: skipped.</source>
       <translation>レイヤ '{0}' には形状がないため、スキップしました。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/publish.py" line="118" />
+      <location filename="suginami_gis/processing/inputs/publish.py" line="153" />
       <source>Layer '{0}' is neither a vector nor a raster layer: skipped.</source>
       <translation>レイヤ '{0}' はベクタでもラスタでもないため、スキップしました。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="82" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="105" />
+      <source>Layer kinds (layer name=kind; ..., e.g. relief centres=shelters)</source>
+      <translation>レイヤの種類（レイヤ名=種類; ...、例：relief centres=shelters）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="86" />
       <source>Layers with more features than this go to the web map as vector tiles</source>
       <translation>地物数がこれを超えるレイヤはベクタタイルとしてウェブ地図に載せる</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/layouts.py" line="162" />
+      <location filename="suginami_gis/processing/scenario/layouts.py" line="143" />
       <source>Legend</source>
       <translation>凡例</translation>
     </message>
@@ -1330,7 +1350,7 @@
       <translation>延長で重み付けした平均閉塞確率 {0:.1%}、通行止め {1} 区間。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="75" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="79" />
       <source>Licence</source>
       <translation>ライセンス</translation>
     </message>
@@ -1375,7 +1395,7 @@
       <translation>計算手法</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/layouts.py" line="229" />
+      <location filename="suginami_gis/processing/scenario/layouts.py" line="202" />
       <source>Methods and sources: see report.pdf.</source>
       <translation>手法と出典：report.pdf を参照。</translation>
     </message>
@@ -1459,7 +1479,7 @@
       <translation>市区町村（例：東京都練馬区。空欄＝国土地理院の避難所データまたはPLATEAUの建物IDから）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="94" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="98" />
       <source>Municipality for shelters.csv (e.g. 東京都練馬区; empty = the shelters' GSI field)</source>
       <translation>shelters.csv の市区町村（例：東京都練馬区。空欄＝避難所の国土地理院の項目から）</translation>
     </message>
@@ -1497,7 +1517,7 @@
       <translation>なし</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="534" />
+      <location filename="suginami_gis/processing/report.py" line="545" />
       <source>Not available: the scenario did not write this layer.</source>
       <translation>ありません：シナリオはこのレイヤを出力していません。</translation>
     </message>
@@ -1695,7 +1715,7 @@ then click Install Python packages again.</source>
       <translation>出力の座標系（投影座標系、メートル単位）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="98" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="116" />
       <source>Output folder</source>
       <translation>出力フォルダ</translation>
     </message>
@@ -1808,7 +1828,7 @@ then click Install Python packages again.</source>
       <translation>人口表（CSV：町丁別人口、e-Stat 小地域またはメッシュの表）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="68" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="72" />
       <source>Profiles (*.yaml *.yml *.json)</source>
       <translation>設定ファイル（*.yaml *.yml *.json）</translation>
     </message>
@@ -1818,7 +1838,7 @@ then click Install Python packages again.</source>
       <translation>電波伝搬モデル</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="35" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="37" />
       <source>Public map export (open data and bilingual web map)</source>
       <translation>公開用地図エクスポート（オープンデータと日英ウェブ地図）</translation>
     </message>
@@ -1828,9 +1848,14 @@ then click Install Python packages again.</source>
       <translation>公開用地図のフォルダ</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="36" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="38" />
       <source>Public maps</source>
       <translation>公開用地図</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="112" />
+      <source>Publish per building (kinds, e.g. damage_buildings; empty = district aggregates only)</source>
+      <translation>建物ごとに公開する種類（例：damage_buildings。空欄＝地区ごとの集計値のみ）</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/scenario/settings.py" line="163" />
@@ -1911,12 +1936,12 @@ then click Install Python packages again.</source>
       <translation>地区別の被害軽減（対策後と現状の比較）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/layouts.py" line="65" />
+      <location filename="suginami_gis/processing/scenario/layouts.py" line="62" />
       <source>Reduction by the mitigation programme</source>
       <translation>対策による被害軽減</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="77" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="81" />
       <source>Replace the output folder if it exists</source>
       <translation>出力フォルダが既にある場合は置き換える</translation>
     </message>
@@ -1926,32 +1951,32 @@ then click Install Python packages again.</source>
       <translation>出力フォルダに以前のシナリオがある場合は置き換える</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="809" />
+      <location filename="suginami_gis/processing/report.py" line="820" />
       <source>Report written: {0}</source>
       <translation>報告書を作成しました：{0}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="778" />
+      <location filename="suginami_gis/processing/report.py" line="789" />
       <source>Report: charts</source>
       <translation>報告書：グラフ</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="790" />
+      <location filename="suginami_gis/processing/report.py" line="801" />
       <source>Report: map {0}</source>
       <translation>報告書：地図 {0}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="783" />
+      <location filename="suginami_gis/processing/report.py" line="794" />
       <source>Report: print layout</source>
       <translation>報告書：印刷レイアウト</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="796" />
+      <location filename="suginami_gis/processing/report.py" line="807" />
       <source>Report: writing report.html</source>
       <translation>報告書：report.html を作成中</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="793" />
+      <location filename="suginami_gis/processing/report.py" line="804" />
       <source>Report: writing report.pdf</source>
       <translation>報告書：report.pdf を作成中</translation>
     </message>
@@ -1971,7 +1996,7 @@ then click Install Python packages again.</source>
       <translation>居住者フィールドがない場合の建物あたりの居住者数（既定：建物被害と同じ 4.60 人）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="62" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="66" />
       <source>Result layers to publish (vector and raster)</source>
       <translation>公開する結果レイヤ（ベクタとラスタ）</translation>
     </message>
@@ -2096,7 +2121,7 @@ then click Install Python packages again.</source>
       <translation>想定時刻、冬（係数の出典は 5 時、6〜7 時、11〜12 時、17〜18 時）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="88" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="92" />
       <source>Scenario parameters (KEY=value; ...)</source>
       <translation>シナリオのパラメータ（KEY=値; ...）</translation>
     </message>
@@ -2111,7 +2136,7 @@ then click Install Python packages again.</source>
       <translation>感震ブレーカーの設置率（0〜1。東京都 令和4年：0.083）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/layouts.py" line="58" />
+      <location filename="suginami_gis/processing/scenario/layouts.py" line="55" />
       <source>Seismic intensity (JMA)</source>
       <translation>震度分布（気象庁震度階）</translation>
     </message>
@@ -2424,7 +2449,7 @@ then click Install Python packages again.</source>
       <translation type="vanished">杉並区 防災計画 GIS：地震被害想定の報告書</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="76" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="80" />
       <source>Suppress district statistics below this count</source>
       <translation>この数未満の地区統計は公開しない</translation>
     </message>
@@ -2458,7 +2483,7 @@ then click Install Python packages again.</source>
       <translation type="vanished">報告書のモジュールに write_report() がないため、report.pdf は作成しません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="366" />
+      <location filename="suginami_gis/processing/report.py" line="394" />
       <source>The scenario GeoPackage has no layer to map.</source>
       <translation>シナリオの GeoPackage に地図にするレイヤがありません。</translation>
     </message>
@@ -2493,12 +2518,12 @@ then click Install Python packages again.</source>
       <translation>5 時に対する時刻別出火係数（任意、空欄 = 出典の表の値）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="73" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="77" />
       <source>Title (English)</source>
       <translation>タイトル（英語）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="72" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="76" />
       <source>Title (Japanese)</source>
       <translation>タイトル（日本語）</translation>
     </message>
@@ -2578,7 +2603,7 @@ then click Install Python packages again.</source>
       <translation>区全体：出火 {0:.2f} 件（期待値）、焼失 {1:.0f} 棟（5〜95 %：{2:.0f}〜{3:.0f} 棟）、火災による死者 {4:.1f} 人、耐火建物の割合 {5:.1%}。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="130" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="150" />
       <source>Web map: {0} (serve the folder with any web server)</source>
       <translation>ウェブ地図：{0}（フォルダを任意のウェブサーバで公開してください）</translation>
     </message>
@@ -2657,7 +2682,7 @@ then click Install Python packages again.</source>
       <translation>延床面積を測る作業座標系（投影座標系、m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/publish.py" line="166" />
+      <location filename="suginami_gis/processing/inputs/publish.py" line="201" />
       <source>Writing vector tiles of {0} failed: {1}</source>
       <translation>{0} のベクタタイルの書き込みに失敗しました：{1}</translation>
     </message>
@@ -2796,7 +2821,7 @@ then click Install Python packages again.</source>
       <translation>区全体</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="128" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="148" />
       <source>{0} -&gt; {1} ({2}): {3}</source>
       <translation>{0} → {1}（{2}）：{3}</translation>
     </message>
