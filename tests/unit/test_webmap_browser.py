@@ -106,6 +106,7 @@ def served(tmp_path_factory):
         title_en="Suginami scenario map",
         attribution="杉並区 (test)",
         scenario={"MAGNITUDE": 7.3, "SCENARIO_HOUR": 18},
+        building_level=["damage_buildings"],  # per-building popups (the default publishes districts)
     )
     handler = functools.partial(_QuietHandler, directory=str(result.folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)

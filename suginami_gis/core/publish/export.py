@@ -633,7 +633,7 @@ def _check_privacy(planned: Sequence[_Planned]) -> None:
         layer = plan.layer
         if not isinstance(layer, VectorLayer):
             continue
-        footprints = None
+        footprints: list[Any] | None = None
         if plan.spec.geometry == "point" and buildings:
             footprints = []
             for b in buildings:
