@@ -213,6 +213,25 @@ def test_sample_ward_results_are_published(results, tmp_path):
         assert 0.0 <= float(r[wifi_columns[1]]) <= 100.0
         assert float(r[wifi_columns[0]]) <= float(r[wifi_columns[1]])
     assert (out / "index.html").exists() and (out / "vendor" / "maplibre-gl.js").exists()
+    # No local path or host name in any file, vector tiles and MBTiles included; readable by a web server.
+    import socket
+    import stat
+    from pathlib import Path
+
+    import suginami_gis
+
+    needles = [str(tmp_path), str(chain), str(Path(suginami_gis.__file__).resolve().parent)]
+    if len(socket.gethostname()) >= 4:
+        needles.append(socket.gethostname())
+    scanned = set()
+    for path in out.rglob("*"):
+        assert stat.S_IMODE(path.stat().st_mode) == (0o755 if path.is_dir() else 0o644), path
+        if path.is_file():
+            data = path.read_bytes()
+            scanned.add(path.suffix)
+            for needle in needles:
+                assert needle.encode("utf-8") not in data and needle.encode("utf-16-le") not in data, (path, needle)
+    assert {".pbf", ".mbtiles", ".gpkg", ".geojson", ".png", ".tif", ".csv", ".js", ".json", ".md"} <= scanned
 
 
 def test_per_home_points_are_aggregated_by_district(provider, tmp_path):
