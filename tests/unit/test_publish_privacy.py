@@ -238,6 +238,23 @@ def test_points_on_building_centroids_are_a_point_per_household(tmp_path):
         export_public([*layers[:2], VectorLayer("homes", centroids, attrs, CRS)], tmp_path / "out")
 
 
+def test_access_points_are_public_facilities_sharing_a_centre(tmp_path):
+    """Wi-Fi access points (as the sample ward's): published as points although shelter_id repeats."""
+    pts = shapely.points(X0 + np.arange(4) * 40.0, np.full(4, Y0))
+    attrs = {
+        "ap_id": ["a1", "a2", "a3", "a4"],
+        "shelter_id": [1, 1, 2, 2],
+        "eirp_dbm": [20.0] * 4,
+        "height_m": [3.0] * 4,
+    }
+    result = export_public([VectorLayer("access points", pts, attrs, CRS)], tmp_path / "out")
+    assert [layer.kind for layer in result.layers] == ["wifi_access_points"]
+    # a repeated access-point id is not a list of facilities
+    attrs["ap_id"] = ["a1"] * 4
+    with pytest.raises(InputError, match="same ap_id on 4 features"):
+        export_public([VectorLayer("access points", pts, attrs, CRS)], tmp_path / "out2")
+
+
 def test_too_many_points_for_a_facility_kind(tmp_path):
     n = 5001
     pts = shapely.points(X0 + np.arange(n) * 0.5, np.full(n, Y0))

@@ -227,6 +227,7 @@ _VECTOR_KINDS = [
     "road_blockage",
     "catchments",
     "shelters",
+    "wifi_access_points",
     "wifi_coverage",
     "shelter_sites",
     "wifi_site_stats",

@@ -55,8 +55,9 @@ FACILITY_NAME_FIELDS = frozenset(
 ADDRESS_FIELD = re.compile(
     r"(^|[_\s])(address|addr|street_address|postal_?code|zip)($|[_\s])|住所|所在地|番地|方書|郵便番号", re.IGNORECASE
 )
-# Ids of facilities, each unique in a list of facilities (repeated in a list of people).
-FACILITY_ID_FIELDS = ("shelter_id", "共通ID", "ap_id", "site_id", "facility_id")
+# Ids of facilities, each unique in a list of facilities (repeated in a list of people); a kind's
+# own are its profile's ``unique`` fields.
+FACILITY_ID_FIELDS = ("shelter_id", "共通ID", "ap_id", "facility_id")
 # Share of points lying within HOUSEHOLD_DISTANCE_M of a building centroid above which a point
 # layer is a point per household; at least HOUSEHOLD_MIN_POINTS points are needed to judge.
 HOUSEHOLD_SHARE = 0.5
@@ -85,9 +86,11 @@ def person_fields(field_names: Sequence[str], facility: bool, points: bool = Tru
     return found
 
 
-def repeated_ids(attributes: Mapping[str, Sequence[Any]]) -> tuple[str, int] | None:
-    """(field, number of features sharing one value) for the first facility id that repeats, else None."""
-    for name in FACILITY_ID_FIELDS:
+def repeated_ids(
+    attributes: Mapping[str, Sequence[Any]], fields: Sequence[str] = FACILITY_ID_FIELDS
+) -> tuple[str, int] | None:
+    """(field, number of features sharing one value) for the first of ``fields`` that repeats, else None."""
+    for name in fields:
         col = next((v for k, v in attributes.items() if k.lower() == name.lower()), None)
         if col is None:
             continue
@@ -141,7 +144,7 @@ def check_layer(
         )
     if spec.geometry != "point" or spec.aggregated():
         return
-    repeated = repeated_ids(attributes)
+    repeated = repeated_ids(attributes, spec.unique or FACILITY_ID_FIELDS)
     if repeated is not None:
         name, n = repeated
         raise InputError(

@@ -200,6 +200,9 @@ class KindSpec:
     detect_min_any: int = 1
     # More features than this is implausible for the kind (e.g. a list of people, not of facilities).
     max_features: int | None = None
+    # Fields whose value is unique per feature in a real layer of the kind (a facility id); a value
+    # on several features means a list of people assigned to facilities (privacy.check_layer).
+    unique: tuple[str, ...] = ()
 
     @property
     def field_names(self) -> tuple[str, ...]:
@@ -487,6 +490,7 @@ _KIND_KEYS = {
     "style",
     "public_facility",
     "max_features",
+    "unique",
 }
 
 
@@ -563,6 +567,7 @@ def _kind(name: str, obj: Any, path: str) -> KindSpec:
         public_facility=public_facility,
         detect_min_any=min_any,
         max_features=max_features,
+        unique=_name_list(m.get("unique"), f"{path}.unique"),
     )
 
 
