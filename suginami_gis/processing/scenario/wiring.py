@@ -255,7 +255,7 @@ class Wiring:
             keys += ["RETROFIT_TARGET_RATE", "FIREPROOF_TARGET_RATE"]
         out: dict[str, Any] = {"SEASON": "winter"}
         epicentre = _point_text(self.parameters.get("EPICENTER"))
-        if epicentre:
+        if epicentre and "[" in epicentre:  # without its CRS the point is not published (no guess)
             out["EPICENTER"] = epicentre
         for key in keys:
             value = self.parameters.get(key) if is_set(self.parameters, key) else self.value(key)
