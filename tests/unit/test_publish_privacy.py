@@ -292,3 +292,22 @@ def test_building_level_refuses_kinds_of_homes(tmp_path):
         with pytest.raises(InputError, match=message) as err:
             export_public(layers, tmp_path / "x", building_level=[kind])
         assert err.value.parameter == "BUILDING_LEVEL"
+
+
+def test_household_points_in_degrees_are_measured_in_metres(tmp_path):
+    """Homes given in longitude/latitude next to footprints in metres: still a point per household."""
+    from suginami_gis.core.publish.geojson import transform_coords
+
+    layers = _layers(tmp_path)
+    centroids = shapely.get_coordinates(shapely.centroid(np.asarray(layers[0].geometries))[:30])
+    lonlat = transform_coords(centroids, CRS, "EPSG:4326")
+    homes = VectorLayer(
+        "homes", shapely.points(lonlat), {"shelter_id": list(range(30)), "capacity": [1] * 30}, "EPSG:4326"
+    )
+    with pytest.raises(InputError, match="building centroids"):
+        export_public([*layers[:2], homes], tmp_path / "out")
+    # relief centres in degrees far from the footprints' centroids are published
+    centres = shapely.points(transform_coords(centroids[:20] + 40.0, CRS, "EPSG:4326"))
+    far = VectorLayer("centres", centres, {"shelter_id": list(range(20)), "capacity": [100] * 20}, "EPSG:4326")
+    result = export_public([*layers[:2], far], tmp_path / "ok")
+    assert "shelters" in [layer.kind for layer in result.layers]

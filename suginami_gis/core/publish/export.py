@@ -22,7 +22,7 @@ from ..atomic import atomic_folder
 from ..errors import InputError
 from ..feedback import Feedback, NullFeedback, SubFeedback, check_canceled
 from . import gsi_csv, opendata, privacy
-from .aggregate import ZoneLayer, aggregate_features, reproject
+from .aggregate import ZoneLayer, aggregate_features, is_metric, reproject
 from .facts import scenario_facts as facts_of
 from .facts import scenario_sentence
 from .geojson import bounds_of, geometry_type_of, json_value, parse_crs, to_rfc7946, write_geojson
@@ -634,10 +634,14 @@ def _check_privacy(planned: Sequence[_Planned]) -> None:
         if not isinstance(layer, VectorLayer):
             continue
         footprints: list[Any] | None = None
-        if plan.spec.geometry == "point" and buildings:
+        points: Sequence[Any] = layer.geometries
+        # The household test measures metres: in the footprints' CRS when it is metric, else the points'.
+        metric = next((c for c in (*(b.crs for b in buildings), layer.crs) if is_metric(c)), None)
+        if plan.spec.geometry == "point" and buildings and metric is not None:
             footprints = []
             for b in buildings:
-                footprints.extend(reproject(np.array(list(b.geometries), dtype=object), b.crs, layer.crs))
+                footprints.extend(reproject(np.array(list(b.geometries), dtype=object), b.crs, metric))
+            points = list(reproject(np.array(list(layer.geometries), dtype=object), layer.crs, metric))
         privacy.check_layer(
             layer.name,
             list(layer.attributes),
@@ -645,7 +649,7 @@ def _check_privacy(planned: Sequence[_Planned]) -> None:
             plan.spec,
             declared=layer.kind is not None,
             n_features=len(layer.geometries),
-            geometries=layer.geometries,
+            geometries=points,
             buildings=footprints,
         )
 
