@@ -94,7 +94,7 @@
       <translation>全半壊確率のフィールド（任意、避難者数の算出用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="76" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="80" />
       <source>Attribution (shown on the map)</source>
       <translation>出典表示（地図に表示）</translation>
     </message>
@@ -515,12 +515,12 @@
       <translation>震源の深さ、または断層上端の深さ（km）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="92" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="96" />
       <source>Description (English)</source>
       <translation>説明（英語）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="91" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="95" />
       <source>Description (Japanese)</source>
       <translation>説明（日本語）</translation>
     </message>
@@ -674,7 +674,7 @@
       <translation>地震被害想定：現状と対策後</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="73" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="77" />
       <source>English</source>
       <translation>英語</translation>
     </message>
@@ -749,7 +749,7 @@
       <translation>想定避難者数のフィールド</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="68" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="72" />
       <source>Export profile (JSON/YAML; empty = built-in)</source>
       <translation>エクスポートの設定（JSON/YAML、空欄 = 組み込みの設定）</translation>
     </message>
@@ -1239,14 +1239,29 @@
       <translation type="vanished">計測震度</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="73" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="77" />
       <source>Japanese</source>
       <translation>日本語</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="73" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="77" />
       <source>Japanese and English</source>
       <translation>日本語と英語</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/inputs/publish.py" line="125" />
+      <source>KIND: '{0}' is not a layer kind of the profile ({1}).</source>
+      <translation>KIND：'{0}' はプロファイルにあるレイヤの種類ではありません（{1}）。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/inputs/publish.py" line="128" />
+      <source>KIND: no layer named '{0}' is in LAYERS.</source>
+      <translation>KIND：'{0}' という名前のレイヤは LAYERS にありません。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/inputs/publish.py" line="120" />
+      <source>KIND: write layer name=kind pairs separated by ';', e.g. relief centres=shelters.</source>
+      <translation>KIND：レイヤ名=種類 の組を ';' で区切って書いてください（例：relief centres=shelters）。</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/algorithms/imputebuildingattributes.py" line="95" />
@@ -1284,17 +1299,17 @@
       <translation>LAYER：レイヤに地物がありません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/publish.py" line="122" />
+      <location filename="suginami_gis/processing/inputs/publish.py" line="157" />
       <source>LAYERS: choose at least one result layer to publish.</source>
       <translation>LAYERS：公開する結果レイヤを 1 つ以上選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/publish.py" line="134" />
+      <location filename="suginami_gis/processing/inputs/publish.py" line="169" />
       <source>LAYERS: layer '{0}' has no valid CRS; set its CRS in QGIS first.</source>
       <translation>LAYERS：レイヤ '{0}' に有効な座標系がありません。先に QGIS で座標系を設定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/publish.py" line="128" />
+      <location filename="suginami_gis/processing/inputs/publish.py" line="163" />
       <source>LAYERS: the layer name '{0}' asks for kind '{1}', which the profile does not have ({2}).</source>
       <translation>LAYERS：レイヤ名 '{0}' は種類 '{1}' を指定していますが、設定にその種類はありません（{2}）。</translation>
     </message>
@@ -1304,7 +1319,7 @@
       <translation>LICENSE：{0}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="73" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="77" />
       <source>Languages</source>
       <translation>言語</translation>
     </message>
@@ -1329,17 +1344,22 @@
       <translation>道路からの最大距離（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/publish.py" line="155" />
+      <location filename="suginami_gis/processing/inputs/publish.py" line="190" />
       <source>Layer '{0}' has no geometry: skipped.</source>
       <translation>レイヤ '{0}' には形状がないため、スキップしました。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/publish.py" line="144" />
+      <location filename="suginami_gis/processing/inputs/publish.py" line="179" />
       <source>Layer '{0}' is neither a vector nor a raster layer: skipped.</source>
       <translation>レイヤ '{0}' はベクタでもラスタでもないため、スキップしました。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="84" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="107" />
+      <source>Layer kinds (layer name=kind; ..., e.g. relief centres=shelters)</source>
+      <translation>レイヤの種類（レイヤ名=種類; ...、例：relief centres=shelters）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="88" />
       <source>Layers with more features than this go to the web map as vector tiles</source>
       <translation>地物数がこれを超えるレイヤはベクタタイルとしてウェブ地図に載せる</translation>
     </message>
@@ -1354,7 +1374,7 @@
       <translation>延長で重み付けした平均閉塞確率 {0:.1%}、通行止め {1} 区間。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="77" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="81" />
       <source>Licence</source>
       <translation>ライセンス</translation>
     </message>
@@ -1488,7 +1508,7 @@
       <translation>市区町村（例：東京都練馬区。空欄＝国土地理院の避難所データまたはPLATEAUの建物IDから）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="96" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="100" />
       <source>Municipality for shelters.csv (e.g. 東京都練馬区; empty = the shelters' GSI field)</source>
       <translation>shelters.csv の市区町村（例：東京都練馬区。空欄＝避難所の国土地理院の項目から）</translation>
     </message>
@@ -1729,7 +1749,7 @@ then click Install Python packages again.</source>
       <translation>出力の座標系（投影座標系、メートル単位）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="100" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="118" />
       <source>Output folder</source>
       <translation>出力フォルダ</translation>
     </message>
@@ -1842,7 +1862,7 @@ then click Install Python packages again.</source>
       <translation>人口表（CSV：町丁別人口、e-Stat 小地域またはメッシュの表）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="70" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="74" />
       <source>Profiles (*.yaml *.yml *.json)</source>
       <translation>設定ファイル（*.yaml *.yml *.json）</translation>
     </message>
@@ -1852,7 +1872,7 @@ then click Install Python packages again.</source>
       <translation>電波伝搬モデル</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="36" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="38" />
       <source>Public map export (open data and bilingual web map)</source>
       <translation>公開用地図エクスポート（オープンデータと日英ウェブ地図）</translation>
     </message>
@@ -1862,9 +1882,14 @@ then click Install Python packages again.</source>
       <translation>公開用地図のフォルダ</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="37" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="39" />
       <source>Public maps</source>
       <translation>公開用地図</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="114" />
+      <source>Publish per building (kinds, e.g. damage_buildings; empty = district aggregates only)</source>
+      <translation>建物ごとに公開する種類（例：damage_buildings。空欄＝地区ごとの集計値のみ）</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/algorithms/groundmotion.py" line="170" />
@@ -1955,7 +1980,7 @@ then click Install Python packages again.</source>
       <translation>対策による被害軽減</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="79" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="83" />
       <source>Replace the output folder if it exists</source>
       <translation>出力フォルダが既にある場合は置き換える</translation>
     </message>
@@ -2010,7 +2035,7 @@ then click Install Python packages again.</source>
       <translation>居住者フィールドがない場合の建物あたりの居住者数（既定：建物被害と同じ 4.60 人）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="64" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="68" />
       <source>Result layers to publish (vector and raster)</source>
       <translation>公開する結果レイヤ（ベクタとラスタ）</translation>
     </message>
@@ -2135,7 +2160,7 @@ then click Install Python packages again.</source>
       <translation>想定時刻、冬（係数の出典は 5 時、6〜7 時、11〜12 時、17〜18 時）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="90" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="94" />
       <source>Scenario parameters (KEY=value; ...)</source>
       <translation>シナリオのパラメータ（KEY=値; ...）</translation>
     </message>
@@ -2463,7 +2488,7 @@ then click Install Python packages again.</source>
       <translation type="vanished">杉並区 防災計画 GIS：地震被害想定の報告書</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="78" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="82" />
       <source>Suppress district statistics below this count</source>
       <translation>この数未満の地区統計は公開しない</translation>
     </message>
@@ -2542,12 +2567,12 @@ then click Install Python packages again.</source>
       <translation>5 時に対する時刻別出火係数（任意、空欄 = 出典の表の値）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="75" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="79" />
       <source>Title (English)</source>
       <translation>タイトル（英語）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="74" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="78" />
       <source>Title (Japanese)</source>
       <translation>タイトル（日本語）</translation>
     </message>
@@ -2627,7 +2652,7 @@ then click Install Python packages again.</source>
       <translation>区全体：出火 {0:.2f} 件（期待値）、焼失 {1:.0f} 棟（5〜95 %：{2:.0f}〜{3:.0f} 棟）、火災による死者 {4:.1f} 人、耐火建物の割合 {5:.1%}。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="132" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="152" />
       <source>Web map: {0} (open it from disk or serve the folder)</source>
       <translation>ウェブ地図: {0}（ファイルを直接開くか、フォルダをウェブサーバで公開）</translation>
     </message>
@@ -2938,7 +2963,7 @@ then click Install Python packages again.</source>
       <translation>区全体</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="130" />
+      <location filename="suginami_gis/processing/algorithms/publicexport.py" line="150" />
       <source>{0} -&gt; {1} ({2}): {3}</source>
       <translation>{0} → {1}（{2}）：{3}</translation>
     </message>

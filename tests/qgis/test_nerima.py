@@ -118,7 +118,7 @@ def test_the_report_and_web_map_say_wifi_was_not_assessed(nerima):
     html = (nerima.folder / "report.html").read_text(encoding="utf-8")
     assert "no Wi-Fi access points" in html
     assert "ward-wide district" in html
-    # The web map's notice (config.js, shown on the page) carries the scenario's settings.
+    # The web map's notice (config.js, shown on the page) says so in plain words (its description).
     config = (Path(nerima.result["INDEX_HTML_BASELINE"]).parent / "config.js").read_text(encoding="utf-8")
     notice = json.loads(config[config.index("{") : config.rindex("}") + 1])["notice"]
     assert "no Wi-Fi access points" in json.dumps(notice, ensure_ascii=False)

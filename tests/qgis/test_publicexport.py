@@ -163,6 +163,8 @@ def test_sample_ward_results_are_published(results, tmp_path):
             ],
             "ATTRIBUTION": "杉並区（テスト）",
             "SCENARIO": "MAGNITUDE=7.3; DEPTH=20",
+            # Per building only on request (the default publishes district aggregates).
+            "BUILDING_LEVEL": "damage_buildings",
             "VECTOR_TILE_CUTOFF": 5000,  # the ~9,000 buildings go to the web map as vector tiles
             "OUTPUT_FOLDER": str(out),
         },
@@ -171,7 +173,8 @@ def test_sample_ward_results_are_published(results, tmp_path):
     assert result["LAYERS_EXPORTED"] == 8 and result["LAYERS_SKIPPED"] == 1
     meta = json.loads((out / "metadata.json").read_text(encoding="utf-8"))
     assert [s["layer"] for s in meta["skipped_layers"]] == ["roads"]
-    assert meta["scenario"] == {"MAGNITUDE": 7.3, "DEPTH": 20}
+    # Only the scenario facts a citizen reads are published (DEPTH is not one of them).
+    assert meta["scenario"]["magnitude"] == 7.3 and "DEPTH" not in json.dumps(meta)
     kinds = {layer["kind"]: layer for layer in meta["layers"]}
     assert set(kinds) == {
         "damage_buildings",
@@ -225,17 +228,36 @@ def test_sample_ward_results_are_published(results, tmp_path):
         assert 0.0 <= float(r[wifi_columns[1]]) <= 100.0
         assert float(r[wifi_columns[0]]) <= float(r[wifi_columns[1]])
     assert (out / "index.html").exists() and (out / "vendor" / "maplibre-gl.js").exists()
+    # No local path or host name in any file, vector tiles and MBTiles included; readable by a web server.
+    import socket
+    import stat
+    from pathlib import Path
+
+    import suginami_gis
+
+    needles = [str(tmp_path), str(chain), str(Path(suginami_gis.__file__).resolve().parent)]
+    if len(socket.gethostname()) >= 4:
+        needles.append(socket.gethostname())
+    scanned = set()
+    for path in out.rglob("*"):
+        assert stat.S_IMODE(path.stat().st_mode) == (0o755 if path.is_dir() else 0o644), path
+        if path.is_file():
+            data = path.read_bytes()
+            scanned.add(path.suffix)
+            for needle in needles:
+                assert needle.encode("utf-8") not in data and needle.encode("utf-16-le") not in data, (path, needle)
+    assert {".pbf", ".mbtiles", ".gpkg", ".geojson", ".png", ".tif", ".csv", ".js", ".json", ".md"} <= scanned
 
 
 def test_per_home_points_are_aggregated_by_district(provider, tmp_path):
-    """Homes (forced kind by the layer name) go out only as district statistics; names never leave."""
+    """Homes (forced kind by the layer name) go out only as district statistics; their notes never leave."""
     districts = sample_layer("districts")
     first = next(districts.getFeatures())
     centre = first.geometry().pointOnSurface().asPoint()
     rows = [(centre.x() + i * 0.5, centre.y(), i, i % 4 == 0, f"resident {i}") for i in range(12)]
     homes = _memory_points(
         "homes of the elderly [evacuation_origins]",
-        ["home_no:integer", "unreachable:boolean", "resident_name:string"],
+        ["home_no:integer", "unreachable:boolean", "note:string"],
         rows,
     )
     out = tmp_path / "public"
@@ -251,6 +273,55 @@ def test_per_home_points_are_aggregated_by_district(provider, tmp_path):
         if p.is_file() and p.suffix in (".geojson", ".json", ".js", ".csv", ".md")
     )
     assert "resident" not in text
+
+
+@pytest.mark.parametrize(
+    "fields, values, refused_for",
+    [
+        # issue 18's reproduction: an individual evacuation plan is not a shelters layer
+        (["shelter_id:integer", "氏名:string", "住所:string"], ["山田太郎", "東京都杉並区阿佐谷南1-1-1"], "氏名"),
+        (["shelter_id:integer", "住所:string"], ["東京都杉並区阿佐谷南1-1-1"], "住所"),
+        (["shelter_id:integer", "name_ja:string", "capacity:integer"], ["杉並第六小学校", 500], "shelter_id on"),
+        (["shelter_id:integer", "full_name:string", "phone:string"], ["Taro Yamada", "03-0000-0000"], "full_name"),
+    ],
+)
+def test_residents_lists_are_refused_not_taken_for_shelters(provider, tmp_path, fields, values, refused_for):
+    from qgis.core import QgsProcessingException
+
+    # 30 homes assigned to two relief centres (the same shelter_id on many rows)
+    rows = [(-17500.0 + 7.0 * i, -33000.0 + 3.0 * i, 1 + i % 2, *values) for i in range(30)]
+    residents = _memory_points("evacuation plan", fields, rows)
+    out = tmp_path / "public"
+    with pytest.raises(QgsProcessingException, match="evacuation plan") as err:
+        _run("publicexport", {"LAYERS": [residents, sample_layer("districts")], "OUTPUT_FOLDER": str(out)})
+    assert refused_for in str(err.value)
+    assert not out.exists()
+
+
+def test_kind_parameter_declares_a_layer_kind(provider, tmp_path):
+    from qgis.core import QgsProcessingException
+
+    centres = _memory_points(
+        "centres",
+        ["shelter_id:integer", "capacity:integer"],
+        [(-17500.0, -33000.0, 1, 800), (-17000.0, -32500.0, 2, 400)],
+    )
+    out = tmp_path / "public"
+    # Two facility fields: recognised; declared too, the same kind.
+    _run("publicexport", {"LAYERS": [centres], "KIND": "centres=shelters", "OUTPUT_FOLDER": str(out)})
+    assert len(_features(out / "data" / "shelters.geojson")) == 2
+    for bad, message in (
+        ("centres=no_such_kind", "no_such_kind"),
+        ("elsewhere=shelters", "elsewhere"),
+        ("centres", "KIND"),
+    ):
+        with pytest.raises(QgsProcessingException, match=message):
+            _run("publicexport", {"LAYERS": [centres], "KIND": bad, "OUTPUT_FOLDER": str(tmp_path / "x")})
+    with pytest.raises(QgsProcessingException, match="BUILDING_LEVEL"):
+        _run(
+            "publicexport",
+            {"LAYERS": [centres], "BUILDING_LEVEL": "evacuation_origins", "OUTPUT_FOLDER": str(tmp_path / "y")},
+        )
 
 
 @pytest.mark.parametrize(

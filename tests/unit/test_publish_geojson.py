@@ -202,7 +202,8 @@ def _synthetic_layers(tmp_path: Path) -> list:
         VectorLayer("relief centres", shelters, shelter_attrs, CRS),
         VectorLayer("road blockage", roads, road_attrs, CRS),
         VectorLayer("routes", routes, route_attrs, CRS),
-        VectorLayer("residents", shapely.points(cx, cy), {"resident_name": ["x"] * n}, CRS),
+        # A layer of no profile kind (and nothing personal in it): skipped, never exported raw.
+        VectorLayer("survey notes", [shapely.box(X0, Y0, X0 + 5, Y0 + 5)], {"colour": ["red"]}, CRS),
         RasterLayer("ground motion", str(tif)),
     ]
 
@@ -232,8 +233,44 @@ def test_every_geojson_follows_rfc7946_and_counts_match(exported):
         assert len(collection["features"]) == exported_layer.feature_count
 
 
-def test_buildings_keep_positions_and_drop_personal_fields(exported):
+def test_buildings_are_published_per_district_by_default(exported):
     layers, result = exported
+    record = next(layer for layer in result.layers if layer.kind == "damage_buildings")
+    assert record.aggregated_to == "district" and record.geometry == "polygon"
+    collection = json.loads((result.folder / "data" / "damage_buildings.geojson").read_text(encoding="utf-8"))
+    src = layers[0]
+    anchors = shapely.point_on_surface(np.asarray(src.geometries))
+    districts = layers[1]
+    for feature in collection["features"]:
+        props = feature["properties"]
+        assert set(props) <= {
+            "district_id",
+            "name_ja",
+            "name_en",
+            "n_buildings",
+            "mean_p_collapse",
+            "expected_collapsed",
+            "expected_half",
+            "mean_intensity",
+        }
+        zone = districts.geometries[districts.attributes["district_id"].index(props["district_id"])]
+        inside = shapely.contains(zone, anchors) | shapely.touches(zone, anchors)
+        assert props["n_buildings"] == int(inside.sum())
+        if props["n_buildings"] >= 10:
+            p = np.asarray(src.attributes["p_collapse"])[inside]
+            # counts are whole numbers (round half to even), rates are fractions for the % format
+            assert props["expected_collapsed"] == round(float(p.sum()))
+            assert isinstance(props["expected_collapsed"], int)
+            assert props["mean_p_collapse"] == round(float(p.mean()), 4)
+        else:
+            assert props["expected_collapsed"] is None  # small-count suppression
+    # no building outline is published: every geometry is one of the district squares
+    assert len(collection["features"]) <= 4
+
+
+def test_building_level_is_an_explicit_opt_in(exported, tmp_path):
+    layers, _ = exported
+    result = export_public(layers[:2], tmp_path / "per-building", building_level=["damage_buildings"])
     collection = json.loads((result.folder / "data" / "damage_buildings.geojson").read_text(encoding="utf-8"))
     src = layers[0]
     first = shapely.from_geojson(json.dumps(collection["features"][0]["geometry"]))
@@ -268,9 +305,9 @@ def test_district_statistics_below_min_count_are_suppressed(exported):
 
 def test_uncovered_layer_is_skipped_with_a_warning_not_exported_raw(exported):
     _, result = exported
-    assert [s["layer"] for s in result.skipped] == ["residents"]
-    assert any("residents" in w for w in result.warnings)
-    assert not any("resident" in p.name for p in (result.folder / "data").iterdir())
+    assert [s["layer"] for s in result.skipped] == ["survey notes"]
+    assert any("survey notes" in w for w in result.warnings)
+    assert not any("survey" in p.name for p in (result.folder / "data").iterdir())
 
 
 def test_geopackage_holds_the_same_layers(exported):
@@ -292,9 +329,10 @@ def test_metadata_and_readmes(exported):
     layers, result = exported
     meta = json.loads(result.metadata_json.read_text(encoding="utf-8"))
     assert meta["license"] == {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"}
-    assert meta["attribution"] == "杉並区" and meta["scenario"] == {"MAGNITUDE": 7.3}
+    assert meta["attribution"] == "杉並区" and meta["scenario"]["magnitude"] == 7.3
+    assert meta["scenario"]["mitigation"] is None and "M7.3" in meta["scenario_text"]["en"]
     assert meta["plugin_version"] and re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", meta["generated"])
-    assert {layer["source_layer"] for layer in meta["layers"]} == {layer.name for layer in layers} - {"residents"}
+    assert {layer["source_layer"] for layer in meta["layers"]} == {layer.name for layer in layers} - {"survey notes"}
     assert meta["privacy"]["min_count"] == 10
     for name, info in meta["files"].items():
         if "sha256" in info:
@@ -314,7 +352,7 @@ def test_existing_folder_is_refused_unless_overwrite(exported, tmp_path):
     with pytest.raises(InputError, match="not an earlier public export"):
         export_public(layers[:1], other, overwrite=True)
     assert (other / "thesis.docx").read_text(encoding="utf-8") == "precious"
-    replaced = export_public(layers[:1], tmp_path / "again")
+    replaced = export_public(layers[:2], tmp_path / "again")
     again = export_public(layers[1:2], replaced.folder, overwrite=True)
     assert [layer.kind for layer in again.layers] == ["districts"]
     assert not (again.folder / "data" / "damage_buildings.geojson").exists()

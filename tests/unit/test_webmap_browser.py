@@ -161,6 +161,7 @@ def exported(tmp_path_factory):
         attribution="杉並区 (test)",
         scenario={"MAGNITUDE": 7.3, "SCENARIO_HOUR": 18},
         scenario_facts=FACTS,
+        building_level=["damage_buildings"],  # per-building popups (the default publishes districts)
     )
     # A second export whose online basemap cannot load (nothing listens on port 9).
     failing = export_public(

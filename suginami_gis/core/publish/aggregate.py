@@ -60,7 +60,7 @@ def reproject(geometries: np.ndarray, source_crs: str, target_crs: str) -> np.nd
     return out
 
 
-def _metric(crs: str) -> bool:
+def is_metric(crs: str) -> bool:
     c = parse_crs(crs)
     return bool(c.is_projected) and (c.linear_units or "").lower() in ("metre", "meter", "m")
 
@@ -177,7 +177,7 @@ def aggregate_features(
         f_idx = np.flatnonzero(zone_of >= 0)
         z_idx = zone_of[f_idx]
     elif zones.kind == "segment":
-        if not _metric(zones.crs):
+        if not is_metric(zones.crs):
             raise InputError("street segments must be in a projected CRS with metres to aggregate routes", "LAYERS")
         dims = shapely.get_dimensions(feats[~shapely.is_missing(feats)])
         if dims.size and (dims != 1).any():

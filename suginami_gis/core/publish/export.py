@@ -21,8 +21,10 @@ import numpy as np
 from ..atomic import atomic_folder
 from ..errors import InputError
 from ..feedback import Feedback, NullFeedback, SubFeedback, check_canceled
-from . import gsi_csv
-from .aggregate import ZoneLayer, aggregate_features
+from . import gsi_csv, opendata, privacy
+from .aggregate import ZoneLayer, aggregate_features, is_metric, reproject
+from .facts import scenario_facts as facts_of
+from .facts import scenario_sentence
 from .geojson import bounds_of, geometry_type_of, json_value, parse_crs, to_rfc7946, write_geojson
 from .metadata import (
     DEFAULT_LICENSE,
@@ -154,11 +156,17 @@ def _to_float(value: Any) -> float | None:
     return v if math.isfinite(v) else None
 
 
-def _round(value: Any, decimals: int | None) -> Any:
-    """A property value as plain JSON (see json_value), floats rounded to ``decimals``; other objects as text."""
+def _round(value: Any, decimals: int | None, fmt: str | None = None) -> Any:
+    """A property value as plain JSON (see json_value), floats rounded to ``decimals``; other objects as text.
+
+    A ``count`` (people, buildings) is always a whole number: rounded half to even (Python's round),
+    feature by feature, so published district counts need not add up exactly to a ward total.
+    """
     if value is not None and not isinstance(value, _JSON_SCALARS):
         return str(value)
     plain = json_value(value)
+    if fmt == "count" and isinstance(plain, float):
+        return round(plain)
     if isinstance(plain, float) and decimals is not None:
         return round(plain) if decimals == 0 else round(plain, decimals)
     return plain
@@ -200,7 +208,7 @@ def filter_properties(
             suppress_row = False
         any_suppressed = False
         for spec, col in present:
-            value = _round(col[i], spec.decimals)
+            value = _round(col[i], spec.decimals, spec.format)
             if spec.suppress and value is not None:
                 if suppress_by and suppress_row:
                     value = None
@@ -310,11 +318,11 @@ def _zones_from_layer(layer: VectorLayer, kind: str) -> ZoneLayer | None:
 
 
 _ZONE_FIELD_LABELS = {
-    "district_id": FieldSpec("district_id", Text("地区コード", "District code")),
-    "district": FieldSpec("district", Text("地区", "District")),
-    "segment_id": FieldSpec("segment_id", Text("道路区間ID", "Street segment id")),
-    "name_ja": FieldSpec("name_ja", Text("地区名", "District (Japanese)")),
-    "name_en": FieldSpec("name_en", Text("地区名（英語）", "District")),
+    "district_id": FieldSpec("district_id", Text("地区コード", "District code"), format="text"),
+    "district": FieldSpec("district", Text("地区", "District"), format="text", localized={"en": "name_en"}),
+    "segment_id": FieldSpec("segment_id", Text("道路区間ID", "Street segment id"), format="text"),
+    "name_ja": FieldSpec("name_ja", Text("地区名", "District"), format="text", localized={"en": "name_en"}),
+    "name_en": FieldSpec("name_en", Text("地区名（英語）", "District (English)"), format="text"),
 }
 
 # Drawing order of the web map: rasters, polygons, lines, points (input order within each).
@@ -328,7 +336,7 @@ class _Settings:
     title: Text
     description: Text | None
     languages: tuple[str, ...]
-    scenario: Mapping[str, Any] | None
+    scenario: Mapping[str, Any] | None  # the scenario facts (facts.scenario_facts)
     license: str
     attribution: str
     generated: str  # ISO 8601 UTC, e.g. 2025-01-17T05:46:00Z
@@ -350,6 +358,7 @@ class _Planned:
     spec: KindSpec
     geometry: str
     zones: ZoneLayer | None = None
+    building_level: bool = False  # opted in to publish per feature (BUILDING_LEVEL)
 
 
 @dataclass(frozen=True)
@@ -434,6 +443,7 @@ def export_public(
     scenario: Mapping[str, Any] | None = None,
     basemap: str | None = None,
     scenario_facts: Mapping[str, Any] | None = None,
+    building_level: Sequence[str] = (),
     districts: ZoneLayer | None = None,
     segments: ZoneLayer | None = None,
     municipality: str = "",
@@ -443,9 +453,13 @@ def export_public(
 ) -> ExportResult:
     """Write a public export folder: GeoJSON + GeoPackage, COG + tiles, shelters.csv, metadata, web map.
 
-    Layers whose kind the profile does not cover are skipped with a warning, never exported raw.
-    Per-home kinds are aggregated to districts or street segments (``districts``/``segments``, or
-    derived from exported district and road-blockage layers) unless the profile allows them.
+    Layers whose kind the profile does not cover are skipped with a warning, never exported raw;
+    layers that look like lists of individuals are refused (privacy.check_layer). Per-home kinds
+    (buildings, homes, routes) are aggregated to districts or street segments (``districts``/
+    ``segments``, or derived from exported district and road-blockage layers) unless the profile
+    or ``building_level`` (kinds published per building, BUILDING_LEVEL) opts them in.
+    ``scenario``: KEY=value settings; only their facts (facts.scenario_facts) are published, or
+    ``scenario_facts`` when given.
     Raises InputError for bad arguments (parameter keys as in ``suginami:publicexport``).
     """
     feedback = feedback or NullFeedback()
@@ -459,11 +473,13 @@ def export_public(
     _check_output_folder(target, overwrite)
     generated_text = _timestamp(generated)
     version = software_version or plugin_version()
+    building_kinds = _check_building_level(prof, building_level)
+    facts = dict(scenario_facts) if scenario_facts is not None else facts_of(scenario)
     settings = _Settings(
         title=title,
         description=description,
         languages=languages,
-        scenario=scenario,
+        scenario=facts,
         license=license,
         attribution=attribution,
         generated=generated_text,
@@ -477,21 +493,57 @@ def export_public(
         vector_tile_encoder=vector_tile_encoder,
     )
     run = _Run(ExportResult(folder=target, index_html=target / "index.html"), feedback)
-    planned = _plan(layers, prof, districts, segments, run)
+    planned = _plan(layers, prof, districts, segments, run, building_kinds)
     with atomic_folder(target, overwrite=overwrite) as tmp:
         (tmp / "data").mkdir()
         _write_layers(tmp, planned, settings, run)
         check_canceled(feedback)
         _write_shelters_csv(tmp, settings, run)
+        _write_open_data(tmp, settings, run)
         feedback.set_progress(85)
         _write_webmap(tmp, settings, run)
         feedback.set_progress(92)
         _write_metadata(tmp, settings, run)
         check_canceled(feedback)
+    publish_permissions(target)
     run.result.metadata_json = target / "metadata.json"
     feedback.set_progress(100)
     feedback.info(f"public export written to {target} (open index.html from disk or a web server)")
     return run.result
+
+
+def publish_permissions(folder: Path) -> None:
+    """Folders 0755 and files 0644 whatever the umask: a web server running as another user reads them."""
+    import os
+
+    for root, _dirs, files in os.walk(folder):
+        os.chmod(root, 0o755)
+        for name in files:
+            os.chmod(os.path.join(root, name), 0o644)
+
+
+def _check_building_level(profile: Profile, kinds: Sequence[str]) -> frozenset[str]:
+    """The kinds opted in to publish per building; InputError (BUILDING_LEVEL) for a kind that cannot be."""
+    chosen = frozenset(k.strip() for k in kinds if k and k.strip())
+    for kind in sorted(chosen):
+        spec = profile.kind(kind)
+        if spec is None:
+            raise InputError(
+                f"BUILDING_LEVEL: {kind!r} is not a layer kind of the profile ({', '.join(profile.kinds)})",
+                "BUILDING_LEVEL",
+            )
+        if not spec.per_home:
+            raise InputError(
+                f"BUILDING_LEVEL: {kind!r} is published per feature anyway; list only per-building kinds",
+                "BUILDING_LEVEL",
+            )
+        if spec.geometry != "polygon" or not spec.fields:
+            raise InputError(
+                f"BUILDING_LEVEL: {kind!r} describes homes or routes (point or line per household) and is "
+                "published only aggregated; remove it from BUILDING_LEVEL",
+                "BUILDING_LEVEL",
+            )
+    return chosen
 
 
 def _check_arguments(
@@ -522,9 +574,13 @@ def _plan(
     districts: ZoneLayer | None,
     segments: ZoneLayer | None,
     run: _Run,
+    building_level: frozenset[str] = frozenset(),
 ) -> list[_Planned]:
     """The layers to publish in drawing order, with their kinds and aggregation zones; skipped ones are reported."""
     planned = _classify(layers, profile, run)
+    _check_privacy(planned)
+    for plan in planned:
+        plan.building_level = plan.spec.kind in building_level
     if planned:
         districts, segments = _zones_of(planned, districts, segments)
         planned = _with_zones(planned, districts, segments, run)
@@ -547,6 +603,17 @@ def _classify(layers: Sequence[VectorLayer | RasterLayer], profile: Profile, run
                 continue
             layer.geometry_type = gtype
             kind = layer.kind or profile.detect_vector_kind(list(layer.attributes), gtype)
+            known = profile.kind(kind) if kind else None
+            # Refused before anything else, recognised or not: a list of people never leaves the office.
+            facility = known is not None and known.public_facility
+            persons = privacy.person_fields(list(layer.attributes), facility, gtype == "point")
+            if persons:
+                raise InputError(
+                    f"layer {layer.name!r} has fields that describe people ({', '.join(persons)}), so it looks "
+                    "like a list of individuals and is not published; leave it out of LAYERS, or remove those "
+                    "fields and publish results per district",
+                    "LAYERS",
+                )
         spec = profile.kind(kind) if kind else None
         if spec is None:
             reason = (
@@ -561,6 +628,38 @@ def _classify(layers: Sequence[VectorLayer | RasterLayer], profile: Profile, run
         _check_geometry(layer, spec)
         planned.append(_Planned(layer, spec, spec.geometry))
     return planned
+
+
+def _check_privacy(planned: Sequence[_Planned]) -> None:
+    """privacy.check_layer on each vector layer, with the exported building footprints for the household test."""
+    buildings = [
+        plan.layer
+        for plan in planned
+        if isinstance(plan.layer, VectorLayer) and plan.spec.per_home and plan.spec.geometry == "polygon"
+    ]
+    for plan in planned:
+        layer = plan.layer
+        if not isinstance(layer, VectorLayer):
+            continue
+        footprints: list[Any] | None = None
+        points: Sequence[Any] = layer.geometries
+        # The household test measures metres: in the footprints' CRS when it is metric, else the points'.
+        metric = next((c for c in (*(b.crs for b in buildings), layer.crs) if is_metric(c)), None)
+        if plan.spec.geometry == "point" and buildings and metric is not None:
+            footprints = []
+            for b in buildings:
+                footprints.extend(reproject(np.array(list(b.geometries), dtype=object), b.crs, metric))
+            points = list(reproject(np.array(list(layer.geometries), dtype=object), layer.crs, metric))
+        privacy.check_layer(
+            layer.name,
+            list(layer.attributes),
+            layer.attributes,
+            plan.spec,
+            declared=layer.kind is not None,
+            n_features=len(layer.geometries),
+            geometries=points,
+            buildings=footprints,
+        )
 
 
 def _check_geometry(layer: VectorLayer | RasterLayer, spec: KindSpec) -> None:
@@ -601,7 +700,7 @@ def _with_zones(
     kept: list[_Planned] = []
     for plan in planned:
         spec = plan.spec
-        if isinstance(plan.layer, VectorLayer) and spec.per_home and not spec.publish_per_home:
+        if isinstance(plan.layer, VectorLayer) and spec.aggregated(plan.building_level):
             assert spec.aggregate is not None  # the profile loader guarantees it
             chosen = None
             for target_kind in spec.aggregate.to:
@@ -727,7 +826,8 @@ def _table(layer: VectorLayer, plan: _Planned, feedback: Feedback) -> _Table:
     """The layer's features, or (per-home layers) their statistics per zone; a zone's count drives suppression."""
     spec = plan.spec
     if plan.zones is None:
-        return _Table(layer.geometries, layer.attributes, layer.crs, spec.published_fields(), spec.suppress_by)
+        fields = spec.published_fields(plan.building_level)
+        return _Table(layer.geometries, layer.attributes, layer.crs, fields, spec.suppress_by)
     agg = spec.aggregate
     assert agg is not None  # the profile loader guarantees it
     aggregated = aggregate_features(
@@ -747,7 +847,7 @@ def _table(layer: VectorLayer, plan: _Planned, feedback: Feedback) -> _Table:
         list(aggregated.geometries),
         aggregated.columns,
         aggregated.crs,
-        (*zone_specs, *spec.published_fields()),
+        (*zone_specs, *spec.published_fields(plan.building_level)),
         (count_name,),
     )
 
@@ -783,7 +883,7 @@ def _export_vector(
         source,
         files,
         fields,
-        plan.spec.published_legend(),
+        plan.spec.published_legend(plan.building_level),
         (n, len(layer.geometries)),
     )
     feedback.set_progress(100)
@@ -877,12 +977,21 @@ def _write_shelters_csv(tmp: Path, settings: _Settings, run: _Run) -> None:
         run.warn("no relief-centre (shelters) layer was exported, so shelters.csv is not written")
 
 
+def _write_open_data(tmp: Path, settings: _Settings, run: _Run) -> None:
+    """The Digital Agency's standard open-data CSVs of the relief centres (opendata.py), beside shelters.csv."""
+    if "shelters" not in run.published:
+        return
+    rows, _ = _shelter_rows(run.published, settings.municipality)
+    for name in opendata.write_standard_csvs(tmp, rows, settings.municipality):
+        run.feedback.info(f"open data: {name}")
+
+
 def _write_webmap(tmp: Path, settings: _Settings, run: _Run) -> None:
     """index.html and its files, with the notice on scenario, licence and privacy rules."""
     aggregated_any = any(record.aggregated_to for record in run.records)
     notice = notice_paragraphs(
         settings.description,
-        settings.scenario,
+        scenario_sentence(settings.scenario),
         settings.license,
         license_url(settings.license),
         settings.attribution,
@@ -902,7 +1011,7 @@ def _write_webmap(tmp: Path, settings: _Settings, run: _Run) -> None:
         min_count=settings.min_count,
         basemap=settings.basemap,
         offline=_offline_basemap(run),
-        scenario_facts=settings.scenario_facts,
+        scenario_facts=settings.scenario,
     )
 
 
@@ -933,6 +1042,7 @@ def _write_metadata(tmp: Path, settings: _Settings, run: _Run) -> None:
         title=settings.title,
         description=settings.description,
         scenario=settings.scenario,
+        scenario_text=scenario_sentence(settings.scenario),
         layers=run.records,
         skipped=run.result.skipped,
         license_name=settings.license,
@@ -1050,6 +1160,10 @@ def _shelter_rows(
         csv_row["施設・場所名"] = (
             row.get("施設・場所名") or row.get("name_ja") or row.get("shelter_name") or row.get("name_en")
         )
+        csv_row["住所"] = row.get("住所") or row.get("address")
+        # Not GSI columns: for the Digital Agency's tables (opendata.py).
+        for extra_key in ("name_en", "shelter_id", "指定緊急避難場所との住所同一"):
+            csv_row[extra_key] = row.get(extra_key)
         if "_point" in row:
             csv_row["経度"], csv_row["緯度"] = row["_point"]
         csv_row[gsi_csv.CAPACITY_COLUMN] = row.get("capacity")

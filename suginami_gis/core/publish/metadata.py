@@ -34,11 +34,8 @@ DEFAULT_LICENSE = "CC BY 4.0"
 
 
 def public_profile_name(source: str) -> str:
-    """The export profile as published: its file name only (a local path can hold a user's name)."""
-    from pathlib import PurePath
-
-    name = PurePath(str(source).replace("\\", "/")).name if source else ""
-    return name or "profile"
+    """The export profile as published: "built-in" or "custom" (a file name or path can hold a user's name)."""
+    return "built-in" if not source or source == "<built-in>" else "custom"
 
 
 def license_url(name: str, language: str = "en") -> str | None:
@@ -91,6 +88,7 @@ def build_metadata(
     description: Text | None,
     scenario: Mapping[str, Any] | None,
     layers: Sequence[LayerRecord],
+    scenario_text: Text | None = None,
     skipped: Sequence[Mapping[str, str]],
     license_name: str,
     attribution: str,
@@ -108,7 +106,9 @@ def build_metadata(
         "title": title.as_dict(),
         "description": description.as_dict() if description is not None else None,
         "languages": list(languages),
-        "scenario": dict(scenario or {}),
+        # The scenario facts (facts.scenario_facts) and their plain sentence; no processing parameters.
+        "scenario": dict(scenario) if scenario else None,
+        "scenario_text": scenario_text.as_dict() if scenario_text is not None else None,
         "license": {"name": license_name, "url": license_url(license_name)},
         "attribution": attribution,
         "crs": {
@@ -166,6 +166,8 @@ _README_TEXT: dict[str, dict[str, Any]] = {
             "`data/*.pmtiles`: 地物の多いレイヤのウェブ地図用ベクタタイル（PMTiles。HTTPの範囲リクエストに対応したサーバーが必要）",
             "`rasters/*.tif`: ラスタ（Cloud-Optimised GeoTIFF）、`tiles/`: ウェブ地図用タイル",
             "`shelters.csv`: 避難所一覧（国土地理院「指定緊急避難場所データ」の項目名 + 結果列、UTF-8 BOM付き）",
+            "`emergency_evacuation_sites.csv`, `designated_shelters.csv`: 同じ避難所をデジタル庁「自治体標準オープンデータセット」の"
+            "「指定緊急避難場所一覧」「指定避難所一覧」の項目で（データのない項目は空欄、UTF-8 BOM付き）",
             "`metadata.json`: タイトル、シナリオ、出典レイヤ、座標系、ライセンス、作成日時",
         ],
         "layers": "レイヤと項目",
@@ -173,7 +175,8 @@ _README_TEXT: dict[str, dict[str, Any]] = {
         "privacy_body": (
             "公開プロファイルに記載された項目のみを出力しています（記載のない項目は出力しません）。"
             "氏名・電話番号・建物ごとの居住者数・要配慮者情報は含みません。件数が{min_count}未満の集計値は空欄（非公開）です。"
-            "住居ごとの地点や経路は地区または道路区間ごとに集計しています。"
+            "住居ごとの地点や経路、建物ごとの結果は地区（町丁目）または道路区間ごとに集計しています。"
+            "人数・棟数は整数に丸めています（各地区で偶数丸め）。そのため地区の合計は区全体の値と一致しないことがあります。"
         ),
         "license": "ライセンスと出典",
         "scenario": "シナリオ",
@@ -201,6 +204,8 @@ _README_TEXT: dict[str, dict[str, Any]] = {
             "`data/*.pmtiles`: vector tiles of the large layers for the web map (PMTiles; needs a server that answers HTTP range requests)",
             "`rasters/*.tif`: rasters as Cloud-Optimised GeoTIFF; `tiles/`: tiles for the web map",
             "`shelters.csv`: relief centres in the layout of GSI's national evacuation-site data plus result columns (UTF-8 with BOM)",
+            "`emergency_evacuation_sites.csv`, `designated_shelters.csv`: the same centres in the columns of the Digital "
+            "Agency's standard open-data sets 指定緊急避難場所一覧 and 指定避難所一覧 (columns without data left empty; UTF-8 with BOM)",
             "`metadata.json`: title, scenario, source layers, CRS, licence, generation time",
         ],
         "layers": "Layers and fields",
@@ -208,7 +213,9 @@ _README_TEXT: dict[str, dict[str, Any]] = {
         "privacy_body": (
             "Only the fields listed in the export profile are published (anything else is left out). No names, "
             "phone numbers, occupants per building or vulnerable-person data. Statistics over fewer than "
-            "{min_count} are left empty (suppressed). Points and routes per home are aggregated by district or street segment."
+            "{min_count} are left empty (suppressed). Points and routes per home and results per building are aggregated "
+            "by district (町丁目) or street segment. People and buildings are whole numbers (rounded half to even in each "
+            "district), so district values need not add up exactly to a ward total."
         ),
         "license": "Licence and attribution",
         "scenario": "Scenario",
@@ -241,9 +248,8 @@ def readme_text(metadata: Mapping[str, Any], layers: Sequence[LayerRecord], lang
             for f in rec.fields:
                 lines.append(f"| `{f.name}` | {f.label.get(language)} | {f.unit.get(language)} |")
             lines.append("")
-    if metadata.get("scenario"):
-        lines += [f"## {tx['scenario']}", ""]
-        lines += [f"- {k}: {v}" for k, v in metadata["scenario"].items()] + [""]
+    if metadata.get("scenario_text"):
+        lines += [f"## {tx['scenario']}", "", metadata["scenario_text"][language], ""]
     lines += [f"## {tx['privacy']}", "", tx["privacy_body"].format(min_count=metadata["privacy"]["min_count"]), ""]
     lic = metadata["license"]
     url = license_url(lic["name"], language) or lic.get("url")

@@ -26,6 +26,10 @@ GEOMETRY_TYPES = ("point", "line", "polygon", "raster")
 LEGEND_TYPES = ("graduated", "categorical", "ramp", "single")
 AGGREGATION_TARGETS = ("district", "segment")
 AGGREGATION_OPS = ("count", "sum", "mean", "share", "max")
+# How the web map, the README and the open-data tables show a value (docs/publicexport.md):
+# percent: a fraction 0..1 shown as %; count: people or buildings, published as whole numbers
+# (rounded half to even per feature, Python's round); number: a measure with decimals; text.
+FIELD_FORMATS = ("percent", "count", "number", "text")
 
 # Small-count suppression threshold for district statistics: the ward's default in issue 7
 # ("MIN_COUNT ... default 10"); 10 is also a usual minimum cell size in official statistics.
@@ -70,9 +74,16 @@ class FieldSpec:
     decimals: int | None = None
     suppress: bool = False
     values: Mapping[str, Text] = field(default_factory=dict)
+    format: str | None = None  # one of FIELD_FORMATS
+    # language -> field of the same feature holding this value in that language (e.g. {"en": "name_en"})
+    localized: Mapping[str, str] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.name, "label": self.label.as_dict()}
+        if self.format is not None:
+            out["format"] = self.format
+        if self.localized:
+            out["localized"] = dict(self.localized)
         if self.unit.ja or self.unit.en:
             out["unit"] = self.unit.as_dict()
         if self.decimals is not None:
@@ -182,19 +193,37 @@ class KindSpec:
     band: int = 1
     description: Text | None = None
     style: Style = field(default_factory=Style)
+    # Points of this kind are public facilities (relief centres, Wi-Fi access points): the only
+    # point features whose coordinates are published (issue 18).
+    public_facility: bool = False
+    # A detected (not declared) layer of this kind needs at least this many detect.any fields.
+    detect_min_any: int = 1
+    # More features than this is implausible for the kind (e.g. a list of people, not of facilities).
+    max_features: int | None = None
+    # Fields whose value is unique per feature in a real layer of the kind (a facility id); a value
+    # on several features means a list of people assigned to facilities (privacy.check_layer).
+    unique: tuple[str, ...] = ()
 
     @property
     def field_names(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields)
 
-    def published_fields(self) -> tuple[FieldSpec, ...]:
+    def aggregated(self, building_level: bool = False) -> bool:
+        """Whether a layer of this kind is published as zone statistics (per-home kinds unless opted in)."""
+        if not self.per_home or self.aggregate is None:
+            return False
+        return not (self.publish_per_home or (building_level and self.fields))
+
+    def published_fields(self, building_level: bool = False) -> tuple[FieldSpec, ...]:
         """The fields a published layer of this kind can carry (aggregated output when per-home)."""
-        if self.per_home and not self.publish_per_home and self.aggregate is not None:
+        if self.aggregated(building_level):
+            assert self.aggregate is not None
             return tuple(spec for spec, _, _ in self.aggregate.stats)
         return self.fields
 
-    def published_legend(self) -> Legend | None:
-        if self.per_home and not self.publish_per_home and self.aggregate is not None:
+    def published_legend(self, building_level: bool = False) -> Legend | None:
+        if self.aggregated(building_level):
+            assert self.aggregate is not None
             return self.aggregate.legend
         return self.legend
 
@@ -213,7 +242,8 @@ class Profile:
         """The kind whose detection rule a vector layer matches (see docs/publicexport.md).
 
         A kind matches when the layer's geometry type equals the kind's, every ``detect.all``
-        field is present, at least one ``detect.any`` field is present (if the list is given) and
+        field is present, at least ``detect.min_any`` (default 1) ``detect.any`` fields are
+        present (if the list is given) and
         no ``detect.none`` field is present. Among matches, the one with the most matching
         detection fields wins; ties go to the kind listed first in the profile.
         """
@@ -227,7 +257,7 @@ class Profile:
             if any(f.lower() not in names for f in spec.detect_all):
                 continue
             any_hits = sum(f.lower() in names for f in spec.detect_any)
-            if spec.detect_any and any_hits == 0:
+            if spec.detect_any and any_hits < spec.detect_min_any:
                 continue
             if any(f.lower() in names for f in spec.detect_none):
                 continue
@@ -319,7 +349,9 @@ def _color(obj: Any, path: str) -> str:
 
 
 def _field(obj: Any, path: str) -> FieldSpec:
-    m = _check_keys(obj, {"name", "label", "unit", "decimals", "suppress", "values"}, {"name", "label"}, path)
+    m = _check_keys(
+        obj, {"name", "label", "unit", "decimals", "suppress", "values", "format", "localized"}, {"name", "label"}, path
+    )
     name = m["name"]
     if not isinstance(name, str) or not _NAME.match(name):
         raise InputError(f"{path}.name must be a field name, got {name!r}", "PROFILE")
@@ -339,6 +371,14 @@ def _field(obj: Any, path: str) -> FieldSpec:
     if not isinstance(values_obj, Mapping):
         raise InputError(f"{path}.values must map stored values to {{ja, en}} labels", "PROFILE")
     values = {str(k): _text(v, f"{path}.values.{k}") for k, v in values_obj.items()}
+    fmt = m.get("format")
+    if fmt is not None and fmt not in FIELD_FORMATS:
+        raise InputError(f"{path}.format must be one of {', '.join(FIELD_FORMATS)}, got {fmt!r}", "PROFILE")
+    localized = m.get("localized") or {}
+    if not isinstance(localized, Mapping) or any(
+        lang not in LANGUAGES or not isinstance(v, str) or not _NAME.match(v) for lang, v in localized.items()
+    ):
+        raise InputError(f"{path}.localized must map a language (ja, en) to a field name", "PROFILE")
     return FieldSpec(
         name=name,
         label=_text(m["label"], f"{path}.label"),
@@ -346,6 +386,8 @@ def _field(obj: Any, path: str) -> FieldSpec:
         decimals=decimals,
         suppress=suppress,
         values=values,
+        format=fmt,
+        localized=dict(localized),
     )
 
 
@@ -413,7 +455,7 @@ def _aggregation(obj: Any, path: str) -> Aggregation:
     for spath, s in _items(m["stats"], f"{path}.stats"):
         sm = _check_keys(
             s,
-            {"name", "label", "unit", "decimals", "suppress", "values", "op", "source"},
+            {"name", "label", "unit", "decimals", "suppress", "values", "format", "localized", "op", "source"},
             {"name", "label", "op"},
             spath,
         )
@@ -446,6 +488,9 @@ _KIND_KEYS = {
     "aggregate",
     "band",
     "style",
+    "public_facility",
+    "max_features",
+    "unique",
 }
 
 
@@ -454,7 +499,18 @@ def _kind(name: str, obj: Any, path: str) -> KindSpec:
     geometry = m["geometry"]
     if geometry not in GEOMETRY_TYPES:
         raise InputError(f"{path}.geometry must be one of {', '.join(GEOMETRY_TYPES)}, got {geometry!r}", "PROFILE")
-    detect = _check_keys(m.get("detect") or {}, {"all", "any", "none"}, set(), f"{path}.detect")
+    detect = _check_keys(m.get("detect") or {}, {"all", "any", "none", "min_any"}, set(), f"{path}.detect")
+    min_any = detect.get("min_any", 1)
+    if isinstance(min_any, bool) or not isinstance(min_any, int) or min_any < 1:
+        raise InputError(f"{path}.detect.min_any must be a positive integer", "PROFILE")
+    public_facility = m.get("public_facility", False)
+    if not isinstance(public_facility, bool):
+        raise InputError(f"{path}.public_facility must be true or false", "PROFILE")
+    max_features = m.get("max_features")
+    if max_features is not None and (
+        isinstance(max_features, bool) or not isinstance(max_features, int) or max_features < 1
+    ):
+        raise InputError(f"{path}.max_features must be a positive integer", "PROFILE")
     fields_raw = m.get("fields") or []
     if not isinstance(fields_raw, list):
         raise InputError(f"{path}.fields must be a list", "PROFILE")
@@ -471,6 +527,12 @@ def _kind(name: str, obj: Any, path: str) -> KindSpec:
     if per_home and not publish_per_home and aggregate is None:
         raise InputError(
             f"{path}: per-home data needs an 'aggregate' rule (or publish_per_home: true to publish it as is)",
+            "PROFILE",
+        )
+    if geometry == "point" and not public_facility and not (per_home and not publish_per_home):
+        raise InputError(
+            f"{path}: point coordinates are published only for public facilities; set public_facility: true "
+            "(relief centres, Wi-Fi access points) or per_home: true with an aggregate rule",
             "PROFILE",
         )
     band = m.get("band", 1)
@@ -502,6 +564,10 @@ def _kind(name: str, obj: Any, path: str) -> KindSpec:
         band=band,
         description=_text(m["description"], f"{path}.description") if m.get("description") is not None else None,
         style=_style(m.get("style"), f"{path}.style"),
+        public_facility=public_facility,
+        detect_min_any=min_any,
+        max_features=max_features,
+        unique=_name_list(m.get("unique"), f"{path}.unique"),
     )
 
 
@@ -544,7 +610,8 @@ def load_profile(path: str | Path | None = None) -> Profile:
             data = yaml.safe_load(text)
     except Exception as exc:  # json.JSONDecodeError, yaml.YAMLError
         raise InputError(f"the profile {target} is not valid JSON/YAML: {exc}", "PROFILE") from exc
-    return parse_profile(data, source=str(target))
+    # Only the file name is kept: a local path can hold a user's name (metadata.json names the profile).
+    return parse_profile(data, source="<built-in>" if path is None or not str(path) else target.name)
 
 
 def profile_as_dict(profile: Profile) -> dict[str, Any]:

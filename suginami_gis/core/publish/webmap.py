@@ -273,8 +273,8 @@ def write_webmap(
 
     ``basemap`` (or the older ``basemap_url``) gives online tiles; ``offline`` is the light
     basemap of offline_basemap(), written as data/_basemap.js and drawn under the results;
-    ``scenario_facts`` (magnitude, source, season, hour, wind_ms, mitigation) become the notice's
-    plain-language scenario sentence in each language.
+    ``scenario_facts``: facts.scenario_facts (magnitude, source, epicentre, season, hour, wind_ms,
+    mitigation), written as ``scenarioFacts`` for the page's own sentence in each language.
     """
     root = Path(folder)
     vendor_src = WEB_RESOURCES / "vendor"
@@ -321,7 +321,7 @@ def write_webmap(
 
 def notice_paragraphs(
     description: Text | None,
-    scenario: Mapping[str, Any] | None,
+    scenario: Text | None,
     license_name: str,
     license_url: str | None,
     attribution: str,
@@ -332,15 +332,15 @@ def notice_paragraphs(
 ) -> list[Text]:
     """The notice shown on the map: scenario, licence, attribution, privacy rules, generation time.
 
-    With ``facts`` the page writes the scenario as a sentence in each language (scenarioFacts in
-    config.js), so the raw parameters are not listed.
+    ``scenario``: the plain ja/en sentence of the scenario facts (facts.scenario_sentence), never a
+    dump of processing parameters; left out with ``facts``, from which the page writes the
+    sentence in each of its languages (scenarioFacts in config.js).
     """
     paras: list[Text] = []
     if description is not None and (description.ja or description.en):
         paras.append(description)
-    if scenario and not facts:
-        items = "; ".join(f"{k} = {v}" for k, v in scenario.items())
-        paras.append(Text(f"想定シナリオ: {items}", f"Scenario: {items}"))
+    if scenario is not None and not facts:
+        paras.append(scenario)
     paras.append(
         Text(
             "この地図は想定に基づく推計であり、実際の被害を予測するものではありません。",

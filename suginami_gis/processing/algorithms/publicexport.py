@@ -26,6 +26,8 @@ from ..inputs.publish import (
     basemap_choice,
     basemap_parameters,
     bilingual_text,
+    parse_building_level,
+    parse_kinds,
     parse_scenario,
     read_layers,
 )
@@ -54,6 +56,8 @@ class PublicExportAlgorithm(SuginamiAlgorithm):
     DESCRIPTION_JA = "DESCRIPTION_JA"
     DESCRIPTION_EN = "DESCRIPTION_EN"
     MUNICIPALITY = "MUNICIPALITY"
+    KIND = "KIND"
+    BUILDING_LEVEL = "BUILDING_LEVEL"
     # PyYAML (profiles) comes with QGIS's own processing plugin, so it is not checked here.
     PACKAGES = (*SuginamiAlgorithm.PACKAGES, ("pyogrio", "pyogrio", "0.6"), ("pmtiles", "pmtiles", "3.0"))
 
@@ -97,14 +101,29 @@ class PublicExportAlgorithm(SuginamiAlgorithm):
                     optional=True,
                 )
             ),
+            advanced(
+                text(
+                    self.KIND,
+                    tr("Layer kinds (layer name=kind; ..., e.g. relief centres=shelters)"),
+                    optional=True,
+                )
+            ),
+            advanced(
+                text(
+                    self.BUILDING_LEVEL,
+                    tr("Publish per building (kinds, e.g. damage_buildings; empty = district aggregates only)"),
+                    optional=True,
+                )
+            ),
             QgsProcessingParameterFolderDestination(self.OUTPUT_FOLDER, tr("Output folder")),
         )
 
     def compute(self, parameters, context, feedback, core_feedback) -> dict[str, Any]:
         profile = load_profile(self.parameterAsFile(parameters, self.PROFILE, context) or None)
         layers = self.parameterAsLayerList(parameters, self.LAYERS, context)
+        kinds = parse_kinds(self.parameterAsString(parameters, self.KIND, context), profile, layers)
         result = export_public(
-            read_layers(layers, profile, self.LAYERS, context, feedback),
+            read_layers(layers, profile, self.LAYERS, context, feedback, kinds),
             self.parameterAsString(parameters, self.OUTPUT_FOLDER, context),
             profile=profile,
             languages=LANGUAGE_CHOICES[self.parameterAsEnum(parameters, self.LANGUAGES, context)],
@@ -123,6 +142,7 @@ class PublicExportAlgorithm(SuginamiAlgorithm):
             vector_tile_cutoff=self.parameterAsInt(parameters, self.VECTOR_TILE_CUTOFF, context),
             scenario=parse_scenario(self.parameterAsString(parameters, self.SCENARIO, context)),
             municipality=self.parameterAsString(parameters, self.MUNICIPALITY, context).strip(),
+            building_level=parse_building_level(self.parameterAsString(parameters, self.BUILDING_LEVEL, context)),
             feedback=core_feedback,
         )
         for layer in result.layers:

@@ -108,6 +108,33 @@ def parse_scenario(text: str) -> dict[str, Any]:
     return out
 
 
+def parse_kinds(text: str, profile: Profile, layers: list[QgsMapLayer]) -> dict[str, str]:
+    """KIND 'relief centres=shelters; homes=evacuation_origins' -> {layer name: kind}, checked."""
+    names = {layer.name() for layer in layers}
+    out: dict[str, str] = {}
+    for item in re.split(r"[;\n]", text or ""):
+        if not item.strip():
+            continue
+        if "=" not in item:
+            raise QgsProcessingException(
+                tr("KIND: write layer name=kind pairs separated by ';', e.g. relief centres=shelters.")
+            )
+        name, kind = (part.strip() for part in item.rsplit("=", 1))
+        if profile.kind(kind) is None:
+            raise QgsProcessingException(
+                tr("KIND: '{0}' is not a layer kind of the profile ({1}).").format(kind, ", ".join(profile.kinds))
+            )
+        if name not in names:
+            raise QgsProcessingException(tr("KIND: no layer named '{0}' is in LAYERS.").format(name))
+        out[name] = kind
+    return out
+
+
+def parse_building_level(text: str) -> list[str]:
+    """BUILDING_LEVEL 'damage_buildings, fire' -> ['damage_buildings', 'fire'] (checked by the core)."""
+    return [part.strip() for part in re.split(r"[,;\s]+", text or "") if part.strip()]
+
+
 def bilingual_text(ja: str, en: str) -> Text | None:
     """A text given in one or both languages (the other falls back to it); None when neither is."""
     ja, en = ja.strip(), en.strip()
@@ -115,14 +142,22 @@ def bilingual_text(ja: str, en: str) -> Text | None:
 
 
 def read_layers(
-    layers: list[QgsMapLayer], profile: Profile, key: str, context: QgsProcessingContext, feedback: Any
+    layers: list[QgsMapLayer],
+    profile: Profile,
+    key: str,
+    context: QgsProcessingContext,
+    feedback: Any,
+    kinds: dict[str, str] | None = None,
 ) -> list[VectorLayer | RasterLayer]:
-    """The layers to publish as the core's layers; layers without geometry or of other types are skipped."""
+    """The layers to publish as the core's layers; layers without geometry or of other types are skipped.
+
+    ``kinds``: layer kinds declared by the KIND parameter (by layer name); else a "[kind]" name suffix.
+    """
     if not layers:
         raise QgsProcessingException(tr("LAYERS: choose at least one result layer to publish."))
     inputs: list[VectorLayer | RasterLayer] = []
     for layer in layers:
-        kind = forced_kind(layer.name())
+        kind = (kinds or {}).get(layer.name()) or forced_kind(layer.name())
         if kind is not None and profile.kind(kind) is None:
             raise QgsProcessingException(
                 tr("LAYERS: the layer name '{0}' asks for kind '{1}', which the profile does not have ({2}).").format(

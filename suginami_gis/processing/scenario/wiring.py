@@ -61,6 +61,16 @@ WARD_DISTRICT = (
     "one ward-wide district '{0}' (no DISTRICTS given: the buildings' convex hull) / 区全域を1地区として集計"
 )
 
+# What the public web map says of an optional input left out (its DESCRIPTION_JA / DESCRIPTION_EN).
+PUBLIC_NO_WIFI = (
+    "Wi-Fiの電波到達範囲は評価していません（Wi-Fiアクセスポイントの入力なし）。",
+    "Wi-Fi coverage is not assessed: no Wi-Fi access points were given.",
+)
+PUBLIC_WARD_DISTRICT = (
+    "地区の入力がないため、区全域を1地区として集計しています。",
+    "No districts were given: results are totalled for one ward-wide district.",
+)
+
 
 @dataclass
 class Wiring:
@@ -202,7 +212,7 @@ class Wiring:
     def export(self, run: str, layers: list[Any], folder: Path) -> dict[str, Any]:
         label_en = "current state" if run == "baseline" else "after mitigation"
         label_ja = "現状" if run == "baseline" else "対策後"
-        scenario = "; ".join(f"{k}={v}" for k, v in self.described().items())
+        scenario = "; ".join(f"{k}={v}" for k, v in self.public_facts(run == "mitigated").items())
         out = {
             "LAYERS": layers,
             "TITLE_JA": f"地震被害想定（{label_ja}）",
@@ -213,6 +223,12 @@ class Wiring:
         }
         if is_set(self.parameters, "BASEMAP_URL"):
             out["BASEMAP_URL"] = self.parameters["BASEMAP_URL"]
+        notes = ([PUBLIC_NO_WIFI] if not self.settings.wifi else []) + (
+            [PUBLIC_WARD_DISTRICT] if self.settings.ward_district is not None else []
+        )
+        if notes:
+            out["DESCRIPTION_JA"] = "".join(ja for ja, _ in notes)
+            out["DESCRIPTION_EN"] = " ".join(en for _, en in notes)
         if self.credits is not None:
             out["TITLE_JA"], out["TITLE_EN"] = self.credits.titles(label_ja, label_en)
             out["ATTRIBUTION"] = self.credits.attribution
@@ -234,6 +250,22 @@ class Wiring:
         }
 
     # --- what the report and the web map describe ------------------------------------------------------
+    def public_facts(self, mitigated: bool) -> dict[str, Any]:
+        """The scenario facts a public map states (core/publish/facts.py): magnitude, epicentre, season,
+        hour, wind; the mitigation targets only on the mitigated map (the current state assumes none)."""
+        keys = ["MAGNITUDE", "SCENARIO_HOUR", "WIND_SPEED"]
+        if mitigated:
+            keys += ["RETROFIT_TARGET_RATE", "FIREPROOF_TARGET_RATE"]
+        out: dict[str, Any] = {"SEASON": "winter"}
+        epicentre = _point_text(self.parameters.get("EPICENTER"))
+        if epicentre and "[" in epicentre:  # without its CRS the point is not published (no guess)
+            out["EPICENTER"] = epicentre
+        for key in keys:
+            value = self.parameters.get(key) if is_set(self.parameters, key) else self.value(key)
+            if isinstance(value, int | float) or (isinstance(value, str) and value.strip()):
+                out[key] = value
+        return out
+
     def described(self) -> dict[str, Any]:
         """The scenario's settings as plain values (given or default), for the report and the web map."""
         out: dict[str, Any] = {"SEASON": "winter", "EXTENT": self.settings.extent}
@@ -255,3 +287,13 @@ class Wiring:
             for key, value in self.fire_levers(mitigated).items():
                 out[prefix + key] = value
         return out
+
+
+def _point_text(value: Any) -> str | None:
+    """An EPICENTER parameter value as 'x,y [EPSG:code]' (None when not given or not a point)."""
+    if isinstance(value, str):
+        return value.strip() or None
+    if value is not None and callable(getattr(value, "x", None)) and callable(getattr(value, "y", None)):
+        crs = value.crs().authid() if callable(getattr(value, "crs", None)) else ""
+        return f"{value.x()},{value.y()}" + (f" [{crs}]" if crs else "")
+    return None
