@@ -205,7 +205,9 @@ def main() -> int:
     )
 
     cpu0, started = _cpu(), time.perf_counter()
-    result = export_public([layer], folder / "public", title_en="Suginami buildings")
+    result = export_public(
+        [layer], folder / "public", title_en="Suginami buildings", building_level=["damage_buildings"]
+    )
     export_s, export_cpu = time.perf_counter() - started, _cpu() - cpu0
     print(f"whole public export of the buildings: {export_s:.1f} s wall, {export_cpu:.1f} s CPU", flush=True)
     row(

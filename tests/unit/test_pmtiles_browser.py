@@ -99,7 +99,13 @@ def served(tmp_path_factory):
         pytest.skip("Debian's chromium and chromium-driver are needed (/usr/bin/chromium, /usr/bin/chromedriver)")
     pytest.importorskip("selenium", reason="selenium is needed for the browser test (requirements-dev.txt)")
     tmp = tmp_path_factory.mktemp("pmtiles_map")
-    result = export_public([_buildings()], tmp / "public", vector_tile_cutoff=500, title_en="PMTiles test")
+    result = export_public(
+        [_buildings()],
+        tmp / "public",
+        vector_tile_cutoff=500,
+        title_en="PMTiles test",
+        building_level=["damage_buildings"],
+    )
     handler = functools.partial(_RangeHandler, directory=str(result.folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -89,7 +89,13 @@ def exported(request, tmp_path_factory):
         pytest.importorskip("osgeo.gdal", reason="GDAL's Python bindings (python3-gdal, with QGIS)")
     tmp = tmp_path_factory.mktemp(f"tiles_{request.param}")
     layer = _buildings()
-    result = export_public([layer], tmp / "public", vector_tile_cutoff=10, vector_tile_encoder=request.param)
+    result = export_public(
+        [layer],
+        tmp / "public",
+        vector_tile_cutoff=10,
+        vector_tile_encoder=request.param,
+        building_level=["damage_buildings"],
+    )
     return result, layer
 
 
@@ -169,7 +175,7 @@ def test_buildings_stay_where_they_are_at_zoom_16(exported):
 
 def test_small_layers_stay_geojson(tmp_path):
     layer = _buildings()
-    result = export_public([layer], tmp_path / "public")  # 80 buildings, below the default cut-off
+    result = export_public([layer], tmp_path / "public", building_level=["damage_buildings"])  # 80, below the cut-off
     (published,) = result.layers
     assert published.web_source == "geojson"
     assert not any(name.endswith(".pmtiles") for name in published.files)

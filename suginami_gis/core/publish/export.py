@@ -488,7 +488,7 @@ def export_public(
         min_count=min_count,
         municipality=municipality,
         basemap=chosen_basemap,
-        scenario_facts=scenario_facts,
+        scenario_facts=facts,
         vector_tile_cutoff=vector_tile_cutoff,
         vector_tile_encoder=vector_tile_encoder,
     )
