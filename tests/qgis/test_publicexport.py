@@ -228,7 +228,8 @@ def test_sample_ward_results_are_published(results, tmp_path):
         assert 0.0 <= float(r[wifi_columns[1]]) <= 100.0
         assert float(r[wifi_columns[0]]) <= float(r[wifi_columns[1]])
     assert (out / "index.html").exists() and (out / "vendor" / "maplibre-gl.js").exists()
-    # No local path or host name in any file, vector tiles and MBTiles included; readable by a web server.
+    # No local path or host name in any file; readable by a web server (the default publishes districts,
+    # so no tile archive is written here).
     import socket
     import stat
     from pathlib import Path
@@ -246,7 +247,7 @@ def test_sample_ward_results_are_published(results, tmp_path):
             scanned.add(path.suffix)
             for needle in needles:
                 assert needle.encode("utf-8") not in data and needle.encode("utf-16-le") not in data, (path, needle)
-    assert {".pbf", ".mbtiles", ".gpkg", ".geojson", ".png", ".tif", ".csv", ".js", ".json", ".md"} <= scanned
+    assert {".gpkg", ".geojson", ".png", ".tif", ".csv", ".js", ".json", ".md"} <= scanned
 
 
 def test_per_home_points_are_aggregated_by_district(provider, tmp_path):
