@@ -63,6 +63,8 @@ def load_town(copies: int, source: str = "") -> dict:
     b = pyogrio.read_dataframe(path, layer="buildings")
     r = pyogrio.read_dataframe(path, layer="roads")
     s = pyogrio.read_dataframe(path, layer="shelters")
+    # the sample has 3 empty footprints (of 126,590), which fire refuses as a user's layer would be
+    b = b[~(b.geometry.is_empty | b.geometry.isna())].reset_index(drop=True)
     footprints = np.asarray(b.geometry.array)
     lines = np.asarray(r.geometry.array)
     shelters = shapely.get_coordinates(np.asarray(s.geometry.array))
@@ -103,7 +105,10 @@ def intensity_at_buildings(town: dict):
 
     from suginami_gis.core import groundmotion as gm
 
-    xy = shapely.get_coordinates(shapely.centroid(town["footprints"]))
+    footprints = town["footprints"]
+    xy = np.full((len(footprints), 2), np.nan)  # NaN where a footprint is empty (3 in the ward-scale sample)
+    present = ~(shapely.is_missing(footprints) | shapely.is_empty(footprints))
+    xy[present] = shapely.get_coordinates(shapely.centroid(footprints[present]))
     scenario = gm.Scenario(7.3, 25.0, town["epicentre"])
     pgv = gm.pgv600(7.3, 25.0, scenario.distance_km(xy[:, 0], xy[:, 1])) * gm.amplification(300.0)
     return np.asarray(gm.jma_intensity(pgv)), xy
@@ -317,7 +322,13 @@ def main() -> int:
                 args=(name, args.copies, args.realizations, executor == "dask", name in profiled, args.source, queue),
             )
             process.start()
-            result = queue.get()
+            while True:
+                try:
+                    result = queue.get(timeout=5)
+                    break
+                except Exception:
+                    if not process.is_alive():
+                        raise SystemExit(f"step {name} ({executor}) failed: exit code {process.exitcode}") from None
             process.join()
             failed |= result["peak_rss_gb"] > TARGET_GB or result["tree_rss_gb_sampled"] > TARGET_GB
             print(
