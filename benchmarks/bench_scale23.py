@@ -1,9 +1,9 @@
 """Scale check for all 23 wards: about 1.8 million synthetic buildings through damage, fire and routing (issue 13).
 
-The town is the ward-scale sample (suginami_gis.core.sample_ward, WARD_SCALE_SPEC: 125,374
-buildings, 39,550 road segments, 65 relief centres on 5.83 x 5.83 km; generated once into
-out/ward_scale) repeated ``--copies`` times on a grid with 100 m between copies (15 copies:
-1,880,610 buildings, 593,250 segments, 975 relief centres, about 510 km2 of town; Tokyo's 23 wards
+The town is the ward-scale sample (suginami_gis.core.sample_ward, WARD_SCALE_SPEC: 126,587
+buildings with a footprint, 39,550 road segments, 65 relief centres on 5.83 x 5.83 km; generated once
+into out/ward_scale) repeated ``--copies`` times on a grid with 100 m between copies (15 copies:
+1,898,805 buildings, 593,250 segments, 975 relief centres, about 510 km2 of town; Tokyo's 23 wards
 have about 1.8 million buildings on 627 km2). Each copy keeps its own districts (district id + 1,000
 per copy). A M7.3 point source 25 km deep under the centre of the whole area, Si & Midorikawa (1999)
 median PGV with AVS30 300 m/s and Midorikawa et al. (1999) intensity, gives every building its
