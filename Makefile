@@ -36,8 +36,9 @@ test: setup
 	$(MAKE) --no-print-directory qgis
 	$(MAKE) --no-print-directory cli
 
+# SUGINAMI_BENCH_23WARDS=1 make bench adds the 1.8 million-building run (over 10 minutes; docs/performance.md).
 bench: setup
-	-bash benchmarks/setup_openquake.sh  # the damage peer; on failure its column stays empty
+	-bash benchmarks/setup_openquake.sh  # the damage and ground-motion peers; on failure their columns stay empty
 	$(PY) benchmarks/run_all.py
 
 # The model on the real Suginami footprints beside the ward's own study (not part of make test):

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install the OpenQuake engine, the peer of the damage benchmark, into its own venv (out/oq-venv).
+# Install the OpenQuake engine, the peer of the damage and ground-motion benchmarks, into its own venv (out/oq-venv).
 #
 # It is kept apart from .venv because its pins (numpy, pandas, shapely, h5py ...) clash with the
 # plugin's Debian-built stack; nothing here touches .venv. Wheels only, from PyPI; a second run
