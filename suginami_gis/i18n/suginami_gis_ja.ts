@@ -14,7 +14,7 @@
       <translation>（地区外）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="178" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="195" />
       <source>ACCESS_POINTS not given: the Wi-Fi coverage step is skipped.</source>
       <translation>ACCESS_POINTS の指定がないため、Wi-Fi の電波到達範囲の手順を省略します。</translation>
     </message>
@@ -49,7 +49,7 @@
       <translation>AVS30 {0:.0f}〜{1:.0f} m/s。{3} 画素のうち {2} 画素に値があります。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="79" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="82" />
       <source>Access point height field (m above ground)</source>
       <translation>アクセスポイントの高さのフィールド（地上高、m）</translation>
     </message>
@@ -69,7 +69,7 @@
       <translation>同梱のサンプルの区のレイヤをプロジェクトに追加します（ツールを試すため）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/layouts.py" line="42" />
+      <location filename="suginami_gis/processing/scenario/layouts.py" line="39" />
       <source>After mitigation</source>
       <translation>対策後</translation>
     </message>
@@ -99,7 +99,7 @@
       <translation>出典表示（地図に表示）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="198" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="210" />
       <source>Attribution added to the recognised sources (OpenStreetMap, PLATEAU, GSI)</source>
       <translation>認識した出典（OpenStreetMap、PLATEAU、国土地理院）に加える出典表記</translation>
     </message>
@@ -124,7 +124,7 @@
       <translation>BUILDINGS：レイヤに地物がありません。建物形状のあるレイヤを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="173" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="178" />
       <source>Balanced (length + risk)</source>
       <translation>バランス（距離＋危険度）</translation>
     </message>
@@ -144,7 +144,7 @@
       <translation>背景地図タイルの URL（任意、{z}/{x}/{y} を含む XYZ 形式）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/layouts.py" line="42" />
+      <location filename="suginami_gis/processing/scenario/layouts.py" line="39" />
       <source>Before (current state)</source>
       <translation>対策前（現状）</translation>
     </message>
@@ -168,7 +168,7 @@
       <translation>到達可能性を求める閉塞の試行回数（0 = 試行なし：道路の期待状態で経路を求める）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/layouts.py" line="62" />
+      <location filename="suginami_gis/processing/scenario/layouts.py" line="59" />
       <source>Blocked streets and evacuation routes</source>
       <translation>道路閉塞と避難経路</translation>
     </message>
@@ -188,12 +188,12 @@
       <translation>建物高さのフィールド（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="67" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="70" />
       <source>Building height field (m; Wi-Fi obstacles)</source>
       <translation>建物高さのフィールド（m、Wi-Fi の遮蔽物）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="56" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="59" />
       <source>Building id field</source>
       <translation>建物 ID のフィールド</translation>
     </message>
@@ -241,7 +241,7 @@
       <translation>建物（ポリゴンまたは点）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="99" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="102" />
       <source>Buildings (required; footprint polygons, any CRS)</source>
       <translation>建物（必須。外形ポリゴン、座標参照系は任意）</translation>
     </message>
@@ -340,7 +340,7 @@
       <translation>レイヤ {0} を開けません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="247" />
+      <location filename="suginami_gis/processing/report.py" line="275" />
       <source>Cannot open the scenario GeoPackage {0}.</source>
       <translation>シナリオの GeoPackage {0} を開けません。</translation>
     </message>
@@ -355,7 +355,7 @@
       <translation>{0} を書き込めません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="878" />
+      <location filename="suginami_gis/processing/report.py" line="889" />
       <source>Cannot write {0}: {1}</source>
       <translation>{0} を書き込めません：{1}</translation>
     </message>
@@ -374,7 +374,7 @@
       <translation type="vanished">全壊棟数の変化（%）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="864" />
+      <location filename="suginami_gis/processing/report.py" line="875" />
       <source>Charts need matplotlib, which is not installed.</source>
       <translation>グラフには matplotlib が必要ですが、インストールされていません。</translation>
     </message>
@@ -394,7 +394,7 @@
       <translation>延焼クラスター（東京都 2022）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/layouts.py" line="59" />
+      <location filename="suginami_gis/processing/scenario/layouts.py" line="56" />
       <source>Collapse probability</source>
       <translation>建物全壊確率</translation>
     </message>
@@ -416,6 +416,16 @@
       <location filename="suginami_gis/processing/scenario/packaging.py" line="277" />
       <source>Comparison</source>
       <translation>比較</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/scenario/chain.py" line="184" />
+      <source>Computed once, reused {0} times ({1:.1f} s saved): {2}</source>
+      <translation>1 回だけ計算し {0} 回再利用（{1:.1f} 秒短縮）：{2}</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/scenario/chain.py" line="186" />
+      <source>Computed {0} times, not reused: {1}</source>
+      <translation>{0} 回計算、再利用なし：{1}</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/inputs/network.py" line="107" />
@@ -458,7 +468,7 @@
       <translation>地殻内地震</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="156" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="157" />
       <source>DISTRICTS not given: the results are totalled for one ward-wide district, {0}.</source>
       <translation>DISTRICTS の指定がないため、区全域を 1 地区（{0}）として集計します。</translation>
     </message>
@@ -586,7 +596,7 @@
       <translation>地区（任意のポリゴン）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="133" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="136" />
       <source>Districts (optional polygons; without them one ward-wide district)</source>
       <translation>地区（任意のポリゴン。ない場合は区全域を 1 地区とします）</translation>
     </message>
@@ -610,7 +620,7 @@
       <translation>住戸数フィールド（任意、建物ごとの住戸数。耐震化率を住戸数で重み付けします）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="78" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="81" />
       <source>EIRP field (dBm)</source>
       <translation>EIRP のフィールド（dBm）</translation>
     </message>
@@ -655,12 +665,12 @@
       <translation>地震による建物被害（全壊・人的被害・地区別集計）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="574" />
+      <location filename="suginami_gis/processing/report.py" line="585" />
       <source>Earthquake scenario report</source>
       <translation>地震被害想定レポート</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="573" />
+      <location filename="suginami_gis/processing/report.py" line="584" />
       <source>Earthquake scenario report: {0}</source>
       <translation>地震被害想定レポート：{0}</translation>
     </message>
@@ -695,7 +705,7 @@
       <translation>避難の出発地</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="172" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="177" />
       <source>Evacuation route cost</source>
       <translation>避難経路のコスト</translation>
     </message>
@@ -710,7 +720,7 @@
       <translation>避難所への避難経路（一括計算・収容人数・到達可能性）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="181" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="186" />
       <source>Evacuation time limit (minutes)</source>
       <translation>避難の制限時間（分）</translation>
     </message>
@@ -730,7 +740,7 @@
       <translation>既設のアクセスポイント（任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="75" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="78" />
       <source>Expected evacuees field</source>
       <translation>想定避難者数のフィールド</translation>
     </message>
@@ -815,7 +825,7 @@
       <translation>不燃化の区域（任意のポリゴン：木造住宅密集地域などの指定区域）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="280" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="297" />
       <source>Fire-proofing rebuilds {0} of {1} buildings; they take the newest seismic era.</source>
       <translation>不燃化で {1} 棟のうち {0} 棟を建て替えます。これらは最新の耐震基準の建物として扱います。</translation>
     </message>
@@ -834,7 +844,7 @@
       <translation type="vanished">不燃化の目標：対策後の耐火建物の割合（0〜1、任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="62" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="65" />
       <source>Fire-resistance field (bare_wood, protected_wood, semi_fireproof, fireproof)</source>
       <translation>耐火性能のフィールド（bare_wood 裸木造、protected_wood 防火木造、semi_fireproof 準耐火、fireproof 耐火）</translation>
     </message>
@@ -849,7 +859,7 @@
       <translation>階高（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="66" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="69" />
       <source>Floors field (for the burned floor area)</source>
       <translation>階数のフィールド（焼失床面積に使用）</translation>
     </message>
@@ -894,7 +904,7 @@
       <translation>自由空間＋建物 1 棟ごとの損失</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="80" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="83" />
       <source>Frequency field (MHz)</source>
       <translation>周波数のフィールド（MHz）</translation>
     </message>
@@ -919,7 +929,7 @@
       <translation>藤本・翠川（2006）、J-SHIS と同じ</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="90" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="91" />
       <source>GDAL (step {0}): {1}</source>
       <translation>GDAL（ステップ {0}）：{1}</translation>
     </message>
@@ -949,7 +959,7 @@
       <translation>地震動の計算範囲</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="94" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="97" />
       <source>Ground-motion extent (empty = the buildings plus 500 m)</source>
       <translation>地震動の計算範囲（空欄 = 建物の範囲＋500 m）</translation>
     </message>
@@ -959,7 +969,7 @@
       <translation>ラスタの地震動指標</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="97" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="100" />
       <source>Ground-motion pixel size (m)</source>
       <translation>地震動のピクセルサイズ（m）</translation>
     </message>
@@ -1275,7 +1285,7 @@
       <translation>LAYERS：レイヤ名 '{0}' は種類 '{1}' を指定していますが、設定にその種類はありません（{2}）。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="261" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="273" />
       <source>LICENSE: {0}</source>
       <translation>LICENSE：{0}</translation>
     </message>
@@ -1320,7 +1330,7 @@
       <translation>地物数がこれを超えるレイヤはベクタタイルとしてウェブ地図に載せる</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/layouts.py" line="162" />
+      <location filename="suginami_gis/processing/scenario/layouts.py" line="143" />
       <source>Legend</source>
       <translation>凡例</translation>
     </message>
@@ -1335,7 +1345,7 @@
       <translation>ライセンス</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="203" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="215" />
       <source>Licence of the results (empty = ODbL 1.0 with OpenStreetMap streets, else CC BY 4.0)</source>
       <translation>結果のライセンス（空欄＝OpenStreetMapの道路を使うときODbL 1.0、それ以外はCC BY 4.0）</translation>
     </message>
@@ -1375,7 +1385,7 @@
       <translation>計算手法</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/layouts.py" line="229" />
+      <location filename="suginami_gis/processing/scenario/layouts.py" line="202" />
       <source>Methods and sources: see report.pdf.</source>
       <translation>手法と出典：report.pdf を参照。</translation>
     </message>
@@ -1404,27 +1414,27 @@
       <translation>対策後</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="162" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="167" />
       <source>Mitigation: fire-proofing areas (optional polygons; the target is then the 不燃領域率 of each area)</source>
       <translation>対策：不燃化の区域（任意のポリゴン。指定すると目標は区域ごとの不燃領域率になります）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="235" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="247" />
       <source>Mitigation: initial extinguishment (0-1; empty = as the current state)</source>
       <translation>対策：初期消火率（0〜1。空欄 = 現状と同じ）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="229" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="241" />
       <source>Mitigation: seismic circuit breaker share (0-1; empty = as the current state)</source>
       <translation>対策：感震ブレーカーの設置率（0〜1。空欄 = 現状と同じ）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="213" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="225" />
       <source>Mitigation: share of buildings meeting the 1981 seismic standard (0-1; ward target 0.96)</source>
       <translation>対策：新耐震基準（1981 年）を満たす建物の割合（0〜1、区の目標 0.96）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="218" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="230" />
       <source>Mitigation: share of fire-resistant buildings (0-1; ward target 0.70)</source>
       <translation>対策：耐火建物の割合（0〜1、区の目標 0.70）</translation>
     </message>
@@ -1454,7 +1464,7 @@
       <translation>モンテカルロ試行回数（0 = 期待値を厳密に計算）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="192" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="204" />
       <source>Municipality (e.g. 東京都練馬区; empty = from the GSI shelters or PLATEAU building ids)</source>
       <translation>市区町村（例：東京都練馬区。空欄＝国土地理院の避難所データまたはPLATEAUの建物IDから）</translation>
     </message>
@@ -1464,12 +1474,12 @@
       <translation>shelters.csv の市区町村（例：東京都練馬区。空欄＝避難所の国土地理院の項目から）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="263" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="275" />
       <source>Municipality: {0}; licence of the results: {1}; attribution: {2}</source>
       <translation>市区町村：{0}。結果のライセンス：{1}。出典：{2}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="342" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="350" />
       <source>Network: {0} nodes, {1} segments, {2:.1f} km</source>
       <translation>道路網：ノード {0}、区間 {1}、総延長 {2:.1f} km</translation>
     </message>
@@ -1497,7 +1507,7 @@
       <translation>なし</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="534" />
+      <location filename="suginami_gis/processing/report.py" line="545" />
       <source>Not available: the scenario did not write this layer.</source>
       <translation>ありません：シナリオはこのレイヤを出力していません。</translation>
     </message>
@@ -1584,7 +1594,7 @@ then click Install Python packages again.</source>
       <translation>居住者数のフィールド（任意、建物ごとの居住者数）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="59" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="62" />
       <source>Occupants field (residents per building)</source>
       <translation>居住者数のフィールド（建物ごとの居住者数）</translation>
     </message>
@@ -1740,7 +1750,7 @@ then click Install Python packages again.</source>
       <translation>POPULATION_FIELD の指定がないため、各出発地を {0:.2f} 人（DEFAULT_OCCUPANTS）として数えます。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="339" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="347" />
       <source>P_BLOCK_FIELD: blockage probabilities must be between 0 and 1.</source>
       <translation>P_BLOCK_FIELD：閉塞確率は 0 から 1 の間でなければなりません。</translation>
     </message>
@@ -1911,7 +1921,7 @@ then click Install Python packages again.</source>
       <translation>地区別の被害軽減（対策後と現状の比較）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/layouts.py" line="65" />
+      <location filename="suginami_gis/processing/scenario/layouts.py" line="62" />
       <source>Reduction by the mitigation programme</source>
       <translation>対策による被害軽減</translation>
     </message>
@@ -1921,37 +1931,37 @@ then click Install Python packages again.</source>
       <translation>出力フォルダが既にある場合は置き換える</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="141" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="144" />
       <source>Replace the output folder if it holds an earlier scenario</source>
       <translation>出力フォルダに以前のシナリオがある場合は置き換える</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="809" />
+      <location filename="suginami_gis/processing/report.py" line="820" />
       <source>Report written: {0}</source>
       <translation>報告書を作成しました：{0}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="778" />
+      <location filename="suginami_gis/processing/report.py" line="789" />
       <source>Report: charts</source>
       <translation>報告書：グラフ</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="790" />
+      <location filename="suginami_gis/processing/report.py" line="801" />
       <source>Report: map {0}</source>
       <translation>報告書：地図 {0}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="783" />
+      <location filename="suginami_gis/processing/report.py" line="794" />
       <source>Report: print layout</source>
       <translation>報告書：印刷レイアウト</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="796" />
+      <location filename="suginami_gis/processing/report.py" line="807" />
       <source>Report: writing report.html</source>
       <translation>報告書：report.html を作成中</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="793" />
+      <location filename="suginami_gis/processing/report.py" line="804" />
       <source>Report: writing report.pdf</source>
       <translation>報告書：report.pdf を作成中</translation>
     </message>
@@ -2011,7 +2021,7 @@ then click Install Python packages again.</source>
       <translation>建物倒壊・火災による道路閉塞</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="71" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="74" />
       <source>Road class field (OSM highway values)</source>
       <translation>道路種別のフィールド（OSM の highway の値）</translation>
     </message>
@@ -2056,7 +2066,7 @@ then click Install Python packages again.</source>
       <translation>SUPPRESSION_RATE は旧パラメータです。INITIAL_EXTINGUISHMENT（同じ意味）を使ってください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="173" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="178" />
       <source>Safest (least blockage risk)</source>
       <translation>最も安全（閉塞の危険が最小）</translation>
     </message>
@@ -2081,7 +2091,7 @@ then click Install Python packages again.</source>
       <translation>想定地震の地震動…</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="156" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="161" />
       <source>Scenario hour (5, 12 or 18)</source>
       <translation>想定時刻（5 時・12 時・18 時）</translation>
     </message>
@@ -2101,7 +2111,7 @@ then click Install Python packages again.</source>
       <translation>シナリオのパラメータ（KEY=値; ...）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="151" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="156" />
       <source>Season (the cited time-of-day coefficients are for winter)</source>
       <translation>季節（出典の時刻別係数は冬のもの）</translation>
     </message>
@@ -2111,7 +2121,7 @@ then click Install Python packages again.</source>
       <translation>感震ブレーカーの設置率（0〜1。東京都 令和4年：0.083）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/layouts.py" line="58" />
+      <location filename="suginami_gis/processing/scenario/layouts.py" line="55" />
       <source>Seismic intensity (JMA)</source>
       <translation>震度分布（気象庁震度階）</translation>
     </message>
@@ -2156,7 +2166,7 @@ then click Install Python packages again.</source>
       <translation>避難所 Wi-Fi の電波到達範囲</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="114" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="117" />
       <source>Shelter capacity field (people)</source>
       <translation>避難所の収容人数のフィールド（人）</translation>
     </message>
@@ -2198,7 +2208,7 @@ then click Install Python packages again.</source>
       <translation>避難所の敷地</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="119" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="122" />
       <source>Shelter sites (optional polygons; Wi-Fi statistics per site)</source>
       <translation>避難所の敷地（任意のポリゴン。敷地ごとの Wi-Fi 集計）</translation>
     </message>
@@ -2222,7 +2232,7 @@ then click Install Python packages again.</source>
       <translation type="vanished">避難所（震災救援所、点）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="113" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="116" />
       <source>Shelters (required; relief centres, points)</source>
       <translation>避難所（必須。ポイント）</translation>
     </message>
@@ -2242,7 +2252,7 @@ then click Install Python packages again.</source>
       <translation>避難所：割当人口</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="173" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="178" />
       <source>Shortest</source>
       <translation>最短</translation>
     </message>
@@ -2257,7 +2267,7 @@ then click Install Python packages again.</source>
       <translation>地盤増幅</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="74" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="77" />
       <source>Site id field</source>
       <translation>敷地 ID のフィールド</translation>
     </message>
@@ -2317,17 +2327,17 @@ then click Install Python packages again.</source>
       <translation>延焼限界距離、準耐火（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="76" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="77" />
       <source>Step suginami:{0} failed: {1}</source>
       <translation>手順 suginami:{0} が失敗しました：{1}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="93" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="94" />
       <source>Step {0}: GDAL could not write {1}: {2}</source>
       <translation>ステップ {0}：GDAL が {1} を書き込めませんでした：{2}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="64" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="65" />
       <source>Step {0}: suginami:{1}</source>
       <translation>手順 {0}：suginami:{1}</translation>
     </message>
@@ -2342,7 +2352,7 @@ then click Install Python packages again.</source>
       <translation>閉塞確率付きの道路区間</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="70" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="73" />
       <source>Street width field (m)</source>
       <translation>道路幅員のフィールド（m）</translation>
     </message>
@@ -2370,7 +2380,7 @@ then click Install Python packages again.</source>
       <translation>道路（投影座標系の中心線、または道路閉塞の出力）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="104" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="107" />
       <source>Streets (required unless an OSM file or area is given; centre lines, any CRS)</source>
       <translation>道路（OSM ファイルか範囲を指定しない場合は必須。中心線、CRS は任意）</translation>
     </message>
@@ -2395,7 +2405,7 @@ then click Install Python packages again.</source>
       <translation>スタイル {0} を読み込めませんでした：{1}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="313" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="330" />
       <source>Styles stored in the GeoPackage for {0} layers.</source>
       <translation>{0} レイヤのスタイルを GeoPackage に保存しました。</translation>
     </message>
@@ -2458,7 +2468,7 @@ then click Install Python packages again.</source>
       <translation type="vanished">報告書のモジュールに write_report() がないため、report.pdf は作成しません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="366" />
+      <location filename="suginami_gis/processing/report.py" line="394" />
       <source>The scenario GeoPackage has no layer to map.</source>
       <translation>シナリオの GeoPackage に地図にするレイヤがありません。</translation>
     </message>
@@ -2483,7 +2493,7 @@ then click Install Python packages again.</source>
       <translation>制限時間（分、0 = なし）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="281" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="293" />
       <source>Time per step (s): {0}</source>
       <translation>手順ごとの所要時間（秒）：{0}</translation>
     </message>
@@ -2503,7 +2513,7 @@ then click Install Python packages again.</source>
       <translation>タイトル（日本語）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="195" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="207" />
       <source>Title of the public maps (empty = municipality and run)</source>
       <translation>公開地図のタイトル（空欄＝市区町村と実行名）</translation>
     </message>
@@ -2548,7 +2558,7 @@ then click Install Python packages again.</source>
       <translation>区の被害想定シナリオ（1 回分、計算の流れのグラフィカルモデル）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="86" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="89" />
       <source>Ward scenario: current state versus mitigation (whole chain)</source>
       <translation>区の被害想定シナリオ：現状と対策後の比較（一括実行）</translation>
     </message>
@@ -2593,7 +2603,7 @@ then click Install Python packages again.</source>
       <translation>Wi-Fi アクセスポイント</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="126" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="129" />
       <source>Wi-Fi access points (optional points; without them the Wi-Fi step is skipped)</source>
       <translation>Wi-Fi アクセスポイント（任意のポイント。ない場合は Wi-Fi の手順を省略）</translation>
     </message>
@@ -2612,7 +2622,7 @@ then click Install Python packages again.</source>
       <translation>避難所の敷地ごとの Wi-Fi</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="182" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="187" />
       <source>Wi-Fi pixel size (m)</source>
       <translation>Wi-Fi のピクセルサイズ（m）</translation>
     </message>
@@ -2642,7 +2652,7 @@ then click Install Python packages again.</source>
       <translation>風速（m/s、0〜30）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="152" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="157" />
       <source>Winter</source>
       <translation>冬</translation>
     </message>
@@ -2655,6 +2665,11 @@ then click Install Python packages again.</source>
       <location filename="suginami_gis/processing/algorithms/distributepopulation.py" line="129" />
       <source>Working CRS for floor areas (projected, metres)</source>
       <translation>延床面積を測る作業座標系（投影座標系、m）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="193" />
+      <source>Write the public web maps (public_baseline/, public_mitigated/)</source>
+      <translation>公開用ウェブ地図を書き出す（public_baseline/、public_mitigated/）</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/inputs/publish.py" line="166" />
@@ -2840,7 +2855,7 @@ then click Install Python packages again.</source>
       <translation type="vanished">{0} 棟に計測震度がないため、出火率表による出火は計算しません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="329" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="337" />
       <source>{0} crossings without a shared vertex are not connected (bridges, tunnels or unnoded lines).</source>
       <translation>共有頂点のない交差 {0} か所は接続していません（橋梁・トンネル、またはノードのない線）。</translation>
     </message>
@@ -2920,7 +2935,7 @@ then click Install Python packages again.</source>
       <translation>{0} か所の敷地に想定避難者数がありません。値を入力してください（0 も可）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="336" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="344" />
       <source>{0} streets have no blockage probability: taken as open.</source>
       <translation>道路 {0} 区間に閉塞確率がないため、通行可能とみなします。</translation>
     </message>
@@ -3045,7 +3060,7 @@ then click Install Python packages again.</source>
       <translation>{0}：値 '{1}' は真偽値ではありません。true/false または 1/0 を使ってください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="360" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="377" />
       <source>{0}: {1:,.1f} -&gt; {2:,.1f} ({3})</source>
       <translation>{0}：{1:,.1f} → {2:,.1f}（{3}）</translation>
     </message>

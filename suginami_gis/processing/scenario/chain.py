@@ -17,6 +17,7 @@ from typing import Any
 from qgis.core import QgsProcessingContext, QgsProcessingException, QgsProcessingMultiStepFeedback, QgsVectorLayer
 
 from ...core import comparison as cmp
+from ...core import memo
 from ...core.feedback import Canceled
 from ..fireproofing import REBUILT_FIELD, planned_rebuilds
 from ..i18n import plugin_locale, tr
@@ -157,9 +158,15 @@ class Chain:
                     ward.name_ja
                 )
             )
-        intensity = self.shared_steps()
-        runs = {run: self.one_run(run, intensity) for run in cmp.RUNS}
+        # Both runs share what they compute alike (street network, widths, footprint checks: core/memo.py).
+        with memo.shared():
+            intensity = self.shared_steps()
+            runs = {run: self.one_run(run, intensity) for run in cmp.RUNS}
+            self.report_reuse()
         for run, result in runs.items():
+            if not self.wiring.value("PUBLIC_EXPORT"):
+                self.runner.finish(f"{run}:publicexport (skipped)", time.perf_counter())
+                continue
             exported = self.runner.run(
                 "publicexport",
                 self.wiring.export(run, result.export_layers, self.folder / f"public_{run}"),
@@ -168,6 +175,16 @@ class Chain:
             result.index_html = exported.get("INDEX_HTML")
         rows = self.package(runs)
         return rows, runs, self.report(rows)
+
+    def report_reuse(self) -> None:
+        """Which results the second run took from the first (core/memo.py), in the log."""
+        saved = memo.saved_seconds()
+        for kind, (computed, reused) in sorted(memo.counts().items()):
+            self.runner.feedback.pushInfo(
+                tr("Computed once, reused {0} times ({1:.1f} s saved): {2}").format(reused, saved.get(kind, 0.0), kind)
+                if reused
+                else tr("Computed {0} times, not reused: {1}").format(computed, kind)
+            )
 
     def shared_steps(self) -> str:
         """Ground motion and Wi-Fi coverage, the same for both runs; returns the intensity raster."""
