@@ -108,24 +108,23 @@ def fingerprint(*parts: Any) -> str:
 
 def cached(kind: str, key: tuple[Any, ...], compute: Callable[[], T], copy: Callable[[T], T] | None = None) -> T:
     """``compute()``, or inside ``shared()`` the result kept for an equal ``key`` (through ``copy`` if given)."""
-    if _store is None:
+    store = _store
+    if store is None:
         return compute()
     name = f"{kind}:{fingerprint(*key)}"
     with _lock:
-        found = name in _store
-        value = _store.get(name)
+        kept: tuple[Any, float] | None = store.get(name)
         count = _counts.setdefault(kind, [0, 0])
-    if found:
-        with _lock:
+        if kept is not None:
             count[1] += 1
-            _saved_s[kind] = _saved_s.get(kind, 0.0) + value[1]
+            _saved_s[kind] = _saved_s.get(kind, 0.0) + kept[1]
+    if kept is not None:
         log.debug("reused %s", kind)
-        return copy(value[0]) if copy is not None else value[0]
+        return copy(kept[0]) if copy is not None else kept[0]
     started = time.perf_counter()
     result = compute()
     seconds = time.perf_counter() - started
     with _lock:
         count[0] += 1
-        if _store is not None:
-            _store[name] = (result, seconds)
+        store[name] = (result, seconds)
     return copy(result) if copy is not None else result
