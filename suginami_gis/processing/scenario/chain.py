@@ -19,7 +19,7 @@ from qgis.core import QgsProcessingContext, QgsProcessingException, QgsProcessin
 from ...core import comparison as cmp
 from ...core import memo
 from ...core.feedback import Canceled
-from ..fireproofing import REBUILT_FIELD, planned_rebuilds
+from ..fireproofing import REBUILT_FIELD, planned_rebuilds, write_rebuilt_flags
 from ..i18n import plugin_locale, tr
 from . import comparison, packaging
 from .packaging import layer_uri, table_uri
@@ -280,6 +280,8 @@ class Chain:
         """BUILDINGS with a REBUILT_FIELD flag (and RETROFIT_FIELD naming it) for the mitigated damage step."""
         wiring, runner = self.wiring, self.runner
         alg, parameters, context = wiring.alg, wiring.parameters, runner.context
+        started = time.perf_counter()
+        runner.feedback.setCurrentStep(runner.step)
         areas = alg.parameterAsSource(parameters, "FIREPROOF_AREAS", context)
         ids, count = planned_rebuilds(
             alg.parameterAsSource(parameters, "BUILDINGS", context),
@@ -296,21 +298,16 @@ class Chain:
         runner.feedback.pushInfo(
             tr("Fire-proofing rebuilds {0} of {1} buildings; they take the newest seismic era.").format(len(ids), count)
         )
-        formula = f"if($id IN ({','.join(str(i) for i in ids)}), 1, 0)" if ids else "0"
-        flagged = runner.run(
-            "native:fieldcalculator",
-            {
-                "INPUT": parameters["BUILDINGS"],
-                "FIELD_NAME": REBUILT_FIELD,
-                "FIELD_TYPE": 1,
-                "FIELD_LENGTH": 0,
-                "FIELD_PRECISION": 0,
-                "FORMULA": formula,
-                "OUTPUT": str(self.work / "mitigated_input.gpkg"),
-            },
-            label="mitigated:fireproofing-plan",
+        flagged = write_rebuilt_flags(
+            alg.parameterAsSource(parameters, "BUILDINGS", context),
+            ids,
+            str(self.work / "mitigated_input.gpkg"),
+            context,
+            runner.feedback,
         )
-        return {"BUILDINGS": flagged["OUTPUT"], "RETROFIT_FIELD": REBUILT_FIELD}
+        runner.finish("mitigated:fireproofing-plan", started)
+        runner.check_canceled()
+        return {"BUILDINGS": flagged, "RETROFIT_FIELD": REBUILT_FIELD}
 
     def package(self, runs: dict[str, RunResult]) -> list[dict[str, Any]]:
         """The comparison, the inputs, the styles and the project, as one timed step."""
