@@ -2,6 +2,11 @@
 
 Run from the repository root:
     QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/real_suginami_scenario.py [--realizations 100]
+        [--no-export] [--executor local] [--reuse-inputs] [--prepare-only]
+
+--no-export leaves out the two public exports (PUBLIC_EXPORT=False); --reuse-inputs keeps the prepared
+inputs of an earlier run in out/bench/real_scenario (so the peak memory is the scenario's alone);
+the last line is a BENCH_ROW (benchmarks/_common.py) with each step's time and the peak resident set.
 
 Inputs (../shared/data/real, each folder has its SOURCE.md):
 - buildings: the 124,207 PLATEAU 2020 footprints of Suginami, reprojected to EPSG:6677, given
@@ -47,11 +52,17 @@ CENTRES = SHARED / "suginami-relief-centres-muk-ai" / "evacuation_sites_geocoded
 PUBLISHED = {"collapsed": -82.0, "burned": -36.0}
 # Suginami: 571,703 residents / 124,207 buildings (as the buildingdamage default).
 OCCUPANTS_PER_BUILDING = 4.60
+BUILDINGS_LABEL = "124,207 real footprints"
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--realizations", type=int, default=100)
+    parser.add_argument("--no-export", action="store_true", help="PUBLIC_EXPORT=False")
+    parser.add_argument("--executor", default="", help="the scenario's EXECUTOR ('' or local)")
+    parser.add_argument("--reuse-inputs", action="store_true", help="reuse the prepared inputs if present")
+    parser.add_argument("--prepare-only", action="store_true", help="prepare the inputs and stop")
+    parser.add_argument("--folder", default="scenario", help="the scenario's folder under out/bench/real_scenario")
     args = parser.parse_args()
     if not SHARED.exists():
         print(f"the real data folder {SHARED} is absent", file=sys.stderr)
@@ -72,7 +83,7 @@ def main() -> int:
     provider = SuginamiProvider()  # keep a reference: the registry does not own Python providers
     QgsApplication.processingRegistry().addProvider(provider)
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from _common import ward_scale_gpkg
+    from _common import peak_rss_mb, ward_scale_gpkg
 
     OUT.mkdir(parents=True, exist_ok=True)
     times: dict[str, float] = {}
@@ -87,13 +98,30 @@ def main() -> int:
         return result
 
     streets = ward_scale_gpkg()
+    prepared = {"buildings": OUT / "buildings_imputed.gpkg", "centres": OUT / "relief_centres.gpkg"}
+    prepared["sites"] = OUT / "relief_sites.gpkg"
+    if args.reuse_inputs and all(path.exists() for path in prepared.values()):
+        print("Reusing the prepared inputs in " + str(OUT), flush=True)
+        inputs = {key: str(path) for key, path in prepared.items()}
+    else:
+        inputs = prepare(run)
+        if inputs is None:
+            return 2
+    if args.prepare_only:
+        return 0
+    rss_before = peak_rss_mb()
+    return scenario(run, args, streets, inputs, times, rss_before)
+
+
+def prepare(run) -> dict[str, str] | None:
+    """The real inputs, reprojected, repaired, with occupants and imputed attributes (out/bench/real_scenario)."""
     print("Preparing the real inputs", flush=True)
     from qgis.core import QgsVectorLayer
 
     plateau = QgsVectorLayer(PLATEAU, "suginami_buildings", "ogr")
     if not plateau.isValid():
         print(f"cannot open {PLATEAU}", file=sys.stderr)
-        return 2
+        return None
     projected = run(
         "native:reprojectlayer",
         {"INPUT": plateau, "TARGET_CRS": "EPSG:6677", "OUTPUT": str(OUT / "buildings_6677.gpkg")},
@@ -139,6 +167,13 @@ def main() -> int:
         "relief-centre sites",
     )
 
+    return {"buildings": imputed["OUTPUT"], "centres": centres["OUTPUT"], "sites": sites["OUTPUT"]}
+
+
+def scenario(run, args, streets, inputs: dict[str, str], times: dict[str, float], rss_before: float) -> int:
+    """suginami:scenario on the prepared inputs; prints each step's time, the totals and a BENCH_ROW."""
+    from _common import peak_rss_mb, row
+
     print(f"suginami:scenario, {args.realizations} realizations", flush=True)
     started = time.perf_counter()
     result = run(
@@ -149,7 +184,7 @@ def main() -> int:
             "DEPTH": 25.0,
             "FAULT_TYPE": 2,
             "PIXEL_SIZE": 50.0,
-            "BUILDINGS": imputed["OUTPUT"],
+            "BUILDINGS": inputs["buildings"],
             "BUILDING_ID_FIELD": "bldg_id",
             "STRUCTURE_FIELD": "structure",
             "YEAR_FIELD": "year_built",
@@ -158,11 +193,11 @@ def main() -> int:
             "FLOORS_FIELD": "floors",
             "BUILDING_HEIGHT_FIELD": "measured_height_m",
             "ROADS": f"{streets}|layername=roads",
-            "SHELTERS": centres["OUTPUT"],
+            "SHELTERS": inputs["centres"],
             "SHELTER_ID_FIELD": "name",
             "SHELTER_NAME_FIELD": "name",
             "CAPACITY_FIELD": "",
-            "SHELTER_SITES": sites["OUTPUT"],
+            "SHELTER_SITES": inputs["sites"],
             "SITE_ID_FIELD": "name",
             "EVACUEES_FIELD": "",
             "ACCESS_POINTS": str(WIFI),
@@ -179,7 +214,9 @@ def main() -> int:
             "SEED": 42,
             "WIFI_PIXEL_SIZE": 10.0,
             "OVERWRITE": True,
-            "OUTPUT_FOLDER": str(OUT / "scenario"),
+            "PUBLIC_EXPORT": not args.no_export,
+            "EXECUTOR": args.executor,
+            "OUTPUT_FOLDER": str(OUT / args.folder),
         },
     )
     total = time.perf_counter() - started
@@ -195,8 +232,22 @@ def main() -> int:
         relative = "-" if change is None else f"{change:+.1f} %"
         print(f"  {key:<16} {before:12,.1f} -> {after:12,.1f}  ({relative}){published}")
     summary = {"times_s": {k: round(v, 1) for k, v in times.items()}, "results": result}
-    (OUT / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+    (OUT / f"summary_{args.folder}.json").write_text(
+        json.dumps(summary, ensure_ascii=False, indent=1, default=str), encoding="utf-8"
+    )
     print(f"Results are in {result['OUTPUT_FOLDER']}")
+    peak = peak_rss_mb()
+    print(f"Peak resident set: {peak:,.0f} MB (before the scenario: {rss_before:,.0f} MB)")
+    row(
+        "ward-scale scenario" + (" without export" if args.no_export else ""),
+        f"{BUILDINGS_LABEL}, {args.realizations} realizations, 2 runs",
+        total,
+        peak,
+        target_s=60.0 if args.no_export else 180.0,
+        steps={step: round(seconds, 1) for step, seconds in sorted(result["STEP_SECONDS"].items())},
+        executor=args.executor or "serial",
+        totals={key: result[key] for key in sorted(result) if key.startswith(("BASELINE_", "MITIGATED_"))},
+    )
     return 0
 
 

@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from . import memo
 from .errors import InputError, raise_if_any
 from .executors import run_tasks
 from .feedback import Feedback, NullFeedback, SubFeedback, check_canceled
@@ -1327,7 +1328,12 @@ def run_fire(
     feedback = feedback or NullFeedback()
     scenario = scenario or FireScenario()
     scenario.validate()
-    geoms = validate_footprints(geometries, feature_ids=feature_ids)
+    # The same footprints in both runs of the scenario: checked once (core/memo.py); an error is never kept.
+    geoms = memo.cached(
+        "footprint checks",
+        (np.asarray(geometries, dtype=object), OVERLAP_TOLERANCE_M2),
+        lambda: validate_footprints(geometries, feature_ids=feature_ids),
+    )
     n = len(geoms)
     classes = parse_fire_resistance(fire_resistance)
     if len(classes) != n:

@@ -17,6 +17,7 @@ footprints on both sides of the centreline, capped by road class
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 import re
@@ -28,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from . import memo
 from .errors import InputError
 from .feedback import Feedback, NullFeedback, check_canceled
 
@@ -148,6 +150,17 @@ class StreetNetwork:
     @property
     def n_nodes(self) -> int:
         return int(self.node_xy.shape[0])
+
+    def copy(self) -> StreetNetwork:
+        """A copy whose arrays may be changed (fill_widths changes widths in place); geometries are shared."""
+        return dataclasses.replace(
+            self,
+            **{
+                f.name: getattr(self, f.name).copy()
+                for f in dataclasses.fields(self)
+                if isinstance(getattr(self, f.name), np.ndarray | dict)
+            },
+        )
 
     @property
     def n_edges(self) -> int:
@@ -680,9 +693,26 @@ def _facade_distance(tree, bld, centre, tangent, sign: float, search_half_m: flo
     base = shapely.linestrings(np.stack([p1, p2], axis=1))
     dist = np.full(centre.shape[0], np.inf)
     strip_idx, bld_idx = tree.query(strips, predicate="intersects")
-    if strip_idx.size:
-        inside = shapely.intersection(strips[strip_idx], bld[bld_idx])
-        np.minimum.at(dist, strip_idx, shapely.distance(base[strip_idx], inside))
+    if strip_idx.size == 0:
+        return dist
+    # Only the nearest facade counts, and the distance to a whole footprint is a lower bound of the
+    # distance to its part inside the strip: clip first the footprint with the lowest bound, then only
+    # those whose bound is below the best clipped distance so far. The minimum is exactly the one over
+    # every footprint, with a fraction of the polygon overlays (the slow part on a ward).
+    bound = shapely.distance(base[strip_idx], bld[bld_idx])
+    order = np.lexsort((bound, strip_idx))
+    strip_idx, bld_idx, bound = strip_idx[order], bld_idx[order], bound[order]
+    first = np.r_[True, strip_idx[1:] != strip_idx[:-1]]
+    # A footprint on the base line itself is at distance 0 (such a cross-section is not used: WIDTH_MIN_FACADE_M).
+    touching = first & (bound == 0.0)
+    dist[strip_idx[touching]] = 0.0
+    first &= ~touching
+    for pairs in (first, ~first & ~touching):
+        if pairs is not first:
+            pairs &= bound < dist[strip_idx]
+        s, b = strip_idx[pairs], bld_idx[pairs]
+        inside = shapely.intersection(strips[s], bld[b])
+        np.minimum.at(dist, s, shapely.distance(base[s], inside))
     return dist
 
 
@@ -720,7 +750,15 @@ def fill_widths(
         network.width_source[need] = None
     if buildings is not None and need.any():
         highway = None if network.highway is None else network.highway[need]
-        est, _ = estimate_width_from_buildings(network.geometry[need], buildings, highway=highway, feedback=feedback)
+        # The same streets and footprints in both runs of the scenario: estimated once (core/memo.py).
+        est, _ = memo.cached(
+            "street widths from footprints",
+            (network.geometry[need], buildings, highway),
+            lambda: estimate_width_from_buildings(
+                network.geometry[need], buildings, highway=highway, feedback=feedback
+            ),
+            copy=lambda pair: (pair[0].copy(), pair[1].copy()),
+        )
         idx = np.flatnonzero(need)
         ok = np.isfinite(est)
         network.width[idx[ok]] = est[ok]

@@ -14,7 +14,7 @@
       <translation>（地区外）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="178" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="195" />
       <source>ACCESS_POINTS not given: the Wi-Fi coverage step is skipped.</source>
       <translation>ACCESS_POINTS の指定がないため、Wi-Fi の電波到達範囲の手順を省略します。</translation>
     </message>
@@ -49,7 +49,7 @@
       <translation>AVS30 {0:.0f}〜{1:.0f} m/s。{3} 画素のうち {2} 画素に値があります。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="80" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="83" />
       <source>Access point height field (m above ground)</source>
       <translation>アクセスポイントの高さのフィールド（地上高、m）</translation>
     </message>
@@ -99,7 +99,7 @@
       <translation>出典表示（地図に表示）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="199" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="211" />
       <source>Attribution added to the recognised sources (OpenStreetMap, PLATEAU, GSI)</source>
       <translation>認識した出典（OpenStreetMap、PLATEAU、国土地理院）に加える出典表記</translation>
     </message>
@@ -124,7 +124,7 @@
       <translation>BUILDINGS：レイヤに地物がありません。建物形状のあるレイヤを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="174" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="179" />
       <source>Balanced (length + risk)</source>
       <translation>バランス（距離＋危険度）</translation>
     </message>
@@ -193,12 +193,12 @@
       <translation>建物高さのフィールド（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="68" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="71" />
       <source>Building height field (m; Wi-Fi obstacles)</source>
       <translation>建物高さのフィールド（m、Wi-Fi の遮蔽物）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="57" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="60" />
       <source>Building id field</source>
       <translation>建物 ID のフィールド</translation>
     </message>
@@ -246,7 +246,7 @@
       <translation>建物（ポリゴンまたは点）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="100" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="103" />
       <source>Buildings (required; footprint polygons, any CRS)</source>
       <translation>建物（必須。外形ポリゴン、座標参照系は任意）</translation>
     </message>
@@ -359,7 +359,7 @@
       <translation>{0} を書き込めません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="889" />
+      <location filename="suginami_gis/processing/fireproofing.py" line="172" />
       <source>Cannot write {0}: {1}</source>
       <translation>{0} を書き込めません：{1}</translation>
     </message>
@@ -422,6 +422,16 @@
       <translation>比較</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/scenario/chain.py" line="184" />
+      <source>Computed once, reused {0} times ({1:.1f} s saved): {2}</source>
+      <translation>1 回だけ計算し {0} 回再利用（{1:.1f} 秒短縮）：{2}</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/scenario/chain.py" line="186" />
+      <source>Computed {0} times, not reused: {1}</source>
+      <translation>{0} 回計算、再利用なし：{1}</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/inputs/network.py" line="107" />
       <source>Connect lines that cross without a shared vertex (not for bridges)</source>
       <translation>共有頂点なしで交差する線を接続する（橋梁には使わない）</translation>
@@ -462,7 +472,7 @@
       <translation>地殻内地震</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="156" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="157" />
       <source>DISTRICTS not given: the results are totalled for one ward-wide district, {0}.</source>
       <translation>DISTRICTS の指定がないため、区全域を 1 地区（{0}）として集計します。</translation>
     </message>
@@ -590,7 +600,7 @@
       <translation>地区（任意のポリゴン）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="134" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="137" />
       <source>Districts (optional polygons; without them one ward-wide district)</source>
       <translation>地区（任意のポリゴン。ない場合は区全域を 1 地区とします）</translation>
     </message>
@@ -614,7 +624,7 @@
       <translation>住戸数フィールド（任意、建物ごとの住戸数。耐震化率を住戸数で重み付けします）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="79" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="82" />
       <source>EIRP field (dBm)</source>
       <translation>EIRP のフィールド（dBm）</translation>
     </message>
@@ -709,7 +719,7 @@
       <translation>避難の出発地</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="173" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="178" />
       <source>Evacuation route cost</source>
       <translation>避難経路のコスト</translation>
     </message>
@@ -724,7 +734,7 @@
       <translation>避難所への避難経路（一括計算・収容人数・到達可能性）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="182" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="187" />
       <source>Evacuation time limit (minutes)</source>
       <translation>避難の制限時間（分）</translation>
     </message>
@@ -744,7 +754,7 @@
       <translation>既設のアクセスポイント（任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="76" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="79" />
       <source>Expected evacuees field</source>
       <translation>想定避難者数のフィールド</translation>
     </message>
@@ -829,7 +839,7 @@
       <translation>不燃化の区域（任意のポリゴン：木造住宅密集地域などの指定区域）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="280" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="299" />
       <source>Fire-proofing rebuilds {0} of {1} buildings; they take the newest seismic era.</source>
       <translation>不燃化で {1} 棟のうち {0} 棟を建て替えます。これらは最新の耐震基準の建物として扱います。</translation>
     </message>
@@ -848,7 +858,7 @@
       <translation type="vanished">不燃化の目標：対策後の耐火建物の割合（0〜1、任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="63" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="66" />
       <source>Fire-resistance field (bare_wood, protected_wood, semi_fireproof, fireproof)</source>
       <translation>耐火性能のフィールド（bare_wood 裸木造、protected_wood 防火木造、semi_fireproof 準耐火、fireproof 耐火）</translation>
     </message>
@@ -863,7 +873,7 @@
       <translation>階高（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="67" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="70" />
       <source>Floors field (for the burned floor area)</source>
       <translation>階数のフィールド（焼失床面積に使用）</translation>
     </message>
@@ -908,7 +918,7 @@
       <translation>自由空間＋建物 1 棟ごとの損失</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="81" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="84" />
       <source>Frequency field (MHz)</source>
       <translation>周波数のフィールド（MHz）</translation>
     </message>
@@ -933,7 +943,7 @@
       <translation>藤本・翠川（2006）、J-SHIS と同じ</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="90" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="91" />
       <source>GDAL (step {0}): {1}</source>
       <translation>GDAL（ステップ {0}）：{1}</translation>
     </message>
@@ -973,7 +983,7 @@
       <translation>地震動の計算範囲</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="95" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="98" />
       <source>Ground-motion extent (empty = the buildings plus 500 m)</source>
       <translation>地震動の計算範囲（空欄 = 建物の範囲＋500 m）</translation>
     </message>
@@ -983,7 +993,7 @@
       <translation>ラスタの地震動指標</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="98" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="101" />
       <source>Ground-motion pixel size (m)</source>
       <translation>地震動のピクセルサイズ（m）</translation>
     </message>
@@ -1314,7 +1324,7 @@
       <translation>LAYERS：レイヤ名 '{0}' は種類 '{1}' を指定していますが、設定にその種類はありません（{2}）。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="263" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="275" />
       <source>LICENSE: {0}</source>
       <translation>LICENSE：{0}</translation>
     </message>
@@ -1379,7 +1389,7 @@
       <translation>ライセンス</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="204" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="216" />
       <source>Licence of the results (empty = ODbL 1.0 with OpenStreetMap streets, else CC BY 4.0)</source>
       <translation>結果のライセンス（空欄＝OpenStreetMapの道路を使うときODbL 1.0、それ以外はCC BY 4.0）</translation>
     </message>
@@ -1453,27 +1463,27 @@
       <translation>対策後</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="163" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="168" />
       <source>Mitigation: fire-proofing areas (optional polygons; the target is then the 不燃領域率 of each area)</source>
       <translation>対策：不燃化の区域（任意のポリゴン。指定すると目標は区域ごとの不燃領域率になります）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="237" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="249" />
       <source>Mitigation: initial extinguishment (0-1; empty = as the current state)</source>
       <translation>対策：初期消火率（0〜1。空欄 = 現状と同じ）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="231" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="243" />
       <source>Mitigation: seismic circuit breaker share (0-1; empty = as the current state)</source>
       <translation>対策：感震ブレーカーの設置率（0〜1。空欄 = 現状と同じ）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="215" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="227" />
       <source>Mitigation: share of buildings meeting the 1981 seismic standard (0-1; ward target 0.96)</source>
       <translation>対策：新耐震基準（1981 年）を満たす建物の割合（0〜1、区の目標 0.96）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="220" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="232" />
       <source>Mitigation: share of fire-resistant buildings (0-1; ward target 0.70)</source>
       <translation>対策：耐火建物の割合（0〜1、区の目標 0.70）</translation>
     </message>
@@ -1503,7 +1513,7 @@
       <translation>モンテカルロ試行回数（0 = 期待値を厳密に計算）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="193" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="205" />
       <source>Municipality (e.g. 東京都練馬区; empty = from the GSI shelters or PLATEAU building ids)</source>
       <translation>市区町村（例：東京都練馬区。空欄＝国土地理院の避難所データまたはPLATEAUの建物IDから）</translation>
     </message>
@@ -1513,12 +1523,12 @@
       <translation>shelters.csv の市区町村（例：東京都練馬区。空欄＝避難所の国土地理院の項目から）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="265" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="277" />
       <source>Municipality: {0}; licence of the results: {1}; attribution: {2}</source>
       <translation>市区町村：{0}。結果のライセンス：{1}。出典：{2}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="342" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="350" />
       <source>Network: {0} nodes, {1} segments, {2:.1f} km</source>
       <translation>道路網：ノード {0}、区間 {1}、総延長 {2:.1f} km</translation>
     </message>
@@ -1638,7 +1648,7 @@ then click Install Python packages again.</source>
       <translation>居住者数のフィールド（任意、建物ごとの居住者数）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="60" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="63" />
       <source>Occupants field (residents per building)</source>
       <translation>居住者数のフィールド（建物ごとの居住者数）</translation>
     </message>
@@ -1794,7 +1804,7 @@ then click Install Python packages again.</source>
       <translation>POPULATION_FIELD の指定がないため、各出発地を {0:.2f} 人（DEFAULT_OCCUPANTS）として数えます。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="339" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="347" />
       <source>P_BLOCK_FIELD: blockage probabilities must be between 0 and 1.</source>
       <translation>P_BLOCK_FIELD：閉塞確率は 0 から 1 の間でなければなりません。</translation>
     </message>
@@ -1985,7 +1995,7 @@ then click Install Python packages again.</source>
       <translation>出力フォルダが既にある場合は置き換える</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="142" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="145" />
       <source>Replace the output folder if it holds an earlier scenario</source>
       <translation>出力フォルダに以前のシナリオがある場合は置き換える</translation>
     </message>
@@ -2075,7 +2085,7 @@ then click Install Python packages again.</source>
       <translation>建物倒壊・火災による道路閉塞</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="72" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="75" />
       <source>Road class field (OSM highway values)</source>
       <translation>道路種別のフィールド（OSM の highway の値）</translation>
     </message>
@@ -2120,7 +2130,7 @@ then click Install Python packages again.</source>
       <translation>SUPPRESSION_RATE は旧パラメータです。INITIAL_EXTINGUISHMENT（同じ意味）を使ってください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="174" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="179" />
       <source>Safest (least blockage risk)</source>
       <translation>最も安全（閉塞の危険が最小）</translation>
     </message>
@@ -2145,7 +2155,7 @@ then click Install Python packages again.</source>
       <translation>想定地震の地震動…</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="157" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="162" />
       <source>Scenario hour (5, 12 or 18)</source>
       <translation>想定時刻（5 時・12 時・18 時）</translation>
     </message>
@@ -2165,7 +2175,7 @@ then click Install Python packages again.</source>
       <translation>シナリオのパラメータ（KEY=値; ...）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="152" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="157" />
       <source>Season (the cited time-of-day coefficients are for winter)</source>
       <translation>季節（出典の時刻別係数は冬のもの）</translation>
     </message>
@@ -2220,7 +2230,7 @@ then click Install Python packages again.</source>
       <translation>避難所 Wi-Fi の電波到達範囲</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="115" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="118" />
       <source>Shelter capacity field (people)</source>
       <translation>避難所の収容人数のフィールド（人）</translation>
     </message>
@@ -2262,7 +2272,7 @@ then click Install Python packages again.</source>
       <translation>避難所の敷地</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="120" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="123" />
       <source>Shelter sites (optional polygons; Wi-Fi statistics per site)</source>
       <translation>避難所の敷地（任意のポリゴン。敷地ごとの Wi-Fi 集計）</translation>
     </message>
@@ -2286,7 +2296,7 @@ then click Install Python packages again.</source>
       <translation type="vanished">避難所（震災救援所、点）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="114" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="117" />
       <source>Shelters (required; relief centres, points)</source>
       <translation>避難所（必須。ポイント）</translation>
     </message>
@@ -2306,7 +2316,7 @@ then click Install Python packages again.</source>
       <translation>避難所：割当人口</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="174" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="179" />
       <source>Shortest</source>
       <translation>最短</translation>
     </message>
@@ -2321,7 +2331,7 @@ then click Install Python packages again.</source>
       <translation>地盤増幅</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="75" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="78" />
       <source>Site id field</source>
       <translation>敷地 ID のフィールド</translation>
     </message>
@@ -2381,17 +2391,17 @@ then click Install Python packages again.</source>
       <translation>延焼限界距離、準耐火（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="76" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="77" />
       <source>Step suginami:{0} failed: {1}</source>
       <translation>手順 suginami:{0} が失敗しました：{1}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="93" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="94" />
       <source>Step {0}: GDAL could not write {1}: {2}</source>
       <translation>ステップ {0}：GDAL が {1} を書き込めませんでした：{2}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="64" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="65" />
       <source>Step {0}: suginami:{1}</source>
       <translation>手順 {0}：suginami:{1}</translation>
     </message>
@@ -2406,7 +2416,7 @@ then click Install Python packages again.</source>
       <translation>閉塞確率付きの道路区間</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="71" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="74" />
       <source>Street width field (m)</source>
       <translation>道路幅員のフィールド（m）</translation>
     </message>
@@ -2434,7 +2444,7 @@ then click Install Python packages again.</source>
       <translation>道路（投影座標系の中心線、または道路閉塞の出力）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="105" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="108" />
       <source>Streets (required unless an OSM file or area is given; centre lines, any CRS)</source>
       <translation>道路（OSM ファイルか範囲を指定しない場合は必須。中心線、CRS は任意）</translation>
     </message>
@@ -2459,7 +2469,7 @@ then click Install Python packages again.</source>
       <translation>スタイル {0} を読み込めませんでした：{1}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="313" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="327" />
       <source>Styles stored in the GeoPackage for {0} layers.</source>
       <translation>{0} レイヤのスタイルを GeoPackage に保存しました。</translation>
     </message>
@@ -2557,7 +2567,7 @@ then click Install Python packages again.</source>
       <translation>制限時間（分、0 = なし）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="283" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="295" />
       <source>Time per step (s): {0}</source>
       <translation>手順ごとの所要時間（秒）：{0}</translation>
     </message>
@@ -2577,7 +2587,7 @@ then click Install Python packages again.</source>
       <translation>タイトル（日本語）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="196" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="208" />
       <source>Title of the public maps (empty = municipality and run)</source>
       <translation>公開地図のタイトル（空欄＝市区町村と実行名）</translation>
     </message>
@@ -2622,7 +2632,7 @@ then click Install Python packages again.</source>
       <translation>区の被害想定シナリオ（1 回分、計算の流れのグラフィカルモデル）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="87" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="90" />
       <source>Ward scenario: current state versus mitigation (whole chain)</source>
       <translation>区の被害想定シナリオ：現状と対策後の比較（一括実行）</translation>
     </message>
@@ -2671,7 +2681,7 @@ then click Install Python packages again.</source>
       <translation>Wi-Fi アクセスポイント</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="127" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="130" />
       <source>Wi-Fi access points (optional points; without them the Wi-Fi step is skipped)</source>
       <translation>Wi-Fi アクセスポイント（任意のポイント。ない場合は Wi-Fi の手順を省略）</translation>
     </message>
@@ -2690,7 +2700,7 @@ then click Install Python packages again.</source>
       <translation>避難所の敷地ごとの Wi-Fi</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="183" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="188" />
       <source>Wi-Fi pixel size (m)</source>
       <translation>Wi-Fi のピクセルサイズ（m）</translation>
     </message>
@@ -2720,7 +2730,7 @@ then click Install Python packages again.</source>
       <translation>風速（m/s、0〜30）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="153" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="158" />
       <source>Winter</source>
       <translation>冬</translation>
     </message>
@@ -2733,6 +2743,11 @@ then click Install Python packages again.</source>
       <location filename="suginami_gis/processing/algorithms/distributepopulation.py" line="129" />
       <source>Working CRS for floor areas (projected, metres)</source>
       <translation>延床面積を測る作業座標系（投影座標系、m）</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="194" />
+      <source>Write the public web maps (public_baseline/, public_mitigated/)</source>
+      <translation>公開用ウェブ地図を書き出す（public_baseline/、public_mitigated/）</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/base.py" line="258" />
@@ -3007,7 +3022,7 @@ then click Install Python packages again.</source>
       <translation type="vanished">{0} 棟に計測震度がないため、出火率表による出火は計算しません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="329" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="337" />
       <source>{0} crossings without a shared vertex are not connected (bridges, tunnels or unnoded lines).</source>
       <translation>共有頂点のない交差 {0} か所は接続していません（橋梁・トンネル、またはノードのない線）。</translation>
     </message>
@@ -3092,7 +3107,7 @@ then click Install Python packages again.</source>
       <translation>{0} か所の敷地に想定避難者数がありません。値を入力してください（0 も可）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/network.py" line="336" />
+      <location filename="suginami_gis/processing/inputs/network.py" line="344" />
       <source>{0} streets have no blockage probability: taken as open.</source>
       <translation>道路 {0} 区間に閉塞確率がないため、通行可能とみなします。</translation>
     </message>
@@ -3222,7 +3237,7 @@ then click Install Python packages again.</source>
       <translation>{0}：値 '{1}' は真偽値ではありません。true/false または 1/0 を使ってください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="360" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="374" />
       <source>{0}: {1:,.1f} -&gt; {2:,.1f} ({3})</source>
       <translation>{0}：{1:,.1f} → {2:,.1f}（{3}）</translation>
     </message>

@@ -150,3 +150,33 @@ def planned_rebuilds(
         years,
     )
     return [int(i) for i in np.asarray(data.ids)[plan.converted]], len(data)
+
+
+def write_rebuilt_flags(source, ids: list[int], path: str, context: QgsProcessingContext, feedback) -> str:
+    """``source`` with REBUILT_FIELD (1 for the feature ids ``ids``, else 0) as a GeoPackage at ``path``.
+
+    A set look-up per feature: QGIS's field calculator with ``$id IN (...)`` compares every feature with
+    every listed id (on the ward, 124,207 buildings x 17,000 rebuilt ones took minutes).
+    """
+    from qgis.core import QgsFeature, QgsField, QgsFields, QgsVectorFileWriter
+    from qgis.PyQt.QtCore import QVariant
+
+    fields = QgsFields(source.fields())
+    fields.append(QgsField(REBUILT_FIELD, QVariant.Int))
+    options = QgsVectorFileWriter.SaveVectorOptions()
+    options.driverName = "GPKG"
+    writer = QgsVectorFileWriter.create(
+        path, fields, source.wkbType(), source.sourceCrs(), context.transformContext(), options
+    )
+    if writer.hasError():
+        raise QgsProcessingException(tr("Cannot write {0}: {1}").format(path, writer.errorMessage()))
+    rebuilt = set(ids)
+    for i, feature in enumerate(source.getFeatures()):
+        if i % 5000 == 0 and feedback.isCanceled():
+            break
+        out = QgsFeature(fields, feature.id())
+        out.setGeometry(feature.geometry())
+        out.setAttributes([*feature.attributes(), 1 if feature.id() in rebuilt else 0])
+        writer.addFeature(out)
+    del writer  # closes the file
+    return path

@@ -324,6 +324,31 @@ def test_fire_wiring_of_both_runs(provider):
     assert report["FIREPROOF_AREAS"] == "districts (9 areas)" and report["FIREPROOF_OPEN_SPACE_FIELD"] == "open_pct"
 
 
+def test_executor_reaches_every_child_with_monte_carlo_chunks(provider):
+    """EXECUTOR goes to ground motion, damage, fire and evacuation routes (the children that have it), only when given."""
+    from qgis.core import QgsCoordinateReferenceSystem
+
+    from suginami_gis.processing.scenario.settings import Settings, field_choices
+    from suginami_gis.processing.scenario.wiring import Wiring
+
+    alg = provider.algorithm("scenario").create()
+    assert alg.parameterDefinition("EXECUTOR") is not None and alg.parameterDefinition("PUBLIC_EXPORT").defaultValue()
+    for spec in ("local", None):
+        parameters = scenario_parameters(Path("unused"), EXECUTOR=spec)
+        crs = QgsCoordinateReferenceSystem("EPSG:6677")
+        settings = Settings(crs, field_choices(alg, parameters), Path("unused"), EXTENT, None)
+        wiring = Wiring(alg, parameters, settings)
+        children = {
+            "groundmotion": wiring.groundmotion(Path("p.tif"), Path("i.tif")),
+            "buildingdamage": wiring.damage("i.tif", True, "o", "d", "s"),
+            "firespread": wiring.fire("b.gpkg", False, "o", "r.tif", "d", "s"),
+            "evacuationroutes": wiring.evacuation("n.gpkg", "b.gpkg", {}),
+        }
+        for name, params in children.items():
+            assert params.get("EXECUTOR") == spec, name
+            assert provider.algorithm(name).parameterDefinition("EXECUTOR") is not None
+
+
 def test_numbers_equal_the_child_algorithms_run_one_by_one(scenario, one_by_one):
     folder, result = scenario
     gpkg = folder / "scenario.gpkg"

@@ -32,6 +32,7 @@ from .. import params
 from ..base import SuginamiAlgorithm
 from ..choices import only_values
 from ..conversions import advanced
+from ..executor_param import executor_parameter
 from ..i18n import tr, tr_noop
 from ..inputs import fire as fire_inputs
 from ..inputs.common import add_parameters, number, share, text
@@ -52,6 +53,8 @@ SCENARIO_FAULT_TYPE = int(FaultType.INTRASLAB)
 DEFAULT_RETROFIT_TARGET = 0.96
 DEFAULT_FIREPROOF_TARGET = 0.70
 DEFAULT_REALIZATIONS = 100
+# False leaves out the two public exports (a planner's quick rerun; the GeoPackage and report are complete).
+PUBLIC_EXPORT = "PUBLIC_EXPORT"
 # Field parameters of each input layer: (key, label, the sample ward's field, numeric).
 BUILDING_FIELDS = (
     ("BUILDING_ID_FIELD", tr_noop("Building id field"), "building_id", False),
@@ -142,6 +145,8 @@ class ScenarioAlgorithm(SuginamiAlgorithm):
                 self.OVERWRITE, tr("Replace the output folder if it holds an earlier scenario"), False
             )
         )
+        # Passed to every child with Monte Carlo work (ground motion, damage, fire, evacuation).
+        self.addParameter(executor_parameter())
         self.addParameter(QgsProcessingParameterFolderDestination(self.OUTPUT_FOLDER, tr("Output folder")))
 
     def _conditions(self) -> None:
@@ -182,6 +187,13 @@ class ScenarioAlgorithm(SuginamiAlgorithm):
                 number("MAX_MINUTES", tr("Evacuation time limit (minutes)"), 15.0, 1.0, 600.0, advanced=True),
                 number("WIFI_PIXEL_SIZE", tr("Wi-Fi pixel size (m)"), 4.0, 0.5, advanced=True),
             ),
+        )
+        self.addParameter(
+            advanced(
+                QgsProcessingParameterBoolean(
+                    PUBLIC_EXPORT, tr("Write the public web maps (public_baseline/, public_mitigated/)"), True
+                )
+            )
         )
 
     def _publication(self) -> None:

@@ -30,8 +30,8 @@ from qgis.core import (
     QgsProcessingParameterNumber,
 )
 
+from ...core import memo, osm
 from ...core import network as nw
-from ...core import osm
 from ...core import routing as rt
 from ..base import SuginamiAlgorithm
 from ..conversions import advanced, field_name, is_set, non_empty, read_vector, working_crs
@@ -315,14 +315,22 @@ def read_network(
         feedback.pushInfo(tr("{0} streets have no geometry: skipped.").format(data.null_geometries))
     width = data.column(width_field, float) if width_field else None
     highway = data.column(highway_field, str) if highway_field else None
-    net = nw.build_network(
-        data.geometries,
-        snap_tolerance=alg.parameterAsDouble(parameters, SNAP_TOLERANCE, context),
-        node_crossings=alg.parameterAsBool(parameters, NODE_CROSSINGS, context),
-        width=width,
-        highway=highway,
-        parameter=ROADS,
-        feedback=core_feedback,
+    snap = alg.parameterAsDouble(parameters, SNAP_TOLERANCE, context)
+    crossings = alg.parameterAsBool(parameters, NODE_CROSSINGS, context)
+    # Built once for equal lines and settings while the scenario shares results (core/memo.py).
+    net = memo.cached(
+        "street network",
+        (data.geometries, snap, crossings, width, highway),
+        lambda: nw.build_network(
+            data.geometries,
+            snap_tolerance=snap,
+            node_crossings=crossings,
+            width=width,
+            highway=highway,
+            parameter=ROADS,
+            feedback=core_feedback,
+        ),
+        copy=nw.StreetNetwork.copy,
     )
     if net.n_unnoded_crossings:
         feedback.pushInfo(

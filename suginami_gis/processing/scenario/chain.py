@@ -17,8 +17,9 @@ from typing import Any
 from qgis.core import QgsProcessingContext, QgsProcessingException, QgsProcessingMultiStepFeedback, QgsVectorLayer
 
 from ...core import comparison as cmp
+from ...core import memo
 from ...core.feedback import Canceled
-from ..fireproofing import REBUILT_FIELD, planned_rebuilds
+from ..fireproofing import REBUILT_FIELD, planned_rebuilds, write_rebuilt_flags
 from ..i18n import plugin_locale, tr
 from . import comparison, packaging
 from .packaging import layer_uri, table_uri
@@ -157,9 +158,15 @@ class Chain:
                     ward.name_ja
                 )
             )
-        intensity = self.shared_steps()
-        runs = {run: self.one_run(run, intensity) for run in cmp.RUNS}
+        # Both runs share what they compute alike (street network, widths, footprint checks: core/memo.py).
+        with memo.shared():
+            intensity = self.shared_steps()
+            runs = {run: self.one_run(run, intensity) for run in cmp.RUNS}
+            self.report_reuse()
         for run, result in runs.items():
+            if not self.wiring.value("PUBLIC_EXPORT"):
+                self.runner.finish(f"{run}:publicexport (skipped)", time.perf_counter())
+                continue
             exported = self.runner.run(
                 "publicexport",
                 self.wiring.export(run, result.export_layers, self.folder / f"public_{run}"),
@@ -168,6 +175,16 @@ class Chain:
             result.index_html = exported.get("INDEX_HTML")
         rows = self.package(runs)
         return rows, runs, self.report(rows)
+
+    def report_reuse(self) -> None:
+        """Which results the second run took from the first (core/memo.py), in the log."""
+        saved = memo.saved_seconds()
+        for kind, (computed, reused) in sorted(memo.counts().items()):
+            self.runner.feedback.pushInfo(
+                tr("Computed once, reused {0} times ({1:.1f} s saved): {2}").format(reused, saved.get(kind, 0.0), kind)
+                if reused
+                else tr("Computed {0} times, not reused: {1}").format(computed, kind)
+            )
 
     def shared_steps(self) -> str:
         """Ground motion and Wi-Fi coverage, the same for both runs; returns the intensity raster."""
@@ -263,6 +280,8 @@ class Chain:
         """BUILDINGS with a REBUILT_FIELD flag (and RETROFIT_FIELD naming it) for the mitigated damage step."""
         wiring, runner = self.wiring, self.runner
         alg, parameters, context = wiring.alg, wiring.parameters, runner.context
+        started = time.perf_counter()
+        runner.feedback.setCurrentStep(runner.step)
         areas = alg.parameterAsSource(parameters, "FIREPROOF_AREAS", context)
         ids, count = planned_rebuilds(
             alg.parameterAsSource(parameters, "BUILDINGS", context),
@@ -279,21 +298,16 @@ class Chain:
         runner.feedback.pushInfo(
             tr("Fire-proofing rebuilds {0} of {1} buildings; they take the newest seismic era.").format(len(ids), count)
         )
-        formula = f"if($id IN ({','.join(str(i) for i in ids)}), 1, 0)" if ids else "0"
-        flagged = runner.run(
-            "native:fieldcalculator",
-            {
-                "INPUT": parameters["BUILDINGS"],
-                "FIELD_NAME": REBUILT_FIELD,
-                "FIELD_TYPE": 1,
-                "FIELD_LENGTH": 0,
-                "FIELD_PRECISION": 0,
-                "FORMULA": formula,
-                "OUTPUT": str(self.work / "mitigated_input.gpkg"),
-            },
-            label="mitigated:fireproofing-plan",
+        flagged = write_rebuilt_flags(
+            alg.parameterAsSource(parameters, "BUILDINGS", context),
+            ids,
+            str(self.work / "mitigated_input.gpkg"),
+            context,
+            runner.feedback,
         )
-        return {"BUILDINGS": flagged["OUTPUT"], "RETROFIT_FIELD": REBUILT_FIELD}
+        runner.finish("mitigated:fireproofing-plan", started)
+        runner.check_canceled()
+        return {"BUILDINGS": flagged, "RETROFIT_FIELD": REBUILT_FIELD}
 
     def package(self, runs: dict[str, RunResult]) -> list[dict[str, Any]]:
         """The comparison, the inputs, the styles and the project, as one timed step."""

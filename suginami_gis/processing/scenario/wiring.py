@@ -92,12 +92,17 @@ class Wiring:
     def common(self, *keys: str) -> dict[str, Any]:
         return {key: self.value(key) for key in keys}
 
+    def executor(self) -> dict[str, Any]:
+        """EXECUTOR for the children with Monte Carlo chunks, when the scenario was given one."""
+        return {"EXECUTOR": self.parameters["EXECUTOR"]} if is_set(self.parameters, "EXECUTOR") else {}
+
     # --- the children ----------------------------------------------------------------------------
     def groundmotion(self, pgv: Path, intensity: Path) -> dict[str, Any]:
         out = {
             **self.common("MAGNITUDE", "DEPTH", "FAULT_TYPE", "PIXEL_SIZE", "REALIZATIONS", "SEED"),
             "EXTENT": self.settings.extent,
             "TARGET_CRS": crs_text(self.settings.crs),
+            **self.executor(),
             "OUTPUT_PGV": str(pgv),
             "OUTPUT_INTENSITY": str(intensity),
         }
@@ -116,6 +121,7 @@ class Wiring:
             "GROUND_MOTION_MEASURE": 0,
             **self.common("REALIZATIONS", "SEED", "SCENARIO_HOUR"),
             **self.districts(),
+            **self.executor(),
             "OUTPUT": output,
             "OUTPUT_DISTRICTS": districts,
             "OUTPUT_SUMMARY": summary,
@@ -145,6 +151,7 @@ class Wiring:
             "FLOORS_FIELD": self.field("FLOORS_FIELD"),
             **self.common("SCENARIO_HOUR", "WIND_SPEED", "WIND_DIRECTION", "REALIZATIONS", "SEED"),
             **self.districts(),
+            **self.executor(),
             "OUTPUT": output,
             "OUTPUT_BURN_PROBABILITY": raster,
             "OUTPUT_DISTRICTS": districts,
@@ -184,6 +191,7 @@ class Wiring:
             "CAPACITY_FIELD": self.field("CAPACITY_FIELD"),
             "COST": self.value("ROUTE_COST"),
             **self.common("MAX_MINUTES", "REALIZATIONS", "SEED"),
+            **self.executor(),
             **outputs,
         }
 
