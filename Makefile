@@ -21,8 +21,10 @@ lint: setup
 
 # Unit tests run with QGIS and Qt made unimportable (tests/unit/conftest.py), which proves the
 # core is pure; QGIS and command-line tests run in their own processes.
+# The OpenQuake engine (its own venv, out/oq-venv) is the peer of tests/unit/test_bench_openquake_groundmotion.py.
 unit: setup
-	$(PY) -m pytest tests/unit -q -p no:cacheprovider -p no:pytest_qgis
+	bash benchmarks/setup_openquake.sh
+	SUGINAMI_REQUIRE_OPENQUAKE=1 $(PY) -m pytest tests/unit -q -p no:cacheprovider -p no:pytest_qgis
 
 qgis: setup
 	$(PY) -m pytest tests/qgis -q -p no:cacheprovider
