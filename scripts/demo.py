@@ -55,8 +55,21 @@ def qgis_process(algorithm: str, params: dict[str, object]) -> dict:
     return results
 
 
+def set_aside_unmarked(folder: Path) -> None:
+    """Rename a results folder that carries no plugin marker (written before the marker existed).
+
+    The scenario never replaces a folder it cannot prove it wrote (OVERWRITE, docs/reliability.md);
+    the demo's own folder from an older version is renamed instead of deleted, so nothing is lost.
+    """
+    if folder.exists() and not (folder / ".suginami-output.json").exists():
+        aside = folder.with_name(f"{folder.name}.before-{time.strftime('%Y%m%d-%H%M%S')}")
+        folder.rename(aside)
+        print(f"{folder} has no plugin marker (an older version wrote it): renamed to {aside.name}")
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
+    set_aside_unmarked(OUT / "scenario")
     print(f"Sample ward: {GPKG}")
     # The scenario reads a copy: GDAL may write to a GeoPackage it opens, and the sample stays as committed.
     inputs = OUT / "input"
