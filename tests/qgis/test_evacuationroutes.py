@@ -175,6 +175,24 @@ def test_sample_ward_end_to_end(run_alg):
     assert len(routes) >= len(in_time) > 0.85 * n_buildings
 
 
+def test_a_shelter_layers_address_field_goes_through_as_jusho(run_alg):
+    """An address field of a shelter layer other than GSI's reaches the shelters output as 住所 (for the public map)."""
+    roads = memory_layer("LineString", [LineString([(0, 0), (1000, 0)])])
+    origins = memory_layer("Point", [Point(100, 0), Point(900, 0)])
+    shelters = memory_layer(
+        "Point",
+        [Point(0, 10), Point(1000, 10)],
+        [("sid", "string"), ("address", "string")],
+        [["A", "杉並区阿佐谷南一丁目1番1号"], ["B", None]],
+    )
+    result, context = run(
+        run_alg, {"ROADS": roads, "ORIGINS": origins, "SHELTERS": shelters, "SHELTER_ID_FIELD": "sid"}
+    )
+    by_id = {f["shelter_id"]: f for f in output_features(result, "OUTPUT_SHELTERS", context)}
+    assert by_id["A"]["住所"] == "杉並区阿佐谷南一丁目1番1号"
+    assert by_id["B"]["住所"] in ("", None)
+
+
 @pytest.mark.parametrize("default_occupants", [None, 2.5])
 def test_without_a_population_field_origins_count_people(run_alg, default_occupants):
     """Routing counts people as building damage does: DEFAULT_OCCUPANTS (4.60) per origin, not one."""

@@ -47,7 +47,9 @@ class Shelters:
     ids: np.ndarray  # from SHELTER_ID_FIELD (GSI: 共通ID), else the feature ids
     names: np.ndarray  # from SHELTER_NAME_FIELD (GSI: 施設・場所名), else ""
     capacity: np.ndarray | None  # people, from CAPACITY_FIELD
-    gsi_columns: dict[str, list[str]] = field(default_factory=dict)  # gsi.SITE_COLUMNS of GSI lists
+    gsi_columns: dict[str, list[str]] = field(
+        default_factory=dict
+    )  # gsi.SITE_COLUMNS of GSI lists; 住所 of other layers with an address field
 
     def __len__(self) -> int:
         return len(self.data)
@@ -81,11 +83,17 @@ def read_shelters(
     wanted = [id_field, name_field, cap_field]
     if gsi_layer:
         wanted += [name for name in layer_fields if name in GSI_RECORD_FIELDS]
+    # another layer's address goes through routing as GSI's 住所, so relief centres keep it in public maps
+    address_field = None if gsi_layer else next((n for n in ADDRESS_FIELDS if n in layer_fields), None)
+    if address_field:
+        wanted.append(address_field)
     data = read_vector(source, context, crs, list(dict.fromkeys(wanted)), SHELTERS)
     non_empty(data, tr("SHELTERS: the layer has no features; choose a layer with at least one shelter."))
     gsi_columns: dict[str, list[str]] = {}
     if gsi_layer:
         data, gsi_columns = _gsi_sites(alg, parameters, context, data, feedback)
+    elif address_field:
+        gsi_columns[gsi.ADDRESS] = ["" if v is None else str(v) for v in map(_plain, data.attributes[address_field])]
     ids = data.column(id_field, str) if id_field else np.array([str(i) for i in data.ids], dtype=object)
     names = data.column(name_field, str) if name_field else np.full(len(data), "", dtype=object)
     people = data.column(cap_field, float) if cap_field else None
@@ -93,6 +101,9 @@ def read_shelters(
         raise QgsProcessingException(tr("CAPACITY_FIELD: some shelters have no capacity; fill the field."))
     return Shelters(source, data, representative_xy(data.geometries), ids, names, people, gsi_columns)
 
+
+# Address fields of shelter layers other than GSI's lists, in the order they are looked for.
+ADDRESS_FIELDS = ("住所", "所在地", "address", "Address", "ADDRESS")
 
 # The GSI record fields the merge reads (core/gsi_shelters.py).
 GSI_RECORD_FIELDS = frozenset(
