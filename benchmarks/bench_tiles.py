@@ -113,7 +113,9 @@ def _prepare(layer, folder: Path) -> tuple[Path, list[str], tuple[float, float, 
 
     spec = load_profile().kind("damage_buildings")
     n = len(layer.geometries)
-    rows, names, _ = filter_properties(layer.attributes, n, spec.published_fields(), spec.suppress_by, 10)
+    # the per-building fields, as BUILDING_LEVEL publishes them (the default publishes districts)
+    fields = spec.published_fields(building_level=True)
+    rows, names, _ = filter_properties(layer.attributes, n, fields, spec.suppress_by, 10)
     geoms = to_rfc7946(layer.geometries, layer.crs, "polygon")
     path = folder / "damage_buildings.geojson"
     write_geojson(path, geoms, rows)
