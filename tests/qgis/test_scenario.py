@@ -349,6 +349,31 @@ def test_executor_reaches_every_child_with_monte_carlo_chunks(provider):
             assert provider.algorithm(name).parameterDefinition("EXECUTOR") is not None
 
 
+def test_memory_limit_reaches_every_child_that_estimates_memory(provider):
+    """MEMORY_LIMIT_GB goes to ground motion, damage and Wi-Fi coverage (the children that have it), only when given."""
+    from qgis.core import QgsCoordinateReferenceSystem
+
+    from suginami_gis.processing.scenario.settings import Settings, field_choices
+    from suginami_gis.processing.scenario.wiring import Wiring
+
+    alg = provider.algorithm("scenario").create()
+    assert alg.parameterDefinition("MEMORY_LIMIT_GB") is not None
+    for limit in (12.5, None):
+        parameters = scenario_parameters(Path("unused"), MEMORY_LIMIT_GB=limit)
+        settings = Settings(
+            QgsCoordinateReferenceSystem("EPSG:6677"), field_choices(alg, parameters), Path("unused"), EXTENT, None
+        )
+        wiring = Wiring(alg, parameters, settings)
+        children = {
+            "groundmotion": wiring.groundmotion(Path("p.tif"), Path("i.tif")),
+            "buildingdamage": wiring.damage("i.tif", True, "o", "d", "s"),
+            "wificoverage": wiring.wifi(Path("r.tif"), "c", "s"),
+        }
+        for name, params in children.items():
+            assert params.get("MEMORY_LIMIT_GB") == limit, name
+            assert provider.algorithm(name).parameterDefinition("MEMORY_LIMIT_GB") is not None
+
+
 def test_numbers_equal_the_child_algorithms_run_one_by_one(scenario, one_by_one):
     folder, result = scenario
     gpkg = folder / "scenario.gpkg"

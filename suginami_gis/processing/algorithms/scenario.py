@@ -147,6 +147,8 @@ class ScenarioAlgorithm(SuginamiAlgorithm):
         )
         # Passed to every child with Monte Carlo work (ground motion, damage, fire, evacuation).
         self.addParameter(executor_parameter())
+        # Passed to the children that estimate their memory (ground motion, damage, Wi-Fi coverage).
+        params.add_memory_limit(self)
         self.addParameter(QgsProcessingParameterFolderDestination(self.OUTPUT_FOLDER, tr("Output folder")))
 
     def _conditions(self) -> None:

@@ -96,6 +96,14 @@ class Wiring:
         """EXECUTOR for the children with Monte Carlo chunks, when the scenario was given one."""
         return {"EXECUTOR": self.parameters["EXECUTOR"]} if is_set(self.parameters, "EXECUTOR") else {}
 
+    def memory_limit(self) -> dict[str, Any]:
+        """MEMORY_LIMIT_GB for the children that estimate their memory, when the scenario was given one."""
+        return (
+            {"MEMORY_LIMIT_GB": self.parameters["MEMORY_LIMIT_GB"]}
+            if is_set(self.parameters, "MEMORY_LIMIT_GB")
+            else {}
+        )
+
     # --- the children ----------------------------------------------------------------------------
     def groundmotion(self, pgv: Path, intensity: Path) -> dict[str, Any]:
         out = {
@@ -103,6 +111,7 @@ class Wiring:
             "EXTENT": self.settings.extent,
             "TARGET_CRS": crs_text(self.settings.crs),
             **self.executor(),
+            **self.memory_limit(),
             "OUTPUT_PGV": str(pgv),
             "OUTPUT_INTENSITY": str(intensity),
         }
@@ -122,6 +131,7 @@ class Wiring:
             **self.common("REALIZATIONS", "SEED", "SCENARIO_HOUR"),
             **self.districts(),
             **self.executor(),
+            **self.memory_limit(),
             "OUTPUT": output,
             "OUTPUT_DISTRICTS": districts,
             "OUTPUT_SUMMARY": summary,
@@ -207,6 +217,7 @@ class Wiring:
             "BUILDINGS": self.parameters["BUILDINGS"],
             "BUILDING_HEIGHT_FIELD": self.field("BUILDING_HEIGHT_FIELD"),
             "PIXEL_SIZE": self.value("WIFI_PIXEL_SIZE"),
+            **self.memory_limit(),
             "OUTPUT_RSSI": str(rssi),
             "OUTPUT_COVERAGE": coverage,
             "OUTPUT_SITE_STATS": sites,
