@@ -299,6 +299,8 @@ def base(algorithm: str, tmp: Path) -> dict:
                 )
             ],
             "MIN_COUNT": 1,
+            # per building, as these cases test the buildings' own values (the default publishes districts)
+            "BUILDING_LEVEL": "damage_buildings",
             "OUTPUT_FOLDER": str(tmp / "web"),
         }
     raise KeyError(algorithm)
@@ -858,7 +860,8 @@ CASES: list[Case] = [
                     (("p_collapse", "double"), ("p_half", "double"), ("備考", "string")),
                     name="damage",
                 )
-            ]
+            ],
+            "BUILDING_LEVEL": "damage_buildings",
         },
         "Web map",
     ),

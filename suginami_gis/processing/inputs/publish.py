@@ -13,6 +13,7 @@ from qgis.core import (
     QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingFeatureSource,
+    QgsProcessingParameterDefinition,
     QgsRasterLayer,
     QgsVectorLayer,
     QgsWkbTypes,
@@ -34,20 +35,23 @@ BASEMAP_URL = "BASEMAP_URL"
 
 
 def basemap_parameters() -> tuple[Any, Any]:
-    """BASEMAP (none = the offline basemap the export builds from the data) and BASEMAP_URL."""
-    return (
-        choice(
-            BASEMAP,
-            tr("Basemap of the web map"),
-            [
-                tr("None (offline: ward, districts, roads and relief centres from the data)"),
-                tr("GSI standard map (地理院タイル, online)"),
-                tr("GSI pale map (地理院タイル, online)"),
-                tr("Tile URL (BASEMAP_URL)"),
-            ],
-        ),
-        text(BASEMAP_URL, tr("Basemap tile URL (optional, XYZ with {z}/{x}/{y})"), optional=True),
+    """BASEMAP (none = the offline basemap the export builds from the data) and BASEMAP_URL.
+
+    BASEMAP is optional (left out: none), so graphical models and scripts saved before it existed
+    still run.
+    """
+    basemap = choice(
+        BASEMAP,
+        tr("Basemap of the web map"),
+        [
+            tr("None (offline: ward, districts, roads and relief centres from the data)"),
+            tr("GSI standard map (地理院タイル, online)"),
+            tr("GSI pale map (地理院タイル, online)"),
+            tr("Tile URL (BASEMAP_URL)"),
+        ],
     )
+    basemap.setFlags(basemap.flags() | QgsProcessingParameterDefinition.FlagOptional)
+    return (basemap, text(BASEMAP_URL, tr("Basemap tile URL (optional, XYZ with {z}/{x}/{y})"), optional=True))
 
 
 def basemap_choice(index: int) -> str:
