@@ -37,11 +37,11 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import time
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import openquake_peer  # benchmarks/ (the directory of these scripts) is on sys.path
 
 REPO = Path(__file__).resolve().parents[1]
 OQ_VENV = REPO / "out" / "oq-venv"
@@ -178,54 +178,9 @@ def write_job(
     return folder / "job.ini"
 
 
-def _tree_rss_mb(handle: Any) -> float:
-    total = 0
-    try:
-        for p in [handle, *handle.children(recursive=True)]:
-            try:
-                total += p.memory_info().rss
-            except Exception:
-                pass
-    except Exception:
-        pass
-    return total / 1e6
-
-
 def run(job_ini: Path, datadir: Path, read_values: bool = True) -> dict[str, Any]:
-    """``oq run job.ini``: wall time, peak summed RSS of the engine's processes, the fields read back."""
-    import psutil
-
-    datadir.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "OQ_DATADIR": str(datadir)}
-    env.pop("PYTHONPATH", None)
-    log = job_ini.with_suffix(".log")
-    with open(log, "w", encoding="utf-8") as out:
-        started = time.perf_counter()
-        proc = subprocess.Popen([str(OQ), "run", str(job_ini)], stdout=out, stderr=subprocess.STDOUT, env=env)
-        handle = psutil.Process(proc.pid)
-        peak = 0.0
-        while proc.poll() is None:
-            peak = max(peak, _tree_rss_mb(handle))
-            time.sleep(0.2)
-        seconds = time.perf_counter() - started
-    text = log.read_text(encoding="utf-8", errors="replace")
-    if proc.returncode != 0:
-        raise RuntimeError(f"oq run failed (exit {proc.returncode}); log {log}:\n{text[-3000:]}")
-    calc = sorted(datadir.glob("calc_*.hdf5"), key=lambda p: p.stat().st_mtime)[-1]
-    calc_id = int(calc.stem.split("_")[1])
-    result: dict[str, Any] = {"seconds": seconds, "peak_mb": peak, "calc_id": calc_id, "log": str(log)}
-    if read_values:
-        read = subprocess.run(
-            [str(OQ_VENV / "bin" / "python"), "-c", _READ_BACK, str(calc_id)],
-            capture_output=True,
-            text=True,
-            env=env,
-            check=False,
-        )
-        if read.returncode != 0:
-            raise RuntimeError(f"reading calculation {calc_id} failed:\n{read.stderr[-3000:]}")
-        result.update(json.loads(read.stdout.strip().splitlines()[-1]))
-    return result
+    """``oq run job.ini`` (openquake_peer.run): wall time, peak RSS of the engine's processes, the fields read back."""
+    return openquake_peer.run(job_ini, datadir, read_back=_READ_BACK if read_values else "")
 
 
 _RRUP = r"""

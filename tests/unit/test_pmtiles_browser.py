@@ -12,7 +12,6 @@ import functools
 import http.server
 import os
 import re
-import shutil
 import threading
 from pathlib import Path
 from typing import ClassVar
@@ -20,22 +19,10 @@ from typing import ClassVar
 import numpy as np
 import pytest
 import shapely
+from chromium import chromium, require_chromium
 
 from suginami_gis.core.publish.export import VectorLayer, export_public
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
-CHROME_ARGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-quic",
-    "--disable-sync",
-    "--window-size=1000,1000",
-)
 # Asagaya, Suginami (139.636 E, 35.699 N) in EPSG:6677 metres.
 X0, Y0 = -17857.892, -33376.536
 N_SIDE = 28  # 784 buildings on a 25 m grid (700 m square): over the cut-off below, so they go to the archive
@@ -95,9 +82,7 @@ class _RangeHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
-    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
-        pytest.skip("Debian's chromium and chromium-driver are needed (/usr/bin/chromium, /usr/bin/chromedriver)")
-    pytest.importorskip("selenium", reason="selenium is needed for the browser test (requirements-dev.txt)")
+    require_chromium()
     tmp = tmp_path_factory.mktemp("pmtiles_map")
     result = export_public(
         [_buildings()],
@@ -117,23 +102,9 @@ def served(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser(served):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-
     _, _, tmp = served
-    options = Options()
-    options.binary_location = str(CHROMIUM)
-    for arg in CHROME_ARGS:
-        options.add_argument(arg)
-    profile_dir = tmp / "chromium-profile"
-    options.add_argument(f"--user-data-dir={profile_dir}")
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    driver.set_script_timeout(90)
-    yield driver
-    driver.quit()
-    shutil.rmtree(profile_dir, ignore_errors=True)
+    with chromium(tmp / "chromium-profile", (1000, 1000), script_timeout=90) as driver:
+        yield driver
 
 
 def test_buildings_are_drawn_at_zoom_16_from_the_archive(served, browser):

@@ -15,7 +15,6 @@ import functools
 import http.server
 import json
 import os
-import shutil
 import threading
 from pathlib import Path
 from typing import ClassVar
@@ -23,26 +22,14 @@ from typing import ClassVar
 import numpy as np
 import pytest
 import shapely
+from chromium import chromium, require_chromium
 from rasterio.crs import CRS
 
 from suginami_gis.core.publish.export import RasterLayer, VectorLayer, export_public
 from suginami_gis.core.publish.profile import FieldSpec, Text, load_profile
 from suginami_gis.core.rasters import Grid, write_geotiff
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 AXE = Path(__file__).resolve().parents[1] / "data" / "axe-core" / "axe.min.js"
-CHROME_ARGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-quic",
-    "--disable-sync",
-    "--window-size=1280,800",
-)
 LANGUAGES = ("ja", "en", "zh-Hans", "ko", "ja-x-easy")
 SIZES = {"desktop": (1280, 800, False), "mobile": (375, 667, True)}
 # Asagaya, Suginami (139.636 E, 35.699 N) in EPSG:6677 metres.
@@ -148,9 +135,7 @@ def _replace(obj, **changes):
 
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory):
-    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
-        pytest.skip("Debian's chromium and chromium-driver are needed (/usr/bin/chromium, /usr/bin/chromedriver)")
-    pytest.importorskip("selenium", reason="selenium is needed for the browser test (requirements-dev.txt)")
+    require_chromium()
     tmp = tmp_path_factory.mktemp("webmap")
     result = export_public(
         _layers(tmp),
@@ -199,23 +184,9 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def browser(exported):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-
     _, _, tmp = exported
-    options = Options()
-    options.binary_location = str(CHROMIUM)
-    for arg in CHROME_ARGS:
-        options.add_argument(arg)
-    profile_dir = tmp / "chromium-profile"
-    options.add_argument(f"--user-data-dir={profile_dir}")
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    driver.set_script_timeout(60)
-    yield driver
-    driver.quit()
-    shutil.rmtree(profile_dir, ignore_errors=True)
+    with chromium(tmp / "chromium-profile", (1280, 800), script_timeout=60) as driver:
+        yield driver
 
 
 def _url(origin: str, served: str, folder: Path, lang: str | None = None, page: str = "public") -> str:
