@@ -38,9 +38,13 @@ def test_export_the_sample_ward_in_japanese(tmp_path):
     assert counts == {"districts": 9, "shelters": 5, "shelter_sites": 5}
     assert (out / "README.ja.md").exists() and not (out / "README.en.md").exists()
     config = (out / "config.js").read_text(encoding="utf-8")
-    assert '"languages": [\n  "ja"\n ]' in config
+    page = json.loads(config[config.index("=") + 1 : config.rindex(";")])
+    # the page starts in the export's language and offers the other four of its tables
+    assert page["defaultLanguage"] == "ja" and page["languages"] == ["ja", "en", "zh-Hans", "ko", "ja-x-easy"]
     meta = json.loads((out / "metadata.json").read_text(encoding="utf-8"))
-    assert meta["scenario"] == {"MAGNITUDE": 7.3, "SCENARIO_HOUR": 18} and meta["attribution"] == "杉並区"
+    # only the facts a citizen reads, not the KEY=value settings (docs/publicexport.md)
+    assert meta["scenario"]["magnitude"] == 7.3 and meta["scenario"]["hour"] == 18
+    assert meta["scenario"]["mitigation"] is None and meta["attribution"] == "杉並区"
     assert meta["municipality"] == "東京都杉並区"
     with open(out / "shelters.csv", encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
