@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from qgis.core import (
@@ -19,6 +19,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QSize, Qt
 from qgis.PyQt.QtGui import QColor, QImage
 
+from ..core.feedback import Canceled
 from .base import STYLES
 from .i18n import tr
 
@@ -104,3 +105,36 @@ def render_png(
     if not saved.save(str(path), "PNG"):
         raise OSError(tr("Cannot write {0}.").format(path))
     return image
+
+
+class BackgroundRenders:
+    """Map images drawn in QGIS's render threads while the caller goes on, each drawn once.
+
+    ``start`` begins a QgsMapRendererParallelJob and returns at once; ``finish`` waits for every
+    job, saves its image as ``folder``/<n>.png (opaque RGB) and passes the path to the job's
+    callback. The report draws its heavy map layers this way once, for the PDF and the HTML pages.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+        self._jobs: list[tuple[QgsMapRendererParallelJob, Callable[[Path], None]]] = []
+
+    def start(self, settings: QgsMapSettings, done: Callable[[Path], None]) -> None:
+        job = QgsMapRendererParallelJob(settings)
+        job.start()
+        self._jobs.append((job, done))
+
+    def finish(self, is_canceled: Callable[[], bool] = lambda: False) -> None:
+        """Wait for every job in the order started; raises core.feedback.Canceled when asked to stop."""
+        jobs, self._jobs = self._jobs, []
+        for k, (job, done) in enumerate(jobs):
+            if is_canceled():
+                for other, _ in jobs[k:]:
+                    other.cancelWithoutBlocking()
+                raise Canceled("canceled by the user")
+            job.waitForFinished()
+            path = self.folder / f"{k}.png"
+            # Opaque: a PDF keeps an image without an alpha mask; compression 1 of 9 is quick and still small.
+            if not job.renderedImage().convertToFormat(QImage.Format_RGB32).save(str(path), "PNG", 90):
+                raise OSError(tr("Cannot write {0}.").format(path))
+            done(path)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import html
 import math
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +46,7 @@ from qgis.core import (
     QgsLayoutItemTextTable,
     QgsLayoutMultiFrame,
     QgsLayoutPoint,
+    QgsLayoutRenderContext,
     QgsLayoutSize,
     QgsLayoutTableColumn,
     QgsLegendStyle,
@@ -62,13 +64,13 @@ from qgis.core import (
     QgsVectorLayer,
     QgsVectorLayerSimpleLabeling,
 )
-from qgis.PyQt.QtCore import QSize, Qt
+from qgis.PyQt.QtCore import QSize, QSizeF, Qt
 from qgis.PyQt.QtGui import QColor, QFont, QFontDatabase, QImage
 
 from ..core.atomic import atomic_folder, atomic_output
 from ..core.feedback import Canceled
 from .i18n import tr
-from .render import combined_extent, load_styled_layer
+from .render import BackgroundRenders, combined_extent, load_styled_layer
 from .report_classes import single_class_note
 from .scenario.comparison import LABELS as METRICS
 
@@ -110,6 +112,7 @@ PARAMETER_VALUES: dict[str, dict[str, str]] = {
 HIDDEN_PARAMETERS = {"sources", "licence", "license", "intensity_raster", "title", "title_ja", "municipality"}
 
 PAGE_WIDTH, PAGE_HEIGHT, MARGIN = 297.0, 210.0, 12.0
+PDF_DPI = 200  # report.pdf's resolution, and the map pictures' (see ReportBuilder.map_item)
 JAPANESE_FONTS = ("IPAPGothic", "IPAGothic", "Noto Sans CJK JP", "TakaoGothic")
 EN_DASH = "–"
 
@@ -265,6 +268,9 @@ class ReportBuilder:
         self.page_titles: list[str] = []
         # Legends keep a pointer to their layer tree: keep the trees alive with the layout.
         self._legend_roots: list[QgsLayerTree] = []
+        # Layers drawn over the map pictures as vectors (the district outlines); see map_item.
+        self._overlay_ids: set[str] = set()
+        self.renders: BackgroundRenders | None = None  # set by write_report: the map pictures' render jobs
 
     # --- layers ---------------------------------------------------------------------------
     def _gpkg_layer_names(self) -> list[str]:
@@ -300,6 +306,7 @@ class ReportBuilder:
         )
         layer.setRenderer(QgsSingleSymbolRenderer(symbol))
         self.project.addMapLayer(layer, False)
+        self._overlay_ids.add(layer.id())
         return layer
 
     def reduction_layer(self) -> QgsVectorLayer | None:
@@ -465,8 +472,7 @@ class ReportBuilder:
         table.setGridColor(QColor(150, 150, 150))
         table.setHeaderHAlignment(QgsLayoutItemTextTable.FollowColumn)
         table.setWrapBehavior(QgsLayoutItemTextTable.WrapText)
-        for row in rows:
-            table.addRow(row)
+        table.setContents(rows)  # at once: addRow per row lays the table out again each time
         table.setResizeMode(QgsLayoutMultiFrame.UseExistingFrames)
         self.layout.addMultiFrame(table)
         frame = QgsLayoutFrame(self.layout, table)
@@ -492,18 +498,48 @@ class ReportBuilder:
         width: float,
         height: float,
     ) -> QgsLayoutItemMap:
+        """A map of ``layers`` (top first) with its scale bar.
+
+        The data layers (below the district outlines and any labelled layer) are drawn once, in
+        render threads, into a picture beneath the map item (``renders``): report.pdf and the HTML
+        pages show that picture instead of drawing 124,000 buildings again as PDF vectors. Outlines
+        and labels stay vectors, so the PDF's text stays searchable.
+        """
+        drawn = self._drawn_once(layers) if self.renders is not None else []
+        picture = QgsLayoutItemPicture(self.layout) if drawn else None
+        if picture is not None:  # added first: beneath the map item
+            picture.setResizeMode(QgsLayoutItemPicture.Stretch)
+            self.layout.addLayoutItem(picture)
+            _place(picture, page, x, y, width, height)
         item = QgsLayoutItemMap(self.layout)
         self.layout.addLayoutItem(item)
         _place(item, page, x, y, width, height)
         item.setCrs(crs)
-        item.setLayers(layers)
+        item.setLayers(layers[: len(layers) - len(drawn)])
         item.setKeepLayerSet(True)
         item.setFrameEnabled(True)
         item.zoomToExtent(extent)
+        if picture is not None and self.renders is not None:
+            settings = item.mapSettings(item.extent(), QSizeF(width, height) * (PDF_DPI / 25.4), PDF_DPI, True)
+            settings.setLayers(drawn)
+            settings.setBackgroundColor(item.backgroundColor())
+            item.setBackgroundEnabled(False)  # the picture beneath shows through
+            self.renders.start(
+                settings, lambda path: picture.setPicturePath(str(path), QgsLayoutItemPicture.FormatRaster)
+            )
         scale_bar = metre_scale_bar(self.layout, item, extent.width())
         self.layout.addLayoutItem(scale_bar)
         scale_bar.attemptMove(QgsLayoutPoint(x + 3, y + height - 12, QgsUnitTypes.LayoutMillimeters), True, False, page)
         return item
+
+    def _drawn_once(self, layers: list[QgsMapLayer]) -> list[QgsMapLayer]:
+        """The bottom layers of a map up to the first overlay (district outlines) or labelled layer."""
+        drawn: list[QgsMapLayer] = []
+        for layer in reversed(layers):
+            if layer.id() in self._overlay_ids or (isinstance(layer, QgsVectorLayer) and layer.labelsEnabled()):
+                break
+            drawn.insert(0, layer)
+        return drawn
 
     def legend(
         self, page: int, map_item: QgsLayoutItemMap, layers: list[QgsMapLayer], x: float, y: float, columns: int
@@ -701,7 +737,7 @@ def ward_chart(ward: dict[str, Any], path: Path) -> Path:
                 ax.spines[side].set_visible(False)
         figure.suptitle("Ward totals before and after mitigation  区全体の対策前後", fontsize=10)
         figure.tight_layout()
-        figure.savefig(path, format="png")
+        figure.savefig(path, format="png", pil_kwargs={"compress_level": 1})  # zlib level 1: quick
     return path
 
 
@@ -732,7 +768,7 @@ def district_chart(districts: list[dict[str, Any]], path: Path) -> Path:
         axes[0].legend(loc="lower right", fontsize=7, frameon=False)
         figure.suptitle("Districts before and after mitigation  地区別の対策前後", fontsize=10)
         figure.tight_layout()
-        figure.savefig(path, format="png")
+        figure.savefig(path, format="png", pil_kwargs={"compress_level": 1})  # zlib level 1: quick
     return path
 
 
@@ -757,11 +793,16 @@ pre { white-space: pre-wrap; font-family: inherit; }
 """
 
 
+def _canceled(feedback: Any) -> bool:
+    """Whether a QgsProcessingFeedback or a core feedback (or None) asks to stop."""
+    canceled = getattr(feedback, "isCanceled", None) or getattr(feedback, "is_canceled", None)
+    return bool(canceled is not None and canceled())
+
+
 def _feedback_step(feedback: Any, percent: float, message: str) -> None:
     if feedback is None:
         return
-    canceled = getattr(feedback, "isCanceled", None) or getattr(feedback, "is_canceled", None)
-    if canceled is not None and canceled():
+    if _canceled(feedback):
         raise Canceled("canceled by the user")
     progress = getattr(feedback, "setProgress", None) or getattr(feedback, "set_progress", None)
     if progress is not None:
@@ -786,20 +827,23 @@ def write_report(
     title_en = str(parameters.get("title") or "Earthquake scenario: current state and after mitigation")
     title_ja = str(parameters.get("title_ja") or "地震被害想定：現状と対策後の比較")
 
-    _feedback_step(feedback, 2, tr("Report: charts"))
     pdf_path = output_folder / "report.pdf"
     html_path = output_folder / "report.html"
-    with atomic_folder(output_folder / "report_images", overwrite=True) as images:
-        charts = _charts(builder, images)
-        _feedback_step(feedback, 15, tr("Report: print layout"))
-        parameter_rows = _table_pages(builder, title_en, title_ja, charts)
-        # 6-11. maps
+    with atomic_folder(output_folder / "report_images", overwrite=True) as images, tempfile.TemporaryDirectory() as tmp:
+        builder.renders = BackgroundRenders(Path(tmp))
+        _feedback_step(feedback, 2, tr("Report: print layout"))
+        parameter_rows, chart_pages = _table_pages(builder, title_en, title_ja)
+        # 6-11. maps: their pictures are drawn in render threads while the charts are made
         extent, crs = builder.map_extent()
         specs = builder.map_specs()
         map_pages = {}
         for k, spec in enumerate(specs):
-            _feedback_step(feedback, 25 + 30 * k / len(specs), tr("Report: map {0}").format(spec.title_en))
+            _feedback_step(feedback, 10 + 30 * k / len(specs), tr("Report: map {0}").format(spec.title_en))
             map_pages[spec.key] = builder.map_page(spec, extent, crs)
+        _feedback_step(feedback, 40, tr("Report: charts"))
+        charts = _charts(builder, images)
+        _chart_pictures(builder, chart_pages, charts)
+        builder.renders.finish(lambda: _canceled(feedback))
 
         _feedback_step(feedback, 60, tr("Report: writing report.pdf"))
         exporter = _export_pdf(builder.layout, pdf_path)
@@ -841,10 +885,11 @@ def _charts(builder: ReportBuilder, images: Path) -> tuple[Path, Path] | None:
         return None
 
 
-def _table_pages(builder: ReportBuilder, title_en: str, title_ja: str, charts: tuple[Path, Path] | None) -> list:
-    """Pages 1-5: the scenario, the ward totals, the district tables and the district chart.
+def _table_pages(builder: ReportBuilder, title_en: str, title_ja: str) -> tuple[list, tuple[int, int]]:
+    """Pages 1-5: the scenario, the ward totals, the district tables and the district chart's page.
 
-    Returns the parameter rows (the HTML report shows the same table).
+    Returns the parameter rows (the HTML report shows the same table) and the pages of the two
+    charts, which _chart_pictures fills once the charts are drawn.
     """
     # 1. scenario, sources and licence
     page = builder.add_page(title_en, title_ja)
@@ -853,11 +898,9 @@ def _table_pages(builder: ReportBuilder, title_en: str, title_ja: str, charts: t
     builder.table(page, ["Parameter", "項目", "Value 値"], [52, 42, 50], parameter_rows, MARGIN, 38, 150)
     builder.label(page, builder.sources_text(), 182, 30, PAGE_WIDTH - MARGIN - 182, 90, 8)
     builder.label(page, READING, 182, 125, PAGE_WIDTH - MARGIN - 182, 40, 8)
-    # 2. ward totals and chart
-    page = builder.add_page("Ward totals", "区全体の被害量")
-    builder.table(page, WARD_HEADERS, [84, 24, 24, 24, 24], builder.ward_rows(), MARGIN, 32, 60, size=8.5)
-    if charts is not None:
-        builder.picture(page, charts[0], 12, 100, 180, 98)
+    # 2. ward totals (and chart)
+    ward_page = builder.add_page("Ward totals", "区全体の被害量")
+    builder.table(ward_page, WARD_HEADERS, [84, 24, 24, 24, 24], builder.ward_rows(), MARGIN, 32, 60, size=8.5)
     # 3-4. district totals
     for part, metrics in enumerate(GROUPS, start=1):
         page = builder.add_page(f"District totals ({part}/2)", f"地区別の被害量（{part}/2）")
@@ -868,12 +911,17 @@ def _table_pages(builder: ReportBuilder, title_en: str, title_ja: str, charts: t
             page, builder.district_headers(metrics), widths, builder.district_rows(metrics), MARGIN, 30, 165, size=7
         )
     # 5. district chart
-    page = builder.add_page("Before and after by district", "地区別の対策前後")
+    chart_page = builder.add_page("Before and after by district", "地区別の対策前後")
+    return parameter_rows, (ward_page, chart_page)
+
+
+def _chart_pictures(builder: ReportBuilder, pages: tuple[int, int], charts: tuple[Path, Path] | None) -> None:
+    """The ward chart on page 2 and the district chart on page 5 (or a note that matplotlib is missing)."""
     if charts is not None:
-        builder.picture(page, charts[1], MARGIN, 28, PAGE_WIDTH - 2 * MARGIN, 168)
+        builder.picture(pages[0], charts[0], 12, 100, 180, 98)
+        builder.picture(pages[1], charts[1], MARGIN, 28, PAGE_WIDTH - 2 * MARGIN, 168)
     else:
-        builder.label(page, tr("Charts need matplotlib, which is not installed."), MARGIN, 30, 200, 8, 9)
-    return parameter_rows
+        builder.label(pages[1], tr("Charts need matplotlib, which is not installed."), MARGIN, 30, 200, 8, 9)
 
 
 def _export_pdf(layout: Any, pdf_path: Path) -> QgsLayoutExporter:
@@ -882,7 +930,9 @@ def _export_pdf(layout: Any, pdf_path: Path) -> QgsLayoutExporter:
     settings = QgsLayoutExporter.PdfExportSettings()
     # Text as text, not outlines: the PDF stays searchable and its numbers can be checked.
     settings.textRenderFormat = QgsRenderContext.TextFormatAlwaysText
-    settings.dpi = 200
+    settings.dpi = PDF_DPI
+    # Map pictures and charts as lossless (Flate) images, not JPEG: crisp building outlines and text.
+    settings.flags = settings.flags | QgsLayoutRenderContext.FlagLosslessImageRendering
     with atomic_output(pdf_path) as tmp_pdf:
         result = exporter.exportToPdf(str(tmp_pdf), settings)
         if result != QgsLayoutExporter.Success:

@@ -13,6 +13,7 @@ import numpy as np
 from qgis.core import (
     QgsCategorizedSymbolRenderer,
     QgsColorRampShader,
+    QgsExpression,
     QgsFeatureRequest,
     QgsGraduatedSymbolRenderer,
     QgsMapLayer,
@@ -24,32 +25,50 @@ from qgis.core import (
 from .conversions import is_null
 
 
-def _vector_values(layer: QgsVectorLayer, field: str) -> list[object] | None:
-    index = layer.fields().lookupField(field)
-    if index < 0:
-        return None
-    request = QgsFeatureRequest().setFlags(QgsFeatureRequest.NoGeometry).setSubsetOfAttributes([index])
-    return [None if is_null(f[index]) else f[index] for f in layer.getFeatures(request)]
+def _any_between(layer: QgsVectorLayer, field: str, lower: float, upper: float) -> bool:
+    """Whether one feature's ``field`` lies in [lower, upper]: a filter the provider runs (SQL for a GeoPackage)."""
+    name = QgsExpression.quotedColumnRef(field)
+    expression = f"{name} >= {QgsExpression.quotedValue(lower)} AND {name} <= {QgsExpression.quotedValue(upper)}"
+    request = QgsFeatureRequest().setFilterExpression(expression).setLimit(1)
+    request.setFlags(QgsFeatureRequest.NoGeometry).setNoAttributes()
+    return next(iter(layer.getFeatures(request)), None) is not None
 
 
 def _graduated(layer: QgsVectorLayer, renderer: QgsGraduatedSymbolRenderer) -> list[str] | None:
-    values = _vector_values(layer, renderer.classAttribute())
-    if values is None:
+    """The ranges holding a value, without reading every feature in Python.
+
+    The field's minimum and maximum (the provider's aggregate) settle every range that lies outside
+    them or holds one of them; only a range strictly between them needs a query for one feature in it.
+    """
+    index = layer.fields().lookupField(renderer.classAttribute())
+    if index < 0:
         return None
-    numbers = np.array([float(v) for v in values if isinstance(v, int | float)], dtype=np.float64)
+    if not layer.fields().at(index).isNumeric():
+        return []  # text values are not numbers: no range holds them
+    low, high = layer.minimumValue(index), layer.maximumValue(index)
+    if is_null(low) or is_null(high):
+        return []
+    low, high = float(low), float(high)
     used = []
     for item in renderer.ranges():
-        inside = (numbers >= item.lowerValue()) & (numbers <= item.upperValue())
-        if inside.any():
+        lower, upper = item.lowerValue(), item.upperValue()
+        if upper < low or lower > high:
+            continue
+        if (
+            lower <= low <= upper
+            or lower <= high <= upper
+            or _any_between(layer, layer.fields().at(index).name(), lower, upper)
+        ):
             used.append(item.label())
     return used
 
 
 def _categorized(layer: QgsVectorLayer, renderer: QgsCategorizedSymbolRenderer) -> list[str] | None:
-    values = _vector_values(layer, renderer.classAttribute())
-    if values is None:
+    index = layer.fields().lookupField(renderer.classAttribute())
+    if index < 0:
         return None
-    present = {str(v) for v in values}
+    # The provider's distinct values (SELECT DISTINCT for a GeoPackage), NULL as None.
+    present = {str(None if is_null(v) else v) for v in layer.uniqueValues(index)}
     return [c.label() for c in renderer.categories() if str(c.value()) in present]
 
 

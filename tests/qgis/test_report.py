@@ -342,3 +342,43 @@ def colour_count(path: Path) -> int:
     pointer.setsize(image.sizeInBytes())
     pixels = np.frombuffer(pointer, dtype=np.uint32)
     return len(np.unique(pixels))
+
+
+def test_map_pictures_look_like_the_map_drawing_the_layers_itself(report):
+    """The report draws a map's data layers once into a picture beneath the map item (for speed); at
+    the PDF's resolution the page must look like the page whose map item draws every layer itself."""
+    import tempfile
+
+    import numpy as np
+    from qgis.core import QgsLayoutExporter
+    from qgis.PyQt.QtCore import QSize
+    from qgis.PyQt.QtGui import QImage
+
+    from suginami_gis.processing.render import BackgroundRenders
+    from suginami_gis.processing.report import PDF_DPI, ReportBuilder
+
+    result, rows, _ = report
+    gpkg = Path(result["REPORT_PDF"]).parent.parent / "scenario.gpkg"
+
+    def page_image(pictures: bool, key: str) -> np.ndarray:
+        builder = ReportBuilder(gpkg, rows, {})
+        with tempfile.TemporaryDirectory() as tmp:
+            builder.renders = BackgroundRenders(Path(tmp)) if pictures else None
+            spec = next(spec for spec in builder.map_specs() if spec.key == key)
+            page = builder.map_page(spec, *builder.map_extent())
+            if builder.renders is not None:
+                builder.renders.finish()
+            image = QgsLayoutExporter(builder.layout).renderPageToImage(page, QSize(), PDF_DPI)
+        image = image.convertToFormat(QImage.Format_RGB32)
+        data = np.frombuffer(image.constBits().asstring(image.sizeInBytes()), dtype=np.uint8)
+        return data.reshape(image.height(), image.bytesPerLine() // 4, 4)[:, : image.width(), :3].astype(int)
+
+    for key in ("collapse", "streets"):
+        drawn, pictured = page_image(False, key), page_image(True, key)
+        assert drawn.shape == pictured.shape
+        # The maps are not blank, and the pages differ only at a few anti-aliased edges: under 5 % of the
+        # inked pixels (the picture shifted by one pixel differs at a third of them, a blank one at most).
+        inked = (drawn < 250).any(axis=2).mean()
+        assert inked > 0.05, key
+        differs = (np.abs(drawn - pictured).max(axis=2) > 48).mean()
+        assert differs < 0.05 * inked, (key, differs, inked)

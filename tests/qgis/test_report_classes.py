@@ -1,0 +1,98 @@
+"""report_classes.used_classes reads the provider's minimum, maximum and distinct values (and one-feature
+filters) instead of every feature's value in Python: the classes it names must be the ones a loop over
+every value finds, in memory layers and in a GeoPackage (where the filters run as SQL)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from conftest import memory_layer
+from shapely.geometry import Point
+
+RANGES = (
+    (0.0, 0.05, "< 5 %"),
+    (0.05, 0.2, "5-20 %"),
+    (0.2, 0.5, "20-50 %"),
+    (0.5, 0.8, "50-80 %"),
+    (0.8, 1.0, "80+ %"),
+)
+CASES = (
+    [0.0, 0.01, 0.049],  # one class
+    [0.0, 0.9],  # the ends only: the ranges between hold nothing
+    [0.0, 0.3, 0.9],  # one value strictly inside
+    [0.01, 0.05, 0.07],  # a value on a boundary belongs to both ranges
+    [None, 0.6, None],  # NULLs hold no class
+    [None, None],
+    [1.5, -0.2],  # outside every range
+)
+
+
+def reference(values, ranges):
+    """Every value in Python: the labels of the ranges holding at least one (the former implementation)."""
+    numbers = [v for v in values if isinstance(v, int | float) and not math.isnan(v)]
+    return [label for lo, hi, label in ranges if any(lo <= v <= hi for v in numbers)]
+
+
+def graduated(layer, ranges=RANGES):
+    from qgis.core import QgsGraduatedSymbolRenderer, QgsRendererRange, QgsSymbol, QgsWkbTypes
+
+    symbol = QgsSymbol.defaultSymbol(QgsWkbTypes.PointGeometry)
+    layer.setRenderer(
+        QgsGraduatedSymbolRenderer("p", [QgsRendererRange(lo, hi, symbol.clone(), t) for lo, hi, t in ranges])
+    )
+    return layer
+
+
+def points(values, kind="double"):
+    return memory_layer("Point", [Point(k, 0) for k in range(len(values))], [("p", kind)], [(v,) for v in values])
+
+
+@pytest.mark.parametrize("values", CASES)
+def test_graduated_classes_of_a_memory_layer_match_every_value(qgis_app, values):
+    from suginami_gis.processing.report_classes import used_classes
+
+    assert used_classes(graduated(points(values))) == reference(values, RANGES)
+
+
+def test_graduated_classes_of_a_geopackage_match_every_value(qgis_app, tmp_path):
+    from qgis.core import QgsCoordinateTransformContext, QgsVectorFileWriter, QgsVectorLayer
+
+    from suginami_gis.processing.report_classes import used_classes
+
+    # The reduction map's ranges: negative bounds and a 1e9 upper bound go through the SQL filter.
+    ranges = (
+        (-100.0, -75.0, "a"),
+        (-75.0, -50.0, "b"),
+        (-50.0, -0.0001, "c"),
+        (-0.0001, 0.0001, "d"),
+        (0.0001, 1e9, "e"),
+    )
+    for k, values in enumerate([[-90.0, -60.0, 5.0], [-90.0, 0.0, 5.0], [-90.0, 5.0], [-80.0, None]]):
+        gpkg = tmp_path / f"v{k}.gpkg"
+        options = QgsVectorFileWriter.SaveVectorOptions()
+        options.driverName = "GPKG"
+        error, message, *_ = QgsVectorFileWriter.writeAsVectorFormatV3(
+            points(values), str(gpkg), QgsCoordinateTransformContext(), options
+        )
+        assert error == QgsVectorFileWriter.NoError, message
+        layer = QgsVectorLayer(str(gpkg), "v", "ogr")
+        assert used_classes(graduated(layer, ranges)) == reference(values, ranges), values
+
+
+def test_a_text_field_is_in_no_range(qgis_app):
+    from suginami_gis.processing.report_classes import used_classes
+
+    assert used_classes(graduated(points(["0.01", "0.3"], kind="string"))) == []
+
+
+def test_categorized_classes_are_the_distinct_values(qgis_app):
+    from qgis.core import QgsCategorizedSymbolRenderer, QgsRendererCategory, QgsSymbol, QgsWkbTypes
+
+    from suginami_gis.processing.report_classes import used_classes
+
+    layer = points([1, 3, 3, None], kind="integer")
+    symbol = QgsSymbol.defaultSymbol(QgsWkbTypes.PointGeometry)
+    categories = [QgsRendererCategory(v, symbol.clone(), f"c{v}") for v in (1, 2, 3)]
+    layer.setRenderer(QgsCategorizedSymbolRenderer("p", categories))
+    assert used_classes(layer) == ["c1", "c3"]
