@@ -18,6 +18,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QSize, Qt
 from qgis.PyQt.QtGui import QColor, QImage
+from qgis.PyQt.QtXml import QDomDocument
 
 from ..core.feedback import Canceled
 from .base import STYLES
@@ -41,8 +42,11 @@ def load_styled_layer(source: str | Path, name: str, style: str | None = None, p
         raise ValueError(tr("Cannot open the layer {0}.").format(text))
     if style:
         qml = STYLES / f"{style}.qml"
-        _, ok = layer.loadNamedStyle(str(qml))
-        if not ok:
+        # From the file itself: a GeoPackage layer's loadNamedStyle takes the style stored in the
+        # GeoPackage instead (the report's burn map showed the buildings' stored collapse style).
+        document = QDomDocument()
+        ok = qml.exists() and document.setContent(qml.read_text(encoding="utf-8"))[0]
+        if not ok or not layer.importNamedStyle(document)[0]:
             raise ValueError(tr("Cannot apply the style {0}.").format(qml))
     return layer
 

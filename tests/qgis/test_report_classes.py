@@ -96,3 +96,28 @@ def test_categorized_classes_are_the_distinct_values(qgis_app):
     categories = [QgsRendererCategory(v, symbol.clone(), f"c{v}") for v in (1, 2, 3)]
     layer.setRenderer(QgsCategorizedSymbolRenderer("p", categories))
     assert used_classes(layer) == ["c1", "c3"]
+
+
+def test_a_named_style_wins_over_the_style_stored_in_the_geopackage(qgis_app, tmp_path):
+    """The report's burn map loads the buildings with the fire_buildings style; the GeoPackage stores the
+    collapse style as the layer's default, which loadNamedStyle would have taken instead."""
+    from qgis.core import QgsCoordinateTransformContext, QgsVectorFileWriter, QgsVectorLayer
+
+    from suginami_gis.processing.render import load_styled_layer
+
+    footprint = Point(0, 0).buffer(5, quad_segs=1)
+    layer = memory_layer("Polygon", [footprint], [("p_collapse", "double"), ("p_burn", "double")], [(0.1, 0.6)])
+    gpkg = tmp_path / "b.gpkg"
+    options = QgsVectorFileWriter.SaveVectorOptions()
+    options.driverName = "GPKG"
+    options.layerName = "buildings"
+    error, message, *_ = QgsVectorFileWriter.writeAsVectorFormatV3(
+        layer, str(gpkg), QgsCoordinateTransformContext(), options
+    )
+    assert error == QgsVectorFileWriter.NoError, message
+    uri = f"{gpkg}|layername=buildings"
+    stored = load_styled_layer(uri, "b", "building_damage")
+    assert stored.saveStyleToDatabase("building_damage", "", True, "") == ""
+    assert QgsVectorLayer(uri, "b", "ogr").renderer().classAttribute() == "p_collapse"  # the stored default
+    assert load_styled_layer(uri, "b", "fire_buildings").renderer().classAttribute() == "p_burn"
+    assert load_styled_layer(uri, "b").renderer().classAttribute() == "p_collapse"
