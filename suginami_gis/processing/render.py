@@ -123,6 +123,15 @@ class BackgroundRenders:
         self.folder = Path(folder)
         self._jobs: list[tuple[QgsMapRendererParallelJob, Callable[[Path], None]]] = []
 
+    def __enter__(self) -> BackgroundRenders:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """Stop the jobs still running (after an error): none may outlive the layers it draws."""
+        jobs, self._jobs = self._jobs, []
+        for job, _ in jobs:
+            job.cancel()
+
     def start(self, settings: QgsMapSettings, done: Callable[[Path], None]) -> None:
         job = QgsMapRendererParallelJob(settings)
         job.start()

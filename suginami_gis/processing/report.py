@@ -829,8 +829,11 @@ def write_report(
 
     pdf_path = output_folder / "report.pdf"
     html_path = output_folder / "report.html"
-    with atomic_folder(output_folder / "report_images", overwrite=True) as images, tempfile.TemporaryDirectory() as tmp:
-        builder.renders = BackgroundRenders(Path(tmp))
+    with (
+        atomic_folder(output_folder / "report_images", overwrite=True) as images,
+        tempfile.TemporaryDirectory() as tmp,
+        BackgroundRenders(Path(tmp)) as builder.renders,
+    ):
         _feedback_step(feedback, 2, tr("Report: print layout"))
         parameter_rows, chart_pages = _table_pages(builder, title_en, title_ja)
         # 6-11. maps: their pictures are drawn in render threads while the charts are made
@@ -843,7 +846,7 @@ def write_report(
         _feedback_step(feedback, 40, tr("Report: charts"))
         charts = _charts(builder, images)
         _chart_pictures(builder, chart_pages, charts)
-        builder.renders.finish(lambda: _canceled(feedback))
+        builder.renders.finish(lambda: _canceled(feedback))  # type: ignore[union-attr]
 
         _feedback_step(feedback, 60, tr("Report: writing report.pdf"))
         exporter = _export_pdf(builder.layout, pdf_path)

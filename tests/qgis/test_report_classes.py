@@ -121,3 +121,32 @@ def test_a_named_style_wins_over_the_style_stored_in_the_geopackage(qgis_app, tm
     assert QgsVectorLayer(uri, "b", "ogr").renderer().classAttribute() == "p_collapse"  # the stored default
     assert load_styled_layer(uri, "b", "fire_buildings").renderer().classAttribute() == "p_burn"
     assert load_styled_layer(uri, "b").renderer().classAttribute() == "p_collapse"
+
+
+def test_background_renders_save_each_picture_and_stop_when_canceled(qgis_app, tmp_path):
+    from qgis.core import QgsMapSettings
+    from qgis.PyQt.QtCore import QSize
+    from qgis.PyQt.QtGui import QImage
+
+    from suginami_gis.core.feedback import Canceled
+    from suginami_gis.processing.render import BackgroundRenders
+
+    layer = graduated(points([0.01, 0.3, 0.9]))
+    settings = QgsMapSettings()
+    settings.setLayers([layer])
+    settings.setDestinationCrs(layer.crs())
+    settings.setExtent(layer.extent().buffered(1))
+    settings.setOutputSize(QSize(60, 40))
+    saved: list = []
+    with BackgroundRenders(tmp_path) as renders:
+        renders.start(settings, saved.append)
+        renders.start(settings, saved.append)
+        renders.finish()
+    assert [p.name for p in saved] == ["0.png", "1.png"]
+    image = QImage(str(saved[0]))
+    assert (image.width(), image.height()) == (60, 40) and not image.hasAlphaChannel()
+    # Asked to stop: the jobs not yet awaited are cancelled and nothing more is saved.
+    with BackgroundRenders(tmp_path / "x") as renders, pytest.raises(Canceled):
+        renders.start(settings, saved.append)
+        renders.finish(lambda: True)
+    assert len(saved) == 2
