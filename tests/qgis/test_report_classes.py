@@ -1,6 +1,7 @@
-"""report_classes.used_classes reads the provider's minimum, maximum and distinct values (and one-feature
-filters) instead of every feature's value in Python: the classes it names must be the ones a loop over
-every value finds, in memory layers and in a GeoPackage (where the filters run as SQL)."""
+"""The report's helpers: report_classes.used_classes reads the provider's minimum, maximum and distinct
+values (and one-feature filters) instead of every feature's value in Python, so the classes it names must
+be the ones a loop over every value finds, in memory layers and in a GeoPackage (where the filters run as
+SQL); render.load_styled_layer applies the named style; render.BackgroundRenders saves and cancels."""
 
 from __future__ import annotations
 
