@@ -560,7 +560,9 @@ def test_buildings_rebuilt_by_fire_proofing_take_the_newest_seismic_era(scenario
     assert "suginami_rebuilt" not in baseline.fields().names()
 
 
-def test_cancel_leaves_no_folder(provider, tmp_path):
+@pytest.mark.parametrize("executor", ["", "local"])
+def test_cancel_leaves_no_folder(provider, tmp_path, executor):
+    """Also with the mitigated run in a second process (EXECUTOR local), which is stopped with the scenario."""
     import processing
     from qgis.core import QgsProcessingContext, QgsProcessingException, QgsProcessingFeedback, QgsProject
 
@@ -576,7 +578,12 @@ def test_cancel_leaves_no_folder(provider, tmp_path):
     context = QgsProcessingContext()
     context.setProject(QgsProject.instance())
     with pytest.raises(QgsProcessingException, match="Cancel"):
-        processing.run("suginami:scenario", scenario_parameters(folder), context=context, feedback=CancelAtStep())
+        processing.run(
+            "suginami:scenario",
+            scenario_parameters(folder, EXECUTOR=executor),
+            context=context,
+            feedback=CancelAtStep(),
+        )
     assert not folder.exists()
     assert list(tmp_path.iterdir()) == []
 
@@ -879,7 +886,7 @@ def test_a_failing_second_process_names_the_step(provider, tmp_path):
         str(tmp_path / "no_such_intensity.tif"),  # the damage step cannot read it
         concurrent.plugin_paths(),
     )
-    with concurrent.MitigatedWorker(spec) as worker:
+    with concurrent.MitigatedWorker(spec, tmp_path / "scenario.gpkg") as worker:
         with pytest.raises(QgsProcessingException, match="mitigated:buildingdamage"):
             worker.wait(QgsProcessingFeedback())
     assert worker.process.poll() is not None

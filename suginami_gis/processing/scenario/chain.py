@@ -211,20 +211,18 @@ class Chain:
         if spec is None:
             return {run: self.one_run(run, intensity) for run in cmp.RUNS}
         runner = self.runner
-        with concurrent.MitigatedWorker(spec) as worker:
+        with concurrent.MitigatedWorker(spec, self.gpkg) as worker:
             baseline = self.one_run("baseline", intensity)
             started = time.perf_counter()
             runner.feedback.setCurrentStep(runner.step)
             runner.feedback.pushInfo(tr("Waiting for the mitigated run in the second process"))
             result = worker.wait(runner.feedback)
-            runner.times["mitigated: waited for the second process"] = time.perf_counter() - started
         for label, seconds in result["times"]:
             runner.times[f"{runner.step + 1:02d} {label.split(' ', 1)[1]}"] = seconds
             runner.step += 1
-        started = time.perf_counter()
-        concurrent.merge(Path(spec.folder), self.folder, self.gpkg)
+        runner.times["mitigated: waited for the second process"] = time.perf_counter() - started - worker.copy_seconds
+        runner.times["mitigated: tables copied into the GeoPackage"] = worker.copy_seconds
         shutil.rmtree(spec.folder, ignore_errors=True)
-        runner.times["mitigated: tables copied into the GeoPackage"] = time.perf_counter() - started
         runner.check_canceled()
         mitigated = RunResult(
             totals=result["totals"],

@@ -14,6 +14,7 @@ selection, a feature limit or a subset string keeps the runs one after the other
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -143,8 +144,12 @@ def plugin_paths() -> list[str]:
 class MitigatedWorker:
     """The worker process of the mitigated run: started, waited for, merged, or killed on any error."""
 
-    def __init__(self, spec: WorkerSpec) -> None:
+    def __init__(self, spec: WorkerSpec, gpkg: Path) -> None:
         self.spec = spec
+        self.gpkg = gpkg  # the scenario's GeoPackage the worker's tables are copied into
+        self.copied: set[str] = set()
+        self.steps_done = 0  # steps the worker finished (its tables up to then are complete)
+        self.copy_seconds = 0.0
         self.folder = Path(spec.folder)
         self.log_path = self.folder / "worker.log"
         self.process: subprocess.Popen | None = None
@@ -166,13 +171,23 @@ class MitigatedWorker:
                 stdin=subprocess.DEVNULL,
                 env=env,
                 cwd=str(self.folder),
+                # its own process group, so a cancel also stops the worker's Monte Carlo pool
+                start_new_session=os.name == "posix",
             )
         return self
 
     def kill(self) -> None:
-        if self.process is not None and self.process.poll() is None:
+        """Stop the worker and the Monte Carlo pool it started (its whole process group on POSIX)."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        if os.name == "posix":
+            import signal
+
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+        else:
             self.process.kill()
-            self.process.wait()
+        self.process.wait()
 
     def __enter__(self) -> MitigatedWorker:
         return self.start()
@@ -197,7 +212,9 @@ class MitigatedWorker:
             message = json.loads(raw) if raw.startswith("{") else {"text": raw}
         except json.JSONDecodeError:
             message = {"text": raw}
-        if "result" in message:
+        if "finished" in message:
+            self.steps_done += 1
+        elif "result" in message:
             self.result = message["result"]
         elif "error" in message:
             self.error = str(message["error"])
@@ -208,15 +225,27 @@ class MitigatedWorker:
         elif message.get("text", "").strip():
             feedback.pushDebugInfo(message["text"])
 
+    def copy_finished(self) -> None:
+        """Copy the tables of the steps the worker finished so far (complete: a step closes its outputs)."""
+        started = time.perf_counter()
+        self.copied.update(copy_tables(self.folder / GPKG_NAME, self.gpkg, self.copied))
+        self.copy_seconds += time.perf_counter() - started
+
     def wait(self, feedback: Any) -> dict[str, Any]:
-        """Wait for the worker, passing on its messages; its result, or an error naming what failed."""
+        """Wait for the worker, passing on its messages and copying each finished step's tables meanwhile;
+        its result, or an error naming what failed."""
         assert self.process is not None
+        copied_steps = 0
         while self.process.poll() is None:
             if feedback.isCanceled():
                 self.kill()
                 raise Canceled()
             self.messages(feedback)
-            time.sleep(POLL_S)
+            if self.steps_done > copied_steps and (self.folder / GPKG_NAME).exists():
+                copied_steps = self.steps_done
+                self.copy_finished()
+            else:
+                time.sleep(POLL_S)
         self.messages(feedback)
         if self.result is None:
             raise QgsProcessingException(
@@ -225,22 +254,23 @@ class MitigatedWorker:
                     self.process.returncode, self.log_path
                 )
             )
+        self.copy_finished()
+        move_rasters(self.folder, self.gpkg.parent)
         return self.result
 
 
-def merge(worker_folder: Path, folder: Path, gpkg: Path) -> list[str]:
-    """Copy the worker's tables into the scenario GeoPackage (same fids, fields and geometries) and move its
-    rasters beside it; returns the tables copied."""
+def copy_tables(source_path: Path, gpkg: Path, skip: set[str]) -> list[str]:
+    """Copy the mitigated run's tables of ``source_path`` not in ``skip`` into ``gpkg`` (same fids, fields and
+    geometries: GDAL's VectorTranslate with -preserve_fid); returns the tables copied."""
     from osgeo import gdal, ogr
 
-    source_path = worker_folder / GPKG_NAME
     source = ogr.Open(str(source_path))
     if source is None:
         raise QgsProcessingException(tr("Cannot open {0}").format(source_path))
     names = [
-        source.GetLayer(i).GetName()
-        for i in range(source.GetLayerCount())
-        if source.GetLayer(i).GetName().startswith(TABLE_PREFIX)
+        name
+        for name in (source.GetLayer(i).GetName() for i in range(source.GetLayerCount()))
+        if name.startswith(TABLE_PREFIX) and name not in skip
     ]
     source = None
     if names:
@@ -250,10 +280,14 @@ def merge(worker_folder: Path, folder: Path, gpkg: Path) -> list[str]:
         if done is None:
             raise QgsProcessingException(tr("Cannot copy the mitigated run's tables into {0}").format(gpkg))
         done = None
+    return names
+
+
+def move_rasters(worker_folder: Path, folder: Path) -> None:
+    """The mitigated run's files (burn probability raster and its style) into the scenario's folder."""
     for path in worker_folder.iterdir():
         if path.is_file() and path.name.startswith(TABLE_PREFIX):
             shutil.move(str(path), str(folder / path.name))
-    return names
 
 
 class _gdal_errors:

@@ -79,7 +79,15 @@ def _run(spec: dict[str, Any], stream: TextIO) -> int:
     context = QgsProcessingContext()
     context.setProject(QgsProject.instance())
     feedback = LineFeedback()
-    runner = StepRunner(context, QgsProcessingMultiStepFeedback(7, feedback))
+
+    class AnnouncingRunner(StepRunner):
+        """Says when each step is done: its tables are then complete and the scenario may copy them."""
+
+        def finish(self, label: str, started: float) -> None:
+            super().finish(label, started)
+            _write(stream, finished=label)
+
+    runner = AnnouncingRunner(context, QgsProcessingMultiStepFeedback(7, feedback))
     folder = Path(spec["folder"])
     wiring = Wiring(alg, spec["parameters"], settings)
     if settings.ward_district is not None:
