@@ -58,7 +58,7 @@ def run_tasks(
     return results
 
 
-def _python_for_workers() -> str:
+def python_for_workers() -> str:
     """A Python interpreter for spawned workers (inside QGIS, sys.executable is QGIS itself)."""
     name = os.path.basename(sys.executable).lower()
     if name.startswith("python"):
@@ -85,7 +85,7 @@ def executor_from_spec(spec: str | None, workers: int | None = None) -> Any:
         from concurrent.futures import ProcessPoolExecutor
 
         context = multiprocessing.get_context("spawn")
-        context.set_executable(_python_for_workers())
+        context.set_executable(python_for_workers())
         return ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1, mp_context=context)
     if "://" in text:
         try:

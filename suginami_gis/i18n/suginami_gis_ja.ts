@@ -99,7 +99,7 @@
       <translation>出典表示（地図に表示）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="211" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="213" />
       <source>Attribution added to the recognised sources (OpenStreetMap, PLATEAU, GSI)</source>
       <translation>認識した出典（OpenStreetMap、PLATEAU、国土地理院）に加える出典表記</translation>
     </message>
@@ -124,7 +124,7 @@
       <translation>BUILDINGS：レイヤに地物がありません。建物形状のあるレイヤを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="179" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="181" />
       <source>Balanced (length + risk)</source>
       <translation>バランス（距離＋危険度）</translation>
     </message>
@@ -139,12 +139,12 @@
       <translation>現状</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/publish.py" line="41" />
+      <location filename="suginami_gis/processing/inputs/publish.py" line="45" />
       <source>Basemap of the web map</source>
       <translation>ウェブ地図の背景地図</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/publish.py" line="49" />
+      <location filename="suginami_gis/processing/inputs/publish.py" line="54" />
       <source>Basemap tile URL (optional, XYZ with {z}/{x}/{y})</source>
       <translation>背景地図タイルの URL（任意、{z}/{x}/{y} を含む XYZ 形式）</translation>
     </message>
@@ -310,7 +310,7 @@
       <translation type="vanished">焼失棟数</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/shelters.py" line="93" />
+      <location filename="suginami_gis/processing/inputs/shelters.py" line="101" />
       <source>CAPACITY_FIELD: some shelters have no capacity; fill the field.</source>
       <translation>CAPACITY_FIELD：収容人数が空の避難所があります。値を入力してください。</translation>
     </message>
@@ -340,6 +340,11 @@
       <translation>スタイル {0} を適用できません。</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/scenario/concurrent.py" line="251" />
+      <source>Cannot copy the mitigated run's tables into {0}</source>
+      <translation>対策後の実行のテーブルを {0} にコピーできません</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/render.py" line="40" />
       <source>Cannot open the layer {0}.</source>
       <translation>レイヤ {0} を開けません。</translation>
@@ -348,6 +353,11 @@
       <location filename="suginami_gis/processing/report.py" line="275" />
       <source>Cannot open the scenario GeoPackage {0}.</source>
       <translation>シナリオの GeoPackage {0} を開けません。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/scenario/concurrent.py" line="239" />
+      <source>Cannot open {0}</source>
+      <translation>{0} を開けません</translation>
     </message>
     <message>
       <source>Cannot reopen {0} to write vector tiles.</source>
@@ -719,7 +729,7 @@
       <translation>避難の出発地</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="178" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="180" />
       <source>Evacuation route cost</source>
       <translation>避難経路のコスト</translation>
     </message>
@@ -734,7 +744,7 @@
       <translation>避難所への避難経路（一括計算・収容人数・到達可能性）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="187" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="189" />
       <source>Evacuation time limit (minutes)</source>
       <translation>避難の制限時間（分）</translation>
     </message>
@@ -839,7 +849,7 @@
       <translation>不燃化の区域（任意のポリゴン：木造住宅密集地域などの指定区域）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="299" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="352" />
       <source>Fire-proofing rebuilds {0} of {1} buildings; they take the newest seismic era.</source>
       <translation>不燃化で {1} 棟のうち {0} 棟を建て替えます。これらは最新の耐震基準の建物として扱います。</translation>
     </message>
@@ -958,12 +968,12 @@
       <translation>国土地理院の一覧：地震に指定された避難場所のみ</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/publish.py" line="45" />
+      <location filename="suginami_gis/processing/inputs/publish.py" line="49" />
       <source>GSI pale map (地理院タイル, online)</source>
       <translation>地理院タイル 淡色地図（オンライン）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/publish.py" line="44" />
+      <location filename="suginami_gis/processing/inputs/publish.py" line="48" />
       <source>GSI standard map (地理院タイル, online)</source>
       <translation>地理院タイル 標準地図（オンライン）</translation>
     </message>
@@ -1259,17 +1269,17 @@
       <translation>日本語と英語</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/publish.py" line="125" />
+      <location filename="suginami_gis/processing/inputs/publish.py" line="129" />
       <source>KIND: '{0}' is not a layer kind of the profile ({1}).</source>
       <translation>KIND：'{0}' はプロファイルにあるレイヤの種類ではありません（{1}）。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/publish.py" line="128" />
+      <location filename="suginami_gis/processing/inputs/publish.py" line="132" />
       <source>KIND: no layer named '{0}' is in LAYERS.</source>
       <translation>KIND：'{0}' という名前のレイヤは LAYERS にありません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/publish.py" line="120" />
+      <location filename="suginami_gis/processing/inputs/publish.py" line="124" />
       <source>KIND: write layer name=kind pairs separated by ';', e.g. relief centres=shelters.</source>
       <translation>KIND：レイヤ名=種類 の組を ';' で区切って書いてください（例：relief centres=shelters）。</translation>
     </message>
@@ -1309,22 +1319,22 @@
       <translation>LAYER：レイヤに地物がありません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/publish.py" line="157" />
+      <location filename="suginami_gis/processing/inputs/publish.py" line="161" />
       <source>LAYERS: choose at least one result layer to publish.</source>
       <translation>LAYERS：公開する結果レイヤを 1 つ以上選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/publish.py" line="169" />
+      <location filename="suginami_gis/processing/inputs/publish.py" line="173" />
       <source>LAYERS: layer '{0}' has no valid CRS; set its CRS in QGIS first.</source>
       <translation>LAYERS：レイヤ '{0}' に有効な座標系がありません。先に QGIS で座標系を設定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/publish.py" line="163" />
+      <location filename="suginami_gis/processing/inputs/publish.py" line="167" />
       <source>LAYERS: the layer name '{0}' asks for kind '{1}', which the profile does not have ({2}).</source>
       <translation>LAYERS：レイヤ名 '{0}' は種類 '{1}' を指定していますが、設定にその種類はありません（{2}）。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="275" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="277" />
       <source>LICENSE: {0}</source>
       <translation>LICENSE：{0}</translation>
     </message>
@@ -1354,12 +1364,12 @@
       <translation>道路からの最大距離（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/publish.py" line="190" />
+      <location filename="suginami_gis/processing/inputs/publish.py" line="194" />
       <source>Layer '{0}' has no geometry: skipped.</source>
       <translation>レイヤ '{0}' には形状がないため、スキップしました。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/publish.py" line="179" />
+      <location filename="suginami_gis/processing/inputs/publish.py" line="183" />
       <source>Layer '{0}' is neither a vector nor a raster layer: skipped.</source>
       <translation>レイヤ '{0}' はベクタでもラスタでもないため、スキップしました。</translation>
     </message>
@@ -1389,7 +1399,7 @@
       <translation>ライセンス</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="216" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="218" />
       <source>Licence of the results (empty = ODbL 1.0 with OpenStreetMap streets, else CC BY 4.0)</source>
       <translation>結果のライセンス（空欄＝OpenStreetMapの道路を使うときODbL 1.0、それ以外はCC BY 4.0）</translation>
     </message>
@@ -1463,27 +1473,27 @@
       <translation>対策後</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="168" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="170" />
       <source>Mitigation: fire-proofing areas (optional polygons; the target is then the 不燃領域率 of each area)</source>
       <translation>対策：不燃化の区域（任意のポリゴン。指定すると目標は区域ごとの不燃領域率になります）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="249" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="251" />
       <source>Mitigation: initial extinguishment (0-1; empty = as the current state)</source>
       <translation>対策：初期消火率（0〜1。空欄 = 現状と同じ）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="243" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="245" />
       <source>Mitigation: seismic circuit breaker share (0-1; empty = as the current state)</source>
       <translation>対策：感震ブレーカーの設置率（0〜1。空欄 = 現状と同じ）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="227" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="229" />
       <source>Mitigation: share of buildings meeting the 1981 seismic standard (0-1; ward target 0.96)</source>
       <translation>対策：新耐震基準（1981 年）を満たす建物の割合（0〜1、区の目標 0.96）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="232" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="234" />
       <source>Mitigation: share of fire-resistant buildings (0-1; ward target 0.70)</source>
       <translation>対策：耐火建物の割合（0〜1、区の目標 0.70）</translation>
     </message>
@@ -1513,7 +1523,7 @@
       <translation>モンテカルロ試行回数（0 = 期待値を厳密に計算）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="205" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="207" />
       <source>Municipality (e.g. 東京都練馬区; empty = from the GSI shelters or PLATEAU building ids)</source>
       <translation>市区町村（例：東京都練馬区。空欄＝国土地理院の避難所データまたはPLATEAUの建物IDから）</translation>
     </message>
@@ -1523,7 +1533,7 @@
       <translation>shelters.csv の市区町村（例：東京都練馬区。空欄＝避難所の国土地理院の項目から）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="277" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="279" />
       <source>Municipality: {0}; licence of the results: {1}; attribution: {2}</source>
       <translation>市区町村：{0}。結果のライセンス：{1}。出典：{2}</translation>
     </message>
@@ -1556,7 +1566,7 @@
       <translation>なし</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/publish.py" line="43" />
+      <location filename="suginami_gis/processing/inputs/publish.py" line="47" />
       <source>None (offline: ward, districts, roads and relief centres from the data)</source>
       <translation>なし（オフライン: データから作る区域・地区・主要道路・避難所）</translation>
     </message>
@@ -2100,7 +2110,7 @@ then click Install Python packages again.</source>
       <translation>経路のコスト</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/publish.py" line="95" />
+      <location filename="suginami_gis/processing/inputs/publish.py" line="99" />
       <source>SCENARIO: write the scenario as KEY=value pairs separated by ';', e.g. MAGNITUDE=7.3; SCENARIO_HOUR=18.</source>
       <translation>SCENARIO：シナリオは ';' で区切った KEY=値 の組で書いてください（例：MAGNITUDE=7.3; SCENARIO_HOUR=18）。</translation>
     </message>
@@ -2110,12 +2120,12 @@ then click Install Python packages again.</source>
       <translation>SCENARIO_HOUR：{0} は東京都の想定時刻（5 時・12 時・18 時）のいずれでもありません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/shelters.py" line="85" />
+      <location filename="suginami_gis/processing/inputs/shelters.py" line="91" />
       <source>SHELTERS: the layer has no features; choose a layer with at least one shelter.</source>
       <translation>SHELTERS：レイヤに地物がありません。避難所が 1 か所以上あるレイヤを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/shelters.py" line="128" />
+      <location filename="suginami_gis/processing/inputs/shelters.py" line="139" />
       <source>SHELTERS: {0} GSI records are {1} sites (the two lists merged); {2} used.</source>
       <translation>SHELTERS：国土地理院の {0} 件のレコードは {1} か所（2つの一覧を統合）。{2} か所を使用します。</translation>
     </message>
@@ -2130,7 +2140,7 @@ then click Install Python packages again.</source>
       <translation>SUPPRESSION_RATE は旧パラメータです。INITIAL_EXTINGUISHMENT（同じ意味）を使ってください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="179" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="181" />
       <source>Safest (least blockage risk)</source>
       <translation>最も安全（閉塞の危険が最小）</translation>
     </message>
@@ -2155,7 +2165,7 @@ then click Install Python packages again.</source>
       <translation>想定地震の地震動…</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="162" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="164" />
       <source>Scenario hour (5, 12 or 18)</source>
       <translation>想定時刻（5 時・12 時・18 時）</translation>
     </message>
@@ -2175,7 +2185,7 @@ then click Install Python packages again.</source>
       <translation>シナリオのパラメータ（KEY=値; ...）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="157" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="159" />
       <source>Season (the cited time-of-day coefficients are for winter)</source>
       <translation>季節（出典の時刻別係数は冬のもの）</translation>
     </message>
@@ -2316,7 +2326,7 @@ then click Install Python packages again.</source>
       <translation>避難所：割当人口</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="179" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="181" />
       <source>Shortest</source>
       <translation>最短</translation>
     </message>
@@ -2469,7 +2479,7 @@ then click Install Python packages again.</source>
       <translation>スタイル {0} を読み込めませんでした：{1}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="327" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="380" />
       <source>Styles stored in the GeoPackage for {0} layers.</source>
       <translation>{0} レイヤのスタイルを GeoPackage に保存しました。</translation>
     </message>
@@ -2518,6 +2528,16 @@ then click Install Python packages again.</source>
       <translation>インストールが中断しました：{0}</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/scenario/chain.py" line="252" />
+      <source>The mitigated run runs in a second process beside the current state.</source>
+      <translation>対策後の実行は、現状の実行と並行して2つ目のプロセスで実行します。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/scenario/concurrent.py" line="224" />
+      <source>The mitigated run's worker process stopped with code {0}; its log: {1}</source>
+      <translation>対策後の実行のワーカープロセスがコード {0} で終了しました。ログ：{1}</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/scenario/packaging.py" line="303" />
       <source>The project file could not be written: {0}</source>
       <translation>プロジェクトファイルを書き込めませんでした：{0}</translation>
@@ -2547,12 +2567,17 @@ then click Install Python packages again.</source>
       <translation>スタイル {0} をラスタの横に保存できませんでした（{1}）。ラスタ {2} は完全で、今回読み込むときにはスタイルが付きますが、後で開くと灰色で表示されます。ディスクの空きを作り、プラグインの styles フォルダの {3} を読み込んでください。</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/scenario/chain.py" line="247" />
+      <source>The two runs run one after the other (only file layers can be read by a second process): {0}</source>
+      <translation>2つの実行を順に実行します（2つ目のプロセスが読めるのはファイルのレイヤだけです）：{0}</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/inputs/wifi.py" line="225" />
       <source>Thresholds (dBm, comma-separated; the first is the primary one)</source>
       <translation>受信電力のしきい値（dBm、カンマ区切り。最初の値が主しきい値）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/publish.py" line="46" />
+      <location filename="suginami_gis/processing/inputs/publish.py" line="50" />
       <source>Tile URL (BASEMAP_URL)</source>
       <translation>タイルURL（BASEMAP_URL）</translation>
     </message>
@@ -2567,7 +2592,7 @@ then click Install Python packages again.</source>
       <translation>制限時間（分、0 = なし）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="295" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="297" />
       <source>Time per step (s): {0}</source>
       <translation>手順ごとの所要時間（秒）：{0}</translation>
     </message>
@@ -2587,7 +2612,7 @@ then click Install Python packages again.</source>
       <translation>タイトル（日本語）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="208" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="210" />
       <source>Title of the public maps (empty = municipality and run)</source>
       <translation>公開地図のタイトル（空欄＝市区町村と実行名）</translation>
     </message>
@@ -2605,6 +2630,11 @@ then click Install Python packages again.</source>
       <location filename="suginami_gis/processing/inputs/wifi.py" line="221" />
       <source>Urban high-rise</source>
       <translation>高層市街地</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/scenario/chain.py" line="218" />
+      <source>Waiting for the mitigated run in the second process</source>
+      <translation>2つ目のプロセスでの対策後の実行を待っています</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/inputs/network.py" line="240" />
@@ -2700,7 +2730,7 @@ then click Install Python packages again.</source>
       <translation>避難所の敷地ごとの Wi-Fi</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="188" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="190" />
       <source>Wi-Fi pixel size (m)</source>
       <translation>Wi-Fi のピクセルサイズ（m）</translation>
     </message>
@@ -2730,7 +2760,7 @@ then click Install Python packages again.</source>
       <translation>風速（m/s、0〜30）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="158" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="160" />
       <source>Winter</source>
       <translation>冬</translation>
     </message>
@@ -2745,7 +2775,7 @@ then click Install Python packages again.</source>
       <translation>延床面積を測る作業座標系（投影座標系、m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/scenario.py" line="194" />
+      <location filename="suginami_gis/processing/algorithms/scenario.py" line="196" />
       <source>Write the public web maps (public_baseline/, public_mitigated/)</source>
       <translation>公開用ウェブ地図を書き出す（public_baseline/、public_mitigated/）</translation>
     </message>
@@ -2774,6 +2804,11 @@ then click Install Python packages again.</source>
       <translation>YEAR_FIELD は FIREPROOF_AREAS と FIREPROOF_TARGET_RATE を指定したときだけ使います。建物はランダムに選びます。</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/scenario/concurrent.py" line="205" />
+      <source>[mitigated run] {0}</source>
+      <translation>［対策後の実行］{0}</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/plausibility.py" line="31" />
       <source>a building height above 330 m (Japan's tallest building)</source>
       <translation>330 m（日本一高いビル）を超える建物の高さ</translation>
@@ -2784,9 +2819,24 @@ then click Install Python packages again.</source>
       <translation>負または 828 m（世界一高いビル、ブルジュ・ハリファ）を超える建物の高さ</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/scenario/concurrent.py" line="85" />
+      <source>a data-defined value</source>
+      <translation>データ定義の値です</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/scenario/concurrent.py" line="100" />
+      <source>a filtered layer (subset string)</source>
+      <translation>フィルタ（サブセット文字列）付きのレイヤです</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/plausibility.py" line="37" />
       <source>a number of floors below 0 or above 163 (Burj Khalifa, the world's tallest building)</source>
       <translation>負または 163（世界一高いビル、ブルジュ・ハリファ）を超える階数</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/scenario/concurrent.py" line="98" />
+      <source>a {0} layer, not a file</source>
+      <translation>{0} のレイヤで、ファイルではありません</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/plausibility.py" line="58" />
@@ -2817,6 +2867,11 @@ then click Install Python packages again.</source>
       <location filename="suginami_gis/gui.py" line="149" />
       <source>canceled</source>
       <translation>キャンセルされました</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/scenario/concurrent.py" line="96" />
+      <source>cannot be opened</source>
+      <translation>開けません</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/inputs/wifi.py" line="248" />
@@ -2904,6 +2959,16 @@ then click Install Python packages again.</source>
       <translation>0</translation>
     </message>
     <message>
+      <location filename="suginami_gis/processing/scenario/concurrent.py" line="103" />
+      <source>not a file</source>
+      <translation>ファイルではありません</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/scenario/concurrent.py" line="93" />
+      <source>not a layer</source>
+      <translation>レイヤではありません</translation>
+    </message>
+    <message>
       <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="130" />
       <source>not reached</source>
       <translation>未達成</translation>
@@ -2917,6 +2982,11 @@ then click Install Python packages again.</source>
       <location filename="suginami_gis/processing/algorithms/wifiplacement.py" line="130" />
       <source>reached</source>
       <translation>達成</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/scenario/concurrent.py" line="88" />
+      <source>selected features, a feature limit or a geometry check</source>
+      <translation>選択地物、地物数の上限またはジオメトリチェックが指定されています</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/provider.py" line="33" />
@@ -3237,7 +3307,7 @@ then click Install Python packages again.</source>
       <translation>{0}：値 '{1}' は真偽値ではありません。true/false または 1/0 を使ってください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="374" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="427" />
       <source>{0}: {1:,.1f} -&gt; {2:,.1f} ({3})</source>
       <translation>{0}：{1:,.1f} → {2:,.1f}（{3}）</translation>
     </message>

@@ -560,7 +560,9 @@ def test_buildings_rebuilt_by_fire_proofing_take_the_newest_seismic_era(scenario
     assert "suginami_rebuilt" not in baseline.fields().names()
 
 
-def test_cancel_leaves_no_folder(provider, tmp_path):
+@pytest.mark.parametrize("executor", ["", "local"])
+def test_cancel_leaves_no_folder(provider, tmp_path, executor):
+    """Also with the mitigated run in a second process (EXECUTOR local), which is stopped with the scenario."""
     import processing
     from qgis.core import QgsProcessingContext, QgsProcessingException, QgsProcessingFeedback, QgsProject
 
@@ -576,7 +578,12 @@ def test_cancel_leaves_no_folder(provider, tmp_path):
     context = QgsProcessingContext()
     context.setProject(QgsProject.instance())
     with pytest.raises(QgsProcessingException, match="Cancel"):
-        processing.run("suginami:scenario", scenario_parameters(folder), context=context, feedback=CancelAtStep())
+        processing.run(
+            "suginami:scenario",
+            scenario_parameters(folder, EXECUTOR=executor),
+            context=context,
+            feedback=CancelAtStep(),
+        )
     assert not folder.exists()
     assert list(tmp_path.iterdir()) == []
 
@@ -778,3 +785,108 @@ def test_project_names_follow_the_language_qgis_runs_in(scenario, tmp_path):
     assert japanese["Buildings: collapse and burn probability"] in names["ja"][1]
     assert names["en"][2] == {page.title for page in PAGES}
     assert names["ja"][2] == {japanese[page.title] for page in PAGES}
+
+
+def _table_rows(gpkg: Path, name: str) -> tuple[list[str], list[tuple]]:
+    """A GeoPackage table's column names and rows (fid, attributes and geometry blob), ordered by fid."""
+    with sqlite3.connect(gpkg) as db:
+        columns = [row[1] for row in db.execute(f'PRAGMA table_info("{name}")')]
+        rows = list(db.execute(f'SELECT * FROM "{name}" ORDER BY 1'))
+    return columns, rows
+
+
+def _keeping_feedback():
+    """A feedback that keeps every message (in ``lines``)."""
+    from qgis.core import QgsProcessingFeedback
+
+    class Keeping(QgsProcessingFeedback):
+        def __init__(self):
+            super().__init__()
+            self.lines = []
+
+        def pushInfo(self, info):
+            self.lines.append(info)
+            super().pushInfo(info)
+
+    return Keeping()
+
+
+def test_local_executor_runs_the_mitigated_run_in_a_second_process_with_the_same_results(scenario, tmp_path):
+    """EXECUTOR 'local': the mitigated run runs in a worker process (processing/scenario/concurrent.py) beside the
+    current state; the totals and every table of both runs are those of the runs one after the other."""
+    import processing
+    from qgis.core import QgsProcessingContext, QgsProject
+
+    serial_folder, serial = scenario
+    folder = tmp_path / "ward"
+    context = QgsProcessingContext()
+    context.setProject(QgsProject.instance())
+    feedback = _keeping_feedback()
+    result = processing.run(
+        "suginami:scenario",
+        scenario_parameters(folder, EXECUTOR="local", PUBLIC_EXPORT=False),
+        context=context,
+        feedback=feedback,
+    )
+    assert any("second process" in line for line in feedback.lines)
+    totals = {k: v for k, v in result.items() if k.startswith(("BASELINE_", "MITIGATED_", "CHANGE_PCT_"))}
+    assert totals == {k: serial[k] for k in totals} and len(totals) > 20
+    steps = result["STEP_SECONDS"]
+    assert any(key.endswith("mitigated:firespread") for key in steps)
+    assert "mitigated: tables copied into the GeoPackage" in steps
+    with sqlite3.connect(folder / "scenario.gpkg") as db:
+        tables = {row[0] for row in db.execute("SELECT table_name FROM gpkg_contents")}
+    with sqlite3.connect(serial_folder / "scenario.gpkg") as db:
+        assert tables == {row[0] for row in db.execute("SELECT table_name FROM gpkg_contents")}
+    for name in sorted(t for t in tables if t.startswith("mitigated_")):
+        assert _table_rows(folder / "scenario.gpkg", name) == _table_rows(serial_folder / "scenario.gpkg", name), name
+    assert (folder / "mitigated_burn_probability.tif").exists()
+    assert not (folder / "_mitigated").exists()
+
+
+def test_layers_that_are_not_files_keep_the_runs_one_after_the_other(provider):
+    """A memory layer, a selection or a subset string cannot be read by the second process: said, not guessed."""
+    from qgis.core import QgsProcessingContext, QgsProcessingFeatureSourceDefinition, QgsProject, QgsVectorLayer
+
+    from suginami_gis.processing.scenario import concurrent
+
+    context = QgsProcessingContext()
+    context.setProject(QgsProject.instance())
+    plain, reason = concurrent.plain_parameters(scenario_parameters(Path("unused"), EXECUTOR="local"), context)
+    assert reason is None and plain["BUILDINGS"] == sample("buildings") and plain["EXECUTOR"] == "local"
+    memory = QgsVectorLayer("Point?crs=EPSG:6677", "shelters", "memory")
+    filtered = QgsVectorLayer(sample("buildings"), "buildings", "ogr")
+    filtered.setSubsetString("building_id > 10")
+    for key, value in (
+        ("SHELTERS", memory),
+        ("BUILDINGS", filtered),
+        ("BUILDINGS", QgsProcessingFeatureSourceDefinition(sample("buildings"), True)),
+    ):
+        _, reason = concurrent.plain_parameters(scenario_parameters(Path("unused"), **{key: value}), context)
+        assert reason is not None and reason.startswith(key), (key, reason)
+
+
+def test_a_failing_second_process_names_the_step(provider, tmp_path):
+    """The worker's error comes back with the step that failed; nothing is left running."""
+    from qgis.core import QgsProcessingContext, QgsProcessingException, QgsProcessingFeedback, QgsProject
+
+    from suginami_gis.processing.scenario import concurrent
+    from suginami_gis.processing.scenario.settings import check_inputs
+
+    context = QgsProcessingContext()
+    context.setProject(QgsProject.instance())
+    parameters = scenario_parameters(tmp_path / "ward", EXECUTOR="local")
+    alg = provider.algorithm("scenario")
+    settings = check_inputs(alg, parameters, context)
+    plain, _ = concurrent.plain_parameters(parameters, context)
+    spec = concurrent.WorkerSpec(
+        plain,
+        concurrent.plain_settings(settings),
+        str(tmp_path / "_mitigated"),
+        str(tmp_path / "no_such_intensity.tif"),  # the damage step cannot read it
+        concurrent.plugin_paths(),
+    )
+    with concurrent.MitigatedWorker(spec, tmp_path / "scenario.gpkg") as worker:
+        with pytest.raises(QgsProcessingException, match="mitigated:buildingdamage"):
+            worker.wait(QgsProcessingFeedback())
+    assert worker.process.poll() is not None

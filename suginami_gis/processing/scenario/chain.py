@@ -21,7 +21,7 @@ from ...core import memo
 from ...core.feedback import Canceled
 from ..fireproofing import REBUILT_FIELD, planned_rebuilds, write_rebuilt_flags
 from ..i18n import plugin_locale, tr
-from . import comparison, packaging
+from . import comparison, concurrent, packaging
 from .packaging import layer_uri, table_uri
 from .settings import GPKG_NAME, WARD_DISTRICT_FIELD
 from .wiring import Wiring
@@ -161,7 +161,7 @@ class Chain:
         # Both runs share what they compute alike (street network, widths, footprint checks: core/memo.py).
         with memo.shared():
             intensity = self.shared_steps()
-            runs = {run: self.one_run(run, intensity) for run in cmp.RUNS}
+            runs = self.both_runs(intensity)
             self.report_reuse()
         for run, result in runs.items():
             if not self.wiring.value("PUBLIC_EXPORT"):
@@ -204,6 +204,57 @@ class Chain:
             ),
         )
         return gm["OUTPUT_INTENSITY"]
+
+    def both_runs(self, intensity: str) -> dict[str, RunResult]:
+        """The current state and the mitigated run: one after the other, or side by side (concurrent.py)."""
+        spec = self.worker_spec(intensity)
+        if spec is None:
+            return {run: self.one_run(run, intensity) for run in cmp.RUNS}
+        runner = self.runner
+        with concurrent.MitigatedWorker(spec, self.gpkg) as worker:
+            baseline = self.one_run("baseline", intensity)
+            started = time.perf_counter()
+            runner.feedback.setCurrentStep(runner.step)
+            runner.feedback.pushInfo(tr("Waiting for the mitigated run in the second process"))
+            result = worker.wait(runner.feedback)
+        for label, seconds in result["times"]:
+            runner.times[f"{runner.step + 1:02d} {label.split(' ', 1)[1]}"] = seconds
+            runner.step += 1
+        runner.times["mitigated: waited for the second process"] = time.perf_counter() - started - worker.copy_seconds
+        runner.times["mitigated: tables copied into the GeoPackage"] = worker.copy_seconds
+        shutil.rmtree(spec.folder, ignore_errors=True)
+        runner.check_canceled()
+        mitigated = RunResult(
+            totals=result["totals"],
+            districts=result["districts"],
+            damage_districts=str(result["damage_districts"]).replace(
+                str(Path(spec.folder) / GPKG_NAME), str(self.gpkg)
+            ),
+            export_layers=packaging.export_layers("mitigated", self.gpkg, self.folder, intensity),
+        )
+        return {"baseline": baseline, "mitigated": mitigated}
+
+    def worker_spec(self, intensity: str) -> concurrent.WorkerSpec | None:
+        """What the mitigated run's second process needs, when EXECUTOR is 'local' and its layers are files."""
+        wiring = self.wiring
+        if str(wiring.parameters.get("EXECUTOR") or "").strip() != "local":
+            return None
+        parameters, reason = concurrent.plain_parameters(wiring.parameters, self.runner.context)
+        if reason:
+            self.runner.feedback.pushInfo(
+                tr(
+                    "The two runs run one after the other (only file layers can be read by a second process): {0}"
+                ).format(reason)
+            )
+            return None
+        self.runner.feedback.pushInfo(tr("The mitigated run runs in a second process beside the current state."))
+        return concurrent.WorkerSpec(
+            parameters,
+            concurrent.plain_settings(wiring.settings),
+            str(self.folder / "_mitigated"),
+            intensity,
+            concurrent.plugin_paths(),
+        )
 
     def one_run(self, run: str, intensity: str) -> RunResult:
         """Damage, fire, blockage, evacuation and shelter access of one run."""
