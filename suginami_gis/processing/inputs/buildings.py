@@ -86,8 +86,8 @@ def write_buildings(
     sink, dest_id = alg.parameterAsSink(parameters, key, context, out_fields, source.wkbType(), source.sourceCrs())
     if sink is None:
         raise QgsProcessingException(alg.invalidSinkError(parameters, key))
-    rows = [[data.attributes[name][i] for name in kept] + [column[i] for column in columns] for i in range(len(data))]
-    copy_features(sink, out_fields, source, context, data.ids, rows, None, feedback)
+    values = [data.attributes[name] for name in kept] + list(columns)
+    copy_features(sink, out_fields, source, context, data.ids, (), None, feedback, columns=values)
     return dest_id
 
 
