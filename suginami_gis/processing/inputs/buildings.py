@@ -163,7 +163,7 @@ def _warn_implausible_occupants(data: VectorData, occupants: np.ndarray, feedbac
 
     from ...core.people import implausible_occupants
 
-    areas = np.array([shapely.area(g) if g is not None else np.nan for g in data.geometries], dtype=np.float64)
+    areas = np.asarray(shapely.area(data.geometries), dtype=np.float64)  # NaN without a geometry
     bad = np.flatnonzero(implausible_occupants(occupants, areas))
     if bad.size:
         ids = ", ".join(str(int(i)) for i in data.ids[bad][:5])
