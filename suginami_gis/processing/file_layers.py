@@ -48,6 +48,7 @@ class PlainFile:
     layer: str | int | None
     multi: bool  # QGIS's OGR provider makes single parts multi-part in a multi-part layer
     fields: QgsFields
+    fid_column: str | None  # the field QGIS shows the GeoPackage fid in
 
 
 def plain_file(alg: Any, parameters: dict[str, Any], name: str, context: QgsProcessingContext) -> PlainFile | None:
@@ -79,7 +80,9 @@ def plain_file(alg: Any, parameters: dict[str, Any], name: str, context: QgsProc
     layer_name = parts.get("layerName") or None
     layer_id = parts.get("layerId")
     which = layer_name if layer_name else (int(layer_id) if layer_id not in (None, "") else None)
-    return PlainFile(str(path), which, QgsWkbTypes.isMultiType(layer.wkbType()), QgsFields(fields))
+    keys = provider.pkAttributeIndexes()
+    fid_column = fields.at(keys[0]).name() if len(keys) == 1 else None
+    return PlainFile(str(path), which, QgsWkbTypes.isMultiType(layer.wkbType()), QgsFields(fields), fid_column)
 
 
 def tag(source: Any, plain: PlainFile | None) -> None:
@@ -106,7 +109,7 @@ def read_columns(
     exact = {name: fields.at(fields.lookupField(name)) for name in wanted}
     if any(f.type() not in _TYPES for f in exact.values()):
         return None
-    fid_column = _fid_column(pyogrio, plain)
+    fid_column = plain.fid_column
     columns_read = [f.name() for f in exact.values() if f.name() != fid_column]
     try:
         meta, fids, wkbs, data = pyogrio.raw.read(
@@ -130,11 +133,6 @@ def read_columns(
         columns[name] = converted
     nulls = int(sum(g is None for g in geometries))
     return ids, geometries, columns, nulls
-
-
-def _fid_column(pyogrio: Any, plain: PlainFile) -> str | None:
-    info = pyogrio.read_info(plain.path, layer=plain.layer)
-    return info.get("fid_column") or None
 
 
 def _geometries(shapely: Any, wkbs: np.ndarray, multi: bool) -> np.ndarray | None:
