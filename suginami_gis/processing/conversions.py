@@ -348,31 +348,34 @@ def write_features(
     feedback: Any = None,
 ) -> int:
     """Write shapely geometries (or None) with attribute rows to a sink; returns the count written."""
-    rows = list(rows)
-    columns = [list(column) for column in zip(*rows)] if rows else [[] for _ in range(fields.count())]
-    return write_columns(sink, fields, geometries, columns, feedback)
+    return _add_features(sink, fields, geometries, ([_plain_value(v) for v in row] for row in rows), feedback)
 
 
 def write_columns(sink: QgsFeatureSink, fields: QgsFields, geometries: Any, columns: Any, feedback: Any = None) -> int:
     """Write shapely geometries (or None) with attribute ``columns`` (one sequence per field) to a sink.
 
-    Values are converted a column at a time (numpy -> Python, NaN -> NULL) and features are added in
-    batches; returns the count written.
+    Values are converted a column at a time (numpy -> Python, NaN -> NULL); returns the count written.
     """
+    values = [python_column(column) for column in columns]
+    rows = (list(row) for row in zip(*values)) if values else None
+    return _add_features(sink, fields, geometries, rows, feedback)
+
+
+def _add_features(sink: QgsFeatureSink, fields: QgsFields, geometries: Any, rows: Any, feedback: Any) -> int:
+    """Features of shapely geometries and attribute lists (``rows``; None: no attributes), added in batches."""
     import shapely
 
     geometries = np.asarray(geometries, dtype=object)
     wkbs = shapely.to_wkb(geometries, output_dimension=2, include_srid=False) if len(geometries) else []
-    values = [python_column(column) for column in columns]
     written = 0
     batch: list[QgsFeature] = []
-    for wkb, row in zip(wkbs, zip(*values) if values else ([] for _ in wkbs)):
+    for wkb, row in zip(wkbs, rows if rows is not None else ([] for _ in wkbs)):
         feature = QgsFeature(fields)
         if wkb is not None:
             geometry = QgsGeometry()
             geometry.fromWkb(wkb)
             feature.setGeometry(geometry)
-        feature.setAttributes(list(row))
+        feature.setAttributes(row)
         batch.append(feature)
         if len(batch) == WRITE_BATCH:
             if feedback is not None and feedback.isCanceled():
