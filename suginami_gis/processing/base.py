@@ -31,6 +31,7 @@ from ..core.feedback import Canceled
 from .choices import check_values
 from .conversions import apply_field_aliases
 from .field_memory import remember_fields
+from .file_layers import plain_file, tag
 from .help import help_html
 from .i18n import plugin_locale, tr
 from .staging import StagedOutputs, refuse_output_over_input, refuse_repeated_values
@@ -265,6 +266,13 @@ class SuginamiAlgorithm(QgsProcessingAlgorithm):
             _clear_frames(sys.exc_info()[1])
             staged.discard()
             self._staged = None
+
+    def parameterAsSource(self, parameters, name, context):
+        """QGIS's source of ``name``; a plain GeoPackage layer is marked so read_vector can read it with pyogrio."""
+        source = super().parameterAsSource(parameters, name, context)
+        if source is not None:
+            tag(source, plain_file(self, parameters, name, context))
+        return source
 
     def parameterAsSink(self, parameters, name, context, fields, geometryType, crs, *args):
         """QGIS's sink of output ``name``, counting what it accepts so the staged file is verified."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,11 +27,14 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QVariant
 
 from .aliases import field_alias
+from .file_layers import read_columns
 from .i18n import plugin_locale, tr
 
 # JGD2011 / Japan Plane Rectangular CS IX, the plane system of Tokyo: the working CRS of a layer in
 # degrees (and the default TARGET_CRS). Every algorithm reads such a layer transformed to it.
 DEFAULT_CRS = "EPSG:6677"
+# Features handed to a sink at a time (one call into QGIS per batch instead of per feature).
+WRITE_BATCH = 5000
 # Python types of the core -> QVariant types of output fields.
 FIELD_TYPES = {
     float: QVariant.Double,
@@ -59,6 +63,9 @@ class VectorData:
         values = self.attributes[name]
         if dtype is float:
             fill = np.nan if default is None else default
+            quick = _numbers(values, fill)
+            if quick is not None:
+                return quick
             try:
                 return np.array([fill if is_null(v) else float(v) for v in values], dtype=np.float64)
             except (TypeError, ValueError):
@@ -69,8 +76,25 @@ class VectorData:
                     )
                 ) from None
         if dtype is str:
+            if all(v.__class__ is str for v in values):
+                return np.array(["" if v == "NULL" else v for v in values], dtype=object)
             return np.array(["" if is_null(v) else str(v) for v in values], dtype=object)
         return np.array([default if is_null(v) else dtype(v) for v in values])
+
+
+def _numbers(values: list[Any], fill: float) -> np.ndarray | None:
+    """A column of Python numbers and NULLs as float64 (NULL -> ``fill``) in one step; None for other values."""
+    kinds = set(map(type, values))
+    if not kinds <= {float, int, bool, QVariant, type(None)}:
+        return None
+    if kinds <= {float, int, bool}:
+        return np.array(values, dtype=np.float64)
+    null = np.fromiter((v is None or (v.__class__ is QVariant and v.isNull()) for v in values), bool, len(values))
+    if any(v.__class__ is QVariant and not v.isNull() for v in values):
+        return None
+    out = np.array([0.0 if n else v for v, n in zip(values, null)], dtype=np.float64)
+    out[null] = fill
+    return out
 
 
 def _is_number(value: Any) -> bool:
@@ -165,18 +189,54 @@ def read_vector(
     Features keep the layer's own feature ids (``ids``); polygons made invalid by the transform are
     repaired (counted in ``repaired`` and said in the log when ``feedback`` can log).
     """
-    import shapely
-
     require_fields(source, list(fields), parameter)
     # Each field once: the same field may be given twice (e.g. as a shelter's id and its name).
     wanted = list(dict.fromkeys(name for name in fields if name))
-    request = QgsFeatureRequest()
     transformed = target_crs is not None and target_crs.isValid() and source.sourceCrs() != target_crs
-    if transformed:
+    fast = None if transformed else read_columns(source, wanted, context)
+    if fast is not None:
+        ids, geometries, columns, nulls = fast
+        if feedback is not None:
+            feedback.setProgress(100.0)
+        return VectorData(ids, geometries, columns, nulls, parameter, 0)
+    ids, geometries, columns, nulls = _read_features(
+        source, context, target_crs if transformed else None, wanted, feedback
+    )
+    repaired = repair_geometries(geometries) if transformed else 0
+    if repaired and hasattr(feedback, "pushInfo"):
+        feedback.pushInfo(
+            tr("{0}: {1} geometries were invalid after the transform to {2} and were repaired (make_valid).").format(
+                parameter, repaired, target_crs.authid()
+            )
+        )
+    return VectorData(ids, geometries, columns, nulls, parameter, repaired)
+
+
+def _read_features(
+    source: QgsProcessingFeatureSource,
+    context: QgsProcessingContext,
+    target_crs: QgsCoordinateReferenceSystem | None,
+    wanted: list[str],
+    feedback: Any,
+) -> tuple[np.ndarray, np.ndarray, dict[str, list[Any]], int]:
+    """(ids, shapely geometries, columns, null geometries) through QGIS's feature iterator.
+
+    Only the ``wanted`` fields are fetched, by index (a look-up by name per value was most of the time).
+    """
+    import shapely
+
+    request = QgsFeatureRequest()
+    if target_crs is not None:
         request.setDestinationCrs(target_crs, context.transformContext())
+    all_fields = source.fields()
+    indices = [all_fields.lookupField(name) for name in wanted]
+    if len(indices) < all_fields.count():
+        request.setSubsetOfAttributes(indices)
+    # Few fields: one call per field; many: all attributes in one call.
+    one_by_one = 3 * len(indices) < all_fields.count()
     ids: list[int] = []
     wkbs: list[bytes | None] = []
-    columns: dict[str, list[Any]] = {name: [] for name in wanted}
+    rows: list[list[Any]] = []
     total = max(source.featureCount(), 1)
     nulls = 0
     for i, feature in enumerate(source.getFeatures(request)):
@@ -193,20 +253,15 @@ def read_vector(
             if QgsWkbTypes.isCurvedType(geometry.wkbType()):  # shapely reads no curves: segmentise them
                 geometry = QgsGeometry(geometry.constGet().segmentize())
             wkbs.append(bytes(geometry.asWkb()))
-        for name in wanted:
-            columns[name].append(feature[name])
+        if indices:
+            rows.append([feature.attribute(k) for k in indices] if one_by_one else feature.attributes())
+    positions = range(len(indices)) if one_by_one else indices
+    columns = {name: [row[k] for row in rows] for name, k in zip(wanted, positions)}
     geometries = np.empty(len(wkbs), dtype=object)
     present = [i for i, w in enumerate(wkbs) if w is not None]
     if present:
         geometries[present] = shapely.from_wkb([wkbs[i] for i in present])
-    repaired = repair_geometries(geometries) if transformed else 0
-    if repaired and hasattr(feedback, "pushInfo"):
-        feedback.pushInfo(
-            tr("{0}: {1} geometries were invalid after the transform to {2} and were repaired (make_valid).").format(
-                parameter, repaired, target_crs.authid()
-            )
-        )
-    return VectorData(np.asarray(ids, dtype=np.int64), geometries, columns, nulls, parameter, repaired)
+    return np.asarray(ids, dtype=np.int64), geometries, columns, nulls
 
 
 def make_fields(
@@ -293,23 +348,65 @@ def write_features(
     feedback: Any = None,
 ) -> int:
     """Write shapely geometries (or None) with attribute rows to a sink; returns the count written."""
+    return _add_features(sink, fields, geometries, ([_plain_value(v) for v in row] for row in rows), feedback)
+
+
+def write_columns(sink: QgsFeatureSink, fields: QgsFields, geometries: Any, columns: Any, feedback: Any = None) -> int:
+    """Write shapely geometries (or None) with attribute ``columns`` (one sequence per field) to a sink.
+
+    Values are converted a column at a time (numpy -> Python, NaN -> NULL); returns the count written.
+    """
+    values = [python_column(column) for column in columns]
+    rows = (list(row) for row in zip(*values)) if values else None
+    return _add_features(sink, fields, geometries, rows, feedback)
+
+
+def _add_features(sink: QgsFeatureSink, fields: QgsFields, geometries: Any, rows: Any, feedback: Any) -> int:
+    """Features of shapely geometries and attribute lists (``rows``; None: no attributes), added in batches."""
     import shapely
 
     geometries = np.asarray(geometries, dtype=object)
     wkbs = shapely.to_wkb(geometries, output_dimension=2, include_srid=False) if len(geometries) else []
     written = 0
-    for i, (wkb, row) in enumerate(zip(wkbs, rows)):
-        if feedback is not None and i % 5000 == 0 and feedback.isCanceled():
-            break
+    batch: list[QgsFeature] = []
+    for wkb, row in zip(wkbs, rows if rows is not None else ([] for _ in wkbs)):
         feature = QgsFeature(fields)
         if wkb is not None:
             geometry = QgsGeometry()
             geometry.fromWkb(wkb)
             feature.setGeometry(geometry)
-        feature.setAttributes([to_python(v) for v in row])
-        sink.addFeature(feature, QgsFeatureSink.FastInsert)
-        written += 1
+        feature.setAttributes(row)
+        batch.append(feature)
+        if len(batch) == WRITE_BATCH:
+            if feedback is not None and feedback.isCanceled():
+                return written
+            sink.addFeatures(batch, QgsFeatureSink.FastInsert)
+            written += len(batch)
+            batch = []
+    if batch:
+        sink.addFeatures(batch, QgsFeatureSink.FastInsert)
+        written += len(batch)
     return written
+
+
+def python_column(values: Any) -> list[Any]:
+    """A column as attribute values: numpy scalars to Python, NaN and infinities to None (to_python, per column)."""
+    if isinstance(values, np.ndarray) and values.dtype.kind in "biuf":
+        out = values.tolist()
+        if values.dtype.kind == "f":
+            for i in np.flatnonzero(~np.isfinite(values)):
+                out[i] = None
+        return out
+    return [_plain_value(v) for v in values]
+
+
+def _plain_value(value: Any) -> Any:
+    kind = value.__class__
+    if kind is str or kind is int or kind is bool or value is None:
+        return value
+    if kind is float:
+        return value if math.isfinite(value) else None
+    return to_python(value)
 
 
 def point_in_crs(
@@ -337,29 +434,42 @@ def crs_wkt(crs: QgsCoordinateReferenceSystem) -> str:
     return crs.toWkt(Crs.WKT_PREFERRED_GDAL)
 
 
-def copy_features(sink, fields, source, context, ids, rows, target_crs=None, feedback=None) -> int:
-    """Write ``rows`` (one per feature id in ``ids``) with the source's own geometries.
+def copy_features(sink, fields, source, context, ids, rows, target_crs=None, feedback=None, columns=None) -> int:
+    """Write ``rows`` (one per feature id in ``ids``; or ``columns``, one sequence per field) with the source's
+    own geometries.
 
     Geometries are copied from QGIS features (keeping Z, M and curves) instead of being
     rebuilt from shapely, so outputs look exactly like the input layer.
     """
+    if columns is None:
+        rows = list(rows)
+        columns = [list(column) for column in zip(*rows)] if rows else [[] for _ in range(fields.count())]
+    values = [python_column(column) for column in columns]
     index = {int(fid): i for i, fid in enumerate(ids)}
     request = QgsFeatureRequest()
+    request.setSubsetOfAttributes([])  # only the geometries are copied
     if target_crs is not None and target_crs.isValid() and source.sourceCrs() != target_crs:
         request.setDestinationCrs(target_crs, context.transformContext())
     written = 0
+    batch: list[QgsFeature] = []
     for feature in source.getFeatures(request):
         i = index.get(feature.id())
         if i is None:
             continue
-        if feedback is not None and written % 5000 == 0 and feedback.isCanceled():
-            break
         out = QgsFeature(fields)
         if feature.hasGeometry():
             out.setGeometry(feature.geometry())
-        out.setAttributes([to_python(v) for v in rows[i]])
-        sink.addFeature(out, QgsFeatureSink.FastInsert)
-        written += 1
+        out.setAttributes([column[i] for column in values])
+        batch.append(out)
+        if len(batch) == WRITE_BATCH:
+            if feedback is not None and feedback.isCanceled():
+                return written
+            sink.addFeatures(batch, QgsFeatureSink.FastInsert)
+            written += len(batch)
+            batch = []
+    if batch:
+        sink.addFeatures(batch, QgsFeatureSink.FastInsert)
+        written += len(batch)
     return written
 
 
@@ -409,8 +519,10 @@ class OutputWriter:
             if self.alg.parameterDefinition(key).flags() & QgsProcessingParameterDefinition.FlagOptional:
                 return None
             raise QgsProcessingException(self.alg.invalidSinkError(self.parameters, key))
-        rows = zip(*(values[name] for name, _ in spec)) if isinstance(values, dict) else values
-        write_features(sink, fields, geometries, rows, self.feedback)
+        if isinstance(values, dict):
+            write_columns(sink, fields, geometries, [values[name] for name, _ in spec], self.feedback)
+        else:
+            write_features(sink, fields, geometries, values, self.feedback)
         self.alg.style_on_load(self.context, dest_id, style)
         return dest_id
 

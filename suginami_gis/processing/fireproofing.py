@@ -10,7 +10,7 @@ import numpy as np
 from qgis.core import QgsProcessingAlgorithm, QgsProcessingContext, QgsProcessingException
 
 from ..core import fire
-from .conversions import is_set, read_vector, working_crs
+from .conversions import WRITE_BATCH, is_set, read_vector, working_crs
 from .i18n import tr
 from .inputs.fire import (
     BUILDINGS,
@@ -171,12 +171,20 @@ def write_rebuilt_flags(source, ids: list[int], path: str, context: QgsProcessin
     if writer.hasError():
         raise QgsProcessingException(tr("Cannot write {0}: {1}").format(path, writer.errorMessage()))
     rebuilt = set(ids)
-    for i, feature in enumerate(source.getFeatures()):
-        if i % 5000 == 0 and feedback.isCanceled():
-            break
-        out = QgsFeature(fields, feature.id())
-        out.setGeometry(feature.geometry())
-        out.setAttributes([*feature.attributes(), 1 if feature.id() in rebuilt else 0])
-        writer.addFeature(out)
+    flag = fields.count() - 1
+    batch: list[QgsFeature] = []
+    for feature in source.getFeatures():
+        # The feature itself with one more attribute: its values stay in QGIS (no Python copy of each).
+        feature.setFields(fields, False)
+        feature.padAttributes(1)
+        feature.setAttribute(flag, 1 if feature.id() in rebuilt else 0)
+        batch.append(feature)
+        if len(batch) == WRITE_BATCH:
+            if feedback.isCanceled():
+                break
+            writer.addFeatures(batch)
+            batch = []
+    if batch and not feedback.isCanceled():
+        writer.addFeatures(batch)
     del writer  # closes the file
     return path

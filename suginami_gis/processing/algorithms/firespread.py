@@ -17,7 +17,7 @@ from qgis.core import (
 from ...core import fire
 from .. import params
 from ..base import SuginamiAlgorithm
-from ..conversions import advanced, crs_wkt, extended_fields, finite_or_none, is_set, write_features
+from ..conversions import advanced, crs_wkt, extended_fields, finite_or_none, is_set, write_columns
 from ..executor_param import executor_parameter, open_executor
 from ..fireproofing import Fireproofing, read_fireproofing
 from ..i18n import tr
@@ -387,19 +387,15 @@ class FireSpreadAlgorithm(SuginamiAlgorithm):
         n = len(buildings.data)
         attributes = buildings.data.attributes
         arrival = result.arrival_min if result.arrival_min is not None else np.full(n, np.nan)
-        rows = [
-            [attributes[name][i] for name in kept]
-            + [
-                result.p_ignite[i],
-                result.p_burn[i],
-                int(result.cluster_id[i]),
-                int(result.cluster_size[i]),
-                arrival[i],
-                bool(result.converted[i]),
-            ]
-            for i in range(n)
+        columns = [attributes[name] for name in kept] + [
+            np.asarray(result.p_ignite),
+            np.asarray(result.p_burn),
+            np.asarray(result.cluster_id).astype(np.int64),
+            np.asarray(result.cluster_size).astype(np.int64),
+            np.asarray(arrival),
+            np.asarray(result.converted).astype(bool),
         ]
-        write_features(sink, out_fields, buildings.data.geometries, rows, feedback)
+        write_columns(sink, out_fields, buildings.data.geometries, columns, feedback)
         self.style_on_load(context, dest_id, "fire_buildings")
         return dest_id
 

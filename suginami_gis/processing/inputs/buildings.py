@@ -86,8 +86,8 @@ def write_buildings(
     sink, dest_id = alg.parameterAsSink(parameters, key, context, out_fields, source.wkbType(), source.sourceCrs())
     if sink is None:
         raise QgsProcessingException(alg.invalidSinkError(parameters, key))
-    rows = [[data.attributes[name][i] for name in kept] + [column[i] for column in columns] for i in range(len(data))]
-    copy_features(sink, out_fields, source, context, data.ids, rows, None, feedback)
+    values = [data.attributes[name] for name in kept] + list(columns)
+    copy_features(sink, out_fields, source, context, data.ids, (), None, feedback, columns=values)
     return dest_id
 
 
@@ -163,7 +163,7 @@ def _warn_implausible_occupants(data: VectorData, occupants: np.ndarray, feedbac
 
     from ...core.people import implausible_occupants
 
-    areas = np.array([shapely.area(g) if g is not None else np.nan for g in data.geometries], dtype=np.float64)
+    areas = np.asarray(shapely.area(data.geometries), dtype=np.float64)  # NaN without a geometry
     bad = np.flatnonzero(implausible_occupants(occupants, areas))
     if bad.size:
         ids = ", ".join(str(int(i)) for i in data.ids[bad][:5])

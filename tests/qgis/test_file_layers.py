@@ -1,0 +1,295 @@
+"""read_vector's pyogrio path (processing/file_layers.py) gives exactly what QGIS's feature iterator gives.
+
+The same GeoPackage is read both ways: through a source SuginamiAlgorithm.parameterAsSource marked as a plain
+file (pyogrio) and through a QgsProcessingFeatureSource on the layer (QGIS's iterator). Ids, geometries (WKB),
+attribute values and their Python types, NULLs and the count of null geometries must be equal. Where QGIS
+changes what is read (a transform, a selection, a subset string, the invalid-geometry check) the fast path
+must not be taken.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+FIELDS = (("n_int", "integer"), ("n_big", "int8"), ("x", "double"), ("name", "string"), ("flag", "boolean"))
+# Polygons (one a single part in a multi-part layer, one with a hole), a null geometry, NULLs in every field.
+ROWS = [
+    ("MULTIPOLYGON(((0 0, 10 0, 10 10, 0 10, 0 0)))", 1, 2**40, 1.5, "木造", True),
+    ("POLYGON((20 0, 30 0, 30 10, 20 10, 20 0), (22 2, 24 2, 24 4, 22 4, 22 2))", None, None, None, None, None),
+    (None, 3, -7, -0.25, "", False),
+    (
+        "MULTIPOLYGON(((40 0, 50 0, 50 10, 40 10, 40 0)), ((60 0, 70 0, 70 10, 60 10, 60 0)))",
+        4,
+        8,
+        1e-300,
+        "NULL",
+        None,
+    ),
+    ("POLYGON((80 0, 90 0, 90 10, 80 10, 80 0))", None, 5, None, "b", True),
+]
+
+
+def _write_gpkg(path, rows=ROWS, deleted=(4,)):
+    """A GeoPackage layer 'buildings' (MultiPolygon, EPSG:6677) with the rows; ``deleted`` fids removed (gaps in fids)."""
+    from qgis.core import (
+        QgsCoordinateTransformContext,
+        QgsFeature,
+        QgsGeometry,
+        QgsVectorFileWriter,
+        QgsVectorLayer,
+        QgsWkbTypes,
+    )
+
+    spec = "".join(f"&field={name}:{typ}" for name, typ in FIELDS)
+    memory = QgsVectorLayer(f"MultiPolygon?crs=EPSG:6677{spec}", "buildings", "memory")
+    features = []
+    for wkt, *values in rows:
+        feature = QgsFeature(memory.fields())
+        if wkt is not None:
+            feature.setGeometry(QgsGeometry.fromWkt(wkt))
+        feature.setAttributes(list(values))
+        features.append(feature)
+    memory.dataProvider().addFeatures(features)
+    options = QgsVectorFileWriter.SaveVectorOptions()
+    options.driverName = "GPKG"
+    options.layerName = "buildings"
+    error = QgsVectorFileWriter.writeAsVectorFormatV3(memory, str(path), QgsCoordinateTransformContext(), options)
+    assert error[0] == QgsVectorFileWriter.NoError, error
+    layer = QgsVectorLayer(f"{path}|layername=buildings", "buildings", "ogr")
+    assert QgsWkbTypes.isMultiType(layer.wkbType())
+    if deleted:
+        assert layer.dataProvider().deleteFeatures(list(deleted))
+    return f"{path}|layername=buildings"
+
+
+@pytest.fixture
+def algorithm(provider):
+    from qgis.core import QgsApplication
+
+    return QgsApplication.processingRegistry().createAlgorithmById("suginami:firespread")
+
+
+@pytest.fixture
+def pyogrio_calls(monkeypatch):
+    """The number of pyogrio reads (the fast path) during a test."""
+    import pyogrio.raw
+
+    calls = []
+    original = pyogrio.raw.read
+
+    def counting(*args, **kwargs):
+        calls.append(args)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(pyogrio.raw, "read", counting)
+    return calls
+
+
+def _context(check=None):
+    from qgis.core import QgsProcessingContext, QgsProject
+
+    context = QgsProcessingContext()
+    context.setProject(QgsProject.instance())
+    if check is not None:
+        context.setInvalidGeometryCheck(check)
+    return context
+
+
+def _qgis_read(layer, context, crs, names):
+    """read_vector through QGIS's iterator (a source without the plain-file mark)."""
+    from qgis.core import QgsProcessingFeatureSource
+
+    from suginami_gis.processing.conversions import read_vector
+
+    source = QgsProcessingFeatureSource(layer, context)
+    return read_vector(source, context, crs, names)
+
+
+def _assert_same(a, b):
+    import shapely
+
+    assert a.ids.tolist() == b.ids.tolist()
+    assert a.null_geometries == b.null_geometries
+    assert [g is None for g in a.geometries] == [g is None for g in b.geometries]
+    present = [i for i, g in enumerate(a.geometries) if g is not None]
+    assert shapely.to_wkb(a.geometries[present]).tolist() == shapely.to_wkb(b.geometries[present]).tolist()
+    assert list(a.attributes) == list(b.attributes)
+    for name in a.attributes:
+        for x, y in zip(a.attributes[name], b.attributes[name], strict=True):
+            assert type(x) is type(y), (name, x, y)
+            if str(x) == "NULL" and not isinstance(x, str):
+                assert x.isNull() and y.isNull(), (name, x, y)
+            else:
+                assert x == y, (name, x, y)
+
+
+def test_fast_path_equals_qgis(tmp_path, algorithm, pyogrio_calls):
+    from qgis.core import QgsVectorLayer
+
+    from suginami_gis.processing.conversions import read_vector
+
+    uri = _write_gpkg(tmp_path / "b.gpkg")
+    context = _context()
+    source = algorithm.parameterAsSource({"BUILDINGS": uri}, "BUILDINGS", context)
+    names = source.fields().names()
+    assert names[0] == "fid"
+    fast = read_vector(source, context, source.sourceCrs(), names)
+    assert len(pyogrio_calls) == 1, "the plain GeoPackage was not read with pyogrio"
+    layer = QgsVectorLayer(uri, "b", "ogr")
+    slow = _qgis_read(layer, context, layer.crs(), names)
+    assert len(pyogrio_calls) == 1
+    _assert_same(fast, slow)
+    assert fast.ids.tolist() == [1, 2, 3, 5]  # the GeoPackage fids, with the gap of the deleted feature
+    assert fast.null_geometries == 1
+    assert np.isnan(fast.column("n_int")[1])  # NULL -> NaN
+    assert fast.attributes["n_big"][0] == 2**40 and type(fast.attributes["n_big"][0]) is int
+    # A few fields (no fid), in another order than the layer's.
+    few = read_vector(source, context, None, ["name", "x"])
+    _assert_same(few, _qgis_read(layer, context, None, ["name", "x"]))
+    assert len(pyogrio_calls) == 2
+
+
+def test_single_parts_in_a_multi_part_layer(tmp_path, algorithm, pyogrio_calls):
+    """GDAL stores a Polygon in a MultiPolygon GeoPackage layer as it is; QGIS reads it as a MultiPolygon."""
+    import pyogrio.raw
+    import shapely
+    from qgis.core import QgsVectorLayer
+
+    from suginami_gis.processing.conversions import read_vector
+
+    path = tmp_path / "mixed.gpkg"
+    geometries = shapely.from_wkt(["POLYGON((0 0, 1 0, 1 1, 0 0))", "MULTIPOLYGON(((2 0, 3 0, 3 1, 2 0)))"])
+    pyogrio.raw.write(
+        str(path),
+        shapely.to_wkb(geometries),
+        [np.array([1.0, np.nan])],
+        ["x"],
+        layer="b",
+        driver="GPKG",
+        geometry_type="MultiPolygon",
+        crs="EPSG:6677",
+        promote_to_multi=False,
+    )
+    assert shapely.from_wkb(pyogrio.raw.read(str(path))[2][0]).geom_type == "Polygon"
+    pyogrio_calls.clear()
+    context = _context()
+    source = algorithm.parameterAsSource({"BUILDINGS": f"{path}|layername=b"}, "BUILDINGS", context)
+    fast = read_vector(source, context, None, ["x"])
+    assert len(pyogrio_calls) == 1
+    assert [g.geom_type for g in fast.geometries] == ["MultiPolygon", "MultiPolygon"]
+    _assert_same(fast, _qgis_read(QgsVectorLayer(f"{path}|layername=b", "b", "ogr"), context, None, ["x"]))
+
+
+def test_null_geometry_and_nulls(tmp_path, algorithm, pyogrio_calls):
+    from qgis.core import QgsVectorLayer
+
+    from suginami_gis.processing.conversions import read_vector
+
+    uri = _write_gpkg(tmp_path / "b.gpkg", deleted=())
+    context = _context()
+    source = algorithm.parameterAsSource({"BUILDINGS": uri}, "BUILDINGS", context)
+    fast = read_vector(source, context, None, source.fields().names())
+    assert len(pyogrio_calls) == 1
+    layer = QgsVectorLayer(uri, "b", "ogr")
+    _assert_same(fast, _qgis_read(layer, context, None, source.fields().names()))
+    assert fast.null_geometries == 1
+    assert np.isnan(fast.column("x")[1]) and fast.column("x", default=-1.0)[1] == -1.0
+    assert fast.column("name", str).tolist() == ["木造", "", "", "", "b"]  # NULL and the text 'NULL' -> ""
+
+
+def test_transformed_crs_takes_qgis_path(tmp_path, algorithm, pyogrio_calls):
+    from qgis.core import QgsCoordinateReferenceSystem, QgsVectorLayer
+
+    from suginami_gis.processing.conversions import read_vector
+
+    uri = _write_gpkg(tmp_path / "b.gpkg")
+    context = _context()
+    source = algorithm.parameterAsSource({"BUILDINGS": uri}, "BUILDINGS", context)
+    target = QgsCoordinateReferenceSystem("EPSG:6676")
+    data = read_vector(source, context, target, ["x"])
+    assert pyogrio_calls == []
+    layer = QgsVectorLayer(uri, "b", "ogr")
+    _assert_same(data, _qgis_read(layer, context, target, ["x"]))
+    original = read_vector(source, context, None, ["x"])
+    assert not np.allclose(data.geometries[0].bounds, original.geometries[0].bounds)
+
+
+def test_selection_takes_qgis_path(tmp_path, algorithm, pyogrio_calls):
+    from qgis.core import QgsProcessingFeatureSourceDefinition, QgsProject, QgsVectorLayer
+
+    from suginami_gis.processing.conversions import read_vector
+
+    uri = _write_gpkg(tmp_path / "b.gpkg")
+    layer = QgsVectorLayer(uri, "b", "ogr")
+    QgsProject.instance().addMapLayer(layer)
+    try:
+        layer.selectByIds([3, 5])
+        context = _context()
+        parameters = {"BUILDINGS": QgsProcessingFeatureSourceDefinition(layer.id(), True)}
+        source = algorithm.parameterAsSource(parameters, "BUILDINGS", context)
+        data = read_vector(source, context, None, ["name"])
+        assert pyogrio_calls == []
+        assert data.ids.tolist() == [3, 5]
+        # A limited feature count is honoured too.
+        limited = QgsProcessingFeatureSourceDefinition(layer.id(), False, 2)
+        source = algorithm.parameterAsSource({"BUILDINGS": limited}, "BUILDINGS", context)
+        assert read_vector(source, context, None, ["name"]).ids.tolist() == [1, 2]
+        assert pyogrio_calls == []
+    finally:
+        QgsProject.instance().removeMapLayer(layer.id())
+
+
+def test_subset_string_takes_qgis_path(tmp_path, algorithm, pyogrio_calls):
+    from qgis.core import QgsProject, QgsVectorLayer
+
+    from suginami_gis.processing.conversions import read_vector
+
+    uri = _write_gpkg(tmp_path / "b.gpkg")
+    layer = QgsVectorLayer(uri, "b", "ogr")
+    assert layer.setSubsetString('"n_int" IS NOT NULL')
+    QgsProject.instance().addMapLayer(layer)
+    try:
+        context = _context()
+        source = algorithm.parameterAsSource({"BUILDINGS": layer.id()}, "BUILDINGS", context)
+        data = read_vector(source, context, None, ["n_int"])
+        assert pyogrio_calls == []
+        assert data.ids.tolist() == [1, 3]
+        _assert_same(data, _qgis_read(layer, context, None, ["n_int"]))
+    finally:
+        QgsProject.instance().removeMapLayer(layer.id())
+
+
+@pytest.mark.parametrize("check", ["skip", "abort"])
+def test_invalid_geometry_check_takes_qgis_path(tmp_path, algorithm, pyogrio_calls, check):
+    """With QGIS's check on, an invalid footprint leaves the reading to QGIS (which skips it or stops)."""
+    from qgis.core import QgsFeatureRequest
+
+    from suginami_gis.processing.file_layers import read_columns
+
+    bowtie = ("POLYGON((0 0, 10 10, 10 0, 0 10, 0 0))", 9, 9, 9.0, "x", False)
+    uri = _write_gpkg(tmp_path / "b.gpkg", rows=[*ROWS, bowtie], deleted=())
+    mode = QgsFeatureRequest.GeometrySkipInvalid if check == "skip" else QgsFeatureRequest.GeometryAbortOnInvalid
+    context = _context(mode)
+    source = algorithm.parameterAsSource({"BUILDINGS": uri}, "BUILDINGS", context)
+    assert read_columns(source, ["name"], context) is None
+    assert len(pyogrio_calls) == 1  # read, found invalid, and left to QGIS
+    # Without the check QGIS reads the invalid footprint as it is, and so does the fast path.
+    unchecked = _context(QgsFeatureRequest.GeometryNoCheck)
+    source = algorithm.parameterAsSource({"BUILDINGS": uri}, "BUILDINGS", unchecked)
+    ids, geometries, _, _ = read_columns(source, ["name"], unchecked)
+    assert ids.tolist() == [1, 2, 3, 4, 5, 6] and not geometries[5].is_valid
+
+
+def test_valid_geometries_with_check_take_fast_path(tmp_path, algorithm, pyogrio_calls):
+    from qgis.core import QgsFeatureRequest, QgsVectorLayer
+
+    from suginami_gis.processing.conversions import read_vector
+
+    uri = _write_gpkg(tmp_path / "b.gpkg")
+    context = _context(QgsFeatureRequest.GeometryAbortOnInvalid)
+    source = algorithm.parameterAsSource({"BUILDINGS": uri}, "BUILDINGS", context)
+    data = read_vector(source, context, None, ["name", "flag"])
+    assert len(pyogrio_calls) == 1
+    layer = QgsVectorLayer(uri, "b", "ogr")
+    _assert_same(data, _qgis_read(layer, context, None, ["name", "flag"]))
