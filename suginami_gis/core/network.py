@@ -189,28 +189,56 @@ def csr_from_edges(u: np.ndarray, v: np.ndarray, weight: np.ndarray, n_nodes: in
     csgraph treats a stored zero as a missing arc.
     Returns (csr_matrix, arc_edge) where arc_edge[k] is the edge behind csr.data[k].
     """
-    from scipy.sparse import csr_matrix
+    return SortedArcs.of(u, v, weight, n_nodes, min_weight).csr()
 
-    u = np.asarray(u, dtype=np.int64)
-    v = np.asarray(v, dtype=np.int64)
-    w = np.asarray(weight, dtype=np.float64)
-    keep = (u != v) & np.isfinite(w)
-    idx = np.flatnonzero(keep)
-    a = np.concatenate([u[idx], v[idx]])
-    b = np.concatenate([v[idx], u[idx]])
-    ww = np.maximum(np.concatenate([w[idx], w[idx]]), min_weight)
-    edge = np.concatenate([idx, idx])
-    # sort by (row, column, weight) and keep the first (cheapest) arc of each (row, column) pair
-    order = np.lexsort((edge, ww, b, a))
-    a, b, ww, edge = a[order], b[order], ww[order], edge[order]
-    first = np.ones(a.shape[0], dtype=bool)
-    first[1:] = (a[1:] != a[:-1]) | (b[1:] != b[:-1])
-    a, b, ww, edge = a[first], b[first], ww[first], edge[first]
-    indptr = np.zeros(n_nodes + 1, dtype=np.int64)
-    np.add.at(indptr, a + 1, 1)
-    indptr = np.cumsum(indptr)
-    mat = csr_matrix((ww, b, indptr), shape=(n_nodes, n_nodes))
-    return mat, edge
+
+@dataclass
+class SortedArcs:
+    """The arcs of csr_from_edges sorted once by (row, column, weight, edge).
+
+    Many matrices of the same edges with some of them left out (the Monte Carlo realizations of blocked
+    streets) then need no sort: leaving arcs out of a sorted list keeps it sorted, so ``csr(open_edge)``
+    gives exactly the matrix csr_from_edges gives for the weights with the closed edges infinite.
+    """
+
+    row: np.ndarray
+    col: np.ndarray
+    weight: np.ndarray
+    edge: np.ndarray
+    n_nodes: int
+
+    @classmethod
+    def of(
+        cls, u: np.ndarray, v: np.ndarray, weight: np.ndarray, n_nodes: int, min_weight: float = 1e-9
+    ) -> SortedArcs:
+        u = np.asarray(u, dtype=np.int64)
+        v = np.asarray(v, dtype=np.int64)
+        w = np.asarray(weight, dtype=np.float64)
+        keep = (u != v) & np.isfinite(w)
+        idx = np.flatnonzero(keep)
+        a = np.concatenate([u[idx], v[idx]])
+        b = np.concatenate([v[idx], u[idx]])
+        ww = np.maximum(np.concatenate([w[idx], w[idx]]), min_weight)
+        edge = np.concatenate([idx, idx])
+        order = np.lexsort((edge, ww, b, a))
+        return cls(a[order], b[order], ww[order], edge[order], int(n_nodes))
+
+    def csr(self, open_edge: np.ndarray | None = None):
+        """(csr_matrix, arc_edge) of the edges with ``open_edge`` True (all without it); per pair the cheapest arc."""
+        from scipy.sparse import csr_matrix
+
+        a, b, ww, edge = self.row, self.col, self.weight, self.edge
+        if open_edge is not None:
+            kept = np.flatnonzero(open_edge[edge])
+            a, b, ww, edge = a[kept], b[kept], ww[kept], edge[kept]
+        # keep the first (cheapest) arc of each (row, column) pair
+        first = np.ones(a.shape[0], dtype=bool)
+        first[1:] = (a[1:] != a[:-1]) | (b[1:] != b[:-1])
+        a, b, ww, edge = a[first], b[first], ww[first], edge[first]
+        indptr = np.zeros(self.n_nodes + 1, dtype=np.int64)
+        np.cumsum(np.bincount(a, minlength=self.n_nodes), out=indptr[1:])
+        mat = csr_matrix((ww, b, indptr), shape=(self.n_nodes, self.n_nodes))
+        return mat, edge
 
 
 def check_metric_crs(crs: Any, parameter: str) -> None:

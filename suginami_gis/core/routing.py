@@ -33,10 +33,11 @@ from typing import Any
 
 import numpy as np
 
+from . import memo
 from .errors import InputError
 from .executors import run_tasks
 from .feedback import Feedback, NullFeedback, check_canceled
-from .network import StreetNetwork, csr_from_edges
+from .network import SortedArcs, StreetNetwork, csr_from_edges
 from .realizations import check_realizations
 
 log = logging.getLogger(__name__)
@@ -335,10 +336,20 @@ class OriginSnap:
     t: np.ndarray  # metres from the piece start
 
 
+def _copy_snap(snap: Snap) -> Snap:
+    return Snap(snap.edge.copy(), snap.offset.copy(), snap.distance.copy(), snap.xy.copy())
+
+
 def snap_origins(graph: ShelterGraph, xy: np.ndarray, *, max_snap_m: float | None = None) -> OriginSnap:
     """Snap origins to the nearest open street and locate them on the graph's pieces."""
     xy = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
-    snap = snap_to_network(graph.network, xy, usable=~graph.closed, max_distance=max_snap_m)
+    # The same origins on the same open streets snap alike in both runs of a scenario (core/memo.py).
+    snap = memo.cached(
+        "origins on the network",
+        (graph.network.geometry, graph.closed, xy, max_snap_m),
+        lambda: snap_to_network(graph.network, xy, usable=~graph.closed, max_distance=max_snap_m),
+        copy=_copy_snap,
+    )
     piece = np.full(xy.shape[0], -1, dtype=np.int64)
     t = np.full(xy.shape[0], np.nan)
     ok = np.flatnonzero(snap.edge >= 0)
@@ -1148,6 +1159,7 @@ class _McPayload:
     population: np.ndarray
     district: np.ndarray
     n_districts: int
+    arcs: SortedArcs | None = None  # the pieces' arcs sorted once (built by the worker when None)
 
 
 def _mc_chunk(payload: _McPayload, seeds: list[np.random.SeedSequence]) -> tuple[np.ndarray, np.ndarray]:
@@ -1164,14 +1176,15 @@ def _mc_chunk(payload: _McPayload, seeds: list[np.random.SeedSequence]) -> tuple
     lp = payload.piece_length[piece]
     parent = payload.piece_parent
     m = payload.edge_length.shape[0]
+    arcs = payload.arcs or SortedArcs.of(payload.piece_u, payload.piece_v, payload.piece_length, payload.n_nodes)
     for i, seed in enumerate(seeds):
         rng = np.random.default_rng(seed)
         blocked = rng.random(m) < payload.p_block
         where = rng.random(m) * payload.edge_length
         local = where[parent] - payload.piece_start
         piece_blocked = blocked[parent] & (local >= 0) & (local < payload.piece_length)
-        cost = np.where(piece_blocked, np.inf, payload.piece_length)
-        csr = csr_from_edges(payload.piece_u, payload.piece_v, cost, payload.n_nodes)[0]
+        # the graph without the blocked pieces (= csr_from_edges with their cost infinite, without a sort)
+        csr = arcs.csr(~piece_blocked)[0]
         if (payload.source_walk > 0).any():
             # each shelter node starts at the walk from the street to its shelter (within 1e-9 m)
             super_graph, n = _with_super_source(csr, payload.sources, payload.source_walk)
@@ -1258,6 +1271,7 @@ def monte_carlo_reachability(
         population=pop,
         district=codes,
         n_districts=labels.shape[0],
+        arcs=SortedArcs.of(graph.piece_u, graph.piece_v, graph.piece_length, graph.n_nodes),
     )
     seeds = np.random.SeedSequence(int(seed)).spawn(int(realizations))
     chunks = [seeds[i : i + REALIZATIONS_PER_CHUNK] for i in range(0, len(seeds), REALIZATIONS_PER_CHUNK)]
