@@ -23,8 +23,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import InputError
 from . import memo
+from .errors import InputError
 from .feedback import Feedback, NullFeedback, check_canceled
 from .routing import WALK_SPEED_MS, ShelterGraph, _node_to_shelter, shortest_path_trees
 
@@ -190,3 +190,32 @@ def _cut_cells(
     piece_ids, piece_inv = np.unique(site_piece[which], return_inverse=True)
     corridor = shapely.buffer(graph.piece_geometry[piece_ids], max_offset_m, quad_segs=4)
     return shapely.intersection(cells[which], corridor[piece_inv.ravel()])
+
+
+def polygon_of_points(xy: np.ndarray, polygons: np.ndarray) -> np.ndarray:
+    """Index of the polygon each point lies within (-1: none; NaN points: none).
+
+    Equals the first hit of ``STRtree(polygons).query(points, predicate="within")`` for every point,
+    but asks each polygon, prepared once, which points it contains (one prepared polygon instead of an
+    unprepared test per point). Points within several polygons (overlaps) take the first hit of the
+    per-point query, as before.
+    """
+    import shapely
+
+    xy = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
+    polygons = np.asarray(polygons, dtype=object).ravel()
+    out = np.full(xy.shape[0], -1, dtype=np.int64)
+    ok = np.flatnonzero(np.isfinite(xy).all(axis=1))
+    if ok.size == 0 or polygons.size == 0:
+        return out
+    points = shapely.points(xy[ok])
+    poly_idx, pt_idx = shapely.STRtree(points).query(polygons, predicate="contains")
+    hits = np.bincount(pt_idx, minlength=ok.size)
+    single = hits[pt_idx] == 1
+    out[ok[pt_idx[single]]] = poly_idx[single]
+    several = np.flatnonzero(hits > 1)
+    if several.size:
+        sub_pt, sub_poly = shapely.STRtree(polygons).query(points[several], predicate="within")
+        first = np.unique(sub_pt, return_index=True)[1]
+        out[ok[several[sub_pt[first]]]] = sub_poly[first]
+    return out

@@ -208,9 +208,7 @@ class SortedArcs:
     n_nodes: int
 
     @classmethod
-    def of(
-        cls, u: np.ndarray, v: np.ndarray, weight: np.ndarray, n_nodes: int, min_weight: float = 1e-9
-    ) -> SortedArcs:
+    def of(cls, u: np.ndarray, v: np.ndarray, weight: np.ndarray, n_nodes: int, min_weight: float = 1e-9) -> SortedArcs:
         u = np.asarray(u, dtype=np.int64)
         v = np.asarray(v, dtype=np.int64)
         w = np.asarray(weight, dtype=np.float64)

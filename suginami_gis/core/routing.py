@@ -1051,14 +1051,18 @@ def route_lines(
     table = np.vstack([coords, origins.snap.xy[org], shelter_xy[routes.shelter[org]]])
 
     seg_route: list[np.ndarray] = []
-    seg_seq: list[np.ndarray] = []
+    seg_rank: list[np.ndarray] = []
     seg_start: list[np.ndarray] = []
     seg_count: list[np.ndarray] = []
     seg_step: list[np.ndarray] = []
+    # segments are added in route order (seq), each route at most once per seq: a segment's rank
+    # within its route is the number of its route's segments added before it
+    n_seg = np.zeros(k.shape[0], dtype=np.int64)
 
     def add(route, seq, start, count, step):
         seg_route.append(route)
-        seg_seq.append(np.full(route.shape[0], seq, dtype=np.int64))
+        seg_rank.append(n_seg[route])
+        n_seg[route] += 1
         seg_start.append(start)
         seg_count.append(count)
         seg_step.append(step)
@@ -1109,11 +1113,12 @@ def route_lines(
     add(k, seq, coords.shape[0] + k.shape[0] + k, np.ones_like(k), np.ones_like(k))
 
     r_route = np.concatenate(seg_route)
-    r_seq = np.concatenate(seg_seq)
     r_start = np.concatenate(seg_start)
     r_count = np.concatenate(seg_count)
     r_step = np.concatenate(seg_step)
-    order = np.lexsort((r_seq, r_route))
+    # segments by (route, seq) without a sort: each goes to its route's first slot + its rank
+    order = np.empty(r_route.shape[0], dtype=np.int64)
+    order[(np.cumsum(n_seg) - n_seg)[r_route] + np.concatenate(seg_rank)] = np.arange(r_route.shape[0])
     r_route, r_start, r_count, r_step = r_route[order], r_start[order], r_count[order], r_step[order]
     rep = np.repeat(np.arange(r_route.shape[0]), r_count)
     offs = np.arange(rep.shape[0]) - np.repeat(np.cumsum(r_count) - r_count, r_count)
@@ -1121,7 +1126,7 @@ def route_lines(
     line_of = r_route[rep]
     xy = table[rows]
     keep = np.ones(xy.shape[0], dtype=bool)
-    keep[1:] = (line_of[1:] != line_of[:-1]) | (xy[1:] != xy[:-1]).any(axis=1)
+    keep[1:] = (line_of[1:] != line_of[:-1]) | (xy[1:, 0] != xy[:-1, 0]) | (xy[1:, 1] != xy[:-1, 1])
     xy, line_of = xy[keep], line_of[keep]
     # a route of a single point (origin on the shelter) becomes a zero-length line
     single = np.bincount(line_of, minlength=k.shape[0]) == 1
