@@ -372,3 +372,24 @@ def test_sorted_arcs_leave_out_edges_exactly_as_infinite_weights_do(seed):
     mat, edge = nw.csr_from_edges(u, v, w, n_nodes)
     ref, ref_edge = _csr_reference(u, v, w, n_nodes)
     assert np.array_equal(mat.toarray(), ref.toarray()) and np.array_equal(edge, ref_edge)
+
+
+@pytest.mark.parametrize("scale", [4, 20, 100])
+def test_crossing_pairs_equal_the_geos_crosses_query(scale):
+    # integer coordinates on a small grid: many shared ends, T-junctions, collinear overlaps, zero-length
+    # and reversed duplicate lines, besides proper crossings and longer lines that GEOS decides
+    rng = np.random.default_rng(scale)
+    ends = np.round(rng.random((1500, 2, 2)) * scale)
+    lines = np.concatenate(
+        [
+            shapely.linestrings(ends),
+            shapely.linestrings(ends[:40, ::-1]),
+            shapely.linestrings(np.round(rng.random((100, 4, 2)) * scale)),
+            shapely.linestrings(ends[:30] + 0.5),
+        ]
+    )
+    tree = shapely.STRtree(lines)
+    want_left, want_right = tree.query(lines, predicate="crosses")
+    left, right = nw.crossing_pairs(tree, lines)
+    assert want_left.size > 0
+    assert np.array_equal(left, want_left) and np.array_equal(right, want_right)
