@@ -1119,11 +1119,15 @@ def route_lines(
     # segments by (route, seq) without a sort: each goes to its route's first slot + its rank
     order = np.empty(r_route.shape[0], dtype=np.int64)
     order[(np.cumsum(n_seg) - n_seg)[r_route] + np.concatenate(seg_rank)] = np.arange(r_route.shape[0])
+    order = order[r_count[order] > 0]
     r_route, r_start, r_count, r_step = r_route[order], r_start[order], r_count[order], r_step[order]
-    rep = np.repeat(np.arange(r_route.shape[0]), r_count)
-    offs = np.arange(rep.shape[0]) - np.repeat(np.cumsum(r_count) - r_count, r_count)
-    rows = r_start[rep] + r_step[rep] * offs
-    line_of = r_route[rep]
+    # the table rows of every segment (start, start + step, ...) as one running sum of the steps, each
+    # segment's first step jumping from the previous segment's last row to its own start
+    jump = np.repeat(r_step, r_count)
+    last = r_start + r_step * (r_count - 1)
+    jump[np.cumsum(r_count) - r_count] = r_start - np.r_[0, last[:-1]]
+    rows = np.cumsum(jump)
+    line_of = np.repeat(r_route, r_count)
     xy = table[rows]
     keep = np.ones(xy.shape[0], dtype=bool)
     keep[1:] = (line_of[1:] != line_of[:-1]) | (xy[1:, 0] != xy[:-1, 0]) | (xy[1:, 1] != xy[:-1, 1])
