@@ -154,39 +154,49 @@ def _clipped_cells(
     """The Voronoi cells of the sites ``inside``, each cut to within ``max_offset_m`` of its site's street piece.
 
     The cells depend on the streets only (the sites and their pieces), not on the costs that label them:
-    inside memo.shared() (the scenario's two runs on the same open streets) the cut cells of all sites are
-    computed once and each run takes its labelled ones. Every cell is cut on its own, so the geometries
-    are the same either way.
+    inside memo.shared() (the scenario's two runs on the same open streets) the Voronoi diagram is made
+    once and every cut cell is kept, so a later run cuts only the cells no earlier run needed. Every cell
+    is cut on its own, so the geometries are the same either way.
     """
     if not memo.active():
-        return _cut_cells(graph, pts_xy, site_piece, inside, max_offset_m)
-    every = memo.cached(
+        return _cut_cells(_voronoi_cells(pts_xy, max_offset_m), graph, site_piece, inside, max_offset_m)
+    cells, cut = memo.cached(
         "service area cells",
         (pts_xy, site_piece, graph.piece_geometry, float(max_offset_m)),
-        lambda: _cut_cells(graph, pts_xy, site_piece, np.arange(pts_xy.shape[0]), max_offset_m),
+        lambda: (_voronoi_cells(pts_xy, max_offset_m), np.full(pts_xy.shape[0], None, dtype=object)),
     )
-    return every[inside]
+    import shapely
+
+    missing = inside[shapely.is_missing(cut[inside])]
+    if missing.size:
+        cut[missing] = _cut_cells(cells, graph, site_piece, missing, max_offset_m)
+    return cut[inside]
 
 
-def _cut_cells(
-    graph: ShelterGraph, pts_xy: np.ndarray, site_piece: np.ndarray, which: np.ndarray, max_offset_m: float
-) -> np.ndarray:
-    """Voronoi cells of all sites (clipped to their bounding box plus 2 max_offset_m), cut for the sites ``which``."""
+def _voronoi_cells(pts_xy: np.ndarray, max_offset_m: float) -> np.ndarray:
+    """The Voronoi cell of every site (clipped to the sites' bounding box plus 2 max_offset_m)."""
     import shapely
 
     sites = shapely.points(pts_xy)
-    if pts_xy.shape[0] >= 2:
-        span = shapely.box(*(pts_xy.min(axis=0) - 2 * max_offset_m), *(pts_xy.max(axis=0) + 2 * max_offset_m))
-        unordered = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(pts_xy), extend_to=span))
-        # match cells to their sites by containment (the "ordered" option needs GEOS 3.12, and inside
-        # QGIS shapely may run on the GEOS QGIS links)
-        site_idx, cell_idx = shapely.STRtree(unordered).query(sites, predicate="intersects")
-        first_hit = np.unique(site_idx, return_index=True)[1]
-        cells = np.empty(pts_xy.shape[0], dtype=object)
-        cells[site_idx[first_hit]] = unordered[cell_idx[first_hit]]
-    else:
-        cells = np.array([shapely.buffer(sites[0], max_offset_m)], dtype=object)
-    # each cell is cut to within max_offset_m of its site's street piece
+    if pts_xy.shape[0] < 2:
+        return np.array([shapely.buffer(sites[0], max_offset_m)], dtype=object)
+    span = shapely.box(*(pts_xy.min(axis=0) - 2 * max_offset_m), *(pts_xy.max(axis=0) + 2 * max_offset_m))
+    unordered = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(pts_xy), extend_to=span))
+    # match cells to their sites by containment (the "ordered" option needs GEOS 3.12, and inside
+    # QGIS shapely may run on the GEOS QGIS links)
+    site_idx, cell_idx = shapely.STRtree(unordered).query(sites, predicate="intersects")
+    first_hit = np.unique(site_idx, return_index=True)[1]
+    cells = np.empty(pts_xy.shape[0], dtype=object)
+    cells[site_idx[first_hit]] = unordered[cell_idx[first_hit]]
+    return cells
+
+
+def _cut_cells(
+    cells: np.ndarray, graph: ShelterGraph, site_piece: np.ndarray, which: np.ndarray, max_offset_m: float
+) -> np.ndarray:
+    """The cells of the sites ``which``, each cut to within max_offset_m of its site's street piece."""
+    import shapely
+
     piece_ids, piece_inv = np.unique(site_piece[which], return_inverse=True)
     corridor = shapely.buffer(graph.piece_geometry[piece_ids], max_offset_m, quad_segs=4)
     return shapely.intersection(cells[which], corridor[piece_inv.ravel()])
