@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import memo
 from .errors import InputError
 from .feedback import Feedback, NullFeedback, check_canceled
 from .routing import WALK_SPEED_MS, ShelterGraph, _node_to_shelter, shortest_path_trees
@@ -93,7 +94,7 @@ def service_areas(
     labelled = (shelter >= 0) & (band < bands.size)
     label = np.where(labelled, shelter * bands.size + band, -1)
     # one site per location (street nodes are sampled by every piece meeting there)
-    pts_xy, first = np.unique(pts_xy, axis=0, return_index=True)
+    pts_xy, first = _unique_points(pts_xy)
     label = label[first]
     site_piece = piece[first]
     feedback.set_progress(40)
@@ -108,25 +109,10 @@ def service_areas(
     )
     if not (label >= 0).any():
         return empty
-    sites = shapely.points(pts_xy)
-    if pts_xy.shape[0] >= 2:
-        span = shapely.box(*(pts_xy.min(axis=0) - 2 * max_offset_m), *(pts_xy.max(axis=0) + 2 * max_offset_m))
-        unordered = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(pts_xy), extend_to=span))
-        # match cells to their sites by containment (the "ordered" option needs GEOS 3.12, and inside
-        # QGIS shapely may run on the GEOS QGIS links)
-        site_idx, cell_idx = shapely.STRtree(unordered).query(sites, predicate="intersects")
-        first_hit = np.unique(site_idx, return_index=True)[1]
-        cells = np.empty(pts_xy.shape[0], dtype=object)
-        cells[site_idx[first_hit]] = unordered[cell_idx[first_hit]]
-    else:
-        cells = np.array([shapely.buffer(sites[0], max_offset_m)], dtype=object)
-    feedback.set_progress(70)
-    # each cell is cut to within max_offset_m of its site's street piece, then cells are dissolved per label
     inside = np.flatnonzero(label >= 0)
-    piece_ids, piece_inv = np.unique(site_piece[inside], return_inverse=True)
-    corridor = shapely.buffer(graph.piece_geometry[piece_ids], max_offset_m, quad_segs=4)
-    clipped = shapely.intersection(cells[inside], corridor[piece_inv.ravel()])
+    clipped = _clipped_cells(graph, pts_xy, site_piece, inside, max_offset_m)
     feedback.set_progress(80)
+    # the cells are dissolved per label
     out_label, out_geom = [], []
     labels = np.unique(label[inside])
     order = np.argsort(label[inside], kind="stable")
@@ -151,3 +137,95 @@ def service_areas(
         geometry=geometry,
         area_m2=shapely.area(geometry),
     )
+
+
+def _unique_points(xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """np.unique(xy, axis=0, return_index=True) for finite points, by one stable lexsort (several times faster)."""
+    order = np.lexsort((xy[:, 1], xy[:, 0]))
+    ordered = xy[order]
+    new = np.ones(order.shape[0], dtype=bool)
+    new[1:] = (ordered[1:] != ordered[:-1]).any(axis=1)
+    return ordered[new], order[new]
+
+
+def _clipped_cells(
+    graph: ShelterGraph, pts_xy: np.ndarray, site_piece: np.ndarray, inside: np.ndarray, max_offset_m: float
+) -> np.ndarray:
+    """The Voronoi cells of the sites ``inside``, each cut to within ``max_offset_m`` of its site's street piece.
+
+    The cells depend on the streets only (the sites and their pieces), not on the costs that label them:
+    inside memo.shared() (the scenario's two runs on the same open streets) the Voronoi diagram is made
+    once and every cut cell is kept, so a later run cuts only the cells no earlier run needed. Every cell
+    is cut on its own, so the geometries are the same either way.
+    """
+    if not memo.active():
+        return _cut_cells(_voronoi_cells(pts_xy, max_offset_m), graph, site_piece, inside, max_offset_m)
+    cells, cut = memo.cached(
+        "service area cells",
+        (pts_xy, site_piece, graph.piece_geometry, float(max_offset_m)),
+        lambda: (_voronoi_cells(pts_xy, max_offset_m), np.full(pts_xy.shape[0], None, dtype=object)),
+    )
+    import shapely
+
+    missing = inside[shapely.is_missing(cut[inside])]
+    if missing.size:
+        cut[missing] = _cut_cells(cells, graph, site_piece, missing, max_offset_m)
+    return cut[inside]
+
+
+def _voronoi_cells(pts_xy: np.ndarray, max_offset_m: float) -> np.ndarray:
+    """The Voronoi cell of every site (clipped to the sites' bounding box plus 2 max_offset_m)."""
+    import shapely
+
+    sites = shapely.points(pts_xy)
+    if pts_xy.shape[0] < 2:
+        return np.array([shapely.buffer(sites[0], max_offset_m)], dtype=object)
+    span = shapely.box(*(pts_xy.min(axis=0) - 2 * max_offset_m), *(pts_xy.max(axis=0) + 2 * max_offset_m))
+    unordered = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(pts_xy), extend_to=span))
+    # match cells to their sites by containment (the "ordered" option needs GEOS 3.12, and inside
+    # QGIS shapely may run on the GEOS QGIS links)
+    site_idx, cell_idx = shapely.STRtree(unordered).query(sites, predicate="intersects")
+    first_hit = np.unique(site_idx, return_index=True)[1]
+    cells = np.empty(pts_xy.shape[0], dtype=object)
+    cells[site_idx[first_hit]] = unordered[cell_idx[first_hit]]
+    return cells
+
+
+def _cut_cells(
+    cells: np.ndarray, graph: ShelterGraph, site_piece: np.ndarray, which: np.ndarray, max_offset_m: float
+) -> np.ndarray:
+    """The cells of the sites ``which``, each cut to within max_offset_m of its site's street piece."""
+    import shapely
+
+    piece_ids, piece_inv = np.unique(site_piece[which], return_inverse=True)
+    corridor = shapely.buffer(graph.piece_geometry[piece_ids], max_offset_m, quad_segs=4)
+    return shapely.intersection(cells[which], corridor[piece_inv.ravel()])
+
+
+def polygon_of_points(xy: np.ndarray, polygons: np.ndarray) -> np.ndarray:
+    """Index of the polygon each point lies within (-1: none; NaN points: none).
+
+    Equals the first hit of ``STRtree(polygons).query(points, predicate="within")`` for every point,
+    but asks each polygon, prepared once, which points it contains (one prepared polygon instead of an
+    unprepared test per point). Points within several polygons (overlaps) take the first hit of the
+    per-point query, as before.
+    """
+    import shapely
+
+    xy = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
+    polygons = np.asarray(polygons, dtype=object).ravel()
+    out = np.full(xy.shape[0], -1, dtype=np.int64)
+    ok = np.flatnonzero(np.isfinite(xy).all(axis=1))
+    if ok.size == 0 or polygons.size == 0:
+        return out
+    points = shapely.points(xy[ok])
+    poly_idx, pt_idx = shapely.STRtree(points).query(polygons, predicate="contains")
+    hits = np.bincount(pt_idx, minlength=ok.size)
+    single = hits[pt_idx] == 1
+    out[ok[pt_idx[single]]] = poly_idx[single]
+    several = np.flatnonzero(hits > 1)
+    if several.size:
+        sub_pt, sub_poly = shapely.STRtree(polygons).query(points[several], predicate="within")
+        first = np.unique(sub_pt, return_index=True)[1]
+        out[ok[several[sub_pt[first]]]] = sub_poly[first]
+    return out

@@ -2,8 +2,8 @@
 
 The scenario runs each step twice, for the current state and for the mitigated one, on the same
 streets and the same footprints: the street network, the street widths estimated from the
-footprints, the footprint checks and the snapping of origins to the network are the same in both
-runs. Inside ``shared()`` such a result is kept under a fingerprint of everything it is computed
+footprints, the footprint checks, the snapping of origins to the network and the street-sample Voronoi
+cells of the service areas are the same in both runs. Inside ``shared()`` such a result is kept under a fingerprint of everything it is computed
 from and handed out again (as a copy where the caller may change it); outside, nothing is kept and
 every call computes. A kept result is exactly what the computation returns, so the numbers are the
 same with or without sharing.

@@ -33,10 +33,11 @@ from typing import Any
 
 import numpy as np
 
+from . import memo
 from .errors import InputError
 from .executors import run_tasks
 from .feedback import Feedback, NullFeedback, check_canceled
-from .network import StreetNetwork, csr_from_edges
+from .network import SortedArcs, StreetNetwork, csr_from_edges
 from .realizations import check_realizations
 
 log = logging.getLogger(__name__)
@@ -335,10 +336,20 @@ class OriginSnap:
     t: np.ndarray  # metres from the piece start
 
 
+def _copy_snap(snap: Snap) -> Snap:
+    return Snap(snap.edge.copy(), snap.offset.copy(), snap.distance.copy(), snap.xy.copy())
+
+
 def snap_origins(graph: ShelterGraph, xy: np.ndarray, *, max_snap_m: float | None = None) -> OriginSnap:
     """Snap origins to the nearest open street and locate them on the graph's pieces."""
     xy = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
-    snap = snap_to_network(graph.network, xy, usable=~graph.closed, max_distance=max_snap_m)
+    # The same origins on the same open streets snap alike in both runs of a scenario (core/memo.py).
+    snap = memo.cached(
+        "origins on the network",
+        (graph.network.geometry, graph.closed, xy, max_snap_m),
+        lambda: snap_to_network(graph.network, xy, usable=~graph.closed, max_distance=max_snap_m),
+        copy=_copy_snap,
+    )
     piece = np.full(xy.shape[0], -1, dtype=np.int64)
     t = np.full(xy.shape[0], np.nan)
     ok = np.flatnonzero(snap.edge >= 0)
@@ -1040,14 +1051,18 @@ def route_lines(
     table = np.vstack([coords, origins.snap.xy[org], shelter_xy[routes.shelter[org]]])
 
     seg_route: list[np.ndarray] = []
-    seg_seq: list[np.ndarray] = []
+    seg_rank: list[np.ndarray] = []
     seg_start: list[np.ndarray] = []
     seg_count: list[np.ndarray] = []
     seg_step: list[np.ndarray] = []
+    # segments are added in route order (seq), each route at most once per seq: a segment's rank
+    # within its route is the number of its route's segments added before it
+    n_seg = np.zeros(k.shape[0], dtype=np.int64)
 
     def add(route, seq, start, count, step):
         seg_route.append(route)
-        seg_seq.append(np.full(route.shape[0], seq, dtype=np.int64))
+        seg_rank.append(n_seg[route])
+        n_seg[route] += 1
         seg_start.append(start)
         seg_count.append(count)
         seg_step.append(step)
@@ -1098,19 +1113,24 @@ def route_lines(
     add(k, seq, coords.shape[0] + k.shape[0] + k, np.ones_like(k), np.ones_like(k))
 
     r_route = np.concatenate(seg_route)
-    r_seq = np.concatenate(seg_seq)
     r_start = np.concatenate(seg_start)
     r_count = np.concatenate(seg_count)
     r_step = np.concatenate(seg_step)
-    order = np.lexsort((r_seq, r_route))
+    # segments by (route, seq) without a sort: each goes to its route's first slot + its rank
+    order = np.empty(r_route.shape[0], dtype=np.int64)
+    order[(np.cumsum(n_seg) - n_seg)[r_route] + np.concatenate(seg_rank)] = np.arange(r_route.shape[0])
+    order = order[r_count[order] > 0]
     r_route, r_start, r_count, r_step = r_route[order], r_start[order], r_count[order], r_step[order]
-    rep = np.repeat(np.arange(r_route.shape[0]), r_count)
-    offs = np.arange(rep.shape[0]) - np.repeat(np.cumsum(r_count) - r_count, r_count)
-    rows = r_start[rep] + r_step[rep] * offs
-    line_of = r_route[rep]
+    # the table rows of every segment (start, start + step, ...) as one running sum of the steps, each
+    # segment's first step jumping from the previous segment's last row to its own start
+    jump = np.repeat(r_step, r_count)
+    last = r_start + r_step * (r_count - 1)
+    jump[np.cumsum(r_count) - r_count] = r_start - np.r_[0, last[:-1]]
+    rows = np.cumsum(jump)
+    line_of = np.repeat(r_route, r_count)
     xy = table[rows]
     keep = np.ones(xy.shape[0], dtype=bool)
-    keep[1:] = (line_of[1:] != line_of[:-1]) | (xy[1:] != xy[:-1]).any(axis=1)
+    keep[1:] = (line_of[1:] != line_of[:-1]) | (xy[1:, 0] != xy[:-1, 0]) | (xy[1:, 1] != xy[:-1, 1])
     xy, line_of = xy[keep], line_of[keep]
     # a route of a single point (origin on the shelter) becomes a zero-length line
     single = np.bincount(line_of, minlength=k.shape[0]) == 1
@@ -1148,6 +1168,7 @@ class _McPayload:
     population: np.ndarray
     district: np.ndarray
     n_districts: int
+    arcs: SortedArcs | None = None  # the pieces' arcs sorted once (built by the worker when None)
 
 
 def _mc_chunk(payload: _McPayload, seeds: list[np.random.SeedSequence]) -> tuple[np.ndarray, np.ndarray]:
@@ -1164,14 +1185,15 @@ def _mc_chunk(payload: _McPayload, seeds: list[np.random.SeedSequence]) -> tuple
     lp = payload.piece_length[piece]
     parent = payload.piece_parent
     m = payload.edge_length.shape[0]
+    arcs = payload.arcs or SortedArcs.of(payload.piece_u, payload.piece_v, payload.piece_length, payload.n_nodes)
     for i, seed in enumerate(seeds):
         rng = np.random.default_rng(seed)
         blocked = rng.random(m) < payload.p_block
         where = rng.random(m) * payload.edge_length
         local = where[parent] - payload.piece_start
         piece_blocked = blocked[parent] & (local >= 0) & (local < payload.piece_length)
-        cost = np.where(piece_blocked, np.inf, payload.piece_length)
-        csr = csr_from_edges(payload.piece_u, payload.piece_v, cost, payload.n_nodes)[0]
+        # the graph without the blocked pieces (= csr_from_edges with their cost infinite, without a sort)
+        csr = arcs.csr(~piece_blocked)[0]
         if (payload.source_walk > 0).any():
             # each shelter node starts at the walk from the street to its shelter (within 1e-9 m)
             super_graph, n = _with_super_source(csr, payload.sources, payload.source_walk)
@@ -1258,6 +1280,7 @@ def monte_carlo_reachability(
         population=pop,
         district=codes,
         n_districts=labels.shape[0],
+        arcs=SortedArcs.of(graph.piece_u, graph.piece_v, graph.piece_length, graph.n_nodes),
     )
     seeds = np.random.SeedSequence(int(seed)).spawn(int(realizations))
     chunks = [seeds[i : i + REALIZATIONS_PER_CHUNK] for i in range(0, len(seeds), REALIZATIONS_PER_CHUNK)]

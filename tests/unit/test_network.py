@@ -328,3 +328,68 @@ def test_footprint_widths_match_the_tags_out_of_sample(nerima, shared_data):
     est, _ = nw.estimate_width_from_buildings(nerima.geometry, buildings, highway=nerima.highway)
     tagged = np.isin(nerima.width_source.astype(str), ["osm_width", "yh_width"]) & np.isfinite(est)
     assert (est[tagged] < 13.0).all()
+
+
+def _csr_reference(u, v, w, n_nodes, min_weight=1e-9):
+    """csr_from_edges as it was before SortedArcs: one lexsort per matrix."""
+    from scipy.sparse import csr_matrix
+
+    keep = (u != v) & np.isfinite(w)
+    idx = np.flatnonzero(keep)
+    a = np.concatenate([u[idx], v[idx]])
+    b = np.concatenate([v[idx], u[idx]])
+    ww = np.maximum(np.concatenate([w[idx], w[idx]]), min_weight)
+    edge = np.concatenate([idx, idx])
+    order = np.lexsort((edge, ww, b, a))
+    a, b, ww, edge = a[order], b[order], ww[order], edge[order]
+    first = np.ones(a.shape[0], dtype=bool)
+    first[1:] = (a[1:] != a[:-1]) | (b[1:] != b[:-1])
+    a, b, ww, edge = a[first], b[first], ww[first], edge[first]
+    indptr = np.zeros(n_nodes + 1, dtype=np.int64)
+    np.add.at(indptr, a + 1, 1)
+    indptr = np.cumsum(indptr)
+    return csr_matrix((ww, b, indptr), shape=(n_nodes, n_nodes)), edge
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_sorted_arcs_leave_out_edges_exactly_as_infinite_weights_do(seed):
+    # a multigraph with parallel edges of equal and different weights, self-loops, zero lengths and
+    # isolated nodes: every realization's matrix must be the one a fresh sort gives, array for array
+    rng = np.random.default_rng(seed)
+    n_nodes, m = 30, 120
+    u = rng.integers(0, n_nodes - 3, m)
+    v = rng.integers(0, n_nodes - 3, m)
+    w = rng.choice([0.0, 1.0, 2.5, 7.0], m) + rng.integers(0, 2, m) * rng.random(m)
+    arcs = nw.SortedArcs.of(u, v, w, n_nodes)
+    for _ in range(10):
+        open_edge = rng.random(m) > 0.3
+        mat, edge = arcs.csr(open_edge)
+        ref, ref_edge = _csr_reference(u, v, np.where(open_edge, w, np.inf), n_nodes)
+        for name in ("data", "indices", "indptr"):
+            assert np.array_equal(getattr(mat, name), getattr(ref, name)), name
+        assert np.array_equal(edge, ref_edge)
+        assert not open_edge[edge].size or open_edge[edge].all()
+    mat, edge = nw.csr_from_edges(u, v, w, n_nodes)
+    ref, ref_edge = _csr_reference(u, v, w, n_nodes)
+    assert np.array_equal(mat.toarray(), ref.toarray()) and np.array_equal(edge, ref_edge)
+
+
+@pytest.mark.parametrize("scale", [4, 20, 100])
+def test_crossing_pairs_equal_the_geos_crosses_query(scale):
+    # integer coordinates on a small grid: many shared ends, T-junctions, collinear overlaps, zero-length
+    # and reversed duplicate lines, besides proper crossings and longer lines that GEOS decides
+    rng = np.random.default_rng(scale)
+    ends = np.round(rng.random((1500, 2, 2)) * scale)
+    lines = np.concatenate(
+        [
+            shapely.linestrings(ends),
+            shapely.linestrings(ends[:40, ::-1]),
+            shapely.linestrings(np.round(rng.random((100, 4, 2)) * scale)),
+            shapely.linestrings(ends[:30] + 0.5),
+        ]
+    )
+    tree = shapely.STRtree(lines)
+    want_left, want_right = tree.query(lines, predicate="crosses")
+    left, right = nw.crossing_pairs(tree, lines)
+    assert want_left.size > 0
+    assert np.array_equal(left, want_left) and np.array_equal(right, want_right)

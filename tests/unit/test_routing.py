@@ -633,3 +633,89 @@ def test_a_shelter_beyond_the_snap_limit_is_flagged_and_receives_no_one():
     assert list(far.routes.shelter) == [0, 0]
     with pytest.raises(InputError, match="SHELTER_MAX_SNAP"):
         rt.evacuation_routes(net, origins, [[900.0, 2860.0]], max_shelter_snap_m=200.0)
+
+
+# ----------------------------------------------------------------------------- shared between runs, fast paths
+
+
+def test_two_runs_share_origin_snaps_and_service_area_cells_with_the_same_results():
+    # two runs on the same streets with different blockage: inside memo.shared() the origins' snap and
+    # the cut cells are computed once, and every result equals the one computed alone
+    from suginami_gis.core import memo
+
+    net = grid_network(6, 100.0)
+    rng = np.random.default_rng(3)
+    origins = rng.random((200, 2)) * 500
+    shelters = np.array([[0.0, 0.0], [500.0, 250.0], [250.0, 500.0]])
+    p_runs = [rng.random(net.n_edges) * 0.6, rng.random(net.n_edges) * 0.3]
+
+    def one_run(p):
+        res = rt.evacuation_routes(
+            net, origins, shelters, p_block=p, cost=rt.Cost.BALANCED, realizations=20, seed=5, max_minutes=5
+        )
+        graph = rt.prepare_graph(net, shelters, p_block=p, cost=rt.Cost.BALANCED)
+        areas = ca.service_areas(graph, bands_minutes=(2, 4), walk_speed=1.0, max_offset_m=40, spacing_m=10)
+        return res, areas
+
+    alone = [one_run(p) for p in p_runs]
+    with memo.shared():
+        shared = [one_run(p) for p in p_runs]
+        counts = memo.counts()
+    assert counts["origins on the network"] == (1, 1)
+    assert counts["service area cells"] == (1, 1)
+    for (res_a, areas_a), (res_s, areas_s) in zip(alone, shared):
+        for name in ("shelter", "length_m", "time_min", "p_passable", "reachable"):
+            assert np.array_equal(getattr(res_a.routes, name), getattr(res_s.routes, name)), name
+        assert np.array_equal(res_a.reachability.p_reach, res_s.reachability.p_reach)
+        assert np.array_equal(shapely.to_wkb(res_a.lines()), shapely.to_wkb(res_s.lines()))
+        assert np.array_equal(areas_a.shelter, areas_s.shelter)
+        assert np.array_equal(areas_a.band_to_min, areas_s.band_to_min)
+        assert np.array_equal(shapely.to_wkb(areas_a.geometry), shapely.to_wkb(areas_s.geometry))
+        assert np.array_equal(areas_a.area_m2, areas_s.area_m2)
+    # the blockage differs, so do the catchments: the cells were shared, not the answers
+    assert not np.array_equal(alone[0][1].area_m2, alone[1][1].area_m2)
+
+
+def test_route_lines_follow_their_routes_hop_by_hop():
+    # every line runs from the snapped origin along the network to the shelter, as long as its route
+    net = grid_network(5, 100.0)
+    rng = np.random.default_rng(11)
+    origins = rng.random((60, 2)) * 400
+    res = rt.evacuation_routes(net, origins, [[0.0, 0.0], [400.0, 400.0]])
+    lines = res.lines()
+    reach = res.routes.reachable
+    np.testing.assert_allclose(shapely.length(lines[reach]), res.routes.length_m[reach], rtol=1e-9, atol=1e-6)
+    start = shapely.get_coordinates(shapely.get_point(lines[reach], 0))
+    np.testing.assert_allclose(start, res.origins.snap.xy[reach])
+    end = shapely.get_coordinates(shapely.get_point(lines[reach], -1))
+    np.testing.assert_allclose(end, res.graph.shelter_xy[res.routes.shelter[reach]])
+
+
+@given(st.lists(st.tuples(st.integers(-3, 3), st.integers(-3, 3)), min_size=1, max_size=60))
+@settings(max_examples=50, deadline=None)
+def test_unique_points_equal_numpy_unique(points):
+    xy = np.asarray(points, dtype=np.float64) / 2.0
+    xy[xy == 0] = -0.0  # signed zeros are one point
+    got, first = ca._unique_points(xy)
+    want, want_first = np.unique(xy, axis=0, return_index=True)
+    assert np.array_equal(got, want) and np.array_equal(first, want_first)
+
+
+def test_polygon_of_points_equals_the_first_within_hit():
+    from shapely.geometry import box
+
+    polygons = np.array(
+        [box(0, 0, 10, 10), None, box(5, 0, 20, 10), box(30, 30, 40, 40), Point(1, 1).buffer(0.5)], dtype=object
+    )
+    rng = np.random.default_rng(2)
+    xy = np.vstack([[[1.0, 1.0], [7.0, 5.0]], rng.random((300, 2)) * 45, [[np.nan, 1.0], [10.0, 5.0], [50.0, 50.0]]])
+    got = ca.polygon_of_points(xy, polygons)
+    ok = np.flatnonzero(np.isfinite(xy).all(axis=1))
+    pt, poly = shapely.STRtree(polygons).query(shapely.points(xy[ok]), predicate="within")
+    first = np.unique(pt, return_index=True)[1]
+    want = np.full(xy.shape[0], -1)
+    want[ok[pt[first]]] = poly[first]
+    assert np.array_equal(got, want)
+    assert got[-3] == -1 and got[-1] == -1  # NaN and outside: none
+    assert np.bincount(pt)[:2].tolist() == [2, 2] and got[0] >= 0 and got[1] >= 0  # in two polygons: one kept
+    assert ca.polygon_of_points(np.zeros((0, 2)), polygons).shape == (0,)

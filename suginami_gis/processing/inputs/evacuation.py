@@ -21,6 +21,7 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
+from ...core import catchments as ca
 from ...core import people
 from ...core import routing as rt
 from ..conversions import (
@@ -150,12 +151,8 @@ def origin_districts(
         return np.full(n, tr("ward"), dtype=object), None
     names = np.array(districts.names, dtype=object)
     labels = np.full(n, tr("(outside districts)"), dtype=object)
-    ok = np.isfinite(origins.xy).all(axis=1)
-    if ok.any() and len(districts.geometries):
-        tree = shapely.STRtree(districts.geometries)
-        pt_idx, poly_idx = tree.query(shapely.points(origins.xy[ok]), predicate="within")
-        first = np.unique(pt_idx, return_index=True)[1]
-        labels[np.flatnonzero(ok)[pt_idx[first]]] = names[poly_idx[first]]
+    within = ca.polygon_of_points(origins.xy, np.asarray(districts.geometries, dtype=object))
+    labels[within >= 0] = names[within[within >= 0]]
     geoms: dict[str, Any] = {}
     for name, poly in zip(names, districts.geometries):
         geoms[name] = shapely.union_all([geoms[name], poly]) if name in geoms else poly
