@@ -94,6 +94,15 @@ class StepRunner:
                 tr("Step {0}: GDAL could not write {1}: {2}").format(label, ", ".join(missing), "; ".join(messages))
             )
 
+    @contextlib.contextmanager
+    def numbered(self, step: int) -> Iterator[None]:
+        """Run a step out of order under its own number (the count resumes where it was)."""
+        resume, self.step = self.step, step
+        try:
+            yield
+        finally:
+            self.step = resume
+
     def finish(self, label: str, started: float) -> None:
         """Record the time of the current step and move to the next."""
         self.times[f"{self.step + 1:02d} {label}"] = time.perf_counter() - started
@@ -160,7 +169,7 @@ class Chain:
             )
         # Both runs share what they compute alike (street network, widths, footprint checks: core/memo.py).
         with memo.shared():
-            intensity = self.shared_steps()
+            intensity = self.groundmotion()
             runs = self.both_runs(intensity)
             self.report_reuse()
         for run, result in runs.items():
@@ -186,15 +195,19 @@ class Chain:
                 else tr("Computed {0} times, not reused: {1}").format(computed, kind)
             )
 
-    def shared_steps(self) -> str:
-        """Ground motion and Wi-Fi coverage, the same for both runs; returns the intensity raster."""
+    def groundmotion(self) -> str:
+        """Ground motion, the same for both runs; returns the intensity raster."""
         gm = self.runner.run(
             "groundmotion", self.wiring.groundmotion(self.folder / "pgv.tif", self.folder / "intensity.tif")
         )
+        return gm["OUTPUT_INTENSITY"]
+
+    def wifi(self) -> None:
+        """Wi-Fi coverage at the shelters, the same for both runs (skipped without ACCESS_POINTS)."""
         if not self.wiring.settings.wifi:
             self.runner.feedback.pushInfo(tr("ACCESS_POINTS not given: the Wi-Fi coverage step is skipped."))
             self.runner.finish("wificoverage (skipped)", time.perf_counter())
-            return gm["OUTPUT_INTENSITY"]
+            return
         self.runner.run(
             "wificoverage",
             self.wiring.wifi(
@@ -203,16 +216,22 @@ class Chain:
                 table_uri(self.gpkg, "wifi_site_stats"),
             ),
         )
-        return gm["OUTPUT_INTENSITY"]
 
     def both_runs(self, intensity: str) -> dict[str, RunResult]:
         """The current state and the mitigated run: one after the other, or side by side (concurrent.py)."""
         spec = self.worker_spec(intensity)
         if spec is None:
+            self.wifi()
             return {run: self.one_run(run, intensity) for run in cmp.RUNS}
         runner = self.runner
         with concurrent.MitigatedWorker(spec, self.gpkg) as worker:
+            wifi_step = runner.step
+            runner.step += 1
             baseline = self.one_run("baseline", intensity)
+            # Wi-Fi coverage (step 2) while the second process finishes the mitigated run, which starts later
+            # (QGIS's start-up) and has one step more (the fire-proofing plan).
+            with runner.numbered(wifi_step):
+                self.wifi()
             started = time.perf_counter()
             runner.feedback.setCurrentStep(runner.step)
             runner.feedback.pushInfo(tr("Waiting for the mitigated run in the second process"))
