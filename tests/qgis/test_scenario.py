@@ -840,6 +840,27 @@ def test_local_executor_runs_the_mitigated_run_in_a_second_process_with_the_same
         assert tables == {row[0] for row in db.execute("SELECT table_name FROM gpkg_contents")}
     for name in sorted(t for t in tables if t.startswith("mitigated_")):
         assert _table_rows(folder / "scenario.gpkg", name) == _table_rows(serial_folder / "scenario.gpkg", name), name
+    # The rows were copied as stored (concurrent.copy_rows): the spatial indexes, feature counts and extents
+    # must be those GDAL keeps for the same rows.
+    with sqlite3.connect(folder / "scenario.gpkg") as db, sqlite3.connect(serial_folder / "scenario.gpkg") as ref:
+        for name in sorted(t for t in tables if t.startswith("mitigated_")):
+            for query in (
+                "SELECT feature_count FROM gpkg_ogr_contents WHERE table_name = ?",
+                "SELECT min_x, min_y, max_x, max_y FROM gpkg_contents WHERE table_name = ?",
+            ):
+                assert db.execute(query, (name,)).fetchall() == ref.execute(query, (name,)).fetchall(), name
+        rtrees = [
+            row[0]
+            for row in db.execute(
+                "SELECT table_name || '_' || column_name FROM gpkg_extensions WHERE extension_name = 'gpkg_rtree_index' AND table_name LIKE 'mitigated_%'"
+            )
+        ]
+        assert len(rtrees) >= 5
+        for rtree in rtrees:
+            assert db.execute(f"SELECT rtreecheck('rtree_{rtree}')").fetchone() == ("ok",), rtree
+            query = f'SELECT count(*), min(minx), max(maxy) FROM "rtree_{rtree}"'
+            assert db.execute(query).fetchone() == ref.execute(query).fetchone(), rtree
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     assert (folder / "mitigated_burn_probability.tif").exists()
     assert not (folder / "_mitigated").exists()
 
