@@ -15,6 +15,7 @@ Every coefficient carries its citation; docs/methods/fire.md explains the choice
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import logging
 import math
@@ -112,12 +113,23 @@ FIRE_RESISTANCE_ALIASES = {
 def parse_fire_resistance(values: Sequence[Any] | np.ndarray, parameter: str = "FIRE_RESISTANCE_FIELD") -> np.ndarray:
     """Class codes (int8) from names (``bare_wood`` ..., or 裸木造 / 防火木造 / 準耐火造 / 耐火造) or codes
     0-3 (numbers or numeric text); InputError on anything else."""
+    if isinstance(values, np.ndarray) and values.dtype.kind in "iuf" and values.ndim == 1:
+        # Codes already (e.g. the classes read_buildings parsed): checked in one pass.
+        if np.isin(values, (0, 1, 2, 3)).all():
+            return values.astype(np.int8)
     arr = np.asarray(values, dtype=object)
     out = np.empty(arr.shape[0], dtype=np.int8)
     lookup: dict[Any, int] = {name: code for code, name in enumerate(FIRE_RESISTANCE_NAMES)}
     lookup.update({name: int(code) for name, code in FIRE_RESISTANCE_ALIASES.items()})
     bad: list[Any] = []
+    # A layer holds a handful of distinct values: each is parsed once (keyed by type, so True is not 1).
+    seen: dict[tuple[type, Any], int] = {}
     for k, v in enumerate(arr):
+        try:
+            out[k] = seen[(type(v), v)]
+            continue
+        except (KeyError, TypeError):
+            pass
         code = None
         if isinstance(v, str):
             text = v.strip().lower()
@@ -137,6 +149,8 @@ def parse_fire_resistance(values: Sequence[Any] | np.ndarray, parameter: str = "
             bad.append(v)
         else:
             out[k] = code
+            with contextlib.suppress(TypeError):
+                seen[(type(v), v)] = code
     if bad:
         examples = ", ".join(repr(b) for b in bad[:3])
         raise InputError(

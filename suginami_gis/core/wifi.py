@@ -319,8 +319,12 @@ class Buildings:
                     "BUILDING_HEIGHT_FIELD",
                 )
             h[missing] = float(default_height_m)
-        keep = [i for i, g in enumerate(geometries) if g is not None and not g.is_empty]
-        return cls([geometries[i] for i in keep], h[keep])
+        import shapely
+
+        geoms = np.empty(len(geometries), dtype=object)
+        geoms[:] = list(geometries)
+        keep = np.flatnonzero(~shapely.is_missing(geoms) & ~shapely.is_empty(geoms))
+        return cls(list(geoms[keep]), h[keep])
 
 
 @dataclass(frozen=True)

@@ -232,3 +232,15 @@ def test_gc_pause_restores_the_collector():
         assert not gc.isenabled()  # a collector disabled before stays disabled
     finally:
         gc.enable()
+
+
+def test_parse_fire_resistance_codes_and_repeated_values():
+    codes = np.array([0, 3, 1, 2, 2], dtype=np.int8)
+    assert fire.parse_fire_resistance(codes).tolist() == codes.tolist()
+    assert fire.parse_fire_resistance(codes.astype(float)).dtype == np.int8
+    names = ["bare_wood", "耐火造", " 1 ", 2, 3.0] * 50
+    assert fire.parse_fire_resistance(names).tolist() == [0, 3, 1, 2, 3] * 50
+    # a value once parsed is not taken for an equal value of another type (True == 1, but is no class)
+    for bad in ([1, True], np.array([True, False]), np.array([0.0, 1.5]), [2, np.nan, 2]):
+        with pytest.raises(fire.InputError):
+            fire.parse_fire_resistance(bad)

@@ -59,3 +59,13 @@ def test_obstacle_raster_equals_rasterio_on_the_per_geometry_mappings():
     peer = features.rasterize(shapes, out_shape=grid.shape, transform=grid.transform, fill=0, dtype="int32")
     assert np.array_equal(obstacles.building_id, peer)
     assert (peer > 0).sum() > 1000
+
+
+def test_buildings_from_arrays_drop_missing_and_empty_footprints_in_order():
+    geoms = _mixed()
+    heights = [float(k) for k in range(len(geoms))]
+    buildings = wifi.Buildings.from_arrays(geoms, heights)
+    keep = [k for k, g in enumerate(geoms) if g is not None and not g.is_empty]
+    assert buildings.geometries == [geoms[k] for k in keep]
+    assert buildings.heights_m.tolist() == [float(k) for k in keep]
+    assert len(wifi.Buildings.from_arrays([], []).geometries) == 0
