@@ -15,6 +15,7 @@ Every coefficient carries its citation; docs/methods/fire.md explains the choice
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import logging
 import math
@@ -30,6 +31,7 @@ from . import memo
 from .errors import InputError, raise_if_any
 from .executors import run_tasks
 from .feedback import Feedback, NullFeedback, SubFeedback, check_canceled
+from .gcpause import paused
 from .realizations import check_realizations
 
 log = logging.getLogger(__name__)
@@ -111,12 +113,23 @@ FIRE_RESISTANCE_ALIASES = {
 def parse_fire_resistance(values: Sequence[Any] | np.ndarray, parameter: str = "FIRE_RESISTANCE_FIELD") -> np.ndarray:
     """Class codes (int8) from names (``bare_wood`` ..., or 裸木造 / 防火木造 / 準耐火造 / 耐火造) or codes
     0-3 (numbers or numeric text); InputError on anything else."""
+    if isinstance(values, np.ndarray) and values.dtype.kind in "iuf" and values.ndim == 1:
+        # Codes already (e.g. the classes read_buildings parsed): checked in one pass.
+        if np.isin(values, (0, 1, 2, 3)).all():
+            return values.astype(np.int8)
     arr = np.asarray(values, dtype=object)
     out = np.empty(arr.shape[0], dtype=np.int8)
     lookup: dict[Any, int] = {name: code for code, name in enumerate(FIRE_RESISTANCE_NAMES)}
     lookup.update({name: int(code) for name, code in FIRE_RESISTANCE_ALIASES.items()})
     bad: list[Any] = []
+    # A layer holds a handful of distinct values: each is parsed once (keyed by type, so True is not 1).
+    seen: dict[tuple[type, Any], int] = {}
     for k, v in enumerate(arr):
+        try:
+            out[k] = seen[(type(v), v)]
+            continue
+        except (KeyError, TypeError):
+            pass
         code = None
         if isinstance(v, str):
             text = v.strip().lower()
@@ -136,6 +149,8 @@ def parse_fire_resistance(values: Sequence[Any] | np.ndarray, parameter: str = "
             bad.append(v)
         else:
             out[k] = code
+            with contextlib.suppress(TypeError):
+                seen[(type(v), v)] = code
     if bad:
         examples = ", ".join(repr(b) for b in bad[:3])
         raise InputError(
@@ -472,6 +487,7 @@ def downwind_unit_vector(wind_direction_deg: float) -> tuple[float, float]:
 # --------------------------------------------------------------------------------------------
 
 
+@paused()
 def validate_footprints(
     geometries: np.ndarray,
     parameter: str = "BUILDINGS",
@@ -556,6 +572,44 @@ class SpreadGraph:
         return labels.astype(np.int64), sizes[labels].astype(np.int64)
 
 
+class PairGaps:
+    """Footprint gaps already computed, by pair (smaller index, larger index) of the same footprints.
+
+    The scenario's two runs build the spread graph on the same footprints with other fire-resistance
+    classes; the second run takes the gaps of the pairs the first one measured (the very same
+    ``shapely.distance`` values) and measures only the others.
+    """
+
+    def __init__(self) -> None:
+        import threading
+
+        # (sorted keys: smaller index * n + larger index, gaps), replaced as one, so that runs in
+        # threads always read keys and gaps that belong together.
+        self._held: tuple[np.ndarray, np.ndarray] = (np.empty(0, dtype=np.int64), np.empty(0))
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._held[0])
+
+    def lookup(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(found, gap) of each key; gap is NaN where not found."""
+        held, gaps = self._held
+        if len(held) == 0:
+            return np.zeros(len(keys), dtype=bool), np.full(len(keys), np.nan)
+        pos = np.minimum(np.searchsorted(held, keys), len(held) - 1)
+        found = held[pos] == keys
+        return found, np.where(found, gaps[pos], np.nan)
+
+    def add(self, keys: np.ndarray, gaps: np.ndarray) -> None:
+        """Keep the gaps of the pairs not held yet."""
+        with self._lock:
+            new = ~self.lookup(keys)[0]
+            held, kept = self._held
+            all_keys = np.concatenate([held, keys[new]])
+            order = np.argsort(all_keys, kind="stable")
+            self._held = (all_keys[order], np.concatenate([kept, gaps[new]])[order])
+
+
 def stretch_in_direction(cos_downwind: Any, wind_speed: float, wind_model: WindModel) -> np.ndarray:
     """Multiplier of a pair's spread-limit distance along a link at angle theta to downwind."""
     cos_t = np.asarray(cos_downwind, dtype=np.float64)
@@ -566,6 +620,7 @@ def stretch_in_direction(cos_downwind: Any, wind_speed: float, wind_model: WindM
     return np.full(cos_t.shape, k)
 
 
+@paused()
 def build_spread_graph(
     geometries: np.ndarray,
     classes: np.ndarray,
@@ -577,6 +632,7 @@ def build_spread_graph(
     validate: bool = True,
     pair_rule: PairRule = PairRule.HALF_BUFFERS,
     wind_model: WindModel = WindModel.ISOTROPIC,
+    known_gaps: PairGaps | None = None,
 ) -> SpreadGraph:
     """Link buildings whose gap is below their pair's spread-limit distance, stretched by the wind.
 
@@ -586,7 +642,7 @@ def build_spread_graph(
     exists when gap < pair limit x stretch(theta_ij) (``stretch_in_direction``), theta_ij the angle
     between the centroid-to-centroid direction i -> j and downwind; with the isotropic or no wind
     model every link goes both ways. Links whose shortest gap line touches a firebreak polygon
-    are removed.
+    are removed. ``known_gaps`` (of the same footprints) supplies gaps measured before and keeps the new ones.
     """
     import shapely
 
@@ -620,29 +676,40 @@ def build_spread_graph(
             return np.minimum(li, lj)
         return np.where((li > 0) & (lj > 0), 0.5 * (li + lj), 0.0)
 
-    pieces_i, pieces_j, pieces_d = [], [], []
-    steps = max(1, min(20, len(active) // 5000))
-    for s, chunk in enumerate(np.array_split(np.arange(len(active)), steps)):
+    # Candidate pairs: a pair's limit never exceeds the larger of the two limits, so the building with
+    # the larger reach finds it. Each pair is kept once, as (smaller index, larger index), before any
+    # distance is computed (both buildings usually find it).
+    m = len(active)
+    steps = max(1, min(20, m // 5000))
+    keys = []
+    for s, chunk in enumerate(np.array_split(np.arange(m), steps)):
         check_canceled(feedback)
         qi, qj = tree.query(boxes[chunk])
         qi = chunk[qi]
-        # a pair's limit never exceeds the larger of the two limits, so the building with the larger
-        # reach finds it; keep each pair once as (smaller index, larger index)
         keep = qi != qj
-        qi, qj = np.minimum(qi[keep], qj[keep]), np.maximum(qi[keep], qj[keep])
-        longest = pair_limit(limit[active[qi]], limit[active[qj]]) * k_max
-        d = shapely.distance(sub[qi], sub[qj])
-        close = d < longest
-        pieces_i.append(qi[close])
-        pieces_j.append(qj[close])
-        pieces_d.append(d[close])
-        feedback.set_progress(80.0 * (s + 1) / steps)
-    key, first = np.unique(
-        np.concatenate(pieces_i).astype(np.int64) * len(active) + np.concatenate(pieces_j), return_index=True
-    )
-    gi = active[key // len(active)]
-    gj = active[key % len(active)]
-    gap = np.concatenate(pieces_d)[first]
+        keys.append(np.minimum(qi[keep], qj[keep]).astype(np.int64) * m + np.maximum(qi[keep], qj[keep]))
+        feedback.set_progress(20.0 * (s + 1) / steps)
+    key = np.unique(np.concatenate(keys))
+    qi, qj = key // m, key % m
+    longest = pair_limit(limit[active[qi]], limit[active[qj]]) * k_max
+    # The gap between two bounding boxes never exceeds the gap between the footprints: pairs whose boxes
+    # are farther apart than the pair's longest reach (with a margin far above rounding) cannot link.
+    maybe = _box_gap(bounds[qi], bounds[qj]) <= longest * (1.0 + 1e-9) + 1e-9
+    qi, qj, longest = qi[maybe], qj[maybe], longest[maybe]
+    pair_keys = active[qi] * np.int64(n) + active[qj]
+    known, d = known_gaps.lookup(pair_keys) if known_gaps is not None else (np.zeros(len(qi), dtype=bool), None)
+    d = np.empty(len(qi)) if d is None else d
+    todo = np.flatnonzero(~known)
+    for s, part in enumerate(np.array_split(todo, steps)):
+        check_canceled(feedback)
+        d[part] = shapely.distance(sub[qi[part]], sub[qj[part]])
+        feedback.set_progress(20.0 + 60.0 * (s + 1) / steps)
+    if known_gaps is not None and len(todo):
+        known_gaps.add(pair_keys[todo], d[todo])
+    close = d < longest
+    gi = active[qi[close]]
+    gj = active[qj[close]]
+    gap = d[close]
     centroids = shapely.centroid(geoms)
     cx, cy = shapely.get_x(centroids), shapely.get_y(centroids)
     ux, uy = downwind_unit_vector(wind_direction_deg)
@@ -665,6 +732,13 @@ def build_spread_graph(
     order = np.lexsort((dst, src))
     feedback.set_progress(100.0)
     return SpreadGraph(n, src[order], dst[order], gap_m[order], cos_d[order], cut)
+
+
+def _box_gap(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Shortest distance between the boxes of rows ``a`` and ``b`` (xmin, ymin, xmax, ymax); 0 where they meet."""
+    dx = np.maximum(0.0, np.maximum(a[:, 0] - b[:, 2], b[:, 0] - a[:, 2]))
+    dy = np.maximum(0.0, np.maximum(a[:, 1] - b[:, 3], b[:, 1] - a[:, 3]))
+    return np.hypot(dx, dy)
 
 
 def _crosses_firebreak(geoms: np.ndarray, gi: np.ndarray, gj: np.ndarray, firebreaks: Sequence[Any]) -> np.ndarray:
@@ -986,6 +1060,9 @@ class _McTask:
     n_districts: int
     floor_area: np.ndarray
     keep_arrivals: bool
+    # Component of each building when every building reachable from an ignition burns and the graph
+    # is symmetric: the burned buildings are then the components of the ignitions (no path search).
+    components: np.ndarray | None = None
 
 
 @dataclass
@@ -1012,11 +1089,16 @@ def _mc_task(task: _McTask) -> _McResult:
     arr_b: list[np.ndarray] = []
     arr_t: list[np.ndarray] = []
     in_district = task.district_index >= 0
+    n_components = int(task.components.max(initial=-1)) + 1 if task.components is not None else 0
     for r in range(task.count):
         ignited = np.flatnonzero(rng.random(n) < task.p_ignite)
         if len(ignited) == 0:
             continue
-        if graph.nnz:
+        if task.components is not None:
+            hit = np.zeros(n_components, dtype=bool)
+            hit[task.components[ignited]] = True
+            burned = np.flatnonzero(hit[task.components])
+        elif graph.nnz:
             arrival = dijkstra(graph, directed=True, indices=ignited, min_only=True, limit=task.limit_min)
             burned = np.flatnonzero(np.isfinite(arrival) & (arrival <= task.limit_min))
         else:
@@ -1081,6 +1163,7 @@ def monte_carlo(
         counts.append(realizations % REALIZATIONS_PER_TASK)
     seeds = seed_sequence.spawn(len(counts))
     keep_arrivals = edge_minutes is not None
+    components = _reach_components(csr) if edge_minutes is None and math.isinf(duration_min) else None
     tasks = [
         _McTask(
             s,
@@ -1094,6 +1177,7 @@ def monte_carlo(
             int(n_districts),
             floor,
             keep_arrivals,
+            components,
         )
         for s, c in zip(seeds, counts)
     ]
@@ -1112,6 +1196,20 @@ def monte_carlo(
         np.concatenate([r.district_burned for r in results], axis=0),
         median,
     )
+
+
+def _reach_components(csr: Any) -> np.ndarray | None:
+    """Connected component of each building when the graph is symmetric (every link goes both ways), else None.
+
+    In a symmetric graph the buildings reachable from a building are exactly its component, so the
+    buildings an unlimited spread burns are those whose component holds an ignition.
+    """
+    from scipy.sparse.csgraph import connected_components
+
+    if csr.nnz and (csr != csr.T).nnz:
+        return None
+    _, labels = connected_components(csr, directed=False)
+    return labels.astype(np.int64)
 
 
 def _median_by_building(n: int, building: np.ndarray, minutes: np.ndarray) -> np.ndarray:
@@ -1287,6 +1385,7 @@ def plan_fireproofing(
     return apply_fireproofing(cls, scenario.fireproof_target_rate, rng)
 
 
+@paused()
 def run_fire(
     geometries: np.ndarray,
     fire_resistance: Sequence[Any] | np.ndarray,
@@ -1329,10 +1428,11 @@ def run_fire(
     scenario = scenario or FireScenario()
     scenario.validate()
     # The same footprints in both runs of the scenario: checked once (core/memo.py); an error is never kept.
-    geoms = memo.cached(
+    # The gaps between footprints are kept with them: the second run measures only pairs the first did not.
+    geoms, known_gaps = memo.cached(
         "footprint checks",
         (np.asarray(geometries, dtype=object), OVERLAP_TOLERANCE_M2),
-        lambda: validate_footprints(geometries, feature_ids=feature_ids),
+        lambda: (validate_footprints(geometries, feature_ids=feature_ids), PairGaps()),
     )
     n = len(geoms)
     classes = parse_fire_resistance(fire_resistance)
@@ -1386,6 +1486,7 @@ def run_fire(
         validate=False,
         pair_rule=scenario.pair_rule,
         wind_model=scenario.wind_model,
+        known_gaps=known_gaps,
     )
     feedback.info(f"spread graph: {graph.n_links} links, {graph.cut_by_firebreaks} cut by firebreaks")
     cluster_id, cluster_size = graph.clusters()
@@ -1529,18 +1630,20 @@ def _area_totals(
 # --------------------------------------------------------------------------------------------
 
 
+@paused()
 def assign_districts(geometries: Iterable[Any], district_polygons: Sequence[Any]) -> np.ndarray:
     """Index of the district polygon containing each footprint's point-on-surface (-1 if none; first wins)."""
     import shapely
 
-    geoms = np.asarray(list(geometries), dtype=object)
+    geoms = geometries if isinstance(geometries, np.ndarray) else np.asarray(list(geometries), dtype=object)
     polys = np.asarray(list(district_polygons), dtype=object)
     out = np.full(len(geoms), -1, dtype=np.int64)
     if len(geoms) == 0 or len(polys) == 0:
         return out
     points = shapely.point_on_surface(geoms)
-    tree = shapely.STRtree(polys)
-    pi, di = tree.query(points, predicate="intersects")
+    # The few districts query a tree of the many points (each district prepared once); intersects
+    # is symmetric, so the pairs are the same as points querying the districts.
+    di, pi = shapely.STRtree(points).query(polys, predicate="intersects")
     order = np.lexsort((di, pi))
     pi, di = pi[order], di[order]
     first = np.concatenate([[True], pi[1:] != pi[:-1]]) if len(pi) else np.empty(0, dtype=bool)
@@ -1548,6 +1651,7 @@ def assign_districts(geometries: Iterable[Any], district_polygons: Sequence[Any]
     return out
 
 
+@paused()
 def burn_probability_grid(
     geometries: np.ndarray, p_burn: np.ndarray, pixel_size: float, crs_wkt: str
 ) -> tuple[Any, np.ndarray]:
@@ -1589,8 +1693,9 @@ def burn_probability_grid(
         width = np.repeat(ncol, count)
         col = np.repeat(c0, count) + offset % width
         row = np.repeat(r0, count) + offset // width
-        centres = shapely.points(grid.xmin + (col + 0.5) * pixel_size, grid.ymax - (row + 0.5) * pixel_size)
-        inside = shapely.contains(geoms[bid], centres)
+        inside = _contains_xy_prepared(
+            geoms, bid, grid.xmin + (col + 0.5) * pixel_size, grid.ymax - (row + 0.5) * pixel_size
+        )
         np.maximum.at(band, (row[inside], col[inside]), values[bid[inside]])
         hit[np.unique(bid[inside])] = True
     if not hit.all():
@@ -1599,6 +1704,23 @@ def burn_probability_grid(
         np.maximum.at(band, (row, col), values[~hit])
     band[np.isneginf(band)] = np.nan
     return grid, band
+
+
+def _contains_xy_prepared(geoms: np.ndarray, index: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """shapely.contains(geoms[index], points(x, y)), with each footprint prepared once (GEOS prepared geometry).
+
+    ``contains_xy`` is the same predicate without a Python Point per pixel centre, and prepared
+    point-in-polygon gives the same exact answer many times faster on repeated tests of one footprint.
+    Footprints that were not prepared before are unprepared again afterwards.
+    """
+    import shapely
+
+    fresh = geoms[~shapely.is_prepared(geoms)]
+    shapely.prepare(fresh)
+    try:
+        return shapely.contains_xy(geoms[index], x, y)
+    finally:
+        shapely.destroy_prepared(fresh)
 
 
 def burn_probability_raster(

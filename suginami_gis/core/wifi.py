@@ -24,6 +24,7 @@ import numpy as np
 from .errors import InputError, raise_if_any
 from .executors import run_tasks
 from .feedback import Feedback, NullFeedback, SubFeedback, check_canceled
+from .gcpause import paused
 from .rasters import Grid
 
 log = logging.getLogger(__name__)
@@ -318,8 +319,12 @@ class Buildings:
                     "BUILDING_HEIGHT_FIELD",
                 )
             h[missing] = float(default_height_m)
-        keep = [i for i, g in enumerate(geometries) if g is not None and not g.is_empty]
-        return cls([geometries[i] for i in keep], h[keep])
+        import shapely
+
+        geoms = np.empty(len(geometries), dtype=object)
+        geoms[:] = list(geometries)
+        keep = np.flatnonzero(~shapely.is_missing(geoms) & ~shapely.is_empty(geoms))
+        return cls(list(geoms[keep]), h[keep])
 
 
 @dataclass(frozen=True)
@@ -340,17 +345,26 @@ def geojson_polygons(geometries: Sequence[Any]) -> list[dict[str, Any]]:
     """
     import shapely
 
-    out = []
-    for geom in geometries:
-        polygons = []
-        for part in shapely.get_parts(geom):
-            if shapely.get_type_id(part) != 3:  # 3 = Polygon
-                continue
-            polygons.append([shapely.get_coordinates(ring).tolist() for ring in shapely.get_rings(part)])
-        out.append({"type": "MultiPolygon", "coordinates": polygons})
-    return out
+    geoms = np.empty(len(geometries), dtype=object)
+    geoms[:] = list(geometries)
+    # One vectorised pass over all parts, rings and coordinates, then the nesting is rebuilt in order.
+    parts, part_geom = shapely.get_parts(geoms, return_index=True)
+    polygon = shapely.get_type_id(parts) == 3  # 3 = Polygon
+    parts, part_geom = parts[polygon], part_geom[polygon]
+    rings, ring_part = shapely.get_rings(parts, return_index=True)
+    coords, coord_ring = shapely.get_coordinates(rings, return_index=True)
+    xy = coords.tolist()
+    end = np.cumsum(np.bincount(coord_ring, minlength=len(rings))).tolist()
+    part_rings: list[list[Any]] = [[] for _ in range(len(parts))]
+    for start, stop, part in zip([0, *end[:-1]], end, ring_part.tolist()):
+        part_rings[part].append(xy[start:stop])
+    polygons: list[list[Any]] = [[] for _ in range(len(geoms))]
+    for rings_of_part, g in zip(part_rings, part_geom.tolist()):
+        polygons[g].append(rings_of_part)
+    return [{"type": "MultiPolygon", "coordinates": polys} for polys in polygons]
 
 
+@paused()
 def rasterize_buildings(buildings: Buildings | None, grid: Grid) -> ObstacleRaster:
     """Burn footprints at pixel centres; where footprints overlap the tallest one wins."""
     ids = np.zeros(grid.shape, dtype=np.int32)
