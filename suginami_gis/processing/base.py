@@ -26,6 +26,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtGui import QIcon
 
+from ..core import gcpause
 from ..core.errors import InputError
 from ..core.feedback import Canceled
 from .choices import check_values
@@ -243,7 +244,10 @@ class SuginamiAlgorithm(QgsProcessingAlgorithm):
         staged = self._staged = StagedOutputs(self, parameters)
         self._run_feedback = feedback
         try:
-            results = self.compute(staged.parameters, context, feedback, CoreFeedback(feedback))
+            # Python's cyclic collector paused while the step runs (core/gcpause.py): in a QGIS process its
+            # full collections walk every feature object read so far, and cost more than the step's own work.
+            with gcpause.paused():
+                results = self.compute(staged.parameters, context, feedback, CoreFeedback(feedback))
             if feedback is not None and feedback.isCanceled():
                 raise Canceled("canceled by the user")
             staged.verify()
