@@ -911,3 +911,43 @@ def test_a_failing_second_process_names_the_step(provider, tmp_path):
         with pytest.raises(QgsProcessingException, match="mitigated:buildingdamage"):
             worker.wait(QgsProcessingFeedback())
     assert worker.process.poll() is not None
+
+
+def test_only_tables_the_worker_named_complete_are_copied_while_it_runs(provider, tmp_path):
+    """While the worker runs, a table its current step has begun is not copied (only those named at a step's end)."""
+    import sqlite3 as sql
+
+    from osgeo import gdal
+
+    from suginami_gis.processing.scenario import concurrent
+
+    source = tmp_path / "worker.gpkg"
+    for name, count in (("mitigated_done", 3), ("mitigated_running", 0)):
+        gdal.VectorTranslate(
+            str(source),
+            str(SAMPLE_GPKG),
+            options=gdal.VectorTranslateOptions(
+                options=["-preserve_fid", "-nln", name, "-limit", str(count)],
+                accessMode="update" if source.exists() else None,
+                layers=["districts"],
+            ),
+        )
+    target = tmp_path / "scenario.gpkg"
+    gdal.VectorTranslate(
+        str(target),
+        str(SAMPLE_GPKG),
+        options=gdal.VectorTranslateOptions(layers=["shelters"], options=["-preserve_fid"]),
+    )
+    copied = concurrent.copy_tables(source, target, set(), {"mitigated_done"})
+    assert copied == ["mitigated_done"]
+    with sql.connect(target) as db:
+        tables = {row[0] for row in db.execute("SELECT table_name FROM gpkg_contents")}
+        assert "mitigated_running" not in tables
+        assert db.execute('SELECT count(*) FROM "mitigated_done"').fetchone() == (3,)
+        assert db.execute(
+            "SELECT feature_count FROM gpkg_ogr_contents WHERE table_name = 'mitigated_done'"
+        ).fetchone() == (3,)
+        assert db.execute("SELECT rtreecheck('rtree_mitigated_done_geom')").fetchone() == ("ok",)
+    assert _table_rows(target, "mitigated_done") == _table_rows(source, "mitigated_done")
+    # the rest once the worker has ended
+    assert concurrent.copy_tables(source, target, set(copied)) == ["mitigated_running"]

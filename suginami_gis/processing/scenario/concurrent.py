@@ -148,7 +148,7 @@ class MitigatedWorker:
         self.spec = spec
         self.gpkg = gpkg  # the scenario's GeoPackage the worker's tables are copied into
         self.copied: set[str] = set()
-        self.steps_done = 0  # steps the worker finished (its tables up to then are complete)
+        self.complete: set[str] = set()  # tables the worker has finished writing (named when a step ends)
         self.copy_seconds = 0.0
         self.folder = Path(spec.folder)
         self.log_path = self.folder / "worker.log"
@@ -213,7 +213,7 @@ class MitigatedWorker:
         except json.JSONDecodeError:
             message = {"text": raw}
         if "finished" in message:
-            self.steps_done += 1
+            self.complete.update(message.get("tables", []))
         elif "result" in message:
             self.result = message["result"]
         elif "error" in message:
@@ -225,25 +225,24 @@ class MitigatedWorker:
         elif message.get("text", "").strip():
             feedback.pushDebugInfo(message["text"])
 
-    def copy_finished(self) -> None:
-        """Copy the tables of the steps the worker finished so far (complete: a step closes its outputs)."""
+    def copy_finished(self, only: set[str] | None = None) -> None:
+        """Copy the tables not copied yet: those in ``only`` (the ones the worker named complete), or all."""
         started = time.perf_counter()
-        self.copied.update(copy_tables(self.folder / GPKG_NAME, self.gpkg, self.copied))
+        self.copied.update(copy_tables(self.folder / GPKG_NAME, self.gpkg, self.copied, only))
         self.copy_seconds += time.perf_counter() - started
 
     def wait(self, feedback: Any) -> dict[str, Any]:
         """Wait for the worker, passing on its messages and copying each finished step's tables meanwhile;
         its result, or an error naming what failed."""
         assert self.process is not None
-        copied_steps = 0
         while self.process.poll() is None:
             if feedback.isCanceled():
                 self.kill()
                 raise Canceled()
             self.messages(feedback)
-            if self.steps_done > copied_steps and (self.folder / GPKG_NAME).exists():
-                copied_steps = self.steps_done
-                self.copy_finished()
+            if self.complete - self.copied:
+                # only the tables the worker said are complete: the step it runs now may have begun others
+                self.copy_finished(self.complete)
             else:
                 time.sleep(POLL_S)
         self.messages(feedback)
@@ -259,8 +258,9 @@ class MitigatedWorker:
         return self.result
 
 
-def copy_tables(source_path: Path, gpkg: Path, skip: set[str]) -> list[str]:
-    """Copy the mitigated run's tables of ``source_path`` not in ``skip`` into ``gpkg``; returns the tables copied.
+def copy_tables(source_path: Path, gpkg: Path, skip: set[str], only: set[str] | None = None) -> list[str]:
+    """Copy the mitigated run's tables of ``source_path`` not in ``skip`` (and in ``only`` when given) into
+    ``gpkg``; returns the tables copied.
 
     GDAL's VectorTranslate creates each table empty, with the same columns, metadata and spatial index
     (-preserve_fid, no features); the rows are then copied as they are stored (copy_rows), which is
@@ -275,7 +275,7 @@ def copy_tables(source_path: Path, gpkg: Path, skip: set[str]) -> list[str]:
     names = [
         name
         for name in (source.GetLayer(i).GetName() for i in range(source.GetLayerCount()))
-        if name.startswith(TABLE_PREFIX) and name not in skip
+        if name.startswith(TABLE_PREFIX) and name not in skip and (only is None or name in only)
     ]
     source = None
     if not names:

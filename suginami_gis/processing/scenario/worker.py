@@ -9,6 +9,7 @@ then "result" (totals, district values, the damage district table, the time of e
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -21,6 +22,16 @@ def _write(stream: TextIO, **message: Any) -> None:
 
     stream.write(json.dumps(message, ensure_ascii=False, default=plain) + "\n")
     stream.flush()
+
+
+def _tables(gpkg: Path) -> list[str]:
+    """The tables of the worker's GeoPackage, all complete when a step has just ended (it closed its outputs)."""
+    import sqlite3
+
+    if not gpkg.exists():
+        return []
+    with contextlib.closing(sqlite3.connect(f"{gpkg.resolve().as_uri()}?mode=ro", uri=True)) as db:
+        return [row[0] for row in db.execute("SELECT table_name FROM gpkg_contents")]
 
 
 def main(spec_path: str, stream: TextIO) -> int:
@@ -80,15 +91,16 @@ def _run(spec: dict[str, Any], stream: TextIO) -> int:
     context.setProject(QgsProject.instance())
     feedback = LineFeedback()
 
+    folder = Path(spec["folder"])
+
     class AnnouncingRunner(StepRunner):
         """Says when each step is done: its tables are then complete and the scenario may copy them."""
 
         def finish(self, label: str, started: float) -> None:
             super().finish(label, started)
-            _write(stream, finished=label)
+            _write(stream, finished=label, tables=_tables(folder / GPKG_NAME))
 
     runner = AnnouncingRunner(context, QgsProcessingMultiStepFeedback(7, feedback))
-    folder = Path(spec["folder"])
     wiring = Wiring(alg, spec["parameters"], settings)
     if settings.ward_district is not None:
         wiring.ward_districts = packaging.write_ward_district(folder / GPKG_NAME, settings.ward_district, settings.crs)
