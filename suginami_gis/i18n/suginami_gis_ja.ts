@@ -9,12 +9,12 @@
       <translation>杉並区 防災計画(&amp;S)</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/evacuation.py" line="152" />
+      <location filename="suginami_gis/processing/inputs/evacuation.py" line="153" />
       <source>(outside districts)</source>
       <translation>（地区外）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="195" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="208" />
       <source>ACCESS_POINTS not given: the Wi-Fi coverage step is skipped.</source>
       <translation>ACCESS_POINTS の指定がないため、Wi-Fi の電波到達範囲の手順を省略します。</translation>
     </message>
@@ -335,27 +335,27 @@
       <translation>候補地点（空欄 = 敷地上の格子点と屋根の縁）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/render.py" line="45" />
+      <location filename="suginami_gis/processing/render.py" line="50" />
       <source>Cannot apply the style {0}.</source>
       <translation>スタイル {0} を適用できません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/concurrent.py" line="251" />
+      <location filename="suginami_gis/processing/scenario/concurrent.py" line="332" />
       <source>Cannot copy the mitigated run's tables into {0}</source>
       <translation>対策後の実行のテーブルを {0} にコピーできません</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/render.py" line="40" />
+      <location filename="suginami_gis/processing/render.py" line="42" />
       <source>Cannot open the layer {0}.</source>
       <translation>レイヤ {0} を開けません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="275" />
+      <location filename="suginami_gis/processing/report.py" line="281" />
       <source>Cannot open the scenario GeoPackage {0}.</source>
       <translation>シナリオの GeoPackage {0} を開けません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/concurrent.py" line="239" />
+      <location filename="suginami_gis/processing/scenario/concurrent.py" line="281" />
       <source>Cannot open {0}</source>
       <translation>{0} を開けません</translation>
     </message>
@@ -364,7 +364,7 @@
       <translation type="vanished">ベクタタイルを書き込むために {0} を開き直せません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/render.py" line="105" />
+      <location filename="suginami_gis/processing/render.py" line="110" />
       <source>Cannot write {0}.</source>
       <translation>{0} を書き込めません。</translation>
     </message>
@@ -388,7 +388,7 @@
       <translation type="vanished">全壊棟数の変化（%）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="875" />
+      <location filename="suginami_gis/processing/report.py" line="927" />
       <source>Charts need matplotlib, which is not installed.</source>
       <translation>グラフには matplotlib が必要ですが、インストールされていません。</translation>
     </message>
@@ -432,12 +432,12 @@
       <translation>比較</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="184" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="193" />
       <source>Computed once, reused {0} times ({1:.1f} s saved): {2}</source>
       <translation>1 回だけ計算し {0} 回再利用（{1:.1f} 秒短縮）：{2}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="186" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="195" />
       <source>Computed {0} times, not reused: {1}</source>
       <translation>{0} 回計算、再利用なし：{1}</translation>
     </message>
@@ -482,7 +482,7 @@
       <translation>地殻内地震</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="157" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="166" />
       <source>DISTRICTS not given: the results are totalled for one ward-wide district, {0}.</source>
       <translation>DISTRICTS の指定がないため、区全域を 1 地区（{0}）として集計します。</translation>
     </message>
@@ -565,7 +565,7 @@
       <translation>表の区域列に対応する区域の属性</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/evacuation.py" line="64" />
+      <location filename="suginami_gis/processing/inputs/evacuation.py" line="65" />
       <source>District field of the origins (optional)</source>
       <translation>出発地の地区フィールド（任意）</translation>
     </message>
@@ -669,7 +669,7 @@
       <translation>EXTENT：範囲が空です。空でない範囲を描くか選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/base.py" line="160" />
+      <location filename="suginami_gis/processing/base.py" line="162" />
       <source>Earthquake</source>
       <translation>地震</translation>
     </message>
@@ -679,12 +679,12 @@
       <translation>地震による建物被害（全壊・人的被害・地区別集計）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="585" />
+      <location filename="suginami_gis/processing/report.py" line="621" />
       <source>Earthquake scenario report</source>
       <translation>地震被害想定レポート</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="584" />
+      <location filename="suginami_gis/processing/report.py" line="620" />
       <source>Earthquake scenario report: {0}</source>
       <translation>地震被害想定レポート：{0}</translation>
     </message>
@@ -849,7 +849,7 @@
       <translation>不燃化の区域（任意のポリゴン：木造住宅密集地域などの指定区域）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="352" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="369" />
       <source>Fire-proofing rebuilds {0} of {1} buildings; they take the newest seismic era.</source>
       <translation>不燃化で {1} 棟のうち {0} 棟を建て替えます。これらは最新の耐震基準の建物として扱います。</translation>
     </message>
@@ -1459,7 +1459,7 @@
       <translation>翠川ほか（1999）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/base.py" line="218" />
+      <location filename="suginami_gis/processing/base.py" line="220" />
       <source>Missing Python packages for QGIS's Python: {0}. Install them with the menu Plugins &gt; Suginami disaster planning &gt; Install Python packages… (without the desktop: {1}).</source>
       <translation>QGIS の Python に必要なパッケージがありません：{0}。メニューの［プラグイン］&gt;［杉並区 防災計画］&gt;［Python パッケージをインストール…］でインストールしてください（デスクトップを使わない場合：{1}）。</translation>
     </message>
@@ -1571,7 +1571,7 @@
       <translation>なし（オフライン: データから作る区域・地区・主要道路・避難所）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="545" />
+      <location filename="suginami_gis/processing/report.py" line="581" />
       <source>Not available: the scenario did not write this layer.</source>
       <translation>ありません：シナリオはこのレイヤを出力していません。</translation>
     </message>
@@ -1585,12 +1585,12 @@ then click Install Python packages again.</source>
 もう一度［Python パッケージをインストール…］をクリックしてください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/render.py" line="81" />
+      <location filename="suginami_gis/processing/render.py" line="86" />
       <source>Nothing to render: no layers.</source>
       <translation>描画するものがありません：レイヤがありません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/render.py" line="87" />
+      <location filename="suginami_gis/processing/render.py" line="92" />
       <source>Nothing to render: the layers are empty.</source>
       <translation>描画するものがありません：レイヤが空です。</translation>
     </message>
@@ -1610,7 +1610,7 @@ then click Install Python packages again.</source>
       <translation>OCCUPANTS_FIELD: {0} 棟の在館者数が、建築面積の 64 階分に 1 m² あたり 1.5 人が入る人数を超えています（地物 ID {1}）。フィールドを確認してください（値はそのまま使います）。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/evacuation.py" line="116" />
+      <location filename="suginami_gis/processing/inputs/evacuation.py" line="117" />
       <source>ORIGINS: the layer has no features; choose a layer of origins.</source>
       <translation>ORIGINS：レイヤに地物がありません。出発地のレイヤを選んでください。</translation>
     </message>
@@ -1749,12 +1749,12 @@ then click Install Python packages again.</source>
       <translation>または：同じ属性を持つ PLATEAU のエクスポートレイヤ（GeoPackage など）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/evacuation.py" line="58" />
+      <location filename="suginami_gis/processing/inputs/evacuation.py" line="59" />
       <source>Origin id field (optional)</source>
       <translation>出発地 ID のフィールド（任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/evacuation.py" line="53" />
+      <location filename="suginami_gis/processing/inputs/evacuation.py" line="54" />
       <source>Origins (homes, buildings or district centroids: points or polygons)</source>
       <translation>出発地（住宅・建物・地区の重心：点またはポリゴン）</translation>
     </message>
@@ -1809,7 +1809,7 @@ then click Install Python packages again.</source>
       <translation>見つかった PLATEAU のフィールド：{0}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/evacuation.py" line="125" />
+      <location filename="suginami_gis/processing/inputs/evacuation.py" line="126" />
       <source>POPULATION_FIELD not given: each origin counts {0:.2f} people (DEFAULT_OCCUPANTS).</source>
       <translation>POPULATION_FIELD の指定がないため、各出発地を {0:.2f} 人（DEFAULT_OCCUPANTS）として数えます。</translation>
     </message>
@@ -1848,7 +1848,7 @@ then click Install Python packages again.</source>
       <translation>到達できない出発地の人数：{0:,.1f}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/evacuation.py" line="71" />
+      <location filename="suginami_gis/processing/inputs/evacuation.py" line="72" />
       <source>People per origin without a population field (default: 4.60 per building, as building damage)</source>
       <translation>人口フィールドがない場合の出発地あたりの人数（既定：建物被害と同じ 1 棟 4.60 人）</translation>
     </message>
@@ -1872,7 +1872,7 @@ then click Install Python packages again.</source>
       <translation type="vanished">人口のフィールド（任意、ない場合は出発地 1 か所につき 1 人）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/evacuation.py" line="61" />
+      <location filename="suginami_gis/processing/inputs/evacuation.py" line="62" />
       <source>Population field (optional; without it each origin counts DEFAULT_OCCUPANTS people)</source>
       <translation>人口フィールド（任意。ない場合は各出発地を DEFAULT_OCCUPANTS 人として数えます）</translation>
     </message>
@@ -2010,32 +2010,32 @@ then click Install Python packages again.</source>
       <translation>出力フォルダに以前のシナリオがある場合は置き換える</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="820" />
+      <location filename="suginami_gis/processing/report.py" line="867" />
       <source>Report written: {0}</source>
       <translation>報告書を作成しました：{0}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="789" />
+      <location filename="suginami_gis/processing/report.py" line="846" />
       <source>Report: charts</source>
       <translation>報告書：グラフ</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="801" />
+      <location filename="suginami_gis/processing/report.py" line="844" />
       <source>Report: map {0}</source>
       <translation>報告書：地図 {0}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="794" />
+      <location filename="suginami_gis/processing/report.py" line="837" />
       <source>Report: print layout</source>
       <translation>報告書：印刷レイアウト</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="807" />
+      <location filename="suginami_gis/processing/report.py" line="854" />
       <source>Report: writing report.html</source>
       <translation>報告書：report.html を作成中</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="804" />
+      <location filename="suginami_gis/processing/report.py" line="851" />
       <source>Report: writing report.pdf</source>
       <translation>報告書：report.pdf を作成中</translation>
     </message>
@@ -2479,7 +2479,7 @@ then click Install Python packages again.</source>
       <translation>スタイル {0} を読み込めませんでした：{1}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="380" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="397" />
       <source>Styles stored in the GeoPackage for {0} layers.</source>
       <translation>{0} レイヤのスタイルを GeoPackage に保存しました。</translation>
     </message>
@@ -2528,12 +2528,12 @@ then click Install Python packages again.</source>
       <translation>インストールが中断しました：{0}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="252" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="269" />
       <source>The mitigated run runs in a second process beside the current state.</source>
       <translation>対策後の実行は、現状の実行と並行して2つ目のプロセスで実行します。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/concurrent.py" line="224" />
+      <location filename="suginami_gis/processing/scenario/concurrent.py" line="259" />
       <source>The mitigated run's worker process stopped with code {0}; its log: {1}</source>
       <translation>対策後の実行のワーカープロセスがコード {0} で終了しました。ログ：{1}</translation>
     </message>
@@ -2552,7 +2552,7 @@ then click Install Python packages again.</source>
       <translation type="vanished">報告書のモジュールに write_report() がないため、report.pdf は作成しません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="394" />
+      <location filename="suginami_gis/processing/report.py" line="401" />
       <source>The scenario GeoPackage has no layer to map.</source>
       <translation>シナリオの GeoPackage に地図にするレイヤがありません。</translation>
     </message>
@@ -2562,12 +2562,12 @@ then click Install Python packages again.</source>
       <translation>道路レイヤに閉塞確率のフィールドがないため、すべての道路を通行可能とみなします。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/base.py" line="318" />
+      <location filename="suginami_gis/processing/base.py" line="330" />
       <source>The style {0} was not saved beside the raster ({1}); the raster {2} is complete and is styled when loaded now, but opened later it shows in grey: free disk space and load {3} from the plugin's styles folder.</source>
       <translation>スタイル {0} をラスタの横に保存できませんでした（{1}）。ラスタ {2} は完全で、今回読み込むときにはスタイルが付きますが、後で開くと灰色で表示されます。ディスクの空きを作り、プラグインの styles フォルダの {3} を読み込んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="247" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="264" />
       <source>The two runs run one after the other (only file layers can be read by a second process): {0}</source>
       <translation>2つの実行を順に実行します（2つ目のプロセスが読めるのはファイルのレイヤだけです）：{0}</translation>
     </message>
@@ -2632,7 +2632,7 @@ then click Install Python packages again.</source>
       <translation>高層市街地</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="218" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="237" />
       <source>Waiting for the mitigated run in the second process</source>
       <translation>2つ目のプロセスでの対策後の実行を待っています</translation>
     </message>
@@ -2687,7 +2687,7 @@ then click Install Python packages again.</source>
       <translation>区全体：全壊 {0:.0f} 棟、半壊 {1:.0f} 棟、死者 {2:.1f} 人、重傷者 {3:.1f} 人、避難所避難者 {4:.0f} 人（推計できなかった建物 {5:.0f} 棟）。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="452" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="448" />
       <source>Ward: {0:.2f} expected ignitions, {1:.0f} burned buildings (5-95 %: {2:.0f}-{3:.0f}), {4:.1f} fire deaths; fire-resistant share {5:.1%}.</source>
       <translation>区全体：出火 {0:.2f} 件（期待値）、焼失 {1:.0f} 棟（5〜95 %：{2:.0f}〜{3:.0f} 棟）、火災による死者 {4:.1f} 人、耐火建物の割合 {5:.1%}。</translation>
     </message>
@@ -2780,7 +2780,7 @@ then click Install Python packages again.</source>
       <translation>公開用ウェブ地図を書き出す（public_baseline/、public_mitigated/）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/base.py" line="258" />
+      <location filename="suginami_gis/processing/base.py" line="263" />
       <source>Writing the outputs failed: {0} ({1}). Nothing was replaced: free disk space or choose another folder for the outputs.</source>
       <translation>出力の書き込みに失敗しました：{0}（{1}）。何も置き換えていません。ディスクの空きを作るか、別の出力フォルダを選んでください。</translation>
     </message>
@@ -2804,7 +2804,7 @@ then click Install Python packages again.</source>
       <translation>YEAR_FIELD は FIREPROOF_AREAS と FIREPROOF_TARGET_RATE を指定したときだけ使います。建物はランダムに選びます。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/concurrent.py" line="205" />
+      <location filename="suginami_gis/processing/scenario/concurrent.py" line="229" />
       <source>[mitigated run] {0}</source>
       <translation>［対策後の実行］{0}</translation>
     </message>
@@ -2819,12 +2819,12 @@ then click Install Python packages again.</source>
       <translation>負または 828 m（世界一高いビル、ブルジュ・ハリファ）を超える建物の高さ</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/concurrent.py" line="85" />
+      <location filename="suginami_gis/processing/scenario/concurrent.py" line="93" />
       <source>a data-defined value</source>
       <translation>データ定義の値です</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/concurrent.py" line="100" />
+      <location filename="suginami_gis/processing/scenario/concurrent.py" line="108" />
       <source>a filtered layer (subset string)</source>
       <translation>フィルタ（サブセット文字列）付きのレイヤです</translation>
     </message>
@@ -2834,7 +2834,7 @@ then click Install Python packages again.</source>
       <translation>負または 163（世界一高いビル、ブルジュ・ハリファ）を超える階数</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/concurrent.py" line="98" />
+      <location filename="suginami_gis/processing/scenario/concurrent.py" line="106" />
       <source>a {0} layer, not a file</source>
       <translation>{0} のレイヤで、ファイルではありません</translation>
     </message>
@@ -2869,7 +2869,7 @@ then click Install Python packages again.</source>
       <translation>キャンセルされました</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/concurrent.py" line="96" />
+      <location filename="suginami_gis/processing/scenario/concurrent.py" line="104" />
       <source>cannot be opened</source>
       <translation>開けません</translation>
     </message>
@@ -2959,12 +2959,12 @@ then click Install Python packages again.</source>
       <translation>0</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/concurrent.py" line="103" />
+      <location filename="suginami_gis/processing/scenario/concurrent.py" line="111" />
       <source>not a file</source>
       <translation>ファイルではありません</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/concurrent.py" line="93" />
+      <location filename="suginami_gis/processing/scenario/concurrent.py" line="101" />
       <source>not a layer</source>
       <translation>レイヤではありません</translation>
     </message>
@@ -2984,9 +2984,14 @@ then click Install Python packages again.</source>
       <translation>達成</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/concurrent.py" line="88" />
+      <location filename="suginami_gis/processing/scenario/concurrent.py" line="96" />
       <source>selected features, a feature limit or a geometry check</source>
       <translation>選択地物、地物数の上限またはジオメトリチェックが指定されています</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/scenario/concurrent.py" line="73" />
+      <source>streets downloaded from OpenStreetMap</source>
+      <translation>OpenStreetMap からダウンロードする道路です</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/provider.py" line="33" />
@@ -3043,7 +3048,7 @@ then click Install Python packages again.</source>
       <translation>敷地は約 {0:,} ピクセルで、{1:,} を超えます。より粗いピクセルサイズを選んでください</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/evacuation.py" line="150" />
+      <location filename="suginami_gis/processing/inputs/evacuation.py" line="151" />
       <source>ward</source>
       <translation>区全体</translation>
     </message>
@@ -3147,7 +3152,7 @@ then click Install Python packages again.</source>
       <translation>{1} 区間のうち {0} 区間に幅員がないため、建物形状（または道路種別）から推定しました。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/evacuation.py" line="121" />
+      <location filename="suginami_gis/processing/inputs/evacuation.py" line="122" />
       <source>{0} origins have no population: taken as 0.</source>
       <translation>出発地 {0} か所に人口がないため、0 とみなします。</translation>
     </message>
@@ -3232,7 +3237,7 @@ then click Install Python packages again.</source>
       <translation>{0}: フィールド '{1}'（レイヤー {2} に記憶された選択）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/conversions.py" line="67" />
+      <location filename="suginami_gis/processing/conversions.py" line="74" />
       <source>{0}: field '{1}' holds '{2}', which is not a number; choose a numeric field.</source>
       <translation>{0}：フィールド '{1}' の値 '{2}' は数値ではありません。数値のフィールドを選んでください。</translation>
     </message>
@@ -3252,7 +3257,7 @@ then click Install Python packages again.</source>
       <translation>{0}：フィールド '{1}' が建物レイヤにありません（フィールド：{2}）。先に「地震による建物被害」を実行するか、フィールドを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/conversions.py" line="149" />
+      <location filename="suginami_gis/processing/conversions.py" line="173" />
       <source>{0}: field '{1}' is not in the layer (fields: {2}); choose an existing field.</source>
       <translation>{0}：フィールド '{1}' がレイヤにありません（フィールド：{2}）。既存のフィールドを選んでください。</translation>
     </message>
@@ -3277,12 +3282,12 @@ then click Install Python packages again.</source>
       <translation>{0}：ポリゴンを指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/conversions.py" line="329" />
+      <location filename="suginami_gis/processing/conversions.py" line="426" />
       <source>{0}: only file-based rasters are supported (save the layer as GeoTIFF first).</source>
       <translation>{0}：ファイルのラスタだけに対応しています（先に GeoTIFF として保存してください）。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/conversions.py" line="91" />
+      <location filename="suginami_gis/processing/conversions.py" line="115" />
       <source>{0}: the CRS is not valid; choose a projected CRS such as EPSG:6677.</source>
       <translation>{0}：座標系が無効です。EPSG:6677 などの投影座標系を選んでください。</translation>
     </message>
@@ -3302,12 +3307,12 @@ then click Install Python packages again.</source>
       <translation>{0}：この計算には約 {1:.1f} GB のメモリが必要で（{2}）、上限 {3:.1f} GB を超えます。計算を小さくする（{0}）か、そのメモリが実際にあるなら MEMORY_LIMIT_GB を上げてください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/conversions.py" line="378" />
+      <location filename="suginami_gis/processing/conversions.py" line="488" />
       <source>{0}: value '{1}' is not a boolean; use true/false or 1/0.</source>
       <translation>{0}：値 '{1}' は真偽値ではありません。true/false または 1/0 を使ってください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="427" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="444" />
       <source>{0}: {1:,.1f} -&gt; {2:,.1f} ({3})</source>
       <translation>{0}：{1:,.1f} → {2:,.1f}（{3}）</translation>
     </message>
@@ -3317,7 +3322,7 @@ then click Install Python packages again.</source>
       <translation>{0}：{1} 件の地物が{2}をもっています（地物 ID {3}）。{4}。値はそのまま使います。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/conversions.py" line="205" />
+      <location filename="suginami_gis/processing/conversions.py" line="208" />
       <source>{0}: {1} geometries were invalid after the transform to {2} and were repaired (make_valid).</source>
       <translation>{0}：{2} への変換後に不正となった {1} 個のジオメトリを修復しました（make_valid）。</translation>
     </message>
@@ -3327,12 +3332,12 @@ then click Install Python packages again.</source>
       <translation>{0}: {1} には係数がありません。{2} のいずれかを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/conversions.py" line="95" />
+      <location filename="suginami_gis/processing/conversions.py" line="119" />
       <source>{0}: {1} is geographic (degrees); choose a projected CRS in metres such as EPSG:6677 (JGD2011 / Japan Plane Rectangular CS IX).</source>
       <translation>{0}：{1} は地理座標系（度）です。EPSG:6677（JGD2011 / 平面直角座標系第IX系）などのメートル単位の投影座標系を選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/conversions.py" line="115" />
+      <location filename="suginami_gis/processing/conversions.py" line="139" />
       <source>{0}: {1} is in degrees; its features are transformed to {2} (metres).</source>
       <translation>{0}：{1} は度単位のため、地物を {2}（メートル単位）に変換します。</translation>
     </message>

@@ -882,6 +882,7 @@ def test_layers_that_are_not_files_keep_the_runs_one_after_the_other(provider):
         ("SHELTERS", memory),
         ("BUILDINGS", filtered),
         ("BUILDINGS", QgsProcessingFeatureSourceDefinition(sample("buildings"), True)),
+        ("OSM_AREA", sample("districts")),  # a download: the second process has another cache
     ):
         _, reason = concurrent.plain_parameters(scenario_parameters(Path("unused"), **{key: value}), context)
         assert reason is not None and reason.startswith(key), (key, reason)

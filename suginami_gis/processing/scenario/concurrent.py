@@ -36,11 +36,14 @@ from qgis.core import (
 
 from ...core.executors import python_for_workers
 from ...core.feedback import Canceled
+from ..conversions import is_set
 from ..i18n import tr
 from .settings import GPKG_NAME, Settings, WardDistrict
 
 # The layer parameters the mitigated run reads (beside the ground motion the scenario hands it).
 RUN_LAYERS = ("BUILDINGS", "DISTRICTS", "SHELTERS", "ROADS", "FIREPROOF_AREAS")
+# Parameters that download the streets (OpenStreetMap by area or extent): kept in one process.
+DOWNLOADS = ("OSM_AREA", "OSM_EXTENT")
 # Tables of the mitigated run: every table it writes starts with this (packaging.RUN_LAYERS).
 TABLE_PREFIX = "mitigated_"
 # Seconds between two looks at the worker while the scenario waits for it.
@@ -64,6 +67,10 @@ def plain_parameters(parameters: dict[str, Any], context: QgsProcessingContext) 
     Layers become their file sources; a layer that is not a file (or is filtered) is the reason.
     """
     out: dict[str, Any] = {}
+    for key in DOWNLOADS:
+        if is_set(parameters, key):
+            # the second process has its own QGIS profile, hence another download cache
+            return {}, f"{key}: {tr('streets downloaded from OpenStreetMap')}"
     for key, value in parameters.items():
         if value is None:
             continue
