@@ -208,8 +208,10 @@ def sample_ground_motion(
             tx, ty = transform(src, dst, x[ok], y[ok])
             x, y = x.copy(), y.copy()
             x[ok], y[ok] = tx, ty
-    out = np.full((raster.array.shape[0], len(x)), np.nan)
     located = np.isfinite(x) & np.isfinite(y)
+    if located.all():
+        return sample_grid(raster.array, raster.grid, x, y)
+    out = np.full((raster.array.shape[0], len(x)), np.nan)
     out[:, located] = sample_grid(raster.array, raster.grid, x[located], y[located])
     return out
 
@@ -426,11 +428,14 @@ def estimate_damage(
 
     check_canceled(feedback)
     feedback.set_progress(5.0)
-    p_c_b = np.full((bands, n), np.nan)
-    p_h_b = np.full((bands, n), np.nan)
-    if valid.any():
-        pc, ph = curves.probabilities(class_index[valid], gm[:, valid], measure)
-        p_c_b[:, valid], p_h_b[:, valid] = pc, ph
+    if valid.all():  # no (bands x buildings) NaN arrays and copies: each is ~100 MB for a ward
+        p_c_b, p_h_b = curves.probabilities(class_index, gm, measure)
+    else:
+        p_c_b = np.full((bands, n), np.nan)
+        p_h_b = np.full((bands, n), np.nan)
+        if valid.any():
+            pc, ph = curves.probabilities(class_index[valid], gm[:, valid], measure)
+            p_c_b[:, valid], p_h_b[:, valid] = pc, ph
     # Band means of each measure (with one band: the raster value and its Midorikawa (1999) conversion).
     with np.errstate(invalid="ignore"):
         intensity = np.where(valid, to_measure(gm, measure, Measure.INTENSITY).mean(axis=0), np.nan)

@@ -193,6 +193,8 @@ def sample_grid(data: np.ndarray, grid: Grid, x: np.ndarray, y: np.ndarray) -> n
     """Values of a (bands, rows, cols) array at points; NaN outside the grid. Returns (bands, n)."""
     row, col = grid.rowcol(x, y)
     inside = (row >= 0) & (row < grid.height) & (col >= 0) & (col < grid.width)
+    if inside.all():  # the usual case: one array, not a NaN array and a copy (each ~100 MB for a ward)
+        return np.asarray(data[:, row, col], dtype=np.float64)
     out = np.full((data.shape[0], len(row)), np.nan)
     out[:, inside] = data[:, row[inside], col[inside]]
     return out

@@ -535,6 +535,31 @@ def test_sample_ground_motion_same_and_other_crs():
     assert again[1, 0] == 48.0
 
 
+def test_all_inside_and_all_valid_shortcuts_give_the_general_results():
+    """sample_ground_motion / estimate_damage skip their NaN-filled copies when every point is inside and
+    every building valid; the values equal those of the general path (one point outside / one building without
+    ground motion added, then dropped)."""
+    wkt = CRS.from_epsg(6677).to_wkt()
+    grid = Grid(-18000.0, -32000.0, 250.0, 8, 6, wkt)
+    data = np.random.default_rng(3).uniform(4.5, 6.8, size=(5, 6, 8))
+    raster = RasterData(data, grid, tuple("abcde"))
+    x = np.linspace(-17990.0, -16100.0, 40)
+    y = np.linspace(-32010.0, -33490.0, 40)
+    inside = dm.sample_ground_motion(raster, x, y, wkt)
+    general = dm.sample_ground_motion(raster, np.r_[x, -10000.0], np.r_[y, -32010.0], wkt)
+    assert np.all(np.isnan(general[:, -1]))
+    np.testing.assert_array_equal(inside, general[:, :-1])
+    structure, years = stock(40, seed=5)
+    kwargs = {"seed": 9, "realizations": 50}
+    alone = dm.estimate_damage(structure, years, inside, **kwargs)
+    with_gap = dm.estimate_damage(
+        np.r_[structure, structure[:1]], np.r_[years, years[:1]], np.c_[inside, np.full((5, 1), np.nan)], **kwargs
+    )
+    np.testing.assert_array_equal(alone.p_collapse, with_gap.p_collapse[:-1])
+    np.testing.assert_array_equal(alone.p_half, with_gap.p_half[:-1])
+    assert np.isnan(with_gap.p_collapse[-1])
+
+
 def test_median_scenario_results_beside_the_monte_carlo():
     """The *_median results are exact expected values under the median ground motion alone; the
     Monte Carlo mean is over the realization bands (issue 12: both named, side by side)."""
