@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from qgis.core import QgsVectorLayer
+from qgis.core import QgsFeatureRequest, QgsVectorLayer
+from qgis.PyQt.QtCore import QVariant
 
 from ...core import comparison as cmp
 
@@ -28,17 +29,26 @@ def label(key: str, language: str) -> str:
     return ja if language == "ja" else en
 
 
-def _value(feature: Any, name: str) -> Any:
-    """An attribute as a Python value: NULL (and a missing field) as None."""
-    if feature.fields().lookupField(name) < 0:
-        return None
-    value = feature[name]
-    return None if value is None or str(value) == "NULL" else value
-
-
 def _rows(uri: str, names: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The named attributes of every feature (a missing field as None), without geometries: one request
+    for the wanted fields by index (124,000 origins of a ward: about a second instead of three)."""
     layer = QgsVectorLayer(uri, "result", "ogr")
-    return [{name: _value(feature, name) for name in names} for feature in layer.getFeatures()]
+    fields = layer.fields()
+    indices = [fields.lookupField(name) for name in names]
+    request = QgsFeatureRequest().setFlags(QgsFeatureRequest.NoGeometry)
+    request.setSubsetOfAttributes([i for i in indices if i >= 0])
+    rows = []
+    for feature in layer.getFeatures(request):
+        values = feature.attributes()
+        rows.append({name: _plain(values[i]) if i >= 0 else None for name, i in zip(names, indices)})
+    return rows
+
+
+def _plain(value: Any) -> Any:
+    """An attribute as a Python value: NULL (a null QVariant) as None."""
+    if isinstance(value, QVariant):
+        return None if value.isNull() else value.value()
+    return value
 
 
 def unreachable(assignment_uri: str) -> tuple[float, dict[str, float]]:
