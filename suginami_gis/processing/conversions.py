@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -367,15 +368,25 @@ def _add_features(sink: QgsFeatureSink, fields: QgsFields, geometries: Any, rows
 
     geometries = np.asarray(geometries, dtype=object)
     wkbs = shapely.to_wkb(geometries, output_dimension=2, include_srid=False) if len(geometries) else []
+
+    def features() -> Iterator[QgsFeature]:
+        for wkb, row in zip(wkbs, rows if rows is not None else ([] for _ in wkbs)):
+            feature = QgsFeature(fields)
+            if wkb is not None:
+                geometry = QgsGeometry()
+                geometry.fromWkb(wkb)
+                feature.setGeometry(geometry)
+            feature.setAttributes(row)
+            yield feature
+
+    return add_in_batches(sink, features(), feedback)
+
+
+def add_in_batches(sink: QgsFeatureSink, features: Iterable[QgsFeature], feedback: Any = None) -> int:
+    """Add features to a sink WRITE_BATCH at a time (a cancel stops between batches); the count added."""
     written = 0
     batch: list[QgsFeature] = []
-    for wkb, row in zip(wkbs, rows if rows is not None else ([] for _ in wkbs)):
-        feature = QgsFeature(fields)
-        if wkb is not None:
-            geometry = QgsGeometry()
-            geometry.fromWkb(wkb)
-            feature.setGeometry(geometry)
-        feature.setAttributes(row)
+    for feature in features:
         batch.append(feature)
         if len(batch) == WRITE_BATCH:
             if feedback is not None and feedback.isCanceled():
@@ -450,27 +461,19 @@ def copy_features(sink, fields, source, context, ids, rows, target_crs=None, fee
     request.setSubsetOfAttributes([])  # only the geometries are copied
     if target_crs is not None and target_crs.isValid() and source.sourceCrs() != target_crs:
         request.setDestinationCrs(target_crs, context.transformContext())
-    written = 0
-    batch: list[QgsFeature] = []
-    for feature in source.getFeatures(request):
-        i = index.get(feature.id())
-        if i is None:
-            continue
-        out = QgsFeature(fields)
-        if feature.hasGeometry():
-            out.setGeometry(feature.geometry())
-        out.setAttributes([column[i] for column in values])
-        batch.append(out)
-        if len(batch) == WRITE_BATCH:
-            if feedback is not None and feedback.isCanceled():
-                return written
-            sink.addFeatures(batch, QgsFeatureSink.FastInsert)
-            written += len(batch)
-            batch = []
-    if batch:
-        sink.addFeatures(batch, QgsFeatureSink.FastInsert)
-        written += len(batch)
-    return written
+
+    def features() -> Iterator[QgsFeature]:
+        for feature in source.getFeatures(request):
+            i = index.get(feature.id())
+            if i is None:
+                continue
+            out = QgsFeature(fields)
+            if feature.hasGeometry():
+                out.setGeometry(feature.geometry())
+            out.setAttributes([column[i] for column in values])
+            yield out
+
+    return add_in_batches(sink, features(), feedback)
 
 
 def as_bool(value: Any, parameter: str) -> bool:

@@ -3,6 +3,7 @@ buildings it rebuilds, which suginami:scenario needs before its damage step."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,7 +11,7 @@ import numpy as np
 from qgis.core import QgsProcessingAlgorithm, QgsProcessingContext, QgsProcessingException
 
 from ..core import fire
-from .conversions import WRITE_BATCH, is_set, read_vector, working_crs
+from .conversions import add_in_batches, is_set, read_vector, working_crs
 from .i18n import tr
 from .inputs.fire import (
     BUILDINGS,
@@ -172,19 +173,15 @@ def write_rebuilt_flags(source, ids: list[int], path: str, context: QgsProcessin
         raise QgsProcessingException(tr("Cannot write {0}: {1}").format(path, writer.errorMessage()))
     rebuilt = set(ids)
     flag = fields.count() - 1
-    batch: list[QgsFeature] = []
-    for feature in source.getFeatures():
-        # The feature itself with one more attribute: its values stay in QGIS (no Python copy of each).
-        feature.setFields(fields, False)
-        feature.padAttributes(1)
-        feature.setAttribute(flag, 1 if feature.id() in rebuilt else 0)
-        batch.append(feature)
-        if len(batch) == WRITE_BATCH:
-            if feedback.isCanceled():
-                break
-            writer.addFeatures(batch)
-            batch = []
-    if batch and not feedback.isCanceled():
-        writer.addFeatures(batch)
+
+    def flagged() -> Iterator[QgsFeature]:
+        for feature in source.getFeatures():
+            # The feature itself with one more attribute: its values stay in QGIS (no Python copy of each).
+            feature.setFields(fields, False)
+            feature.padAttributes(1)
+            feature.setAttribute(flag, 1 if feature.id() in rebuilt else 0)
+            yield feature
+
+    add_in_batches(writer, flagged(), feedback)
     del writer  # closes the file
     return path
