@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 
 from qgis.core import (
     QgsApplication,
+    QgsFeatureSink,
     QgsProcessingAlgorithm,
     QgsProcessingContext,
     QgsProcessingException,
@@ -35,7 +36,7 @@ from .field_memory import remember_fields
 from .file_layers import plain_file, tag
 from .help import help_html
 from .i18n import plugin_locale, tr
-from .staging import StagedOutputs, refuse_output_over_input, refuse_repeated_values
+from .staging import StagedOutputs, refuse_output_over_input, refuse_repeated_values, sink_layer_options
 
 # A write that failed for lack of space (a full disk, a quota, a file-size limit) is reported as such.
 DISK_FULL_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
@@ -280,6 +281,9 @@ class SuginamiAlgorithm(QgsProcessingAlgorithm):
 
     def parameterAsSink(self, parameters, name, context, fields, geometryType, crs, *args):
         """QGIS's sink of output ``name``, counting what it accepts so the staged file is verified."""
+        layer_options = sink_layer_options(parameters.get(name))
+        if layer_options and not args:
+            args = (QgsFeatureSink.SinkFlags(), {}, [], layer_options)
         sink, dest_id = super().parameterAsSink(parameters, name, context, fields, geometryType, crs, *args)
         staged = getattr(self, "_staged", None)
         return (staged.track(name, sink, dest_id) if staged is not None else sink), dest_id

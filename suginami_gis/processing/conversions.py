@@ -55,6 +55,7 @@ class VectorData:
     null_geometries: int = 0
     parameter: str = "INPUT"  # the source's parameter key, for error messages
     repaired: int = 0  # geometries made valid after the transform to the working CRS
+    transformed: bool = False  # the geometries were transformed to another CRS than the source's
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -199,7 +200,7 @@ def read_vector(
         ids, geometries, columns, nulls = fast
         if feedback is not None:
             feedback.setProgress(100.0)
-        return VectorData(ids, geometries, columns, nulls, parameter, 0)
+        return VectorData(ids, geometries, columns, nulls, parameter, 0, False)
     ids, geometries, columns, nulls = _read_features(
         source, context, target_crs if transformed else None, wanted, feedback
     )
@@ -210,7 +211,7 @@ def read_vector(
                 parameter, repaired, target_crs.authid()
             )
         )
-    return VectorData(ids, geometries, columns, nulls, parameter, repaired)
+    return VectorData(ids, geometries, columns, nulls, parameter, repaired, transformed)
 
 
 def _read_features(
@@ -443,6 +444,22 @@ def crs_wkt(crs: QgsCoordinateReferenceSystem) -> str:
     from qgis.core import QgsCoordinateReferenceSystem as Crs
 
     return crs.toWkt(Crs.WKT_PREFERRED_GDAL)
+
+
+def holds_source_geometries(source: QgsProcessingFeatureSource, data: VectorData) -> bool:
+    """Whether ``data``'s shapely geometries are exactly the source's own (and can be written instead of a copy).
+
+    True when they were read without a transform and the layer's geometries are plain 2D (no curves, Z or M,
+    which shapely's WKB would change) and none is null or empty (read_vector makes both None).
+    """
+    wkb_type = source.wkbType()
+    return (
+        not data.transformed
+        and not data.null_geometries
+        and not QgsWkbTypes.isCurvedType(wkb_type)
+        and not QgsWkbTypes.hasZ(wkb_type)
+        and not QgsWkbTypes.hasM(wkb_type)
+    )
 
 
 def copy_features(sink, fields, source, context, ids, rows, target_crs=None, feedback=None, columns=None) -> int:

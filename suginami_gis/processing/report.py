@@ -70,7 +70,7 @@ from qgis.PyQt.QtGui import QColor, QFont, QFontDatabase, QImage
 from ..core.atomic import atomic_folder, atomic_output
 from ..core.feedback import Canceled
 from .i18n import tr
-from .render import BackgroundRenders, combined_extent, load_styled_layer
+from .render import BackgroundRenders, RouteSegments, combined_extent, drawn_once, load_styled_layer
 from .report_classes import single_class_note
 from .scenario.comparison import LABELS as METRICS
 
@@ -270,6 +270,7 @@ class ReportBuilder:
         self._legend_roots: list[QgsLayerTree] = []
         # Layers drawn over the map pictures as vectors (the district outlines); see map_item.
         self._overlay_ids: set[str] = set()
+        self.route_segments: RouteSegments | None = None
         self.renders: BackgroundRenders | None = None  # set by write_report: the map pictures' render jobs
 
     # --- layers ---------------------------------------------------------------------------
@@ -387,6 +388,13 @@ class ReportBuilder:
         )
         if routes is not None:
             routes.setOpacity(0.5)
+            # Routes share most streets: each street segment drawn once, as the routes over it show it.
+            table = f"{state}_routes"
+            pending = self.route_segments.get(table) if self.route_segments is not None else None
+            once = drawn_once(routes, str(self.gpkg_path), table, pending)
+            if once is not None:
+                self.project.addMapLayer(once, False)
+                routes = once
         return [routes, roads]
 
     def map_extent(self) -> tuple[QgsRectangle, QgsCoordinateReferenceSystem]:
@@ -814,16 +822,23 @@ def _feedback_step(feedback: Any, percent: float, message: str) -> None:
 
 # --- the entry point ------------------------------------------------------------------------
 def write_report(
-    output_folder: Path, gpkg_path: Path, comparison: list[dict], parameters: dict, feedback: Any
+    output_folder: Path,
+    gpkg_path: Path,
+    comparison: list[dict],
+    parameters: dict,
+    feedback: Any,
+    route_segments: RouteSegments | None = None,
 ) -> dict[str, str]:
     """Write report.pdf (a QGIS print layout), report.html and report_images/ into output_folder.
 
     Returns {"REPORT_PDF": path, "REPORT_HTML": path}. ``feedback`` may be a
     QgsProcessingFeedback, a core feedback or None; cancelling raises core.feedback.Canceled.
+    ``route_segments``: the routes' segments being worked out already (else the report works them out).
     """
     output_folder = Path(output_folder)
     output_folder.mkdir(parents=True, exist_ok=True)
     builder = ReportBuilder(Path(gpkg_path), comparison, parameters)
+    builder.route_segments = route_segments
     title_en = str(parameters.get("title") or "Earthquake scenario: current state and after mitigation")
     title_ja = str(parameters.get("title_ja") or "地震被害想定：現状と対策後の比較")
 

@@ -293,3 +293,104 @@ def test_valid_geometries_with_check_take_fast_path(tmp_path, algorithm, pyogrio
     assert len(pyogrio_calls) == 1
     layer = QgsVectorLayer(uri, "b", "ogr")
     _assert_same(data, _qgis_read(layer, context, None, ["name", "flag"]))
+
+
+def _features(uri):
+    """(fid, geometry WKB, attributes) of every feature of a layer, as QGIS reads them."""
+    from qgis.core import QgsVectorLayer
+
+    layer = QgsVectorLayer(uri, "check", "ogr")
+    assert layer.isValid(), uri
+    return layer.fields().names(), [
+        (f.id(), bytes(f.geometry().asWkb()) if f.hasGeometry() else None, [str(v) for v in f.attributes()])
+        for f in layer.getFeatures()
+    ]
+
+
+@pytest.mark.parametrize("with_null_geometry", [False, True])
+def test_buildings_written_from_memory_equal_the_copy_through_qgis(
+    tmp_path, algorithm, monkeypatch, with_null_geometry
+):
+    """write_buildings writes the geometries it read (holds_source_geometries) instead of reading them again
+    through QGIS: the same file as the copy (copy_features); a null geometry keeps the copy."""
+    from qgis.core import QgsFeedback
+
+    from suginami_gis.processing import conversions
+    from suginami_gis.processing.conversions import holds_source_geometries, read_vector
+    from suginami_gis.processing.inputs import buildings as module
+
+    rows = ROWS if with_null_geometry else [row for row in ROWS if row[0] is not None]
+    uri = _write_gpkg(tmp_path / "b.gpkg", rows)
+    context = _context()
+    source = algorithm.parameterAsSource({"BUILDINGS": uri}, "BUILDINGS", context)
+    data = read_vector(source, context, None, source.fields().names())
+    assert holds_source_geometries(source, data) is not with_null_geometry
+    spec = [("p_collapse", float), ("note", str)]
+    columns = [np.linspace(0.0, 1.0, len(data)), [f"n{i}" for i in range(len(data))]]
+    copies = []
+    monkeypatch.setattr(module, "copy_features", lambda *a, **k: copies.append(1) or conversions.copy_features(*a, **k))
+    out = {}
+    for way, holds in (("memory", holds_source_geometries), ("copy", lambda *a: False)):
+        monkeypatch.setattr(module, "holds_source_geometries", holds)
+        path = str(tmp_path / f"{way}.gpkg")
+        module.write_buildings(algorithm, {"OUTPUT": path}, context, source, data, spec, columns, QgsFeedback())
+        out[way] = _features(path)
+    assert out["memory"] == out["copy"]
+    assert len(copies) == (2 if with_null_geometry else 1)
+    names, features = out["memory"]
+    assert names[-2:] == ["p_collapse", "note"] and len(features) == len(data)
+
+
+def test_rebuilt_flags_of_a_plain_file_equal_the_copy_through_qgis(tmp_path, algorithm):
+    """write_rebuilt_flags copies a plain GeoPackage and sets the flag in SQL: the same fids, geometries and
+    values as the feature-by-feature copy through QGIS, plus the flag, and the layer keeps its spatial index."""
+    import sqlite3
+
+    from qgis.core import QgsFeedback, QgsProcessingFeatureSource, QgsVectorLayer
+
+    from suginami_gis.processing.fireproofing import REBUILT_FIELD, write_rebuilt_flags
+
+    uri = _write_gpkg(tmp_path / "b.gpkg")
+    context = _context()
+    plain = algorithm.parameterAsSource({"BUILDINGS": uri}, "BUILDINGS", context)
+    layer = QgsVectorLayer(uri, "b", "ogr")  # kept: the source does not own it
+    other = QgsProcessingFeatureSource(layer, context)  # not marked: through QGIS
+    rebuilt = [2, 5]
+    fast = write_rebuilt_flags(plain, rebuilt, str(tmp_path / "fast.gpkg"), context, QgsFeedback())
+    slow = write_rebuilt_flags(other, rebuilt, str(tmp_path / "slow.gpkg"), context, QgsFeedback())
+    assert fast == f"{tmp_path / 'fast.gpkg'}|layername=buildings" and slow == str(tmp_path / "slow.gpkg")
+    (names, fast_features), (slow_names, slow_features) = _features(fast), _features(slow)
+    assert names == slow_names and names[-1] == REBUILT_FIELD
+    assert fast_features == slow_features
+    assert [(fid, values[-1]) for fid, _, values in fast_features] == [(1, "0"), (2, "1"), (3, "0"), (5, "1")]
+    with sqlite3.connect(tmp_path / "fast.gpkg") as db:
+        assert db.execute("SELECT COUNT(*) FROM rtree_buildings_geom").fetchone()[0] == 3  # the 3 non-null
+
+
+def test_an_unindexed_output_has_no_spatial_index(tmp_path, algorithm):
+    """staging.unindexed_output: the chain's intermediate layers are written without a spatial index."""
+    import sqlite3
+
+    from qgis.core import QgsFeature, QgsFeatureSink, QgsFields, QgsGeometry, QgsWkbTypes
+
+    from suginami_gis.processing.staging import unindexed_output
+
+    context = _context()
+    crs = algorithm.parameterAsSource({"BUILDINGS": _write_gpkg(tmp_path / "b.gpkg")}, "BUILDINGS", context).sourceCrs()
+    for name, destination in (
+        ("plain", str(tmp_path / "plain.gpkg")),
+        ("unindexed", unindexed_output(str(tmp_path / "unindexed.gpkg"))),
+    ):
+        sink, _ = algorithm.parameterAsSink(
+            {"OUTPUT": destination}, "OUTPUT", context, QgsFields(), QgsWkbTypes.Point, crs
+        )
+        feature = QgsFeature()
+        feature.setGeometry(QgsGeometry.fromWkt("POINT(1 2)"))
+        assert sink.addFeature(feature, QgsFeatureSink.FastInsert)
+        del sink
+        with sqlite3.connect(tmp_path / f"{name}.gpkg") as db:
+            rtrees = db.execute(
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name LIKE 'rtree_%'"
+            ).fetchone()[0]
+            count = db.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0]
+        assert (rtrees > 0, count) == (name == "plain", 1), name

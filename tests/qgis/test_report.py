@@ -8,6 +8,7 @@ comparison rows from the algorithms' district tables, and checks report.pdf and 
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import subprocess
@@ -382,3 +383,107 @@ def test_map_pictures_look_like_the_map_drawing_the_layers_itself(report):
         assert inked > 0.05, key
         differs = (np.abs(drawn - pictured).max(axis=2) > 48).mean()
         assert differs < 0.05 * inked, (key, differs, inked)
+
+
+def _opaque_in_fid_order(layer):
+    """A copy of a graduated line layer drawn feature by feature in fid order, its range symbols opaque.
+
+    Without an order QGIS draws in the order the provider returns, which under a map extent follows the
+    GeoPackage's spatial index; drawn_once takes the fid order.
+    """
+    from qgis.core import QgsFeatureRequest
+
+    copy = layer.clone()
+    renderer = copy.renderer().clone()
+    ranges = renderer.ranges()
+    for k, item in enumerate(ranges):
+        symbol = item.symbol().clone()
+        symbol.setOpacity(1.0)
+        renderer.updateRangeSymbol(k, symbol)
+    renderer.setOrderBy(QgsFeatureRequest.OrderBy([QgsFeatureRequest.OrderByClause("$id", True)]))
+    renderer.setOrderByEnabled(True)
+    copy.setRenderer(renderer)
+    return copy
+
+
+def _picture(layers, extent):
+    from qgis.core import QgsMapRendererSequentialJob, QgsMapSettings
+    from qgis.PyQt.QtCore import QSize
+    from qgis.PyQt.QtGui import QImage
+
+    settings = QgsMapSettings()
+    settings.setLayers(layers)
+    settings.setDestinationCrs(layers[0].crs())
+    settings.setExtent(extent)
+    settings.setOutputSize(QSize(900, 900))
+    settings.setOutputDpi(200)
+    job = QgsMapRendererSequentialJob(settings)
+    job.start()
+    job.waitForFinished()
+    image = job.renderedImage().convertToFormat(QImage.Format_RGB32)
+    data = np.frombuffer(image.constBits().asstring(image.sizeInBytes()), dtype=np.uint8)
+    return data.reshape(image.height(), image.bytesPerLine() // 4, 4)[:, : image.width(), :3].astype(int)
+
+
+def test_routes_drawn_once_look_like_every_route_drawn_in_order(report):
+    """The streets map draws each street segment of the routes once (render.drawn_once): each segment once,
+    in the range of the last route over it, in the order of those routes; with the range symbols opaque,
+    QGIS drawing every route in fid order gives the same picture but for anti-aliased edges; a running
+    RouteSegments gives the same layer."""
+    import pyogrio
+    import shapely
+
+    from suginami_gis.processing.render import RouteSegments, drawn_once, load_styled_layer
+
+    result, _, _ = report
+    gpkg = Path(result["REPORT_PDF"]).parent.parent / "scenario.gpkg"
+    pending = RouteSegments.start(str(gpkg), ["baseline_routes", "mitigated_routes", "no_such_table"])
+    assert pending.get("no_such_table") is None
+    for state in ("baseline", "mitigated"):
+        table = f"{state}_routes"
+        routes = load_styled_layer(f"{gpkg}|layername={table}", "routes", "evacuation_routes")
+        routes.setOpacity(0.5)
+        once = drawn_once(routes, str(gpkg), table)
+        assert once is not None and 0 < once.featureCount() < routes.featureCount()
+        assert once.opacity() == 0.5
+        again = drawn_once(routes, str(gpkg), table, pending.get(table))
+        assert [f.geometry().asWkb() for f in again.getFeatures()] == [f.geometry().asWkb() for f in once.getFeatures()]
+        # each segment of the routes is drawn once, in the range of the last route over it
+        _, _, wkbs, (values,) = pyogrio.raw.read(str(gpkg), layer=table, columns=["p_passable"])
+        last = {}
+        for line, value in zip(shapely.from_wkb(wkbs), values):
+            xy = [tuple(p) for p in shapely.get_coordinates(line).tolist()]
+            for a, b in itertools.pairwise(xy):
+                if a != b:
+                    last[tuple(sorted((a, b)))] = value
+        ranges = routes.renderer().ranges()
+
+        def range_of(value, ranges=ranges):
+            return next((k for k, r in enumerate(ranges) if r.lowerValue() <= value <= r.upperValue()), None)
+
+        drawn = {}
+        for feature in once.getFeatures():
+            for part in shapely.get_parts(shapely.from_wkb(bytes(feature.geometry().asWkb()))):
+                a, b = (tuple(p) for p in shapely.get_coordinates(part).tolist())
+                assert (a, b) not in drawn
+                drawn[(a, b)] = range_of(feature["p_passable"])
+        assert drawn == {segment: range_of(value) for segment, value in last.items()}
+        extent = routes.extent()
+        every, single = _picture([_opaque_in_fid_order(routes)], extent), _picture([once], extent)
+        inked = (every < 250).any(axis=2).mean()
+        assert inked > 0.02, state
+        differs = (np.abs(every - single).max(axis=2) > 48).mean()
+        assert differs < 0.05 * inked, (state, differs, inked)
+
+
+def test_routes_in_another_style_are_drawn_as_they_are(report):
+    """drawn_once reproduces a graduated style on a field only: a single symbol or a rule set draws the routes."""
+    from qgis.core import QgsLineSymbol, QgsSingleSymbolRenderer
+
+    from suginami_gis.processing.render import drawn_once, load_styled_layer
+
+    result, _, _ = report
+    gpkg = Path(result["REPORT_PDF"]).parent.parent / "scenario.gpkg"
+    routes = load_styled_layer(f"{gpkg}|layername=baseline_routes", "routes", "evacuation_routes")
+    routes.setRenderer(QgsSingleSymbolRenderer(QgsLineSymbol.createSimple({"line_color": "255,0,0"})))
+    assert drawn_once(routes, str(gpkg), "baseline_routes") is None

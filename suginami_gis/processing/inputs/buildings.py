@@ -21,7 +21,16 @@ from qgis.core import (
 )
 
 from ...core import fragility as fr
-from ..conversions import VectorData, as_bool, copy_features, extended_fields, read_vector, required_source
+from ..conversions import (
+    VectorData,
+    as_bool,
+    copy_features,
+    extended_fields,
+    holds_source_geometries,
+    read_vector,
+    required_source,
+    write_columns,
+)
 from ..i18n import tr
 
 BUILDINGS = "BUILDINGS"
@@ -87,7 +96,11 @@ def write_buildings(
     if sink is None:
         raise QgsProcessingException(alg.invalidSinkError(parameters, key))
     values = [data.attributes[name] for name in kept] + list(columns)
-    copy_features(sink, out_fields, source, context, data.ids, (), None, feedback, columns=values)
+    if holds_source_geometries(source, data):
+        # The geometries read are the layer's own: written from memory instead of read again through QGIS.
+        write_columns(sink, out_fields, data.geometries, values, feedback)
+    else:
+        copy_features(sink, out_fields, source, context, data.ids, (), None, feedback, columns=values)
     return dest_id
 
 

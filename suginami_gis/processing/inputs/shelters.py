@@ -115,7 +115,14 @@ def _subset(data: VectorData, keep: list[int]) -> VectorData:
     """The features ``keep`` of ``data`` (in that order)."""
     index = np.asarray(keep, dtype=np.intp)
     attributes = {name: [values[i] for i in keep] for name, values in data.attributes.items()}
-    return VectorData(data.ids[index], data.geometries[index], attributes, data.null_geometries, data.parameter)
+    return VectorData(
+        data.ids[index],
+        data.geometries[index],
+        attributes,
+        data.null_geometries,
+        data.parameter,
+        transformed=data.transformed,
+    )
 
 
 def _gsi_sites(

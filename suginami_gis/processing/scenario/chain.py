@@ -21,6 +21,8 @@ from ...core import memo
 from ...core.feedback import Canceled
 from ..fireproofing import REBUILT_FIELD, planned_rebuilds, write_rebuilt_flags
 from ..i18n import plugin_locale, tr
+from ..render import RouteSegments
+from ..staging import unindexed_output
 from . import comparison, concurrent, packaging
 from .packaging import layer_uri, table_uri
 from .settings import GPKG_NAME, WARD_DISTRICT_FIELD
@@ -172,6 +174,16 @@ class Chain:
             intensity = self.groundmotion()
             runs = self.both_runs(intensity)
             self.report_reuse()
+        # The report draws each street of the routes once: their segments are worked out meanwhile.
+        segments = RouteSegments.start(str(self.gpkg), [f"{run}_routes" for run in runs])
+        try:
+            rows = self.exports_and_package(runs)
+            return rows, runs, self.report(rows, segments)
+        finally:
+            segments.cancel()
+
+    def exports_and_package(self, runs: dict[str, RunResult]) -> list[dict[str, Any]]:
+        """The public export of each run (unless PUBLIC_EXPORT is off), then the package; the comparison rows."""
         for run, result in runs.items():
             if not self.wiring.value("PUBLIC_EXPORT"):
                 self.runner.finish(f"{run}:publicexport (skipped)", time.perf_counter())
@@ -182,8 +194,7 @@ class Chain:
                 label=f"{run}:publicexport",
             )
             result.index_html = exported.get("INDEX_HTML")
-        rows = self.package(runs)
-        return rows, runs, self.report(rows)
+        return self.package(runs)
 
     def report_reuse(self) -> None:
         """Which results the second run took from the first (core/memo.py), in the log."""
@@ -282,7 +293,7 @@ class Chain:
         damage_params = wiring.damage(
             intensity,
             mitigated,
-            str(self.work / f"{run}_damage.gpkg"),
+            unindexed_output(str(self.work / f"{run}_damage.gpkg")),
             table_uri(gpkg, f"{run}_damage_districts"),
             table_uri(gpkg, f"{run}_damage_summary"),
         )
@@ -414,7 +425,7 @@ class Chain:
         source = wiring.alg.parameterAsSource(wiring.parameters, "DISTRICTS", self.runner.context)
         return source, str(wiring.field("DISTRICT_NAME_FIELD"))
 
-    def report(self, rows: list[dict[str, Any]]) -> dict[str, str]:
+    def report(self, rows: list[dict[str, Any]], segments: RouteSegments | None = None) -> dict[str, str]:
         started = time.perf_counter()
         settings = {key.lower(): value for key, value in self.wiring.described().items()}
         settings["intensity_raster"] = str(self.folder / "intensity.tif")
@@ -429,7 +440,7 @@ class Chain:
             elif credits.municipality:
                 settings["title"] = f"Earthquake scenario, {credits.municipality}: current state and after mitigation"
                 settings["title_ja"] = f"{credits.municipality} 地震被害想定：現状と対策後の比較"
-        paths = packaging.report(self.folder, self.gpkg, rows, settings, self.runner.feedback)
+        paths = packaging.report(self.folder, self.gpkg, rows, settings, self.runner.feedback, segments)
         self.runner.finish("report", started)
         return paths
 

@@ -320,8 +320,16 @@ def _drop_missing_font(qgz: Path) -> None:
 
 
 def report(
-    folder: Path, gpkg: Path, comparison: list[dict[str, Any]], settings: dict[str, Any], feedback: Any
+    folder: Path,
+    gpkg: Path,
+    comparison: list[dict[str, Any]],
+    settings: dict[str, Any],
+    feedback: Any,
+    route_segments: Any = None,
 ) -> dict[str, str]:
-    """report.pdf and report.html (processing/report.py): {"pdf": path, "html": path}."""
-    result = write_report(folder, gpkg, comparison, settings, feedback)
+    """report.pdf and report.html (processing/report.py): {"pdf": path, "html": path}.
+
+    ``route_segments``: the routes' segments already being worked out (render.RouteSegments), or None.
+    """
+    result = write_report(folder, gpkg, comparison, settings, feedback, route_segments)
     return {"pdf": result["REPORT_PDF"], "html": result["REPORT_HTML"]}

@@ -120,7 +120,7 @@ class Wiring:
                 out[key] = self.parameters[key]
         return out
 
-    def damage(self, intensity: str, mitigated: bool, output: str, districts: str, summary: str) -> dict[str, Any]:
+    def damage(self, intensity: str, mitigated: bool, output: Any, districts: str, summary: str) -> dict[str, Any]:
         out = {
             "BUILDINGS": self.parameters["BUILDINGS"],
             "STRUCTURE_FIELD": self.field("STRUCTURE_FIELD"),
