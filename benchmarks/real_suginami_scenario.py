@@ -172,11 +172,53 @@ def prepare(run) -> dict[str, str] | None:
 
 def scenario(run, args, streets, inputs: dict[str, str], times: dict[str, float], rss_before: float) -> int:
     """suginami:scenario on the prepared inputs; prints each step's time, the totals and a BENCH_ROW."""
-    from _common import peak_rss_mb, row
+    from _common import TreeMemory, peak_rss_mb, row
 
     print(f"suginami:scenario, {args.realizations} realizations", flush=True)
     started = time.perf_counter()
-    result = run(
+    with TreeMemory() as tree:
+        result = run_scenario(run, args, streets, inputs)
+    total = time.perf_counter() - started
+    print("Time per step (s):")
+    for step, seconds in sorted(result["STEP_SECONDS"].items()):
+        print(f"  {step:<30} {seconds:7.1f}")
+    print(f"  {'scenario total':<30} {total:7.1f}")
+    print("Ward totals, current state -> retrofit 96 % + fire-proofing 70 %:")
+    for key in ("collapsed", "burned", "deaths", "shelter_demand", "unreachable"):
+        before, after = result[f"BASELINE_{key.upper()}"], result[f"MITIGATED_{key.upper()}"]
+        change = result[f"CHANGE_PCT_{key.upper()}"]
+        published = f"   ward study: {PUBLISHED[key]:+.0f} %" if key in PUBLISHED else ""
+        relative = "-" if change is None else f"{change:+.1f} %"
+        print(f"  {key:<16} {before:12,.1f} -> {after:12,.1f}  ({relative}){published}")
+    summary = {"times_s": {k: round(v, 1) for k, v in times.items()}, "results": result}
+    (OUT / f"summary_{args.folder}.json").write_text(
+        json.dumps(summary, ensure_ascii=False, indent=1, default=str), encoding="utf-8"
+    )
+    print(f"Results are in {result['OUTPUT_FOLDER']}")
+    peak = peak_rss_mb()
+    print(f"Peak resident set: {peak:,.0f} MB (before the scenario: {rss_before:,.0f} MB)")
+    print(
+        f"Peak of this process and the ones it started (second QGIS process, Monte Carlo pools): "
+        f"{tree.peak_private_mb:,.0f} MB (shared libraries once), {tree.peak_rss_mb:,.0f} MB summed resident sets"
+    )
+    row(
+        "ward-scale scenario" + (" without export" if args.no_export else ""),
+        f"{BUILDINGS_LABEL}, {args.realizations} realizations, 2 runs",
+        total,
+        peak,
+        target_s=60.0 if args.no_export else 180.0,
+        steps={step: round(seconds, 1) for step, seconds in sorted(result["STEP_SECONDS"].items())},
+        executor=args.executor or "serial",
+        peak_tree_mb=round(tree.peak_private_mb, 1),
+        peak_tree_rss_mb=round(tree.peak_rss_mb, 1),
+        totals={key: result[key] for key in sorted(result) if key.startswith(("BASELINE_", "MITIGATED_"))},
+    )
+    return 0
+
+
+def run_scenario(run, args, streets, inputs: dict[str, str]) -> dict:
+    """suginami:scenario on the prepared inputs (the real ward, the bench's settings)."""
+    return run(
         "suginami:scenario",
         {
             "EPICENTER": "139.630,35.698 [EPSG:4326]",
@@ -219,36 +261,6 @@ def scenario(run, args, streets, inputs: dict[str, str], times: dict[str, float]
             "OUTPUT_FOLDER": str(OUT / args.folder),
         },
     )
-    total = time.perf_counter() - started
-    print("Time per step (s):")
-    for step, seconds in sorted(result["STEP_SECONDS"].items()):
-        print(f"  {step:<30} {seconds:7.1f}")
-    print(f"  {'scenario total':<30} {total:7.1f}")
-    print("Ward totals, current state -> retrofit 96 % + fire-proofing 70 %:")
-    for key in ("collapsed", "burned", "deaths", "shelter_demand", "unreachable"):
-        before, after = result[f"BASELINE_{key.upper()}"], result[f"MITIGATED_{key.upper()}"]
-        change = result[f"CHANGE_PCT_{key.upper()}"]
-        published = f"   ward study: {PUBLISHED[key]:+.0f} %" if key in PUBLISHED else ""
-        relative = "-" if change is None else f"{change:+.1f} %"
-        print(f"  {key:<16} {before:12,.1f} -> {after:12,.1f}  ({relative}){published}")
-    summary = {"times_s": {k: round(v, 1) for k, v in times.items()}, "results": result}
-    (OUT / f"summary_{args.folder}.json").write_text(
-        json.dumps(summary, ensure_ascii=False, indent=1, default=str), encoding="utf-8"
-    )
-    print(f"Results are in {result['OUTPUT_FOLDER']}")
-    peak = peak_rss_mb()
-    print(f"Peak resident set: {peak:,.0f} MB (before the scenario: {rss_before:,.0f} MB)")
-    row(
-        "ward-scale scenario" + (" without export" if args.no_export else ""),
-        f"{BUILDINGS_LABEL}, {args.realizations} realizations, 2 runs",
-        total,
-        peak,
-        target_s=60.0 if args.no_export else 180.0,
-        steps={step: round(seconds, 1) for step, seconds in sorted(result["STEP_SECONDS"].items())},
-        executor=args.executor or "serial",
-        totals={key: result[key] for key in sorted(result) if key.startswith(("BASELINE_", "MITIGATED_"))},
-    )
-    return 0
 
 
 if __name__ == "__main__":
