@@ -66,9 +66,8 @@ class RouteSegments:
     thread; ``get`` waits for a table's segments, None when it failed (the caller then draws the lines).
     """
 
-    def __init__(self) -> None:
-        self._pool: Any = None
-        self._futures: dict[str, Any] = {}
+    def __init__(self, futures: dict[str, Any]) -> None:
+        self._futures = futures
 
     @classmethod
     def start(cls, path: str, tables: Sequence[str]) -> RouteSegments:
@@ -76,16 +75,16 @@ class RouteSegments:
 
         import pyogrio
 
-        pending = cls()
-        pending._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="route-segments")
+        futures = {}
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="route-segments")
         for table in tables:
             try:
                 _, _, wkbs, _ = pyogrio.raw.read(path, layer=table, columns=[])
             except Exception:
                 continue  # absent or unreadable: the report draws what QGIS reads
-            pending._futures[table] = pending._pool.submit(_segments_of, wkbs)
-        pending._pool.shutdown(wait=False)
-        return pending
+            futures[table] = pool.submit(_segments_of, wkbs)
+        pool.shutdown(wait=False)  # the thread ends with its last table
+        return cls(futures)
 
     def get(self, table: str) -> Segments | None:
         future = self._futures.get(table)
