@@ -7,12 +7,14 @@ chunk order; so the result is the same whatever runs the chunks.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
 import shutil
 import sys
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from .errors import InputError
@@ -82,11 +84,11 @@ def executor_from_spec(spec: str | None, workers: int | None = None) -> Any:
     if text in ("", "serial", "none"):
         return None
     if text == "local":
-        from concurrent.futures import ProcessPoolExecutor
-
-        context = multiprocessing.get_context("spawn")
-        context.set_executable(python_for_workers())
-        return ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1, mp_context=context)
+        size = workers or os.cpu_count() or 1
+        with _pools_lock:
+            if _pools is not None:
+                return _pools.setdefault(size, SharedPool(size))
+        return _local_pool(size)
     if "://" in text:
         try:
             from dask.distributed import Client
@@ -104,14 +106,80 @@ def executor_from_spec(spec: str | None, workers: int | None = None) -> Any:
     )
 
 
+def _local_pool(size: int) -> Any:
+    """A pool of ``size`` spawned worker processes running this Python (safe inside QGIS)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("spawn")
+    context.set_executable(python_for_workers())
+    return ProcessPoolExecutor(max_workers=size, mp_context=context)
+
+
+# The pools kept while shared_pools() runs, by size; None outside it.
+_pools_lock = threading.Lock()
+_pools: dict[int, SharedPool] | None = None
+
+
+class SharedPool:
+    """One local pool handed to every caller inside :func:`shared_pools` (close_executor leaves it open).
+
+    Each worker process is spawned once, with its imports, instead of once per call: the scenario's steps
+    each ran their Monte Carlo chunks in a pool of their own, and on a two-core machine the new processes'
+    start-up (an interpreter, numpy, scipy, shapely and the core) cost about as much CPU as the chunks.
+    A pool broken by a worker that died is replaced at the next submit.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._pool: Any = None
+        self._closed = False
+
+    def submit(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        if self._closed:
+            raise RuntimeError("the shared pool was shut down at the end of shared_pools()")
+        if self._pool is None or getattr(self._pool, "_broken", False):
+            if self._pool is not None:
+                self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = _local_pool(self.size)
+        return self._pool.submit(fn, *args, **kwargs)
+
+    def shutdown(self) -> None:
+        self._closed = True
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+@contextlib.contextmanager
+def shared_pools() -> Iterator[None]:
+    """While the block runs, EXECUTOR 'local' means one pool per size for every caller; shut down at the end.
+
+    Chunks and their seeds do not depend on the pool, so the results are those of a pool per call.
+    Nested blocks share the outer one.
+    """
+    global _pools
+    with _pools_lock:
+        outer = _pools is not None
+        if not outer:
+            _pools = {}
+    try:
+        yield
+    finally:
+        if not outer:
+            with _pools_lock:
+                pools, _pools = _pools or {}, None
+            for pool in pools.values():
+                pool.shutdown()
+
+
 def close_executor(executor: Any) -> None:
     """Release an executor made by :func:`executor_from_spec`.
 
     A dask Client is only disconnected (``close``): its ``shutdown`` would stop the user's
     shared cluster. Local pools are shut down, cancelling what has not started.
     """
-    if executor is None:
-        return
+    if executor is None or isinstance(executor, SharedPool):
+        return  # a shared pool is shut down at the end of shared_pools()
     if hasattr(executor, "close"):
         executor.close()
     elif hasattr(executor, "shutdown"):

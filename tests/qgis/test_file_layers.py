@@ -394,3 +394,127 @@ def test_an_unindexed_output_has_no_spatial_index(tmp_path, algorithm):
             ).fetchone()[0]
             count = db.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0]
         assert (rtrees > 0, count) == (name == "plain", 1), name
+
+
+def _table_state(path, table):
+    """A GeoPackage table as SQLite stores it: rows by fid, the spatial index's entries, count and extent."""
+    import sqlite3
+
+    with sqlite3.connect(path) as db:
+        columns = [row[1] for row in db.execute(f'PRAGMA table_info("{table}")')]
+        rows = db.execute(f'SELECT * FROM "{table}" ORDER BY fid').fetchall()
+        rtree = db.execute(f'SELECT * FROM "rtree_{table}_geom" ORDER BY id').fetchall()
+        extent = db.execute(
+            "SELECT min_x, min_y, max_x, max_y FROM gpkg_contents WHERE table_name = ?", (table,)
+        ).fetchone()
+        count = db.execute("SELECT feature_count FROM gpkg_ogr_contents WHERE table_name = ?", (table,)).fetchone()
+    return columns, rows, rtree, extent, count
+
+
+@pytest.mark.parametrize("destination", ["file", "table"])
+def test_buildings_copied_in_sql_equal_the_features_written(tmp_path, run_alg, monkeypatch, destination):
+    """Damage and fire outputs of a GeoPackage input are its rows copied in SQL plus the new columns
+    (processing/gpkg_sql.py): the same columns, stored values, geometry blobs, spatial index, count and
+    extent as the features written through QGIS, for a staged file and for a table in a GeoPackage."""
+    import shutil
+
+    from conftest import SAMPLE_GPKG
+    from qgis.core import QgsVectorLayer
+    from test_buildingdamage import params
+
+    from suginami_gis.processing import gpkg_sql
+    from suginami_gis.processing.inputs import buildings as module
+
+    shutil.copy(SAMPLE_GPKG, tmp_path / "input.gpkg")
+    calls = []
+    original = gpkg_sql.extend_table
+    monkeypatch.setattr(gpkg_sql, "extend_table", lambda *a, **k: calls.append(a[3]) or original(*a, **k))
+    states = {}
+    for way in ("sql", "features"):
+        if way == "features":
+            monkeypatch.setattr(module, "sql_target", lambda *a, **k: None)
+        folder = tmp_path / way
+        folder.mkdir()
+        if destination == "file":
+            damage_out, fire_out = str(folder / "damage.gpkg"), str(folder / "fire.gpkg")
+            tables = ("damage", "fire")
+        else:
+            damage_out = f"ogr:dbname='{folder / 'out.gpkg'}' table=\"damage\" (geom)"
+            fire_out = f"ogr:dbname='{folder / 'out.gpkg'}' table=\"fire\" (geom)"
+            tables = ("damage", "fire")
+        damage = run_alg(
+            "buildingdamage",
+            params(folder, BUILDINGS=f"{tmp_path / 'input.gpkg'}|layername=buildings", OUTPUT=damage_out),
+        )
+        fire = run_alg(
+            "firespread",
+            {
+                "BUILDINGS": damage["OUTPUT"],
+                "REALIZATIONS": 20,
+                "SEED": 3,
+                "OUTPUT": fire_out,
+                "OUTPUT_BURN_PROBABILITY": str(folder / "burn.tif"),
+                "OUTPUT_SUMMARY": "memory:",
+            },
+        )
+        paths = (folder / "damage.gpkg", folder / "fire.gpkg") if destination == "file" else (folder / "out.gpkg",) * 2
+        states[way] = [_table_state(path, table) for path, table in zip(paths, tables)]
+        layer = QgsVectorLayer(fire["OUTPUT"], "fire", "ogr")
+        assert layer.isValid() and layer.featureCount() == sample_layer_count()
+    assert calls == ["damage", "fire"]  # both outputs went through SQL, and only in the first way
+    for (sql_state, feature_state), table in zip(zip(states["sql"], states["features"]), ("damage", "fire")):
+        columns, rows, rtree, extent, count = sql_state
+        assert columns == feature_state[0], table
+        assert rows == feature_state[1], table
+        assert len(rows) == sample_layer_count() and len(rtree) == len(rows)
+        assert rtree == feature_state[2], table
+        assert extent == pytest.approx(feature_state[3]), table
+        # GDAL may leave a table's count unknown (NULL: counted when asked); the copy keeps the source's
+        assert count == (len(rows),) and feature_state[4] in ((len(rows),), (None,)), table
+
+
+def sample_layer_count() -> int:
+    from conftest import sample_layer
+
+    return sample_layer("buildings").featureCount()
+
+
+def test_fields_left_unread_are_read_when_the_output_is_not_a_geopackage(tmp_path, run_alg, monkeypatch):
+    """read_attributes reads only the damage fields of a GeoPackage input (the output copies the others in
+    SQL); a memory output cannot be copied, so write_buildings reads the others then: every input field
+    keeps its values."""
+    import pyogrio.raw
+    from qgis.core import QgsProcessingContext, QgsProcessingUtils, QgsProject
+    from test_buildingdamage import params
+
+    from suginami_gis.processing.conversions import is_null
+
+    reads = []
+    original = pyogrio.raw.read
+    monkeypatch.setattr(
+        pyogrio.raw, "read", lambda *a, **k: reads.append((k.get("layer"), k.get("columns"))) or original(*a, **k)
+    )
+    context = QgsProcessingContext()
+    context.setProject(QgsProject.instance())
+    result = run_alg("buildingdamage", params(tmp_path, OUTPUT="memory:"), context=context)
+    buildings = [columns for layer, columns in reads if layer == "buildings"]
+    # first the damage fields alone, then the fields the memory output keeps
+    assert sorted(buildings[0]) == ["occupants", "structure", "year_built"]
+    assert len(buildings) == 2 and "use" in buildings[1]
+    out = result["OUTPUT"]
+    out = QgsProcessingUtils.mapLayerFromString(out, context) if isinstance(out, str) else out
+    source = sample_layer_features()
+    assert out.featureCount() == len(source)
+    names = next(iter(source.values())).fields().names()
+    assert names[0] == "fid" and out.fields().names()[: len(names)] == names
+    for feature in out.getFeatures():
+        expected = source[feature["fid"]]
+        for name in names:
+            a, b = feature[name], expected[name]
+            assert (is_null(a) and is_null(b)) or a == b, (feature.id(), name, a, b)
+
+
+def sample_layer_features() -> dict:
+    from conftest import sample_layer
+
+    return {f.id(): f for f in sample_layer("buildings").getFeatures()}

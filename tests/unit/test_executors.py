@@ -133,3 +133,30 @@ def test_unknown_executor_names_the_parameter(spec):
 def test_serial_spec_means_no_executor():
     for spec in ("", "  ", None, "serial"):
         assert executor_from_spec(spec) is None
+
+
+def test_shared_pools_hand_every_caller_one_pool_with_the_same_results():
+    # inside shared_pools() EXECUTOR 'local' is one pool of spawned workers for every step, left open by
+    # close_executor and shut down at the end; the chunks and their seeds are those of a pool per call
+    from suginami_gis.core.executors import SharedPool, shared_pools
+
+    structure, years = stock(400, seed=41)
+    gm = np.random.default_rng(42).uniform(5.5, 6.8, (2, 400))
+    kwargs = dict(realizations=40, seed=9, chunk_realizations=10)
+    serial = dm.estimate_damage(structure, years, gm, **kwargs)
+    with shared_pools():
+        first = executor_from_spec("local", workers=2)
+        assert isinstance(first, SharedPool)
+        pooled = dm.estimate_damage(structure, years, gm, executor=first, **kwargs)
+        close_executor(first)
+        second = executor_from_spec("local", workers=2)
+        assert second is first
+        assert run_tasks(abs, [-1, -2, 3], second) == [1, 2, 3]  # still open after close_executor
+        workers = set(first._pool._processes)
+        assert run_tasks(abs, [-4, 5], second) == [4, 5] and set(first._pool._processes) == workers
+    assert pooled.ward == serial.ward
+    with pytest.raises(RuntimeError, match="shut down"):
+        first.submit(abs, -1)
+    outside = executor_from_spec("local", workers=1)
+    assert type(outside).__name__ == "ProcessPoolExecutor"
+    close_executor(outside)

@@ -18,6 +18,7 @@ from suginami_gis.core import catchments as ca
 from suginami_gis.core import network as nw
 from suginami_gis.core import routing as rt
 from suginami_gis.core.errors import InputError
+from suginami_gis.core.feedback import NullFeedback
 
 OSM = "osm-nerima-2011/nerima_2011_tokyo.osm"
 NERIMA_SHELTERS = "gsi-shelters-jp-shelter-api/131202_nerima_evacuation.geojson"
@@ -572,6 +573,41 @@ def test_service_areas_give_each_place_its_nearest_shelter():
     # points within one sampling interval of a boundary may fall either way
     assert agree.mean() > 0.97
     assert pts.shape[0] == 300
+
+
+def test_service_area_dissolve_equals_cutting_and_uniting_every_cell():
+    # the oracle: every Voronoi cell cut by its own piece's corridor, then united per label; the
+    # dissolve merges a label's cells on one piece first and cuts once (the same set)
+    net = grid_network(5, 100.0)
+    graph = rt.prepare_graph(net, [[0.0, 0.0], [400.0, 400.0]])
+    rng = np.random.default_rng(11)
+    n_pieces = graph.piece_geometry.shape[0]
+    piece = rng.integers(0, n_pieces, 600)
+    xy = shapely.get_coordinates(
+        shapely.line_interpolate_point(graph.piece_geometry[piece], rng.uniform(0, 1, 600), normalized=True)
+    )
+    xy, first = ca._unique_points(xy)
+    piece = piece[first]
+    label = rng.integers(-1, 4, xy.shape[0])
+    inside = np.flatnonzero(label >= 0)
+    labels, geoms = ca._dissolve(graph, xy, piece, label, inside, 30.0, NullFeedback())
+    cells = ca._voronoi_cells(xy, 30.0)
+    corridor = shapely.buffer(graph.piece_geometry[piece], 30.0, quad_segs=4)
+    cut = shapely.intersection(cells, corridor)
+    assert labels == sorted(set(label[inside].tolist()))
+    for lab, geom in zip(labels, geoms):
+        expected = shapely.union_all(cut[label == lab])
+        assert geom.is_valid
+        assert geom.area == pytest.approx(expected.area, rel=1e-12)
+        assert shapely.symmetric_difference(geom, expected).area < 1e-6
+
+
+def test_merged_cells_fall_back_to_the_general_union_when_they_overlap():
+    # coverage_union_all assumes cells that only touch; two overlapping squares are not a coverage
+    squares = np.array([shapely.box(0, 0, 2, 2), shapely.box(1, 0, 3, 2), shapely.box(5, 5, 6, 6)], dtype=object)
+    merged = ca._merge_cells(squares, np.arange(3), np.array([0, 2]), NullFeedback())
+    assert merged[0].area == pytest.approx(6.0)
+    assert merged[1].equals(squares[2])
 
 
 def test_service_area_bad_bands():

@@ -17,10 +17,11 @@ from qgis.core import (
 from ...core import fire
 from .. import params
 from ..base import SuginamiAlgorithm
-from ..conversions import advanced, crs_wkt, extended_fields, finite_or_none, is_set, write_columns
+from ..conversions import advanced, crs_wkt, finite_or_none, is_set
 from ..executor_param import executor_parameter, open_executor
 from ..fireproofing import Fireproofing, read_fireproofing
 from ..i18n import tr
+from ..inputs.buildings import write_buildings
 from ..inputs.common import add_parameters, number, share
 from ..inputs.districts import write_district_table
 from ..inputs.fire import (
@@ -377,17 +378,9 @@ class FireSpreadAlgorithm(SuginamiAlgorithm):
 
     def _write_buildings(self, parameters, context, feedback, buildings: FireBuildings, result: fire.FireResult) -> str:
         """Every input building with its fields and the BUILDING_FIELDS results."""
-        source = buildings.source
-        out_fields, kept = extended_fields(source.fields(), BUILDING_FIELDS)
-        sink, dest_id = self.parameterAsSink(
-            parameters, self.OUTPUT, context, out_fields, source.wkbType(), buildings.crs
-        )
-        if sink is None:
-            raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT))
         n = len(buildings.data)
-        attributes = buildings.data.attributes
         arrival = result.arrival_min if result.arrival_min is not None else np.full(n, np.nan)
-        columns = [attributes[name] for name in kept] + [
+        columns = [
             np.asarray(result.p_ignite),
             np.asarray(result.p_burn),
             np.asarray(result.cluster_id).astype(np.int64),
@@ -395,7 +388,18 @@ class FireSpreadAlgorithm(SuginamiAlgorithm):
             np.asarray(arrival),
             np.asarray(result.converted).astype(bool),
         ]
-        write_columns(sink, out_fields, buildings.data.geometries, columns, feedback)
+        dest_id = write_buildings(
+            self,
+            parameters,
+            context,
+            buildings.source,
+            buildings.data,
+            BUILDING_FIELDS,
+            columns,
+            feedback,
+            self.OUTPUT,
+            buildings.crs,
+        )
         self.style_on_load(context, dest_id, "fire_buildings")
         return dest_id
 

@@ -31,6 +31,7 @@ from ..conversions import (
     required_source,
     write_columns,
 )
+from ..gpkg_sql import close_sink, copyable, extend_in_sql, sql_target
 from ..i18n import tr
 
 BUILDINGS = "BUILDINGS"
@@ -55,11 +56,22 @@ def read_attributes(
     """Every attribute of the layer (so outputs can keep them), plus the named ``fields``.
 
     Geometries in ``target_crs`` when given (the working CRS), else the layer's. A named field
-    missing from the layer is reported by read_vector with ``parameter``.
+    missing from the layer is reported by read_vector with ``parameter``. When the output can copy
+    the layer's fields in SQL (gpkg_sql.copyable) only the named ``fields`` are read: write_buildings
+    reads the others only if the output cannot be copied after all.
     """
     names = source.fields().names()
-    wanted = names + [f for f in fields if f and f not in names]
+    wanted = (
+        [f for f in fields if f]
+        if keeps_fields_in_sql(source, target_crs)
+        else names + [f for f in fields if f and f not in names]
+    )
     return read_vector(source, context, target_crs, wanted, parameter, feedback)
+
+
+def keeps_fields_in_sql(source: QgsProcessingFeatureSource, crs: QgsCoordinateReferenceSystem | None) -> bool:
+    """Whether an output of ``source`` read in ``crs`` can take the fields it keeps from the layer in SQL."""
+    return (crs is None or not crs.isValid() or crs == source.sourceCrs()) and copyable(source)
 
 
 def centroids(geometries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -85,23 +97,49 @@ def write_buildings(
     columns: Sequence[Sequence[Any]],
     feedback: Any,
     key: str = "OUTPUT",
+    crs: QgsCoordinateReferenceSystem | None = None,
 ) -> str:
     """Write every building with its own fields and geometry plus one column per ``spec`` entry.
 
-    An input field named like a ``spec`` field is replaced by the new column. Returns the
-    destination id.
+    An input field named like a ``spec`` field is replaced by the new column. ``crs``: the CRS ``data``'s
+    geometries were read in, which the output takes (they are written as read); without it the output
+    takes the layer's CRS and geometries. Returns the destination id. A GeoPackage input written to a
+    GeoPackage in its own CRS is copied in SQL (processing/gpkg_sql.py).
     """
+    as_read = crs is not None
+    crs = crs if crs is not None else source.sourceCrs()
     out_fields, kept = extended_fields(source.fields(), list(spec))
-    sink, dest_id = alg.parameterAsSink(parameters, key, context, out_fields, source.wkbType(), source.sourceCrs())
+    sink, dest_id = alg.parameterAsSink(parameters, key, context, out_fields, source.wkbType(), crs)
     if sink is None:
         raise QgsProcessingException(alg.invalidSinkError(parameters, key))
-    values = [data.attributes[name] for name in kept] + list(columns)
-    if holds_source_geometries(source, data):
-        # The geometries read are the layer's own: written from memory instead of read again through QGIS.
+    own = holds_source_geometries(source, data) and crs == source.sourceCrs()
+    target = sql_target(source, data, sink, dest_id, context, kept) if own else None
+    if target is not None:
+        close_sink(sink)
+        del sink  # QGIS's sink is released: its table exists, empty
+        extend_in_sql(target, source, data, kept, spec, columns)
+        return dest_id
+    attributes = _with_kept_fields(source, context, data, kept)
+    values = [attributes[name] for name in kept] + list(columns)
+    if own or as_read:
+        # The geometries read are the layer's own (or those the output asks for): written from memory.
         write_columns(sink, out_fields, data.geometries, values, feedback)
     else:
         copy_features(sink, out_fields, source, context, data.ids, (), None, feedback, columns=values)
     return dest_id
+
+
+def _with_kept_fields(
+    source: QgsProcessingFeatureSource, context: QgsProcessingContext, data: VectorData, kept: list[str]
+) -> dict[str, list[Any]]:
+    """``data``'s attributes with the fields the output keeps (read now if read_attributes left them out)."""
+    missing = [name for name in kept if name not in data.attributes]
+    if not missing:
+        return data.attributes
+    extra = read_vector(source, context, None, missing, data.parameter)
+    if extra.ids.tolist() != data.ids.tolist():
+        raise QgsProcessingException(tr("{0}: the layer changed while it was read.").format(data.parameter))
+    return {**data.attributes, **extra.attributes}
 
 
 @dataclass

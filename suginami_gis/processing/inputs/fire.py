@@ -26,6 +26,7 @@ from ...core import fire, people
 from .. import plausibility
 from ..conversions import VectorData, advanced, is_set, read_vector, required_source, working_crs
 from ..i18n import tr
+from .buildings import keeps_fields_in_sql
 from .common import add_parameters, number, share
 
 # --- buildings -------------------------------------------------------------------------------------
@@ -300,7 +301,9 @@ def read_buildings(
     names = _building_field_names(alg, parameters, context, standing_ignitions=bool(table.rows))
     _require_building_fields(source.fields().names(), names)
     feedback.pushInfo(tr("Reading {0} buildings").format(source.featureCount()))
-    data = read_vector(source, context, crs, source.fields().names(), BUILDINGS, feedback)
+    # Fields the output keeps: read only when it cannot copy them in SQL (inputs/buildings.write_buildings)
+    kept = [] if keeps_fields_in_sql(source, crs) else source.fields().names()
+    data = read_vector(source, context, crs, kept + [n for n in names.values() if n], BUILDINGS, feedback)
     if feedback.isCanceled():
         raise QgsProcessingException(tr("Canceled: no output was written."))
     if len(data) == 0:

@@ -17,7 +17,7 @@ from typing import Any
 from qgis.core import QgsProcessingContext, QgsProcessingException, QgsProcessingMultiStepFeedback, QgsVectorLayer
 
 from ...core import comparison as cmp
-from ...core import memo
+from ...core import executors, memo
 from ...core.feedback import Canceled
 from ..fireproofing import REBUILT_FIELD, planned_rebuilds, write_rebuilt_flags
 from ..i18n import plugin_locale, tr
@@ -169,8 +169,9 @@ class Chain:
                     ward.name_ja
                 )
             )
-        # Both runs share what they compute alike (street network, widths, footprint checks: core/memo.py).
-        with memo.shared():
+        # Both runs share what they compute alike (street network, widths, footprint checks: core/memo.py)
+        # and, with EXECUTOR 'local', one pool of worker processes (core/executors.py).
+        with memo.shared(), executors.shared_pools():
             intensity = self.groundmotion()
             runs = self.both_runs(intensity)
             self.report_reuse()

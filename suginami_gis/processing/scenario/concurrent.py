@@ -36,6 +36,7 @@ from qgis.core import (
 
 from ...core.executors import python_for_workers
 from ...core.feedback import Canceled
+from .. import gpkg_sql
 from ..conversions import is_set
 from ..i18n import tr
 from .settings import GPKG_NAME, Settings, WardDistrict
@@ -294,84 +295,17 @@ def copy_tables(source_path: Path, gpkg: Path, skip: set[str], only: set[str] | 
             raise QgsProcessingException(tr("Cannot copy the mitigated run's tables into {0}").format(gpkg))
         done = None
         target = ogr.Open(str(gpkg), update=1)
-        target.ExecuteSQL(f"ATTACH DATABASE '{_sql_text(str(source_path))}' AS worker")
         try:
-            for name in names:
-                copy_rows(target, name)
+            with gpkg_sql.attached(target, source_path):
+                for name in names:
+                    gpkg_sql.copy_rows(target, name)
+        except RuntimeError as exc:
+            raise QgsProcessingException(
+                tr("Cannot copy the mitigated run's tables into {0}: {1}").format(gpkg, exc)
+            ) from exc
         finally:
-            target.ExecuteSQL("DETACH DATABASE worker")
             target = None
     return names
-
-
-def _sql_text(text: str) -> str:
-    return text.replace("'", "''")
-
-
-def _rows(target: Any, sql: str) -> list[tuple]:
-    """The rows of a query run through GDAL's connection (which has the GeoPackage's SQL functions)."""
-    layer = target.ExecuteSQL(sql)
-    if layer is None:
-        return []
-    try:
-        return [tuple(feature.GetField(i) for i in range(feature.GetFieldCount())) for feature in layer]
-    finally:
-        target.ReleaseResultSet(layer)
-
-
-def copy_rows(target: Any, name: str) -> None:
-    """Rows of table ``name`` from the attached worker GeoPackage into the empty table of the same name.
-
-    The table's triggers (spatial index, feature count) are set aside while the rows go in; the spatial
-    index's own tables are copied as stored when both indexes have the same node size (same page size),
-    else the index is filled from the source's entries; the feature count and extent come from the source.
-    """
-    quoted = name.replace('"', '""')
-    columns = [row[1] for row in _rows(target, f'PRAGMA worker.table_info("{quoted}")')]
-    if columns != [row[1] for row in _rows(target, f'PRAGMA main.table_info("{quoted}")')]:
-        raise QgsProcessingException(tr("Cannot copy the mitigated run's tables into {0}").format(name))
-    listed = ", ".join('"' + c.replace('"', '""') + '"' for c in columns)
-    triggers = _rows(
-        target, f"SELECT name, sql FROM main.sqlite_master WHERE type = 'trigger' AND tbl_name = '{_sql_text(name)}'"
-    )
-    rtrees = [
-        row[0]
-        for row in _rows(
-            target,
-            "SELECT table_name || '_' || column_name FROM main.gpkg_extensions "
-            f"WHERE extension_name = 'gpkg_rtree_index' AND table_name = '{_sql_text(name)}'",
-        )
-    ]
-    target.StartTransaction()
-    for trigger, _ in triggers:
-        target.ExecuteSQL(f'DROP TRIGGER main."{trigger}"')
-    target.ExecuteSQL(f'INSERT INTO main."{quoted}" ({listed}) SELECT {listed} FROM worker."{quoted}"')
-    for suffix in rtrees:
-        _copy_rtree(target, f"rtree_{suffix}")
-    for _, sql in triggers:
-        target.ExecuteSQL(sql)
-    target.ExecuteSQL(
-        "UPDATE main.gpkg_ogr_contents SET feature_count = (SELECT feature_count FROM worker.gpkg_ogr_contents "
-        f"WHERE table_name = '{_sql_text(name)}') WHERE table_name = '{_sql_text(name)}'"
-    )
-    for corner in ("min_x", "min_y", "max_x", "max_y"):
-        target.ExecuteSQL(
-            f"UPDATE main.gpkg_contents SET {corner} = (SELECT {corner} FROM worker.gpkg_contents "
-            f"WHERE table_name = '{_sql_text(name)}') WHERE table_name = '{_sql_text(name)}'"
-        )
-    target.CommitTransaction()
-
-
-def _copy_rtree(target: Any, rtree: str) -> None:
-    """A spatial index's content: its node, rowid and parent tables as stored when the node sizes agree."""
-    node_size = f'SELECT length(data) FROM {{0}}."{rtree}_node" WHERE nodeno = 1'
-    same = _rows(target, node_size.format("main")) == _rows(target, node_size.format("worker"))
-    if not same:
-        target.ExecuteSQL(f'INSERT INTO main."{rtree}" SELECT * FROM worker."{rtree}"')
-        return
-    for part in ("node", "rowid", "parent"):
-        target.ExecuteSQL(f'DELETE FROM main."{rtree}_{part}"')
-        target.ExecuteSQL(f'INSERT INTO main."{rtree}_{part}" SELECT * FROM worker."{rtree}_{part}"')
 
 
 def move_rasters(worker_folder: Path, folder: Path) -> None:

@@ -62,7 +62,7 @@ def _run(spec: dict[str, Any], stream: TextIO) -> int:
         QgsProject,
     )
 
-    from ...core import memo
+    from ...core import executors, memo
     from ..provider import SuginamiProvider
     from . import packaging
     from .chain import Chain, StepRunner
@@ -106,7 +106,7 @@ def _run(spec: dict[str, Any], stream: TextIO) -> int:
         wiring.ward_districts = packaging.write_ward_district(folder / GPKG_NAME, settings.ward_district, settings.crs)
     chain = Chain(wiring, runner, folder)
     chain.work.mkdir()
-    with memo.shared():
+    with memo.shared(), executors.shared_pools():
         result = chain.one_run("mitigated", spec["intensity"])
     _write(
         stream,
