@@ -22,8 +22,10 @@ changes as ``-82.0 %``; a missing value (e.g. a change relative to zero) as an e
 
 from __future__ import annotations
 
+import contextlib
 import html
-import math
+import shutil
+import sys
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -68,6 +70,7 @@ from qgis.PyQt.QtCore import QSize, QSizeF, Qt
 from qgis.PyQt.QtGui import QColor, QFont, QFontDatabase, QImage
 
 from ..core.atomic import atomic_folder, atomic_output
+from ..core.charts import JAPANESE_FONTS, district_label, draw_charts, format_number, format_percent
 from ..core.feedback import Canceled
 from .i18n import tr
 from .render import BackgroundRenders, RouteSegments, combined_extent, drawn_once, load_styled_layer
@@ -113,21 +116,6 @@ HIDDEN_PARAMETERS = {"sources", "licence", "license", "intensity_raster", "title
 
 PAGE_WIDTH, PAGE_HEIGHT, MARGIN = 297.0, 210.0, 12.0
 PDF_DPI = 200  # report.pdf's resolution, and the map pictures' (see ReportBuilder.map_item)
-JAPANESE_FONTS = ("IPAPGothic", "IPAGothic", "Noto Sans CJK JP", "TakaoGothic")
-EN_DASH = "–"
-
-
-def format_number(value: Any) -> str:
-    """One decimal with thousands separators; None/NaN as an en dash."""
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return EN_DASH
-    return f"{float(value):,.1f}"
-
-
-def format_percent(value: Any) -> str:
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return EN_DASH
-    return f"{float(value):+.1f} %"
 
 
 def is_ward_row(row: dict[str, Any]) -> bool:
@@ -150,11 +138,6 @@ def split_rows(comparison: Sequence[dict[str, Any]]) -> tuple[list[dict[str, Any
         ward[f"{key}_change"] = after - before
         ward[f"{key}_change_pct"] = 100.0 * (after - before) / before if before else None
     return districts, ward
-
-
-def district_label(row: dict[str, Any]) -> str:
-    names = [str(row[k]) for k in ("name_en", "name_ja") if row.get(k) not in (None, "")]
-    return " ".join(names) if names else str(row.get("district", ""))
 
 
 # --- fonts and small layout helpers -----------------------------------------------------------
@@ -706,80 +689,6 @@ def reduction_renderer(field: str) -> QgsGraduatedSymbolRenderer:
     return QgsGraduatedSymbolRenderer(field, ranges)
 
 
-# --- charts ---------------------------------------------------------------------------------
-def _chart_font_family() -> list[str]:
-    """Japanese-capable families for matplotlib, registering the files Qt knows about.
-
-    matplotlib's font cache may predate the font's installation, so the font files are added
-    explicitly rather than by rebuilding the cache.
-    """
-    from matplotlib import font_manager
-
-    names = {entry.name for entry in font_manager.fontManager.ttflist}
-    if not names.intersection(JAPANESE_FONTS):
-        for path in font_manager.findSystemFonts():
-            if Path(path).name.lower().startswith(("ipag", "ipapg")):
-                font_manager.fontManager.addfont(path)
-        names = {entry.name for entry in font_manager.fontManager.ttflist}
-    return [name for name in JAPANESE_FONTS if name in names] + ["DejaVu Sans"]
-
-
-def ward_chart(ward: dict[str, Any], path: Path) -> Path:
-    """Before/after bars of every metric, one small panel each (their scales differ widely)."""
-    from matplotlib import rc_context
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    with rc_context({"font.family": _chart_font_family(), "font.size": 8}):
-        figure = Figure(figsize=(7.2, 4.4), dpi=150)
-        FigureCanvasAgg(figure)
-        axes = figure.subplots(1, len(METRICS))
-        for ax, (key, en, ja) in zip(axes, METRICS):
-            values = [float(ward.get(f"{key}_before") or 0.0), float(ward.get(f"{key}_after") or 0.0)]
-            bars = ax.bar(["before\n対策前", "after\n対策後"], values, color=["#9e9ac8", "#31a354"])
-            ax.bar_label(bars, labels=[format_number(v) for v in values], fontsize=7)
-            ax.set_title(f"{en}\n{ja}\n{format_percent(ward.get(f'{key}_change_pct'))}", fontsize=7.5)
-            ax.tick_params(axis="y", labelsize=6.5)
-            ax.margins(y=0.18)
-            for side in ("top", "right"):
-                ax.spines[side].set_visible(False)
-        figure.suptitle("Ward totals before and after mitigation  区全体の対策前後", fontsize=10)
-        figure.tight_layout()
-        figure.savefig(path, format="png", pil_kwargs={"compress_level": 1})  # zlib level 1: quick
-    return path
-
-
-def district_chart(districts: list[dict[str, Any]], path: Path) -> Path:
-    """Horizontal before/after bars by district for collapsed and burned buildings and deaths."""
-    import numpy as np
-    from matplotlib import rc_context
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    shown = METRICS[:3]
-    names = [district_label(row) for row in districts]
-    positions = np.arange(len(districts))
-    with rc_context({"font.family": _chart_font_family(), "font.size": 8}):
-        figure = Figure(figsize=(10.5, 0.32 * max(len(districts), 4) + 1.6), dpi=130)
-        FigureCanvasAgg(figure)
-        axes = figure.subplots(1, len(shown), sharey=True)
-        for ax, (key, en, ja) in zip(axes, shown):
-            before = [float(r.get(f"{key}_before") or 0.0) for r in districts]
-            after = [float(r.get(f"{key}_after") or 0.0) for r in districts]
-            ax.barh(positions - 0.2, before, height=0.4, color="#9e9ac8", label="before 対策前")
-            ax.barh(positions + 0.2, after, height=0.4, color="#31a354", label="after 対策後")
-            ax.set_title(f"{en} {ja}", fontsize=8.5)
-            ax.invert_yaxis()
-            for side in ("top", "right"):
-                ax.spines[side].set_visible(False)
-        axes[0].set_yticks(positions, names, fontsize=7.5)
-        axes[0].legend(loc="lower right", fontsize=7, frameon=False)
-        figure.suptitle("Districts before and after mitigation  地区別の対策前後", fontsize=10)
-        figure.tight_layout()
-        figure.savefig(path, format="png", pil_kwargs={"compress_level": 1})  # zlib level 1: quick
-    return path
-
-
 # --- HTML -----------------------------------------------------------------------------------
 def _html_table(headers: list[str], rows: list[list[str]], css_class: str) -> str:
     head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
@@ -835,52 +744,173 @@ def write_report(
     QgsProcessingFeedback, a core feedback or None; cancelling raises core.feedback.Canceled.
     ``route_segments``: the routes' segments being worked out already (else the report works them out).
     """
-    output_folder = Path(output_folder)
-    output_folder.mkdir(parents=True, exist_ok=True)
-    builder = ReportBuilder(Path(gpkg_path), comparison, parameters)
-    builder.route_segments = route_segments
-    title_en = str(parameters.get("title") or "Earthquake scenario: current state and after mitigation")
-    title_ja = str(parameters.get("title_ja") or "地震被害想定：現状と対策後の比較")
+    job = ReportJob(output_folder, gpkg_path, comparison, parameters, feedback, route_segments)
+    job.start()
+    return job.finish()
 
-    pdf_path = output_folder / "report.pdf"
-    html_path = output_folder / "report.html"
-    with (
-        atomic_folder(output_folder / "report_images", overwrite=True) as images,
-        tempfile.TemporaryDirectory() as tmp,
-        BackgroundRenders(Path(tmp)) as builder.renders,
-    ):
-        _feedback_step(feedback, 2, tr("Report: print layout"))
-        parameter_rows, chart_pages = _table_pages(builder, title_en, title_ja)
-        # 6-11. maps: their pictures are drawn in render threads while the charts are made
-        extent, crs = builder.map_extent()
-        specs = builder.map_specs()
-        map_pages = {}
-        for k, spec in enumerate(specs):
-            _feedback_step(feedback, 10 + 30 * k / len(specs), tr("Report: map {0}").format(spec.title_en))
-            map_pages[spec.key] = builder.map_page(spec, extent, crs)
-        _feedback_step(feedback, 40, tr("Report: charts"))
-        charts = _charts(builder, images)
-        _chart_pictures(builder, chart_pages, charts)
-        builder.renders.finish(lambda: _canceled(feedback))  # type: ignore[union-attr]
 
-        _feedback_step(feedback, 60, tr("Report: writing report.pdf"))
-        exporter = _export_pdf(builder.layout, pdf_path)
+class ReportJob:
+    """write_report in two halves, so a caller can go on while the map pictures are drawn.
 
-        _feedback_step(feedback, 80, tr("Report: writing report.html"))
-        map_images = {}
-        for spec in specs:
-            image = exporter.renderPageToImage(map_pages[spec.key], QSize(), 96)
-            path = images / f"map_{spec.key}.png"
-            # 256 colours without dithering: a third of the size, maps look the same.
-            image.convertToFormat(QImage.Format_Indexed8, Qt.ThresholdDither | Qt.AvoidDither).save(str(path), "PNG")
-            map_images[spec.key] = path.name
-        document = build_html(
-            builder, title_en, title_ja, parameter_rows, WARD_HEADERS, specs, map_images, charts is not None, GROUPS
-        )
-        with atomic_output(html_path) as tmp_html:
-            tmp_html.write_text(document, encoding="utf-8")
-    _feedback_step(feedback, 100, tr("Report written: {0}").format(pdf_path))
-    return {"REPORT_PDF": str(pdf_path), "REPORT_HTML": str(html_path)}
+    ``start`` lays out the pages and starts drawing the map pictures in QGIS's render threads (and, with
+    ``charts_in_worker``, the charts in a worker process); ``finish`` waits for both and writes report.pdf
+    and report.html; ``abort`` (after an error in between) stops the renders and leaves nothing behind.
+    The scenario starts its report before storing the styles and writing the project, which keep Python
+    busy while the render threads draw.
+    """
+
+    def __init__(
+        self,
+        output_folder: Path,
+        gpkg_path: Path,
+        comparison: list[dict],
+        parameters: dict,
+        feedback: Any,
+        route_segments: RouteSegments | None = None,
+        charts_in_worker: bool = False,
+    ) -> None:
+        self.folder = Path(output_folder)
+        self.comparison = comparison
+        self.feedback = feedback
+        self.builder = ReportBuilder(Path(gpkg_path), comparison, parameters)
+        self.builder.route_segments = route_segments
+        self.title_en = str(parameters.get("title") or "Earthquake scenario: current state and after mitigation")
+        self.title_ja = str(parameters.get("title_ja") or "地震被害想定：現状と対策後の比較")
+        self.charts_in_worker = charts_in_worker
+        self._stack: contextlib.ExitStack | None = None
+
+    def start(self) -> None:
+        builder, feedback = self.builder, self.feedback
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.charts = Charts.start(self.comparison) if self.charts_in_worker else Charts(self.comparison)
+        stack = contextlib.ExitStack()
+        try:
+            self.images = stack.enter_context(atomic_folder(self.folder / "report_images", overwrite=True))
+            tmp = stack.enter_context(tempfile.TemporaryDirectory())
+            builder.renders = stack.enter_context(BackgroundRenders(Path(tmp)))
+            _feedback_step(feedback, 2, tr("Report: print layout"))
+            self.parameter_rows, self.chart_pages = _table_pages(builder, self.title_en, self.title_ja)
+            # 6-11. maps: their pictures are drawn in render threads while the charts are made
+            extent, crs = builder.map_extent()
+            self.specs = builder.map_specs()
+            self.map_pages = {}
+            for k, spec in enumerate(self.specs):
+                _feedback_step(feedback, 10 + 30 * k / len(self.specs), tr("Report: map {0}").format(spec.title_en))
+                self.map_pages[spec.key] = builder.map_page(spec, extent, crs)
+        except BaseException:
+            self.charts.close()
+            stack.__exit__(*sys.exc_info())
+            raise
+        self._stack = stack
+
+    def finish(self) -> dict[str, str]:
+        builder, feedback, stack = self.builder, self.feedback, self._stack
+        assert stack is not None, "ReportJob.start first"
+        self._stack = None
+        pdf_path = self.folder / "report.pdf"
+        html_path = self.folder / "report.html"
+        try:
+            _feedback_step(feedback, 40, tr("Report: charts"))
+            charts = self.charts.into(self.images)
+            _chart_pictures(builder, self.chart_pages, charts)
+            builder.renders.finish(lambda: _canceled(feedback))  # type: ignore[union-attr]
+
+            _feedback_step(feedback, 60, tr("Report: writing report.pdf"))
+            exporter = _export_pdf(builder.layout, pdf_path)
+
+            _feedback_step(feedback, 80, tr("Report: writing report.html"))
+            map_images = {}
+            for spec in self.specs:
+                image = exporter.renderPageToImage(self.map_pages[spec.key], QSize(), 96)
+                path = self.images / f"map_{spec.key}.png"
+                # 256 colours without dithering: a third of the size, maps look the same.
+                image.convertToFormat(QImage.Format_Indexed8, Qt.ThresholdDither | Qt.AvoidDither).save(
+                    str(path), "PNG"
+                )
+                map_images[spec.key] = path.name
+            document = build_html(
+                builder,
+                self.title_en,
+                self.title_ja,
+                self.parameter_rows,
+                WARD_HEADERS,
+                self.specs,
+                map_images,
+                charts is not None,
+                GROUPS,
+            )
+            with atomic_output(html_path) as tmp_html:
+                tmp_html.write_text(document, encoding="utf-8")
+        except BaseException:
+            self.charts.close()
+            stack.__exit__(*sys.exc_info())
+            raise
+        stack.close()
+        _feedback_step(feedback, 100, tr("Report written: {0}").format(pdf_path))
+        return {"REPORT_PDF": str(pdf_path), "REPORT_HTML": str(html_path)}
+
+    def abort(self) -> None:
+        """Stop what start began (the render threads, the charts' worker) and remove the partial images."""
+        stack, self._stack = self._stack, None
+        if stack is not None:
+            self.charts.close()
+            stack.__exit__(Canceled, Canceled("the report was not finished"), None)
+
+
+class Charts:
+    """The report's two charts (core/charts.py), drawn in a worker process while the report goes on, or
+    by the report itself.
+
+    matplotlib draws the ward's 139-district chart in about 3 s, holding Python's lock all along; in a
+    process of its own it leaves the scenario's Python free for its package step.
+    """
+
+    def __init__(self, comparison: list[dict[str, Any]], future: Any = None, pool: Any = None, folder: str = ""):
+        self.districts, self.ward = split_rows(comparison)
+        self._future, self._pool, self._folder = future, pool, folder
+
+    @classmethod
+    def start(cls, comparison: list[dict[str, Any]]) -> Charts:
+        """Start drawing in a spawned worker process (the report draws them itself should that fail)."""
+        from ..core.executors import executor_from_spec
+
+        districts, ward = split_rows(comparison)
+        folder = tempfile.mkdtemp(prefix="suginami-charts-")
+        try:
+            pool = executor_from_spec("local", workers=1)
+            future = pool.submit(draw_charts, ward, districts, folder, tuple(METRICS))
+        except Exception:
+            shutil.rmtree(folder, ignore_errors=True)
+            return cls(comparison)
+        return cls(comparison, future, pool, folder)
+
+    def into(self, images: Path) -> tuple[Path, Path] | None:
+        """The charts as PNG files in ``images``; None without matplotlib."""
+        if self._future is not None:
+            try:
+                drawn = self._future.result()
+            except Exception:
+                drawn = None  # drawn here instead
+            if drawn is not None:
+                moved = [images / Path(path).name for path in drawn]
+                for path, target in zip(drawn, moved):
+                    shutil.move(path, target)
+                self.close()
+                return moved[0], moved[1]
+        self.close()
+        drawn = draw_charts(self.ward, self.districts, str(images), tuple(METRICS))
+        return (Path(drawn[0]), Path(drawn[1])) if drawn is not None else None
+
+    def close(self) -> None:
+        """Stop the worker (cancelling what has not started) and remove its folder."""
+        if self._pool is not None:
+            from ..core.executors import close_executor
+
+            close_executor(self._pool)
+            self._pool = None
+        if self._folder:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder = ""
 
 
 WARD_HEADERS = ["Metric 指標", "Before 対策前", "After 対策後", "Change 増減", "Change % 増減率"]
@@ -891,16 +921,6 @@ READING = (
     "fire-proofing). Change = after - before; change % = change / before.\n"
     "対策前：現状。対策後：対策目標（耐震化・不燃化）を達成した状態。増減＝対策後－対策前、増減率＝増減÷対策前。"
 )
-
-
-def _charts(builder: ReportBuilder, images: Path) -> tuple[Path, Path] | None:
-    """The ward and district charts as PNG files, or None without matplotlib."""
-    try:
-        return ward_chart(builder.ward, images / "chart_ward.png"), district_chart(
-            builder.districts, images / "chart_districts.png"
-        )
-    except ImportError:
-        return None
 
 
 def _table_pages(builder: ReportBuilder, title_en: str, title_ja: str) -> tuple[list, tuple[int, int]]:

@@ -487,3 +487,44 @@ def test_routes_in_another_style_are_drawn_as_they_are(report):
     routes = load_styled_layer(f"{gpkg}|layername=baseline_routes", "routes", "evacuation_routes")
     routes.setRenderer(QgsSingleSymbolRenderer(QgsLineSymbol.createSimple({"line_color": "255,0,0"})))
     assert drawn_once(routes, str(gpkg), "baseline_routes") is None
+
+
+def test_charts_drawn_in_a_worker_process_equal_those_the_report_draws(report, tmp_path):
+    """report.Charts.start draws the charts in a spawned process while the scenario packages its results:
+    the same PNG files, byte for byte, as the report drawing them itself; a worker that fails leaves the
+    drawing to the report."""
+    from suginami_gis.processing import report as module
+
+    result, rows, _ = report
+    images = Path(result["REPORT_HTML"]).parent / "report_images"
+    started = module.Charts.start(rows)
+    assert started._future is not None
+    (tmp_path / "worker").mkdir()
+    drawn = started.into(tmp_path / "worker")
+    assert [p.name for p in drawn] == ["chart_ward.png", "chart_districts.png"]
+    for path in drawn:
+        assert path.read_bytes() == (images / path.name).read_bytes(), path.name
+    assert started._pool is None and not started._folder  # the worker and its folder are gone
+
+    class Failed:
+        def result(self):
+            raise RuntimeError("worker died")
+
+    broken = module.Charts(rows, Failed(), None, "")
+    (tmp_path / "broken").mkdir()
+    again = broken.into(tmp_path / "broken")
+    assert [p.read_bytes() for p in again] == [p.read_bytes() for p in drawn]
+
+
+def test_a_report_started_and_aborted_leaves_nothing(report, tmp_path):
+    """ReportJob.abort after start (the scenario failed in between): the render threads stop, the charts'
+    worker ends and no report file or folder is left."""
+    from suginami_gis.processing.report import ReportJob
+
+    result, rows, _ = report
+    gpkg = Path(result["REPORT_PDF"]).parents[1] / "scenario.gpkg"
+    job = ReportJob(tmp_path / "out", gpkg, rows, {"realizations": 5}, None, None, charts_in_worker=True)
+    job.start()
+    job.abort()
+    assert job.charts._pool is None
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == []

@@ -19,9 +19,11 @@ from qgis.core import QgsProcessingContext, QgsProcessingException, QgsProcessin
 from ...core import comparison as cmp
 from ...core import executors, memo
 from ...core.feedback import Canceled
+from .. import gpkg_sql
 from ..fireproofing import REBUILT_FIELD, planned_rebuilds, write_rebuilt_flags
 from ..i18n import plugin_locale, tr
 from ..render import RouteSegments
+from ..report import ReportJob
 from ..staging import unindexed_output
 from . import comparison, concurrent, packaging
 from .packaging import layer_uri, table_uri
@@ -105,9 +107,9 @@ class StepRunner:
         finally:
             self.step = resume
 
-    def finish(self, label: str, started: float) -> None:
-        """Record the time of the current step and move to the next."""
-        self.times[f"{self.step + 1:02d} {label}"] = time.perf_counter() - started
+    def finish(self, label: str, started: float, seconds: float | None = None) -> None:
+        """Record the time of the current step (since ``started``, or ``seconds``) and move to the next."""
+        self.times[f"{self.step + 1:02d} {label}"] = time.perf_counter() - started if seconds is None else seconds
         self.step += 1
 
     def check_canceled(self) -> None:
@@ -149,6 +151,7 @@ class Chain:
     wiring: Wiring
     runner: StepRunner
     folder: Path  # the temporary folder the scenario is built in
+    report_seconds: float = 0.0  # the report's start, timed within the package step
 
     @property
     def gpkg(self) -> Path:
@@ -177,14 +180,18 @@ class Chain:
             self.report_reuse()
         # The report draws each street of the routes once: their segments are worked out meanwhile.
         segments = RouteSegments.start(str(self.gpkg), [f"{run}_routes" for run in runs])
+        job: ReportJob | None = None
         try:
-            rows = self.exports_and_package(runs)
-            return rows, runs, self.report(rows, segments)
+            self.exports(runs)
+            rows, job = self.package(runs, segments)
+            return rows, runs, self.report(job)
         finally:
             segments.cancel()
+            if job is not None:
+                job.abort()  # after an error: nothing of the report is left (a finished report is kept)
 
-    def exports_and_package(self, runs: dict[str, RunResult]) -> list[dict[str, Any]]:
-        """The public export of each run (unless PUBLIC_EXPORT is off), then the package; the comparison rows."""
+    def exports(self, runs: dict[str, RunResult]) -> None:
+        """The public export of each run (unless PUBLIC_EXPORT is off)."""
         for run, result in runs.items():
             if not self.wiring.value("PUBLIC_EXPORT"):
                 self.runner.finish(f"{run}:publicexport (skipped)", time.perf_counter())
@@ -195,7 +202,6 @@ class Chain:
                 label=f"{run}:publicexport",
             )
             result.index_html = exported.get("INDEX_HTML")
-        return self.package(runs)
 
     def report_reuse(self) -> None:
         """Which results the second run took from the first (core/memo.py), in the log."""
@@ -340,23 +346,29 @@ class Chain:
             self.wiring.blockage(buildings, table_uri(gpkg, f"{run}_road_blockage")),
             label=f"{run}:roadblockage",
         )
-        outputs = {
-            "OUTPUT_ROUTES": table_uri(gpkg, f"{run}_routes"),
-            "OUTPUT_ASSIGNMENT": table_uri(gpkg, f"{run}_evacuation_origins"),
-            "OUTPUT_SHELTERS": table_uri(gpkg, f"{run}_evacuation_shelters"),
-            "OUTPUT_DISTRICTS": table_uri(gpkg, f"{run}_evacuation_districts"),
-        }
+        # A route and an origin per building: written to files of their own, then copied into the GeoPackage
+        # (gpkg_sql.copy_tables). GDAL building a large table's spatial index inside the shared GeoPackage
+        # took up to 5 s (its in-memory index is not always used there), against about 1 s in a new file.
+        large = {"OUTPUT_ROUTES": f"{run}_routes", "OUTPUT_ASSIGNMENT": f"{run}_evacuation_origins"}
+        outputs = {key: str(self.work / f"{name}.gpkg") for key, name in large.items()}
+        outputs["OUTPUT_SHELTERS"] = table_uri(gpkg, f"{run}_evacuation_shelters")
+        outputs["OUTPUT_DISTRICTS"] = table_uri(gpkg, f"{run}_evacuation_districts")
         evacuation = self.runner.run(
             "evacuationroutes",
             self.wiring.evacuation(blockage["OUTPUT"], buildings, outputs),
             label=f"{run}:evacuationroutes",
         )
+        for key, name in large.items():
+            try:
+                gpkg_sql.copy_tables(str(evacuation[key]).split("|")[0], gpkg, [name])
+            except RuntimeError as exc:
+                raise QgsProcessingException(tr("Cannot copy {0} into {1}: {2}").format(name, gpkg, exc)) from exc
         self.runner.run(
             "shelteraccess",
             self.wiring.access(blockage["OUTPUT"], table_uri(gpkg, f"{run}_shelter_access")),
             label=f"{run}:shelteraccess",
         )
-        return evacuation["OUTPUT_ASSIGNMENT"]
+        return layer_uri(gpkg, large["OUTPUT_ASSIGNMENT"])
 
     def rebuilt_buildings(self) -> dict[str, Any]:
         """BUILDINGS with a REBUILT_FIELD flag (and RETROFIT_FIELD naming it) for the mitigated damage step."""
@@ -391,8 +403,15 @@ class Chain:
         runner.check_canceled()
         return {"BUILDINGS": flagged, "RETROFIT_FIELD": REBUILT_FIELD}
 
-    def package(self, runs: dict[str, RunResult]) -> list[dict[str, Any]]:
-        """The comparison, the inputs, the styles and the project, as one timed step."""
+    def package(
+        self, runs: dict[str, RunResult], segments: RouteSegments | None = None
+    ) -> tuple[list[dict[str, Any]], ReportJob]:
+        """The comparison, the inputs, the styles and the project, as one timed step; the comparison rows and
+        the report, started once its layers are in the GeoPackage.
+
+        The report's map pictures are drawn in QGIS's render threads (and, with EXECUTOR 'local', its charts
+        in a worker process) while Python stores the styles and writes the project.
+        """
         started = time.perf_counter()
         runner, wiring, gpkg = self.runner, self.wiring, self.gpkg
         runner.feedback.setCurrentStep(runner.step)
@@ -405,13 +424,18 @@ class Chain:
         packaging.write_comparison(runner.context, gpkg, rows, runs[cmp.RUNS[-1]].damage_districts)
         packaging.write_csv(self.folder / packaging.CSV_NAME, rows)
         packaging.copy_inputs(wiring.alg, wiring.parameters, runner.context, gpkg)
+        report_started = time.perf_counter()
+        local = str(wiring.value("EXECUTOR") or "").strip() == "local"
+        job = ReportJob(self.folder, gpkg, rows, self.report_settings(), runner.feedback, segments, local)
+        job.start()
+        self.report_seconds = time.perf_counter() - report_started
         styled = packaging.store_styles(gpkg)
         runner.feedback.pushInfo(tr("Styles stored in the GeoPackage for {0} layers.").format(styled))
         shutil.rmtree(self.work, ignore_errors=True)
         packaging.write_project(self.folder, gpkg, wiring.settings.crs, self.licence_line())
-        runner.finish("package", started)
+        runner.finish("package", started, time.perf_counter() - started - self.report_seconds)
         runner.check_canceled()
-        return rows
+        return rows, job
 
     def licence_line(self) -> str:
         """The results' licence line of the report and the project's print layouts."""
@@ -426,8 +450,8 @@ class Chain:
         source = wiring.alg.parameterAsSource(wiring.parameters, "DISTRICTS", self.runner.context)
         return source, str(wiring.field("DISTRICT_NAME_FIELD"))
 
-    def report(self, rows: list[dict[str, Any]], segments: RouteSegments | None = None) -> dict[str, str]:
-        started = time.perf_counter()
+    def report_settings(self) -> dict[str, Any]:
+        """What the report prints about the scenario: its parameters, sources, licence and title."""
         settings = {key.lower(): value for key, value in self.wiring.described().items()}
         settings["intensity_raster"] = str(self.folder / "intensity.tif")
         settings["sources"] = list(REPORT_SOURCES)
@@ -441,9 +465,15 @@ class Chain:
             elif credits.municipality:
                 settings["title"] = f"Earthquake scenario, {credits.municipality}: current state and after mitigation"
                 settings["title_ja"] = f"{credits.municipality} 地震被害想定：現状と対策後の比較"
-        paths = packaging.report(self.folder, self.gpkg, rows, settings, self.runner.feedback, segments)
-        self.runner.finish("report", started)
-        return paths
+        return settings
+
+    def report(self, job: ReportJob) -> dict[str, str]:
+        """The report started in the package step, finished: {"pdf": path, "html": path}."""
+        started = time.perf_counter()
+        self.runner.feedback.setCurrentStep(self.runner.step)
+        result = job.finish()
+        self.runner.finish("report", started, time.perf_counter() - started + self.report_seconds)
+        return {"pdf": result["REPORT_PDF"], "html": result["REPORT_HTML"]}
 
 
 def summary_lines(ward: dict[str, Any]) -> list[str]:

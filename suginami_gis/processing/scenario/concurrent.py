@@ -268,14 +268,8 @@ class MitigatedWorker:
 
 def copy_tables(source_path: Path, gpkg: Path, skip: set[str], only: set[str] | None = None) -> list[str]:
     """Copy the mitigated run's tables of ``source_path`` not in ``skip`` (and in ``only`` when given) into
-    ``gpkg``; returns the tables copied.
-
-    GDAL's VectorTranslate creates each table empty, with the same columns, metadata and spatial index
-    (-preserve_fid, no features); the rows are then copied as they are stored (copy_rows), which is
-    several times faster than GDAL translating each feature and gives the same fids, values and
-    geometry blobs.
-    """
-    from osgeo import gdal, ogr
+    ``gpkg`` (gpkg_sql.copy_tables); returns the tables copied."""
+    from osgeo import ogr
 
     source = ogr.Open(str(source_path))
     if source is None:
@@ -288,23 +282,12 @@ def copy_tables(source_path: Path, gpkg: Path, skip: set[str], only: set[str] | 
     source = None
     if not names:
         return names
-    options = gdal.VectorTranslateOptions(options=["-preserve_fid", "-where", "0"], accessMode="update", layers=names)
-    with _gdal_errors():
-        done = gdal.VectorTranslate(str(gpkg), str(source_path), options=options)
-        if done is None:
-            raise QgsProcessingException(tr("Cannot copy the mitigated run's tables into {0}").format(gpkg))
-        done = None
-        target = ogr.Open(str(gpkg), update=1)
-        try:
-            with gpkg_sql.attached(target, source_path):
-                for name in names:
-                    gpkg_sql.copy_rows(target, name)
-        except RuntimeError as exc:
-            raise QgsProcessingException(
-                tr("Cannot copy the mitigated run's tables into {0}: {1}").format(gpkg, exc)
-            ) from exc
-        finally:
-            target = None
+    try:
+        gpkg_sql.copy_tables(source_path, gpkg, names)
+    except RuntimeError as exc:
+        raise QgsProcessingException(
+            tr("Cannot copy the mitigated run's tables into {0}: {1}").format(gpkg, exc)
+        ) from exc
     return names
 
 
@@ -313,19 +296,3 @@ def move_rasters(worker_folder: Path, folder: Path) -> None:
     for path in worker_folder.iterdir():
         if path.is_file() and path.name.startswith(TABLE_PREFIX):
             shutil.move(str(path), str(folder / path.name))
-
-
-class _gdal_errors:
-    """GDAL raises Python exceptions inside the block (instead of printing and returning None)."""
-
-    def __enter__(self) -> None:
-        from osgeo import gdal
-
-        self.previous = gdal.GetUseExceptions()
-        gdal.UseExceptions()
-
-    def __exit__(self, *exc: Any) -> None:
-        from osgeo import gdal
-
-        if not self.previous:
-            gdal.DontUseExceptions()

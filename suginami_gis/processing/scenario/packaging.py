@@ -36,7 +36,6 @@ from ..base import SuginamiAlgorithm
 from ..conversions import apply_field_aliases, is_set, make_fields
 from ..i18n import tr, tr_noop
 from ..render import combined_extent
-from ..report import write_report
 from .layouts import add_layouts
 
 PROJECT_NAME = "scenario.qgz"
@@ -317,19 +316,3 @@ def _drop_missing_font(qgz: Path) -> None:
             if info.filename.endswith(".qgs"):
                 data = _without_font(data.decode("utf-8"), family).encode("utf-8")
             archive.writestr(info, data)
-
-
-def report(
-    folder: Path,
-    gpkg: Path,
-    comparison: list[dict[str, Any]],
-    settings: dict[str, Any],
-    feedback: Any,
-    route_segments: Any = None,
-) -> dict[str, str]:
-    """report.pdf and report.html (processing/report.py): {"pdf": path, "html": path}.
-
-    ``route_segments``: the routes' segments already being worked out (render.RouteSegments), or None.
-    """
-    result = write_report(folder, gpkg, comparison, settings, feedback, route_segments)
-    return {"pdf": result["REPORT_PDF"], "html": result["REPORT_HTML"]}
