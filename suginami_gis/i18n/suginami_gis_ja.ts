@@ -14,7 +14,7 @@
       <translation>（地区外）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="208" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="226" />
       <source>ACCESS_POINTS not given: the Wi-Fi coverage step is skipped.</source>
       <translation>ACCESS_POINTS の指定がないため、Wi-Fi の電波到達範囲の手順を省略します。</translation>
     </message>
@@ -89,7 +89,7 @@
       <translation>全半壊確率のフィールド</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="113" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="114" />
       <source>At-least-half-collapse probability field (optional; for evacuees)</source>
       <translation>全半壊確率のフィールド（任意、避難者数の算出用）</translation>
     </message>
@@ -109,7 +109,7 @@
       <translation>BANDS：'{0}' は分の一覧として読めません。5, 10, 15 のように入力してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/buildings.py" line="116" />
+      <location filename="suginami_gis/processing/inputs/buildings.py" line="167" />
       <source>BUILDINGS: the layer has line geometries; give building footprints (polygons) or points.</source>
       <translation>BUILDINGS：レイヤが線の形状です。建物形状（ポリゴン）か点を指定してください。</translation>
     </message>
@@ -119,7 +119,7 @@
       <translation>BUILDINGS：レイヤに地物がありません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="307" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="310" />
       <source>BUILDINGS: the layer has no features; choose a layer with footprints.</source>
       <translation>BUILDINGS：レイヤに地物がありません。建物形状のあるレイヤを選んでください。</translation>
     </message>
@@ -134,7 +134,7 @@
       <translation>バランス型コスト：-ln(1 - p) の 1 単位に相当する迂回距離（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="281" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="280" />
       <source>Baseline</source>
       <translation>現状</translation>
     </message>
@@ -203,7 +203,7 @@
       <translation>建物 ID のフィールド</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="111" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="112" />
       <source>Building use field (optional; for an ignition table by use)</source>
       <translation>建物用途のフィールド（任意。用途別の出火率表用）</translation>
     </message>
@@ -226,7 +226,7 @@
       <translation type="vanished">建物（建物形状のポリゴン）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="96" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="97" />
       <source>Buildings (footprint polygons, e.g. the output of Earthquake building damage)</source>
       <translation>建物（建物形状のポリゴン。例：地震による建物被害の出力）</translation>
     </message>
@@ -261,7 +261,7 @@
       <translation>建物は {0}、ラスタは {1} のため、建物の重心をラスタの座標系に変換します。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="152" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="153" />
       <source>Buildings with burn probability</source>
       <translation>焼失確率付きの建物</translation>
     </message>
@@ -301,7 +301,7 @@
       <translation>焼失確率のフィールド（任意、地震火災の出力）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="154" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="155" />
       <source>Burn probability raster</source>
       <translation>焼失確率ラスタ</translation>
     </message>
@@ -320,7 +320,7 @@
       <translation>CSV ファイル（*.csv *.txt）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="172" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="173" />
       <source>CSV (*.csv)</source>
       <translation>CSV（*.csv）</translation>
     </message>
@@ -335,27 +335,36 @@
       <translation>候補地点（空欄 = 敷地上の格子点と屋根の縁）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/render.py" line="50" />
+      <location filename="suginami_gis/processing/render.py" line="57" />
       <source>Cannot apply the style {0}.</source>
       <translation>スタイル {0} を適用できません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/concurrent.py" line="332" />
       <source>Cannot copy the mitigated run's tables into {0}</source>
-      <translation>対策後の実行のテーブルを {0} にコピーできません</translation>
+      <translation type="vanished">対策後の実行のテーブルを {0} にコピーできません</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/render.py" line="42" />
+      <location filename="suginami_gis/processing/scenario/concurrent.py" line="289" />
+      <source>Cannot copy the mitigated run's tables into {0}: {1}</source>
+      <translation>対策後の実行のテーブルを {0} にコピーできません: {1}</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/scenario/chain.py" line="365" />
+      <source>Cannot copy {0} into {1}: {2}</source>
+      <translation>{0} を {1} にコピーできません: {2}</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/render.py" line="49" />
       <source>Cannot open the layer {0}.</source>
       <translation>レイヤ {0} を開けません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="281" />
+      <location filename="suginami_gis/processing/report.py" line="265" />
       <source>Cannot open the scenario GeoPackage {0}.</source>
       <translation>シナリオの GeoPackage {0} を開けません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/concurrent.py" line="281" />
+      <location filename="suginami_gis/processing/scenario/concurrent.py" line="276" />
       <source>Cannot open {0}</source>
       <translation>{0} を開けません</translation>
     </message>
@@ -364,12 +373,12 @@
       <translation type="vanished">ベクタタイルを書き込むために {0} を開き直せません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/render.py" line="110" />
+      <location filename="suginami_gis/processing/render.py" line="252" />
       <source>Cannot write {0}.</source>
       <translation>{0} を書き込めません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/fireproofing.py" line="172" />
+      <location filename="suginami_gis/processing/fireproofing.py" line="181" />
       <source>Cannot write {0}: {1}</source>
       <translation>{0} を書き込めません：{1}</translation>
     </message>
@@ -388,7 +397,7 @@
       <translation type="vanished">全壊棟数の変化（%）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="927" />
+      <location filename="suginami_gis/processing/report.py" line="962" />
       <source>Charts need matplotlib, which is not installed.</source>
       <translation>グラフには matplotlib が必要ですが、インストールされていません。</translation>
     </message>
@@ -403,7 +412,7 @@
       <translation>通行止め区域（任意のポリゴン。横切る道路を通行止めにする）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="234" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="235" />
       <source>Cluster (Tokyo 2022)</source>
       <translation>延焼クラスター（東京都 2022）</translation>
     </message>
@@ -418,7 +427,7 @@
       <translation>全壊確率のフィールド</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="115" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="116" />
       <source>Collapse probability under the median ground motion (optional)</source>
       <translation>地震動の中央値のもとでの全壊確率（任意）</translation>
     </message>
@@ -427,17 +436,17 @@
       <translation type="vanished">全壊棟数</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="277" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="276" />
       <source>Comparison</source>
       <translation>比較</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="193" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="211" />
       <source>Computed once, reused {0} times ({1:.1f} s saved): {2}</source>
       <translation>1 回だけ計算し {0} 回再利用（{1:.1f} 秒短縮）：{2}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="195" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="213" />
       <source>Computed {0} times, not reused: {1}</source>
       <translation>{0} 回計算、再利用なし：{1}</translation>
     </message>
@@ -452,7 +461,7 @@
       <translation>建築年のフィールド</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="286" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="287" />
       <source>Construction year field (optional; the oldest wooden buildings are rebuilt first)</source>
       <translation>建築年のフィールド（任意。古い木造建物から建て替えます）</translation>
     </message>
@@ -482,7 +491,7 @@
       <translation>地殻内地震</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="166" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="171" />
       <source>DISTRICTS not given: the results are totalled for one ward-wide district, {0}.</source>
       <translation>DISTRICTS の指定がないため、区全域を 1 地区（{0}）として集計します。</translation>
     </message>
@@ -492,7 +501,7 @@
       <translation>DISTRICT_KEY_FIELD：表の区域列に対応する区域レイヤの属性を選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/buildings.py" line="204" />
+      <location filename="suginami_gis/processing/inputs/buildings.py" line="255" />
       <source>DWELLINGS_FIELD: {0} buildings have an empty or negative dwelling count.</source>
       <translation>DWELLINGS_FIELD：{0} 棟で住戸数が空または負です。</translation>
     </message>
@@ -545,7 +554,7 @@
       <translation>説明（日本語）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="222" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="223" />
       <source>Directional ellipse (longer downwind, shorter upwind)</source>
       <translation>方向別の楕円（風下で長く、風上で短く）</translation>
     </message>
@@ -575,7 +584,7 @@
       <translation>地区別の火災被害</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="156" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="157" />
       <source>District fire totals</source>
       <translation>地区別の火災集計</translation>
     </message>
@@ -585,7 +594,7 @@
       <translation>地区名のフィールド</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="64" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="63" />
       <source>District reachability</source>
       <translation>地区別の到達可能性</translation>
     </message>
@@ -624,7 +633,7 @@
       <translation>区域（ポリゴン。表がメッシュコード別なら空欄）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="241" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="242" />
       <source>Duration of the spread (hours; simulation)</source>
       <translation>延焼の継続時間（時間、シミュレーション）</translation>
     </message>
@@ -669,7 +678,7 @@
       <translation>EXTENT：範囲が空です。空でない範囲を描くか選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/base.py" line="162" />
+      <location filename="suginami_gis/processing/base.py" line="163" />
       <source>Earthquake</source>
       <translation>地震</translation>
     </message>
@@ -679,17 +688,17 @@
       <translation>地震による建物被害（全壊・人的被害・地区別集計）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="621" />
+      <location filename="suginami_gis/processing/report.py" line="612" />
       <source>Earthquake scenario report</source>
       <translation>地震被害想定レポート</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="620" />
+      <location filename="suginami_gis/processing/report.py" line="611" />
       <source>Earthquake scenario report: {0}</source>
       <translation>地震被害想定レポート：{0}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="274" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="273" />
       <source>Earthquake scenario: current state and mitigation</source>
       <translation>地震被害想定：現状と対策後</translation>
     </message>
@@ -794,17 +803,17 @@
       <translation>FAULT：レイヤに線がありません。断層トレースを指定するか空欄にしてください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/fireproofing.py" line="112" />
+      <location filename="suginami_gis/processing/fireproofing.py" line="116" />
       <source>FIREPROOF_AREAS is ignored: no FIREPROOF_TARGET_RATE was given.</source>
       <translation>FIREPROOF_TARGET_RATE が指定されていないため、FIREPROOF_AREAS は使いません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/fireproofing.py" line="42" />
+      <location filename="suginami_gis/processing/fireproofing.py" line="46" />
       <source>FIREPROOF_AREAS: the layer has no polygons; choose the fire-proofing areas or leave it empty.</source>
       <translation>FIREPROOF_AREAS：レイヤにポリゴンがありません。不燃化の区域を選ぶか、空欄にしてください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/fireproofing.py" line="58" />
+      <location filename="suginami_gis/processing/fireproofing.py" line="62" />
       <source>FIREPROOF_OPEN_SPACE_FIELD: {0} areas have an open-space ratio outside 0 to below 100 %; give 空地率 in percent.</source>
       <translation>FIREPROOF_OPEN_SPACE_FIELD：{0} 区域の空地率が 0 以上 100 % 未満の範囲外です。空地率を % で指定してください。</translation>
     </message>
@@ -834,27 +843,27 @@
       <translation>{0} のフィールドの選択を{1}に記憶しました。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="102" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="103" />
       <source>Fire following earthquake (ignition, spread, burn probability)</source>
       <translation>地震火災（出火・延焼・焼失確率）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="75" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="74" />
       <source>Fire-proofing areas</source>
       <translation>不燃化の区域</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="269" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="270" />
       <source>Fire-proofing areas (optional polygons: the designated close-packed wooden districts)</source>
       <translation>不燃化の区域（任意のポリゴン：木造住宅密集地域などの指定区域）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="369" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="393" />
       <source>Fire-proofing rebuilds {0} of {1} buildings; they take the newest seismic era.</source>
       <translation>不燃化で {1} 棟のうち {0} 棟を建て替えます。これらは最新の耐震基準の建物として扱います。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="259" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="260" />
       <source>Fire-proofing target (0-1, optional): share of fire-resistant buildings, or with fire-proofing areas the 不燃領域率 of each area</source>
       <translation>不燃化の目標（0〜1、任意）：耐火・準耐火建物の割合。不燃化の区域を指定した場合は区域ごとの不燃領域率</translation>
     </message>
@@ -873,7 +882,7 @@
       <translation>耐火性能のフィールド（bare_wood 裸木造、protected_wood 防火木造、semi_fireproof 準耐火、fireproof 耐火）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="198" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="199" />
       <source>Firebreaks (optional polygons: wide roads, parks, rivers)</source>
       <translation>延焼遮断帯（任意のポリゴン：広幅員道路・公園・河川）</translation>
     </message>
@@ -893,7 +902,7 @@
       <translation>階数の属性（任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="112" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="113" />
       <source>Floors field (optional; for the burned floor area)</source>
       <translation>階数のフィールド（任意、焼失床面積に使用）</translation>
     </message>
@@ -953,7 +962,7 @@
       <translation>藤本・翠川（2006）、J-SHIS と同じ</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="91" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="95" />
       <source>GDAL (step {0}): {1}</source>
       <translation>GDAL（ステップ {0}）：{1}</translation>
     </message>
@@ -1088,7 +1097,7 @@
       <translation>INPUT：{0} に CODE と AVS の属性がありません（属性：{1}）。J-SHIS の表層地盤データを指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="338" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="341" />
       <source>INTENSITY_FIELD: ignitions of buildings that do not collapse need each building's JMA intensity, and field '{0}' is not in the buildings layer (fields: {1}). Choose the intensity field (Earthquake building damage writes one), or give an IGNITION_TABLE with the header only to model ignitions of collapsed buildings alone.</source>
       <translation>INTENSITY_FIELD：倒壊しない建物からの出火の計算には建物ごとの計測震度が必要ですが、フィールド「{0}」が建物レイヤにありません（フィールド：{1}）。震度のフィールドを選ぶ（「地震による建物被害」が書き出します）か、圧壊による出火だけを扱う場合は見出し行だけの IGNITION_TABLE を指定してください。</translation>
     </message>
@@ -1102,27 +1111,27 @@
       <translation type="vanished">全壊していない建物の出火率表（任意の CSV：use、intensity_min、rate）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="170" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="171" />
       <source>Ignition table of non-collapsed buildings (optional CSV: use, intensity_min, rate; empty = built-in)</source>
       <translation>倒壊しない建物の出火率表（任意の CSV：use, intensity_min, rate。空欄 = 組み込みの表）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="266" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="267" />
       <source>Ignition table {0} has no rows: only ignitions of collapsed buildings are modelled.</source>
       <translation>出火率表 {0} に行がないため、圧壊による出火だけを扱います。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="273" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="274" />
       <source>Ignitions of buildings that do not collapse: built-in table '{0}' ({1} rows), derived from published fire rates of past earthquakes (docs/methods/fire.md section 1); a ward with the Tokyo Fire Department's table gives it as IGNITION_TABLE.</source>
       <translation>倒壊しない建物からの出火：組み込みの出火率表「{0}」（{1} 行）を使います。過去の地震の公表された出火率から導いた表です（docs/methods/fire.md 第 1 節）。東京消防庁の出火率表をもつ区は IGNITION_TABLE に指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="270" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="271" />
       <source>Ignitions of buildings that do not collapse: table {0} ({1} rows).</source>
       <translation>倒壊しない建物からの出火：出火率表 {0}（{1} 行）を使います。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="187" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="188" />
       <source>Ignitions per collapsed building, winter 05-06 h (Tokyo 2022: 0.000355)</source>
       <translation>全壊 1 棟あたりの出火件数、冬 5〜6 時（東京都 2022：0.000355）</translation>
     </message>
@@ -1152,12 +1161,12 @@
       <translation>建物属性の推定補完（構造・建築年・階数・耐火性能）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="143" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="144" />
       <source>Indoor occupants at the hour / 24-hour mean (for fire deaths)</source>
       <translation>その時刻の屋内滞留者数 ÷ 24 時間平均（火災による死者数に使用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="149" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="150" />
       <source>Initial extinguishment by residents, fires in standing buildings (0-1; Tokyo 2022: 0.366)</source>
       <translation>住民による初期消火率（倒壊しない建物の火災、0〜1。東京都 令和4年：0.366）</translation>
     </message>
@@ -1166,12 +1175,12 @@
       <translation type="vanished">初期消火率（東京都 2022：0.366）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="158" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="159" />
       <source>Initial extinguishment rate (deprecated: use INITIAL_EXTINGUISHMENT)</source>
       <translation>初期消火率（旧パラメータ：INITIAL_EXTINGUISHMENT を使ってください）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="290" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="289" />
       <source>Inputs</source>
       <translation>入力データ</translation>
     </message>
@@ -1236,12 +1245,12 @@
       <translation>計測震度</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="292" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="291" />
       <source>JMA intensity (median and realizations)</source>
       <translation>計測震度（中央値と各試行）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="109" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="110" />
       <source>JMA intensity field (for ignitions of buildings that do not collapse)</source>
       <translation>計測震度のフィールド（倒壊しない建物からの出火用）</translation>
     </message>
@@ -1250,7 +1259,7 @@
       <translation type="vanished">計測震度のフィールド（出火率表とともに使用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="116" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="117" />
       <source>JMA intensity of the median ground motion (optional)</source>
       <translation>地震動の中央値の計測震度（任意）</translation>
     </message>
@@ -1439,7 +1448,7 @@
       <translation>メモリの上限（GB。見積もりがこれを超える計算は中止。既定はこのコンピュータのメモリの半分）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="235" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="236" />
       <source>Method</source>
       <translation>計算手法</translation>
     </message>
@@ -1459,7 +1468,7 @@
       <translation>翠川ほか（1999）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/base.py" line="220" />
+      <location filename="suginami_gis/processing/base.py" line="221" />
       <source>Missing Python packages for QGIS's Python: {0}. Install them with the menu Plugins &gt; Suginami disaster planning &gt; Install Python packages… (without the desktop: {1}).</source>
       <translation>QGIS の Python に必要なパッケージがありません：{0}。メニューの［プラグイン］&gt;［杉並区 防災計画］&gt;［Python パッケージをインストール…］でインストールしてください（デスクトップを使わない場合：{1}）。</translation>
     </message>
@@ -1468,7 +1477,7 @@
       <translation type="vanished">QGIS の Python に必要なパッケージがありません：{0}。python3 -m pip install --user {1} でインストールし（またはシステムのパッケージから導入し）、QGIS を再起動してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="281" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="280" />
       <source>Mitigated</source>
       <translation>対策後</translation>
     </message>
@@ -1513,7 +1522,7 @@
       <translation>モンテカルロ計算の実行先：{0}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="249" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="250" />
       <source>Monte Carlo realizations</source>
       <translation>モンテカルロ試行回数</translation>
     </message>
@@ -1561,7 +1570,7 @@
       <translation type="vanished">報告書のモジュール（suginami_gis/processing/report.py）がないため、report.pdf は作成しません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="223" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="224" />
       <source>None</source>
       <translation>なし</translation>
     </message>
@@ -1571,7 +1580,7 @@
       <translation>なし（オフライン: データから作る区域・地区・主要道路・避難所）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="581" />
+      <location filename="suginami_gis/processing/report.py" line="572" />
       <source>Not available: the scenario did not write this layer.</source>
       <translation>ありません：シナリオはこのレイヤを出力していません。</translation>
     </message>
@@ -1585,27 +1594,27 @@ then click Install Python packages again.</source>
 もう一度［Python パッケージをインストール…］をクリックしてください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/render.py" line="86" />
+      <location filename="suginami_gis/processing/render.py" line="228" />
       <source>Nothing to render: no layers.</source>
       <translation>描画するものがありません：レイヤがありません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/render.py" line="92" />
+      <location filename="suginami_gis/processing/render.py" line="234" />
       <source>Nothing to render: the layers are empty.</source>
       <translation>描画するものがありません：レイヤが空です。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="400" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="403" />
       <source>OCCUPANTS_FIELD not given: each building has {0:.2f} residents (DEFAULT_OCCUPANTS).</source>
       <translation>OCCUPANTS_FIELD の指定がないため、各建物の居住者を {0:.2f} 人（DEFAULT_OCCUPANTS）とします。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/buildings.py" line="197" />
+      <location filename="suginami_gis/processing/inputs/buildings.py" line="248" />
       <source>OCCUPANTS_FIELD: {0} buildings have an empty or negative occupant count.</source>
       <translation>OCCUPANTS_FIELD：{0} 棟で居住者数が空または負です。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/buildings.py" line="171" />
+      <location filename="suginami_gis/processing/inputs/buildings.py" line="222" />
       <source>OCCUPANTS_FIELD: {0} buildings have more occupants than 1.5 people per m² on 64 floors of their footprint could be (feature ids {1}); check the field (they are used as given).</source>
       <translation>OCCUPANTS_FIELD: {0} 棟の在館者数が、建築面積の 64 階分に 1 m² あたり 1.5 人が入る人数を超えています（地物 ID {1}）。フィールドを確認してください（値はそのまま使います）。</translation>
     </message>
@@ -1678,12 +1687,12 @@ then click Install Python packages again.</source>
       <translation>杉並区 防災計画ツールの被害想定シナリオのダイアログを開きます</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="213" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="214" />
       <source>Open-space ratio field of the areas (空地率, %; optional)</source>
       <translation>区域の空地率のフィールド（%、任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="276" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="277" />
       <source>Open-space ratio of the areas when there is no field (空地率, 0-0.99)</source>
       <translation>フィールドがない場合の区域の空地率（0〜0.99）</translation>
     </message>
@@ -1789,7 +1798,7 @@ then click Install Python packages again.</source>
       <translation>PGV から計測震度への換算式</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="368" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="369" />
       <source>PIXEL_SIZE: the burn-probability raster would have {0} pixels (more than {1}); choose a coarser pixel.</source>
       <translation>PIXEL_SIZE：焼失確率ラスタが {0} ピクセルになり、上限の {1} を超えます。より粗いピクセルを指定してください。</translation>
     </message>
@@ -1829,7 +1838,7 @@ then click Install Python packages again.</source>
       <translation>P_BURN_FIELD：フィールド '{0}' が建物レイヤにありません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="413" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="416" />
       <source>P_COLLAPSE_MEDIAN_FIELD and INTENSITY_MEDIAN_FIELD go together: no median-scenario totals.</source>
       <translation>P_COLLAPSE_MEDIAN_FIELD と INTENSITY_MEDIAN_FIELD は両方指定してください。地震動の中央値による集計は行いません。</translation>
     </message>
@@ -1858,7 +1867,7 @@ then click Install Python packages again.</source>
       <translation>ピクセルサイズ（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="148" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="149" />
       <source>Pixel size of the burn-probability raster (m)</source>
       <translation>焼失確率ラスタのピクセルサイズ（m）</translation>
     </message>
@@ -1970,7 +1979,7 @@ then click Install Python packages again.</source>
       <translation>{0} 個の CityGML ファイルを読み込み中</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/buildings.py" line="186" />
+      <location filename="suginami_gis/processing/inputs/buildings.py" line="237" />
       <source>Reading {0} buildings</source>
       <translation>建物 {0} 棟を読み込み中</translation>
     </message>
@@ -1990,7 +1999,7 @@ then click Install Python packages again.</source>
       <translation>受信点の高さ（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="279" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="278" />
       <source>Reduction by district (mitigated versus current)</source>
       <translation>地区別の被害軽減（対策後と現状の比較）</translation>
     </message>
@@ -2010,32 +2019,32 @@ then click Install Python packages again.</source>
       <translation>出力フォルダに以前のシナリオがある場合は置き換える</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="867" />
+      <location filename="suginami_gis/processing/report.py" line="849" />
       <source>Report written: {0}</source>
       <translation>報告書を作成しました：{0}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="846" />
+      <location filename="suginami_gis/processing/report.py" line="813" />
       <source>Report: charts</source>
       <translation>報告書：グラフ</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="844" />
+      <location filename="suginami_gis/processing/report.py" line="798" />
       <source>Report: map {0}</source>
       <translation>報告書：地図 {0}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="837" />
+      <location filename="suginami_gis/processing/report.py" line="791" />
       <source>Report: print layout</source>
       <translation>報告書：印刷レイアウト</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="854" />
+      <location filename="suginami_gis/processing/report.py" line="821" />
       <source>Report: writing report.html</source>
       <translation>報告書：report.html を作成中</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="851" />
+      <location filename="suginami_gis/processing/report.py" line="818" />
       <source>Report: writing report.pdf</source>
       <translation>報告書：report.pdf を作成中</translation>
     </message>
@@ -2045,12 +2054,12 @@ then click Install Python packages again.</source>
       <translation>住宅地</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="114" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="115" />
       <source>Residents field (optional; evacuees and relief-centre residents)</source>
       <translation>居住者数のフィールド（任意、避難者数と避難所避難者数の算出用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="123" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="124" />
       <source>Residents per building without a residents field (default: 4.60, as building damage)</source>
       <translation>居住者フィールドがない場合の建物あたりの居住者数（既定：建物被害と同じ 4.60 人）</translation>
     </message>
@@ -2125,17 +2134,17 @@ then click Install Python packages again.</source>
       <translation>SHELTERS：レイヤに地物がありません。避難所が 1 か所以上あるレイヤを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/shelters.py" line="139" />
+      <location filename="suginami_gis/processing/inputs/shelters.py" line="146" />
       <source>SHELTERS: {0} GSI records are {1} sites (the two lists merged); {2} used.</source>
       <translation>SHELTERS：国土地理院の {0} 件のレコードは {1} か所（2つの一覧を統合）。{2} か所を使用します。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/buildings.py" line="131" />
+      <location filename="suginami_gis/processing/inputs/buildings.py" line="182" />
       <source>STRUCTURE_FIELD and YEAR_FIELD: choose the building fields.</source>
       <translation>STRUCTURE_FIELD と YEAR_FIELD：建物のフィールドを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="285" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="286" />
       <source>SUPPRESSION_RATE is deprecated: use INITIAL_EXTINGUISHMENT (same meaning).</source>
       <translation>SUPPRESSION_RATE は旧パラメータです。INITIAL_EXTINGUISHMENT（同じ意味）を使ってください。</translation>
     </message>
@@ -2175,7 +2184,7 @@ then click Install Python packages again.</source>
       <translation>想定時刻（5 時・12 時・18 時、冬）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="165" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="166" />
       <source>Scenario hour, winter (cited coefficients for 5, 6-7, 11-12, 17-18)</source>
       <translation>想定時刻、冬（係数の出典は 5 時、6〜7 時、11〜12 時、17〜18 時）</translation>
     </message>
@@ -2190,7 +2199,7 @@ then click Install Python packages again.</source>
       <translation>季節（出典の時刻別係数は冬のもの）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="143" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="144" />
       <source>Seismic circuit breakers: share of premises with one (0-1; Tokyo 2022: 0.083)</source>
       <translation>感震ブレーカーの設置率（0〜1。東京都 令和4年：0.083）</translation>
     </message>
@@ -2331,7 +2340,7 @@ then click Install Python packages again.</source>
       <translation>最短</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="234" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="235" />
       <source>Simulation (Monte Carlo, Hamada spread times)</source>
       <translation>シミュレーション（モンテカルロ、浜田式の延焼時間）</translation>
     </message>
@@ -2361,7 +2370,7 @@ then click Install Python packages again.</source>
       <translation>最も混むアクセスポイントの接続数が {0} を超える敷地：{1}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="214" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="215" />
       <source>Smaller of the two spread-limit distances</source>
       <translation>2 棟の延焼限界距離の小さい方</translation>
     </message>
@@ -2376,42 +2385,42 @@ then click Install Python packages again.</source>
       <translation>自動候補地点の間隔（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="213" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="214" />
       <source>Spread rule between two buildings</source>
       <translation>2 棟間の延焼の判定方法</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="198" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="199" />
       <source>Spread-limit distance, bare wood (m)</source>
       <translation>延焼限界距離、裸木造（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="199" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="200" />
       <source>Spread-limit distance, fire-protected wood (m)</source>
       <translation>延焼限界距離、防火木造（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="201" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="202" />
       <source>Spread-limit distance, fireproof (m)</source>
       <translation>延焼限界距離、耐火（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="200" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="201" />
       <source>Spread-limit distance, semi-fireproof (m)</source>
       <translation>延焼限界距離、準耐火（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="77" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="81" />
       <source>Step suginami:{0} failed: {1}</source>
       <translation>手順 suginami:{0} が失敗しました：{1}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="94" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="98" />
       <source>Step {0}: GDAL could not write {1}: {2}</source>
       <translation>ステップ {0}：GDAL が {1} を書き込めませんでした：{2}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="65" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="69" />
       <source>Step {0}: suginami:{1}</source>
       <translation>手順 {0}：suginami:{1}</translation>
     </message>
@@ -2459,7 +2468,7 @@ then click Install Python packages again.</source>
       <translation>道路（OSM ファイルか範囲を指定しない場合は必須。中心線、CRS は任意）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="221" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="222" />
       <source>Strong-wind stretch in every direction</source>
       <translation>全方向に強風係数を掛ける</translation>
     </message>
@@ -2469,17 +2478,17 @@ then click Install Python packages again.</source>
       <translation>構造のフィールド（wood / non_wood、木造 / 非木造）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="216" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="215" />
       <source>Style of {0} could not be stored: {1}</source>
       <translation>{0} のスタイルを保存できませんでした：{1}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="213" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="212" />
       <source>Style {0} could not be loaded: {1}</source>
       <translation>スタイル {0} を読み込めませんでした：{1}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="397" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="433" />
       <source>Styles stored in the GeoPackage for {0} layers.</source>
       <translation>{0} レイヤのスタイルを GeoPackage に保存しました。</translation>
     </message>
@@ -2528,17 +2537,17 @@ then click Install Python packages again.</source>
       <translation>インストールが中断しました：{0}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="269" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="287" />
       <source>The mitigated run runs in a second process beside the current state.</source>
       <translation>対策後の実行は、現状の実行と並行して2つ目のプロセスで実行します。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/concurrent.py" line="259" />
+      <location filename="suginami_gis/processing/scenario/concurrent.py" line="260" />
       <source>The mitigated run's worker process stopped with code {0}; its log: {1}</source>
       <translation>対策後の実行のワーカープロセスがコード {0} で終了しました。ログ：{1}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="303" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="302" />
       <source>The project file could not be written: {0}</source>
       <translation>プロジェクトファイルを書き込めませんでした：{0}</translation>
     </message>
@@ -2552,7 +2561,7 @@ then click Install Python packages again.</source>
       <translation type="vanished">報告書のモジュールに write_report() がないため、report.pdf は作成しません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="401" />
+      <location filename="suginami_gis/processing/report.py" line="392" />
       <source>The scenario GeoPackage has no layer to map.</source>
       <translation>シナリオの GeoPackage に地図にするレイヤがありません。</translation>
     </message>
@@ -2562,12 +2571,12 @@ then click Install Python packages again.</source>
       <translation>道路レイヤに閉塞確率のフィールドがないため、すべての道路を通行可能とみなします。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/base.py" line="330" />
+      <location filename="suginami_gis/processing/base.py" line="334" />
       <source>The style {0} was not saved beside the raster ({1}); the raster {2} is complete and is styled when loaded now, but opened later it shows in grey: free disk space and load {3} from the plugin's styles folder.</source>
       <translation>スタイル {0} をラスタの横に保存できませんでした（{1}）。ラスタ {2} は完全で、今回読み込むときにはスタイルが付きますが、後で開くと灰色で表示されます。ディスクの空きを作り、プラグインの styles フォルダの {3} を読み込んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="264" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="282" />
       <source>The two runs run one after the other (only file layers can be read by a second process): {0}</source>
       <translation>2つの実行を順に実行します（2つ目のプロセスが読めるのはファイルのレイヤだけです）：{0}</translation>
     </message>
@@ -2597,7 +2606,7 @@ then click Install Python packages again.</source>
       <translation>手順ごとの所要時間（秒）：{0}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="173" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="174" />
       <source>Time-of-day ignition coefficient relative to 05:00 (optional; empty = cited table)</source>
       <translation>5 時に対する時刻別出火係数（任意、空欄 = 出典の表の値）</translation>
     </message>
@@ -2617,7 +2626,7 @@ then click Install Python packages again.</source>
       <translation>公開地図のタイトル（空欄＝市区町村と実行名）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="214" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="215" />
       <source>Tokyo: half-distance buffers touch</source>
       <translation>東京都の方式：延焼限界距離の半分のバッファが接する</translation>
     </message>
@@ -2632,7 +2641,7 @@ then click Install Python packages again.</source>
       <translation>高層市街地</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="237" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="255" />
       <source>Waiting for the mitigated run in the second process</source>
       <translation>2つ目のプロセスでの対策後の実行を待っています</translation>
     </message>
@@ -2652,7 +2661,7 @@ then click Install Python packages again.</source>
       <translation>区の地震被害想定シナリオ（現状と対策後）…</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="156" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="157" />
       <source>Ward fire summary</source>
       <translation>区全体の火災集計</translation>
     </message>
@@ -2677,7 +2686,7 @@ then click Install Python packages again.</source>
       <translation>区全体の集計</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="280" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="279" />
       <source>Ward totals before and after</source>
       <translation>区全体の対策前後の合計</translation>
     </message>
@@ -2687,7 +2696,7 @@ then click Install Python packages again.</source>
       <translation>区全体：全壊 {0:.0f} 棟、半壊 {1:.0f} 棟、死者 {2:.1f} 人、重傷者 {3:.1f} 人、避難所避難者 {4:.0f} 人（推計できなかった建物 {5:.0f} 棟）。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="448" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="452" />
       <source>Ward: {0:.2f} expected ignitions, {1:.0f} burned buildings (5-95 %: {2:.0f}-{3:.0f}), {4:.1f} fire deaths; fire-resistant share {5:.1%}.</source>
       <translation>区全体：出火 {0:.2f} 件（期待値）、焼失 {1:.0f} 棟（5〜95 %：{2:.0f}〜{3:.0f} 棟）、火災による死者 {4:.1f} 人、耐火建物の割合 {5:.1%}。</translation>
     </message>
@@ -2735,17 +2744,17 @@ then click Install Python packages again.</source>
       <translation>Wi-Fi のピクセルサイズ（m）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="294" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="293" />
       <source>Wi-Fi received power (dBm)</source>
       <translation>Wi-Fi の受信電力（dBm）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="185" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="186" />
       <source>Wind direction (degrees the wind comes from; NNW = 337.5)</source>
       <translation>風向（風が吹いてくる方位角、度。北北西 = 337.5）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/algorithms/firespread.py" line="219" />
+      <location filename="suginami_gis/processing/algorithms/firespread.py" line="220" />
       <source>Wind effect on the spread-limit distance</source>
       <translation>延焼限界距離への風の影響</translation>
     </message>
@@ -2755,7 +2764,7 @@ then click Install Python packages again.</source>
       <translation>風速（m/s）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="182" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="183" />
       <source>Wind speed (m/s, 0-30)</source>
       <translation>風速（m/s、0〜30）</translation>
     </message>
@@ -2780,7 +2789,7 @@ then click Install Python packages again.</source>
       <translation>公開用ウェブ地図を書き出す（public_baseline/、public_mitigated/）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/base.py" line="263" />
+      <location filename="suginami_gis/processing/base.py" line="264" />
       <source>Writing the outputs failed: {0} ({1}). Nothing was replaced: free disk space or choose another folder for the outputs.</source>
       <translation>出力の書き込みに失敗しました：{0}（{1}）。何も置き換えていません。ディスクの空きを作るか、別の出力フォルダを選んでください。</translation>
     </message>
@@ -2789,22 +2798,22 @@ then click Install Python packages again.</source>
       <translation type="vanished">{0} のベクタタイルの書き込みに失敗しました：{1}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/staging.py" line="136" />
+      <location filename="suginami_gis/processing/staging.py" line="156" />
       <source>Writing {0} failed: the file holds {1} of the {2} features written (is the disk full or the folder not writable?). Nothing was replaced: free space or choose another {0}.</source>
       <translation>{0} の書き込みに失敗しました: 書き込んだ {2} 件の地物のうちファイルにあるのは {1} 件です（ディスクの空きがないか、フォルダーに書き込めません）。何も置き換えていません。空きを作るか、別の {0} を選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/staging.py" line="190" />
+      <location filename="suginami_gis/processing/gpkg_sql.py" line="411" />
       <source>Writing {0} failed: {1}</source>
       <translation>{0} の書き込みに失敗しました: {1}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/fireproofing.py" line="115" />
+      <location filename="suginami_gis/processing/fireproofing.py" line="119" />
       <source>YEAR_FIELD is used only with FIREPROOF_AREAS and FIREPROOF_TARGET_RATE: buildings are chosen at random.</source>
       <translation>YEAR_FIELD は FIREPROOF_AREAS と FIREPROOF_TARGET_RATE を指定したときだけ使います。建物はランダムに選びます。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/concurrent.py" line="229" />
+      <location filename="suginami_gis/processing/scenario/concurrent.py" line="230" />
       <source>[mitigated run] {0}</source>
       <translation>［対策後の実行］{0}</translation>
     </message>
@@ -2819,12 +2828,12 @@ then click Install Python packages again.</source>
       <translation>負または 828 m（世界一高いビル、ブルジュ・ハリファ）を超える建物の高さ</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/concurrent.py" line="93" />
+      <location filename="suginami_gis/processing/scenario/concurrent.py" line="94" />
       <source>a data-defined value</source>
       <translation>データ定義の値です</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/concurrent.py" line="108" />
+      <location filename="suginami_gis/processing/scenario/concurrent.py" line="109" />
       <source>a filtered layer (subset string)</source>
       <translation>フィルタ（サブセット文字列）付きのレイヤです</translation>
     </message>
@@ -2834,7 +2843,7 @@ then click Install Python packages again.</source>
       <translation>負または 163（世界一高いビル、ブルジュ・ハリファ）を超える階数</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/concurrent.py" line="106" />
+      <location filename="suginami_gis/processing/scenario/concurrent.py" line="107" />
       <source>a {0} layer, not a file</source>
       <translation>{0} のレイヤで、ファイルではありません</translation>
     </message>
@@ -2869,7 +2878,7 @@ then click Install Python packages again.</source>
       <translation>キャンセルされました</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/concurrent.py" line="104" />
+      <location filename="suginami_gis/processing/scenario/concurrent.py" line="105" />
       <source>cannot be opened</source>
       <translation>開けません</translation>
     </message>
@@ -2954,17 +2963,17 @@ then click Install Python packages again.</source>
       <translation>新しいアクセスポイント</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/staging.py" line="134" />
+      <location filename="suginami_gis/processing/staging.py" line="154" />
       <source>none</source>
       <translation>0</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/concurrent.py" line="111" />
+      <location filename="suginami_gis/processing/scenario/concurrent.py" line="112" />
       <source>not a file</source>
       <translation>ファイルではありません</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/concurrent.py" line="101" />
+      <location filename="suginami_gis/processing/scenario/concurrent.py" line="102" />
       <source>not a layer</source>
       <translation>レイヤではありません</translation>
     </message>
@@ -2984,12 +2993,12 @@ then click Install Python packages again.</source>
       <translation>達成</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/concurrent.py" line="96" />
+      <location filename="suginami_gis/processing/scenario/concurrent.py" line="97" />
       <source>selected features, a feature limit or a geometry check</source>
       <translation>選択地物、地物数の上限またはジオメトリチェックが指定されています</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/concurrent.py" line="73" />
+      <location filename="suginami_gis/processing/scenario/concurrent.py" line="74" />
       <source>streets downloaded from OpenStreetMap</source>
       <translation>OpenStreetMap からダウンロードする道路です</translation>
     </message>
@@ -3008,7 +3017,7 @@ then click Install Python packages again.</source>
 {0}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/packaging.py" line="214" />
+      <location filename="suginami_gis/processing/scenario/packaging.py" line="213" />
       <source>suginami_gis style {0}</source>
       <translation>suginami_gis のスタイル {0}</translation>
     </message>
@@ -3078,17 +3087,17 @@ then click Install Python packages again.</source>
       <translation>建物 {0} 棟</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="359" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="362" />
       <source>{0} buildings have no collapse probability (e.g. outside the ground-motion raster): taken as 0.</source>
       <translation>{0} 棟に全壊確率がありません（地震動ラスタの範囲外など）。0 とみなします。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/buildings.py" line="213" />
+      <location filename="suginami_gis/processing/inputs/buildings.py" line="264" />
       <source>{0} buildings have no geometry: skipped.</source>
       <translation>{0} 棟に形状がないため、スキップしました。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="374" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="377" />
       <source>{0} buildings have no intensity: no ignition of a standing building for them.</source>
       <translation>{0} 棟に震度がないため、これらの建物には倒壊しない建物からの出火を見込みません。</translation>
     </message>
@@ -3112,17 +3121,17 @@ then click Install Python packages again.</source>
       <translation>{0} 件の地物が{1}をもっています（地物 ID {2}）。{3}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/fireproofing.py" line="50" />
+      <location filename="suginami_gis/processing/fireproofing.py" line="54" />
       <source>{0} fire-proofing areas have no open-space ratio: OPEN_SPACE_RATIO is used for them.</source>
       <translation>{0} 区域に空地率がないため、OPEN_SPACE_RATIO を使います。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/fireproofing.py" line="66" />
+      <location filename="suginami_gis/processing/fireproofing.py" line="70" />
       <source>{0} fire-proofing areas; {1} buildings lie in them.</source>
       <translation>不燃化の区域 {0} 件、区域内の建物 {1} 棟。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="431" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="434" />
       <source>{0} firebreak polygons</source>
       <translation>延焼遮断帯のポリゴン {0} 個</translation>
     </message>
@@ -3202,12 +3211,12 @@ then click Install Python packages again.</source>
       <translation>表の合計行 {0} 行（例：{1}）を除きました。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/staging.py" line="302" />
+      <location filename="suginami_gis/processing/staging.py" line="322" />
       <source>{0} was given {1} times ({2}); give it once.</source>
       <translation>{0} が {1} 回指定されています（{2}）。1 回だけ指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/staging.py" line="275" />
+      <location filename="suginami_gis/processing/staging.py" line="295" />
       <source>{0} would overwrite the input {1} ({2}): choose another file or folder for {0}.</source>
       <translation>{0} は入力 {1}（{2}）を上書きしてしまいます。{0} には別のファイルかフォルダーを選んでください。</translation>
     </message>
@@ -3237,17 +3246,17 @@ then click Install Python packages again.</source>
       <translation>{0}: フィールド '{1}'（レイヤー {2} に記憶された選択）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/conversions.py" line="74" />
+      <location filename="suginami_gis/processing/conversions.py" line="76" />
       <source>{0}: field '{1}' holds '{2}', which is not a number; choose a numeric field.</source>
       <translation>{0}：フィールド '{1}' の値 '{2}' は数値ではありません。数値のフィールドを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/buildings.py" line="136" />
+      <location filename="suginami_gis/processing/inputs/buildings.py" line="187" />
       <source>{0}: field '{1}' is not in the buildings layer (fields: {2}).</source>
       <translation>{0}：フィールド '{1}' が建物レイヤにありません（フィールド：{2}）。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/fire.py" line="348" />
+      <location filename="suginami_gis/processing/inputs/fire.py" line="351" />
       <source>{0}: field '{1}' is not in the buildings layer (fields: {2}); choose an existing field.</source>
       <translation>{0}：フィールド '{1}' が建物レイヤにありません（フィールド：{2}）。既存のフィールドを選んでください。</translation>
     </message>
@@ -3257,7 +3266,7 @@ then click Install Python packages again.</source>
       <translation>{0}：フィールド '{1}' が建物レイヤにありません（フィールド：{2}）。先に「地震による建物被害」を実行するか、フィールドを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/conversions.py" line="173" />
+      <location filename="suginami_gis/processing/conversions.py" line="175" />
       <source>{0}: field '{1}' is not in the layer (fields: {2}); choose an existing field.</source>
       <translation>{0}：フィールド '{1}' がレイヤにありません（フィールド：{2}）。既存のフィールドを選んでください。</translation>
     </message>
@@ -3272,7 +3281,7 @@ then click Install Python packages again.</source>
       <translation>{0}：フィールド '{1}' は数値ではありません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/buildings.py" line="144" />
+      <location filename="suginami_gis/processing/inputs/buildings.py" line="195" />
       <source>{0}: field '{1}' is not numeric; choose a numeric field.</source>
       <translation>{0}：フィールド '{1}' は数値ではありません。数値のフィールドを選んでください。</translation>
     </message>
@@ -3282,14 +3291,19 @@ then click Install Python packages again.</source>
       <translation>{0}：ポリゴンを指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/conversions.py" line="426" />
+      <location filename="suginami_gis/processing/conversions.py" line="438" />
       <source>{0}: only file-based rasters are supported (save the layer as GeoTIFF first).</source>
       <translation>{0}：ファイルのラスタだけに対応しています（先に GeoTIFF として保存してください）。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/conversions.py" line="115" />
+      <location filename="suginami_gis/processing/conversions.py" line="117" />
       <source>{0}: the CRS is not valid; choose a projected CRS such as EPSG:6677.</source>
       <translation>{0}：座標系が無効です。EPSG:6677 などの投影座標系を選んでください。</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/inputs/buildings.py" line="141" />
+      <source>{0}: the layer changed while it was read.</source>
+      <translation>{0}: 読み込み中にレイヤが変更されました。</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/algorithms/distributepopulation.py" line="181" />
@@ -3307,12 +3321,12 @@ then click Install Python packages again.</source>
       <translation>{0}：この計算には約 {1:.1f} GB のメモリが必要で（{2}）、上限 {3:.1f} GB を超えます。計算を小さくする（{0}）か、そのメモリが実際にあるなら MEMORY_LIMIT_GB を上げてください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/conversions.py" line="488" />
+      <location filename="suginami_gis/processing/conversions.py" line="508" />
       <source>{0}: value '{1}' is not a boolean; use true/false or 1/0.</source>
       <translation>{0}：値 '{1}' は真偽値ではありません。true/false または 1/0 を使ってください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="444" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="486" />
       <source>{0}: {1:,.1f} -&gt; {2:,.1f} ({3})</source>
       <translation>{0}：{1:,.1f} → {2:,.1f}（{3}）</translation>
     </message>
@@ -3322,7 +3336,7 @@ then click Install Python packages again.</source>
       <translation>{0}：{1} 件の地物が{2}をもっています（地物 ID {3}）。{4}。値はそのまま使います。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/conversions.py" line="208" />
+      <location filename="suginami_gis/processing/conversions.py" line="210" />
       <source>{0}: {1} geometries were invalid after the transform to {2} and were repaired (make_valid).</source>
       <translation>{0}：{2} への変換後に不正となった {1} 個のジオメトリを修復しました（make_valid）。</translation>
     </message>
@@ -3332,12 +3346,12 @@ then click Install Python packages again.</source>
       <translation>{0}: {1} には係数がありません。{2} のいずれかを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/conversions.py" line="119" />
+      <location filename="suginami_gis/processing/conversions.py" line="121" />
       <source>{0}: {1} is geographic (degrees); choose a projected CRS in metres such as EPSG:6677 (JGD2011 / Japan Plane Rectangular CS IX).</source>
       <translation>{0}：{1} は地理座標系（度）です。EPSG:6677（JGD2011 / 平面直角座標系第IX系）などのメートル単位の投影座標系を選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/conversions.py" line="139" />
+      <location filename="suginami_gis/processing/conversions.py" line="141" />
       <source>{0}: {1} is in degrees; its features are transformed to {2} (metres).</source>
       <translation>{0}：{1} は度単位のため、地物を {2}（メートル単位）に変換します。</translation>
     </message>
