@@ -299,6 +299,29 @@ def _write_columns(path: Path, fids: np.ndarray, columns: Sequence[Sequence[Any]
         db.commit()
 
 
+def indexed_table(value: Any) -> bool:
+    """Whether a layer parameter's value is a GeoPackage table (``path`` or ``path|layername=x``) with a
+    spatial index."""
+    if not isinstance(value, str):
+        return False
+    path, _, rest = value.partition("|")
+    table = rest.split("layername=")[1].split("|")[0] if "layername=" in rest else None
+    if not path.lower().endswith(".gpkg") or not Path(path).is_file() or (rest and table is None):
+        return False
+    try:
+        with contextlib.closing(sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)) as db:
+            tables = [row[0] for row in db.execute("SELECT table_name FROM gpkg_contents WHERE data_type = 'features'")]
+            if table is None and len(tables) == 1:
+                table = tables[0]
+            found = db.execute(
+                "SELECT COUNT(*) FROM gpkg_extensions WHERE extension_name = 'gpkg_rtree_index' AND table_name = ?",
+                (table,),
+            ).fetchone()[0]
+    except sqlite3.Error:
+        return False
+    return bool(found)
+
+
 # --- outputs that are their input plus new columns ---------------------------------------------------
 @dataclass
 class SqlTarget:

@@ -518,3 +518,20 @@ def sample_layer_features() -> dict:
     from conftest import sample_layer
 
     return {f.id(): f for f in sample_layer("buildings").getFeatures()}
+
+
+def test_indexed_table_tells_a_geopackage_table_with_a_spatial_index(tmp_path):
+    """gpkg_sql.indexed_table: the scenario writes the damage step's buildings with a spatial index (copied as
+    stored in SQL) only when BUILDINGS is a GeoPackage table that has one."""
+    import sqlite3
+
+    from suginami_gis.processing.gpkg_sql import indexed_table
+
+    uri = _write_gpkg(tmp_path / "b.gpkg")
+    path = str(tmp_path / "b.gpkg")
+    assert indexed_table(uri) and indexed_table(path)
+    assert not indexed_table(f"{path}|layername=other") and not indexed_table(f"{path}|layerid=0")
+    with sqlite3.connect(path) as db:
+        db.execute("DELETE FROM gpkg_extensions WHERE extension_name = 'gpkg_rtree_index'")
+    assert not indexed_table(uri)
+    assert not indexed_table("memory:") and not indexed_table(None) and not indexed_table(str(tmp_path / "none.gpkg"))

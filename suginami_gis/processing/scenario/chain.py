@@ -297,10 +297,11 @@ class Chain:
         """Damage, fire, blockage, evacuation and shelter access of one run."""
         mitigated = run == "mitigated"
         wiring, gpkg = self.wiring, self.gpkg
+        damage_path = str(self.work / f"{run}_damage.gpkg")
         damage_params = wiring.damage(
             intensity,
             mitigated,
-            unindexed_output(str(self.work / f"{run}_damage.gpkg")),
+            unindexed_output(damage_path),
             table_uri(gpkg, f"{run}_damage_districts"),
             table_uri(gpkg, f"{run}_damage_summary"),
         )
@@ -308,6 +309,10 @@ class Chain:
             # A building the fire-proofing programme rebuilds also takes the newest seismic era:
             # flag, before the damage step, the very buildings firespread will rebuild.
             damage_params.update(self.rebuilt_buildings())
+        if gpkg_sql.indexed_table(damage_params["BUILDINGS"]):
+            # The damage step's buildings are then copied in SQL with that index as stored, which the fire
+            # step's output copies in turn (else it builds the index: 2.7 s instead of 0.9 s on the ward).
+            damage_params["OUTPUT"] = damage_path
         damage = self.runner.run("buildingdamage", damage_params, label=f"{run}:buildingdamage")
         outputs = {
             key: table_uri(gpkg, f"{run}_{name}")
