@@ -349,7 +349,7 @@
       <translation>対策後の実行のテーブルを {0} にコピーできません: {1}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="365" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="370" />
       <source>Cannot copy {0} into {1}: {2}</source>
       <translation>{0} を {1} にコピーできません: {2}</translation>
     </message>
@@ -858,7 +858,7 @@
       <translation>不燃化の区域（任意のポリゴン：木造住宅密集地域などの指定区域）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="393" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="398" />
       <source>Fire-proofing rebuilds {0} of {1} buildings; they take the newest seismic era.</source>
       <translation>不燃化で {1} 棟のうち {0} 棟を建て替えます。これらは最新の耐震基準の建物として扱います。</translation>
     </message>
@@ -2488,7 +2488,7 @@ then click Install Python packages again.</source>
       <translation>スタイル {0} を読み込めませんでした：{1}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="433" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="438" />
       <source>Styles stored in the GeoPackage for {0} layers.</source>
       <translation>{0} レイヤのスタイルを GeoPackage に保存しました。</translation>
     </message>
@@ -2803,9 +2803,14 @@ then click Install Python packages again.</source>
       <translation>{0} の書き込みに失敗しました: 書き込んだ {2} 件の地物のうちファイルにあるのは {1} 件です（ディスクの空きがないか、フォルダーに書き込めません）。何も置き換えていません。空きを作るか、別の {0} を選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/gpkg_sql.py" line="411" />
+      <location filename="suginami_gis/processing/staging.py" line="210" />
       <source>Writing {0} failed: {1}</source>
       <translation>{0} の書き込みに失敗しました: {1}</translation>
+    </message>
+    <message>
+      <location filename="suginami_gis/processing/gpkg_sql.py" line="436" />
+      <source>Writing {0} failed: {1} (is the disk full or the folder not writable?). Nothing was replaced: free space or choose another {0}.</source>
+      <translation>{0} の書き込みに失敗しました: {1}（ディスクの空きがないか、フォルダーに書き込めません）。何も置き換えていません。空きを作るか、別の {0} を選んでください。</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/fireproofing.py" line="119" />
@@ -3326,7 +3331,7 @@ then click Install Python packages again.</source>
       <translation>{0}：値 '{1}' は真偽値ではありません。true/false または 1/0 を使ってください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="486" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="491" />
       <source>{0}: {1:,.1f} -&gt; {2:,.1f} ({3})</source>
       <translation>{0}：{1:,.1f} → {2:,.1f}（{3}）</translation>
     </message>

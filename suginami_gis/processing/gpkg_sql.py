@@ -408,9 +408,10 @@ def extend_in_sql(
     kept: Sequence[str],
     spec: Sequence[tuple[str, type]],
     columns: Sequence[Sequence[Any]],
+    key: str = "OUTPUT",
 ) -> None:
-    """Fill ``target`` with ``source``'s rows and the ``spec`` columns (extend_table); QgsProcessingException
-    when that fails."""
+    """Fill ``target`` (output ``key``) with ``source``'s rows and the ``spec`` columns (extend_table);
+    QgsProcessingException naming ``key`` when that fails."""
     from osgeo import ogr
     from qgis.core import QgsProcessingException
 
@@ -431,7 +432,12 @@ def extend_in_sql(
             plain.path, _table_name(plain), target.path, table, kept, [name for name, _ in spec], columns, data.ids
         )
     except RuntimeError as exc:
-        raise QgsProcessingException(tr("Writing {0} failed: {1}").format(target.path, exc)) from exc
+        raise QgsProcessingException(
+            tr(
+                "Writing {0} failed: {1} (is the disk full or the folder not writable?). Nothing was replaced: "
+                "free space or choose another {0}."
+            ).format(key, exc)
+        ) from exc
     if target.counting is not None:
         target.counting.count += written
     if target.layer is not None:

@@ -117,7 +117,7 @@ def write_buildings(
     if target is not None:
         close_sink(sink)
         del sink  # QGIS's sink is released: its table exists, empty
-        extend_in_sql(target, source, data, kept, spec, columns)
+        extend_in_sql(target, source, data, kept, spec, columns, key)
         return dest_id
     attributes = _with_kept_fields(source, context, data, kept)
     values = [attributes[name] for name in kept] + list(columns)
