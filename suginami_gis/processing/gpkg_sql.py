@@ -330,7 +330,6 @@ class SqlTarget:
     path: str
     table: str | None
     counting: Any = None  # the staging's CountingSink of the output, told how many rows went in
-    layer: Any = None  # QGIS's layer of a provider destination (ogr:dbname=...), reloaded afterwards
 
 
 def copyable(source: Any) -> bool:
@@ -361,10 +360,8 @@ def sql_target(source: Any, data: Any, sink: Any, dest_id: str, context: Any, ke
 
     The source is a GeoPackage table QGIS reads unchanged (file_layers.PlainFile) whose fid QGIS shows
     as a kept field (so the output keeps the fids), ``data`` holds all its features in fid order, and the
-    output is a GeoPackage table: a staged file or a table written through QGIS's OGR provider.
+    output is a GeoPackage file or table (``path`` or ``path|layername=x``), staged or not.
     """
-    from qgis.core import QgsProviderRegistry
-
     from .file_layers import TAG
     from .staging import CountingSink
 
@@ -374,20 +371,13 @@ def sql_target(source: Any, data: Any, sink: Any, dest_id: str, context: Any, ke
     ids = np.asarray(data.ids, dtype=np.int64)
     if len(ids) == 0 or (len(ids) > 1 and not bool(np.all(np.diff(ids) > 0))):
         return None
-    layer = context.temporaryLayerStore().mapLayer(str(dest_id))
-    if layer is not None:
-        if layer.providerType() != "ogr":
-            return None
-        parts = QgsProviderRegistry.instance().decodeUri("ogr", layer.source())
-        if not parts.get("layerName") or parts.get("subset"):
-            return None
-        target = SqlTarget(str(parts.get("path") or ""), str(parts["layerName"]), layer=layer)
-    else:
-        path, _, rest = str(dest_id).partition("|")
-        table = rest.split("layername=")[1].split("|")[0] if "layername=" in rest else None
-        if rest and table is None:
-            return None
-        target = SqlTarget(path, table, counting=sink if isinstance(sink, CountingSink) else None)
+    if context.temporaryLayerStore().mapLayer(str(dest_id)) is not None:
+        return None  # a layer QGIS holds open (a provider destination): written feature by feature
+    path, _, rest = str(dest_id).partition("|")
+    table = rest.split("layername=")[1].split("|")[0] if "layername=" in rest else None
+    if rest and table is None:
+        return None
+    target = SqlTarget(path, table, counting=sink if isinstance(sink, CountingSink) else None)
     return target if target.path.lower().endswith(".gpkg") and Path(target.path).exists() else None
 
 
@@ -440,6 +430,3 @@ def extend_in_sql(
         ) from exc
     if target.counting is not None:
         target.counting.count += written
-    if target.layer is not None:
-        target.layer.dataProvider().reloadData()
-        target.layer.updateExtents()

@@ -27,6 +27,7 @@ import html
 import shutil
 import sys
 import tempfile
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -778,8 +779,10 @@ class ReportJob:
         self.title_ja = str(parameters.get("title_ja") or "地震被害想定：現状と対策後の比較")
         self.charts_in_worker = charts_in_worker
         self._stack: contextlib.ExitStack | None = None
+        self.seconds = 0.0  # spent in start and finish (the scenario times its report step with it)
 
     def start(self) -> None:
+        started = time.perf_counter()
         builder, feedback = self.builder, self.feedback
         self.folder.mkdir(parents=True, exist_ok=True)
         self.charts = Charts.start(self.comparison) if self.charts_in_worker else Charts(self.comparison)
@@ -802,8 +805,10 @@ class ReportJob:
             stack.__exit__(*sys.exc_info())
             raise
         self._stack = stack
+        self.seconds += time.perf_counter() - started
 
     def finish(self) -> dict[str, str]:
+        started = time.perf_counter()
         builder, feedback, stack = self.builder, self.feedback, self._stack
         assert stack is not None, "ReportJob.start first"
         self._stack = None
@@ -847,6 +852,7 @@ class ReportJob:
             raise
         stack.close()
         _feedback_step(feedback, 100, tr("Report written: {0}").format(pdf_path))
+        self.seconds += time.perf_counter() - started
         return {"REPORT_PDF": str(pdf_path), "REPORT_HTML": str(html_path)}
 
     def abort(self) -> None:

@@ -151,7 +151,6 @@ class Chain:
     wiring: Wiring
     runner: StepRunner
     folder: Path  # the temporary folder the scenario is built in
-    report_seconds: float = 0.0  # the report's start, timed within the package step
 
     @property
     def gpkg(self) -> Path:
@@ -429,16 +428,14 @@ class Chain:
         packaging.write_comparison(runner.context, gpkg, rows, runs[cmp.RUNS[-1]].damage_districts)
         packaging.write_csv(self.folder / packaging.CSV_NAME, rows)
         packaging.copy_inputs(wiring.alg, wiring.parameters, runner.context, gpkg)
-        report_started = time.perf_counter()
         local = str(wiring.value("EXECUTOR") or "").strip() == "local"
         job = ReportJob(self.folder, gpkg, rows, self.report_settings(), runner.feedback, segments, local)
         job.start()
-        self.report_seconds = time.perf_counter() - report_started
         styled = packaging.store_styles(gpkg)
         runner.feedback.pushInfo(tr("Styles stored in the GeoPackage for {0} layers.").format(styled))
         shutil.rmtree(self.work, ignore_errors=True)
         packaging.write_project(self.folder, gpkg, wiring.settings.crs, self.licence_line())
-        runner.finish("package", started, time.perf_counter() - started - self.report_seconds)
+        runner.finish("package", started, time.perf_counter() - started - job.seconds)
         runner.check_canceled()
         return rows, job
 
@@ -474,10 +471,9 @@ class Chain:
 
     def report(self, job: ReportJob) -> dict[str, str]:
         """The report started in the package step, finished: {"pdf": path, "html": path}."""
-        started = time.perf_counter()
         self.runner.feedback.setCurrentStep(self.runner.step)
         result = job.finish()
-        self.runner.finish("report", started, time.perf_counter() - started + self.report_seconds)
+        self.runner.finish("report", 0.0, job.seconds)
         return {"pdf": result["REPORT_PDF"], "html": result["REPORT_HTML"]}
 
 
