@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,6 +29,7 @@ from qgis.PyQt.QtCore import QVariant
 from .aliases import field_alias
 from .file_layers import read_columns
 from .i18n import plugin_locale, tr
+from .values import plain_value, python_column
 
 # JGD2011 / Japan Plane Rectangular CS IX, the plane system of Tokyo: the working CRS of a layer in
 # degrees (and the default TARGET_CRS). Every algorithm reads such a layer transformed to it.
@@ -309,15 +309,6 @@ def apply_field_aliases(layer: Any) -> int:
     return count
 
 
-def to_python(value: Any) -> Any:
-    """numpy scalars to Python; NaN and infinities to None (a NULL attribute)."""
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not np.isfinite(value):
-        return None
-    return value
-
-
 def finite_or_none(value: float | None) -> float | None:
     return None if value is None or not np.isfinite(value) else float(value)
 
@@ -350,7 +341,7 @@ def write_features(
     feedback: Any = None,
 ) -> int:
     """Write shapely geometries (or None) with attribute rows to a sink; returns the count written."""
-    return _add_features(sink, fields, geometries, ([_plain_value(v) for v in row] for row in rows), feedback)
+    return _add_features(sink, fields, geometries, ([plain_value(v) for v in row] for row in rows), feedback)
 
 
 def write_columns(sink: QgsFeatureSink, fields: QgsFields, geometries: Any, columns: Any, feedback: Any = None) -> int:
@@ -399,26 +390,6 @@ def add_in_batches(sink: QgsFeatureSink, features: Iterable[QgsFeature], feedbac
         sink.addFeatures(batch, QgsFeatureSink.FastInsert)
         written += len(batch)
     return written
-
-
-def python_column(values: Any) -> list[Any]:
-    """A column as attribute values: numpy scalars to Python, NaN and infinities to None (to_python, per column)."""
-    if isinstance(values, np.ndarray) and values.dtype.kind in "biuf":
-        out = values.tolist()
-        if values.dtype.kind == "f":
-            for i in np.flatnonzero(~np.isfinite(values)):
-                out[i] = None
-        return out
-    return [_plain_value(v) for v in values]
-
-
-def _plain_value(value: Any) -> Any:
-    kind = value.__class__
-    if kind is str or kind is int or kind is bool or value is None:
-        return value
-    if kind is float:
-        return value if math.isfinite(value) else None
-    return to_python(value)
 
 
 def point_in_crs(
@@ -539,7 +510,18 @@ class OutputWriter:
             if self.alg.parameterDefinition(key).flags() & QgsProcessingParameterDefinition.FlagOptional:
                 return None
             raise QgsProcessingException(self.alg.invalidSinkError(self.parameters, key))
-        if isinstance(values, dict):
+        from . import gpkg_sql
+
+        target = gpkg_sql.rows_target(sink, dest_id, self.context, wkb_type, geometries, spec)
+        if target is not None:
+            # A GeoPackage output of many features: its rows go in in SQL (processing/gpkg_sql.py), not as
+            # QgsFeatures (124,207 routes: about 2.4 s through QGIS).
+            gpkg_sql.close_sink(sink)
+            del sink  # QGIS's sink is released: its table exists, empty
+            names = [name for name, _ in spec]
+            columns = [values[name] for name in names] if isinstance(values, dict) else list(zip(*values))
+            gpkg_sql.write_rows(target, geometries, names, columns, key)
+        elif isinstance(values, dict):
             write_columns(sink, fields, geometries, [values[name] for name, _ in spec], self.feedback)
         else:
             write_features(sink, fields, geometries, values, self.feedback)

@@ -43,8 +43,9 @@ from qgis.core import (
 
 from ..core import resources
 from ..core.realizations import DEFAULT_SEED, MAX_REALIZATIONS
-from .conversions import DEFAULT_CRS, advanced, field_name, make_fields, read_vector, require_projected, to_python
+from .conversions import DEFAULT_CRS, advanced, field_name, make_fields, read_vector, require_projected
 from .i18n import tr
+from .values import to_python
 
 # --- earthquake ------------------------------------------------------------------------------------
 EPICENTER = "EPICENTER"

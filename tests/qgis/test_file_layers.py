@@ -535,3 +535,172 @@ def test_indexed_table_tells_a_geopackage_table_with_a_spatial_index(tmp_path):
         db.execute("DELETE FROM gpkg_extensions WHERE extension_name = 'gpkg_rtree_index'")
     assert not indexed_table(uri)
     assert not indexed_table("memory:") and not indexed_table(None) and not indexed_table(str(tmp_path / "none.gpkg"))
+
+
+def _only_table(path):
+    import sqlite3
+
+    with sqlite3.connect(path) as db:
+        (table,) = db.execute("SELECT table_name FROM gpkg_contents WHERE data_type = 'features'").fetchone()
+    return table
+
+
+@pytest.mark.parametrize("destination", ["file", "table"])
+def test_new_outputs_written_in_sql_equal_the_features_written(tmp_path, run_alg, monkeypatch, destination):
+    """A new output of many features is QGIS's empty table filled in SQL (gpkg_sql.insert_rows): the same
+    columns, stored values (texts, reals, integers, booleans, NULLs), geometry blobs (lines, multipolygons and
+    points), spatial-index entries, count and extent as the features written through QGIS."""
+    import sqlite3
+
+    from conftest import sample_layer
+
+    from suginami_gis.processing import gpkg_sql
+
+    calls = []
+    original = gpkg_sql.insert_rows
+    monkeypatch.setattr(gpkg_sql, "insert_rows", lambda *a, **k: calls.append(a[1]) or original(*a, **k))
+    monkeypatch.setattr(gpkg_sql, "SQL_MIN_ROWS", 1)  # the 20 shelters' points too
+    keys = ("OUTPUT_ROUTES", "OUTPUT_ASSIGNMENT", "OUTPUT_SHELTERS")
+    states = {}
+    for way in ("sql", "features"):
+        if way == "features":
+            monkeypatch.setattr(gpkg_sql, "rows_target", lambda *a, **k: None)
+        folder = tmp_path / way
+        folder.mkdir()
+        if destination == "file":
+            outputs = {key: str(folder / f"{key.lower()}.gpkg") for key in keys}
+        else:
+            outputs = {key: f"ogr:dbname='{folder / 'out.gpkg'}' table=\"{key.lower()}\" (geom)" for key in keys}
+        run_alg(
+            "evacuationroutes",
+            {
+                "ROADS": sample_layer("roads"),
+                "ORIGINS": sample_layer("buildings"),
+                "ORIGIN_ID_FIELD": "building_id",
+                "POPULATION_FIELD": "occupants",
+                "SHELTERS": sample_layer("shelters"),
+                "SHELTER_ID_FIELD": "shelter_id",
+                "SHELTER_NAME_FIELD": "name_ja",
+                "CAPACITY_FIELD": "capacity",
+                "MAX_MINUTES": 15,
+                "REALIZATIONS": 3,
+                "SEED": 5,
+                **outputs,
+            },
+        )
+        states[way] = []
+        for key in keys:
+            path = folder / f"{key.lower()}.gpkg" if destination == "file" else folder / "out.gpkg"
+            table = _only_table(path) if destination == "file" else key.lower()
+            states[way].append(_table_state(path, table))
+            with sqlite3.connect(path) as db:  # the packed spatial index is a valid SQLite R*Tree
+                assert db.execute(f"SELECT rtreecheck('rtree_{table}_geom')").fetchone()[0] == "ok"
+    assert len(calls) == 3  # all three outputs went through SQL, and only in the first way
+    for sql_state, feature_state, key in zip(states["sql"], states["features"], keys):
+        columns, rows, rtree, extent, count = sql_state
+        assert columns == feature_state[0], key
+        assert rows == feature_state[1], key
+        assert len(rows) > 0 and len(rtree) == len(rows), key
+        assert rtree == feature_state[2], key
+        assert extent == pytest.approx(feature_state[3]), key
+        assert count == (len(rows),) and feature_state[4] in ((len(rows),), (None,)), key
+    columns, assignment = states["sql"][1][:2]
+    for flag in ("unreachable", "isolated"):  # booleans stored as integers
+        assert {row[columns.index(flag)] for row in assignment} <= {0, 1}, flag
+
+
+def test_rows_inserted_in_sql_equal_qgis_writer_with_nulls(tmp_path):
+    """insert_rows against QGIS's own writer on the same features: NULL and NaN values, a missing geometry,
+    booleans, 64-bit integers and Japanese text are stored alike."""
+    import shapely
+    from qgis.core import (
+        QgsCoordinateReferenceSystem,
+        QgsCoordinateTransformContext,
+        QgsVectorFileWriter,
+        QgsWkbTypes,
+    )
+
+    from suginami_gis.processing import gpkg_sql
+    from suginami_gis.processing.conversions import make_fields, write_columns
+
+    spec = [("name", str), ("value", float), ("count", int), ("flag", bool)]
+    geometries = np.array(
+        [shapely.LineString([(0, 0), (10, 5)]), None, shapely.LineString([(-3, 2), (4, 8), (1, -6)])], dtype=object
+    )
+    columns = [["木造", None, ""], np.array([1.5, np.nan, -0.25]), np.array([2**40, -7, 0]), [True, None, False]]
+
+    def empty_table(path):
+        options = QgsVectorFileWriter.SaveVectorOptions()
+        options.driverName, options.layerName = "GPKG", "t"
+        writer = QgsVectorFileWriter.create(
+            str(path),
+            make_fields(spec),
+            QgsWkbTypes.LineString,
+            QgsCoordinateReferenceSystem("EPSG:6677"),
+            QgsCoordinateTransformContext(),
+            options,
+        )
+        assert writer.hasError() == QgsVectorFileWriter.NoError, writer.errorMessage()
+        return writer
+
+    writer = empty_table(tmp_path / "qgis.gpkg")
+    assert write_columns(writer, make_fields(spec), geometries, columns) == 3
+    del writer
+    writer = empty_table(tmp_path / "sql.gpkg")
+    del writer
+    assert gpkg_sql.insert_rows(str(tmp_path / "sql.gpkg"), "t", geometries, [n for n, _ in spec], columns) == 3
+    sql_state, qgis_state = _table_state(tmp_path / "sql.gpkg", "t"), _table_state(tmp_path / "qgis.gpkg", "t")
+    assert sql_state[:3] == qgis_state[:3]
+    # fid 2: an empty line (as QGIS stores a feature without geometry), NULL text, NaN and boolean
+    assert sql_state[1][1][1][:4] == b"GP\x00\x11" and sql_state[1][1][2:] == (None, None, -7, None)
+    assert sql_state[3] == pytest.approx(qgis_state[3]) and sql_state[4] == (3,)
+    with pytest.raises(RuntimeError, match="not empty"):
+        gpkg_sql.insert_rows(str(tmp_path / "sql.gpkg"), "t", geometries, [n for n, _ in spec], columns)
+
+
+def test_outputs_sql_cannot_write_take_the_feature_path(tmp_path):
+    """rows_target leaves to QGIS what the SQL write would store differently: other geometry types than the
+    layer's (QGIS converts them), empty or 3D geometries, few rows, and fields of other types."""
+    from datetime import date
+
+    import shapely
+    from qgis.core import QgsProcessingContext, QgsWkbTypes
+
+    from suginami_gis.processing import gpkg_sql
+
+    path = tmp_path / "out.gpkg"
+    path.write_bytes(b"")
+    context = QgsProcessingContext()
+    lines = np.array([shapely.LineString([(0, 0), (i + 1, 1)]) for i in range(gpkg_sql.SQL_MIN_ROWS)], dtype=object)
+    spec = [("n", float)]
+    line = QgsWkbTypes.LineString
+
+    def target(wkb_type=line, geometries=lines, fields=spec, dest=str(path)):
+        return gpkg_sql.rows_target(None, dest, context, wkb_type, geometries, fields)
+
+    assert target() is not None and target().path == str(path)
+    assert target(dest=f"{path}|layername=t").table == "t"
+    assert target(wkb_type=QgsWkbTypes.MultiLineString) is None
+    mixed = lines.copy()
+    mixed[3] = shapely.MultiLineString([[(0, 0), (1, 1)]])
+    assert target(geometries=mixed) is None
+    empty = lines.copy()
+    empty[0] = shapely.LineString()
+    assert target(geometries=empty) is None
+    assert target(geometries=shapely.force_3d(lines)) is None
+    assert target(geometries=lines[:-1]) is None
+    assert target(fields=[("day", date)]) is None
+    assert target(dest=str(tmp_path / "out.shp")) is None
+    missing = lines.copy()
+    missing[1] = None
+    assert target(geometries=missing) is not None
+    points = np.array([shapely.Point(i, 0) for i in range(gpkg_sql.SQL_MIN_ROWS)], dtype=object)
+    assert target(wkb_type=QgsWkbTypes.Point, geometries=points) is not None
+    points[2] = None
+    assert target(wkb_type=QgsWkbTypes.Point, geometries=points) is None  # QGIS stores an empty point
+    blobs, bounds = gpkg_sql.geometry_blobs(missing[:3], 6677)
+    assert blobs[1] is None and np.isnan(bounds[1]).all()
+    assert blobs[0][:8] == b"GP\x00\x03" + (6677).to_bytes(4, "little")
+    assert blobs[0][8:40] == np.array([0.0, 1.0, 0.0, 1.0]).tobytes() and blobs[0][40:] == shapely.to_wkb(lines[0])
+    point = gpkg_sql.geometry_blobs(np.array([shapely.Point(1, 2)], dtype=object), 4326)[0][0]
+    assert point == b"GP\x00\x01" + (4326).to_bytes(4, "little") + shapely.to_wkb(shapely.Point(1, 2))

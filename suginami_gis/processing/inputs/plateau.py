@@ -20,8 +20,9 @@ from qgis.core import (
 
 from ...core import plateau
 from ...core.feedback import Canceled
-from ..conversions import is_null, make_fields, read_vector, required_source, to_python
+from ..conversions import is_null, make_fields, read_vector, required_source
 from ..i18n import tr
+from ..values import to_python
 
 INPUT = "INPUT"
 FOLDER = "FOLDER"
