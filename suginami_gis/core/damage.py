@@ -21,7 +21,7 @@ import numpy as np
 
 from .casualties import CasualtyParameters, building_weights
 from .errors import InputError
-from .executors import run_tasks
+from .executors import run_tasks, sharing
 from .feedback import Feedback, NullFeedback, SubFeedback, check_canceled
 from .fragility import SEISMIC_STANDARD_YEAR, CurveSet, Measure, Structure, load_curve_set, to_measure
 from .realizations import check_realizations
@@ -242,27 +242,35 @@ def assign_districts(x: np.ndarray, y: np.ndarray, polygons: Sequence[Any]) -> n
 
 
 @dataclass
-class _ChunkTask:
-    """One Monte Carlo chunk; a plain picklable object so process pools can run it."""
+class _ChunkArrays:
+    """What every Monte Carlo chunk of one estimate reads (shared by the chunks: executors.sharing)."""
 
-    seed: np.random.SeedSequence
-    bands: np.ndarray  # ground-motion band of each realization in the chunk
     p_collapse: np.ndarray  # (B, m) for the valid buildings
     p_half: np.ndarray  # (B, m)
     collapse_matrix: Any  # sparse (Kc, m): group x quantity weights if collapsed
     half_matrix: Any  # sparse (Kh, m): group x quantity weights if half-collapsed only
 
 
+@dataclass
+class _ChunkTask:
+    """One Monte Carlo chunk; a plain picklable object so process pools can run it."""
+
+    seed: np.random.SeedSequence
+    bands: np.ndarray  # ground-motion band of each realization in the chunk
+    arrays: _ChunkArrays
+
+
 def _simulate_chunk(task: _ChunkTask) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(task.seed)
+    arrays = task.arrays
     r = len(task.bands)
-    m = task.p_collapse.shape[1]
+    m = arrays.p_collapse.shape[1]
     u = rng.random((r, m), dtype=np.float32)
-    collapsed = u < task.p_collapse[task.bands]
-    half = (u < task.p_half[task.bands]) & ~collapsed
+    collapsed = u < arrays.p_collapse[task.bands]
+    half = (u < arrays.p_half[task.bands]) & ~collapsed
     del u
-    tot_c = task.collapse_matrix @ collapsed.T.astype(np.float64)
-    tot_h = task.half_matrix @ half.T.astype(np.float64)
+    tot_c = arrays.collapse_matrix @ collapsed.T.astype(np.float64)
+    tot_h = arrays.half_matrix @ half.T.astype(np.float64)
     return np.asarray(tot_c).T, np.asarray(tot_h).T
 
 
@@ -503,18 +511,13 @@ def estimate_damage(
         chunk = max(1, int(chunk_realizations))
         starts = list(range(0, realizations, chunk))
         seeds = seq_mc.spawn(len(starts))
-        tasks = [
-            _ChunkTask(
-                seed=s,
-                bands=np.arange(a, min(a + chunk, realizations)) % bands,
-                p_collapse=pc_v,
-                p_half=ph_v,
-                collapse_matrix=mat_c,
-                half_matrix=mat_h,
-            )
-            for a, s in zip(starts, seeds)
-        ]
-        parts = run_tasks(_simulate_chunk, tasks, executor, SubFeedback(feedback, 5.0, 100.0))
+        with sharing(executor) as share:
+            arrays = share(_ChunkArrays(pc_v, ph_v, mat_c, mat_h))
+            tasks = [
+                _ChunkTask(seed=s, bands=np.arange(a, min(a + chunk, realizations)) % bands, arrays=arrays)
+                for a, s in zip(starts, seeds)
+            ]
+            parts = run_tasks(_simulate_chunk, tasks, executor, SubFeedback(feedback, 5.0, 100.0))
         per_real = np.concatenate([assemble(tc, th) for tc, th in parts], axis=0)
         mean_tot = per_real.mean(axis=0)
         p5_tot, p95_tot = np.percentile(per_real, PERCENTILES, axis=0)

@@ -29,7 +29,7 @@ import numpy as np
 
 from . import memo
 from .errors import InputError, raise_if_any
-from .executors import run_tasks
+from .executors import run_tasks, sharing
 from .feedback import Feedback, NullFeedback, SubFeedback, check_canceled
 from .gcpause import paused
 from .realizations import check_realizations
@@ -1048,9 +1048,9 @@ REALIZATIONS_PER_TASK = 10
 
 
 @dataclass
-class _McTask:
-    seed: np.random.SeedSequence
-    count: int
+class _McShared:
+    """What every task of one Monte Carlo run reads (shared by the tasks: executors.sharing)."""
+
     indptr: np.ndarray
     indices: np.ndarray
     minutes: np.ndarray
@@ -1063,6 +1063,13 @@ class _McTask:
     # Component of each building when every building reachable from an ignition burns and the graph
     # is symmetric: the burned buildings are then the components of the ignitions (no path search).
     components: np.ndarray | None = None
+
+
+@dataclass
+class _McTask:
+    seed: np.random.SeedSequence
+    count: int
+    shared: _McShared
 
 
 @dataclass
@@ -1079,39 +1086,40 @@ def _mc_task(task: _McTask) -> _McResult:
     from scipy.sparse import csr_matrix
     from scipy.sparse.csgraph import dijkstra
 
-    n = len(task.p_ignite)
-    graph = csr_matrix((task.minutes, task.indices, task.indptr), shape=(n, n))
-    rng = np.random.default_rng(task.seed)
+    count, seed, shared = task.count, task.seed, task.shared
+    n = len(shared.p_ignite)
+    graph = csr_matrix((shared.minutes, shared.indices, shared.indptr), shape=(n, n))
+    rng = np.random.default_rng(seed)
     burn_count = np.zeros(n, dtype=np.int64)
-    totals = np.zeros(task.count, dtype=np.int64)
-    floors = np.zeros(task.count)
-    by_district = np.zeros((task.count, task.n_districts), dtype=np.int64)
+    totals = np.zeros(count, dtype=np.int64)
+    floors = np.zeros(count)
+    by_district = np.zeros((count, shared.n_districts), dtype=np.int64)
     arr_b: list[np.ndarray] = []
     arr_t: list[np.ndarray] = []
-    in_district = task.district_index >= 0
-    n_components = int(task.components.max(initial=-1)) + 1 if task.components is not None else 0
-    for r in range(task.count):
-        ignited = np.flatnonzero(rng.random(n) < task.p_ignite)
+    in_district = shared.district_index >= 0
+    n_components = int(shared.components.max(initial=-1)) + 1 if shared.components is not None else 0
+    for r in range(count):
+        ignited = np.flatnonzero(rng.random(n) < shared.p_ignite)
         if len(ignited) == 0:
             continue
-        if task.components is not None:
+        if shared.components is not None:
             hit = np.zeros(n_components, dtype=bool)
-            hit[task.components[ignited]] = True
-            burned = np.flatnonzero(hit[task.components])
+            hit[shared.components[ignited]] = True
+            burned = np.flatnonzero(hit[shared.components])
         elif graph.nnz:
-            arrival = dijkstra(graph, directed=True, indices=ignited, min_only=True, limit=task.limit_min)
-            burned = np.flatnonzero(np.isfinite(arrival) & (arrival <= task.limit_min))
+            arrival = dijkstra(graph, directed=True, indices=ignited, min_only=True, limit=shared.limit_min)
+            burned = np.flatnonzero(np.isfinite(arrival) & (arrival <= shared.limit_min))
         else:
             arrival = np.full(n, np.inf)
             arrival[ignited] = 0.0
             burned = ignited
         burn_count[burned] += 1
         totals[r] = len(burned)
-        floors[r] = task.floor_area[burned].sum()
-        if task.n_districts:
+        floors[r] = shared.floor_area[burned].sum()
+        if shared.n_districts:
             sel = burned[in_district[burned]]
-            by_district[r] = np.bincount(task.district_index[sel], minlength=task.n_districts)
-        if task.keep_arrivals:
+            by_district[r] = np.bincount(shared.district_index[sel], minlength=shared.n_districts)
+        if shared.keep_arrivals:
             arr_b.append(burned)
             arr_t.append(arrival[burned].astype(np.float32))
     cat_b = np.concatenate(arr_b) if arr_b else np.empty(0, dtype=np.int64)
@@ -1164,24 +1172,23 @@ def monte_carlo(
     seeds = seed_sequence.spawn(len(counts))
     keep_arrivals = edge_minutes is not None
     components = _reach_components(csr) if edge_minutes is None and math.isinf(duration_min) else None
-    tasks = [
-        _McTask(
-            s,
-            c,
-            csr.indptr,
-            csr.indices,
-            csr.data,
-            np.asarray(p_ignite, dtype=np.float64),
-            float(duration_min),
-            district,
-            int(n_districts),
-            floor,
-            keep_arrivals,
-            components,
+    with sharing(executor) as share:
+        shared = share(
+            _McShared(
+                csr.indptr,
+                csr.indices,
+                csr.data,
+                np.asarray(p_ignite, dtype=np.float64),
+                float(duration_min),
+                district,
+                int(n_districts),
+                floor,
+                keep_arrivals,
+                components,
+            )
         )
-        for s, c in zip(seeds, counts)
-    ]
-    results: list[_McResult] = run_tasks(_mc_task, tasks, executor, feedback)
+        tasks = [_McTask(s, c, shared) for s, c in zip(seeds, counts)]
+        results: list[_McResult] = run_tasks(_mc_task, tasks, executor, feedback)
     burn_count = np.sum([r.burn_count for r in results], axis=0)
     median = None
     if keep_arrivals:

@@ -35,7 +35,7 @@ import numpy as np
 
 from . import memo
 from .errors import InputError
-from .executors import run_tasks
+from .executors import run_tasks, sharing
 from .feedback import Feedback, NullFeedback, check_canceled
 from .network import SortedArcs, StreetNetwork, csr_from_edges
 from .realizations import check_realizations
@@ -1284,7 +1284,8 @@ def monte_carlo_reachability(
     )
     seeds = np.random.SeedSequence(int(seed)).spawn(int(realizations))
     chunks = [seeds[i : i + REALIZATIONS_PER_CHUNK] for i in range(0, len(seeds), REALIZATIONS_PER_CHUNK)]
-    results = run_tasks(partial(_mc_chunk, payload), chunks, executor, feedback)
+    with sharing(executor) as share:
+        results = run_tasks(partial(_mc_chunk, share(payload)), chunks, executor, feedback)
     reach_count = np.sum([r[0] for r in results], axis=0)
     samples = np.vstack([r[1] for r in results])
     p_reach = reach_count / float(realizations)

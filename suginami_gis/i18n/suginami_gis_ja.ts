@@ -14,7 +14,7 @@
       <translation>（地区外）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="226" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="233" />
       <source>ACCESS_POINTS not given: the Wi-Fi coverage step is skipped.</source>
       <translation>ACCESS_POINTS の指定がないため、Wi-Fi の電波到達範囲の手順を省略します。</translation>
     </message>
@@ -349,9 +349,8 @@
       <translation>対策後の実行のテーブルを {0} にコピーできません: {1}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="370" />
       <source>Cannot copy {0} into {1}: {2}</source>
-      <translation>{0} を {1} にコピーできません: {2}</translation>
+      <translation type="vanished">{0} を {1} にコピーできません: {2}</translation>
     </message>
     <message>
       <location filename="suginami_gis/processing/render.py" line="49" />
@@ -359,7 +358,7 @@
       <translation>レイヤ {0} を開けません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="265" />
+      <location filename="suginami_gis/processing/report.py" line="266" />
       <source>Cannot open the scenario GeoPackage {0}.</source>
       <translation>シナリオの GeoPackage {0} を開けません。</translation>
     </message>
@@ -397,7 +396,7 @@
       <translation type="vanished">全壊棟数の変化（%）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="962" />
+      <location filename="suginami_gis/processing/report.py" line="968" />
       <source>Charts need matplotlib, which is not installed.</source>
       <translation>グラフには matplotlib が必要ですが、インストールされていません。</translation>
     </message>
@@ -441,12 +440,12 @@
       <translation>比較</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="211" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="218" />
       <source>Computed once, reused {0} times ({1:.1f} s saved): {2}</source>
       <translation>1 回だけ計算し {0} 回再利用（{1:.1f} 秒短縮）：{2}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="213" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="220" />
       <source>Computed {0} times, not reused: {1}</source>
       <translation>{0} 回計算、再利用なし：{1}</translation>
     </message>
@@ -486,12 +485,12 @@
       <translation>受信エリアの敷地面積</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="86" />
+      <location filename="suginami_gis/processing/params.py" line="87" />
       <source>Crustal</source>
       <translation>地殻内地震</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="171" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="178" />
       <source>DISTRICTS not given: the results are totalled for one ward-wide district, {0}.</source>
       <translation>DISTRICTS の指定がないため、区全域を 1 地区（{0}）として集計します。</translation>
     </message>
@@ -539,7 +538,7 @@
       <translation>深さ（km）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="76" />
+      <location filename="suginami_gis/processing/params.py" line="77" />
       <source>Depth of the hypocentre or of the fault's top edge (km)</source>
       <translation>震源の深さ、または断層上端の深さ（km）</translation>
     </message>
@@ -589,7 +588,7 @@
       <translation>地区別の火災集計</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="166" />
+      <location filename="suginami_gis/processing/params.py" line="167" />
       <source>District name field</source>
       <translation>地区名のフィールド</translation>
     </message>
@@ -614,7 +613,7 @@
       <translation>地区</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="157" />
+      <location filename="suginami_gis/processing/params.py" line="158" />
       <source>Districts (optional polygons)</source>
       <translation>地区（任意のポリゴン）</translation>
     </message>
@@ -688,12 +687,12 @@
       <translation>地震による建物被害（全壊・人的被害・地区別集計）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="612" />
+      <location filename="suginami_gis/processing/report.py" line="613" />
       <source>Earthquake scenario report</source>
       <translation>地震被害想定レポート</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="611" />
+      <location filename="suginami_gis/processing/report.py" line="612" />
       <source>Earthquake scenario report: {0}</source>
       <translation>地震被害想定レポート：{0}</translation>
     </message>
@@ -713,17 +712,17 @@
       <translation>震央</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="61" />
+      <location filename="suginami_gis/processing/params.py" line="62" />
       <source>Epicentre (point source; any CRS)</source>
       <translation>震央（点震源、任意の座標系）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="343" />
+      <location filename="suginami_gis/processing/params.py" line="344" />
       <source>Estimated memory: {0:.2f} GB for {1} (limit {2:.1f} GB, MEMORY_LIMIT_GB).</source>
       <translation>必要なメモリの見積もり：{1} で {0:.2f} GB（上限 {2:.1f} GB、MEMORY_LIMIT_GB）。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="349" />
+      <location filename="suginami_gis/processing/params.py" line="350" />
       <source>Estimated time: about {0:.0f} minutes on a 2-core machine ({1}).</source>
       <translation>見積もり時間：2 コアの計算機で約 {0:.0f} 分（{1}）。</translation>
     </message>
@@ -818,22 +817,22 @@
       <translation>FIREPROOF_OPEN_SPACE_FIELD：{0} 区域の空地率が 0 以上 100 % 未満の範囲外です。空地率を % で指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/plateau.py" line="66" />
+      <location filename="suginami_gis/processing/inputs/plateau.py" line="67" />
       <source>FOLDER: '{0}' is not a folder.</source>
       <translation>FOLDER：'{0}' はフォルダではありません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/plateau.py" line="69" />
+      <location filename="suginami_gis/processing/inputs/plateau.py" line="70" />
       <source>FOLDER: no .gml files in '{0}'.</source>
       <translation>FOLDER：'{0}' に .gml ファイルがありません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="92" />
+      <location filename="suginami_gis/processing/params.py" line="93" />
       <source>Fault surface trace (optional; replaces the epicentre)</source>
       <translation>断層の地表トレース（任意、震央の代わりに使用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="86" />
+      <location filename="suginami_gis/processing/params.py" line="87" />
       <source>Fault type</source>
       <translation>地震のタイプ</translation>
     </message>
@@ -858,7 +857,7 @@
       <translation>不燃化の区域（任意のポリゴン：木造住宅密集地域などの指定区域）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="398" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="399" />
       <source>Fire-proofing rebuilds {0} of {1} buildings; they take the newest seismic era.</source>
       <translation>不燃化で {1} 棟のうち {0} 棟を建て替えます。これらは最新の耐震基準の建物として扱います。</translation>
     </message>
@@ -972,7 +971,7 @@
       <translation>GROUND_MOTION：地震動のラスタを選んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="258" />
+      <location filename="suginami_gis/processing/params.py" line="259" />
       <source>GSI lists: only sites designated for earthquakes (地震)</source>
       <translation>国土地理院の一覧：地震に指定された避難場所のみ</translation>
     </message>
@@ -1062,7 +1061,7 @@
       <translation>INPUT/FOLDER または LAYER：PLATEAU の CityGML ファイル（INPUT か FOLDER）か、エクスポートしたレイヤ一つ（LAYER）のどちらか一方を指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/plateau.py" line="73" />
+      <location filename="suginami_gis/processing/inputs/plateau.py" line="74" />
       <source>INPUT: file '{0}' does not exist.</source>
       <translation>INPUT：ファイル '{0}' がありません。</translation>
     </message>
@@ -1072,7 +1071,7 @@
       <translation>INPUT：ファイルの座標系 {1} では、CODE のメッシュ内にある形状が {0:.0%} しかありません。形状とコードが一致しません（日本測地系など別の測地系、または .prj の誤り）。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/plateau.py" line="129" />
+      <location filename="suginami_gis/processing/inputs/plateau.py" line="130" />
       <source>INPUT: the files' CRS EPSG:{0} is not known to QGIS.</source>
       <translation>INPUT：ファイルの座標系 EPSG:{0} を QGIS が認識できません。</translation>
     </message>
@@ -1215,12 +1214,12 @@
       <translation>QGIS の Python で {0} にインストールしています…</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="86" />
+      <location filename="suginami_gis/processing/params.py" line="87" />
       <source>Interplate</source>
       <translation>プレート境界地震</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="86" />
+      <location filename="suginami_gis/processing/params.py" line="87" />
       <source>Intraslab</source>
       <translation>スラブ内地震</translation>
     </message>
@@ -1313,17 +1312,17 @@
       <translation>既知の構造のフィールド（任意、値はそのまま使用）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/plateau.py" line="87" />
+      <location filename="suginami_gis/processing/inputs/plateau.py" line="88" />
       <source>LAYER: give building footprints (polygons).</source>
       <translation>LAYER：建物の形状（ポリゴン）を指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/plateau.py" line="91" />
+      <location filename="suginami_gis/processing/inputs/plateau.py" line="92" />
       <source>LAYER: no PLATEAU attribute fields found (usage, buildingStructureType, fireproofStructureType, yearOfConstruction, storeysAboveGround, measuredHeight, buildingID); fields: {0}</source>
       <translation>LAYER：PLATEAU の属性フィールド（usage、buildingStructureType、fireproofStructureType、yearOfConstruction、storeysAboveGround、measuredHeight、buildingID）が見つかりません。フィールド：{0}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/plateau.py" line="102" />
+      <location filename="suginami_gis/processing/inputs/plateau.py" line="103" />
       <source>LAYER: the layer has no features.</source>
       <translation>LAYER：レイヤに地物がありません。</translation>
     </message>
@@ -1353,7 +1352,7 @@
       <translation>言語</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="265" />
+      <location filename="suginami_gis/processing/params.py" line="266" />
       <source>Largest distance from a shelter to a street (m); farther shelters are flagged and not used</source>
       <translation>避難所から道路までの最大距離（m）。これより遠い避難所は印を付けて使いません</translation>
     </message>
@@ -1443,7 +1442,7 @@
       <translation>計測震度の中央値 {0:.2f}〜{1:.2f}、範囲の {2:.0%} が震度6弱以上。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="322" />
+      <location filename="suginami_gis/processing/params.py" line="323" />
       <source>Memory limit (GB; a run estimated to need more is refused; default half of this machine's)</source>
       <translation>メモリの上限（GB。見積もりがこれを超える計算は中止。既定はこのコンピュータのメモリの半分）</translation>
     </message>
@@ -1512,7 +1511,7 @@
       <translation>モーメントマグニチュード Mw</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="65" />
+      <location filename="suginami_gis/processing/params.py" line="66" />
       <source>Moment magnitude Mw (4-9)</source>
       <translation>モーメントマグニチュード Mw（4〜9）</translation>
     </message>
@@ -1580,7 +1579,7 @@
       <translation>なし（オフライン: データから作る区域・地区・主要道路・避難所）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="572" />
+      <location filename="suginami_gis/processing/report.py" line="573" />
       <source>Not available: the scenario did not write this layer.</source>
       <translation>ありません：シナリオはこのレイヤを出力していません。</translation>
     </message>
@@ -1813,7 +1812,7 @@ then click Install Python packages again.</source>
       <translation>PLATEAU 建築物 CityGML ファイル（*.gml）</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/inputs/plateau.py" line="96" />
+      <location filename="suginami_gis/processing/inputs/plateau.py" line="97" />
       <source>PLATEAU fields found: {0}</source>
       <translation>見つかった PLATEAU のフィールド：{0}</translation>
     </message>
@@ -2019,32 +2018,32 @@ then click Install Python packages again.</source>
       <translation>出力フォルダに以前のシナリオがある場合は置き換える</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="849" />
+      <location filename="suginami_gis/processing/report.py" line="854" />
       <source>Report written: {0}</source>
       <translation>報告書を作成しました：{0}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="813" />
+      <location filename="suginami_gis/processing/report.py" line="818" />
       <source>Report: charts</source>
       <translation>報告書：グラフ</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="798" />
+      <location filename="suginami_gis/processing/report.py" line="801" />
       <source>Report: map {0}</source>
       <translation>報告書：地図 {0}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="791" />
+      <location filename="suginami_gis/processing/report.py" line="794" />
       <source>Report: print layout</source>
       <translation>報告書：印刷レイアウト</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="821" />
+      <location filename="suginami_gis/processing/report.py" line="826" />
       <source>Report: writing report.html</source>
       <translation>報告書：report.html を作成中</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="818" />
+      <location filename="suginami_gis/processing/report.py" line="823" />
       <source>Report: writing report.pdf</source>
       <translation>報告書：report.pdf を作成中</translation>
     </message>
@@ -2262,7 +2261,7 @@ then click Install Python packages again.</source>
       <translation type="vanished">避難所 ID のフィールド</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="236" />
+      <location filename="suginami_gis/processing/params.py" line="237" />
       <source>Shelter id field (optional; unique)</source>
       <translation>避難所 ID のフィールド（任意、重複不可）</translation>
     </message>
@@ -2271,7 +2270,7 @@ then click Install Python packages again.</source>
       <translation type="vanished">避難所名のフィールド</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="241" />
+      <location filename="suginami_gis/processing/params.py" line="242" />
       <source>Shelter name field (optional)</source>
       <translation>避難所名のフィールド（任意）</translation>
     </message>
@@ -2488,7 +2487,7 @@ then click Install Python packages again.</source>
       <translation>スタイル {0} を読み込めませんでした：{1}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="438" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="437" />
       <source>Styles stored in the GeoPackage for {0} layers.</source>
       <translation>{0} レイヤのスタイルを GeoPackage に保存しました。</translation>
     </message>
@@ -2537,7 +2536,7 @@ then click Install Python packages again.</source>
       <translation>インストールが中断しました：{0}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="287" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="294" />
       <source>The mitigated run runs in a second process beside the current state.</source>
       <translation>対策後の実行は、現状の実行と並行して2つ目のプロセスで実行します。</translation>
     </message>
@@ -2561,7 +2560,7 @@ then click Install Python packages again.</source>
       <translation type="vanished">報告書のモジュールに write_report() がないため、report.pdf は作成しません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/report.py" line="392" />
+      <location filename="suginami_gis/processing/report.py" line="393" />
       <source>The scenario GeoPackage has no layer to map.</source>
       <translation>シナリオの GeoPackage に地図にするレイヤがありません。</translation>
     </message>
@@ -2576,7 +2575,7 @@ then click Install Python packages again.</source>
       <translation>スタイル {0} をラスタの横に保存できませんでした（{1}）。ラスタ {2} は完全で、今回読み込むときにはスタイルが付きますが、後で開くと灰色で表示されます。ディスクの空きを作り、プラグインの styles フォルダの {3} を読み込んでください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="282" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="289" />
       <source>The two runs run one after the other (only file layers can be read by a second process): {0}</source>
       <translation>2つの実行を順に実行します（2つ目のプロセスが読めるのはファイルのレイヤだけです）：{0}</translation>
     </message>
@@ -2641,7 +2640,7 @@ then click Install Python packages again.</source>
       <translation>高層市街地</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="255" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="262" />
       <source>Waiting for the mitigated run in the second process</source>
       <translation>2つ目のプロセスでの対策後の実行を待っています</translation>
     </message>
@@ -2808,7 +2807,7 @@ then click Install Python packages again.</source>
       <translation>{0} の書き込みに失敗しました: {1}</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/gpkg_sql.py" line="436" />
+      <location filename="suginami_gis/processing/gpkg_sql.py" line="481" />
       <source>Writing {0} failed: {1} (is the disk full or the folder not writable?). Nothing was replaced: free space or choose another {0}.</source>
       <translation>{0} の書き込みに失敗しました: {1}（ディスクの空きがないか、フォルダーに書き込めません）。何も置き換えていません。空きを作るか、別の {0} を選んでください。</translation>
     </message>
@@ -3116,7 +3115,7 @@ then click Install Python packages again.</source>
       <translation>共有頂点のない交差 {0} か所は接続していません（橋梁・トンネル、またはノードのない線）。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="196" />
+      <location filename="suginami_gis/processing/params.py" line="197" />
       <source>{0} districts have no geometry: ignored.</source>
       <translation>{0} 地区に形状がないため、無視しました。</translation>
     </message>
@@ -3296,7 +3295,7 @@ then click Install Python packages again.</source>
       <translation>{0}：ポリゴンを指定してください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/conversions.py" line="438" />
+      <location filename="suginami_gis/processing/conversions.py" line="409" />
       <source>{0}: only file-based rasters are supported (save the layer as GeoTIFF first).</source>
       <translation>{0}：ファイルのラスタだけに対応しています（先に GeoTIFF として保存してください）。</translation>
     </message>
@@ -3321,17 +3320,17 @@ then click Install Python packages again.</source>
       <translation>{0}：レイヤに地物がありません。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/params.py" line="355" />
+      <location filename="suginami_gis/processing/params.py" line="356" />
       <source>{0}: this run would need about {1:.1f} GB of memory ({2}), more than the limit of {3:.1f} GB. Make it smaller ({0}) or, if the machine has that much memory, raise MEMORY_LIMIT_GB.</source>
       <translation>{0}：この計算には約 {1:.1f} GB のメモリが必要で（{2}）、上限 {3:.1f} GB を超えます。計算を小さくする（{0}）か、そのメモリが実際にあるなら MEMORY_LIMIT_GB を上げてください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/conversions.py" line="508" />
+      <location filename="suginami_gis/processing/conversions.py" line="479" />
       <source>{0}: value '{1}' is not a boolean; use true/false or 1/0.</source>
       <translation>{0}：値 '{1}' は真偽値ではありません。true/false または 1/0 を使ってください。</translation>
     </message>
     <message>
-      <location filename="suginami_gis/processing/scenario/chain.py" line="491" />
+      <location filename="suginami_gis/processing/scenario/chain.py" line="489" />
       <source>{0}: {1:,.1f} -&gt; {2:,.1f} ({3})</source>
       <translation>{0}：{1:,.1f} → {2:,.1f}（{3}）</translation>
     </message>

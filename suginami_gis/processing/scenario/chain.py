@@ -16,8 +16,8 @@ from typing import Any
 
 from qgis.core import QgsProcessingContext, QgsProcessingException, QgsProcessingMultiStepFeedback, QgsVectorLayer
 
+from ...core import allocator, executors, memo
 from ...core import comparison as cmp
-from ...core import executors, memo
 from ...core.feedback import Canceled
 from .. import gpkg_sql
 from ..fireproofing import REBUILT_FIELD, planned_rebuilds, write_rebuilt_flags
@@ -161,7 +161,15 @@ class Chain:
         return self.folder / "_work"
 
     def run(self) -> tuple[list[dict[str, Any]], dict[str, RunResult], dict[str, str]]:
-        """Every step; returns the comparison rows, each run's results and the report's paths."""
+        """Every step; returns the comparison rows, each run's results and the report's paths.
+
+        glibc keeps freed memory for reuse meanwhile (core/allocator.py: a tenth of the ward's time went to
+        page faults), and gets its defaults back at the end.
+        """
+        with allocator.kept_freed_memory():
+            return self._run()
+
+    def _run(self) -> tuple[list[dict[str, Any]], dict[str, RunResult], dict[str, str]]:
         self.work.mkdir()
         ward = self.wiring.settings.ward_district
         if ward is not None:
@@ -350,29 +358,23 @@ class Chain:
             self.wiring.blockage(buildings, table_uri(gpkg, f"{run}_road_blockage")),
             label=f"{run}:roadblockage",
         )
-        # A route and an origin per building: written to files of their own, then copied into the GeoPackage
-        # (gpkg_sql.copy_tables). GDAL building a large table's spatial index inside the shared GeoPackage
-        # took up to 5 s (its in-memory index is not always used there), against about 1 s in a new file.
-        large = {"OUTPUT_ROUTES": f"{run}_routes", "OUTPUT_ASSIGNMENT": f"{run}_evacuation_origins"}
-        outputs = {key: str(self.work / f"{name}.gpkg") for key, name in large.items()}
-        outputs["OUTPUT_SHELTERS"] = table_uri(gpkg, f"{run}_evacuation_shelters")
-        outputs["OUTPUT_DISTRICTS"] = table_uri(gpkg, f"{run}_evacuation_districts")
-        evacuation = self.runner.run(
+        # A route and an origin per building, written in SQL with their spatial index packed (gpkg_sql.write_rows):
+        # GDAL building a large table's index as it closes took up to 5 s inside the shared GeoPackage.
+        names = {"OUTPUT_ROUTES": f"{run}_routes", "OUTPUT_ASSIGNMENT": f"{run}_evacuation_origins"}
+        names.update(OUTPUT_SHELTERS=f"{run}_evacuation_shelters", OUTPUT_DISTRICTS=f"{run}_evacuation_districts")
+        self.runner.run(
             "evacuationroutes",
-            self.wiring.evacuation(blockage["OUTPUT"], buildings, outputs),
+            self.wiring.evacuation(
+                blockage["OUTPUT"], buildings, {key: table_uri(gpkg, n) for key, n in names.items()}
+            ),
             label=f"{run}:evacuationroutes",
         )
-        for key, name in large.items():
-            try:
-                gpkg_sql.copy_tables(str(evacuation[key]).split("|")[0], gpkg, [name])
-            except RuntimeError as exc:
-                raise QgsProcessingException(tr("Cannot copy {0} into {1}: {2}").format(name, gpkg, exc)) from exc
         self.runner.run(
             "shelteraccess",
             self.wiring.access(blockage["OUTPUT"], table_uri(gpkg, f"{run}_shelter_access")),
             label=f"{run}:shelteraccess",
         )
-        return layer_uri(gpkg, large["OUTPUT_ASSIGNMENT"])
+        return layer_uri(gpkg, names["OUTPUT_ASSIGNMENT"])
 
     def rebuilt_buildings(self) -> dict[str, Any]:
         """BUILDINGS with a REBUILT_FIELD flag (and RETROFIT_FIELD naming it) for the mitigated damage step."""

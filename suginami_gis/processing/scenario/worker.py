@@ -41,6 +41,9 @@ def main(spec_path: str, stream: TextIO) -> int:
             sys.path.insert(0, path)
     from qgis.core import QgsApplication
 
+    from ...core.allocator import keep_freed_memory
+
+    keep_freed_memory()  # this process only runs the mitigated run (core/allocator.py)
     app = QgsApplication([], False)
     app.initQgis()
     try:
