@@ -128,3 +128,29 @@ def cached(kind: str, key: tuple[Any, ...], compute: Callable[[], T], copy: Call
         count[0] += 1
         store[name] = (result, seconds)
     return copy(result) if copy is not None else result
+
+
+def keep(kind: str, key: tuple[Any, ...], value: Any, seconds: float = 0.0) -> None:
+    """Inside ``shared()``, keep ``value`` (which took ``seconds`` to get) under ``key`` for ``kept``; outside,
+    nothing."""
+    store = _store
+    if store is None:
+        return
+    with _lock:
+        store[f"{kind}:{fingerprint(*key)}"] = (value, seconds)
+
+
+def kept(kind: str, key: tuple[Any, ...], count: bool = True) -> Any:
+    """The value ``keep`` kept under ``key`` in the current shared block (counted as reused unless ``count``
+    is false); else None."""
+    store = _store
+    if store is None:
+        return None
+    with _lock:
+        found = store.get(f"{kind}:{fingerprint(*key)}")
+        if found is None:
+            return None
+        if count:
+            _counts.setdefault(kind, [0, 0])[1] += 1
+            _saved_s[kind] = _saved_s.get(kind, 0.0) + found[1]
+        return found[0]

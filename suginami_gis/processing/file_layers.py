@@ -18,6 +18,7 @@ QGIS's OGR provider does.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +32,8 @@ from qgis.core import (
     QgsWkbTypes,
 )
 from qgis.PyQt.QtCore import QVariant
+
+from ..core import memo
 
 # The attribute a tagged QgsProcessingFeatureSource carries (set by SuginamiAlgorithm.parameterAsSource).
 TAG = "_suginami_plain_file"
@@ -111,11 +114,23 @@ def read_columns(
         return None
     fid_column = plain.fid_column
     columns_read = [f.name() for f in exact.values() if f.name() != fid_column]
+    table = _table_key(plain)
+    known = memo.kept(GEOMETRIES, (*_root(table), plain.multi)) if table is not None else None
+    started = time.perf_counter()
     try:
         meta, fids, wkbs, data = pyogrio.raw.read(
-            plain.path, layer=plain.layer, columns=columns_read, return_fids=True, read_geometry=True
+            plain.path, layer=plain.layer, columns=columns_read, return_fids=True, read_geometry=known is None
         )
-        geometries = _geometries(shapely, wkbs, plain.multi)
+        if known is not None and np.array_equal(np.asarray(fids, dtype=np.int64), known[0]):
+            geometries = known[1].copy()  # the same table's or its copy's geometries, read before (fid for fid)
+        else:
+            if known is not None:
+                _, _, wkbs, _ = pyogrio.raw.read(plain.path, layer=plain.layer, columns=[], return_fids=False)
+            geometries = _geometries(shapely, wkbs, plain.multi)
+            if geometries is not None and table is not None:
+                ids_read = np.asarray(fids, dtype=np.int64)
+                seconds = time.perf_counter() - started
+                memo.keep(GEOMETRIES, (*_root(table), plain.multi), (ids_read, geometries.copy()), seconds)
     except Exception:
         return None
     if geometries is None or not _passes_geometry_check(shapely, geometries, context):
@@ -133,6 +148,66 @@ def read_columns(
         columns[name] = converted
     nulls = int(sum(g is None for g in geometries))
     return ids, geometries, columns, nulls
+
+
+# --- geometries read once per scenario ------------------------------------------------------------------
+# Inside the scenario (core/memo.shared) the geometries of a table are kept after their first read, under
+# the table they were first written to: the damage and fire outputs are their input's rows copied in SQL
+# (gpkg_sql.extend_table, which calls same_geometries), so the later steps of a run (fire, road blockage,
+# evacuation routes) read only the columns they want and take the kept geometries, for the same fids.
+GEOMETRIES = "footprint geometries of a GeoPackage table"
+_ALIAS = "GeoPackage table whose geometries another table copies"
+
+
+def _table_key(plain: PlainFile) -> tuple[str, str] | None:
+    """(resolved path, table name) of a plain file's layer; None when its table has no name here."""
+    import os
+
+    if isinstance(plain.layer, str):
+        return os.path.realpath(plain.path), plain.layer
+    if plain.layer is None:
+        try:
+            import pyogrio
+
+            names = pyogrio.list_layers(plain.path)
+        except Exception:
+            return None
+        return (os.path.realpath(plain.path), str(names[0][0])) if len(names) == 1 else None
+    return None
+
+
+def _root(table: tuple[str, str]) -> tuple[str, str]:
+    """The table whose geometries ``table`` copies (itself when none)."""
+    found = memo.kept(_ALIAS, table, count=False)
+    return tuple(found) if found is not None else table  # type: ignore[return-value]
+
+
+def same_geometries(path: str, table: str, source_path: str, source_table: str) -> None:
+    """Inside the scenario: GeoPackage table ``table`` of ``path`` holds the geometries of ``source_table``
+    of ``source_path`` under the same fids (all its rows copied in SQL), so a read of either takes the
+    geometries kept from a read of the other."""
+    import os
+
+    memo.keep(_ALIAS, (os.path.realpath(path), table), _root((os.path.realpath(source_path), source_table)))
+
+
+def moved(old: Any, new: Any) -> None:
+    """GeoPackage ``old`` moved to ``new`` (a staged output put into place): its tables keep what
+    same_geometries said of them."""
+    import os
+
+    if not memo.active() or not str(new).lower().endswith(".gpkg"):
+        return
+    try:
+        import pyogrio
+
+        names = [str(row[0]) for row in pyogrio.list_layers(str(new))]
+    except Exception:
+        return
+    for name in names:
+        root = memo.kept(_ALIAS, (os.path.realpath(old), name), count=False)
+        if root is not None:
+            memo.keep(_ALIAS, (os.path.realpath(new), name), root)
 
 
 def _geometries(shapely: Any, wkbs: np.ndarray, multi: bool) -> np.ndarray | None:

@@ -264,6 +264,9 @@ def extend_table(
                     written = _extend(target, source_table, target_table, kept, new_names, fids)
             finally:
                 target = None
+    from .file_layers import same_geometries
+
+    same_geometries(target_path, target_table, source_path, source_table)
     return written
 
 

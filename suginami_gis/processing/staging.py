@@ -34,6 +34,7 @@ from qgis.core import (
 )
 
 from ..core.atomic import claim, release, remove_abandoned
+from .file_layers import moved
 from .i18n import tr
 
 PARTIAL_PREFIX = ".suginami-partial-"
@@ -180,6 +181,7 @@ class StagedOutputs:
                     shutil.move(str(entry), str(destination))
                 else:
                     os.replace(entry, destination)
+                    moved(entry, destination)  # the scenario's record of tables holding the same geometries
         self.discard()
         if any(PARTIAL_PREFIX in key for key in context.layersToLoadOnCompletion()):
             context.setLayersToLoadOnCompletion(

@@ -704,3 +704,59 @@ def test_outputs_sql_cannot_write_take_the_feature_path(tmp_path):
     assert blobs[0][8:40] == np.array([0.0, 1.0, 0.0, 1.0]).tobytes() and blobs[0][40:] == shapely.to_wkb(lines[0])
     point = gpkg_sql.geometry_blobs(np.array([shapely.Point(1, 2)], dtype=object), 4326)[0][0]
     assert point == b"GP\x00\x01" + (4326).to_bytes(4, "little") + shapely.to_wkb(shapely.Point(1, 2))
+
+
+def test_geometries_kept_in_the_scenario_are_those_read(tmp_path, run_alg, algorithm, pyogrio_calls):
+    """Inside the scenario (memo.shared) a table's geometries are read once: the damage output, its input's
+    rows copied in SQL, takes the geometries read from the input (pyogrio reads only its columns), equal
+    to a read outside the scenario; a table with other fids reads its own; outside, nothing is kept."""
+    import shutil
+    import sqlite3
+
+    import pyogrio.raw
+    import shapely
+    from conftest import SAMPLE_GPKG
+    from test_buildingdamage import params
+
+    from suginami_gis.core import memo
+    from suginami_gis.processing import file_layers
+    from suginami_gis.processing.conversions import read_vector
+
+    shutil.copy(SAMPLE_GPKG, tmp_path / "input.gpkg")
+    source_uri = f"{tmp_path / 'input.gpkg'}|layername=buildings"
+
+    def read(uri):
+        context = _context()
+        source = algorithm.parameterAsSource({"BUILDINGS": uri}, "BUILDINGS", context)
+        return read_vector(source, context, source.sourceCrs(), ["building_id", "structure"])
+
+    with memo.shared():
+        first = read(source_uri)
+        damage = run_alg("buildingdamage", params(tmp_path, BUILDINGS=source_uri, OUTPUT=str(tmp_path / "d.gpkg")))
+        pyogrio_calls.clear()
+        geometry_asked = []
+        counting = pyogrio.raw.read
+        pyogrio.raw.read = lambda *a, **k: geometry_asked.append(k.get("read_geometry", True)) or counting(*a, **k)
+        try:
+            again = read(damage["OUTPUT"])
+            # another table said to copy the input's geometries, but with a feature less: its own are read
+            trimmed = tmp_path / "trimmed.gpkg"
+            shutil.copy(tmp_path / "input.gpkg", trimmed)
+            with sqlite3.connect(trimmed) as db:
+                db.execute("DELETE FROM buildings WHERE fid = (SELECT MIN(fid) FROM buildings)")
+            file_layers.same_geometries(str(trimmed), "buildings", str(tmp_path / "input.gpkg"), "buildings")
+            fewer = read(f"{trimmed}|layername=buildings")
+        finally:
+            pyogrio.raw.read = counting
+        assert geometry_asked[0] is False  # the damage output: its columns only
+        assert geometry_asked[1:] == [False, True]  # the trimmed table: columns, then its own geometries
+        assert memo.counts()[file_layers.GEOMETRIES][1] >= 1
+    assert fewer.ids.tolist() == first.ids.tolist()[1:]
+    assert shapely.to_wkb(fewer.geometries).tolist() == shapely.to_wkb(first.geometries[1:]).tolist()
+    pyogrio_calls.clear()
+    fresh = read(damage["OUTPUT"])  # outside the scenario: read in full
+    assert len(pyogrio_calls) == 1
+    assert again.ids.tolist() == fresh.ids.tolist() == first.ids.tolist()
+    assert shapely.to_wkb(again.geometries).tolist() == shapely.to_wkb(fresh.geometries).tolist()
+    assert again.attributes["building_id"] == fresh.attributes["building_id"]
+    assert again.geometries is not first.geometries  # a copy: a step changing its array changes no other

@@ -79,3 +79,18 @@ def test_shared_street_widths_equal_computed_ones_and_are_estimated_once(monkeyp
         np.testing.assert_array_equal(filled.width, plain.width)
         np.testing.assert_array_equal(filled.width_source, plain.width_source)
     assert np.isnan(net.width).all(), "the copy given to fill_widths is changed, not the network it came from"
+
+
+def test_keep_and_kept_only_inside_a_shared_block():
+    from suginami_gis.core import memo
+
+    memo.keep("kind", ("a", 1), "outside")
+    assert memo.kept("kind", ("a", 1)) is None  # nothing is kept outside
+    with memo.shared():
+        assert memo.kept("kind", ("a", 1)) is None
+        memo.keep("kind", ("a", 1), [1, 2], seconds=0.5)
+        assert memo.kept("kind", ("a", 1)) == [1, 2]
+        assert memo.kept("kind", ("a", 2)) is None  # another key
+        assert memo.kept("kind", ("a", 1), count=False) == [1, 2]
+        assert memo.counts()["kind"] == (0, 1) and memo.saved_seconds()["kind"] == 0.5
+    assert memo.kept("kind", ("a", 1)) is None  # forgotten at the end of the block

@@ -433,10 +433,11 @@ class Chain:
         local = str(wiring.value("EXECUTOR") or "").strip() == "local"
         job = ReportJob(self.folder, gpkg, rows, self.report_settings(), runner.feedback, segments, local)
         job.start()
-        styled = packaging.store_styles(gpkg)
+        layers: dict[str, QgsVectorLayer] = {}
+        styled = packaging.store_styles(gpkg, layers)
         runner.feedback.pushInfo(tr("Styles stored in the GeoPackage for {0} layers.").format(styled))
         shutil.rmtree(self.work, ignore_errors=True)
-        packaging.write_project(self.folder, gpkg, wiring.settings.crs, self.licence_line())
+        packaging.write_project(self.folder, gpkg, wiring.settings.crs, self.licence_line(), layers)
         runner.finish("package", started, time.perf_counter() - started - job.seconds)
         runner.check_canceled()
         return rows, job

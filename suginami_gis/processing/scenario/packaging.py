@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 
 from qgis.core import (
     QgsCoordinateReferenceSystem,
+    QgsCoordinateTransformContext,
     QgsFeature,
     QgsFeatureRequest,
     QgsFields,
@@ -199,11 +200,14 @@ def _without_font(text: str, family: str | None) -> str:
     return text.replace(f' fontFamily="{family}"', "") if family else text
 
 
-def store_styles(gpkg: Path) -> int:
-    """Load each layer's QML and store it in the GeoPackage as its default style."""
+def store_styles(gpkg: Path, layers: dict[str, QgsVectorLayer] | None = None) -> int:
+    """Load each layer's QML and store it in the GeoPackage as its default style; the styled layers go into
+    ``layers`` (for write_project, which then need not open and style them again)."""
     stored = 0
+    options = QgsVectorLayer.LayerOptions(QgsCoordinateTransformContext())
+    options.loadDefaultStyle = False  # the QML is loaded next: the GeoPackage's own would be replaced
     for name, style in styles().items():
-        layer = QgsVectorLayer(layer_uri(gpkg, name), name, "ogr")
+        layer = QgsVectorLayer(layer_uri(gpkg, name), name, "ogr", options)
         qml = SuginamiAlgorithm.style_path(style)
         if not layer.isValid() or not qml.exists():
             continue
@@ -214,6 +218,8 @@ def store_styles(gpkg: Path) -> int:
         if error:
             raise QgsProcessingException(tr("Style of {0} could not be stored: {1}").format(name, error))
         stored += 1
+        if layers is not None:
+            layers[name] = layer
     family = missing_default_font()
     if family:
         with contextlib.closing(sqlite3.connect(gpkg)) as db, db:
@@ -224,15 +230,22 @@ def store_styles(gpkg: Path) -> int:
 class _ProjectBuilder:
     """Adds the GeoPackage's layers and the rasters of the folder to a project's layer tree."""
 
-    def __init__(self, project: QgsProject, folder: Path, gpkg: Path) -> None:
+    def __init__(
+        self, project: QgsProject, folder: Path, gpkg: Path, styled: dict[str, QgsVectorLayer] | None = None
+    ) -> None:
         self.project, self.folder, self.gpkg = project, folder, gpkg
         self.layers: dict[str, Any] = {}  # GeoPackage table or raster file name -> layer (for the layouts)
+        self.styled = dict(styled or {})  # table -> its layer as store_styles styled it
 
     def vector(
         self, group: QgsLayerTreeGroup, name: str, title: str, visible: bool = True, opacity: float = 1.0
     ) -> None:
         """A GeoPackage layer with its field aliases (kept in the project: GeoPackages do not store them)."""
-        layer = QgsVectorLayer(layer_uri(self.gpkg, name), title, "ogr")
+        layer = self.styled.pop(name, None)
+        if layer is not None:
+            layer.setName(title)
+        else:
+            layer = QgsVectorLayer(layer_uri(self.gpkg, name), title, "ogr")
         if layer.isValid():
             apply_field_aliases(layer)
             layer.setOpacity(opacity)
@@ -262,17 +275,24 @@ def _ward_extent(gpkg: Path, crs: QgsCoordinateReferenceSystem) -> QgsRectangle 
     return None
 
 
-def write_project(folder: Path, gpkg: Path, crs: QgsCoordinateReferenceSystem, attribution: str = "") -> None:
+def write_project(
+    folder: Path,
+    gpkg: Path,
+    crs: QgsCoordinateReferenceSystem,
+    attribution: str = "",
+    styled: dict[str, QgsVectorLayer] | None = None,
+) -> None:
     """scenario.qgz: groups Comparison, Mitigated, Baseline, Inputs (top to bottom), relative paths.
 
     Names are in the language QGIS runs in (tr()); a print layout per map page of the report
-    (scenario/layouts.py) carries ``attribution`` at its foot.
+    (scenario/layouts.py) carries ``attribution`` at its foot. ``styled``: layers store_styles styled
+    (the others are opened with the style stored in the GeoPackage).
     """
     project = QgsProject()
     project.setCrs(crs)
     project.setTitle(tr("Earthquake scenario: current state and mitigation"))
     root = project.layerTreeRoot()
-    add = _ProjectBuilder(project, folder, gpkg)
+    add = _ProjectBuilder(project, folder, gpkg, styled)
     comparison = root.addGroup(tr("Comparison"))
     # See-through, so the buildings of the mitigated run show beneath the reduction by district.
     add.vector(comparison, "comparison", tr("Reduction by district (mitigated versus current)"), opacity=0.4)
