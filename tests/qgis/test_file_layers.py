@@ -760,3 +760,47 @@ def test_geometries_kept_in_the_scenario_are_those_read(tmp_path, run_alg, algor
     assert shapely.to_wkb(again.geometries).tolist() == shapely.to_wkb(fresh.geometries).tolist()
     assert again.attributes["building_id"] == fresh.attributes["building_id"]
     assert again.geometries is not first.geometries  # a copy: a step changing its array changes no other
+
+
+def test_scenario_rows_read_in_sql_equal_qgis(tmp_path, run_alg, monkeypatch):
+    """The scenario's result rows (scenario/comparison._rows) read in SQL from a GeoPackage table equal those
+    read through QGIS: values, types (BOOLEAN as bool), NULLs, fid order, a missing field as None."""
+    from conftest import sample_layer
+    from osgeo import ogr
+
+    from suginami_gis.processing.scenario import comparison
+
+    table = f"ogr:dbname='{tmp_path / 'out.gpkg'}' table=\"origins\" (geom)"
+    run_alg(
+        "evacuationroutes",
+        {
+            "ROADS": sample_layer("roads"),
+            "ORIGINS": sample_layer("buildings"),
+            "ORIGIN_ID_FIELD": "building_id",
+            "POPULATION_FIELD": "occupants",
+            "SHELTERS": sample_layer("shelters"),
+            "SHELTER_ID_FIELD": "shelter_id",
+            "CAPACITY_FIELD": "capacity",
+            "MAX_MINUTES": 5,
+            "REALIZATIONS": 3,
+            "SEED": 2,
+            "OUTPUT_ASSIGNMENT": table,
+            "OUTPUT_ROUTES": "memory:",
+            "OUTPUT_SHELTERS": "memory:",
+        },
+    )
+    uri = f"{tmp_path / 'out.gpkg'}|layername=origins"
+    dataset = ogr.Open(str(tmp_path / "out.gpkg"), update=1)  # NULLs (the output has none); GDAL's triggers
+    dataset.ExecuteSQL("UPDATE origins SET p_reach = NULL, unreachable = NULL, district = NULL WHERE fid = 2")
+    dataset = None
+    names = ("population", "p_reach", "unreachable", "district", "time_min", "no_such_field")
+    in_sql = comparison._rows(uri, names)
+    monkeypatch.setattr(comparison, "_sql_rows", lambda *a: None)
+    through_qgis = comparison._rows(uri, names)
+    assert len(in_sql) == sample_layer("buildings").featureCount()
+    assert in_sql == through_qgis
+    for name in names:
+        assert [type(row[name]) for row in in_sql] == [type(row[name]) for row in through_qgis], name
+    assert {type(row["unreachable"]) for row in in_sql} == {bool, type(None)}
+    assert in_sql[1]["p_reach"] is None and in_sql[1]["district"] is None and in_sql[1]["unreachable"] is None
+    assert any(row["unreachable"] for row in in_sql) and not all(row["unreachable"] for row in in_sql)

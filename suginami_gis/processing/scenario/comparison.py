@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
+from pathlib import Path
 from typing import Any
 
 from qgis.core import QgsFeatureRequest, QgsVectorLayer
@@ -30,8 +33,15 @@ def label(key: str, language: str) -> str:
 
 
 def _rows(uri: str, names: tuple[str, ...]) -> list[dict[str, Any]]:
-    """The named attributes of every feature (a missing field as None), without geometries: one request
-    for the wanted fields by index (124,000 origins of a ward: about a second instead of three)."""
+    """The named attributes of every feature in fid order (a missing field as None), without geometries.
+
+    A GeoPackage table (``path|layername=x``, how the scenario names its results) is read in SQL, its
+    BOOLEAN columns as bool (QGIS's values); any other layer through QGIS, one request for the wanted
+    fields by index. 124,207 origins of the ward: about 0.1 s in SQL, 0.8-1 s through QGIS.
+    """
+    found = _sql_rows(uri, names)
+    if found is not None:
+        return found
     layer = QgsVectorLayer(uri, "result", "ogr")
     fields = layer.fields()
     indices = [fields.lookupField(name) for name in names]
@@ -41,6 +51,33 @@ def _rows(uri: str, names: tuple[str, ...]) -> list[dict[str, Any]]:
     for feature in layer.getFeatures(request):
         values = feature.attributes()
         rows.append({name: _plain(values[i]) if i >= 0 else None for name, i in zip(names, indices)})
+    return rows
+
+
+def _sql_rows(uri: str, names: tuple[str, ...]) -> list[dict[str, Any]] | None:
+    """_rows of a GeoPackage table read with SQLite, or None when ``uri`` is not one."""
+    path, _, rest = uri.partition("|")
+    if not rest.startswith("layername=") or "|" in rest or not path.lower().endswith(".gpkg"):
+        return None
+    table = rest[len("layername=") :]
+    try:
+        with contextlib.closing(sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)) as db:
+            declared = {row[1]: str(row[2]).upper() for row in db.execute(f'PRAGMA table_info("{table}")')}
+            keys = [row[1] for row in db.execute(f'PRAGMA table_info("{table}")') if row[5]]
+            present = [name for name in names if name in declared]
+            if not declared or len(keys) != 1:
+                return None
+            listed = ", ".join(f'"{name}"' for name in present) or "NULL"
+            fetched = db.execute(f'SELECT {listed} FROM "{table}" ORDER BY "{keys[0]}"').fetchall()
+    except sqlite3.Error:
+        return None
+    flags = {name for name in present if declared[name] == "BOOLEAN"}
+    rows = []
+    for values in fetched:
+        row: dict[str, Any] = dict.fromkeys(names)
+        for name, value in zip(present, values):
+            row[name] = bool(value) if name in flags and value is not None else value
+        rows.append(row)
     return rows
 
 
