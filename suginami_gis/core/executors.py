@@ -172,6 +172,7 @@ def shared_pools() -> Iterator[None]:
                 pools, _pools = _pools or {}, None
             for pool in pools.values():
                 pool.shutdown()
+            remove_leftovers()
 
 
 # --- payloads many tasks share --------------------------------------------------------------------------
@@ -202,7 +203,26 @@ def sharing(executor: Any) -> Iterator[Callable[[Any], Any]]:
     try:
         yield lambda value: SharedValue.write(value, folder)
     finally:
+        _remove(folder)
+
+
+# Folders of shared values a worker still maps (Windows cannot remove a mapped file): removed once the
+# pools are shut down.
+_leftover: list[str] = []
+
+
+def _remove(folder: str) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+    if os.path.exists(folder):
+        _leftover.append(folder)
+
+
+def remove_leftovers() -> None:
+    """Remove the folders of shared values that could not be removed while workers mapped them."""
+    for folder in list(_leftover):
         shutil.rmtree(folder, ignore_errors=True)
+        if not os.path.exists(folder):
+            _leftover.remove(folder)
 
 
 def _is_local_pool(executor: Any) -> bool:
@@ -282,3 +302,4 @@ def close_executor(executor: Any) -> None:
         executor.close()
     elif hasattr(executor, "shutdown"):
         executor.shutdown(wait=True, cancel_futures=True)
+        remove_leftovers()

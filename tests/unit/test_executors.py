@@ -239,3 +239,22 @@ def test_monte_carlo_identical_in_a_local_pool_with_shared_payloads(module):
             np.testing.assert_array_equal(pooled.district_reachable_samples, serial.district_reachable_samples)
     finally:
         close_executor(pool)
+
+
+def test_a_shared_folder_that_cannot_be_removed_yet_is_removed_after_the_pools(tmp_path, monkeypatch):
+    # Windows cannot remove a file a worker still maps: the folder is kept aside and removed after shutdown
+    import shutil
+
+    from suginami_gis.core import executors
+
+    folder = tmp_path / "suginami-shared-x"
+    folder.mkdir()
+    (folder / "a.pickle").write_bytes(b"x")
+    real = shutil.rmtree
+    monkeypatch.setattr(shutil, "rmtree", lambda *a, **k: None)
+    executors._remove(str(folder))
+    assert folder.exists() and str(folder) in executors._leftover
+    monkeypatch.setattr(shutil, "rmtree", real)
+    with executors.shared_pools():
+        pass
+    assert not folder.exists() and str(folder) not in executors._leftover
