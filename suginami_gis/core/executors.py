@@ -196,10 +196,7 @@ def sharing(executor: Any) -> Iterator[Callable[[Any], Any]]:
     if not _is_local_pool(executor):
         yield lambda value: value
         return
-    import tempfile
-
-    shm = "/dev/shm"  # memory-backed where Linux has it: nothing is written back to a disk
-    folder = tempfile.mkdtemp(prefix="suginami-shared-", dir=shm if os.access(shm, os.W_OK) else None)
+    folder = _shared_folder()
     try:
         yield lambda value: SharedValue.write(value, folder)
     finally:
@@ -209,20 +206,49 @@ def sharing(executor: Any) -> Iterator[Callable[[Any], Any]]:
 # Folders of shared values a worker still maps (Windows cannot remove a mapped file): removed once the
 # pools are shut down.
 _leftover: list[str] = []
+SHARED_PREFIX = "suginami-shared-"
+
+
+def _shared_folder(parent: str | None = None) -> str:
+    """A new folder for shared values, marked as this process's, in ``parent`` or else /dev/shm (memory-backed
+    where Linux has it: nothing is written back to a disk) or the temporary folder. Folders left there by
+    killed runs go first (core/atomic.remove_abandoned)."""
+    import tempfile
+    from pathlib import Path
+
+    from .atomic import claim, remove_abandoned
+
+    if parent is None:
+        parent = "/dev/shm" if os.access("/dev/shm", os.W_OK) else tempfile.gettempdir()
+    remove_abandoned(Path(parent), SHARED_PREFIX)
+    folder = tempfile.mkdtemp(prefix=SHARED_PREFIX, dir=parent)
+    claim(Path(folder))
+    return folder
 
 
 def _remove(folder: str) -> None:
+    from pathlib import Path
+
+    from .atomic import release
+
     shutil.rmtree(folder, ignore_errors=True)
     if os.path.exists(folder):
         _leftover.append(folder)
+    else:
+        release(Path(folder))
 
 
 def remove_leftovers() -> None:
     """Remove the folders of shared values that could not be removed while workers mapped them."""
+    from pathlib import Path
+
+    from .atomic import release
+
     for folder in list(_leftover):
         shutil.rmtree(folder, ignore_errors=True)
         if not os.path.exists(folder):
             _leftover.remove(folder)
+            release(Path(folder))
 
 
 def _is_local_pool(executor: Any) -> bool:

@@ -258,3 +258,23 @@ def test_a_shared_folder_that_cannot_be_removed_yet_is_removed_after_the_pools(t
     with executors.shared_pools():
         pass
     assert not folder.exists() and str(folder) not in executors._leftover
+
+
+def test_shared_folders_of_killed_runs_are_removed(tmp_path):
+    # a run killed in a loop leaves its folder in /dev/shm (memory): the next loop removes it
+    from suginami_gis.core import executors
+    from suginami_gis.core.atomic import claim
+
+    dead = tmp_path / f"{executors.SHARED_PREFIX}dead"
+    dead.mkdir()
+    (dead / "a.pickle").write_bytes(b"x" * 1000)
+    claim(dead)
+    owner = next(p for p in tmp_path.iterdir() if p.is_file())
+    host = owner.read_text(encoding="utf-8").split()[0]
+    owner.write_text(f"{host} 999999999", encoding="utf-8")  # a process that does not exist
+    folder = executors._shared_folder(str(tmp_path))
+    assert not dead.exists() and not owner.exists()
+    assert folder.startswith(str(tmp_path / executors.SHARED_PREFIX))
+    assert len([p for p in tmp_path.iterdir() if p.is_file()]) == 1  # this run's owner file
+    executors._remove(folder)
+    assert list(tmp_path.iterdir()) == []
