@@ -103,6 +103,9 @@ def main() -> int:
     shares = ", ".join(f"{name} {c:.1%}" for name, c in zip(fire.FIRE_RESISTANCE_NAMES, counts))
     print(f"imputed classes and floors ({time.perf_counter() - t0:.1f} s): {shares}")
     p_collapse = np.full(n, ASSUMED_P_COLLAPSE)
+    # the built-in ignition table needs each building's intensity: the Tama-East shares (see integration)
+    rng = np.random.default_rng(args.seed + 1)
+    intensity = np.where(rng.random(n) < TAMA_EAST_SHARE_6_UPPER, INTENSITY_6_UPPER, INTENSITY_6_LOWER)
 
     t0 = time.perf_counter()
     fire.validate_footprints(geoms)
@@ -115,7 +118,7 @@ def main() -> int:
         _, size = graph.clusters()
         t_clusters = time.perf_counter() - t0
         t0 = time.perf_counter()
-        p = fire.ignition_probability(p_collapse, hour=18)
+        p = fire.ignition_probability(p_collapse, hour=18, intensity=intensity)
         upwind_p, upwind_n = fire.upwind_sums(graph, p)
         p_burn = fire.cluster_burn_probability(1.0, upwind_p)
         t_cluster = time.perf_counter() - t0
@@ -152,6 +155,7 @@ def main() -> int:
                 classes,
                 p_collapse,
                 scenario,
+                intensity=intensity,
                 floors=floors,
                 district_index=district,
                 n_districts=len(towns),

@@ -7,6 +7,7 @@ Run from the repository root, one case per process (the peak resident set is per
     .venv/bin/python benchmarks/bench_memory.py coverage SIDE_M PIXEL_M
     .venv/bin/python benchmarks/bench_memory.py groundmotion SIDE_M PIXEL_M
 
+Without arguments (as `make bench` runs it) one case of each kind runs, each in a process of its own.
 Each prints the peak resident memory above the process's baseline after its imports (the work's
 own memory, what the estimate is for), the estimate, and their ratio. ``/usr/bin/time -v`` around
 the same command gives the whole process's peak ("Maximum resident set size").
@@ -115,7 +116,34 @@ def _report(base: float, started: float, estimate: resources.Estimate) -> resour
     return estimate
 
 
+# What `make bench` (run_all.py, no arguments) runs: one case of each kind, from docs/reliability.md's table.
+DEFAULT_CASES = (
+    ("damage", "200", "200", "9102"),
+    ("placement", "5", "200", "2"),
+    ("coverage", "1000", "1"),
+    ("groundmotion", "20000", "20"),
+)
+
+
+def run_defaults() -> int:
+    """Each default case in a process of its own (the peak is per process); fails if an estimate is below
+    the measured peak (the estimates must err high)."""
+    import re
+    import subprocess
+
+    failed = 0
+    for case in DEFAULT_CASES:
+        done = subprocess.run([sys.executable, __file__, *case], capture_output=True, text=True)
+        sys.stdout.write(done.stdout + done.stderr)
+        ratio = re.search(r"estimate / measured = ([0-9.]+)", done.stdout)
+        if done.returncode or ratio is None or float(ratio.group(1)) < 1.0:
+            failed += 1
+    return 1 if failed else 0
+
+
 if __name__ == "__main__":
+    if len(sys.argv) == 1:
+        raise SystemExit(run_defaults())
     case, *args = sys.argv[1:]
     with tempfile.TemporaryDirectory() as tmp:
         if case == "damage":
