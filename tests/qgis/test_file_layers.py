@@ -545,14 +545,29 @@ def _only_table(path):
     return table
 
 
+def _sample_evacuation(**extra):
+    """evacuationroutes on the sample ward with capacities and 3 blockage realizations, plus ``extra``."""
+    from conftest import sample_layer
+
+    return {
+        "ROADS": sample_layer("roads"),
+        "ORIGINS": sample_layer("buildings"),
+        "ORIGIN_ID_FIELD": "building_id",
+        "POPULATION_FIELD": "occupants",
+        "SHELTERS": sample_layer("shelters"),
+        "SHELTER_ID_FIELD": "shelter_id",
+        "CAPACITY_FIELD": "capacity",
+        "REALIZATIONS": 3,
+        **extra,
+    }
+
+
 @pytest.mark.parametrize("destination", ["file", "table"])
 def test_new_outputs_written_in_sql_equal_the_features_written(tmp_path, run_alg, monkeypatch, destination):
     """A new output of many features is QGIS's empty table filled in SQL (gpkg_sql.insert_rows): the same
     columns, stored values (texts, reals, integers, booleans, NULLs), geometry blobs (lines, multipolygons and
     points), spatial-index entries, count and extent as the features written through QGIS."""
     import sqlite3
-
-    from conftest import sample_layer
 
     from suginami_gis.processing import gpkg_sql
 
@@ -571,23 +586,7 @@ def test_new_outputs_written_in_sql_equal_the_features_written(tmp_path, run_alg
             outputs = {key: str(folder / f"{key.lower()}.gpkg") for key in keys}
         else:
             outputs = {key: f"ogr:dbname='{folder / 'out.gpkg'}' table=\"{key.lower()}\" (geom)" for key in keys}
-        run_alg(
-            "evacuationroutes",
-            {
-                "ROADS": sample_layer("roads"),
-                "ORIGINS": sample_layer("buildings"),
-                "ORIGIN_ID_FIELD": "building_id",
-                "POPULATION_FIELD": "occupants",
-                "SHELTERS": sample_layer("shelters"),
-                "SHELTER_ID_FIELD": "shelter_id",
-                "SHELTER_NAME_FIELD": "name_ja",
-                "CAPACITY_FIELD": "capacity",
-                "MAX_MINUTES": 15,
-                "REALIZATIONS": 3,
-                "SEED": 5,
-                **outputs,
-            },
-        )
+        run_alg("evacuationroutes", _sample_evacuation(SHELTER_NAME_FIELD="name_ja", MAX_MINUTES=15, SEED=5, **outputs))
         states[way] = []
         for key in keys:
             path = folder / f"{key.lower()}.gpkg" if destination == "file" else folder / "out.gpkg"
@@ -773,21 +772,9 @@ def test_scenario_rows_read_in_sql_equal_qgis(tmp_path, run_alg, monkeypatch):
     table = f"ogr:dbname='{tmp_path / 'out.gpkg'}' table=\"origins\" (geom)"
     run_alg(
         "evacuationroutes",
-        {
-            "ROADS": sample_layer("roads"),
-            "ORIGINS": sample_layer("buildings"),
-            "ORIGIN_ID_FIELD": "building_id",
-            "POPULATION_FIELD": "occupants",
-            "SHELTERS": sample_layer("shelters"),
-            "SHELTER_ID_FIELD": "shelter_id",
-            "CAPACITY_FIELD": "capacity",
-            "MAX_MINUTES": 5,
-            "REALIZATIONS": 3,
-            "SEED": 2,
-            "OUTPUT_ASSIGNMENT": table,
-            "OUTPUT_ROUTES": "memory:",
-            "OUTPUT_SHELTERS": "memory:",
-        },
+        _sample_evacuation(
+            MAX_MINUTES=5, SEED=2, OUTPUT_ASSIGNMENT=table, OUTPUT_ROUTES="memory:", OUTPUT_SHELTERS="memory:"
+        ),
     )
     uri = f"{tmp_path / 'out.gpkg'}|layername=origins"
     dataset = ogr.Open(str(tmp_path / "out.gpkg"), update=1)  # NULLs (the output has none); GDAL's triggers
