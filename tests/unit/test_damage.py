@@ -425,6 +425,25 @@ def test_results_do_not_depend_on_the_executor():
     assert different.ward["collapsed"] != serial.ward["collapsed"]
 
 
+@pytest.mark.parametrize("block_values", [1, 1499, 1501, 7 * 1500])
+def test_drawing_a_chunk_block_by_block_gives_the_same_totals(monkeypatch, block_values):
+    """damage.BLOCK_VALUES bounds a chunk's arrays (1.9 million buildings); the blocks draw the same numbers
+    from the chunk's stream, so every total is that of the chunk in one block."""
+    structure, years = stock(1500, seed=14)
+    gm = np.random.default_rng(15).uniform(5.5, 6.8, (3, 1500))
+    district = np.random.default_rng(16).integers(0, 4, 1500)
+    kwargs = dict(district_index=district, district_names=list("abcd"), realizations=47, seed=23, chunk_realizations=20)
+    whole = dm.estimate_damage(structure, years, gm, **kwargs)
+    monkeypatch.setattr(dm, "BLOCK_VALUES", block_values)
+    blocks = dm.estimate_damage(structure, years, gm, **kwargs)
+    assert blocks.ward == whole.ward
+    for q in dm.QUANTITIES:
+        np.testing.assert_array_equal(blocks.districts.p5[q], whole.districts.p5[q])
+        np.testing.assert_array_equal(blocks.districts.p95[q], whole.districts.p95[q])
+        np.testing.assert_array_equal(blocks.districts.mean[q], whole.districts.mean[q])
+    assert whole.ward["collapsed"] > 0
+
+
 def test_skipped_buildings_are_counted_not_zeroed():
     structure, years = stock(100)
     gm = np.full(100, 6.2)

@@ -95,6 +95,45 @@ def test_reachability_identical_on_the_cluster(dask_executor):
     assert 0 < serial.p_reach.mean() < 1
 
 
+def _value_in_worker(handle_and_index):
+    import os
+
+    value, index = handle_and_index
+    return float(value["arrays"][index].sum()), value["name"], os.getpid(), id(value)
+
+
+def _scheduler_knows(dask_scheduler, key):
+    return key in dask_scheduler.tasks
+
+
+def test_a_shared_value_is_scattered_once_to_each_worker(dask_executor):
+    """executors.sharing on Dask: tasks carry the scattered value's key (not its arrays), each worker holds
+    one copy for all its tasks, the results equal the serial ones, the copies are released afterwards."""
+    import pickle
+    import time
+
+    from suginami_gis.core.executors import DaskShared, _pack_with_shared, sharing
+
+    rng = np.random.default_rng(5)
+    value = {"arrays": [rng.random(300_000), np.arange(7, dtype=np.int32)], "name": "木造"}
+    tasks_serial = [(value, i % 2) for i in range(8)]
+    with sharing(dask_executor) as share:
+        handle = share(value)
+        assert isinstance(handle, DaskShared)
+        with pytest.raises(TypeError, match="run_tasks"):
+            pickle.dumps(handle)
+        packed, found = _pack_with_shared(_value_in_worker, (handle, 0))
+        assert len(packed) < 1000 and list(found) == [handle.key]  # the key, not 2.4 MB of arrays
+        results = run_tasks(_value_in_worker, [(handle, i % 2) for i in range(8)], dask_executor)
+    assert [r[:2] for r in results] == [(float(v["arrays"][i].sum()), "木造") for v, i in tasks_serial]
+    copies = {(pid, ident) for _, _, pid, ident in results}
+    assert len(copies) == len({pid for pid, _ in copies})  # one object per worker process, whatever its tasks
+    deadline = time.monotonic() + 10
+    while dask_executor.run_on_scheduler(_scheduler_knows, key=handle.key) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not dask_executor.run_on_scheduler(_scheduler_knows, key=handle.key)
+
+
 def test_closing_the_client_leaves_the_cluster_running(cluster):
     for _ in range(2):
         executor = executor_from_spec(cluster.scheduler_address)
