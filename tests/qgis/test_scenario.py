@@ -613,6 +613,35 @@ def test_bad_inputs_give_clear_errors(provider, tmp_path, change, message):
     assert not (tmp_path / "ward").exists()
 
 
+def test_an_empty_layer_is_refused_by_name(provider, tmp_path, capfd):
+    """A GeoPackage in WAL mode (as QGIS leaves the files it edits) with no features: refused by name before
+    any step, without a GDAL error. (On the real ward's inputs QGIS 3.22's count of such files failed with
+    "unable to open database file"; settings._not_empty now asks for one feature instead.)"""
+    import contextlib
+    import sqlite3
+
+    import processing
+    from qgis.core import QgsProcessingContext, QgsProcessingException, QgsProcessingFeedback, QgsProject
+
+    empty = tmp_path / "no_shelters.gpkg"
+    processing.run(
+        "native:extractbyexpression", {"INPUT": sample("shelters"), "EXPRESSION": "false", "OUTPUT": str(empty)}
+    )
+    with contextlib.closing(sqlite3.connect(empty)) as db:  # as QGIS leaves the files it edits
+        assert db.execute("PRAGMA journal_mode=WAL").fetchone()[0] == "wal"
+    context = QgsProcessingContext()
+    context.setProject(QgsProject.instance())
+    with pytest.raises(QgsProcessingException, match="SHELTERS: the layer has no features"):
+        processing.run(
+            "suginami:scenario",
+            scenario_parameters(tmp_path / "ward", SHELTERS=str(empty)),
+            context=context,
+            feedback=QgsProcessingFeedback(),
+        )
+    assert "unable to open database file" not in capfd.readouterr().err
+    assert not (tmp_path / "ward").exists()
+
+
 def test_the_dialog_says_which_inputs_are_required(provider):
     """Buildings, shelters and streets (or an OSM file) are required; districts, Wi-Fi and sites optional."""
     from qgis.core import QgsProcessingParameterDefinition

@@ -9,6 +9,7 @@ from typing import Any
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
+    QgsFeatureRequest,
     QgsProcessingAlgorithm,
     QgsProcessingContext,
     QgsProcessingException,
@@ -172,7 +173,11 @@ def _layers(
 
 
 def _not_empty(source: QgsProcessingFeatureSource, key: str) -> QgsProcessingFeatureSource:
-    if source.featureCount() == 0:
+    # One feature asked for, not the count: QGIS 3.22 counts a GeoPackage in WAL mode (as QGIS writes them)
+    # on a connection without locks, where SQLite answers "unable to open database file" and the count is
+    # unknown (-1), so an empty layer passed.
+    request = QgsFeatureRequest().setLimit(1).setNoAttributes().setFlags(QgsFeatureRequest.NoGeometry)
+    if next(iter(source.getFeatures(request)), None) is None:
         raise QgsProcessingException(tr("{0}: the layer has no features.").format(key))
     return source
 
