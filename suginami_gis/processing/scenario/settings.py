@@ -174,8 +174,8 @@ def _layers(
 
 def _not_empty(source: QgsProcessingFeatureSource, key: str) -> QgsProcessingFeatureSource:
     # One feature asked for, not the count: QGIS 3.22 counts a GeoPackage in WAL mode (as QGIS writes them)
-    # on a connection without locks, where SQLite answers "unable to open database file" and the count is
-    # unknown (-1), so an empty layer passed.
+    # on a connection without locks, where SQLite answered "unable to open database file"; the check still
+    # passed, so it did not look at the layer at all.
     request = QgsFeatureRequest().setLimit(1).setNoAttributes().setFlags(QgsFeatureRequest.NoGeometry)
     if next(iter(source.getFeatures(request)), None) is None:
         raise QgsProcessingException(tr("{0}: the layer has no features.").format(key))
